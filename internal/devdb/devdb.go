@@ -1,0 +1,270 @@
+// Package devdb runs a private PostgreSQL cluster for development and tests.
+//
+// It owns finding the installed PostgreSQL server binaries, creating a
+// cluster with initdb on first use, starting the server on a Unix socket
+// inside the cluster's folder (no TCP port), and stopping it again. When the
+// process runs as root, the server runs as an unprivileged system user,
+// because PostgreSQL refuses to run as root.
+package devdb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ErrNoBinaries means no PostgreSQL server binaries were found.
+var ErrNoBinaries = errors.New(`devdb: no PostgreSQL server binaries (initdb, postgres) found on PATH or under /usr/lib/postgresql/*/bin.
+Install them (Debian/Ubuntu: apt-get install postgresql) or set DATABASE_URL to an existing server`)
+
+// Cluster is a private PostgreSQL server.
+type Cluster struct {
+	Dir     string // cluster root: holds data/, the socket and the log
+	binDir  string
+	cred    *syscall.Credential
+	cmd     *exec.Cmd
+	done    chan error
+	running bool
+}
+
+// FindBinaries returns the folder that holds initdb and postgres.
+func FindBinaries() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			dir := filepath.Dir(real)
+			if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
+				return dir, nil
+			}
+		}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", ErrNoBinaries
+}
+
+func versionOf(binDir string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return v
+}
+
+// New prepares a cluster rooted at dir (created when missing). It does not start it.
+func New(dir string) (*Cluster, error) {
+	bin, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{Dir: abs, binDir: bin}
+	if os.Geteuid() == 0 {
+		cred, err := unprivileged()
+		if err != nil {
+			return nil, err
+		}
+		c.cred = cred
+	}
+	return c, nil
+}
+
+// unprivileged picks the system account the server runs as when we are root.
+func unprivileged() (*syscall.Credential, error) {
+	for _, name := range []string{"postgres", "nobody"} {
+		u, err := user.Lookup(name)
+		if err != nil {
+			continue
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	}
+	return nil, errors.New("devdb: running as root and no unprivileged user (postgres or nobody) exists to run PostgreSQL")
+}
+
+func (c *Cluster) dataDir() string { return filepath.Join(c.Dir, "data") }
+
+// SocketDir is the folder holding the server's Unix socket.
+func (c *Cluster) SocketDir() string { return c.Dir }
+
+// URL returns a connection URL for database name on this cluster.
+func (c *Cluster) URL(database string) string {
+	return fmt.Sprintf("postgres://postgres@/%s?host=%s&sslmode=disable", database, c.SocketDir())
+}
+
+func (c *Cluster) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(c.binDir, name), args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "LANG=C.UTF-8")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred, Setpgid: true}
+	return cmd
+}
+
+// chownAll gives the tree at dir to the unprivileged user, and makes each
+// parent folder traversable so the server can reach its data.
+func (c *Cluster) chownAll() error {
+	if c.cred == nil {
+		return nil
+	}
+	return filepath.Walk(c.Dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, int(c.cred.Uid), int(c.cred.Gid))
+	})
+}
+
+// Start initialises the cluster if needed, starts the server and waits until
+// it accepts connections, then makes sure database exists.
+func (c *Cluster) Start(ctx context.Context, database string) error {
+	if len(filepath.Join(c.SocketDir(), ".s.PGSQL.5432")) > 100 {
+		return fmt.Errorf("devdb: the path %s is too long for a Unix socket; move the checkout or set DATABASE_URL", c.Dir)
+	}
+	// Parents stay traversable (0755) so an unprivileged server can reach
+	// its folder; the cluster folder itself is private to the server.
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	if err := os.Chmod(c.Dir, 0o700); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	if err := c.chownAll(); err != nil {
+		return fmt.Errorf("devdb: chown %s: %w", c.Dir, err)
+	}
+	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
+		cmd := c.command("initdb", "-D", c.dataDir(), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("devdb: initdb: %w\n%s", err, out)
+		}
+	}
+	// A server left over from a crashed run holds the pid file; stop it first.
+	c.stopStale()
+	logf, err := os.OpenFile(filepath.Join(c.Dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	if c.cred != nil {
+		_ = logf.Chown(int(c.cred.Uid), int(c.cred.Gid))
+	}
+	c.cmd = c.command("postgres", "-D", c.dataDir(), "-k", c.SocketDir(), "-c", "listen_addresses=",
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		"-c", "max_connections=200", "-c", "shared_buffers=128MB")
+	c.cmd.Stdout, c.cmd.Stderr = logf, logf
+	if err := c.cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("devdb: start postgres: %w", err)
+	}
+	c.running = true
+	c.done = make(chan error, 1)
+	go func() { c.done <- c.cmd.Wait(); logf.Close() }()
+
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		conn, err := pgx.Connect(ctx, c.URL("postgres"))
+		if err == nil {
+			err = ensureDatabase(ctx, conn, database)
+			conn.Close(ctx)
+			if err != nil {
+				_ = c.Stop()
+				return err
+			}
+			return nil
+		}
+		select {
+		case err := <-c.done:
+			c.running = false
+			log, _ := os.ReadFile(filepath.Join(c.Dir, "postgres.log"))
+			return fmt.Errorf("devdb: postgres exited: %v\n%s", err, tail(log, 2000))
+		case <-ctx.Done():
+			_ = c.Stop()
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			_ = c.Stop()
+			return fmt.Errorf("devdb: postgres did not accept connections within a minute: %w", err)
+		}
+	}
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+// stopStale stops a server whose pid file is still present from an earlier run.
+func (c *Cluster) stopStale() {
+	pidFile := filepath.Join(c.dataDir(), "postmaster.pid")
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	pid, err := strconv.Atoi(strings.TrimSpace(string(line)))
+	if err != nil || pid <= 0 {
+		return
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil || p.Signal(syscall.Signal(0)) != nil {
+		return // not running; postgres removes the stale file itself
+	}
+	_ = p.Signal(syscall.SIGINT)
+	for i := 0; i < 100; i++ {
+		if p.Signal(syscall.Signal(0)) != nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func ensureDatabase(ctx context.Context, conn *pgx.Conn, name string) error {
+	if name == "" || name == "postgres" {
+		return nil
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("devdb: create database: %w", err)
+	}
+	return nil
+}
+
+// Stop shuts the server down (fast shutdown) and waits for it to exit.
+func (c *Cluster) Stop() error {
+	if !c.running {
+		return nil
+	}
+	c.running = false
+	_ = c.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+		return nil
+	case <-time.After(30 * time.Second):
+		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+		<-c.done
+		return errors.New("devdb: postgres did not stop in time; killed")
+	}
+}

@@ -12,6 +12,8 @@ CREATE TYPE allocation_kind AS ENUM ('gpu', 'data', 'talent', 'funding', 'other'
 CREATE TYPE published_stat AS ENUM ('mean', 'median', 'max', 'min');
 
 CREATE DOMAIN slug AS text CHECK (VALUE ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(VALUE) <= 64);
+-- Criterion codes may also join words with underscores (global_common).
+CREATE DOMAIN code AS text CHECK (VALUE ~ '^[a-z0-9]+([_-][a-z0-9]+)*$' AND length(VALUE) <= 64);
 -- Points are non-negative with two decimals.
 CREATE DOMAIN points AS numeric(7, 2) CHECK (VALUE >= 0);
 
@@ -113,7 +115,7 @@ CREATE TABLE criteria (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     round_id       bigint NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
     parent_id      bigint,
-    code           slug NOT NULL CHECK (code <> 'total'),
+    code           code NOT NULL CHECK (code <> 'total'),
     name_ko        text NOT NULL CHECK (name_ko <> ''),
     name_en        text NOT NULL CHECK (name_en <> ''),
     description_ko text NOT NULL DEFAULT '',
@@ -251,7 +253,11 @@ CREATE TABLE result_revisions (
     published_at timestamptz NOT NULL DEFAULT now(),
     reason_ko    text NOT NULL DEFAULT '',
     reason_en    text NOT NULL DEFAULT '',
+    -- snapshot is the results document (FORMATS.md §3) as published;
+    -- inputs are the rule, criteria, entries, scores and decision it was
+    -- computed from, so the computation can be shown and re-derived exactly.
     snapshot     jsonb NOT NULL,
+    inputs       jsonb NOT NULL DEFAULT '{}',
     UNIQUE (round_id, revision),
     CHECK (revision = 1 OR (reason_ko <> '' AND reason_en <> ''))
 );

@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`.
+GO ?= go
+PROGRAM_FILE ?= data/sovereign-ai.yaml
+
+.PHONY: run test build generate fmt vet check browser-deps bench clean
+
+## run: start the portal with the program's public record at http://localhost:8080
+run: build
+	./bin/portal serve -import $(PROGRAM_FILE)
+
+## build: compile the portal into bin/portal
+build:
+	$(GO) build -o bin/portal ./cmd/portal
+
+## test: every test, against a real PostgreSQL (TEST_DATABASE_URL, or a private throwaway cluster)
+test: browser-deps
+	$(GO) test -count=1 -timeout 9m ./...
+
+## browser-deps: install headless Chromium for the browser tests when it is missing
+browser-deps:
+	@bash scripts/browser-deps.sh
+
+## generate: regenerate templ components
+generate:
+	$(GO) tool templ generate
+
+## check: formatting, vet and generated code are clean (used by CI)
+check:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) tool templ generate >/dev/null
+	@git diff --exit-code -- '*_templ.go' || { echo "generated templ code was stale; run make generate and commit"; exit 1; }
+
+## bench: benchmarks of the rule engine and of computing results in PostgreSQL
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/rules/ ./internal/postgres/
+
+clean:
+	rm -rf bin

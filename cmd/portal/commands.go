@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/kai-challenge/portal/internal/config"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
+	"github.com/kai-challenge/portal/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var importFile string
+	fs := flagArgs(args, "-import", &importFile)
+	cfg, _, err := config.Load("serve", fs, getenv, stderr)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	db, err := openDatabase(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if importFile != "" {
+		if err := importFileInto(ctx, db.Store, importFile, stdout); err != nil {
+			return err
+		}
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	fmt.Fprintf(stdout, "portal: serving on http://%s\n", displayAddr(ln.Addr()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "portal: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok && (t.IP == nil || t.IP.IsUnspecified()) {
+		return fmt.Sprintf("localhost:%d", t.Port)
+	}
+	return a.String()
+}
+
+// flagArgs removes "-name value" (or "--name value", "-name=value") from args,
+// storing the value, and returns the remaining arguments.
+func flagArgs(args []string, name string, dst *string) []string {
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == name || a == "-"+name:
+			if i+1 < len(args) {
+				*dst = args[i+1]
+				i++
+			}
+		case len(a) > len(name)+1 && (a[:len(name)+1] == name+"=" || (len(a) > len(name)+2 && a[:len(name)+2] == "-"+name+"=")):
+			_, v, _ := cutEq(a)
+			*dst = v
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest
+}
+
+func cutEq(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '=' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := config.Load("migrate", args, getenv, stderr)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	dir := "up"
+	if len(rest) > 0 {
+		dir = rest[0]
+	}
+	if dir != "up" && dir != "down" {
+		return usageError("migrate: want up or down")
+	}
+	db, err := openDatabase(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if dir == "down" {
+		if err := postgres.MigrateDown(db.URL); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "migrate %s: done\n", dir)
+	return nil
+}
+
+func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := config.Load("import", args, getenv, stderr)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	if len(rest) != 1 {
+		return usageError("import: want exactly one FILE")
+	}
+	db, err := openDatabase(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return importFileInto(ctx, db.Store, rest[0], stdout)
+}
+
+func importFileInto(ctx context.Context, store *postgres.Store, path string, stdout io.Writer) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s: nothing was imported:\n%w", path, err)
+	}
+	sum, err := store.ImportProgram(ctx, f)
+	if err != nil {
+		return fmt.Errorf("%s: nothing was imported: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "imported %s: %d organizations, %d teams, %d rounds, %d scores\n",
+		sum.Program, sum.Organizations, sum.Teams, sum.Rounds, sum.Scores)
+	for _, n := range sum.Notes {
+		fmt.Fprintln(stdout, "note:", n)
+	}
+	return nil
+}

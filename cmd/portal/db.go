@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kai-challenge/portal/internal/config"
+	"github.com/kai-challenge/portal/internal/devdb"
+	"github.com/kai-challenge/portal/internal/postgres"
+)
+
+// database is an open, migrated database and how to let it go.
+type database struct {
+	URL   string
+	Pool  *pgxpool.Pool
+	Store *postgres.Store
+	close func()
+}
+
+func (d *database) Close() { d.close() }
+
+// openDatabase connects to cfg.DatabaseURL, or starts the private cluster
+// under cfg.DataDir when it is empty, and migrates the schema.
+func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*database, error) {
+	url := cfg.DatabaseURL
+	stopCluster := func() {}
+	if url == "" {
+		c, err := devdb.New(filepath.Join(cfg.DataDir, "postgres"))
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "DATABASE_URL is not set: using the private PostgreSQL cluster in %s\n", c.Dir)
+		if err := c.Start(ctx, "portal"); err != nil {
+			return nil, err
+		}
+		stopCluster = func() {
+			if err := c.Stop(); err != nil {
+				fmt.Fprintln(stderr, err)
+			}
+		}
+		url = c.URL("portal")
+	}
+	if err := postgres.Migrate(url); err != nil {
+		stopCluster()
+		return nil, err
+	}
+	pool, err := postgres.Open(ctx, url)
+	if err != nil {
+		stopCluster()
+		return nil, err
+	}
+	return &database{URL: url, Pool: pool, Store: postgres.New(pool), close: func() { pool.Close(); stopCluster() }}, nil
+}

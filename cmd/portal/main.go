@@ -1,0 +1,79 @@
+// Command portal is the K-AI Challenge Portal: the public record and scoring
+// back office of Korea's Sovereign AI Foundation Model competition.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+const usage = `usage: portal <command> [flags] [args]
+
+commands:
+  serve [-import FILE]             run the web portal (imports FILE first when given)
+  migrate [up|down]                apply or roll back the database schema
+  import FILE                      import a program file (YAML or JSON), atomically
+  scores import ROUND FILE.csv [--dry-run]
+                                   import scores from CSV, all or nothing
+  results ROUND [--json]           compute a round's ranks and outcomes
+  round close|reopen|publish ROUND change a round's status
+  round decide ROUND --advance a,b --reason-ko … --reason-en …
+                                   record the decision for a tie at the cut
+
+Environment: DATABASE_URL (empty: a private PostgreSQL cluster under .data/), ADDR (default :8080).
+`
+
+// run is the whole program behind main, with its inputs and outputs passed in
+// so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError("no command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, rest, getenv, stdout, stderr)
+	case "scores":
+		return cmdScores(ctx, rest, getenv, stdout, stderr)
+	case "results":
+		return cmdResults(ctx, rest, getenv, stdout, stderr)
+	case "round":
+		return cmdRound(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command " + cmd)
+}
+
+// usageError is a mistake in the command line (exit status 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func exitCode(err error) int {
+	if _, ok := err.(usageError); ok {
+		return 2
+	}
+	return 1
+}

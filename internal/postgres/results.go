@@ -1,0 +1,609 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/rules"
+)
+
+// RoundInfo is a round's identity, rule and workflow status.
+type RoundInfo struct {
+	ID          int64
+	Program     string
+	Slug        string
+	Kind        string
+	Status      string
+	Name        contest.Text
+	Advance     int
+	Backfill    bool
+	MinTotal    *string
+	AnnounceAt  *time.Time
+	PublishedAt *time.Time
+}
+
+// DefaultProgram returns the slug of the first program.
+func (s *Store) DefaultProgram(ctx context.Context) (string, error) {
+	var slug string
+	err := s.pool.QueryRow(ctx, `SELECT slug FROM programs ORDER BY id LIMIT 1`).Scan(&slug)
+	if err != nil {
+		return "", fmt.Errorf("postgres: default program: %w", mapErr(err))
+	}
+	return slug, nil
+}
+
+func roundInfo(ctx context.Context, db DBTX, program, round string, lock bool) (RoundInfo, error) {
+	q := `
+SELECT r.id, p.slug, r.slug, r.kind, r.status, r.name_ko, r.name_en, r.advance, r.backfill, r.min_total::text,
+       r.announce_at, r.published_at
+FROM rounds r JOIN programs p ON p.id = r.program_id
+WHERE p.slug = $1 AND r.slug = $2`
+	if lock {
+		q += ` FOR UPDATE OF r`
+	}
+	var ri RoundInfo
+	err := db.QueryRow(ctx, q, program, round).Scan(&ri.ID, &ri.Program, &ri.Slug, &ri.Kind, &ri.Status, &ri.Name.KO, &ri.Name.EN,
+		&ri.Advance, &ri.Backfill, &ri.MinTotal, &ri.AnnounceAt, &ri.PublishedAt)
+	if err != nil {
+		return ri, fmt.Errorf("round %s/%s: %w", program, round, mapErr(err))
+	}
+	return ri, nil
+}
+
+// Round returns a round's identity and status.
+func (s *Store) Round(ctx context.Context, program, round string) (RoundInfo, error) {
+	ri, err := roundInfo(ctx, s.pool, program, round, false)
+	if err != nil {
+		return ri, fmt.Errorf("postgres: %w", err)
+	}
+	return ri, nil
+}
+
+// FrozenInput is the engine input of a round in plain, JSON-friendly form:
+// what a publication freezes next to its results.
+type FrozenInput struct {
+	Kind     string            `json:"kind"`
+	Advance  int               `json:"advance"`
+	Backfill bool              `json:"backfill"`
+	MinTotal *string           `json:"min_total"`
+	Criteria []FrozenCriterion `json:"criteria"`
+	Entries  []FrozenEntry     `json:"entries"`
+	Scores   []FrozenScore     `json:"scores"`
+	Decision *FrozenDecision   `json:"decision,omitempty"`
+}
+
+// FrozenCriterion is a criteria tree node.
+type FrozenCriterion struct {
+	Code      string            `json:"code"`
+	Name      contest.Text      `json:"name"`
+	Max       string            `json:"max"`
+	PanelSize int               `json:"panel_size,omitempty"`
+	Aggregate string            `json:"aggregate,omitempty"`
+	Children  []FrozenCriterion `json:"children,omitempty"`
+}
+
+// FrozenEntry is a team's eligibility.
+type FrozenEntry struct {
+	Team   string       `json:"team"`
+	Status string       `json:"status"`
+	Reason contest.Text `json:"reason"`
+}
+
+// FrozenScore is one score; Evaluator 0 for direct leaves.
+type FrozenScore struct {
+	Team      string `json:"team"`
+	Criterion string `json:"criterion"`
+	Evaluator int    `json:"evaluator,omitempty"`
+	Value     string `json:"value"`
+}
+
+// FrozenDecision is a recorded tie decision.
+type FrozenDecision struct {
+	Advance []string     `json:"advance"`
+	Reason  contest.Text `json:"reason"`
+}
+
+func loadInput(ctx context.Context, db DBTX, ri RoundInfo) (FrozenInput, error) {
+	in := FrozenInput{Kind: ri.Kind, Advance: ri.Advance, Backfill: ri.Backfill, MinTotal: ri.MinTotal,
+		Criteria: []FrozenCriterion{}, Entries: []FrozenEntry{}, Scores: []FrozenScore{}}
+	rows, err := db.Query(ctx, `
+SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
+FROM criteria WHERE round_id = $1 ORDER BY position, id`, ri.ID)
+	if err != nil {
+		return in, err
+	}
+	type node struct {
+		c      FrozenCriterion
+		parent *int64
+		id     int64
+	}
+	var nodes []node
+	for rows.Next() {
+		var n node
+		if err := rows.Scan(&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate); err != nil {
+			rows.Close()
+			return in, err
+		}
+		nodes = append(nodes, n)
+	}
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+	var build func(parent *int64) []FrozenCriterion
+	build = func(parent *int64) []FrozenCriterion {
+		var out []FrozenCriterion
+		for _, n := range nodes {
+			if (parent == nil && n.parent == nil) || (parent != nil && n.parent != nil && *parent == *n.parent) {
+				c := n.c
+				id := n.id
+				c.Children = build(&id)
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	if tree := build(nil); tree != nil {
+		in.Criteria = tree
+	}
+
+	rows, err = db.Query(ctx, `
+SELECT t.slug, e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
+WHERE e.round_id = $1 ORDER BY t.slug`, ri.ID)
+	if err != nil {
+		return in, err
+	}
+	for rows.Next() {
+		var e FrozenEntry
+		if err := rows.Scan(&e.Team, &e.Status, &e.Reason.KO, &e.Reason.EN); err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.Entries = append(in.Entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+
+	rows, err = db.Query(ctx, `
+SELECT t.slug, c.code, s.evaluator, s.value::text
+FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID)
+	if err != nil {
+		return in, err
+	}
+	for rows.Next() {
+		var sc FrozenScore
+		if err := rows.Scan(&sc.Team, &sc.Criterion, &sc.Evaluator, &sc.Value); err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.Scores = append(in.Scores, sc)
+	}
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+
+	var d FrozenDecision
+	err = db.QueryRow(ctx, `
+SELECT array(SELECT t.slug FROM teams t WHERE t.id = ANY(d.team_ids) ORDER BY t.slug), d.reason_ko, d.reason_en
+FROM decisions d WHERE d.round_id = $1`, ri.ID).Scan(&d.Advance, &d.Reason.KO, &d.Reason.EN)
+	switch {
+	case err == nil:
+		in.Decision = &d
+	case !errors.Is(err, pgx.ErrNoRows):
+		return in, err
+	}
+	return in, nil
+}
+
+func mustRat(s string) *big.Rat {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		panic("postgres: bad decimal from the database: " + s)
+	}
+	return r
+}
+
+// EngineInput converts the frozen form into the rule engine's input.
+func (in FrozenInput) EngineInput() rules.Input {
+	out := rules.Input{Kind: rules.Kind(in.Kind), Rule: rules.Rule{Advance: in.Advance, Backfill: in.Backfill}}
+	if in.MinTotal != nil {
+		out.Rule.MinTotal = mustRat(*in.MinTotal)
+	}
+	var conv func(cs []FrozenCriterion) []rules.Criterion
+	conv = func(cs []FrozenCriterion) []rules.Criterion {
+		var res []rules.Criterion
+		for _, c := range cs {
+			rc := rules.Criterion{Code: c.Code, Max: mustRat(c.Max), Children: conv(c.Children)}
+			if c.PanelSize > 0 {
+				rc.Panel = &rules.Panel{Size: c.PanelSize, Aggregate: rules.Aggregate(c.Aggregate)}
+			}
+			res = append(res, rc)
+		}
+		return res
+	}
+	out.Criteria = conv(in.Criteria)
+	for _, e := range in.Entries {
+		out.Entries = append(out.Entries, rules.Entry{Team: e.Team, Status: rules.Status(e.Status), Reason: rules.Text(e.Reason)})
+	}
+	for _, s := range in.Scores {
+		out.Scores = append(out.Scores, rules.Score{Team: s.Team, Criterion: s.Criterion, Evaluator: s.Evaluator, Value: mustRat(s.Value)})
+	}
+	if in.Decision != nil {
+		out.Decision = &rules.Decision{Advance: in.Decision.Advance, Reason: rules.Text(in.Decision.Reason)}
+	}
+	return out
+}
+
+// RoundResults is a round's results as the CLI, staff and public see them.
+type RoundResults struct {
+	Info RoundInfo
+	// Report is the results document (FORMATS.md §3).
+	Report rules.Report
+	// Result is the full computation (with the how-it-was-computed trail);
+	// nil for historic rounds that only have announced outcomes.
+	Result *rules.Result
+	// Input is what Result was computed from.
+	Input *FrozenInput
+	// Revision is the published revision shown (0 for a preview).
+	Revision int
+	// Announced is true when the outcomes are the announced ones of a
+	// historic round whose full scores were not disclosed.
+	Announced bool
+	// StaleDecision is true when a recorded decision no longer applies
+	// (the scores changed so no tie straddles the cut any more).
+	StaleDecision bool
+}
+
+// compute runs the engine on a frozen input. A recorded decision that is
+// no longer needed is ignored and reported rather than failing the preview.
+func compute(in FrozenInput) (rules.Result, bool, error) {
+	res, err := rules.Compute(in.EngineInput())
+	if errors.Is(err, rules.ErrDecisionNotNeeded) {
+		in.Decision = nil
+		res, err = rules.Compute(in.EngineInput())
+		return res, true, err
+	}
+	return res, false, err
+}
+
+// Results returns a round's results for the CLI and staff: the published
+// revision when there is one, the announced outcomes of a historic round, or
+// otherwise a preview computed from the scores entered so far.
+func (s *Store) Results(ctx context.Context, program, round string) (RoundResults, error) {
+	var rr RoundResults
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var err error
+		rr, err = results(ctx, tx, program, round, false)
+		return err
+	})
+	if err != nil {
+		return rr, fmt.Errorf("postgres: results: %w", err)
+	}
+	return rr, nil
+}
+
+// PublishedResults returns the public results of a round: contest.ErrNotFound
+// unless the round is published (the embargo lives here, in the query).
+func (s *Store) PublishedResults(ctx context.Context, program, round string) (RoundResults, error) {
+	var rr RoundResults
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var err error
+		rr, err = results(ctx, tx, program, round, true)
+		return err
+	})
+	if err != nil {
+		return rr, fmt.Errorf("postgres: published results: %w", err)
+	}
+	return rr, nil
+}
+
+func results(ctx context.Context, db DBTX, program, round string, public bool) (RoundResults, error) {
+	ri, err := roundInfo(ctx, db, program, round, false)
+	if err != nil {
+		return RoundResults{}, err
+	}
+	rr := RoundResults{Info: ri}
+	published := contest.Published(ri.Status)
+	if public && !published {
+		return rr, contest.ErrNotFound
+	}
+	if published {
+		var snap, inputs []byte
+		err := db.QueryRow(ctx, `
+SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, ri.ID).Scan(&rr.Revision, &snap, &inputs)
+		switch {
+		case err == nil:
+			if err := json.Unmarshal(snap, &rr.Report); err != nil {
+				return rr, fmt.Errorf("snapshot of %s: %w", round, err)
+			}
+			var in FrozenInput
+			if err := json.Unmarshal(inputs, &in); err != nil {
+				return rr, fmt.Errorf("inputs of %s: %w", round, err)
+			}
+			res, _, err := compute(in)
+			if err != nil {
+				return rr, err
+			}
+			rr.Result, rr.Input = &res, &in
+			return rr, nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return rr, err
+		}
+	}
+	announced, err := announcedReport(ctx, db, ri)
+	if err != nil {
+		return rr, err
+	}
+	if announced != nil {
+		rr.Report, rr.Announced = *announced, true
+		// The criteria still describe the round (and order its categories).
+		in, err := loadInput(ctx, db, ri)
+		if err != nil {
+			return rr, err
+		}
+		rr.Input = &in
+		return rr, nil
+	}
+	if public {
+		return rr, contest.ErrNotFound
+	}
+	in, err := loadInput(ctx, db, ri)
+	if err != nil {
+		return rr, err
+	}
+	res, stale, err := compute(in)
+	if err != nil {
+		return rr, err
+	}
+	rr.Result, rr.Input, rr.StaleDecision = &res, &in, stale
+	rr.Report = rules.NewReport(ri.Program, ri.Slug, rules.ReportPreview, res)
+	return rr, nil
+}
+
+// announcedReport builds the results document of a historic round from its
+// announced outcomes and the figures that were published; nil when the round
+// has no announced outcomes.
+func announcedReport(ctx context.Context, db DBTX, ri RoundInfo) (*rules.Report, error) {
+	rows, err := db.Query(ctx, `
+SELECT t.slug, o.outcome, o.rank, o.reason_ko, o.reason_en,
+       (SELECT ps.value::text FROM published_scores ps WHERE ps.round_id = o.round_id AND ps.team_id = o.team_id AND ps.criterion_id IS NULL),
+       coalesce((SELECT jsonb_object_agg(c.code, ps.value::text) FROM published_scores ps JOIN criteria c ON c.id = ps.criterion_id
+                 WHERE ps.round_id = o.round_id AND ps.team_id = o.team_id AND c.parent_id IS NULL), '{}')
+FROM announced_outcomes o JOIN teams t ON t.id = o.team_id
+WHERE o.round_id = $1`, ri.ID)
+	if err != nil {
+		return nil, err
+	}
+	status := rules.ReportPreview
+	if contest.Published(ri.Status) {
+		status = rules.ReportPublished
+		if ri.Status == contest.StatusCorrected {
+			status = rules.ReportCorrected
+		}
+	}
+	rep := rules.Report{Program: ri.Program, Round: ri.Slug, Status: status, Complete: true, Missing: []rules.ReportMissing{}, Teams: []rules.ReportTeam{}}
+	for rows.Next() {
+		var t rules.ReportTeam
+		var outcome string
+		var cats map[string]string
+		if err := rows.Scan(&t.Team, &outcome, &t.Rank, &t.Reason.KO, &t.Reason.EN, &t.Total, &cats); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		o := rules.Outcome(outcome)
+		t.Outcome = &o
+		t.ReasonCode = rules.ReasonAnnounced
+		if t.Total != nil {
+			v := rules.FormatCents(mustRat(*t.Total))
+			t.Total = &v
+		}
+		t.Categories = map[string]string{}
+		for k, v := range cats {
+			t.Categories[k] = rules.FormatCents(mustRat(v))
+		}
+		rep.Teams = append(rep.Teams, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(rep.Teams) == 0 {
+		return nil, nil
+	}
+	sort.SliceStable(rep.Teams, func(i, j int) bool {
+		a, b := rep.Teams[i], rep.Teams[j]
+		if (a.Rank == nil) != (b.Rank == nil) {
+			return a.Rank != nil
+		}
+		if a.Rank != nil && *a.Rank != *b.Rank {
+			return *a.Rank < *b.Rank
+		}
+		if pa, pb := passes(*a.Outcome), passes(*b.Outcome); pa != pb {
+			return pa
+		}
+		return a.Team < b.Team
+	})
+	return &rep, nil
+}
+
+func passes(o rules.Outcome) bool { return o == rules.OutcomeAdvanced || o == rules.OutcomeSelected }
+
+// ErrRoundState is returned when a round's status forbids the operation.
+var ErrRoundState = errors.New("the round's status does not allow this")
+
+// IncompleteError lists what keeps a round from being closed or published.
+type IncompleteError struct {
+	Missing []rules.Missing
+	Blocked []string // teams in an undecided tie at the cut
+}
+
+func (e *IncompleteError) Error() string {
+	var b strings.Builder
+	if len(e.Missing) > 0 {
+		fmt.Fprintf(&b, "%d required score(s) missing:", len(e.Missing))
+		for _, m := range e.Missing {
+			if m.Evaluator > 0 {
+				fmt.Fprintf(&b, "\n  team %s, criterion %s, evaluator %d", m.Team, m.Criterion, m.Evaluator)
+			} else {
+				fmt.Fprintf(&b, "\n  team %s, criterion %s", m.Team, m.Criterion)
+			}
+		}
+	}
+	if len(e.Blocked) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "a tie straddles the cut (%s): record a decision first (portal round decide)", strings.Join(e.Blocked, ", "))
+	}
+	return b.String()
+}
+
+func (e *IncompleteError) Is(target error) bool { return target == contest.ErrInvalid }
+
+// CloseRound ends scoring: the round must be complete.
+func (s *Store) CloseRound(ctx context.Context, program, round string) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := roundInfo(ctx, tx, program, round, true)
+		if err != nil {
+			return err
+		}
+		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
+			return fmt.Errorf("%w: %s is %s", ErrRoundState, round, ri.Status)
+		}
+		in, err := loadInput(ctx, tx, ri)
+		if err != nil {
+			return err
+		}
+		res, _, err := compute(in)
+		if err != nil {
+			return err
+		}
+		if !res.Complete {
+			return &IncompleteError{Missing: res.Missing}
+		}
+		_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() WHERE id = $1`, ri.ID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: close round: %w", err)
+	}
+	return nil
+}
+
+// ReopenRound takes a closed round back to scoring.
+func (s *Store) ReopenRound(ctx context.Context, program, round string) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := roundInfo(ctx, tx, program, round, true)
+		if err != nil {
+			return err
+		}
+		if ri.Status != contest.StatusClosed {
+			return fmt.Errorf("%w: only a closed round can be reopened; %s is %s", ErrRoundState, round, ri.Status)
+		}
+		_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: reopen round: %w", err)
+	}
+	return nil
+}
+
+// PublishRound computes the round, refuses when it is incomplete or blocked,
+// and otherwise freezes the results and their inputs as revision 1 and makes
+// the round public.
+func (s *Store) PublishRound(ctx context.Context, program, round string, now time.Time) (RoundResults, error) {
+	var rr RoundResults
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := roundInfo(ctx, tx, program, round, true)
+		if err != nil {
+			return err
+		}
+		if contest.Published(ri.Status) {
+			return fmt.Errorf("%w: %s is already published", ErrRoundState, round)
+		}
+		return publish(ctx, tx, ri, now)
+	})
+	if err != nil {
+		return rr, fmt.Errorf("postgres: publish round: %w", err)
+	}
+	return s.Results(ctx, program, round)
+}
+
+func publish(ctx context.Context, tx DBTX, ri RoundInfo, now time.Time) error {
+	in, err := loadInput(ctx, tx, ri)
+	if err != nil {
+		return err
+	}
+	if len(in.Criteria) == 0 {
+		return fmt.Errorf("%w: %s has no criteria to compute results from", ErrRoundState, ri.Slug)
+	}
+	res, err := rules.Compute(in.EngineInput())
+	if err != nil {
+		return err
+	}
+	if !res.Complete || res.Blocked {
+		ie := &IncompleteError{Missing: res.Missing}
+		for _, t := range res.Teams {
+			if t.ReasonCode == rules.ReasonTieAtCut {
+				ie.Blocked = append(ie.Blocked, t.Team)
+			}
+		}
+		return ie
+	}
+	snap, err := json.Marshal(rules.NewReport(ri.Program, ri.Slug, rules.ReportPublished, res))
+	if err != nil {
+		return err
+	}
+	inputs, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO result_revisions (round_id, revision, published_at, snapshot, inputs) VALUES ($1, 1, $2, $3, $4)`,
+		ri.ID, now, snap, inputs); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'published', published_at = $2, updated_at = now() WHERE id = $1`, ri.ID, now)
+	return err
+}
+
+// DecideRound records which teams of a tie at the cut go through, with a
+// reason. The decision must resolve the round's current tie.
+func (s *Store) DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor string) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := roundInfo(ctx, tx, program, round, true)
+		if err != nil {
+			return err
+		}
+		if contest.Published(ri.Status) {
+			return fmt.Errorf("%w: %s is already published", ErrRoundState, round)
+		}
+		in, err := loadInput(ctx, tx, ri)
+		if err != nil {
+			return err
+		}
+		in.Decision = &FrozenDecision{Advance: advance, Reason: reason}
+		if _, err := rules.Compute(in.EngineInput()); err != nil {
+			return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
+		}
+		_, err = tx.Exec(ctx, `
+INSERT INTO decisions (round_id, team_ids, reason_ko, reason_en, decided_by)
+VALUES ($1, array(SELECT id FROM teams WHERE program_id = (SELECT program_id FROM rounds WHERE id = $1) AND slug = ANY($2) ORDER BY id), $3, $4, $5)
+ON CONFLICT (round_id) DO UPDATE SET team_ids = excluded.team_ids, reason_ko = excluded.reason_ko, reason_en = excluded.reason_en,
+  decided_by = excluded.decided_by, decided_at = now()`, ri.ID, advance, reason.KO, reason.EN, actor)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: decide round: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/scorecsv"
+)
+
+// errDryRun rolls back the transaction of a dry run.
+var errDryRun = errors.New("dry run")
+
+// ScoreChange is one row of an import preview.
+type ScoreChange struct {
+	Line      int
+	Team      string
+	Criterion string
+	Evaluator int
+	Old       string // "" when new
+	New       string
+}
+
+// ScoreDiff says what a score import did, or would do in a dry run.
+type ScoreDiff struct {
+	New       []ScoreChange
+	Changed   []ScoreChange
+	Unchanged int
+}
+
+// roundShape reads what scorecsv.Check needs to know of a round.
+func roundShape(ctx context.Context, db DBTX, roundID int64) (scorecsv.Round, map[string]int64, map[string]int64, error) {
+	rd := scorecsv.Round{Teams: map[string]bool{}, Leaves: map[string]scorecsv.Leaf{}, Criteria: map[string]bool{}}
+	teams, crits := map[string]int64{}, map[string]int64{}
+	rows, err := db.Query(ctx, `SELECT t.slug, t.id FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1`, roundID)
+	if err != nil {
+		return rd, nil, nil, err
+	}
+	for rows.Next() {
+		var slug string
+		var id int64
+		if err := rows.Scan(&slug, &id); err != nil {
+			rows.Close()
+			return rd, nil, nil, err
+		}
+		rd.Teams[slug], teams[slug] = true, id
+	}
+	if err := rows.Err(); err != nil {
+		return rd, nil, nil, err
+	}
+	rows, err = db.Query(ctx, `
+SELECT c.code, c.id, c.max::text, coalesce(c.panel_size, 0), NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
+FROM criteria c WHERE c.round_id = $1`, roundID)
+	if err != nil {
+		return rd, nil, nil, err
+	}
+	for rows.Next() {
+		var code, max string
+		var id int64
+		var size int
+		var leaf bool
+		if err := rows.Scan(&code, &id, &max, &size, &leaf); err != nil {
+			rows.Close()
+			return rd, nil, nil, err
+		}
+		rd.Criteria[code] = true
+		if leaf {
+			rd.Leaves[code] = scorecsv.Leaf{Max: mustRat(max), PanelSize: size}
+			crits[code] = id
+		}
+	}
+	return rd, teams, crits, rows.Err()
+}
+
+// ImportScores writes the given score rows to a round in one transaction:
+// all rows are checked against the round first, and a file with any bad row
+// writes nothing. With dryRun nothing is written either way; the diff says
+// what would change. Scores of a closed or published round are read-only.
+func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor string, dryRun bool) (ScoreDiff, error) {
+	var diff ScoreDiff
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := roundInfo(ctx, tx, program, round, true)
+		if err != nil {
+			return err
+		}
+		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
+			return fmt.Errorf("%w: the scores of %s are read-only while it is %s", ErrRoundState, round, ri.Status)
+		}
+		shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
+		if err != nil {
+			return err
+		}
+		if err := scorecsv.Check(rows, shape); err != nil {
+			return err
+		}
+		existing := map[scorecsv.Key]string{}
+		erows, err := tx.Query(ctx, `
+SELECT t.slug, c.code, s.evaluator, s.value::text FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1`, ri.ID)
+		if err != nil {
+			return err
+		}
+		for erows.Next() {
+			var k scorecsv.Key
+			var v string
+			if err := erows.Scan(&k.Team, &k.Criterion, &k.Evaluator, &v); err != nil {
+				erows.Close()
+				return err
+			}
+			existing[k] = v
+		}
+		if err := erows.Err(); err != nil {
+			return err
+		}
+		n := len(rows)
+		teams, crits, evals, values := make([]int64, 0, n), make([]int64, 0, n), make([]int32, 0, n), make([]string, 0, n)
+		for _, r := range rows {
+			k := scorecsv.Key{Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator}
+			v, _ := rules.ParseValue(r.Value)
+			val := rules.FormatCents(v)
+			ch := ScoreChange{Line: r.Line, Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator, New: val}
+			old, ok := existing[k]
+			switch {
+			case !ok:
+				diff.New = append(diff.New, ch)
+			case mustRat(old).Cmp(v) != 0:
+				ch.Old = rules.FormatCents(mustRat(old))
+				diff.Changed = append(diff.Changed, ch)
+			default:
+				diff.Unchanged++
+				continue
+			}
+			teams, crits, evals, values = append(teams, teamIDs[r.Team]), append(crits, critIDs[r.Criterion]), append(evals, int32(r.Evaluator)), append(values, val)
+		}
+		if dryRun {
+			return errDryRun
+		}
+		if err := writeScores(ctx, tx, ri.ID, teams, crits, evals, values, actor, false); err != nil {
+			return err
+		}
+		if ri.Status == contest.StatusDraft && len(teams) > 0 {
+			_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return diff, fmt.Errorf("postgres: import scores: %w", mapErr(err))
+	}
+	return diff, nil
+}

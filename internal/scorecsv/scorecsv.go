@@ -1,0 +1,234 @@
+// Package scorecsv reads score CSV files (FORMATS.md §2) and checks them
+// against a round's definition. Every bad row is reported with its line
+// number and reason, so a file is either wholly good or imports nothing.
+package scorecsv
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kai-challenge/portal/internal/rules"
+)
+
+// Row is one score line of the file.
+type Row struct {
+	Line      int // 1-based line number in the file (the header is line 1)
+	Team      string
+	Criterion string
+	Evaluator int // 0 for a directly scored leaf
+	Value     string
+}
+
+// LineError is a problem on one line.
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LineError) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+}
+
+// Errors are all problems found in a file, in line order.
+type Errors []*LineError
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+var columns = []string{"team", "criterion", "evaluator", "value"}
+
+// Parse reads the CSV: UTF-8 (a leading BOM is tolerated), comma separated,
+// a header naming the columns team, criterion, evaluator and value in any
+// order. It checks the shape of each row but not whether teams and criteria
+// exist; see Check.
+func Parse(r io.Reader) ([]Row, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, Errors{{Line: 1, Msg: "the file is empty; want a header team,criterion,evaluator,value"}}
+	}
+	if err != nil {
+		return nil, Errors{{Line: 1, Msg: csvMsg(err)}}
+	}
+	idx := map[string]int{}
+	var errs Errors
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if _, dup := idx[h]; dup {
+			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("column %q appears twice", h)})
+		}
+		idx[h] = i
+	}
+	for _, c := range columns {
+		if _, ok := idx[c]; !ok {
+			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("missing column %q (want team,criterion,evaluator,value)", c)})
+		}
+	}
+	for h := range idx {
+		if !contains(columns, h) {
+			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("unknown column %q", h)})
+		}
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Msg < errs[j].Msg })
+		return nil, errs
+	}
+	var rows []Row
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			errs = append(errs, &LineError{Line: line, Msg: csvMsg(err)})
+			if pe == nil || pe.Err != csv.ErrFieldCount {
+				break
+			}
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rec) != len(header) {
+			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
+			continue
+		}
+		get := func(c string) string { return strings.TrimSpace(rec[idx[c]]) }
+		row := Row{Line: line, Team: get("team"), Criterion: get("criterion"), Value: get("value")}
+		if row.Team == "" {
+			errs = append(errs, &LineError{Line: line, Msg: "team is empty"})
+		}
+		if row.Criterion == "" {
+			errs = append(errs, &LineError{Line: line, Msg: "criterion is empty"})
+		}
+		if ev := get("evaluator"); ev != "" {
+			n, err := strconv.Atoi(ev)
+			if err != nil || n < 1 {
+				errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("evaluator %q must be a whole number from 1, or empty for a directly scored criterion", ev)})
+			}
+			row.Evaluator = n
+		}
+		if row.Value == "" {
+			errs = append(errs, &LineError{Line: line, Msg: "value is empty"})
+		} else if _, err := rules.ParseValue(row.Value); err != nil {
+			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("value %q must be a number with at most two decimals and a dot (e.g. 1.5)", row.Value)})
+		}
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rows, nil
+}
+
+func csvMsg(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// Leaf is what Check needs to know of a leaf criterion.
+type Leaf struct {
+	Max       *big.Rat
+	PanelSize int // 0 for a directly scored leaf
+}
+
+// Round is what Check needs to know of a round.
+type Round struct {
+	Teams    map[string]bool // teams entered in the round
+	Leaves   map[string]Leaf // leaf criteria by code
+	Criteria map[string]bool // every criterion code (to tell "not a leaf" from "unknown")
+}
+
+// Key identifies one score.
+type Key struct {
+	Team, Criterion string
+	Evaluator       int
+}
+
+// Check validates rows against the round: the team is entered, the criterion
+// is a leaf, the evaluator matches the leaf's panel, the value is within
+// 0..max, and no key appears twice.
+func Check(rows []Row, rd Round) error {
+	var errs Errors
+	seen := map[Key]int{}
+	for _, r := range rows {
+		bad := func(format string, a ...any) { errs = append(errs, &LineError{Line: r.Line, Msg: fmt.Sprintf(format, a...)}) }
+		if !rd.Teams[r.Team] {
+			bad("unknown team %q: not entered in this round", r.Team)
+		}
+		leaf, ok := rd.Leaves[r.Criterion]
+		switch {
+		case !ok && rd.Criteria[r.Criterion]:
+			bad("criterion %q is a category; scores go on its leaf criteria", r.Criterion)
+		case !ok:
+			bad("unknown criterion %q", r.Criterion)
+		case leaf.PanelSize == 0 && r.Evaluator != 0:
+			bad("criterion %q is scored directly; leave evaluator empty", r.Criterion)
+		case leaf.PanelSize > 0 && r.Evaluator == 0:
+			bad("criterion %q is scored by a panel; evaluator (1–%d) is missing", r.Criterion, leaf.PanelSize)
+		case leaf.PanelSize > 0 && r.Evaluator > leaf.PanelSize:
+			bad("evaluator %d is outside the panel of %q (1–%d)", r.Evaluator, r.Criterion, leaf.PanelSize)
+		}
+		if ok {
+			if v, err := rules.ParseValue(r.Value); err == nil && v.Cmp(leaf.Max) > 0 {
+				bad("value %s exceeds the maximum %s of %q", r.Value, rules.FormatCents(leaf.Max), r.Criterion)
+			}
+		}
+		k := Key{r.Team, r.Criterion, r.Evaluator}
+		if first, dup := seen[k]; dup {
+			bad("duplicate score for team %q, criterion %q, evaluator %s (first on line %d)", r.Team, r.Criterion, evalText(r.Evaluator), first)
+		} else {
+			seen[k] = r.Line
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func evalText(e int) string {
+	if e == 0 {
+		return "(none)"
+	}
+	return strconv.Itoa(e)
+}

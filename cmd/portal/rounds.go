@@ -32,7 +32,7 @@ func withRound(ctx context.Context, name string, args []string, getenv func(stri
 	}
 	defer db.Close()
 	if program == "" {
-		if program, err = db.Store.DefaultProgram(ctx); err != nil {
+		if program, err = db.Store.DefaultProgramSlug(ctx); err != nil {
 			return fmt.Errorf("no program in the database; import one first: %w", err)
 		}
 	}
@@ -242,4 +242,3 @@ func cmdRound(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	})
 }
-

@@ -161,3 +161,34 @@ func New(t testing.TB) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// Querier is what Dump needs: a pool or a connection.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Dump returns every table of the public schema as canonical JSON text, to
+// compare whole databases before and after an operation.
+func Dump(t testing.TB, db Querier) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := db.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY 1`)
+	if err != nil {
+		t.Fatalf("pgtest: dump: %v", err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("pgtest: dump: %v", err)
+	}
+	out := map[string]string{}
+	for _, tbl := range tables {
+		var js string
+		q := fmt.Sprintf(`SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY to_jsonb(x)::text), '[]')::text FROM %s x`, pgx.Identifier{tbl}.Sanitize())
+		if err := db.QueryRow(ctx, q).Scan(&js); err != nil {
+			t.Fatalf("pgtest: dump %s: %v", tbl, err)
+		}
+		out[tbl] = js
+	}
+	return out
+}

@@ -31,8 +31,8 @@ type RoundInfo struct {
 	PublishedAt *time.Time
 }
 
-// DefaultProgram returns the slug of the first program.
-func (s *Store) DefaultProgram(ctx context.Context) (string, error) {
+// DefaultProgramSlug returns the slug of the first program.
+func (s *Store) DefaultProgramSlug(ctx context.Context) (string, error) {
 	var slug string
 	err := s.pool.QueryRow(ctx, `SELECT slug FROM programs ORDER BY id LIMIT 1`).Scan(&slug)
 	if err != nil {

@@ -191,7 +191,9 @@ func Check(rows []Row, rd Round) error {
 	var errs Errors
 	seen := map[Key]int{}
 	for _, r := range rows {
-		bad := func(format string, a ...any) { errs = append(errs, &LineError{Line: r.Line, Msg: fmt.Sprintf(format, a...)}) }
+		bad := func(format string, a ...any) {
+			errs = append(errs, &LineError{Line: r.Line, Msg: fmt.Sprintf(format, a...)})
+		}
 		if !rd.Teams[r.Team] {
 			bad("unknown team %q: not entered in this round", r.Team)
 		}

@@ -1,0 +1,373 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kai-challenge/portal/internal/pgtest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// cli runs the portal's run function against the database at url and
+// returns stdout, stderr and the error.
+func cli(t *testing.T, url string, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return ""
+	}
+	err := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+func mustCLI(t *testing.T, url string, args ...string) string {
+	t.Helper()
+	out, errOut, err := cli(t, url, args...)
+	if err != nil {
+		t.Fatalf("portal %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
+	}
+	return out
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// The whole program boots: run serves, /healthz and /readyz answer, and
+// cancelling the context shuts it down cleanly.
+func TestServeBootsAndStops(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var stdout, stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", addr}, func(k string) string {
+			if k == "DATABASE_URL" {
+				return url
+			}
+			return ""
+		}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		for {
+			resp, err := http.Get("http://" + addr + path)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never answered 200: %v\n%s", path, err, stderr.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+}
+
+// stage1Program writes the stage-1 test program with the illustrative full
+// scores, in the CSV's order or shuffled, and returns its path.
+func stage1Program(t *testing.T, shuffle bool, entries string) string {
+	t.Helper()
+	base, err := os.ReadFile("testdata/stage1-base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../../internal/rules/testdata/stage1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs = recs[1:]
+	for _, r := range recs {
+		if r[0] == "naver" { // the engine's fixture uses the short slug
+			r[0] = "naver-cloud"
+		}
+	}
+	if shuffle {
+		r := rand.New(rand.NewPCG(7, 11))
+		r.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	}
+	var b strings.Builder
+	b.WriteString(strings.Replace(string(base), "__ENTRIES__", entries, 1))
+	for _, r := range recs {
+		if r[2] == "" {
+			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, value: %s}\n", r[0], r[1], r[3])
+		} else {
+			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, evaluator: %s, value: %s}\n", r[0], r[1], r[2], r[3])
+		}
+	}
+	path := filepath.Join(t.TempDir(), "program.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const stage1Entries = `      - {team: lg}
+      - {team: skt}
+      - {team: upstage}
+      - {team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}
+      - {team: nc-ai}`
+
+// Shuffled entries: the order of a file must never matter.
+const stage1EntriesShuffled = `      - {team: nc-ai}
+      - {team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}
+      - {team: upstage}
+      - {team: lg}
+      - {team: skt}`
+
+func TestResultsJSONIsExactAndOrderIndependent(t *testing.T) {
+	t.Parallel()
+	got := map[bool]string{}
+	for _, shuffled := range []bool{false, true} {
+		url := pgtest.URL(t)
+		entries := stage1Entries
+		if shuffled {
+			entries = stage1EntriesShuffled
+		}
+		mustCLI(t, url, "import", stage1Program(t, shuffled, entries))
+		got[shuffled] = mustCLI(t, url, "results", "stage-1", "--json")
+	}
+	golden := "testdata/stage1-results.json"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got[false]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got[false]); diff != "" {
+		t.Errorf("results --json differs from %s (-want +got):\n%s", golden, diff)
+	}
+	if got[true] != got[false] {
+		t.Errorf("the same data in a different order gave different output:\n%s", cmp.Diff(got[false], got[true]))
+	}
+	for _, s := range []string{`"status": "preview"`, `"team": "nc-ai"`, `"reason_code": "below_cut"`, `"outcome": "disqualified"`, `"total": "90.20"`} {
+		if !strings.Contains(got[false], s) {
+			t.Errorf("results JSON lacks %s", s)
+		}
+	}
+}
+
+func TestPublishFreezesResults(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
+	preview := mustCLI(t, url, "results", "stage-1", "--json")
+	out := mustCLI(t, url, "round", "publish", "stage-1")
+	if !strings.Contains(out, "published") {
+		t.Errorf("publish said %q", out)
+	}
+	published := mustCLI(t, url, "results", "stage-1", "--json")
+	if want := strings.Replace(preview, `"status": "preview"`, `"status": "published"`, 1); published != want {
+		t.Errorf("published results differ from the preview:\n%s", cmp.Diff(want, published))
+	}
+	// Scores of a published round are read-only.
+	csvPath := filepath.Join(t.TempDir(), "s.csv")
+	os.WriteFile(csvPath, []byte("team,criterion,evaluator,value\nlg,nia,,1.00\n"), 0o644)
+	if _, _, err := cli(t, url, "scores", "import", "stage-1", csvPath); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("score import into a published round: err = %v, want read-only", err)
+	}
+	// Publishing twice is refused.
+	if _, _, err := cli(t, url, "round", "publish", "stage-1"); err == nil {
+		t.Error("second publish accepted")
+	}
+}
+
+func TestPublishRefusesIncompleteRound(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	path := stage1Program(t, false, stage1Entries)
+	data, _ := os.ReadFile(path)
+	// Drop NC AI's expert evaluator 3 score.
+	lines := strings.Split(string(data), "\n")
+	var kept []string
+	for _, l := range lines {
+		if strings.Contains(l, "team: nc-ai, criterion: expert, evaluator: 3,") {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	os.WriteFile(path, []byte(strings.Join(kept, "\n")), 0o644)
+	mustCLI(t, url, "import", path)
+	js := mustCLI(t, url, "results", "stage-1", "--json")
+	if !strings.Contains(js, `"complete": false`) || !strings.Contains(js, `"criterion": "expert",`+"\n"+`      "evaluator": 3`) {
+		t.Errorf("results do not report the missing score:\n%s", js)
+	}
+	for _, cmd := range []string{"close", "publish"} {
+		_, _, err := cli(t, url, "round", cmd, "stage-1")
+		if err == nil || !strings.Contains(err.Error(), "team nc-ai, criterion expert, evaluator 3") {
+			t.Errorf("round %s of an incomplete round: err = %v, want it to list the missing score", cmd, err)
+		}
+	}
+}
+
+// A tie across the cut blocks publication until a decision is recorded; the
+// decision and its reason then appear in the results.
+func TestTieAtCutBlocksUntilDecided(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	// Everyone eligible, N = 4: make NC AI's scores equal to Naver Cloud's so
+	// the two tie for 4th place.
+	path := stage1Program(t, false, strings.Replace(stage1Entries,
+		`{team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}`,
+		`{team: naver-cloud}`, 1))
+	data, _ := os.ReadFile(path)
+	var out []string
+	naver := map[string]string{}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, "team: naver-cloud, criterion:") {
+			naver[strings.SplitN(strings.SplitN(l, "criterion: ", 2)[1], ", value", 2)[0]] = l
+		}
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, "team: nc-ai, criterion:") {
+			key := strings.SplitN(strings.SplitN(l, "criterion: ", 2)[1], ", value", 2)[0]
+			l = strings.Replace(naver[key], "naver-cloud", "nc-ai", 1)
+		}
+		out = append(out, l)
+	}
+	os.WriteFile(path, []byte(strings.Join(out, "\n")), 0o644)
+	mustCLI(t, url, "import", path)
+	js := mustCLI(t, url, "results", "stage-1", "--json")
+	if !strings.Contains(js, `"blocked": true`) || strings.Count(js, `"reason_code": "tie_at_cut"`) != 2 {
+		t.Fatalf("tie not blocked:\n%s", js)
+	}
+	if _, _, err := cli(t, url, "round", "publish", "stage-1"); err == nil || !strings.Contains(err.Error(), "tie") {
+		t.Errorf("publish of a blocked round: err = %v", err)
+	}
+	if _, _, err := cli(t, url, "round", "decide", "stage-1", "--advance", "lg", "--reason-ko", "가", "--reason-en", "a"); err == nil {
+		t.Error("a decision naming a team outside the tie was accepted")
+	}
+	mustCLI(t, url, "round", "decide", "stage-1", "--advance", "nc-ai", "--reason-ko", "사용자 평가 우위로 결정", "--reason-en", "decided on the user evaluation")
+	js = mustCLI(t, url, "results", "stage-1", "--json")
+	if !strings.Contains(js, `"blocked": false`) || strings.Count(js, `"reason_code": "decision"`) != 2 || !strings.Contains(js, "decided on the user evaluation") {
+		t.Errorf("decision not applied:\n%s", js)
+	}
+	mustCLI(t, url, "round", "publish", "stage-1")
+}
+
+func TestScoresImportCSV(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	before := mustCLI(t, url, "results", "stage-1", "--json")
+	const header = "team,criterion,evaluator,value\n"
+	good := "lg,nia,,9.10\nskt,expert,2,30.5\n"
+	cases := []struct{ name, body, want string }{
+		{"unknown team", good + "kt,nia,,5\n", "line 4: unknown team \"kt\""},
+		{"above max", good + "lg,global_common,,20.5\n", "line 4: value 20.5 exceeds the maximum 20.00"},
+		{"decimal comma", good + "lg,nia,,\"1,5\"\n", "line 4: value \"1,5\" must be a number"},
+		{"missing evaluator", good + "lg,expert,,30\n", "line 4: criterion \"expert\" is scored by a panel; evaluator (1–10) is missing"},
+		{"duplicate key", good + "lg,nia,,9.00\n", "line 4: duplicate score for team \"lg\", criterion \"nia\""},
+		{"category", good + "lg,benchmark,,30\n", "line 4: criterion \"benchmark\" is a category"},
+		{"missing column", "team,criterion,value\nlg,nia,9\n", "line 1: missing column \"evaluator\""},
+	}
+	for _, c := range cases {
+		body := c.body
+		if !strings.HasPrefix(body, "team,") {
+			body = header + body
+		}
+		_, _, err := cli(t, url, "scores", "import", "stage-1", write(c.name+".csv", body))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "nothing was imported") {
+			t.Errorf("%s: err = %v, want %q", c.name, err, c.want)
+		}
+	}
+	if after := mustCLI(t, url, "results", "stage-1", "--json"); after != before {
+		t.Fatal("a rejected CSV changed the scores")
+	}
+	// A BOM is tolerated; the dry run reports and writes nothing.
+	p := write("good.csv", "\ufeff"+header+good+"upstage,nia,,8.6\n") // 8.6 = the 8.60 already stored
+	out := mustCLI(t, url, "scores", "import", "stage-1", p, "--dry-run")
+	if !strings.Contains(out, "dry run") || !strings.Contains(out, "0 new, 2 changed, 1 unchanged") {
+		t.Errorf("dry run said:\n%s", out)
+	}
+	if after := mustCLI(t, url, "results", "stage-1", "--json"); after != before {
+		t.Fatal("the dry run changed the scores")
+	}
+	out = mustCLI(t, url, "scores", "import", "stage-1", p)
+	if !strings.Contains(out, "0 new, 2 changed, 1 unchanged") || !strings.Contains(out, "lg nia 9.20 → 9.10") {
+		t.Errorf("import said:\n%s", out)
+	}
+	if after := mustCLI(t, url, "results", "stage-1", "--json"); after == before {
+		t.Fatal("the import changed nothing")
+	}
+}
+
+func TestImportBadFileChangesNothing(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", "../../data/sovereign-ai.yaml")
+	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One bad value deep in the file: the NIA benchmark's maximum.
+	bad := strings.Replace(string(data), "name: {ko: NIA 벤치마크, en: NIA benchmarks}\n            max: 10", "name: {ko: NIA 벤치마크, en: NIA benchmarks}\n            max: 0", 1)
+	if bad == string(data) {
+		t.Fatal("fixture edit did not apply")
+	}
+	p := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(p, []byte(bad), 0o644)
+	before := mustCLI(t, url, "results", "stage-1", "--json")
+	_, _, err = cli(t, url, "import", p)
+	if err == nil || !strings.Contains(err.Error(), "rounds[2].criteria[0].children[0].max: must be > 0") {
+		t.Fatalf("bad file: err = %v, want the path of the bad value", err)
+	}
+	if after := mustCLI(t, url, "results", "stage-1", "--json"); after != before {
+		t.Error("a rejected file changed the database")
+	}
+}

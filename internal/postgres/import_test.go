@@ -1,0 +1,184 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
+)
+
+func readProgram(t *testing.T, path string) *programfile.File {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	return f
+}
+
+const realProgram = "../../data/sovereign-ai.yaml"
+
+func TestImportRealRecordIsIdempotent(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	f := readProgram(t, realProgram)
+	sum, err := store.ImportProgram(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Teams != 16 || sum.Rounds != 6 {
+		t.Errorf("summary = %+v, want 16 teams and 6 rounds", sum)
+	}
+	before := pgtest.Dump(t, pool)
+	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+		t.Errorf("second import of the same file changed the database (-before +after):\n%s", diff)
+	}
+
+	var published, draft int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'published'), count(*) FILTER (WHERE status = 'draft') FROM rounds`).Scan(&published, &draft); err != nil {
+		t.Fatal(err)
+	}
+	if published != 4 || draft != 2 {
+		t.Errorf("published/draft rounds = %d/%d, want 4/2", published, draft)
+	}
+}
+
+func TestImportChangedFileUpdates(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+		t.Fatal(err)
+	}
+	f := readProgram(t, realProgram)
+	// Rename a team, drop a member, drop the last timeline event.
+	for i := range f.Teams {
+		if f.Teams[i].Slug == "lg" {
+			f.Teams[i].Model = "K-EXAONE 2"
+			f.Teams[i].Members = f.Teams[i].Members[1:]
+		}
+	}
+	f.Timeline = f.Timeline[:len(f.Timeline)-1]
+	if _, err := store.ImportProgram(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	var model string
+	var members, events int
+	err := pool.QueryRow(ctx, `SELECT model, (SELECT count(*) FROM memberships m WHERE m.team_id = t.id), (SELECT count(*) FROM events)
+FROM teams t WHERE slug = 'lg'`).Scan(&model, &members, &events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := readProgram(t, realProgram)
+	var origMembers int
+	for _, tm := range orig.Teams {
+		if tm.Slug == "lg" {
+			origMembers = len(tm.Members)
+		}
+	}
+	if model != "K-EXAONE 2" || members != origMembers-1 || events != len(orig.Timeline)-1 {
+		t.Errorf("after update: model %q, %d members, %d events; want K-EXAONE 2, %d, %d", model, members, events, origMembers-1, len(orig.Timeline)-1)
+	}
+}
+
+// A file that passes validation but fails in the database half-way must
+// leave the database exactly as it was.
+func TestImportIsAtomic(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+		t.Fatal(err)
+	}
+	before := pgtest.Dump(t, pool)
+
+	f := readProgram(t, realProgram)
+	f.Teams[0].Name.EN = "Renamed first" // would be written early…
+	last := &f.Rounds[len(f.Rounds)-1]
+	last.Rule.Advance = -1 // …and this fails late, in the database's CHECK
+	_, err := store.ImportProgram(ctx, f)
+	if !errors.Is(err, contest.ErrInvalid) {
+		t.Fatalf("import error = %v, want ErrInvalid", err)
+	}
+	if !strings.Contains(err.Error(), "advance") {
+		t.Errorf("error %q does not name the failing check", err)
+	}
+	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+		t.Errorf("failed import changed the database (-before +after):\n%s", diff)
+	}
+}
+
+// The database itself refuses scores outside 0..max of their criterion,
+// scores on categories, and bad evaluators, whatever the Go code does.
+func TestDatabaseEnforcesScoreRules(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+		t.Fatal(err)
+	}
+	insert := `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
+SELECT r.id, t.id, c.id, $2, $3 FROM rounds r JOIN criteria c ON c.round_id = r.id AND c.code = $1
+JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
+	cases := []struct {
+		name      string
+		criterion string
+		evaluator int
+		value     string
+		ok        bool
+	}{
+		{"valid direct", "nia", 0, "9.20", true},
+		{"above max", "global_common", 0, "20.01", false},
+		{"negative", "global_individual", 0, "-1", false},
+		{"on a category", "benchmark", 0, "30", false},
+		{"evaluator on direct leaf", "nia", 1, "5", false},
+		{"panel leaf without evaluator", "expert", 0, "30", false},
+		{"evaluator beyond panel", "expert", 11, "30", false},
+		{"valid panel", "expert", 10, "35.00", true},
+	}
+	for _, c := range cases {
+		_, err := pool.Exec(ctx, insert, c.criterion, c.evaluator, c.value)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+	// The unique key: one score per (round, team, criterion, evaluator).
+	if _, err := pool.Exec(ctx, insert, "nia", 0, "1"); err == nil {
+		t.Error("duplicate score key accepted")
+	}
+	// Lowering a maximum below an entered score is refused.
+	if _, err := pool.Exec(ctx, `UPDATE criteria SET max = 5 WHERE code = 'nia'`); err == nil {
+		t.Error("lowering max below a score accepted")
+	}
+	// Enums and slugs.
+	if _, err := pool.Exec(ctx, `INSERT INTO organizations (slug, name_ko, name_en, kind) VALUES ('x', 'x', 'x', 'alien')`); err == nil {
+		t.Error("invalid org kind accepted")
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO organizations (slug, name_ko, name_en) VALUES ('Bad Slug', 'x', 'x')`); err == nil {
+		t.Error("invalid slug accepted")
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO organizations (slug, name_ko, name_en) VALUES ('kaist', 'x', 'x')`); err == nil {
+		t.Error("duplicate slug accepted")
+	}
+	_ = store
+}

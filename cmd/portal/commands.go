@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kai-challenge/portal/internal/config"
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/web"
@@ -154,7 +155,7 @@ func importFileInto(ctx context.Context, store *postgres.Store, path string, std
 	if err != nil {
 		return fmt.Errorf("%s: nothing was imported:\n%w", path, err)
 	}
-	sum, err := store.ImportProgram(ctx, f)
+	sum, err := store.ImportProgramBy(ctx, f, contest.Actor{Name: "cli"})
 	if err != nil {
 		return fmt.Errorf("%s: nothing was imported: %w", path, err)
 	}

@@ -33,6 +33,7 @@ commands:
   round close|reopen|publish ROUND change a round's status
   round decide ROUND --advance a,b --reason-ko … --reason-en …
                                    record the decision for a tie at the cut
+  audit verify                     recompute the audit log's hash chain
 
 Environment: DATABASE_URL (empty: a private PostgreSQL cluster under .data/), ADDR (default :8080).
 `
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdResults(ctx, rest, getenv, stdout, stderr)
 	case "round":
 		return cmdRound(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -16,6 +16,9 @@ import (
 	"github.com/kai-challenge/portal/internal/scorecsv"
 )
 
+// cliActor is how command-line changes appear in the audit log.
+var cliActor = contest.Actor{Name: "cli"}
+
 // withRound opens the database and resolves the program (the -program flag
 // or the first program) for a round command.
 func withRound(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
@@ -71,7 +74,7 @@ func cmdScores(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return fmt.Errorf("%s: nothing was imported:\n%w", rest[1], err)
 		}
-		diff, err := db.Store.ImportScores(ctx, program, rest[0], rows, "cli", dryRun)
+		diff, err := db.Store.ImportScores(ctx, program, rest[0], rows, cliActor, dryRun)
 		if err != nil {
 			return fmt.Errorf("%s: nothing was imported:\n%w", rest[1], err)
 		}
@@ -207,17 +210,17 @@ func cmdRound(ctx context.Context, args []string, getenv func(string) string, st
 		round := rest[0]
 		switch action {
 		case "close":
-			if err := db.Store.CloseRound(ctx, program, round); err != nil {
+			if err := db.Store.CloseRound(ctx, program, round, cliActor); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "%s: closed\n", round)
 		case "reopen":
-			if err := db.Store.ReopenRound(ctx, program, round); err != nil {
+			if err := db.Store.ReopenRound(ctx, program, round, cliActor); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "%s: reopened for scoring\n", round)
 		case "publish":
-			rr, err := db.Store.PublishRound(ctx, program, round, time.Now().UTC())
+			rr, err := db.Store.PublishRound(ctx, program, round, cliActor, time.Now().UTC())
 			if err != nil {
 				return err
 			}
@@ -232,7 +235,7 @@ func cmdRound(ctx context.Context, args []string, getenv func(string) string, st
 					teams = append(teams, t)
 				}
 			}
-			if err := db.Store.DecideRound(ctx, program, round, teams, contest.Text{KO: reasonKO, EN: reasonEN}, "cli"); err != nil {
+			if err := db.Store.DecideRound(ctx, program, round, teams, contest.Text{KO: reasonKO, EN: reasonEN}, cliActor); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "%s: decision recorded (advance: %s)\n", round, strings.Join(teams, ", "))

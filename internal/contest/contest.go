@@ -91,3 +91,11 @@ var Aggregates = []string{"mean", "median", "trimmed_mean"}
 
 // Published reports whether a round status makes its results public.
 func Published(status string) bool { return status == StatusPublished || status == StatusCorrected }
+
+// Actor is who made a change and from where, as the audit log records it.
+type Actor struct {
+	// Name is a staff member's email, or "cli" / "import" / "scheduler".
+	Name string
+	// Addr is the client address of a web request; empty for the CLI.
+	Addr string
+}

@@ -192,3 +192,15 @@ func Dump(t testing.TB, db Querier) map[string]string {
 	}
 	return out
 }
+
+// Conn opens a single connection to url as the login of the URL (the test
+// cluster's superuser), closed when the test ends.
+func Conn(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}

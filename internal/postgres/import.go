@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -31,11 +33,25 @@ type ImportSummary struct {
 // the same file twice leaves the database identical. Organizations are shared
 // between programs and are never removed by an import.
 func (s *Store) ImportProgram(ctx context.Context, f *programfile.File) (ImportSummary, error) {
+	return s.ImportProgramBy(ctx, f, contest.Actor{Name: "import"})
+}
+
+// ImportProgramBy is ImportProgram on behalf of actor, who is named in the
+// audit event an import that changes anything appends.
+func (s *Store) ImportProgramBy(ctx context.Context, f *programfile.File, actor contest.Actor) (ImportSummary, error) {
 	var sum ImportSummary
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		im := &importer{tx: tx, f: f, orgs: map[string]int64{}, teams: map[string]int64{}, sources: map[string]int64{}}
-		err := im.run(ctx)
+		ct := &changeTx{Tx: tx}
+		im := &importer{tx: ct, actor: actor, f: f, orgs: map[string]int64{}, teams: map[string]int64{}, sources: map[string]int64{}}
+		if err := im.run(ctx); err != nil {
+			return err
+		}
 		sum.Notes = im.notes
+		if ct.changes == 0 {
+			return nil
+		}
+		_, err := appendAudit(ctx, tx, actor, "program.import", "program:"+f.Program.Slug, nil, nil, map[string]any{
+			"organizations": len(f.Organizations), "teams": len(f.Teams), "rounds": len(f.Rounds), "rows_changed": ct.changes})
 		return err
 	})
 	if err != nil {
@@ -49,7 +65,8 @@ func (s *Store) ImportProgram(ctx context.Context, f *programfile.File) (ImportS
 }
 
 type importer struct {
-	tx        pgx.Tx
+	tx        *changeTx
+	actor     contest.Actor
 	notes     []string
 	f         *programfile.File
 	programID int64
@@ -135,6 +152,8 @@ RETURNING id`,
 		agencies, p.FinalTeams, nullDate(p.StartedOn)).Scan(&im.programID)
 	if err == pgx.ErrNoRows {
 		err = im.tx.QueryRow(ctx, `SELECT id FROM programs WHERE slug = $1`, p.Slug).Scan(&im.programID)
+	} else if err == nil {
+		im.tx.changes++
 	}
 	if err != nil {
 		return err
@@ -150,8 +169,26 @@ func upsertID(ctx context.Context, tx pgx.Tx, upsert string, args []any, lookup 
 	err := tx.QueryRow(ctx, upsert, args...).Scan(&id)
 	if err == pgx.ErrNoRows {
 		err = tx.QueryRow(ctx, lookup, lookupArgs...).Scan(&id)
+	} else if ct, ok := tx.(*changeTx); ok && err == nil {
+		ct.changes++
 	}
 	return id, err
+}
+
+// changeTx counts the rows an import really changed, so an import that
+// changes nothing leaves no trace, not even in the audit log.
+type changeTx struct {
+	pgx.Tx
+	changes int
+}
+
+// Exec runs a statement and counts the rows it affected.
+func (c *changeTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := c.Tx.Exec(ctx, sql, args...)
+	if err == nil && !strings.HasPrefix(strings.TrimSpace(sql), "SELECT") {
+		c.changes += int(tag.RowsAffected())
+	}
+	return tag, err
 }
 
 func (im *importer) organizations(ctx context.Context) error {
@@ -539,9 +576,9 @@ WHERE scores.value IS DISTINCT FROM excluded.value`, roundID, teams, crits, eval
 	return nil
 }
 
-// citationColumns are the subject columns of citations that belong to one program.
+// citationScope selects the citations that belong to one program ($1) and
+// its organizations ($2).
 var citationScope = `
-DELETE FROM citations c WHERE
      c.program_id = $1
   OR c.team_id IN (SELECT id FROM teams WHERE program_id = $1)
   OR c.membership_id IN (SELECT m.id FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1)
@@ -560,9 +597,19 @@ func (im *importer) citations(ctx context.Context) error {
 	for _, id := range im.orgs {
 		orgIDs = append(orgIDs, id)
 	}
-	if _, err := im.tx.Exec(ctx, citationScope, im.programID, orgIDs); err != nil {
+	digest := `SELECT coalesce(md5(string_agg(to_jsonb(c)::text, ',' ORDER BY to_jsonb(c)::text)), '') FROM citations c WHERE ` + citationScope
+	var before, after string
+	if err := im.tx.Tx.QueryRow(ctx, digest, im.programID, orgIDs).Scan(&before); err != nil {
 		return err
 	}
+	if _, err := im.tx.Tx.Exec(ctx, `DELETE FROM citations c WHERE `+citationScope, im.programID, orgIDs); err != nil {
+		return err
+	}
+	defer func() {
+		if im.tx.Tx.QueryRow(ctx, digest, im.programID, orgIDs).Scan(&after) == nil && after != before {
+			im.tx.changes++
+		}
+	}()
 	for _, c := range im.cites {
 		id, ok := im.sources[c.source.URL]
 		if !ok {
@@ -578,7 +625,7 @@ RETURNING id`, []any{s.URL, s.Label, nullDate(s.Date), s.DateNote}, `SELECT id F
 			}
 			im.sources[c.source.URL] = id
 		}
-		_, err := im.tx.Exec(ctx, `INSERT INTO citations (source_id, `+c.column+`, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		_, err := im.tx.Tx.Exec(ctx, `INSERT INTO citations (source_id, `+c.column+`, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 			id, c.subject, c.position)
 		if err != nil {
 			return fmt.Errorf("cite %s: %w", c.source.URL, err)
@@ -598,7 +645,7 @@ func (im *importer) publishScored(ctx context.Context, round string, at time.Tim
 	if contest.Published(ri.Status) {
 		return nil
 	}
-	err = publish(ctx, im.tx, ri, at)
+	err = publish(ctx, im.tx, ri, im.actor, at)
 	var ie *IncompleteError
 	if errors.As(err, &ie) {
 		im.notes = append(im.notes, fmt.Sprintf("round %s was not published: %v", round, ie))

@@ -470,7 +470,7 @@ func (e *IncompleteError) Error() string {
 func (e *IncompleteError) Is(target error) bool { return target == contest.ErrInvalid }
 
 // CloseRound ends scoring: the round must be complete.
-func (s *Store) CloseRound(ctx context.Context, program, round string) error {
+func (s *Store) CloseRound(ctx context.Context, program, round string, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := roundInfo(ctx, tx, program, round, true)
 		if err != nil {
@@ -490,7 +490,10 @@ func (s *Store) CloseRound(ctx context.Context, program, round string) error {
 		if !res.Complete {
 			return &IncompleteError{Missing: res.Missing}
 		}
-		_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() WHERE id = $1`, ri.ID)
+		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, actor, "round.close", "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": "closed"})
 		return err
 	})
 	if err != nil {
@@ -500,7 +503,7 @@ func (s *Store) CloseRound(ctx context.Context, program, round string) error {
 }
 
 // ReopenRound takes a closed round back to scoring.
-func (s *Store) ReopenRound(ctx context.Context, program, round string) error {
+func (s *Store) ReopenRound(ctx context.Context, program, round string, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := roundInfo(ctx, tx, program, round, true)
 		if err != nil {
@@ -509,7 +512,10 @@ func (s *Store) ReopenRound(ctx context.Context, program, round string) error {
 		if ri.Status != contest.StatusClosed {
 			return fmt.Errorf("%w: only a closed round can be reopened; %s is %s", ErrRoundState, round, ri.Status)
 		}
-		_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
+		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, actor, "round.reopen", "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": "scoring"})
 		return err
 	})
 	if err != nil {
@@ -521,7 +527,7 @@ func (s *Store) ReopenRound(ctx context.Context, program, round string) error {
 // PublishRound computes the round, refuses when it is incomplete or blocked,
 // and otherwise freezes the results and their inputs as revision 1 and makes
 // the round public.
-func (s *Store) PublishRound(ctx context.Context, program, round string, now time.Time) (RoundResults, error) {
+func (s *Store) PublishRound(ctx context.Context, program, round string, actor contest.Actor, now time.Time) (RoundResults, error) {
 	var rr RoundResults
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := roundInfo(ctx, tx, program, round, true)
@@ -531,7 +537,7 @@ func (s *Store) PublishRound(ctx context.Context, program, round string, now tim
 		if contest.Published(ri.Status) {
 			return fmt.Errorf("%w: %s is already published", ErrRoundState, round)
 		}
-		return publish(ctx, tx, ri, now)
+		return publish(ctx, tx, ri, actor, now)
 	})
 	if err != nil {
 		return rr, fmt.Errorf("postgres: publish round: %w", err)
@@ -539,7 +545,7 @@ func (s *Store) PublishRound(ctx context.Context, program, round string, now tim
 	return s.Results(ctx, program, round)
 }
 
-func publish(ctx context.Context, tx DBTX, ri RoundInfo, now time.Time) error {
+func publish(ctx context.Context, tx DBTX, ri RoundInfo, actor contest.Actor, now time.Time) error {
 	in, err := loadInput(ctx, tx, ri)
 	if err != nil {
 		return err
@@ -568,17 +574,24 @@ func publish(ctx context.Context, tx DBTX, ri RoundInfo, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO result_revisions (round_id, revision, published_at, snapshot, inputs) VALUES ($1, 1, $2, $3, $4)`,
-		ri.ID, now, snap, inputs); err != nil {
+	// The publication event is appended first so the revision can record
+	// the chain head that includes it.
+	head, err := appendAudit(ctx, tx, actor, "round.publish", "round:"+ri.Slug, &ri.ID,
+		map[string]string{"status": ri.Status}, map[string]any{"status": "published", "revision": 1, "results": json.RawMessage(snap)})
+	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'published', published_at = $2, updated_at = now() WHERE id = $1`, ri.ID, now)
+	if _, err := tx.Exec(ctx, `INSERT INTO result_revisions (round_id, revision, published_at, snapshot, inputs, audit_head) VALUES ($1, 1, $2, $3, $4, $5)`,
+		ri.ID, now, snap, inputs, head); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'published', published_at = $2, publish_at = NULL, updated_at = now() WHERE id = $1`, ri.ID, now)
 	return err
 }
 
 // DecideRound records which teams of a tie at the cut go through, with a
 // reason. The decision must resolve the round's current tie.
-func (s *Store) DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor string) error {
+func (s *Store) DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := roundInfo(ctx, tx, program, round, true)
 		if err != nil {
@@ -599,7 +612,11 @@ func (s *Store) DecideRound(ctx context.Context, program, round string, advance 
 INSERT INTO decisions (round_id, team_ids, reason_ko, reason_en, decided_by)
 VALUES ($1, array(SELECT id FROM teams WHERE program_id = (SELECT program_id FROM rounds WHERE id = $1) AND slug = ANY($2) ORDER BY id), $3, $4, $5)
 ON CONFLICT (round_id) DO UPDATE SET team_ids = excluded.team_ids, reason_ko = excluded.reason_ko, reason_en = excluded.reason_en,
-  decided_by = excluded.decided_by, decided_at = now()`, ri.ID, advance, reason.KO, reason.EN, actor)
+  decided_by = excluded.decided_by, decided_at = now()`, ri.ID, advance, reason.KO, reason.EN, actor.Name)
+		if err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, actor, "round.decide", "round:"+ri.Slug, &ri.ID, nil, in.Decision)
 		return err
 	})
 	if err != nil {

@@ -80,7 +80,7 @@ FROM criteria c WHERE c.round_id = $1`, roundID)
 // all rows are checked against the round first, and a file with any bad row
 // writes nothing. With dryRun nothing is written either way; the diff says
 // what would change. Scores of a closed or published round are read-only.
-func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor string, dryRun bool) (ScoreDiff, error) {
+func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool) (ScoreDiff, error) {
 	var diff ScoreDiff
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := roundInfo(ctx, tx, program, round, true)
@@ -139,7 +139,21 @@ WHERE s.round_id = $1`, ri.ID)
 		if dryRun {
 			return errDryRun
 		}
-		if err := writeScores(ctx, tx, ri.ID, teams, crits, evals, values, actor, false); err != nil {
+		if len(teams) == 0 {
+			return nil
+		}
+		if err := writeScores(ctx, tx, ri.ID, teams, crits, evals, values, actor.Name, false); err != nil {
+			return err
+		}
+		before, after := map[string]string{}, map[string]string{}
+		for _, c := range append(append([]ScoreChange{}, diff.New...), diff.Changed...) {
+			key := scoreKey(c.Team, c.Criterion, c.Evaluator)
+			if c.Old != "" {
+				before[key] = c.Old
+			}
+			after[key] = c.New
+		}
+		if _, err := appendAudit(ctx, tx, actor, "scores.import", "round:"+ri.Slug, &ri.ID, before, after); err != nil {
 			return err
 		}
 		if ri.Status == contest.StatusDraft && len(teams) > 0 {
@@ -151,4 +165,12 @@ WHERE s.round_id = $1`, ri.ID)
 		return diff, fmt.Errorf("postgres: import scores: %w", mapErr(err))
 	}
 	return diff, nil
+}
+
+// scoreKey names a score in audit events: team/criterion or team/criterion/evaluator.
+func scoreKey(team, criterion string, evaluator int) string {
+	if evaluator == 0 {
+		return team + "/" + criterion
+	}
+	return fmt.Sprintf("%s/%s/%d", team, criterion, evaluator)
 }

@@ -36,6 +36,17 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse url: %w", err)
 	}
+	// Work as the runtime role when the migrations created it and this
+	// login may assume it: its rights exclude changing the audit log.
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		var ok bool
+		err := c.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portal_app') AND pg_has_role(current_user, 'portal_app', 'MEMBER')`).Scan(&ok)
+		if err != nil || !ok {
+			return err
+		}
+		_, err = c.Exec(ctx, `SET ROLE portal_app`)
+		return err
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)

@@ -1,0 +1,130 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+)
+
+func auditFixture(t *testing.T) (string, *postgres.Store) {
+	t.Helper()
+	url := pgtest.URL(t)
+	pool, err := postgres.Open(context.Background(), url) // as the runtime role
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com", Addr: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	// A second, changed import appends a second event; an unchanged one none.
+	f := readProgram(t, realProgram)
+	f.Teams[0].Model = "changed"
+	if _, err := store.ImportProgramBy(ctx, f, contest.Actor{Name: "bob@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ImportProgramBy(ctx, f, contest.Actor{Name: "bob@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	return url, store
+}
+
+func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
+	t.Parallel()
+	url, store := auditFixture(t)
+	ctx := context.Background()
+	events, err := store.AuditEvents(ctx, postgres.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 {
+		t.Fatalf("%d audit events, want 2 (an unchanged import appends none)", len(events))
+	}
+	if events[1].Actor != "alice@example.com" || events[1].ClientAddr != "192.0.2.1" || events[1].Action != "program.import" {
+		t.Errorf("first event = %+v", events[1])
+	}
+	if got, _ := store.AuditEvents(ctx, postgres.AuditFilter{Actor: "bob@example.com"}); len(got) != 1 {
+		t.Errorf("filter by actor: %d events, want 1", len(got))
+	}
+	if got, _ := store.AuditEvents(ctx, postgres.AuditFilter{From: time.Now().Add(time.Hour)}); len(got) != 0 {
+		t.Errorf("filter by date: %d events, want 0", len(got))
+	}
+	vr, err := store.VerifyAudit(ctx)
+	if err != nil || vr.BrokenAt != 0 || vr.Events != 2 {
+		t.Fatalf("clean log: %+v, %v", vr, err)
+	}
+
+	// A superuser bypasses the triggers and rewrites the first event.
+	super := pgtest.Conn(t, url)
+	for _, q := range []string{
+		`ALTER TABLE audit_events DISABLE TRIGGER USER`,
+		`UPDATE audit_events SET actor = 'mallory' WHERE id = (SELECT min(id) FROM audit_events)`,
+		`ALTER TABLE audit_events ENABLE TRIGGER USER`,
+	} {
+		if _, err := super.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vr, err = store.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vr.BrokenAt != events[1].ID || !strings.Contains(vr.Problem, "changed") {
+		t.Errorf("after tampering: %+v, want broken at event %d", vr, events[1].ID)
+	}
+}
+
+func TestAuditDeletionIsDetected(t *testing.T) {
+	t.Parallel()
+	url, store := auditFixture(t)
+	ctx := context.Background()
+	super := pgtest.Conn(t, url)
+	if _, err := super.Exec(ctx, `SET session_replication_role = replica`); err != nil {
+		t.Fatal(err)
+	}
+	var first int64
+	if err := super.QueryRow(ctx, `DELETE FROM audit_events WHERE id = (SELECT min(id) FROM audit_events) RETURNING id`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	vr, err := store.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vr.BrokenAt <= first || !strings.Contains(vr.Problem, "previous-hash") {
+		t.Errorf("after deleting event %d: %+v", first, vr)
+	}
+}
+
+// The runtime role cannot change or remove audit events, and even a
+// superuser is stopped by the triggers.
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
+	url, store := auditFixture(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`UPDATE audit_events SET actor = 'x'`,
+		`DELETE FROM audit_events`,
+		`TRUNCATE audit_events`,
+	} {
+		if _, err := store.Pool().Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("runtime role: %s: err = %v, want permission denied", q, err)
+		}
+	}
+	var role string
+	if err := store.Pool().QueryRow(ctx, `SELECT current_user`).Scan(&role); err != nil || role != "portal_app" {
+		t.Errorf("runtime connections run as %q (%v), want portal_app", role, err)
+	}
+	super := pgtest.Conn(t, url)
+	for _, q := range []string{`UPDATE audit_events SET actor = 'x'`, `DELETE FROM audit_events`, `TRUNCATE audit_events`} {
+		if _, err := super.Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("superuser: %s: err = %v, want the append-only trigger", q, err)
+		}
+	}
+}

@@ -8,7 +8,7 @@ BEGIN
         ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM portal_app;
     END IF;
 END $$;
-ALTER TABLE result_revisions DROP COLUMN IF EXISTS audit_head;
+ALTER TABLE result_revisions DROP COLUMN IF EXISTS audit_head, DROP COLUMN IF EXISTS change, DROP COLUMN IF EXISTS published_by;
 DROP FUNCTION IF EXISTS audit_canonical(audit_events);
 DROP TABLE IF EXISTS audit_events;
 DROP FUNCTION IF EXISTS audit_forbid_change();

@@ -72,8 +72,10 @@ END $$;
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_forbid_change();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_change();
 
--- The chain head recorded by each publication.
+-- The chain head recorded by each publication, and what a correction changed.
 ALTER TABLE result_revisions ADD COLUMN audit_head bytea;
+ALTER TABLE result_revisions ADD COLUMN change jsonb;
+ALTER TABLE result_revisions ADD COLUMN published_by text NOT NULL DEFAULT '';
 
 -- The runtime role: the portal's connections SET ROLE to it, so even a bug
 -- in the portal cannot change or remove audit events.

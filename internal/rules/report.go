@@ -1,0 +1,96 @@
+package rules
+
+// The statuses of a results document.
+const (
+	// ReportPreview marks a computed result not yet published (staff and
+	// CLI only).
+	ReportPreview = "preview"
+	// ReportPublished marks a published result.
+	ReportPublished = "published"
+	// ReportCorrected marks a published result that was later corrected.
+	ReportCorrected = "corrected"
+)
+
+// Report is the results JSON document of one round, the public contract
+// shared by the CLI (`results --json`) and the API. Encoded with
+// encoding/json it yields exactly the documented keys, in this order.
+type Report struct {
+	Program  string `json:"program"`
+	Round    string `json:"round"`
+	Status   string `json:"status"`
+	Complete bool   `json:"complete"`
+	// Missing always encodes as a list, [] when complete.
+	Missing []ReportMissing `json:"missing"`
+	Blocked bool            `json:"blocked"`
+	Teams   []ReportTeam    `json:"teams"`
+}
+
+// ReportMissing is one missing required score. Evaluator is omitted for a
+// directly scored leaf (evaluator 0).
+type ReportMissing struct {
+	Team      string `json:"team"`
+	Criterion string `json:"criterion"`
+	Evaluator int    `json:"evaluator,omitempty"`
+}
+
+// ReportTeam is one team's line of the results document.
+type ReportTeam struct {
+	Team string `json:"team"`
+	// Rank is null when the team is not ranked.
+	Rank *int `json:"rank"`
+	// Total is a two-decimal string such as "90.20"; null when not
+	// disclosed (historic rounds built by callers).
+	Total *string `json:"total"`
+	// Categories maps category codes to two-decimal strings. A category
+	// whose points were not disclosed is left out. The object is never
+	// null.
+	Categories map[string]string `json:"categories"`
+	// Outcome is null only for a team in a tie at the cut while the round
+	// is blocked.
+	Outcome    *Outcome   `json:"outcome"`
+	ReasonCode ReasonCode `json:"reason_code"`
+	Reason     Text       `json:"reason"`
+}
+
+// NewReport shapes a computed Result into the results document of the
+// given program and round slugs; status is ReportPreview, ReportPublished
+// or ReportCorrected.
+func NewReport(program, round, status string, r Result) Report {
+	rep := Report{
+		Program:  program,
+		Round:    round,
+		Status:   status,
+		Complete: r.Complete,
+		Missing:  make([]ReportMissing, 0, len(r.Missing)),
+		Blocked:  r.Blocked,
+		Teams:    make([]ReportTeam, 0, len(r.Teams)),
+	}
+	for _, m := range r.Missing {
+		rep.Missing = append(rep.Missing, ReportMissing(m))
+	}
+	for _, t := range r.Teams {
+		line := ReportTeam{
+			Team:       t.Team,
+			Categories: make(map[string]string, len(t.Categories)),
+			ReasonCode: t.ReasonCode,
+			Reason:     t.Reason,
+		}
+		if t.Rank != 0 {
+			rank := t.Rank
+			line.Rank = &rank
+		}
+		if t.Total != nil {
+			total := FormatCents(t.Total)
+			line.Total = &total
+		}
+		for _, c := range t.Categories {
+			line.Categories[c.Code] = FormatCents(c.Rounded)
+		}
+		if t.Outcome != "" {
+			outcome := t.Outcome
+			line.Outcome = &outcome
+		}
+		rep.Teams = append(rep.Teams, line)
+	}
+	return rep
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
+	"github.com/kai-challenge/portal/internal/scheduler"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -36,6 +37,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	go scheduler.Run(ctx, db.Store, 5*time.Second, logger)
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL}),

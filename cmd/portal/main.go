@@ -34,6 +34,12 @@ commands:
   round decide ROUND --advance a,b --reason-ko … --reason-en …
                                    record the decision for a tie at the cut
   audit verify                     recompute the audit log's hash chain
+  user add --email E --role admin|scorer [--name N]
+                                   create a staff account; the password is stdin's first
+                                   line (an empty line generates one, shown only once)
+  user password --email E          set a new password (from stdin, as for add)
+  user disable|enable --email E    stop or restore an account's login
+  user list                        list staff accounts
 
 Environment: DATABASE_URL (empty: a private PostgreSQL cluster under .data/), ADDR (default :8080).
 `
@@ -61,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdRound(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,362 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/contest"
+)
+
+// User is a staff account. The password hash is never part of it: only
+// UserByEmail returns it, for the login check.
+type User struct {
+	ID        int64
+	Email     string
+	Name      string
+	Role      string
+	Disabled  bool
+	Version   int
+	CreatedAt time.Time
+}
+
+// ErrLastAdmin refuses to disable or demote the last enabled admin: with
+// none left, nobody could manage users, and the first-admin setup would
+// open again to whoever reaches it.
+var ErrLastAdmin = fmt.Errorf("%w: the last enabled admin cannot be disabled or demoted", contest.ErrInvalid)
+
+// usersLock serialises the changes that depend on how many enabled admins
+// there are, so two concurrent changes cannot both pass the check.
+const usersLock = 7_242_002
+
+// userAudit is what the audit log records of a user: never the hash.
+type userAudit struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Disabled bool   `json:"disabled"`
+}
+
+func (u User) audit() userAudit {
+	return userAudit{Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled}
+}
+
+func (u User) entity() string { return "user:" + u.Email }
+
+const userCols = `id, email, name, role::text, disabled_at IS NOT NULL, version, created_at`
+
+func scanUser(row pgx.Row, extra ...any) (User, error) {
+	var u User
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled, &u.Version, &u.CreatedAt}, extra...)...)
+	return u, mapErr(err)
+}
+
+// checkUserInput catches what the database would refuse less clearly, and
+// a plain password passed where its hash belongs.
+func checkUserInput(role, passwordHash string) error {
+	if !auth.ValidRole(role) {
+		return fmt.Errorf("%w: role %q is not one of %s", contest.ErrInvalid, role, strings.Join(auth.Roles, ", "))
+	}
+	if !strings.HasPrefix(passwordHash, "$argon2id$") {
+		return fmt.Errorf("%w: the password must be passed hashed", contest.ErrInvalid)
+	}
+	return nil
+}
+
+// CreateUser adds a staff account. The email is stored as given but must be
+// unique ignoring case (ErrConflict).
+func (s *Store) CreateUser(ctx context.Context, email, name, role, passwordHash string, actor contest.Actor) (User, error) {
+	var u User
+	if err := checkUserInput(role, passwordHash); err != nil {
+		return u, fmt.Errorf("postgres: create user: %w", err)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		u, err = insertUser(ctx, tx, email, name, role, passwordHash, actor)
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("postgres: create user: %w", err)
+	}
+	return u, nil
+}
+
+// CreateFirstAdmin adds an admin only while there is no enabled admin, in
+// one transaction, so two people racing through the first-admin setup
+// cannot both become admin: the second gets ErrConflict.
+func (s *Store) CreateFirstAdmin(ctx context.Context, email, name, passwordHash string, actor contest.Actor) (User, error) {
+	var u User
+	if err := checkUserInput(auth.RoleAdmin, passwordHash); err != nil {
+		return u, fmt.Errorf("postgres: create first admin: %w", err)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, usersLock); err != nil {
+			return err
+		}
+		n, err := countAdmins(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: an admin already exists", contest.ErrConflict)
+		}
+		u, err = insertUser(ctx, tx, email, name, auth.RoleAdmin, passwordHash, actor)
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("postgres: create first admin: %w", err)
+	}
+	return u, nil
+}
+
+func insertUser(ctx context.Context, tx DBTX, email, name, role, passwordHash string, actor contest.Actor) (User, error) {
+	u, err := scanUser(tx.QueryRow(ctx, `
+INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+RETURNING `+userCols, email, name, role, passwordHash))
+	if errors.Is(err, contest.ErrConflict) {
+		return u, fmt.Errorf("%w: a user with email %s already exists", contest.ErrConflict, email)
+	}
+	if err != nil {
+		return u, err
+	}
+	_, err = appendAudit(ctx, tx, actor, "user.create", u.entity(), nil, nil, u.audit())
+	return u, err
+}
+
+// UserByEmail returns the account with that email, ignoring case, and its
+// password hash. Disabled accounts are returned too; the caller refuses them.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, string, error) {
+	var hash string
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE lower(email) = lower($1)`, email), &hash)
+	if err != nil {
+		return u, "", fmt.Errorf("postgres: user %s: %w", email, err)
+	}
+	return u, hash, nil
+}
+
+// UserByID returns an account.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return u, fmt.Errorf("postgres: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// Users lists every account, disabled ones included, by email.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY lower(email), id`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: users: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: users: %w", err)
+	}
+	return out, nil
+}
+
+// CountAdmins counts the enabled admins; zero means the first-admin setup
+// is open.
+func (s *Store) CountAdmins(ctx context.Context) (int, error) {
+	n, err := countAdmins(ctx, s.pool)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: count admins: %w", err)
+	}
+	return n, nil
+}
+
+func countAdmins(ctx context.Context, db DBTX) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// lockUser reads an account for update, by id or (when id is 0) by email.
+func lockUser(ctx context.Context, tx DBTX, id int64, email string) (User, error) {
+	var row pgx.Row
+	if id != 0 {
+		row = tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1 FOR UPDATE`, id)
+	} else {
+		row = tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE lower(email) = lower($1) FOR UPDATE`, email)
+	}
+	u, err := scanUser(row)
+	if err != nil {
+		if id != 0 {
+			return u, fmt.Errorf("user %d: %w", id, err)
+		}
+		return u, fmt.Errorf("user %s: %w", email, err)
+	}
+	return u, nil
+}
+
+// keepAnAdmin refuses a change that takes u out of the enabled admins when
+// it is the last one. The caller holds usersLock.
+func keepAnAdmin(ctx context.Context, tx DBTX, u User) error {
+	if u.Role != auth.RoleAdmin || u.Disabled {
+		return nil
+	}
+	n, err := countAdmins(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+// DisableUser stops an account from logging in; disabling a disabled
+// account changes nothing. The last enabled admin cannot be disabled
+// (ErrLastAdmin).
+func (s *Store) DisableUser(ctx context.Context, email string, actor contest.Actor) error {
+	return s.setDisabled(ctx, email, true, actor)
+}
+
+// EnableUser lets a disabled account log in again.
+func (s *Store) EnableUser(ctx context.Context, email string, actor contest.Actor) error {
+	return s.setDisabled(ctx, email, false, actor)
+}
+
+func (s *Store) setDisabled(ctx context.Context, email string, disabled bool, actor contest.Actor) error {
+	op, action := "enable user", "user.enable"
+	if disabled {
+		op, action = "disable user", "user.disable"
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, usersLock); err != nil {
+			return err
+		}
+		u, err := lockUser(ctx, tx, 0, email)
+		if err != nil || u.Disabled == disabled {
+			return err
+		}
+		if disabled {
+			if err := keepAnAdmin(ctx, tx, u); err != nil {
+				return err
+			}
+		}
+		after, err := scanUser(tx.QueryRow(ctx, `
+UPDATE users SET disabled_at = CASE WHEN $2 THEN now() END, version = version + 1, updated_at = now()
+WHERE id = $1 RETURNING `+userCols, u.ID, disabled))
+		if err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, actor, action, u.entity(), nil, u.audit(), after.audit())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return nil
+}
+
+// SetUserRole changes an account's role if it is still at version (else
+// ErrStale). The last enabled admin cannot be demoted (ErrLastAdmin).
+func (s *Store) SetUserRole(ctx context.Context, id int64, role string, version int, actor contest.Actor) error {
+	if !auth.ValidRole(role) {
+		return fmt.Errorf("postgres: set user role: %w: role %q is not one of %s", contest.ErrInvalid, role, strings.Join(auth.Roles, ", "))
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, usersLock); err != nil {
+			return err
+		}
+		u, err := lockUser(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		if u.Version != version {
+			return fmt.Errorf("%w: user %s is at version %d, not %d", contest.ErrStale, u.Email, u.Version, version)
+		}
+		if u.Role == role {
+			return nil
+		}
+		if err := keepAnAdmin(ctx, tx, u); err != nil {
+			return err
+		}
+		after, err := scanUser(tx.QueryRow(ctx, `
+UPDATE users SET role = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+userCols, id, role))
+		if err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, actor, "user.role", u.entity(), nil, u.audit(), after.audit())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set user role: %w", err)
+	}
+	return nil
+}
+
+// SetPassword replaces an account's password hash. The version goes up, so
+// a session that remembers the version it was made at can be ended.
+func (s *Store) SetPassword(ctx context.Context, id int64, hash string, actor contest.Actor) error {
+	if !strings.HasPrefix(hash, "$argon2id$") {
+		return fmt.Errorf("postgres: set password: %w: the password must be passed hashed", contest.ErrInvalid)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		u, err := lockUser(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		after, err := scanUser(tx.QueryRow(ctx, `
+UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+userCols, id, hash))
+		if err != nil {
+			return err
+		}
+		_, err = appendAudit(ctx, tx, actor, "user.password", u.entity(), nil, u.audit(), after.audit())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set password: %w", err)
+	}
+	return nil
+}
+
+// maxLoggedEmail bounds what a failed login writes to the append-only log:
+// the email field is whatever a client sent.
+const maxLoggedEmail = 254
+
+// RecordLogin appends auth.login or auth.login_failed for the email that
+// was tried, whether or not an account has it; actor carries the client
+// address. The password is never passed here.
+func (s *Store) RecordLogin(ctx context.Context, email string, ok bool, actor contest.Actor) error {
+	action := "auth.login_failed"
+	if ok {
+		action = "auth.login"
+	}
+	// Keep what was typed readable but storable: text and jsonb refuse
+	// invalid UTF-8 and NUL.
+	email = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(email, string(utf8.RuneError)))
+	if r := []rune(email); len(r) > maxLoggedEmail {
+		email = string(r[:maxLoggedEmail])
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		_, err := appendAudit(ctx, tx, actor, action, "user:"+email, nil, nil, map[string]string{"email": email})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: record login: %w", err)
+	}
+	return nil
+}

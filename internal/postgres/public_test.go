@@ -1,0 +1,472 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
+)
+
+const program = "sovereign-ai"
+
+// importRecord imports the real program record (data/sovereign-ai.yaml)
+// into a fresh database.
+func importRecord(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+	t.Helper()
+	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	pool := pgtest.New(t)
+	st := postgres.New(pool)
+	if _, err := st.ImportProgram(context.Background(), f); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return st, pool
+}
+
+func teamSlugs(ts []postgres.PublicTeam) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Slug)
+	}
+	return out
+}
+
+func figures(scores []postgres.PublicScore) []string {
+	var out []string
+	for _, s := range scores {
+		out = append(out, s.Team+"/"+s.Criterion+"="+s.Value)
+	}
+	return out
+}
+
+func TestPublicRecord(t *testing.T) {
+	t.Parallel()
+	st, _ := importRecord(t)
+	ctx := context.Background()
+
+	t.Run("default program", func(t *testing.T) {
+		p, err := st.DefaultProgram(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Slug != program || p.Ministry.KO != "과학기술정보통신부" || len(p.Agencies) != 3 || p.UpdatedAt.IsZero() {
+			t.Errorf("program = %+v", p)
+		}
+		if p.FinalTeams == nil || *p.FinalTeams != 2 {
+			t.Errorf("final teams = %v, want 2", p.FinalTeams)
+		}
+		bySlug, err := st.PublicProgram(ctx, program)
+		if err != nil || !cmp.Equal(p, bySlug) {
+			t.Errorf("PublicProgram = %+v, %v; want the default program", bySlug, err)
+		}
+	})
+
+	t.Run("overview", func(t *testing.T) {
+		ov, err := st.PublicOverview(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"upstage", "skt", "lg", "motif"}, teamSlugs(ov.StillIn)); diff != "" {
+			t.Errorf("still in (-want +got):\n%s", diff)
+		}
+		if ov.Next == nil || ov.Next.Slug != "stage-2" || ov.Next.Entrants != 4 || ov.Next.Advance != 3 || ov.Next.Published {
+			t.Errorf("next = %+v", ov.Next)
+		}
+		if ov.Latest == nil || ov.Latest.Slug != "additional-call" || len(ov.Latest.Outcomes) != 2 {
+			t.Fatalf("latest = %+v", ov.Latest)
+		}
+		if o := ov.Latest.Outcomes[0]; o.Team.Slug != "motif" || o.Outcome != contest.OutcomeSelected || len(o.Sources) == 0 {
+			t.Errorf("latest first outcome = %+v", o)
+		}
+		if ov.Teams != 16 || ov.Rounds != 6 || ov.Organizations < 80 {
+			t.Errorf("counts: teams %d rounds %d organizations %d", ov.Teams, ov.Rounds, ov.Organizations)
+		}
+	})
+
+	t.Run("teams", func(t *testing.T) {
+		teams, err := st.PublicTeams(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byStatus := map[string][]string{}
+		var lg postgres.PublicTeam
+		for _, tm := range teams {
+			byStatus[tm.Status] = append(byStatus[tm.Status], tm.Slug)
+			if tm.Slug == "lg" {
+				lg = tm
+			}
+		}
+		want := map[string][]string{
+			postgres.TeamCompeting:   {"upstage", "skt", "lg", "motif"},
+			postgres.TeamOut:         {"naver-cloud", "nc-ai"},
+			postgres.TeamNotSelected: {"kt", "kakao", "kaist", "konan", "lunit", "bionexus", "sionic-ai", "junctionmed", "pion", "trillion-labs"},
+		}
+		if diff := cmp.Diff(want, byStatus); diff != "" {
+			t.Errorf("teams by status (-want +got):\n%s", diff)
+		}
+		wantLG := []string{"lg/benchmark=33.60", "lg/nia=9.20", "lg/global_common=14.40", "lg/global_individual=10.00",
+			"lg/expert=31.60", "lg/user=25.00", "lg/total=90.20"}
+		if diff := cmp.Diff(wantLG, figures(lg.Scores)); diff != "" {
+			t.Errorf("LG figures (-want +got):\n%s", diff)
+		}
+		if lg.ScoresRound == nil || lg.ScoresRound.Slug != "stage-1" || lg.Last == nil || lg.Last.Outcome != "advanced" {
+			t.Errorf("LG = %+v", lg)
+		}
+		if lg.Lead.Slug != "lg-ai-research" || lg.Size != 11 {
+			t.Errorf("LG lead %s, members %d (want lg-ai-research, 11)", lg.Lead.Slug, lg.Size)
+		}
+	})
+
+	t.Run("stage 1", func(t *testing.T) {
+		r, err := st.PublicRound(ctx, program, "stage-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Published || r.Advance != 4 || r.Backfill || r.Entrants != 5 || r.Through == nil || *r.Through != 3 {
+			t.Errorf("round = %+v", r.PublicRound)
+		}
+		var codes []string
+		for _, c := range r.Criteria {
+			codes = append(codes, c.Code+":"+c.Max)
+		}
+		if diff := cmp.Diff([]string{"benchmark:40.00", "nia:10.00", "global_common:20.00", "global_individual:10.00", "expert:35.00", "user:25.00"}, codes); diff != "" {
+			t.Errorf("criteria (-want +got):\n%s", diff)
+		}
+		if c := r.Criteria[4]; c.PanelSize == nil || *c.PanelSize != 10 || c.Aggregate != "mean" || !c.Leaf || c.Depth != 0 {
+			t.Errorf("expert criterion = %+v", c)
+		}
+		if c := r.Criteria[1]; c.Parent != "benchmark" || c.Depth != 1 {
+			t.Errorf("nia criterion = %+v", c)
+		}
+		wantScores := []string{"lg/benchmark=33.60", "lg/nia=9.20", "lg/global_common=14.40", "lg/global_individual=10.00",
+			"lg/expert=31.60", "lg/user=25.00", "lg/total=90.20", "skt/nia=9.20", "upstage/global_individual=10.00"}
+		if diff := cmp.Diff(wantScores, figures(r.Scores)); diff != "" {
+			t.Errorf("published scores (-want +got):\n%s", diff)
+		}
+		outcomes := map[string]postgres.PublicOutcome{}
+		for _, o := range r.Outcomes {
+			outcomes[o.Team.Slug] = o
+		}
+		if o := outcomes["nc-ai"]; o.Outcome != "eliminated" || o.Reason.KO != "5개 팀 중 총점 최하위" {
+			t.Errorf("NC AI outcome = %+v", o)
+		}
+		if o := outcomes["naver-cloud"]; o.Outcome != "disqualified" || !strings.Contains(o.Reason.EN, "independence") {
+			t.Errorf("Naver Cloud outcome = %+v", o)
+		}
+		var naver postgres.PublicEntry
+		for _, e := range r.Entries {
+			if e.Team.Slug == "naver-cloud" {
+				naver = e
+			}
+		}
+		if naver.Status != "disqualified" || naver.Reason.KO == "" {
+			t.Errorf("Naver Cloud entry = %+v", naver)
+		}
+		stats := map[string]string{}
+		for _, s := range r.Stats {
+			stats[s.Stat+"/"+s.Criterion] = s.Value
+		}
+		if stats["mean/total"] != "79.70" || stats["mean/expert"] != "28.56" || stats["max/global_common"] != "14.40" || len(stats) != 11 {
+			t.Errorf("stats = %v", stats)
+		}
+		if len(r.Sources) == 0 || r.Sources[0].Label == "" {
+			t.Errorf("sources = %+v", r.Sources)
+		}
+	})
+
+	t.Run("rounds", func(t *testing.T) {
+		rounds, err := st.PublicRounds(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rounds {
+			through := "-"
+			if r.Through != nil {
+				through = strconv.Itoa(*r.Through)
+			}
+			got = append(got, r.Slug+":"+r.Status+":"+through)
+		}
+		want := []string{"document-review:published:10", "presentation-review:published:5", "stage-1:published:3",
+			"additional-call:published:1", "stage-2:draft:-", "final:draft:-"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("rounds (-want +got):\n%s", diff)
+		}
+		if !rounds[3].AnnounceDateOnly || rounds[3].AnnounceAt == nil {
+			t.Errorf("additional call announcement = %v, date only %v", rounds[3].AnnounceAt, rounds[3].AnnounceDateOnly)
+		}
+	})
+
+	t.Run("team", func(t *testing.T) {
+		lg, err := st.PublicTeam(ctx, program, "lg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rounds []string
+		for _, r := range lg.Rounds {
+			o := "-"
+			if r.Outcome != nil {
+				o = r.Outcome.Outcome
+			}
+			rounds = append(rounds, r.Round.Slug+":"+o)
+		}
+		if diff := cmp.Diff([]string{"document-review:selected", "presentation-review:selected", "stage-1:advanced", "stage-2:-"}, rounds); diff != "" {
+			t.Errorf("LG rounds (-want +got):\n%s", diff)
+		}
+		if len(lg.Rounds[2].Scores) != 7 || lg.Rounds[3].Published || lg.Rounds[3].Eligibility != "" {
+			t.Errorf("LG stage rounds = %+v", lg.Rounds[2:])
+		}
+		var elice *postgres.PublicMember
+		for i, m := range lg.Members {
+			if m.Org.Slug == "elice" {
+				elice = &lg.Members[i]
+			}
+		}
+		if elice == nil || elice.Confidence != contest.Reported || elice.Since == nil || elice.Since.Format("2006-01-02") != "2026-02-25" || len(elice.Sources) != 1 {
+			t.Errorf("Elice membership = %+v", elice)
+		}
+		if lg.Model != "K-EXAONE" || lg.ModelNote.EN == "" || len(lg.Support) != 3 || len(lg.Sources) == 0 {
+			t.Errorf("LG = model %q note %q support %d sources %d", lg.Model, lg.ModelNote.EN, len(lg.Support), len(lg.Sources))
+		}
+
+		motif, err := st.PublicTeam(ctx, program, "motif")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if motif.Status != postgres.TeamCompeting || motif.Last.Round.Slug != "additional-call" || motif.Size != 17 {
+			t.Errorf("Motif = status %s last %+v members %d", motif.Status, motif.Last, motif.Size)
+		}
+	})
+
+	t.Run("history", func(t *testing.T) {
+		h, err := st.PublicHistory(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Rounds) != 6 || len(h.Rounds[0].Outcomes) != 15 || len(h.Rounds[4].Outcomes) != 0 {
+			t.Errorf("history rounds: %d, first %d outcomes", len(h.Rounds), len(h.Rounds[0].Outcomes))
+		}
+		if len(h.Events) != 13 || h.Events[0].Title.EN != "Kickoff ceremony" {
+			t.Errorf("events: %d, first %+v", len(h.Events), h.Events[0])
+		}
+		for i := 1; i < len(h.Events); i++ {
+			if h.Events[i].On.Before(h.Events[i-1].On) {
+				t.Errorf("events out of order at %d", i)
+			}
+		}
+	})
+
+	t.Run("organizations", func(t *testing.T) {
+		orgs, err := st.PublicOrganizations(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int{}
+		for _, o := range orgs {
+			counts[o.Slug] = o.Teams
+		}
+		if counts["kaist"] != 6 || counts["seoul-national-university"] != 4 || counts["lg-ai-research"] != 1 {
+			t.Errorf("consortia of kaist %d, snu %d, lg-ai-research %d", counts["kaist"], counts["seoul-national-university"], counts["lg-ai-research"])
+		}
+		kaist, err := st.PublicOrganization(ctx, program, "kaist")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(kaist.Memberships) != 6 || !kaist.Memberships[0].Lead || kaist.Memberships[0].Team.Slug != "kaist" ||
+			kaist.Memberships[0].Team.Status != postgres.TeamNotSelected {
+			t.Errorf("KAIST memberships = %+v", kaist.Memberships)
+		}
+	})
+
+	t.Run("funding", func(t *testing.T) {
+		budgets, err := st.PublicFunding(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(budgets) != 2 {
+			t.Fatalf("budgets: %d", len(budgets))
+		}
+		b := budgets[0]
+		if b.Year != 2025 || b.AmountKRW == nil || *b.AmountKRW != 200_000_000_000 || b.Confidence != contest.Reported || len(b.Allocations) != 16 || len(b.Sources) == 0 {
+			t.Errorf("2025 budget = %+v", b)
+		}
+		if b.Allocations[5].Team != nil || b.Allocations[5].AmountKRW == nil || *b.Allocations[5].AmountKRW != 10_000_000_000 {
+			t.Errorf("program-wide data allocation = %+v", b.Allocations[5])
+		}
+		b = budgets[1]
+		if b.AmountKRW != nil || len(b.Allocations) != 5 {
+			t.Errorf("2026 budget = %+v", b)
+		}
+		if a := b.Allocations[0]; a.GPUModel != "B200" || a.Quantity == nil || *a.Quantity != 768 || a.Team == nil || a.Team.Slug != "motif" {
+			t.Errorf("Motif GPU allocation = %+v", a)
+		}
+	})
+
+	t.Run("not found", func(t *testing.T) {
+		for name, err := range map[string]error{
+			"team":         second(st.PublicTeam(ctx, program, "nobody")),
+			"round":        second(st.PublicRound(ctx, program, "stage-9")),
+			"organization": second(st.PublicOrganization(ctx, program, "nowhere")),
+			"program":      second(st.PublicTeams(ctx, "no-program")),
+		} {
+			if !errors.Is(err, contest.ErrNotFound) {
+				t.Errorf("%s: err = %v, want ErrNotFound", name, err)
+			}
+		}
+	})
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func TestPublicDefaultProgramEmpty(t *testing.T) {
+	t.Parallel()
+	st := postgres.New(pgtest.New(t))
+	if _, err := st.DefaultProgram(context.Background()); !errors.Is(err, contest.ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+}
+
+// Sentinel figures of an unpublished round, planted behind the importer's
+// back: every public method must keep them out.
+const (
+	sentinelReason   = "SENTINEL-EMBARGO"
+	sentinelRevision = "SENTINEL-REVISION"
+	sentinelScore    = "77.77"
+	sentinelCategory = "55.55"
+	sentinelStat     = "66.66"
+	sentinelEntry    = "SENTINEL-ENTRY"
+)
+
+// plantSentinels writes a score, published figure, statistic, announced
+// outcome, computed result revision and eligibility decision into the draft
+// round stage-2.
+func plantSentinels(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	_, err := pool.Exec(context.Background(), `
+WITH r AS (SELECT id FROM rounds WHERE slug = 'stage-2'),
+     lg AS (SELECT id FROM teams WHERE slug = 'lg'),
+     skt AS (SELECT id FROM teams WHERE slug = 'skt'),
+     c AS (INSERT INTO criteria (round_id, code, name_ko, name_en, max) SELECT r.id, 'sentinel', '센티널', 'Sentinel', 100 FROM r RETURNING id, round_id),
+     s AS (INSERT INTO scores (round_id, team_id, criterion_id, value) SELECT c.round_id, lg.id, c.id, 77.77 FROM c, lg),
+     p AS (INSERT INTO published_scores (round_id, team_id, criterion_id, value) SELECT r.id, lg.id, NULL, 77.77 FROM r, lg),
+     ps AS (INSERT INTO published_stats (round_id, criterion_id, stat, value) SELECT r.id, NULL, 'mean', 66.66 FROM r),
+     o AS (INSERT INTO announced_outcomes (round_id, team_id, outcome, reason_ko, reason_en)
+           SELECT r.id, lg.id, 'eliminated', 'SENTINEL-EMBARGO', 'SENTINEL-EMBARGO' FROM r, lg),
+     rv AS (INSERT INTO result_revisions (round_id, revision, snapshot)
+            SELECT r.id, 1, '{"teams": [{"team": "lg", "rank": 1, "total": "77.77", "categories": {"sentinel": "55.55"},
+              "outcome": "eliminated", "reason_code": "below_cut", "reason": {"ko": "SENTINEL-REVISION", "en": "SENTINEL-REVISION"}}]}' FROM r)
+UPDATE entries SET status = 'disqualified', reason_ko = 'SENTINEL-ENTRY', reason_en = 'SENTINEL-ENTRY'
+WHERE round_id = (SELECT id FROM r) AND team_id = (SELECT id FROM skt)`)
+	if err != nil {
+		t.Fatalf("plant sentinels: %v", err)
+	}
+}
+
+// TestPublicEmbargo: results of a round that is not published never leave
+// the public queries, whatever the tables hold.
+func TestPublicEmbargo(t *testing.T) {
+	t.Parallel()
+	st, pool := importRecord(t)
+	plantSentinels(t, pool)
+	ctx := context.Background()
+
+	var everything []any
+	collect := func(v any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		everything = append(everything, v)
+	}
+	collect(st.PublicOverview(ctx, program))
+	collect(st.PublicTeams(ctx, program))
+	collect(st.PublicRounds(ctx, program))
+	collect(st.PublicHistory(ctx, program))
+	collect(st.PublicFunding(ctx, program))
+	collect(st.PublicOrganizations(ctx, program))
+	collect(st.PublicOrganization(ctx, program, "lg-ai-research"))
+	for _, team := range []string{"lg", "skt", "upstage", "motif"} {
+		collect(st.PublicTeam(ctx, program, team))
+	}
+	for _, round := range []string{"stage-1", "stage-2", "final"} {
+		collect(st.PublicRound(ctx, program, round))
+	}
+	data, err := json.Marshal(everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{sentinelReason, sentinelRevision, sentinelScore, sentinelCategory, sentinelStat, sentinelEntry} {
+		if strings.Contains(string(data), s) {
+			t.Errorf("public methods returned the embargoed %q", s)
+		}
+	}
+
+	r, err := st.PublicRound(ctx, program, "stage-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Published || r.Through != nil || len(r.Scores)+len(r.Stats)+len(r.Outcomes) != 0 {
+		t.Errorf("stage 2 leaks: through %v scores %v stats %v outcomes %v", r.Through, r.Scores, r.Stats, r.Outcomes)
+	}
+	for _, e := range r.Entries {
+		if e.Status != "" {
+			t.Errorf("stage 2 entry %s has eligibility %q before publication", e.Team.Slug, e.Status)
+		}
+	}
+	// The criteria of an unpublished round are public: the rules are known in advance.
+	if len(r.Criteria) != 1 || r.Criteria[0].Code != "sentinel" {
+		t.Errorf("stage 2 criteria = %+v", r.Criteria)
+	}
+	teams, err := st.PublicTeams(ctx, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range teams {
+		if tm.Slug == "lg" && (tm.Status != postgres.TeamCompeting || tm.Last.Round.Slug != "stage-1") {
+			t.Errorf("LG status %s after %s: the draft outcome counted", tm.Status, tm.Last.Round.Slug)
+		}
+	}
+
+	// Publishing the round releases what it holds: its result revision
+	// (computed results win over announced ones) and its statistics.
+	if _, err := pool.Exec(ctx, `UPDATE rounds SET status = 'published', published_at = now() WHERE slug = 'stage-2'`); err != nil {
+		t.Fatal(err)
+	}
+	r, err = st.PublicRound(ctx, program, "stage-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Computed || len(r.Outcomes) != 1 || r.Outcomes[0].Reason.KO != sentinelRevision || r.Outcomes[0].Rank == nil {
+		t.Errorf("published stage 2 outcomes = %+v", r.Outcomes)
+	}
+	if diff := cmp.Diff([]string{"lg/sentinel=55.55", "lg/total=77.77"}, figures(r.Scores)); diff != "" {
+		t.Errorf("published stage 2 figures (-want +got):\n%s", diff)
+	}
+	if len(r.Stats) != 1 || r.Through == nil || *r.Through != 0 {
+		t.Errorf("published stage 2: stats %v through %v", r.Stats, r.Through)
+	}
+	lg, err := st.PublicTeam(ctx, program, "lg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lg.Status != postgres.TeamOut || lg.Last.Round.Slug != "stage-2" || lg.ScoresRound.Slug != "stage-2" {
+		t.Errorf("LG after a published elimination: status %s, last %+v", lg.Status, lg.Last)
+	}
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/web/view"
+	"github.com/kai-challenge/portal/web/pages"
+)
+
+// handleOrganizationIndex lists the organizations of the program's
+// consortia, grouped by kind.
+func (s *server) handleOrganizationIndex(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.store.PublicOrganizations(r.Context(), pr.prog.Slug)
+	if err != nil {
+		return err
+	}
+	v := view.OrganizationsPage{Page: pr.page("organizations", pr.T("nav.organizations"))}
+	for _, kind := range contest.OrgKinds {
+		g := view.OrgGroup{Kind: pr.T("org.kind." + kind)}
+		for _, o := range orgs {
+			if o.Kind != kind {
+				continue
+			}
+			g.Orgs = append(g.Orgs, view.OrgRow{
+				Org:   view.Link{Text: pr.L.Text(o.Name), URL: pr.L.URL("/organizations/" + o.Slug)},
+				Teams: pr.T("count.consortia", "n", o.Teams),
+			})
+		}
+		if len(g.Orgs) > 0 {
+			g.Count = pr.T("count.orgs", "n", len(g.Orgs))
+			v.Groups = append(v.Groups, g)
+		}
+	}
+	return s.render(w, r, http.StatusOK, pages.Organizations(v))
+}
+
+// handleOrganizationShow is one organization's page: the consortia it leads
+// or belongs to, with each team's status.
+func (s *server) handleOrganizationShow(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	o, err := s.store.PublicOrganization(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	L := pr.L
+	v := view.OrganizationPage{
+		Page:    pr.page("organizations", L.Text(o.Name)),
+		Name:    L.Text(o.Name),
+		Kind:    pr.T("org.kind." + o.Kind),
+		Sources: pr.sources(o.Sources),
+	}
+	for _, m := range o.Memberships {
+		row := view.OrgTeam{
+			Team:       view.Link{Text: L.Text(m.Team.Name), URL: L.URL("/teams/" + m.Team.Slug)},
+			Since:      L.Date(m.Since),
+			Marker:     pr.marker(m.Confidence),
+			StatusCode: m.Team.Status,
+			Status:     pr.teamStatus(m.Team.Status),
+		}
+		if m.Lead {
+			row.Role = pr.T("role.lead")
+		} else {
+			row.Role = pr.label("role."+m.Role, m.Role)
+		}
+		if m.Team.Last != nil {
+			row.Detail = L.Text(m.Team.Last.Round.Name)
+		}
+		v.Teams = append(v.Teams, row)
+	}
+	return s.render(w, r, http.StatusOK, pages.Organization(v))
+}

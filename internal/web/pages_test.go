@@ -1,0 +1,418 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
+	"github.com/kai-challenge/portal/internal/web"
+)
+
+const baseURL = "https://portal.example"
+
+// newServer imports the real program record into a fresh database and
+// returns the portal's handler on it.
+func newServer(t *testing.T) (http.Handler, *pgxpool.Pool) {
+	t.Helper()
+	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	pool := pgtest.New(t)
+	st := postgres.New(pool)
+	if _, err := st.ImportProgram(context.Background(), f); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	h := web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL})
+	return h, pool
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func get(t *testing.T, h http.Handler, path string) response {
+	t.Helper()
+	return do(t, h, http.MethodGet, path)
+}
+
+func do(t *testing.T, h http.Handler, method, path string) response {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+}
+
+var (
+	switchLink = regexp.MustCompile(`<a[^>]*data-testid="lang-switch"[^>]*>`)
+	attr       = func(tag, name string) string {
+		m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+)
+
+// otherLang returns the path of the same page in the other language.
+func otherLang(path string) string {
+	switch {
+	case path == "/en":
+		return "/"
+	case strings.HasPrefix(path, "/en/"):
+		return strings.TrimPrefix(path, "/en")
+	case path == "/":
+		return "/en"
+	}
+	return "/en" + path
+}
+
+// checkPage asserts what every public page has: the language of the
+// document, the switch to the same page in the other language, alternate
+// links, the headers, and no untranslated message id.
+func checkPage(t *testing.T, path string, r response) {
+	t.Helper()
+	lang, other := "ko", "en"
+	if path == "/en" || strings.HasPrefix(path, "/en/") {
+		lang, other = "en", "ko"
+	}
+	if !strings.Contains(r.body, `<html lang="`+lang+`">`) {
+		t.Errorf("%s: no <html lang=%q>", path, lang)
+	}
+	tag := switchLink.FindString(r.body)
+	if tag == "" {
+		t.Fatalf("%s: no language switch", path)
+	}
+	if attr(tag, "hreflang") != other || attr(tag, "lang") != other || attr(tag, "href") != otherLang(path) {
+		t.Errorf("%s: language switch %s, want hreflang=%s href=%s", path, tag, other, otherLang(path))
+	}
+	for _, alt := range []string{
+		`<link rel="alternate" hreflang="ko" href="` + baseURL,
+		`<link rel="alternate" hreflang="en" href="` + baseURL,
+	} {
+		if !strings.Contains(r.body, alt) {
+			t.Errorf("%s: missing %s", path, alt)
+		}
+	}
+	if strings.Contains(r.body, "⟦") {
+		i := strings.Index(r.body, "⟦")
+		t.Errorf("%s: untranslated message near %q", path, r.body[i:min(len(r.body), i+60)])
+	}
+	if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("%s: Content-Type %q", path, ct)
+	}
+	if !strings.Contains(r.header.Get("Content-Security-Policy"), "default-src 'self'") ||
+		r.header.Get("X-Content-Type-Options") != "nosniff" ||
+		r.header.Get("Referrer-Policy") != "strict-origin-when-cross-origin" {
+		t.Errorf("%s: security headers %v", path, r.header)
+	}
+	if strings.Contains(r.body, "@components.") || strings.Contains(r.body, "{ v.") {
+		t.Errorf("%s: template code rendered as text", path)
+	}
+	if strings.Contains(r.body, "style=") || strings.Contains(r.body, "<script") {
+		t.Errorf("%s: inline style or script (forbidden by the CSP)", path)
+	}
+}
+
+func TestPublicPages(t *testing.T) {
+	t.Parallel()
+	h, _ := newServer(t)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"K-AI 챌린지 포털", "독자 AI 파운데이션 모델 프로젝트", "과학기술정보통신부", "경쟁 중인 팀 (4)",
+			"LG AI연구원 컨소시엄", "SK텔레콤 컨소시엄", "업스테이지 컨소시엄", "모티프테크놀로지스 컨소시엄",
+			"2차 단계평가", "4개 팀", "3개 팀", "추가 공모", "선정", "트릴리온랩스 컨소시엄", "최종 업데이트", "공개 총점", `<strong class="num">90.20</strong>`}},
+		{"/en", []string{"K-AI Challenge Portal", "Sovereign AI Foundation Model Project", "Ministry of Science and ICT", "Still in (4)",
+			"LG AI Research consortium", "SK Telecom consortium", "Upstage consortium", "Motif Technologies consortium",
+			"Stage 2 evaluation", "4 teams", "3 teams", "Additional call", "Trillion Labs consortium", "Last updated"}},
+		{"/standings", []string{"경쟁 중 (4)", "탈락·미선정 (12)", "90.20", "실격", "탈락(점수)", "5개 팀 중 총점 최하위", "독자성", "비공개"}},
+		{"/en/standings", []string{"Still in (4)", "Out (12)", "90.20", "disqualified", "eliminated on score", "Lowest total of the five teams", "independence", "not disclosed"}},
+		{"/teams", []string{"경쟁 중", "탈락", "미선정", "네이버클라우드 컨소시엄", "NC AI 컨소시엄", "카카오 컨소시엄", "루닛 컨소시엄", "트릴리온랩스 컨소시엄"}},
+		{"/en/teams", []string{"Competing", "Eliminated", "Not selected", "Naver Cloud consortium", "NC AI consortium", "Kakao consortium", "Lunit consortium"}},
+		{"/teams/lg", []string{"LG AI연구원 컨소시엄", "LG AI연구원", "K-EXAONE", "236B MoE", "엘리스", "보도", "2026년 2월 25일부터",
+			"LG유플러스", "스타트업", "서면 평가", "1차 단계평가", "통과", "90.20", "33.60", "2차 단계평가", "예정", "지원 내역", "28억원", "B200 × 512", "출처"}},
+		{"/en/teams/lg", []string{"LG AI Research consortium", "K-EXAONE", "Elice", "reported", "since 25 Feb 2026", "LG Uplus",
+			"Startups", "Document review", "Stage 1 evaluation", "advanced", "90.20", "Support received", "₩2.8bn", "Sources"}},
+		{"/teams/motif", []string{"모티프테크놀로지스 컨소시엄", "추가 공모", "선정", "미선정", "B200 × 768", "117.5억원", "17개 기관"}},
+		{"/teams/naver-cloud", []string{"네이버클라우드 컨소시엄", "실격", "독자성", "탈락"}},
+		{"/rounds", []string{"서면 평가", "발표 평가", "1차 단계평가", "추가 공모", "2차 단계평가", "최종 평가", "발표됨", "예정", "2026년 1월 15일", "2026년 2월 20일"}},
+		{"/en/rounds", []string{"Document review", "Presentation review", "Stage 1 evaluation", "Additional call", "Stage 2 evaluation", "Final evaluation", "published", "planned", "15 Jan 2026", "20 Feb 2026"}},
+		{"/rounds/stage-1", []string{"1차 단계평가", "상위 4개 팀 통과", "벤치마크 평가", "40.00", "평가위원 10명 · 평균", "90.20", "33.60", "31.60", "25.00",
+			"비공개", "79.70", "28.56", "평균", "최고", "탈락(점수)", "5개 팀 중 총점 최하위", "실격", "Qwen 2.5", "출처"}},
+		{"/en/rounds/stage-1", []string{"Stage 1 evaluation", "Top 4 teams advance", "Benchmarks", "panel of 10 · mean", "90.20", "33.60", "31.60", "25.00",
+			"not disclosed", "79.70", "Mean", "Maximum", "eliminated on score", "Lowest total of the five teams", "disqualified", "independence", "Sources"}},
+		{"/rounds/stage-2", []string{"2차 단계평가", "상위 3개 팀 통과", "아직 발표되지 않은 라운드", "참가 팀 (4)", "모티프테크놀로지스 컨소시엄"}},
+		{"/en/rounds/additional-call", []string{"Additional call", "Up to 1 teams selected", "20 Feb 2026", "selected", "not selected", "narrow margin"}},
+		{"/history", []string{"공모 시작", "15개 팀", "서면 평가", "발표 평가", "1차 단계평가", "추가 공모", "추가 선정", "모티프테크놀로지스 컨소시엄",
+			"2026년 2월 20일", "출범식 개최", "상충", "보도", "2차 단계평가", "남은 팀"}},
+		{"/en/history", []string{"Call opens", "15 teams", "Document review", "Additional call", "added", "Motif Technologies consortium",
+			"20 Feb 2026", "Kickoff ceremony", "conflicting", "reported", "Still in the running"}},
+		{"/organizations", []string{"기업", "스타트업", "대학", "연구기관", "공공기관", "KAIST", "컨소시엄 6곳"}},
+		{"/en/organizations", []string{"Companies", "Universities", "KAIST", "6 consortia"}},
+		{"/organizations/kaist", []string{"KAIST", "KAIST 컨소시엄", "주관 기관", "참여 기관", "미선정", "경쟁 중"}},
+		{"/en/organizations/elice", []string{"Elice", "LG AI Research consortium", "reported", "since 25 Feb 2026", "competing"}},
+		{"/funding", []string{"2025년", "2,000억원", "보도", "2026년", "비공개", "사업 전체", "100억원", "28억원", "117.5억원", "182.1억원", "B200 × 768"}},
+		{"/en/funding", []string{"₩200bn", "reported", "not disclosed", "Program-wide", "₩10bn", "₩2.8bn", "₩11.75bn", "₩18.21bn", "B200 × 768"}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+			r := get(t, h, tc.path)
+			if r.status != http.StatusOK {
+				t.Fatalf("status %d", r.status)
+			}
+			checkPage(t, tc.path, r)
+			if cc := r.header.Get("Cache-Control"); cc != "public, max-age=60" {
+				t.Errorf("Cache-Control %q", cc)
+			}
+			text := html.UnescapeString(r.body)
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("missing %q", w)
+				}
+			}
+		})
+	}
+}
+
+// The stage-1 table shows LG's published figures in their columns, every
+// other cell as not disclosed (never 0 or blank), and the two exits.
+func TestStageOneRound(t *testing.T) {
+	t.Parallel()
+	h, _ := newServer(t)
+	for _, tc := range []struct {
+		path, undisclosed string
+	}{{"/rounds/stage-1", "비공개"}, {"/en/rounds/stage-1", "not disclosed"}} {
+		body := get(t, h, tc.path).body
+		row := section(t, body, `data-testid="scores-table-lg"`, "</tr>")
+		cells := regexp.MustCompile(`<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(row, -1)
+		var got []string
+		for _, c := range cells {
+			got = append(got, regexp.MustCompile(`<[^>]+>`).ReplaceAllString(c[1], ""))
+		}
+		want := []string{"33.60", "9.20", "14.40", "10.00", "31.60", "25.00", "90.20"}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: LG row %v, want %v", tc.path, got, want)
+		}
+		nc := section(t, body, `data-testid="scores-table-nc-ai"`, "</tr>")
+		if n := strings.Count(nc, tc.undisclosed); n != 7 {
+			t.Errorf("%s: NC AI row has %d undisclosed cells, want 7", tc.path, n)
+		}
+		if strings.Contains(nc, ">0.00<") || strings.Contains(nc, "<td class=\"num\"></td>") {
+			t.Errorf("%s: NC AI row shows a zero or a blank", tc.path)
+		}
+		for _, id := range []string{`data-testid="outcome-nc-ai"`, `data-testid="outcome-naver-cloud"`, `data-testid="badge-eliminated"`, `data-testid="badge-disqualified"`} {
+			if !strings.Contains(body, id) {
+				t.Errorf("%s: missing %s", tc.path, id)
+			}
+		}
+	}
+}
+
+// section returns body from the first start marker to the next end marker.
+func section(t *testing.T, body, start, end string) string {
+	t.Helper()
+	i := strings.Index(body, start)
+	if i < 0 {
+		t.Fatalf("no %s", start)
+	}
+	j := strings.Index(body[i:], end)
+	if j < 0 {
+		t.Fatalf("no %s after %s", end, start)
+	}
+	return body[i : i+j]
+}
+
+// The history lists the steps in order: the call, the two selection rounds,
+// stage 1, then the additional call with Motif joining.
+func TestHistoryOrder(t *testing.T) {
+	t.Parallel()
+	h, _ := newServer(t)
+	for _, tc := range []struct {
+		path  string
+		steps []string
+	}{
+		{"/history", []string{"공모 시작", "서면 평가", "발표 평가", "출범식 개최", "1차 단계평가", "추가 공모", "모티프테크놀로지스 컨소시엄", "2차 단계평가"}},
+		{"/en/history", []string{"Call opens", "Document review", "Presentation review", "Kickoff ceremony", "Stage 1 evaluation", "Additional call", "Motif Technologies consortium", "Stage 2 evaluation"}},
+	} {
+		body := html.UnescapeString(get(t, h, tc.path).body)
+		body = body[strings.Index(body, `data-testid="history-steps"`):]
+		last := -1
+		for _, s := range tc.steps {
+			i := strings.Index(body[last+1:], s)
+			if i < 0 {
+				t.Errorf("%s: %q missing or out of order", tc.path, s)
+				continue
+			}
+			last += 1 + i
+		}
+		added := section(t, body[strings.Index(body, "/rounds/additional-call"):], `data-testid="outcome-motif"`, "</li>")
+		if !strings.Contains(added, `badge-added`) {
+			t.Errorf("%s: Motif is not marked as added: %s", tc.path, added)
+		}
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	t.Parallel()
+	h, _ := newServer(t)
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{"/teams/nobody", "페이지를 찾을 수 없습니다"},
+		{"/en/teams/nobody", "Page not found"},
+		{"/rounds/stage-9", "페이지를 찾을 수 없습니다"},
+		{"/en/rounds/stage-9", "Page not found"},
+		{"/organizations/nowhere", "페이지를 찾을 수 없습니다"},
+		{"/en/organizations/nowhere", "Page not found"},
+		{"/no/such/page", "페이지를 찾을 수 없습니다"},
+		{"/en/no/such/page", "Page not found"},
+		{"/static/nothing.css", ""},
+		{"/static/", ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+			r := get(t, h, tc.path)
+			if r.status != http.StatusNotFound {
+				t.Fatalf("status %d, want 404", r.status)
+			}
+			if tc.want == "" {
+				return
+			}
+			checkPage(t, tc.path, r)
+			if !strings.Contains(r.body, tc.want) || !strings.Contains(r.body, `data-testid="error-404"`) {
+				t.Errorf("404 page without %q", tc.want)
+			}
+		})
+	}
+}
+
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	h, _ := newServer(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		r := get(t, h, path)
+		if r.status != http.StatusOK || strings.TrimSpace(r.body) != "ok" {
+			t.Errorf("%s: %d %q", path, r.status, r.body)
+		}
+	}
+}
+
+func TestStaticAndMethods(t *testing.T) {
+	t.Parallel()
+	h, _ := newServer(t)
+	home := get(t, h, "/").body
+	css := regexp.MustCompile(`href="(/static/portal\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(home)
+	if css == nil {
+		t.Fatal("no versioned stylesheet link")
+	}
+	r := get(t, h, html.UnescapeString(css[1]))
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") ||
+		!strings.Contains(r.header.Get("Cache-Control"), "max-age=31536000") {
+		t.Errorf("stylesheet: %d %v", r.status, r.header)
+	}
+	if r := get(t, h, "/static/favicon.svg"); r.status != http.StatusOK || r.header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("favicon: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := srv.Client().Head(srv.URL + "/en/teams/lg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ContentLength <= 0 {
+		t.Errorf("HEAD: %d, length %d", resp.StatusCode, resp.ContentLength)
+	}
+	if r := do(t, h, http.MethodPost, "/teams"); r.status != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d, want 405", r.status)
+	}
+}
+
+// plantSentinels writes embargoed results into the draft round stage-2: a
+// score, a published figure and statistic, an announced outcome, a computed
+// result revision and an eligibility decision.
+func plantSentinels(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	_, err := pool.Exec(context.Background(), `
+WITH r AS (SELECT id FROM rounds WHERE slug = 'stage-2'),
+     lg AS (SELECT id FROM teams WHERE slug = 'lg'),
+     skt AS (SELECT id FROM teams WHERE slug = 'skt'),
+     c AS (INSERT INTO criteria (round_id, code, name_ko, name_en, max) SELECT r.id, 'sentinel', '센티널', 'Sentinel', 100 FROM r RETURNING id, round_id),
+     s AS (INSERT INTO scores (round_id, team_id, criterion_id, value) SELECT c.round_id, lg.id, c.id, 77.77 FROM c, lg),
+     p AS (INSERT INTO published_scores (round_id, team_id, criterion_id, value) SELECT r.id, lg.id, NULL, 77.77 FROM r, lg),
+     ps AS (INSERT INTO published_stats (round_id, criterion_id, stat, value) SELECT r.id, NULL, 'mean', 66.66 FROM r),
+     o AS (INSERT INTO announced_outcomes (round_id, team_id, outcome, reason_ko, reason_en)
+           SELECT r.id, lg.id, 'eliminated', 'SENTINEL-EMBARGO', 'SENTINEL-EMBARGO' FROM r, lg),
+     rv AS (INSERT INTO result_revisions (round_id, revision, snapshot)
+            SELECT r.id, 1, '{"teams": [{"team": "lg", "rank": 1, "total": "77.77", "categories": {"sentinel": "55.55"},
+              "outcome": "eliminated", "reason_code": "below_cut", "reason": {"ko": "SENTINEL-REVISION", "en": "SENTINEL-REVISION"}}]}' FROM r)
+UPDATE entries SET status = 'disqualified', reason_ko = 'SENTINEL-ENTRY', reason_en = 'SENTINEL-ENTRY'
+WHERE round_id = (SELECT id FROM r) AND team_id = (SELECT id FROM skt)`)
+	if err != nil {
+		t.Fatalf("plant sentinels: %v", err)
+	}
+}
+
+var hrefs = regexp.MustCompile(`href="(/[^"]*)"`)
+
+// TestCrawlEmbargo follows every internal link from both home pages: every
+// page answers 200 with a correct language switch, and the embargoed
+// results of the draft round appear on none of them.
+func TestCrawlEmbargo(t *testing.T) {
+	t.Parallel()
+	h, pool := newServer(t)
+	plantSentinels(t, pool)
+	seen := map[string]bool{"/": true, "/en": true}
+	queue := []string{"/", "/en"}
+	for len(queue) > 0 {
+		path := queue[0]
+		queue = queue[1:]
+		r := get(t, h, path)
+		if r.status != http.StatusOK {
+			t.Errorf("%s: status %d", path, r.status)
+			continue
+		}
+		checkPage(t, path, r)
+		for _, s := range []string{"77.77", "55.55", "66.66", "SENTINEL"} {
+			if strings.Contains(r.body, s) {
+				t.Errorf("%s: shows embargoed %q", path, s)
+			}
+		}
+		for _, m := range hrefs.FindAllStringSubmatch(r.body, -1) {
+			link := html.UnescapeString(m[1])
+			if strings.HasPrefix(link, "/static/") || seen[link] {
+				continue
+			}
+			seen[link] = true
+			queue = append(queue, link)
+		}
+	}
+	if len(seen) < 200 {
+		t.Errorf("crawled only %d pages", len(seen))
+	}
+	for _, p := range []string{"/rounds/stage-2", "/en/rounds/stage-2", "/teams/skt", "/en/organizations/kaist", "/en/funding"} {
+		if !seen[p] {
+			t.Errorf("crawl never reached %s", p)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/kai-challenge/portal/internal/web/i18n"
+	"github.com/kai-challenge/portal/internal/web/view"
+)
+
+// render renders c into a buffer first, so a failing template becomes a
+// clean error page instead of half a page, then writes it with status.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		return fmt.Errorf("web: render %s: %w", r.URL.Path, err)
+	}
+	lang, _ := splitPath(r)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(lang))
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	if status < 500 {
+		// Public pages may be cached briefly by browsers and CDNs: a flash
+		// crowd on announcement day then mostly hits caches.
+		h.Set("Cache-Control", "public, max-age=60")
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// splitPath returns the request's language and its language-neutral path.
+func splitPath(r *http.Request) (i18n.Lang, string) {
+	return i18n.Split(r.URL.Path)
+}
+
+// page returns the layout data of a page.
+func (s *server) page(L *i18n.Localizer, path, section, title string) view.Page {
+	return view.Page{
+		L:       L,
+		Title:   title,
+		Section: section,
+		Path:    path,
+		BaseURL: s.baseURL,
+		CSS:     s.static.URL("portal.css"),
+		Icon:    s.static.URL("favicon.svg"),
+	}
+}

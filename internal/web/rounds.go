@@ -1,0 +1,197 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/view"
+	"github.com/kai-challenge/portal/web/pages"
+)
+
+// handleRoundIndex lists the rounds in order.
+func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	rounds, err := s.store.PublicRounds(r.Context(), pr.prog.Slug)
+	if err != nil {
+		return err
+	}
+	L := pr.L
+	v := view.RoundsPage{Page: pr.page("rounds", pr.T("nav.rounds"))}
+	for _, rd := range rounds {
+		row := view.RoundRow{
+			Round:     pr.roundLink(rd.Slug, rd.Name),
+			Kind:      pr.T("round.kind." + rd.Kind),
+			Period:    rd.Period,
+			Evaluated: L.Date(rd.EvaluatedOn),
+			Announced: L.Announcement(rd.AnnounceAt, rd.AnnounceDateOnly),
+			Entrants:  L.Number(rd.Entrants),
+		}
+		row.StatusCode, row.Status = pr.roundStatus(rd.Status)
+		if rd.Through != nil {
+			row.Through = L.Number(*rd.Through)
+		}
+		v.Rounds = append(v.Rounds, row)
+	}
+	return s.render(w, r, http.StatusOK, pages.Rounds(v))
+}
+
+// handleRoundShow is one round's page. The store returns no figures,
+// outcomes or eligibility decisions for a round that is not published.
+func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	L := pr.L
+	v := view.RoundPage{
+		Page:      pr.page("rounds", L.Text(d.Name)),
+		Name:      L.Text(d.Name),
+		Kind:      pr.T("round.kind." + d.Kind),
+		Period:    d.Period,
+		Evaluated: L.Date(d.EvaluatedOn),
+		Announced: L.Announcement(d.AnnounceAt, d.AnnounceDateOnly),
+		Published: d.Published,
+		Note:      L.Text(d.Note),
+		Sources:   pr.sources(d.Sources),
+		Rule:      pr.rule(d.PublicRound),
+		Outcomes:  pr.outcomes(d.Outcomes),
+	}
+	v.StatusCode, v.Status = pr.roundStatus(d.Status)
+	// The publication time is news only when it differs from the announced one.
+	if at := L.Announcement(d.PublishedAt, d.AnnounceDateOnly); d.Published && at != v.Announced {
+		v.PublishedAt = at
+	}
+	for _, c := range d.Criteria {
+		row := view.Criterion{
+			Code:        c.Code,
+			Name:        L.Text(c.Name),
+			Depth:       c.Depth,
+			Max:         L.Points(c.Max),
+			Description: L.Text(c.Description),
+			Note:        L.Text(c.Note),
+		}
+		switch {
+		case c.PanelSize != nil:
+			row.Panel = pr.T("criterion.panel", "n", *c.PanelSize, "aggregate", pr.T("aggregate."+c.Aggregate))
+		case c.Leaf:
+			row.Panel = pr.T("criterion.direct")
+		default:
+			row.Panel = pr.T("criterion.sum")
+		}
+		v.Criteria = append(v.Criteria, row)
+	}
+	for _, e := range d.Entries {
+		row := view.Entry{Team: pr.teamLink(e.Team), Code: e.Status, Reason: L.Text(e.Reason)}
+		if e.Status != "" {
+			row.Eligibility = pr.T("entry." + e.Status)
+		}
+		v.Entries = append(v.Entries, row)
+	}
+	v.Scores = pr.scoreTable(d)
+	v.Stats = pr.statsTable(d)
+	return s.render(w, r, http.StatusOK, pages.Round(v))
+}
+
+// rule states a round's rule in words.
+func (pr *pageReq) rule(r postgres.PublicRound) view.Rule {
+	ru := view.Rule{Places: pr.T("rule.places."+r.Kind, "n", r.Advance)}
+	if r.Backfill {
+		ru.Backfill = pr.T("rule.backfill.true")
+	} else {
+		ru.Backfill = pr.T("rule.backfill.false")
+	}
+	if r.MinTotal != "" {
+		ru.MinTotal = pr.T("rule.min_total", "points", pr.L.Points(r.MinTotal))
+	}
+	return ru
+}
+
+// scoreColumns are the round's criteria in tree order, then the total. The
+// results of a computed round carry category points only, so its table
+// stops at the categories rather than showing every leaf as undisclosed.
+func (pr *pageReq) scoreColumns(d postgres.PublicRoundDetail) []view.ScoreColumn {
+	cols := make([]view.ScoreColumn, 0, len(d.Criteria)+1)
+	for _, c := range d.Criteria {
+		if d.Computed && c.Depth > 0 {
+			continue
+		}
+		cols = append(cols, view.ScoreColumn{Code: c.Code, Name: pr.L.Text(c.Name), Max: pr.L.Points(c.Max), Depth: c.Depth})
+	}
+	return append(cols, view.ScoreColumn{Code: "total", Name: pr.T("table.total"), Total: true})
+}
+
+// scoreTable is every entrant × every criterion and the total. A figure that
+// was never published says so: it is not a zero.
+func (pr *pageReq) scoreTable(d postgres.PublicRoundDetail) *view.ScoreTable {
+	if len(d.Scores) == 0 {
+		return nil
+	}
+	values := map[[2]string]string{}
+	for _, sc := range d.Scores {
+		values[[2]string{sc.Team, sc.Criterion}] = sc.Value
+	}
+	t := &view.ScoreTable{
+		Caption: pr.T("round.scores.caption", "round", pr.L.Text(d.Name)),
+		Head:    pr.T("table.team"),
+		Columns: pr.scoreColumns(d),
+	}
+	for _, e := range d.Entries {
+		row := view.ScoreRow{Head: pr.teamLink(e.Team), Code: e.Team.Slug}
+		for _, c := range t.Columns {
+			row.Cells = append(row.Cells, pr.cell(values, e.Team.Slug, c.Code))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// statsTable is every published statistic × every criterion and the total.
+func (pr *pageReq) statsTable(d postgres.PublicRoundDetail) *view.ScoreTable {
+	if len(d.Stats) == 0 {
+		return nil
+	}
+	values := map[[2]string]string{}
+	seen := map[string]bool{}
+	for _, st := range d.Stats {
+		values[[2]string{st.Stat, st.Criterion}] = st.Value
+		seen[st.Stat] = true
+	}
+	t := &view.ScoreTable{
+		Caption: pr.T("round.stats.caption", "round", pr.L.Text(d.Name)),
+		Head:    pr.T("table.stat"),
+		Columns: pr.scoreColumns(d),
+	}
+	for _, stat := range []string{"mean", "median", "max", "min"} {
+		if !seen[stat] {
+			continue
+		}
+		row := view.ScoreRow{Head: view.Link{Text: pr.T("stat." + stat)}, Code: stat}
+		for _, c := range t.Columns {
+			row.Cells = append(row.Cells, pr.cell(values, stat, c.Code))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func (pr *pageReq) cell(values map[[2]string]string, row, col string) view.Cell {
+	if v, ok := values[[2]string{row, col}]; ok {
+		return view.Cell{Text: pr.L.Points(v)}
+	}
+	return view.Cell{Text: pr.L.Undisclosed(), Undisclosed: true}
+}
+
+// passed reports whether an outcome keeps a team in the competition.
+func passed(outcome string) bool {
+	return outcome == contest.OutcomeSelected || outcome == contest.OutcomeAdvanced
+}

@@ -1,0 +1,78 @@
+// Package web is the portal's HTTP layer: routes, handlers, middleware and
+// the translation of store records into the view models that the templ
+// components in web/ render. Pages exist in Korean at /… and in English at
+// /en/…; the language is part of every URL so each page can be shared in
+// either language.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/i18n"
+	assets "github.com/kai-challenge/portal/web"
+)
+
+// Store is everything the public pages read. *postgres.Store satisfies it;
+// every Public… method returns only what the public may see.
+type Store interface {
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	// DefaultProgram is the program the pages show (the one with the lowest id).
+	DefaultProgram(ctx context.Context) (postgres.PublicProgram, error)
+	PublicOverview(ctx context.Context, program string) (postgres.PublicOverview, error)
+	PublicTeams(ctx context.Context, program string) ([]postgres.PublicTeam, error)
+	PublicTeam(ctx context.Context, program, slug string) (postgres.PublicTeamDetail, error)
+	PublicRounds(ctx context.Context, program string) ([]postgres.PublicRound, error)
+	PublicRound(ctx context.Context, program, slug string) (postgres.PublicRoundDetail, error)
+	PublicHistory(ctx context.Context, program string) (postgres.PublicHistory, error)
+	PublicOrganizations(ctx context.Context, program string) ([]postgres.PublicOrg, error)
+	PublicOrganization(ctx context.Context, program, slug string) (postgres.PublicOrgDetail, error)
+	PublicFunding(ctx context.Context, program string) ([]postgres.PublicBudget, error)
+}
+
+// Deps are the server's dependencies.
+type Deps struct {
+	Store  Store
+	Logger *slog.Logger
+	// BaseURL is the portal's public address, used for absolute alternate
+	// links (e.g. "https://kai-challenge.kr"); empty keeps them relative.
+	BaseURL string
+}
+
+type server struct {
+	store   Store
+	log     *slog.Logger
+	baseURL string
+	i18n    *i18n.Catalogs
+	static  *staticFiles
+}
+
+// NewServer returns the portal's HTTP handler. It panics if the embedded
+// message catalogs or static files are unreadable, which the package tests
+// rule out.
+func NewServer(d Deps) http.Handler {
+	cats, err := i18n.Load(assets.Catalogs)
+	if err != nil {
+		panic(err)
+	}
+	st, err := newStaticFiles(assets.Static)
+	if err != nil {
+		panic(err)
+	}
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{
+		store:   d.Store,
+		log:     logger,
+		baseURL: strings.TrimRight(d.BaseURL, "/"),
+		i18n:    cats,
+		static:  st,
+	}
+	return s.routes()
+}

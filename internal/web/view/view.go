@@ -1,0 +1,508 @@
+// Package view holds the view models of the public pages: typed values
+// shaped like each page, already in the page's language and already
+// formatted, that the templ components in web/ render. They hold no
+// database rows, requests or I/O; internal/web builds them from the store.
+package view
+
+import (
+	"github.com/kai-challenge/portal/internal/web/i18n"
+)
+
+// Page is what the layout needs on every page.
+type Page struct {
+	// L translates UI messages into the page's language.
+	L *i18n.Localizer
+	// Title is the page's own title, without the portal name.
+	Title string
+	// Section is the navigation entry the page belongs to ("overview",
+	// "standings", "teams", "rounds", "history", "organizations", "funding").
+	Section string
+	// Path is the language-neutral path of the page, e.g. "/teams/lg".
+	Path string
+	// BaseURL is the portal's public address, for absolute alternate links.
+	BaseURL string
+	// CSS and Icon are the content-addressed URLs of the static assets.
+	CSS  string
+	Icon string
+	// ProgramName names the program the pages describe; "" on error pages.
+	ProgramName string
+	// UpdatedAt is when the record last changed; "" when unknown.
+	UpdatedAt string
+}
+
+// T translates a UI message.
+func (p Page) T(id string, args ...any) string { return p.L.T(id, args...) }
+
+// Lang is the page language as an attribute value.
+func (p Page) Lang() string { return string(p.L.Lang()) }
+
+// URL localizes a language-neutral path into the page's language.
+func (p Page) URL(path string) string { return p.L.URL(path) }
+
+// SwitchLang is the language the switch link leads to.
+func (p Page) SwitchLang() string { return string(p.L.Lang().Other()) }
+
+// SwitchURL is this page in the other language.
+func (p Page) SwitchURL() string { return i18n.Localize(p.L.Lang().Other(), p.Path) }
+
+// SwitchLabel names the other language in that language.
+func (p Page) SwitchLabel() string {
+	if p.L.Lang() == i18n.EN {
+		return "한국어"
+	}
+	return "English"
+}
+
+// AltURL is the absolute URL of this page in lang, for rel=alternate links.
+func (p Page) AltURL(lang string) string { return p.BaseURL + i18n.Localize(i18n.Lang(lang), p.Path) }
+
+// FullTitle is the document title.
+func (p Page) FullTitle() string {
+	if p.Title == "" {
+		return p.T("site.name")
+	}
+	return p.Title + " · " + p.T("site.name")
+}
+
+// NavItem is one entry of the main navigation.
+type NavItem struct {
+	Section string
+	Label   string
+	URL     string
+	Current bool
+}
+
+// Nav lists the main navigation in order, marking the current section.
+func (p Page) Nav() []NavItem {
+	sections := []struct{ key, path string }{
+		{"overview", "/"}, {"standings", "/standings"}, {"teams", "/teams"}, {"rounds", "/rounds"},
+		{"history", "/history"}, {"organizations", "/organizations"}, {"funding", "/funding"},
+	}
+	out := make([]NavItem, len(sections))
+	for i, s := range sections {
+		out[i] = NavItem{Section: s.key, Label: p.T("nav." + s.key), URL: p.URL(s.path), Current: p.Section == s.key}
+	}
+	return out
+}
+
+// Link is a labelled link; URL "" renders plain text.
+type Link struct {
+	Text string
+	URL  string
+}
+
+// Source is a cited public source.
+type Source struct {
+	Label string // e.g. "S19"
+	URL   string
+	Host  string // e.g. "zdnet.co.kr"
+	Date  string // publication date, or an approximate note
+}
+
+// Marker flags a fact that is not confirmed: Code is "reported" or
+// "conflicting"; nil for confirmed facts.
+type Marker struct {
+	Code  string
+	Label string
+	Title string
+}
+
+// Cell is a figure, or a figure that was not disclosed.
+type Cell struct {
+	Text        string
+	Undisclosed bool
+}
+
+// Outcome is a team's outcome in a round.
+type Outcome struct {
+	Team    Link
+	Slug    string // team slug
+	Code    string // selected | not_selected | advanced | eliminated | disqualified | withdrew
+	Label   string
+	Rank    string
+	Reason  string
+	Note    string
+	Sources []Source
+}
+
+// Figure is a named published figure.
+type Figure struct {
+	Name  string
+	Value string
+	Total bool
+}
+
+// Amount is a money amount or "not disclosed".
+type Amount = Cell
+
+// Allocation is support given to a team or to the whole program.
+type Allocation struct {
+	Year      string
+	Recipient Link
+	Kind      string
+	GPU       string // "B200 × 768"; "" when none
+	Amount    Amount
+	Marker    *Marker
+	Note      string
+	Sources   []Source
+}
+
+// OverviewPage is the home page.
+type OverviewPage struct {
+	Page
+	Program    ProgramSummary
+	StillIn    []TeamCard
+	Next       *NextRound
+	Latest     *Decision
+	Counts     []Stat
+	QuickLinks []Link
+	Sources    []Source
+}
+
+// ProgramSummary is the program's header.
+type ProgramSummary struct {
+	Name       string
+	Ministry   string
+	Agencies   []string
+	Goal       string
+	Note       string
+	FinalTeams string
+	StartedOn  string
+}
+
+// Stat is a labelled number.
+type Stat struct {
+	Label string
+	Value string
+	URL   string
+}
+
+// TeamCard is a team still in the competition.
+type TeamCard struct {
+	Team      Link
+	Lead      Link
+	Model     string
+	LastRound Link
+	// Total is the team's latest published total; "" when none was published.
+	Total      string
+	TotalRound Link
+}
+
+// NextRound is the next round that is not published yet.
+type NextRound struct {
+	Round    Link
+	Kind     string
+	Period   string
+	When     string // planned evaluation or announcement date; "" when unknown
+	Note     string
+	Entrants string
+	Places   string
+}
+
+// Decision is the most recent published round and its outcomes.
+type Decision struct {
+	Round    Link
+	When     string
+	Summary  string
+	Outcomes []Outcome
+}
+
+// StandingsPage is the current field.
+type StandingsPage struct {
+	Page
+	In  []Standing
+	Out []Standing
+}
+
+// Standing is a team in the standings.
+type Standing struct {
+	Team         Link
+	Lead         Link
+	StatusCode   string
+	Status       string
+	Round        Link // the round of the latest outcome (for teams out: the round it left)
+	When         string
+	OutcomeCode  string
+	Outcome      string
+	Reason       string
+	Figures      []Figure
+	FiguresRound Link
+}
+
+// TeamsPage lists the teams in groups.
+type TeamsPage struct {
+	Page
+	Groups []TeamGroup
+}
+
+// TeamGroup is competing, out, not selected or applicants.
+type TeamGroup struct {
+	Code  string
+	Title string
+	Intro string
+	Teams []TeamRow
+}
+
+// TeamRow is a team in a list.
+type TeamRow struct {
+	Team        Link
+	Lead        Link
+	Model       string
+	Members     string
+	Round       Link
+	OutcomeCode string
+	Outcome     string
+	Reason      string
+}
+
+// TeamPage is one team.
+type TeamPage struct {
+	Page
+	Name         string
+	StatusCode   string
+	Status       string
+	StatusDetail string
+	Lead         Link
+	LeadKind     string
+	Model        string
+	ModelNote    string
+	Goal         string
+	Note         string
+	MemberCount  string
+	MemberGroups []MemberGroup
+	Rounds       []TeamRound
+	Support      []Allocation
+	Sources      []Source
+}
+
+// MemberGroup is the consortium members of one organization kind.
+type MemberGroup struct {
+	Kind    string
+	Members []Member
+}
+
+// Member is a consortium member.
+type Member struct {
+	Org     Link
+	Role    string
+	Since   string
+	Until   string
+	Marker  *Marker
+	Note    string
+	Sources []Source
+}
+
+// TeamRound is a round the team entered.
+type TeamRound struct {
+	Slug        string // round slug
+	Round       Link
+	Kind        string
+	When        string
+	Published   bool
+	Status      string // round status label
+	Eligibility string // "" when eligible or not published
+	EntryReason string
+	Outcome     *Outcome
+	Figures     []Figure
+}
+
+// RoundsPage lists the rounds.
+type RoundsPage struct {
+	Page
+	Rounds []RoundRow
+}
+
+// RoundRow is a round in the list.
+type RoundRow struct {
+	Round      Link
+	Kind       string
+	Period     string
+	Evaluated  string
+	Announced  string
+	StatusCode string
+	Status     string
+	Entrants   string
+	Through    string // "" when not published
+}
+
+// RoundPage is one round.
+type RoundPage struct {
+	Page
+	Name        string
+	Kind        string
+	Period      string
+	Evaluated   string
+	Announced   string
+	StatusCode  string
+	Status      string
+	Published   bool
+	PublishedAt string
+	Rule        Rule
+	Criteria    []Criterion
+	Entries     []Entry
+	Scores      *ScoreTable // nil when nothing was published
+	Stats       *ScoreTable // nil when no statistic was published
+	Outcomes    []Outcome
+	Note        string
+	Sources     []Source
+	// Results holds the computed results and how they were computed, once
+	// the round's results are computed by the rule engine; nil until then
+	// and for rounds whose results were only announced.
+	Results *RoundResultsView
+}
+
+// Rule states how the round decides.
+type Rule struct {
+	Places   string // e.g. "4개 팀 통과"
+	Backfill string
+	MinTotal string // "" when none
+}
+
+// Criterion is a row of the criteria table.
+type Criterion struct {
+	Code        string
+	Name        string
+	Depth       int
+	Max         string
+	Panel       string // "평가위원 10명 · 평균"; "" for directly scored criteria
+	Description string
+	Note        string
+}
+
+// Entry is a team's entry in a round.
+type Entry struct {
+	Team        Link
+	Code        string // eligible | disqualified | withdrew; "" when not published
+	Eligibility string
+	Reason      string
+}
+
+// ScoreTable is a table of figures: one row per team (or statistic), one
+// column per criterion and the total.
+type ScoreTable struct {
+	Caption string
+	Head    string // heading of the row-header column
+	Columns []ScoreColumn
+	Rows    []ScoreRow
+}
+
+// ScoreColumn is a criterion column.
+type ScoreColumn struct {
+	Code  string
+	Name  string
+	Max   string
+	Depth int
+	Total bool
+}
+
+// ScoreRow is a row of figures; Head is the team or the statistic.
+type ScoreRow struct {
+	Head  Link
+	Code  string // team slug or statistic
+	Cells []Cell
+}
+
+// RoundResultsView is the slot for a round's computed results: the table
+// the rule engine produced and how it was computed. The round page renders
+// it only when it is set.
+type RoundResultsView struct {
+	Revision string
+	Table    ScoreTable
+	Rows     []ResultRow
+	Method   []string
+}
+
+// ResultRow is a team's computed result.
+type ResultRow struct {
+	Rank        string
+	Team        Link
+	Total       Cell
+	OutcomeCode string
+	Outcome     string
+	Reason      string
+}
+
+// HistoryPage is the elimination history.
+type HistoryPage struct {
+	Page
+	Summary []Stat
+	Steps   []HistoryStep
+}
+
+// HistoryStep is one item of the history, in date order: the call, a
+// decision round, a timeline event or an upcoming round.
+type HistoryStep struct {
+	Kind    string // "call" | "round" | "event" | "upcoming"
+	Date    string
+	Title   string
+	Round   Link
+	Marker  *Marker
+	Facts   []Stat
+	Exits   []Outcome
+	Joins   []Outcome
+	Note    string
+	Sources []Source
+}
+
+// OrganizationsPage lists organizations by kind.
+type OrganizationsPage struct {
+	Page
+	Groups []OrgGroup
+}
+
+// OrgGroup is the organizations of one kind.
+type OrgGroup struct {
+	Kind  string
+	Count string
+	Orgs  []OrgRow
+}
+
+// OrgRow is an organization in the list.
+type OrgRow struct {
+	Org   Link
+	Teams string
+}
+
+// OrganizationPage is one organization.
+type OrganizationPage struct {
+	Page
+	Name    string
+	Kind    string
+	Teams   []OrgTeam
+	Sources []Source
+}
+
+// OrgTeam is a consortium the organization belongs to.
+type OrgTeam struct {
+	Team       Link
+	Role       string
+	Since      string
+	Marker     *Marker
+	StatusCode string
+	Status     string
+	Detail     string
+}
+
+// FundingPage lists budgets and allocations.
+type FundingPage struct {
+	Page
+	Budgets []Budget
+}
+
+// Budget is one year's funding.
+type Budget struct {
+	Year        string
+	Amount      Amount
+	Marker      *Marker
+	Note        string
+	Sources     []Source
+	Allocations []Allocation
+}
+
+// ErrorPage is the 404 and 500 page.
+type ErrorPage struct {
+	Page
+	Status  int
+	Heading string
+	Message string
+}

@@ -30,7 +30,11 @@ func (s *server) routes() http.Handler {
 		r.Get("/organizations", s.handle(s.handleOrganizationIndex))
 		r.Get("/organizations/{slug}", s.handle(s.handleOrganizationShow))
 		r.Get("/funding", s.handle(s.handleFunding))
+		s.explorePages(r)
+		s.openDataPages(r)
+		s.adminRoutes(r)
 	}
+	s.openDataRoutes(r)
 	r.Group(public)
 	r.Route("/en", public)
 	return r

@@ -16,9 +16,18 @@ import (
 	assets "github.com/kai-challenge/portal/web"
 )
 
-// Store is everything the public pages read. *postgres.Store satisfies it;
-// every Public… method returns only what the public may see.
+// Store is everything the web layer needs; *postgres.Store satisfies it.
+// Each part is declared next to the handlers that use it.
 type Store interface {
+	PublicStore
+	ResultsStore
+	OpenDataStore
+	AdminStore
+}
+
+// PublicStore is everything the public pages read; every Public… method
+// returns only what the public may see.
+type PublicStore interface {
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// DefaultProgram is the program the pages show (the one with the lowest id).

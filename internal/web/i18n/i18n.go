@@ -77,19 +77,33 @@ type Catalogs struct {
 	msgs map[Lang]map[string]string
 }
 
-// Load reads <lang>.json for every language from fsys. Each file is a flat
-// JSON object of message id → message; a message may hold {name}
-// placeholders filled by Localizer.T.
+// Load reads <lang>.json and any <lang>.<part>.json (for example
+// ko.admin.json) for every language from fsys and merges them; a message id
+// defined twice is an error. Each file is a flat JSON object of message id →
+// message; a message may hold {name} placeholders filled by Localizer.T.
 func Load(fsys fs.FS) (*Catalogs, error) {
 	c := &Catalogs{msgs: map[Lang]map[string]string{}}
 	for _, l := range Langs {
-		data, err := fs.ReadFile(fsys, string(l)+".json")
+		parts, err := fs.Glob(fsys, string(l)+".*.json")
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", l, err)
+		for _, name := range append([]string{string(l) + ".json"}, parts...) {
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(data, &part); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: message %q is defined twice", name, k)
+				}
+				m[k] = v
+			}
 		}
 		c.msgs[l] = m
 	}

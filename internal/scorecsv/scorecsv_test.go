@@ -1,0 +1,85 @@
+package scorecsv
+
+import (
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParse(t *testing.T) {
+	in := "\ufeffValue,team,evaluator,criterion\n9.2,lg,,nia\n\n31.5,lg,3,expert\n"
+	rows, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{
+		{Line: 2, Team: "lg", Criterion: "nia", Value: "9.2"},
+		{Line: 4, Team: "lg", Criterion: "expert", Evaluator: 3, Value: "31.5"},
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	const h = "team,criterion,evaluator,value\n"
+	cases := []struct{ name, in, want string }{
+		{"empty", "", "line 1: the file is empty"},
+		{"missing column", "team,criterion,value\n", `line 1: missing column "evaluator"`},
+		{"unknown column", h[:len(h)-1] + ",note\n", `line 1: unknown column "note"`},
+		{"decimal comma", h + "lg,nia,,\"1,5\"\n", `line 2: value "1,5" must be a number with at most two decimals`},
+		{"three decimals", h + "lg,nia,,1.555\n", `line 2: value "1.555"`},
+		{"negative", h + "lg,nia,,-1\n", `line 2: value "-1"`},
+		{"bad evaluator", h + "lg,expert,x,1\n", `line 2: evaluator "x" must be a whole number`},
+		{"field count", h + "lg,nia,1\n", "line 2: has 3 fields, the header has 4"},
+		{"empty value", h + "lg,nia,,\n", "line 2: value is empty"},
+	}
+	for _, c := range cases {
+		_, err := Parse(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	rd := Round{
+		Teams:    map[string]bool{"lg": true, "skt": true},
+		Leaves:   map[string]Leaf{"nia": {Max: big.NewRat(10, 1)}, "expert": {Max: big.NewRat(35, 1), PanelSize: 10}},
+		Criteria: map[string]bool{"nia": true, "expert": true, "benchmark": true},
+	}
+	rows := []Row{
+		{Line: 2, Team: "lg", Criterion: "nia", Value: "9.20"},
+		{Line: 3, Team: "kt", Criterion: "nia", Value: "1"},
+		{Line: 4, Team: "lg", Criterion: "nia", Value: "10.01"},
+		{Line: 5, Team: "lg", Criterion: "expert", Value: "30"},
+		{Line: 6, Team: "lg", Criterion: "nia", Evaluator: 2, Value: "1"},
+		{Line: 7, Team: "lg", Criterion: "expert", Evaluator: 11, Value: "1"},
+		{Line: 8, Team: "lg", Criterion: "benchmark", Value: "1"},
+		{Line: 9, Team: "lg", Criterion: "bogus", Value: "1"},
+		{Line: 10, Team: "skt", Criterion: "expert", Evaluator: 1, Value: "1"},
+		{Line: 11, Team: "skt", Criterion: "expert", Evaluator: 1, Value: "2"},
+	}
+	err := Check(rows, rd)
+	want := []string{
+		`line 3: unknown team "kt"`,
+		`line 4: value 10.01 exceeds the maximum 10.00 of "nia"`,
+		`line 4: duplicate score for team "lg", criterion "nia", evaluator (none) (first on line 2)`,
+		`line 5: criterion "expert" is scored by a panel; evaluator (1–10) is missing`,
+		`line 6: criterion "nia" is scored directly; leave evaluator empty`,
+		`line 7: evaluator 11 is outside the panel of "expert" (1–10)`,
+		`line 8: criterion "benchmark" is a category`,
+		`line 9: unknown criterion "bogus"`,
+		`line 11: duplicate score for team "skt", criterion "expert", evaluator 1 (first on line 10)`,
+	}
+	for _, w := range want {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("missing %q in:\n%v", w, err)
+		}
+	}
+	if Check(rows[:1], rd) != nil {
+		t.Error("a good row was refused")
+	}
+}

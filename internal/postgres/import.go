@@ -138,7 +138,7 @@ func (im *importer) program(ctx context.Context) error {
 	err := im.tx.QueryRow(ctx, `
 INSERT INTO programs (slug, name_ko, name_en, ministry_ko, ministry_en, goal_ko, goal_en, note_ko, note_en, agencies, final_teams, started_on)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-ON CONFLICT (slug) DO UPDATE SET
+ON CONFLICT (slug) DO UPDATE SET version = programs.version + 1,
   name_ko = excluded.name_ko, name_en = excluded.name_en, ministry_ko = excluded.ministry_ko, ministry_en = excluded.ministry_en,
   goal_ko = excluded.goal_ko, goal_en = excluded.goal_en, note_ko = excluded.note_ko, note_en = excluded.note_en,
   agencies = excluded.agencies, final_teams = excluded.final_teams, started_on = excluded.started_on, updated_at = now()
@@ -195,7 +195,7 @@ func (im *importer) organizations(ctx context.Context) error {
 	for _, o := range im.f.Organizations {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO organizations (slug, name_ko, name_en, kind) VALUES ($1, $2, $3, $4)
-ON CONFLICT (slug) DO UPDATE SET name_ko = excluded.name_ko, name_en = excluded.name_en, kind = excluded.kind, updated_at = now()
+ON CONFLICT (slug) DO UPDATE SET version = organizations.version + 1, name_ko = excluded.name_ko, name_en = excluded.name_en, kind = excluded.kind, updated_at = now()
 WHERE (organizations.name_ko, organizations.name_en, organizations.kind) IS DISTINCT FROM (excluded.name_ko, excluded.name_en, excluded.kind)
 RETURNING id`, []any{o.Slug, o.Name.KO, o.Name.EN, o.Kind}, `SELECT id FROM organizations WHERE slug = $1`, o.Slug)
 		if err != nil {
@@ -213,7 +213,7 @@ func (im *importer) teamsAndMembers(ctx context.Context) error {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO teams (program_id, slug, name_ko, name_en, lead_org_id, model, model_note_ko, model_note_en, goal_ko, goal_en, note_ko, note_en, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (program_id, slug) DO UPDATE SET
+ON CONFLICT (program_id, slug) DO UPDATE SET version = teams.version + 1,
   name_ko = excluded.name_ko, name_en = excluded.name_en, lead_org_id = excluded.lead_org_id, model = excluded.model,
   model_note_ko = excluded.model_note_ko, model_note_en = excluded.model_note_en, goal_ko = excluded.goal_ko, goal_en = excluded.goal_en,
   note_ko = excluded.note_ko, note_en = excluded.note_en, position = excluded.position, updated_at = now()
@@ -246,7 +246,7 @@ func (im *importer) members(ctx context.Context, teamID int64, ms []programfile.
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO memberships (team_id, org_id, role, since, until, confidence, note_ko, note_en, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (team_id, org_id) DO UPDATE SET role = excluded.role, since = excluded.since, until = excluded.until,
+ON CONFLICT (team_id, org_id) DO UPDATE SET version = memberships.version + 1, role = excluded.role, since = excluded.since, until = excluded.until,
   confidence = excluded.confidence, note_ko = excluded.note_ko, note_en = excluded.note_en, position = excluded.position
 WHERE (memberships.role, memberships.since, memberships.until, memberships.confidence, memberships.note_ko, memberships.note_en, memberships.position)
   IS DISTINCT FROM (excluded.role, excluded.since, excluded.until, excluded.confidence, excluded.note_ko, excluded.note_en, excluded.position)
@@ -268,7 +268,7 @@ func (im *importer) budgets(ctx context.Context) error {
 	for _, b := range im.f.Budgets {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO budgets (program_id, year, amount_krw, confidence, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (program_id, year) DO UPDATE SET amount_krw = excluded.amount_krw, confidence = excluded.confidence,
+ON CONFLICT (program_id, year) DO UPDATE SET version = budgets.version + 1, amount_krw = excluded.amount_krw, confidence = excluded.confidence,
   note_ko = excluded.note_ko, note_en = excluded.note_en
 WHERE (budgets.amount_krw, budgets.confidence, budgets.note_ko, budgets.note_en)
   IS DISTINCT FROM (excluded.amount_krw, excluded.confidence, excluded.note_ko, excluded.note_en)
@@ -287,7 +287,7 @@ RETURNING id`, []any{im.programID, b.Year, b.AmountKRW, b.Confidence, b.Note.KO,
 			aid, err := upsertID(ctx, im.tx, `
 INSERT INTO allocations (budget_id, position, team_id, kind, gpu_model, quantity, amount_krw, confidence, note_ko, note_en)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (budget_id, position) DO UPDATE SET team_id = excluded.team_id, kind = excluded.kind, gpu_model = excluded.gpu_model,
+ON CONFLICT (budget_id, position) DO UPDATE SET version = allocations.version + 1, team_id = excluded.team_id, kind = excluded.kind, gpu_model = excluded.gpu_model,
   quantity = excluded.quantity, amount_krw = excluded.amount_krw, confidence = excluded.confidence, note_ko = excluded.note_ko, note_en = excluded.note_en
 WHERE (allocations.team_id, allocations.kind, allocations.gpu_model, allocations.quantity, allocations.amount_krw, allocations.confidence,
        allocations.note_ko, allocations.note_en)
@@ -352,7 +352,7 @@ INSERT INTO rounds (program_id, slug, position, kind, name_ko, name_en, period, 
                     advance, backfill, min_total, note_ko, note_en, status, published_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
         CASE WHEN $16::timestamptz IS NULL THEN 'draft' ELSE 'published' END::round_status, $16)
-ON CONFLICT (program_id, slug) DO UPDATE SET position = excluded.position, kind = excluded.kind, name_ko = excluded.name_ko,
+ON CONFLICT (program_id, slug) DO UPDATE SET version = rounds.version + 1, position = excluded.position, kind = excluded.kind, name_ko = excluded.name_ko,
   name_en = excluded.name_en, period = excluded.period, evaluated_on = excluded.evaluated_on, announce_at = excluded.announce_at,
   announce_date_only = excluded.announce_date_only, advance = excluded.advance, backfill = excluded.backfill,
   min_total = excluded.min_total, note_ko = excluded.note_ko, note_en = excluded.note_en,
@@ -400,7 +400,7 @@ func (im *importer) roundContent(ctx context.Context, roundID int64, r programfi
 			id, err := upsertID(ctx, im.tx, `
 INSERT INTO criteria (round_id, parent_id, code, name_ko, name_en, description_ko, description_en, note_ko, note_en, max, position, panel_size, aggregate)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (round_id, code) DO UPDATE SET parent_id = excluded.parent_id, name_ko = excluded.name_ko, name_en = excluded.name_en,
+ON CONFLICT (round_id, code) DO UPDATE SET version = criteria.version + 1, parent_id = excluded.parent_id, name_ko = excluded.name_ko, name_en = excluded.name_en,
   description_ko = excluded.description_ko, description_en = excluded.description_en, note_ko = excluded.note_ko, note_en = excluded.note_en,
   max = excluded.max, position = excluded.position, panel_size = excluded.panel_size, aggregate = excluded.aggregate
 WHERE (criteria.parent_id, criteria.name_ko, criteria.name_en, criteria.description_ko, criteria.description_en, criteria.note_ko,
@@ -437,7 +437,7 @@ RETURNING id`,
 		teamID := im.teams[e.Team]
 		_, err := im.tx.Exec(ctx, `
 INSERT INTO entries (round_id, team_id, status, reason_ko, reason_en, position) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (round_id, team_id) DO UPDATE SET status = excluded.status, reason_ko = excluded.reason_ko, reason_en = excluded.reason_en,
+ON CONFLICT (round_id, team_id) DO UPDATE SET version = entries.version + 1, status = excluded.status, reason_ko = excluded.reason_ko, reason_en = excluded.reason_en,
   position = excluded.position
 WHERE (entries.status, entries.reason_ko, entries.reason_en, entries.position)
   IS DISTINCT FROM (excluded.status, excluded.reason_ko, excluded.reason_en, excluded.position)`,

@@ -167,7 +167,9 @@ func writeResultsTable(w io.Writer, rr postgres.RoundResults) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rank, t.Team, strings.Join(cells, "\t"), total, outcome, t.Reason.EN)
 	}
 	tw.Flush()
-	if !rep.Complete {
+	if rr.NoCriteria {
+		fmt.Fprintln(w, "no criteria defined yet: nothing to compute")
+	} else if !rep.Complete {
 		fmt.Fprintf(w, "incomplete: %d required score(s) missing\n", len(rep.Missing))
 	}
 	if rep.Blocked {

@@ -259,6 +259,9 @@ type RoundResults struct {
 	// Announced is true when the outcomes are the announced ones of a
 	// historic round whose full scores were not disclosed.
 	Announced bool
+	// NoCriteria is true for a round whose criteria are not defined yet:
+	// nothing can be computed, the report lists the entries only.
+	NoCriteria bool
 	// StaleDecision is true when a recorded decision no longer applies
 	// (the scores changed so no tie straddles the cut any more).
 	StaleDecision bool
@@ -360,6 +363,16 @@ SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDE
 	in, err := loadInput(ctx, db, ri)
 	if err != nil {
 		return rr, err
+	}
+	if len(in.Criteria) == 0 {
+		// Nothing to compute yet: list the entries without ranks or outcomes.
+		res := rules.Result{Complete: false}
+		for _, e := range in.Entries {
+			res.Teams = append(res.Teams, rules.TeamResult{Team: e.Team})
+		}
+		rr.Input, rr.NoCriteria = &in, true
+		rr.Report = rules.NewReport(ri.Program, ri.Slug, rules.ReportPreview, res)
+		return rr, nil
 	}
 	res, stale, err := compute(in)
 	if err != nil {

@@ -32,7 +32,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	if importFile != "" {
-		if err := importFileInto(ctx, db.Store, importFile, stdout); err != nil {
+		if err := seedFrom(ctx, db.Store, importFile, stdout); err != nil {
 			return err
 		}
 	}
@@ -167,4 +167,28 @@ func importFileInto(ctx context.Context, store *postgres.Store, path string, std
 		fmt.Fprintln(stdout, "note:", n)
 	}
 	return nil
+}
+
+// seedFrom imports a program file when its program is not in the database
+// yet. Once it is, the database is the record: what staff entered since is
+// never overwritten by restarting the server (use `portal import` to apply
+// a changed file on purpose).
+func seedFrom(ctx context.Context, store *postgres.Store, path string, stdout io.Writer) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s: nothing was imported:\n%w", path, err)
+	}
+	exists, err := store.ProgramExists(ctx, f.Program.Slug)
+	if err != nil {
+		return err
+	}
+	if exists {
+		fmt.Fprintf(stdout, "program %s is already in the database; not re-importing %s (use `portal import` to apply changes)\n", f.Program.Slug, path)
+		return nil
+	}
+	return importFileInto(ctx, store, path, stdout)
 }

@@ -24,7 +24,7 @@ func main() {
 const usage = `usage: portal <command> [flags] [args]
 
 commands:
-  serve [-import FILE]             run the web portal (imports FILE first when given)
+  serve [-import FILE]             run the web portal (FILE seeds an empty database)
   migrate [up|down]                apply or roll back the database schema
   import FILE                      import a program file (YAML or JSON), atomically
   scores import ROUND FILE.csv [--dry-run]

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -213,6 +214,22 @@ func TestPublishFreezesResults(t *testing.T) {
 	if _, _, err := cli(t, url, "scores", "import", "stage-1", csvPath); err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Errorf("score import into a published round: err = %v, want read-only", err)
 	}
+	// Re-importing the same file is fine; a file that changes a published
+	// score is refused, and nothing changes.
+	prog := stage1Program(t, false, stage1Entries)
+	mustCLI(t, url, "import", prog)
+	data, _ := os.ReadFile(prog)
+	changed := strings.Replace(string(data), "{team: lg, criterion: nia, value: 9.20}", "{team: lg, criterion: nia, value: 9.10}", 1)
+	if changed == string(data) {
+		t.Fatal("fixture edit did not apply")
+	}
+	os.WriteFile(prog, []byte(changed), 0o644)
+	if _, _, err := cli(t, url, "import", prog); err == nil || !strings.Contains(err.Error(), "only through a correction") {
+		t.Errorf("re-import changing a published score: err = %v", err)
+	}
+	if again := mustCLI(t, url, "results", "stage-1", "--json"); again != published {
+		t.Error("a refused import changed the published results")
+	}
 	// Publishing twice is refused.
 	if _, _, err := cli(t, url, "round", "publish", "stage-1"); err == nil {
 		t.Error("second publish accepted")
@@ -369,5 +386,33 @@ func TestImportBadFileChangesNothing(t *testing.T) {
 	}
 	if after := mustCLI(t, url, "results", "stage-1", "--json"); after != before {
 		t.Error("a rejected file changed the database")
+	}
+}
+
+// Restarting `serve -import` never overwrites what staff entered since the
+// first start: the file seeds an empty database only.
+func TestServeImportSeedsOnce(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	pool, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	store := postgres.New(pool)
+	var out bytes.Buffer
+	if err := seedFrom(context.Background(), store, "../../data/sovereign-ai.yaml", &out); err != nil || !strings.Contains(out.String(), "imported sovereign-ai") {
+		t.Fatalf("first start: %v\n%s", err, out.String())
+	}
+	if _, err := pool.Exec(context.Background(), `UPDATE teams SET model = 'entered by staff' WHERE slug = 'lg'`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := seedFrom(context.Background(), store, "../../data/sovereign-ai.yaml", &out); err != nil || !strings.Contains(out.String(), "already in the database") {
+		t.Fatalf("second start: %v\n%s", err, out.String())
+	}
+	var model string
+	if err := pool.QueryRow(context.Background(), `SELECT model FROM teams WHERE slug = 'lg'`).Scan(&model); err != nil || model != "entered by staff" {
+		t.Errorf("the restart overwrote staff changes: model = %q (%v)", model, err)
 	}
 }

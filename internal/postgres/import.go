@@ -388,6 +388,14 @@ RETURNING id`,
 }
 
 func (im *importer) roundContent(ctx context.Context, roundID int64, r programfile.Round) error {
+	// Results computed and published by the portal are frozen: the
+	// criteria, entries and scores they came from change only through
+	// corrections, never by re-importing a file.
+	var frozen bool
+	if err := im.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM result_revisions WHERE round_id = $1)`, roundID).Scan(&frozen); err != nil {
+		return err
+	}
+	changesBefore := im.tx.changes
 	crit := map[string]int64{}
 	var keepCrit []int64
 	var walk func(parent any, cs []programfile.Criterion) error
@@ -453,6 +461,9 @@ WHERE (entries.status, entries.reason_ko, entries.reason_en, entries.position)
 
 	if err := im.scores(ctx, roundID, crit, r.Scores); err != nil {
 		return err
+	}
+	if frozen && im.tx.changes != changesBefore {
+		return fmt.Errorf("%w: its results are published; its criteria, entries and scores change only through a correction", ErrRoundState)
 	}
 
 	// Announced outcomes.

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/kai-challenge/portal/internal/web/view"
+	"github.com/kai-challenge/portal/web/pages"
+)
+
+// handleDataPage lists every download, the JSON API with its OpenAPI
+// document, and the Atom feeds.
+func (s *server) handleDataPage(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	rounds, err := s.store.PublicRounds(r.Context(), pr.prog.Slug)
+	if err != nil {
+		return err
+	}
+	// Shown addresses are absolute when the portal knows its own, so they
+	// can be copied into scripts as they are.
+	abs := func(path string) string { return s.baseURL + path }
+	file := func(id, path, format string) view.Download {
+		return view.Download{Title: pr.T("data.file." + id), Description: pr.T("data.file." + id + ".desc"), URL: path, Address: abs(path), Format: format}
+	}
+	v := view.DataPage{
+		Page: pr.page("data", pr.T("data.page.title")),
+		Files: []view.Download{
+			file("record", "/data/record.json", "JSON"),
+			file("rounds", "/data/rounds.csv", "CSV"),
+			file("outcomes", "/data/outcomes.csv", "CSV"),
+			file("teams", "/data/teams.csv", "CSV"),
+			file("memberships", "/data/memberships.csv", "CSV"),
+			file("organizations", "/data/organizations.csv", "CSV"),
+			file("budgets", "/data/budgets.csv", "CSV"),
+			file("allocations", "/data/allocations.csv", "CSV"),
+		},
+		OpenAPIURL: apiPrefix + "/openapi.json",
+	}
+	for _, rd := range rounds {
+		if !rd.Published {
+			continue
+		}
+		base := "/data/rounds/" + rd.Slug
+		v.Rounds = append(v.Rounds, view.RoundDownloads{
+			Round: pr.roundLink(rd.Slug, rd.Name),
+			Date:  pr.roundDate(rd),
+			Files: []view.Download{
+				file("results", base+"/results.csv", "CSV"),
+				file("published_scores", base+"/published-scores.csv", "CSV"),
+				file("statistics", base+"/statistics.csv", "CSV"),
+				file("results_json", apiPrefix+"/rounds/"+rd.Slug+"/results", "JSON"),
+			},
+		})
+	}
+	for _, e := range []struct{ id, path string }{
+		{"programs", "/programs"}, {"rounds", "/rounds"}, {"teams", "/teams"},
+		{"organizations", "/organizations"}, {"budgets", "/budgets"},
+	} {
+		v.API = append(v.API, view.Download{Title: "GET " + apiPrefix + e.path, Description: pr.T("data.api." + e.id),
+			URL: apiPrefix + e.path, Address: abs(apiPrefix + e.path), Format: "JSON"})
+	}
+	v.Feeds = []view.Download{
+		{Title: pr.T("data.feed.ko"), Description: pr.T("data.feed.ko.desc"), URL: "/feed.atom", Address: abs("/feed.atom"), Format: "Atom"},
+		{Title: pr.T("data.feed.en"), Description: pr.T("data.feed.en.desc"), URL: "/en/feed.atom", Address: abs("/en/feed.atom"), Format: "Atom"},
+	}
+	return s.render(w, r, http.StatusOK, pages.Data(v))
+}

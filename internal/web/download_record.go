@@ -1,0 +1,164 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/rules"
+)
+
+// recordFormat names the format of /data/record.json; recordVersion
+// changes only when a change is incompatible.
+const (
+	recordFormat  = "kai-challenge-portal/record"
+	recordVersion = 1
+)
+
+// apiRecord is the whole published record of a program in one document,
+// in the API's shapes (the Record schema of openapi.json). Rounds that are
+// not published are left out.
+type apiRecord struct {
+	Format        string                  `json:"format"`
+	Version       int                     `json:"version"`
+	Program       apiProgramDetail        `json:"program"`
+	Rounds        []apiRecordRound        `json:"rounds"`
+	Teams         []apiTeamDetail         `json:"teams"`
+	Organizations []apiOrganizationDetail `json:"organizations"`
+	Budgets       []apiBudget             `json:"budgets"`
+	Events        []apiEvent              `json:"events"`
+}
+
+// apiRecordRound is a published round with its results document and, for
+// computed results, every revision as it was published.
+type apiRecordRound struct {
+	Round     apiRoundDetail `json:"round"`
+	Results   *rules.Report  `json:"results"`
+	Revisions []apiRevision  `json:"revisions"`
+}
+
+// handleRecordDownload serves the whole published record as one JSON file.
+func (s *server) handleRecordDownload(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.downloadProgram(r)
+	if err != nil {
+		return err
+	}
+	rec, err := s.record(a)
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("web: encode record: %w", err)
+	}
+	attach(w, a.prog+"-record.json")
+	writeCacheable(w, r, "application/json; charset=utf-8", append(body, '\n'))
+	return nil
+}
+
+// record gathers the published record of the request's program from the
+// public read model. Each part is read in its own snapshot: a publication
+// in the middle can make the file list a round whose team pages do not show
+// it yet, never the reverse of the embargo.
+func (s *server) record(a *apiReq) (apiRecord, error) {
+	ctx := a.ctx()
+	rec := apiRecord{Format: recordFormat, Version: recordVersion, Rounds: []apiRecordRound{}, Teams: []apiTeamDetail{},
+		Organizations: []apiOrganizationDetail{}, Budgets: []apiBudget{}, Events: []apiEvent{}}
+	p, err := s.store.PublicProgram(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	ov, err := s.store.PublicOverview(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	rec.Program = a.programDetail(p, ov)
+	// The record names no unpublished round, not even the next one.
+	rec.Program.NextRound = nil
+
+	rounds, err := s.store.PublicRounds(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	for _, rd := range rounds {
+		if !rd.Published {
+			continue
+		}
+		detail, err := s.store.PublicRound(ctx, a.prog, rd.Slug)
+		if err != nil {
+			return rec, err
+		}
+		if !detail.Published {
+			continue // unpublished meanwhile: never happens, but never leak
+		}
+		rr := apiRecordRound{Revisions: []apiRevision{}}
+		corrections, err := s.store.Corrections(ctx, a.prog, rd.Slug)
+		if err != nil {
+			return rec, err
+		}
+		if !detail.Computed {
+			corrections = nil
+		}
+		rr.Round = a.roundDetail(detail, corrections)
+		res, err := s.store.PublishedResults(ctx, a.prog, rd.Slug)
+		switch {
+		case err == nil:
+			rr.Results = &res.Report
+		case !errors.Is(err, contest.ErrNotFound):
+			return rec, err
+		}
+		for _, ref := range rr.Round.Revisions {
+			res, c, err := s.store.Revision(ctx, a.prog, rd.Slug, ref.Revision)
+			if err != nil {
+				return rec, err
+			}
+			rr.Revisions = append(rr.Revisions, apiRevisionOf(res, c))
+		}
+		rec.Rounds = append(rec.Rounds, rr)
+	}
+
+	teams, err := s.store.PublicTeams(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	for _, t := range teams {
+		d, err := s.store.PublicTeam(ctx, a.prog, t.Slug)
+		if err != nil {
+			return rec, err
+		}
+		// The record holds published rounds only.
+		all := d.Rounds
+		d.Rounds = d.Rounds[:0:0]
+		for _, tr := range all {
+			if tr.Published {
+				d.Rounds = append(d.Rounds, tr)
+			}
+		}
+		rec.Teams = append(rec.Teams, a.teamDetail(d))
+	}
+
+	orgs, err := s.store.PublicOrganizationDetails(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	for _, o := range orgs {
+		rec.Organizations = append(rec.Organizations, a.organizationDetail(o))
+	}
+	budgets, err := s.store.PublicFunding(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	for _, b := range budgets {
+		rec.Budgets = append(rec.Budgets, a.budget(b))
+	}
+	h, err := s.store.PublicHistory(ctx, a.prog)
+	if err != nil {
+		return rec, err
+	}
+	for _, e := range h.Events {
+		rec.Events = append(rec.Events, apiEventOf(e))
+	}
+	return rec, nil
+}

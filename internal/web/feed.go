@@ -1,0 +1,376 @@
+package web
+
+// The Atom 1.0 feed of announcements (RFC 4287): one entry per publication
+// of a round, per correction of published results, and per team selected,
+// added, not selected, eliminated, disqualified or withdrawn in a published
+// round. /feed.atom puts Korean first, /en/feed.atom English first; every
+// title carries both languages. The feed reads only PublicFeed, so an
+// unpublished round never appears in it.
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/format"
+	"github.com/kai-challenge/portal/internal/web/i18n"
+)
+
+// feedTagDate is the date of the tag: URIs that identify the feed and its
+// entries (RFC 4151); it never changes, so the ids stay stable.
+const feedTagDate = "2025"
+
+type atomFeed struct {
+	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	ID       string      `xml:"id"`
+	Title    atomText    `xml:"title"`
+	Subtitle atomText    `xml:"subtitle"`
+	Updated  string      `xml:"updated"`
+	Links    []atomLink  `xml:"link"`
+	Author   atomPerson  `xml:"author"`
+	Icon     string      `xml:"icon,omitempty"`
+	Entries  []atomEntry `xml:"entry"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr,omitempty"`
+	Body string `xml:",chardata"`
+}
+
+type atomLink struct {
+	Rel      string `xml:"rel,attr,omitempty"`
+	Type     string `xml:"type,attr,omitempty"`
+	Hreflang string `xml:"hreflang,attr,omitempty"`
+	Title    string `xml:"title,attr,omitempty"`
+	Href     string `xml:"href,attr"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+type atomEntry struct {
+	ID        string         `xml:"id"`
+	Title     atomText       `xml:"title"`
+	Updated   string         `xml:"updated"`
+	Published string         `xml:"published,omitempty"`
+	Links     []atomLink     `xml:"link"`
+	Category  []atomCategory `xml:"category"`
+	Summary   atomText       `xml:"summary"`
+	Content   atomText       `xml:"content"`
+}
+
+// Kinds of feed entries (their category terms), in the order entries of
+// the same instant and round appear.
+const (
+	feedPublication = "publication"
+	feedCorrection  = "correction"
+	feedTeam        = "team"
+)
+
+var feedKindOrder = map[string]int{feedPublication: 0, feedCorrection: 1, feedTeam: 2}
+
+// feedItem is an entry before encoding, with what orders it: newest first,
+// then later rounds first, then by kind, then in the round's order.
+type feedItem struct {
+	entry   atomEntry
+	updated time.Time
+	round   int
+	seq     int
+}
+
+func (it feedItem) kind() int { return feedKindOrder[it.entry.Category[0].Term] }
+
+// feedBuilder builds the entries of one feed language.
+type feedBuilder struct {
+	s     *server
+	L, O  *i18n.Localizer // the feed's language and the other one
+	base  string          // absolute address of the portal
+	tag   string          // "tag:host,2025:program/"
+	items []feedItem
+}
+
+// title joins a message in both languages, the feed's first.
+func (b *feedBuilder) title(id string, args func(l *i18n.Localizer) []any) string {
+	return b.L.T(id, args(b.L)...) + " / " + b.O.T(id, args(b.O)...)
+}
+
+func (b *feedBuilder) pageURL(path string) string { return b.base + b.L.URL(path) }
+
+func stamp(t time.Time) string { return t.In(format.KST).Format(time.RFC3339) }
+
+// handleFeed serves the Atom feed of the default program.
+func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) error {
+	lang, _ := splitPath(r)
+	prog, err := s.store.DefaultProgram(r.Context())
+	if err != nil {
+		return err
+	}
+	f, err := s.store.PublicFeed(r.Context(), prog.Slug)
+	if err != nil {
+		return err
+	}
+	base := s.absBase(r)
+	b := &feedBuilder{s: s, L: s.i18n.Localizer(lang), O: s.i18n.Localizer(lang.Other()), base: base,
+		tag: "tag:" + tagAuthority(base) + "," + feedTagDate + ":" + f.Program.Slug + "/"}
+	for _, rd := range f.Rounds {
+		b.round(rd)
+	}
+	sort.SliceStable(b.items, func(i, j int) bool {
+		x, y := b.items[i], b.items[j]
+		if !x.updated.Equal(y.updated) {
+			return x.updated.After(y.updated)
+		}
+		if x.round != y.round {
+			return x.round > y.round
+		}
+		if x.kind() != y.kind() {
+			return x.kind() < y.kind()
+		}
+		return x.seq < y.seq
+	})
+	self := base + i18n.Localize(lang, "/feed.atom")
+	feed := atomFeed{
+		Lang:     string(lang),
+		ID:       b.tag + "feed/" + string(lang),
+		Title:    atomText{Type: "text", Body: b.L.T("site.name") + " — " + b.L.Text(f.Program.Name)},
+		Subtitle: atomText{Type: "text", Body: b.L.T("data.feed.subtitle")},
+		Updated:  stamp(f.Program.UpdatedAt),
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: self},
+			{Rel: "alternate", Type: "text/html", Hreflang: string(lang), Href: base + i18n.Localize(lang, "/")},
+			{Rel: "alternate", Type: "application/atom+xml", Hreflang: string(lang.Other()), Href: base + i18n.Localize(lang.Other(), "/feed.atom")},
+		},
+		Author: atomPerson{Name: b.L.T("site.name"), URI: base + i18n.Localize(lang, "/")},
+		Icon:   base + s.static.URL("favicon.svg"),
+	}
+	if len(b.items) > 0 {
+		// The feed changed when its newest entry did; entries are sorted newest first.
+		feed.Updated = b.items[0].entry.Updated
+	}
+	for _, it := range b.items {
+		feed.Entries = append(feed.Entries, it.entry)
+	}
+	body, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		return fmt.Errorf("web: encode feed: %w", err)
+	}
+	allowOrigin(w)
+	writeCacheable(w, r, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), append(body, '\n')...))
+	return nil
+}
+
+// absBase is the portal's absolute address: BASE_URL, or else the address
+// the request came to.
+func (s *server) absBase(r *http.Request) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// tagAuthority is the host name of base, for tag: URIs (which allow no port).
+func tagAuthority(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return "localhost"
+	}
+	host := u.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.ToLower(host)
+}
+
+// round adds the entries of one published round: its publication, each
+// correction and each team that joined or left.
+func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
+	published := rd.PublishedAt
+	if published == nil { // a published round always has its time; be safe
+		published = rd.AnnounceAt
+	}
+	if published == nil {
+		return
+	}
+	roundName := func(l *i18n.Localizer) []any { return []any{"round", l.Text(rd.Name)} }
+	roundURL := b.pageURL("/rounds/" + rd.Slug)
+	resultsURL := b.base + apiPrefix + "/rounds/" + rd.Slug + "/results"
+
+	// The outcomes now in force date from the latest revision.
+	outcomesAt := *published
+	if n := len(rd.Revisions); n > 0 {
+		outcomesAt = rd.Revisions[n-1].PublishedAt
+	}
+
+	// Publication.
+	counts := map[string]int{}
+	var order []string
+	for _, o := range rd.Outcomes {
+		if counts[o.Outcome] == 0 {
+			order = append(order, o.Outcome)
+		}
+		counts[o.Outcome]++
+	}
+	var parts []string
+	for _, code := range order {
+		parts = append(parts, b.L.T("outcome."+code)+" "+strconv.Itoa(counts[code]))
+	}
+	summary := b.L.T("data.feed.published.summary", "entrants", rd.Entrants, "outcomes", strings.Join(parts, " · "))
+	var content strings.Builder
+	content.WriteString("<p>" + html.EscapeString(summary) + "</p><ul>")
+	for _, o := range rd.Outcomes {
+		content.WriteString(`<li><a href="` + html.EscapeString(b.pageURL("/teams/"+o.Team.Slug)) + `">` + html.EscapeString(b.L.Text(o.Team.Name)) + "</a> — " +
+			html.EscapeString(b.L.T("outcome."+o.Outcome)))
+		if o.Rank != nil {
+			content.WriteString(" (" + html.EscapeString(b.L.T("outcome.rank", "n", *o.Rank)) + ")")
+		}
+		if reason := b.L.Text(o.Reason); reason != "" {
+			content.WriteString(": " + html.EscapeString(reason))
+		}
+		content.WriteString("</li>")
+	}
+	content.WriteString("</ul>")
+	b.items = append(b.items, feedItem{
+		entry: atomEntry{
+			ID:        b.tag + "rounds/" + rd.Slug + "/publication",
+			Title:     atomText{Type: "text", Body: b.title("data.feed.published", roundName)},
+			Updated:   stamp(*published),
+			Published: stamp(*published),
+			Links: []atomLink{
+				{Rel: "alternate", Type: "text/html", Href: roundURL},
+				{Rel: "related", Type: "application/json", Title: "results", Href: resultsURL},
+			},
+			Category: []atomCategory{{Term: feedPublication, Label: b.L.T("data.feed.category.publication")}},
+			Summary:  atomText{Type: "text", Body: summary},
+			Content:  atomText{Type: "html", Body: content.String()},
+		},
+		updated: *published, round: rd.Position,
+	})
+
+	// Corrections.
+	teamNames := map[string]contest.Text{}
+	for _, o := range rd.Outcomes {
+		teamNames[o.Team.Slug] = o.Team.Name
+	}
+	for _, v := range rd.Revisions {
+		if v.Revision < 2 {
+			continue
+		}
+		n := v.Revision
+		change := b.describeChange(v.Change, teamNames)
+		summary := b.L.T("data.feed.corrected.summary", "reason", b.L.Text(v.Reason), "change", change)
+		revURL := b.base + apiPrefix + "/rounds/" + rd.Slug + "/revisions/" + strconv.Itoa(n)
+		b.items = append(b.items, feedItem{
+			entry: atomEntry{
+				ID: b.tag + "rounds/" + rd.Slug + "/revisions/" + strconv.Itoa(n),
+				Title: atomText{Type: "text", Body: b.title("data.feed.corrected", func(l *i18n.Localizer) []any {
+					return []any{"round", l.Text(rd.Name), "n", n}
+				})},
+				Updated:   stamp(v.PublishedAt),
+				Published: stamp(v.PublishedAt),
+				Links: []atomLink{
+					{Rel: "alternate", Type: "text/html", Href: roundURL},
+					{Rel: "related", Type: "application/json", Title: "revision " + strconv.Itoa(n), Href: revURL},
+				},
+				Category: []atomCategory{{Term: feedCorrection, Label: b.L.T("data.feed.category.correction")}},
+				Summary:  atomText{Type: "text", Body: summary},
+				Content: atomText{Type: "html", Body: "<p>" + html.EscapeString(b.L.T("data.feed.corrected.reason", "reason", b.L.Text(v.Reason))) + "</p><p>" +
+					html.EscapeString(change) + "</p>"},
+			},
+			updated: v.PublishedAt, round: rd.Position, seq: n,
+		})
+	}
+
+	// Teams that joined or left. Advancing is no change of the field.
+	for i, o := range rd.Outcomes {
+		id := "data.feed.team." + o.Outcome
+		switch o.Outcome {
+		case contest.OutcomeAdvanced:
+			continue
+		case contest.OutcomeSelected:
+			if rd.Kind == contest.KindAdditional {
+				id = "data.feed.team.added"
+			}
+		}
+		args := func(l *i18n.Localizer) []any { return []any{"team", l.Text(o.Team.Name), "round", l.Text(rd.Name)} }
+		summary := b.L.Text(o.Reason)
+		if summary == "" {
+			summary = b.L.T("outcome." + o.Outcome)
+		}
+		content := "<p>" + html.EscapeString(summary) + "</p>"
+		if note := b.L.Text(o.Note); note != "" {
+			content += "<p>" + html.EscapeString(note) + "</p>"
+		}
+		content += `<p><a href="` + html.EscapeString(roundURL) + `">` + html.EscapeString(b.L.Text(rd.Name)) + "</a></p>"
+		b.items = append(b.items, feedItem{
+			entry: atomEntry{
+				ID:        b.tag + "rounds/" + rd.Slug + "/teams/" + o.Team.Slug,
+				Title:     atomText{Type: "text", Body: b.title(id, args)},
+				Updated:   stamp(outcomesAt),
+				Published: stamp(*published),
+				Links: []atomLink{
+					{Rel: "alternate", Type: "text/html", Href: b.pageURL("/teams/" + o.Team.Slug)},
+					{Rel: "related", Type: "text/html", Title: b.L.Text(rd.Name), Href: roundURL},
+				},
+				Category: []atomCategory{{Term: feedTeam, Label: b.L.T("outcome." + o.Outcome)}},
+				Summary:  atomText{Type: "text", Body: summary},
+				Content:  atomText{Type: "html", Body: content},
+			},
+			updated: outcomesAt, round: rd.Position, seq: i,
+		})
+	}
+}
+
+// describeChange says in the feed's language what a correction changed.
+func (b *feedBuilder) describeChange(raw json.RawMessage, names map[string]contest.Text) string {
+	var c struct {
+		Kind      string `json:"kind"`
+		Team      string `json:"team"`
+		Criterion string `json:"criterion"`
+		Evaluator int    `json:"evaluator"`
+		Old       string `json:"old"`
+		New       string `json:"new"`
+	}
+	if err := json.Unmarshal(raw, &c); err != nil || c.Kind == "" {
+		return b.L.T("data.feed.change.unknown")
+	}
+	team := c.Team
+	if n, ok := names[c.Team]; ok {
+		team = b.L.Text(n)
+	}
+	switch c.Kind {
+	case "score":
+		if c.Evaluator > 0 {
+			return b.L.T("data.feed.change.score_evaluator", "team", team, "criterion", c.Criterion, "evaluator", c.Evaluator, "old", c.Old, "new", c.New)
+		}
+		return b.L.T("data.feed.change.score", "team", team, "criterion", c.Criterion, "old", c.Old, "new", c.New)
+	case "eligibility":
+		return b.L.T("data.feed.change.eligibility", "team", team, "old", b.L.T("entry."+c.Old), "new", b.L.T("entry."+c.New))
+	}
+	return b.L.T("data.feed.change.unknown")
+}

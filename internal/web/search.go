@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/view"
+	"github.com/kai-challenge/portal/web/pages"
+)
+
+// maxQuery caps the length of a search query, in characters.
+const maxQuery = 100
+
+// handleSearch finds teams, organizations and rounds whose Korean or
+// English name or slug contains the query (?q=), grouped by kind. Without a
+// query it shows a hint.
+func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if utf8.RuneCountInString(q) > maxQuery {
+		q = string([]rune(q)[:maxQuery])
+	}
+	v := view.SearchPage{Page: pr.page("search", pr.T("data.search.title")), Query: q}
+	if q == "" {
+		return s.render(w, r, http.StatusOK, pages.Search(v))
+	}
+	// The query is part of the page: the language switch and the
+	// alternate links keep it.
+	v.Path += "?q=" + url.QueryEscape(q)
+	v.Title = pr.T("data.search.title_query", "query", q)
+	res, err := s.store.PublicSearch(r.Context(), pr.prog.Slug, q)
+	if err != nil {
+		return err
+	}
+	if len(res.Teams) > 0 {
+		g := view.SearchGroup{Kind: "teams", Title: pr.T("data.search.teams")}
+		for _, t := range res.Teams {
+			detail := pr.L.Text(t.Lead.Name)
+			if t.Model != "" {
+				detail += " · " + t.Model
+			}
+			g.Items = append(g.Items, view.SearchItem{Link: pr.teamLink(t.PublicTeamRef), Detail: detail})
+		}
+		v.Groups = append(v.Groups, g)
+	}
+	if len(res.Organizations) > 0 {
+		g := view.SearchGroup{Kind: "organizations", Title: pr.T("data.search.organizations")}
+		for _, o := range res.Organizations {
+			g.Items = append(g.Items, view.SearchItem{Link: pr.orgLink(o), Detail: pr.T("data.org_kind." + o.Kind)})
+		}
+		v.Groups = append(v.Groups, g)
+	}
+	if len(res.Rounds) > 0 {
+		g := view.SearchGroup{Kind: "rounds", Title: pr.T("data.search.rounds")}
+		for _, rd := range res.Rounds {
+			detail := pr.T("round.kind." + rd.Kind)
+			if rd.Period != "" {
+				detail += " · " + rd.Period
+			}
+			if when := pr.L.Announcement(rd.AnnounceAt, rd.AnnounceDateOnly); when != "" {
+				detail += " · " + when
+			}
+			g.Items = append(g.Items, view.SearchItem{Link: pr.roundLink(rd.Slug, rd.Name), Detail: detail})
+		}
+		v.Groups = append(v.Groups, g)
+	}
+	for _, g := range v.Groups {
+		v.Total += len(g.Items)
+		v.Capped = v.Capped || len(g.Items) >= postgres.SearchLimit
+	}
+	return s.render(w, r, http.StatusOK, pages.Search(v))
+}

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestSearchPage: teams, organizations and rounds are found by Korean or
+// English name, case-insensitively, grouped by kind with links to their
+// pages; an empty query shows a hint; the query is escaped everywhere.
+func TestSearchPage(t *testing.T) {
+	t.Parallel()
+	env := odServer(t, true, false)
+	for _, tc := range []struct {
+		path       string
+		want, not  []string
+		groups     []string
+		hint, none bool
+	}{
+		{path: "/search", hint: true},
+		{path: "/en/search?q=", hint: true},
+		{path: "/search?q=%20%20", hint: true},
+		{path: "/search?q=lg", groups: []string{"teams", "organizations"},
+			want: []string{`href="/teams/lg"`, "LG AI연구원 컨소시엄", `href="/organizations/lg-ai-research"`, "K-EXAONE", "연구기관"}},
+		{path: "/en/search?q=LG", groups: []string{"teams", "organizations"},
+			want: []string{`href="/en/teams/lg"`, "LG AI Research consortium", `href="/en/organizations/lg-uplus"`, "research institute"}},
+		{path: "/search?q=" + url.QueryEscape("업스테이지"), groups: []string{"teams", "organizations"},
+			want: []string{`href="/teams/upstage"`, `href="/organizations/upstage"`}},
+		{path: "/en/search?q=UPSTAGE", groups: []string{"teams", "organizations"}, want: []string{"Upstage consortium"}},
+		{path: "/search?q=" + url.QueryEscape("단계평가"), groups: []string{"rounds"},
+			want: []string{`href="/rounds/stage-1"`, `href="/rounds/stage-2"`, "1차 단계평가", "2차 단계평가"}},
+		{path: "/en/search?q=additional", groups: []string{"rounds"}, want: []string{`href="/en/rounds/additional-call"`, "Additional call"}},
+		{path: "/search?q=kaist", groups: []string{"teams", "organizations"}, want: []string{`href="/teams/kaist"`, `href="/organizations/kaist"`}},
+		{path: "/search?q=%25", none: true},
+		{path: "/search?q=_", none: true},
+		{path: "/en/search?q=" + url.QueryEscape(`<script>alert(1)</script>`), none: true, not: []string{"<script>alert"}},
+	} {
+		r := odGet(t, env.h, tc.path)
+		if r.status != http.StatusOK {
+			t.Errorf("%s: %d", tc.path, r.status)
+			continue
+		}
+		lang := "ko"
+		if strings.HasPrefix(tc.path, "/en/") {
+			lang = "en"
+		}
+		if !strings.Contains(r.body, `<html lang="`+lang+`">`) || strings.Contains(r.body, "⟦") {
+			t.Errorf("%s: wrong language or untranslated message", tc.path)
+		}
+		if got := strings.Contains(r.body, `data-testid="search-hint"`); got != tc.hint {
+			t.Errorf("%s: hint shown %v, want %v", tc.path, got, tc.hint)
+		}
+		if got := strings.Contains(r.body, `data-testid="search-none"`); got != tc.none {
+			t.Errorf("%s: 'nothing found' shown %v, want %v", tc.path, got, tc.none)
+		}
+		var groups []string
+		for _, m := range regexp.MustCompile(`<section[^>]*data-testid="search-(teams|organizations|rounds)"`).FindAllStringSubmatch(r.body, -1) {
+			groups = append(groups, m[1])
+		}
+		if strings.Join(groups, ",") != strings.Join(tc.groups, ",") {
+			t.Errorf("%s: groups %v, want %v", tc.path, groups, tc.groups)
+		}
+		text := html.UnescapeString(r.body)
+		for _, w := range tc.want {
+			if !strings.Contains(r.body, w) && !strings.Contains(text, w) {
+				t.Errorf("%s: missing %q", tc.path, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(r.body, n) {
+				t.Errorf("%s: shows %q unescaped", tc.path, n)
+			}
+		}
+	}
+
+	// The language switch keeps the query.
+	r := odGet(t, env.h, "/search?q="+url.QueryEscape("모티프"))
+	sw := regexp.MustCompile(`<a[^>]*data-testid="lang-switch"[^>]*>`).FindString(r.body)
+	if !strings.Contains(html.UnescapeString(sw), `href="/en/search?q=`+url.QueryEscape("모티프")+`"`) {
+		t.Errorf("language switch %s does not keep the query", sw)
+	}
+	if !strings.Contains(r.body, `href="/teams/motif"`) || !strings.Contains(r.body, `value="모티프"`) {
+		t.Errorf("search for 모티프 lacks Motif or the query in the form")
+	}
+	// A search in the draft round's planted data finds the round, never its results.
+	odPlantSentinels(t, env.pool)
+	for _, q := range []string{"stage", "sentinel", "센티널", "lg"} {
+		odCheckNoSentinel(t, "/search?q="+q, odGet(t, env.h, "/search?q="+url.QueryEscape(q)).body)
+	}
+}

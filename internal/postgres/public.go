@@ -103,6 +103,8 @@ type PublicTeamOutcome struct {
 	Round   PublicRoundRef
 	Outcome string
 	Reason  contest.Text
+	// Sources cite an announced outcome; a computed one cites none.
+	Sources []PublicSource
 }
 
 // PublicScore is one published figure. Criterion is "total" for the round total.
@@ -111,6 +113,9 @@ type PublicScore struct {
 	Criterion     string
 	CriterionName contest.Text // empty for the total
 	Value         string       // two decimals
+	// Sources cite a figure published by the government or the press;
+	// computed figures cite none of their own.
+	Sources []PublicSource
 }
 
 // PublicStat is one published round statistic. Criterion is "total" for the total.
@@ -343,14 +348,14 @@ revisions AS (
   WHERE r.program_id = $1 AND r.status IN ('published', 'corrected')
     AND NOT EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = o.round_id)
 ), public_figures AS (
-  SELECT c.round_id, c.team_id, cr.id AS criterion_id, v.value::numeric(7, 2) AS value
+  SELECT c.round_id, c.team_id, cr.id AS criterion_id, v.value::numeric(7, 2) AS value, NULL::bigint AS score_id
   FROM computed c
   CROSS JOIN LATERAL jsonb_each_text(c.line->'categories') AS v(code, value)
   JOIN criteria cr ON cr.round_id = c.round_id AND cr.code = v.code
   UNION ALL
-  SELECT c.round_id, c.team_id, NULL, (c.line->>'total')::numeric(7, 2) FROM computed c WHERE c.line->>'total' IS NOT NULL
+  SELECT c.round_id, c.team_id, NULL, (c.line->>'total')::numeric(7, 2), NULL FROM computed c WHERE c.line->>'total' IS NOT NULL
   UNION ALL
-  SELECT ps.round_id, ps.team_id, ps.criterion_id, ps.value
+  SELECT ps.round_id, ps.team_id, ps.criterion_id, ps.value, ps.id
   FROM published_scores ps JOIN rounds r ON r.id = ps.round_id
   WHERE r.program_id = $1 AND r.status IN ('published', 'corrected')
     AND NOT EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = ps.round_id)
@@ -437,7 +442,7 @@ ORDER BY c.`+column+`, c.position, s.id`, ids)
 const pubTeamsSQL = `
 WITH ` + publicResultsCTE + `, outcomes AS (
   SELECT o.team_id, o.outcome, o.reason_ko, o.reason_en, r.position, r.slug, r.kind, r.name_ko, r.name_en,
-         r.announce_at, r.announce_date_only
+         r.announce_at, r.announce_date_only, o.outcome_id
   FROM public_outcomes o JOIN rounds r ON r.id = o.round_id
 ), latest AS (
   SELECT DISTINCT ON (team_id) * FROM outcomes ORDER BY team_id, position DESC
@@ -450,7 +455,8 @@ SELECT t.id, t.slug, t.name_ko, t.name_en, t.model, lo.slug, lo.name_ko, lo.name
        WHEN l.outcome IN ('selected', 'advanced') THEN 'competing'
        WHEN l.outcome = 'not_selected' AND eo.team_id IS NULL THEN 'not_selected'
        ELSE 'out' END,
-  l.outcome::text, l.reason_ko, l.reason_en, l.slug, l.position, l.kind::text, l.name_ko, l.name_en, l.announce_at, l.announce_date_only
+  l.outcome::text, l.reason_ko, l.reason_en, l.slug, l.position, l.kind::text, l.name_ko, l.name_en, l.announce_at, l.announce_date_only,
+  l.outcome_id
 FROM teams t
 JOIN organizations lo ON lo.id = t.lead_org_id
 LEFT JOIN latest l ON l.team_id = t.id
@@ -467,9 +473,11 @@ func pubTeams(ctx context.Context, tx DBTX, programID int64, slug *string) ([]Pu
 	}
 	var teams []PublicTeam
 	var ids []int64
+	outcomeIDs := map[int64]int{} // announced outcome id → team index
 	for rows.Next() {
 		var t PublicTeam
 		var id int64
+		var outcomeID *int64
 		var outcome, rSlug, rKind *string
 		var rPos *int
 		var reason, rName contest.Text
@@ -477,7 +485,7 @@ func pubTeams(ctx context.Context, tx DBTX, programID int64, slug *string) ([]Pu
 		var rAnnounce *time.Time
 		var rDateOnly *bool
 		if err := rows.Scan(&id, &t.Slug, &t.Name.KO, &t.Name.EN, &t.Model, &t.Lead.Slug, &t.Lead.Name.KO, &t.Lead.Name.EN, &t.Lead.Kind,
-			&t.Size, &t.Status, &outcome, &reasonKO, &reasonEN, &rSlug, &rPos, &rKind, &rNameKO, &rNameEN, &rAnnounce, &rDateOnly); err != nil {
+			&t.Size, &t.Status, &outcome, &reasonKO, &reasonEN, &rSlug, &rPos, &rKind, &rNameKO, &rNameEN, &rAnnounce, &rDateOnly, &outcomeID); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("teams: %w", err)
 		}
@@ -489,6 +497,9 @@ func pubTeams(ctx context.Context, tx DBTX, programID int64, slug *string) ([]Pu
 				Outcome: *outcome,
 				Reason:  reason,
 			}
+			if outcomeID != nil {
+				outcomeIDs[*outcomeID] = len(teams)
+			}
 		}
 		teams = append(teams, t)
 		ids = append(ids, id)
@@ -496,6 +507,17 @@ func pubTeams(ctx context.Context, tx DBTX, programID int64, slug *string) ([]Pu
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("teams: %w", err)
+	}
+	oids := make([]int64, 0, len(outcomeIDs))
+	for oid := range outcomeIDs {
+		oids = append(oids, oid)
+	}
+	srcs, err := pubSources(ctx, tx, "outcome_id", oids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for oid, i := range outcomeIDs {
+		teams[i].Last.Sources = srcs[oid]
 	}
 	if err := pubLatestScores(ctx, tx, programID, teams, ids); err != nil {
 		return nil, nil, err
@@ -526,7 +548,7 @@ func pubLatestScores(ctx context.Context, tx DBTX, programID int64, teams []Publ
 WITH RECURSIVE `+criteriaOrderCTE+`, `+publicResultsCTE+`,
 figures AS (
   SELECT f.team_id, f.value, c.code, c.name_ko, c.name_en, t.path, r.position, r.slug, r.kind, r.name_ko AS r_name_ko,
-         r.name_en AS r_name_en, r.announce_at, r.announce_date_only
+         r.name_en AS r_name_en, r.announce_at, r.announce_date_only, f.score_id
   FROM public_figures f
   JOIN rounds r ON r.id = f.round_id
   LEFT JOIN criteria c ON c.id = f.criterion_id
@@ -536,33 +558,52 @@ figures AS (
   SELECT team_id, max(position) AS position FROM figures GROUP BY team_id
 )
 SELECT f.team_id, COALESCE(f.code, 'total'), COALESCE(f.name_ko, ''), COALESCE(f.name_en, ''), f.value::text,
-       f.slug, f.position, f.kind::text, f.r_name_ko, f.r_name_en, f.announce_at, f.announce_date_only
+       f.slug, f.position, f.kind::text, f.r_name_ko, f.r_name_en, f.announce_at, f.announce_date_only, f.score_id
 FROM figures f JOIN latest l ON l.team_id = f.team_id AND l.position = f.position
 ORDER BY f.team_id, f.code IS NULL, f.path`, programID, ids)
 	if err != nil {
 		return fmt.Errorf("latest scores: %w", err)
 	}
-	defer rows.Close()
 	index := map[int64]int{}
 	for i, id := range ids {
 		index[id] = i
 	}
+	type loc struct{ team, i int }
+	var scoreIDs []int64
+	var locs []loc
 	for rows.Next() {
 		var id int64
 		var sc PublicScore
 		var ref PublicRoundRef
+		var scoreID *int64
 		if err := rows.Scan(&id, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value,
-			&ref.Slug, &ref.Position, &ref.Kind, &ref.Name.KO, &ref.Name.EN, &ref.AnnounceAt, &ref.AnnounceDateOnly); err != nil {
+			&ref.Slug, &ref.Position, &ref.Kind, &ref.Name.KO, &ref.Name.EN, &ref.AnnounceAt, &ref.AnnounceDateOnly, &scoreID); err != nil {
+			rows.Close()
 			return fmt.Errorf("latest scores: %w", err)
 		}
 		t := &teams[index[id]]
 		sc.Team = t.Slug
+		if scoreID != nil {
+			scoreIDs = append(scoreIDs, *scoreID)
+			locs = append(locs, loc{index[id], len(t.Scores)})
+		}
 		t.Scores = append(t.Scores, sc)
 		if t.ScoresRound == nil {
 			t.ScoresRound = &ref
 		}
 	}
-	return rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("latest scores: %w", err)
+	}
+	srcs, err := pubSources(ctx, tx, "published_score_id", scoreIDs)
+	if err != nil {
+		return err
+	}
+	for i, sid := range scoreIDs {
+		teams[locs[i].team].Scores[locs[i].i].Sources = srcs[sid]
+	}
+	return nil
 }
 
 // PublicTeams lists the program's teams in their declared order.
@@ -772,7 +813,7 @@ func pubScores(ctx context.Context, tx DBTX, programID int64, roundIDs []int64, 
 	}
 	rows, err := tx.Query(ctx, `
 WITH RECURSIVE `+criteriaOrderCTE+`, `+publicResultsCTE+`
-SELECT f.round_id, t.slug, COALESCE(c.code, 'total'), COALESCE(c.name_ko, ''), COALESCE(c.name_en, ''), f.value::text
+SELECT f.round_id, t.slug, COALESCE(c.code, 'total'), COALESCE(c.name_ko, ''), COALESCE(c.name_en, ''), f.value::text, f.score_id
 FROM public_figures f
 JOIN teams t ON t.id = f.team_id
 JOIN entries e ON e.round_id = f.round_id AND e.team_id = f.team_id
@@ -783,16 +824,38 @@ ORDER BY f.round_id, e.position, c.id IS NULL, tr.path`, programID, roundIDs, te
 	if err != nil {
 		return nil, fmt.Errorf("published scores: %w", err)
 	}
-	defer rows.Close()
+	type loc struct {
+		round int64
+		i     int
+	}
+	var ids []int64
+	var locs []loc
 	for rows.Next() {
 		var rid int64
 		var sc PublicScore
-		if err := rows.Scan(&rid, &sc.Team, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value); err != nil {
+		var id *int64
+		if err := rows.Scan(&rid, &sc.Team, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value, &id); err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("published scores: %w", err)
+		}
+		if id != nil {
+			ids = append(ids, *id)
+			locs = append(locs, loc{rid, len(out[rid])})
 		}
 		out[rid] = append(out[rid], sc)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("published scores: %w", err)
+	}
+	srcs, err := pubSources(ctx, tx, "published_score_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		out[locs[i].round][locs[i].i].Sources = srcs[id]
+	}
+	return out, nil
 }
 
 // pubAllocations lists the program's allocations (or one team's), by year

@@ -470,3 +470,63 @@ func TestPublicEmbargo(t *testing.T) {
 		t.Errorf("LG after a published elimination: status %s, last %+v", lg.Status, lg.Last)
 	}
 }
+
+func sourceURLs(srcs []postgres.PublicSource) []string {
+	var out []string
+	for _, s := range srcs {
+		out = append(out, s.URL)
+	}
+	return out
+}
+
+// Published figures and the latest outcome of each team carry the sources
+// cited for them, so every public figure and outcome links to its source.
+func TestPublicFigureAndOutcomeSources(t *testing.T) {
+	t.Parallel()
+	st, _ := importRecord(t)
+	ctx := context.Background()
+	d, err := st.PublicRound(ctx, program, "stage-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLG := []string{
+		"https://mobile.newsis.com/view_amp.html?ar_id=NISX20260115_0003478766",
+		"https://www.msit.go.kr/eng/bbs/view.do?sCode=eng&mPid=2&mId=4&bbsSeqNo=42&nttSeqNo=1212",
+		"https://zdnet.co.kr/view/?no=20260115144724",
+	}
+	found := 0
+	for _, sc := range d.Scores {
+		if sc.Team == "lg" && sc.Criterion == "total" {
+			found++
+			if diff := cmp.Diff(wantLG, sourceURLs(sc.Sources)); diff != "" {
+				t.Errorf("LG's stage-1 total sources (-want +got):\n%s", diff)
+			}
+		}
+		if len(sc.Sources) == 0 {
+			t.Errorf("%s/%s: a published figure without a source", sc.Team, sc.Criterion)
+		}
+	}
+	if found != 1 {
+		t.Fatalf("LG's total found %d times", found)
+	}
+	teams, err := st.PublicTeams(ctx, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range teams {
+		if tm.Last != nil && len(tm.Last.Sources) == 0 {
+			t.Errorf("%s: latest outcome in %s without a source", tm.Slug, tm.Last.Round.Slug)
+		}
+		if tm.Slug == "lg" {
+			var total *postgres.PublicScore
+			for i := range tm.Scores {
+				if tm.Scores[i].Criterion == "total" {
+					total = &tm.Scores[i]
+				}
+			}
+			if total == nil || len(total.Sources) == 0 {
+				t.Errorf("LG's latest total carries no source: %+v", total)
+			}
+		}
+	}
+}

@@ -1,7 +1,533 @@
 package web
 
-import "github.com/go-chi/chi/v5"
+import (
+	"errors"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/web/i18n"
+	"github.com/kai-challenge/portal/internal/web/view"
+	"github.com/kai-challenge/portal/web/pages"
+)
 
 // explorePages registers the language-prefixed pages that explore published
 // results (the what-if explorer and revision pages).
-func (s *server) explorePages(r chi.Router) {}
+func (s *server) explorePages(r chi.Router) {
+	r.Get("/rounds/{slug}/what-if", s.handle(s.handleWhatIf))
+	r.Get("/rounds/{slug}/revisions/{n}", s.handle(s.handleRoundRevision))
+}
+
+// maxWeight bounds a category's maximum in a scenario; it only keeps the
+// arithmetic within what a score column can hold.
+var maxWeight = big.NewRat(1000, 1)
+
+// whatIfForm is a scenario as the explorer's GET form sends it. A field
+// absent from the query keeps the official value, so a shared URL needs to
+// name only what it changes.
+type whatIfForm struct {
+	// Max is each top-level category's maximum points, by code.
+	Max      map[string]string
+	Advance  string
+	Backfill string // "on" | "off"
+	MinTotal string // "" for no minimum
+	// Status is each team's eligibility, by slug.
+	Status map[string]string
+
+	cats  []postgres.FrozenCriterion
+	teams []string
+}
+
+// decodeWhatIf reads a scenario from the query, starting from the official
+// rule, weights and eligibility of in.
+func decodeWhatIf(q url.Values, in *postgres.FrozenInput) whatIfForm {
+	f := whatIfForm{Max: map[string]string{}, Status: map[string]string{}, cats: in.Criteria}
+	pick := func(key, official string) string {
+		if q.Has(key) {
+			return strings.TrimSpace(q.Get(key))
+		}
+		return official
+	}
+	for _, c := range in.Criteria {
+		f.Max[c.Code] = pick("max."+c.Code, rules.FormatCents(parseRat(c.Max)))
+	}
+	f.Advance = pick("advance", strconv.Itoa(in.Advance))
+	f.Backfill = pick("backfill", onOff(in.Backfill))
+	official := ""
+	if in.MinTotal != nil {
+		official = rules.FormatCents(parseRat(*in.MinTotal))
+	}
+	f.MinTotal = pick("min_total", official)
+	for _, e := range in.Entries {
+		f.teams = append(f.teams, e.Team)
+		f.Status[e.Team] = pick("status."+e.Team, statusOf(e.Status))
+	}
+	return f
+}
+
+// entryOrder lists the frozen entries in the order the round page lists
+// its entrants, so the form reads like the page.
+func entryOrder(frozen []postgres.FrozenEntry, public []postgres.PublicEntry) []postgres.FrozenEntry {
+	pos := map[string]int{}
+	for i, e := range public {
+		pos[e.Team.Slug] = i
+	}
+	out := slices.Clone(frozen)
+	slices.SortStableFunc(out, func(a, b postgres.FrozenEntry) int {
+		pa, oka := pos[a.Team]
+		pb, okb := pos[b.Team]
+		switch {
+		case oka && okb:
+			return pa - pb
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return strings.Compare(a.Team, b.Team)
+	})
+	return out
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func statusOf(s string) string {
+	if s == "" {
+		return contest.EntryEligible
+	}
+	return s
+}
+
+// parseRat reads a decimal from the frozen input, which the store wrote and
+// the engine accepted; an unreadable one counts as zero.
+func parseRat(s string) *big.Rat {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return new(big.Rat)
+	}
+	return r
+}
+
+// Validate returns the form's errors by field name (message ids).
+func (f whatIfForm) Validate() map[string]string {
+	errs := map[string]string{}
+	for _, c := range f.cats {
+		v, err := rules.ParseValue(f.Max[c.Code])
+		if err != nil || v.Sign() <= 0 || v.Cmp(maxWeight) > 0 {
+			errs["max."+c.Code] = "whatif.error.max"
+		}
+	}
+	if n, err := strconv.Atoi(f.Advance); err != nil || n < 0 || n > len(f.teams) {
+		errs["advance"] = "whatif.error.advance"
+	}
+	if f.Backfill != "on" && f.Backfill != "off" {
+		errs["backfill"] = "whatif.error.backfill"
+	}
+	if f.MinTotal != "" {
+		if v, err := rules.ParseValue(f.MinTotal); err != nil || v.Cmp(maxWeight) > 0 {
+			errs["min_total"] = "whatif.error.min_total"
+		}
+	}
+	for _, t := range f.teams {
+		switch f.Status[t] {
+		case contest.EntryEligible, contest.EntryDisqualified, contest.EntryWithdrew:
+		default:
+			errs["status."+t] = "whatif.error.status"
+		}
+	}
+	return errs
+}
+
+// normalize writes valid decimal inputs with two decimals, so "60" and
+// "60.00" are one scenario with one URL. Call it after Validate.
+func (f *whatIfForm) normalize() {
+	for code, v := range f.Max {
+		if r, err := rules.ParseValue(v); err == nil {
+			f.Max[code] = rules.FormatCents(r)
+		}
+	}
+	if r, err := rules.ParseValue(f.MinTotal); err == nil {
+		f.MinTotal = rules.FormatCents(r)
+	}
+	if n, err := strconv.Atoi(f.Advance); err == nil {
+		f.Advance = strconv.Itoa(n)
+	}
+}
+
+// query is the scenario's canonical query string: only what differs from
+// the official round, in a fixed order, so one scenario has one URL.
+func (f whatIfForm) query(official whatIfForm) string {
+	q := url.Values{}
+	for _, c := range f.cats {
+		if !sameValue(f.Max[c.Code], official.Max[c.Code]) {
+			q.Set("max."+c.Code, f.Max[c.Code])
+		}
+	}
+	if f.Advance != official.Advance {
+		q.Set("advance", f.Advance)
+	}
+	if f.Backfill != official.Backfill {
+		q.Set("backfill", f.Backfill)
+	}
+	if !sameValue(f.MinTotal, official.MinTotal) {
+		q.Set("min_total", f.MinTotal)
+	}
+	for _, t := range f.teams {
+		if f.Status[t] != official.Status[t] {
+			q.Set("status."+t, f.Status[t])
+		}
+	}
+	return q.Encode()
+}
+
+// sameValue compares two decimal inputs by value ("40" equals "40.00").
+func sameValue(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	x, ok1 := new(big.Rat).SetString(a)
+	y, ok2 := new(big.Rat).SetString(b)
+	if !ok1 || !ok2 {
+		return a == b
+	}
+	return x.Cmp(y) == 0
+}
+
+// handleWhatIf is the what-if explorer of a published round: the round's
+// frozen scores recomputed by the rule engine under a changed rule, weights
+// or eligibility, next to the official result. It is labelled as an
+// unofficial simulation; a round whose full scores were never disclosed is
+// not simulated at all.
+func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	if !d.Published {
+		return contest.ErrNotFound
+	}
+	L := pr.L
+	name := L.Text(d.Name)
+	v := view.WhatIfPage{
+		Page:     pr.page("rounds", pr.T("whatif.title", "round", name)),
+		Round:    pr.roundLink(d.Slug, d.Name),
+		Name:     name,
+		Official: view.Link{Text: pr.T("whatif.official_link"), URL: L.URL("/rounds/" + d.Slug)},
+	}
+	v.Description = pr.T("desc.whatif", "round", name)
+	v.RawQuery = r.URL.RawQuery
+	rr, err := s.store.PublishedResults(r.Context(), pr.prog.Slug, d.Slug)
+	switch {
+	case errors.Is(err, contest.ErrNotFound):
+	case err != nil:
+		return err
+	}
+	if rr.Result == nil || rr.Announced || rr.Input == nil || len(rr.Input.Criteria) == 0 {
+		v.Unavailable = pr.T("whatif.unavailable")
+		return s.render(w, r, http.StatusOK, pages.WhatIf(v))
+	}
+	names := namesOf(d.Entries, rr.Input)
+	in := *rr.Input
+	in.Entries = entryOrder(in.Entries, d.Entries)
+	official := decodeWhatIf(url.Values{}, &in)
+	form := decodeWhatIf(r.URL.Query(), &in)
+	v.Form = pr.whatIfFormView(form, official, names, d.Slug)
+	if errs := form.Validate(); len(errs) > 0 {
+		// The form comes back with the visitor's input and each error.
+		v.Errors = map[string]string{}
+		for k, id := range errs {
+			v.Errors[k] = pr.T(id, "n", len(form.teams))
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, pages.WhatIf(v))
+	}
+	form.normalize()
+	v.Form = pr.whatIfFormView(form, official, names, d.Slug)
+	q := form.query(official)
+	v.Query = q
+	v.ShareURL = pr.s.baseURL + withRawQuery(L.URL("/rounds/"+d.Slug+"/what-if"), q)
+	res, notes, err := s.simulate(form, official, rr)
+	if err != nil {
+		v.Errors = map[string]string{"scenario": pr.T("whatif.error.scenario")}
+		return s.render(w, r, http.StatusUnprocessableEntity, pages.WhatIf(v))
+	}
+	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, res, notes, names)
+	return s.render(w, r, http.StatusOK, pages.WhatIf(v))
+}
+
+// withRawQuery appends a query string to a path when there is one.
+func withRawQuery(path, q string) string {
+	if q == "" {
+		return path
+	}
+	return path + "?" + q
+}
+
+// simulation notes, as message ids.
+const (
+	noteDecisionDropped = "whatif.note.decision_dropped"
+	noteBlocked         = "whatif.note.blocked"
+	noteIncomplete      = "whatif.note.incomplete"
+	noteWeights         = "whatif.note.weights"
+)
+
+// simulate recomputes the round under the scenario with the rule engine.
+// Without a change of weights the frozen input is recomputed as it is,
+// leaf by leaf, under the scenario's rule and eligibility. A change of a
+// category's maximum scales that category's exact points by new/old max;
+// the scaled categories then enter the engine as directly scored
+// categories rounded half-up to cents, which is exactly the rounding the
+// engine applies to every category, so ranks, tie-breaks and outcomes
+// follow the same rules.
+func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults) (*rules.Result, []string, error) {
+	in := rr.Input.EngineInput()
+	var notes []string
+	weighted := false
+	for _, c := range rr.Input.Criteria {
+		if !sameValue(f.Max[c.Code], official.Max[c.Code]) {
+			weighted = true
+		}
+	}
+	if weighted {
+		notes = append(notes, noteWeights)
+		in.Criteria, in.Scores = scaledCategories(rr, f)
+	}
+	n, _ := strconv.Atoi(f.Advance)
+	in.Rule = rules.Rule{Advance: n, Backfill: f.Backfill == "on"}
+	if f.MinTotal != "" {
+		in.Rule.MinTotal, _ = rules.ParseValue(f.MinTotal)
+	}
+	ko, en := s.i18n.Localizer(i18n.KO), s.i18n.Localizer(i18n.EN)
+	for i, e := range in.Entries {
+		st := f.Status[e.Team]
+		if st == official.Status[e.Team] {
+			continue
+		}
+		in.Entries[i].Status = rules.Status(st)
+		in.Entries[i].Reason = rules.Text{}
+		if st != contest.EntryEligible {
+			in.Entries[i].Reason = rules.Text{KO: ko.T("whatif.reason." + st), EN: en.T("whatif.reason." + st)}
+		}
+	}
+	res, err := rules.Compute(in)
+	if in.Decision != nil && (errors.Is(err, rules.ErrDecisionNotNeeded) || errors.Is(err, rules.ErrInvalidDecision)) {
+		in.Decision = nil
+		notes = append(notes, noteDecisionDropped)
+		res, err = rules.Compute(in)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if !res.Complete {
+		notes = append(notes, noteIncomplete)
+	}
+	if res.Blocked {
+		notes = append(notes, noteBlocked)
+	}
+	return &res, notes, nil
+}
+
+// scaledCategories turns each top-level category into a directly scored
+// criterion with the scenario's maximum, scored with the team's exact
+// official points × new/old max, rounded half-up to cents. A team with a
+// missing score keeps no value, so the engine reports it missing rather
+// than scoring a guess.
+func scaledCategories(rr postgres.RoundResults, f whatIfForm) ([]rules.Criterion, []rules.Score) {
+	var crits []rules.Criterion
+	factor := map[string]*big.Rat{}
+	for _, c := range rr.Input.Criteria {
+		newMax, _ := rules.ParseValue(f.Max[c.Code])
+		crits = append(crits, rules.Criterion{Code: c.Code, Max: newMax})
+		factor[c.Code] = new(big.Rat).Quo(newMax, parseRat(c.Max))
+	}
+	var scores []rules.Score
+	for _, t := range rr.Result.Teams {
+		complete := map[string]bool{}
+		for _, c := range t.Categories {
+			complete[c.Code] = true
+		}
+		for _, l := range t.Leaves {
+			if len(l.Missing) > 0 {
+				complete[l.Category] = false
+			}
+		}
+		for _, c := range t.Categories {
+			if !complete[c.Code] {
+				continue
+			}
+			v := rules.RoundCents(new(big.Rat).Mul(c.Exact, factor[c.Code]))
+			scores = append(scores, rules.Score{Team: t.Team, Criterion: c.Code, Value: v})
+		}
+	}
+	return crits, scores
+}
+
+// whatIfFormView fills the form with the visitor's input and the official
+// values beside it.
+func (pr *pageReq) whatIfFormView(f, official whatIfForm, n roundNames, round string) view.WhatIfForm {
+	L := pr.L
+	fv := view.WhatIfForm{
+		Advance:          f.Advance,
+		AdvanceOfficial:  official.Advance,
+		Backfill:         f.Backfill,
+		BackfillOfficial: pr.T("whatif.backfill." + official.Backfill),
+		MinTotal:         f.MinTotal,
+		MinTotalOfficial: official.MinTotal,
+		Reset:            L.URL("/rounds/" + round + "/what-if"),
+	}
+	if fv.MinTotalOfficial == "" {
+		fv.MinTotalOfficial = pr.T("whatif.none")
+	}
+	for _, c := range f.cats {
+		fv.Weights = append(fv.Weights, view.WeightField{
+			Name:     "max." + c.Code,
+			Label:    L.Text(c.Name),
+			Official: official.Max[c.Code],
+			Value:    f.Max[c.Code],
+		})
+	}
+	for _, st := range []string{contest.EntryEligible, contest.EntryDisqualified, contest.EntryWithdrew} {
+		fv.Statuses = append(fv.Statuses, view.Option{Value: st, Label: pr.T("entry." + st)})
+	}
+	for _, t := range f.teams {
+		fv.Teams = append(fv.Teams, view.StatusField{
+			Name:     "status." + t,
+			Team:     pr.teamName(n, t),
+			Official: pr.T("entry." + official.Status[t]),
+			Value:    f.Status[t],
+		})
+	}
+	return fv
+}
+
+// goesThrough reports whether an engine outcome goes through.
+func goesThrough(o rules.Outcome) bool {
+	return o == rules.OutcomeAdvanced || o == rules.OutcomeSelected
+}
+
+// whatIfResult compares the simulated result with the official one.
+func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *rules.Result, notes []string, n roundNames) *view.WhatIfResult {
+	L := pr.L
+	v := &view.WhatIfResult{}
+	offBy := map[string]rules.TeamResult{}
+	offThrough, simThrough := 0, 0
+	for _, t := range off.Teams {
+		offBy[t.Team] = t
+		if goesThrough(t.Outcome) {
+			offThrough++
+		}
+	}
+	for _, t := range sim.Teams {
+		if goesThrough(t.Outcome) {
+			simThrough++
+		}
+		o := offBy[t.Team]
+		row := view.WhatIfRow{
+			Team:                pr.teamOf(n, t.Team),
+			Slug:                t.Team,
+			OfficialRank:        pr.rankText(o.Rank, o.Tied),
+			OfficialOutcomeCode: string(o.Outcome),
+			OfficialOutcome:     pr.outcomeLabel(o.Outcome),
+			OfficialTotal:       rules.FormatCents(o.Total),
+			Rank:                pr.rankText(t.Rank, t.Tied),
+			OutcomeCode:         string(t.Outcome),
+			Outcome:             pr.outcomeLabel(t.Outcome),
+			Total:               rules.FormatCents(t.Total),
+			Reason:              L.Text(contest.Text(t.Reason)),
+		}
+		if t.Outcome == "" {
+			row.OutcomeCode = "pending"
+		}
+		var changes []string
+		if o.Rank != t.Rank || o.Tied != t.Tied {
+			changes = append(changes, pr.T("whatif.change.rank", "from", row.OfficialRank, "to", row.Rank))
+		}
+		if o.Outcome != t.Outcome {
+			changes = append(changes, pr.T("whatif.change.outcome", "from", row.OfficialOutcome, "to", row.Outcome))
+		}
+		if len(changes) > 0 {
+			row.Changed = true
+			row.ChangeNote = strings.Join(changes, "; ")
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	key := "whatif.summary.selection"
+	if kind == contest.KindStage {
+		key = "whatif.summary.stage"
+	}
+	v.Summary = pr.T(key, "n", simThrough, "official", offThrough)
+	for _, c := range f.cats {
+		if !sameValue(f.Max[c.Code], official.Max[c.Code]) {
+			factor := new(big.Rat).Quo(parseRat(f.Max[c.Code]), parseRat(official.Max[c.Code]))
+			v.Changes = append(v.Changes, pr.T("whatif.change.max", "name", L.Text(c.Name),
+				"from", official.Max[c.Code], "to", f.Max[c.Code], "factor", exactText(factor)))
+		}
+	}
+	if f.Advance != official.Advance {
+		v.Changes = append(v.Changes, pr.T("whatif.change.advance", "from", official.Advance, "to", f.Advance))
+	}
+	if f.Backfill != official.Backfill {
+		v.Changes = append(v.Changes, pr.T("whatif.change.backfill",
+			"from", pr.T("whatif.backfill."+official.Backfill), "to", pr.T("whatif.backfill."+f.Backfill)))
+	}
+	if !sameValue(f.MinTotal, official.MinTotal) {
+		from, to := official.MinTotal, f.MinTotal
+		if from == "" {
+			from = pr.T("whatif.none")
+		}
+		if to == "" {
+			to = pr.T("whatif.none")
+		}
+		v.Changes = append(v.Changes, pr.T("whatif.change.min_total", "from", from, "to", to))
+	}
+	for _, t := range f.teams {
+		if f.Status[t] != official.Status[t] {
+			v.Changes = append(v.Changes, pr.T("whatif.change.status", "team", pr.teamName(n, t),
+				"from", pr.T("entry."+official.Status[t]), "to", pr.T("entry."+f.Status[t])))
+		}
+	}
+	for _, id := range notes {
+		v.Notes = append(v.Notes, pr.T(id))
+	}
+	return v
+}
+
+// whatIfExamples are ready-made scenarios for a round's page: restoring
+// each disqualified or withdrawn team, and refilling the places of
+// disqualified teams when the rule did not.
+func (pr *pageReq) whatIfExamples(d postgres.PublicRoundDetail) []view.Link {
+	base := pr.L.URL("/rounds/" + d.Slug + "/what-if")
+	var out []view.Link
+	disqualified := false
+	for _, e := range d.Entries {
+		switch e.Status {
+		case contest.EntryDisqualified, contest.EntryWithdrew:
+			q := url.Values{"status." + e.Team.Slug: {contest.EntryEligible}}
+			out = append(out, view.Link{
+				Text: pr.T("whatif.example.restore."+e.Status, "team", pr.L.Text(e.Team.Name)),
+				URL:  base + "?" + q.Encode(),
+			})
+			disqualified = disqualified || e.Status == contest.EntryDisqualified
+		}
+	}
+	if disqualified && !d.Backfill {
+		out = append(out, view.Link{Text: pr.T("whatif.example.backfill"), URL: base + "?" + url.Values{"backfill": {"on"}}.Encode()})
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -48,6 +49,7 @@ func (s *server) handleOverview(w http.ResponseWriter, r *http.Request) error {
 		for _, sc := range t.Scores {
 			if sc.Criterion == "total" && t.ScoresRound != nil {
 				c.Total, c.TotalRound = L.Points(sc.Value), pr.refLink(*t.ScoresRound)
+				c.TotalSources = pr.figureSources([]postgres.PublicScore{sc})
 			}
 		}
 		v.StillIn = append(v.StillIn, c)

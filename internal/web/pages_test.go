@@ -130,6 +130,72 @@ func checkPage(t *testing.T, path string, r response) {
 	if strings.Contains(r.body, "style=") || strings.Contains(r.body, "<script") {
 		t.Errorf("%s: inline style or script (forbidden by the CSP)", path)
 	}
+	checkSharing(t, path, lang, r)
+}
+
+// metaTag finds <meta property|name="key" content="…"> and returns the content.
+func metaTag(body, attrName, key string) (string, bool) {
+	m := regexp.MustCompile(`<meta ` + attrName + `="` + regexp.QuoteMeta(key) + `" content="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		return "", false
+	}
+	return html.UnescapeString(m[1]), true
+}
+
+// checkSharing asserts what makes every page linkable and citable: a title,
+// a description, its permalink (canonical link) and the Open Graph tags of
+// link previews, the Atom feed and search in the page language, the
+// open-data link and, on pages that render, the print stylesheet.
+func checkSharing(t *testing.T, path, lang string, r response) {
+	t.Helper()
+	prefix := ""
+	if lang == "en" {
+		prefix = "/en"
+	}
+	canon := regexp.MustCompile(`<link rel="canonical" href="([^"]*)">`).FindStringSubmatch(r.body)
+	if canon == nil {
+		t.Errorf("%s: no canonical link", path)
+		return
+	}
+	// A page's permalink is its path; a page whose query is its content (a
+	// what-if scenario) keeps the query, normalized.
+	p, _, _ := strings.Cut(path, "?")
+	if got := html.UnescapeString(canon[1]); r.status == http.StatusOK && got != baseURL+p && !strings.HasPrefix(got, baseURL+p+"?") {
+		t.Errorf("%s: canonical %q, want %q", path, got, baseURL+path)
+	}
+	if title := regexp.MustCompile(`<title>([^<]+)</title>`).FindStringSubmatch(r.body); title == nil || strings.TrimSpace(title[1]) == "" {
+		t.Errorf("%s: no <title>", path)
+	}
+	if d, ok := metaTag(r.body, "name", "description"); !ok || d == "" {
+		t.Errorf("%s: no meta description", path)
+	}
+	locale := map[string]string{"ko": "ko_KR", "en": "en_US"}[lang]
+	for key, want := range map[string]string{
+		"og:title": "", "og:description": "", "og:site_name": "", "og:type": "",
+		"og:url": html.UnescapeString(canon[1]), "og:locale": locale,
+	} {
+		got, ok := metaTag(r.body, "property", key)
+		switch {
+		case !ok || got == "":
+			t.Errorf("%s: no %s", path, key)
+		case want != "" && got != want:
+			t.Errorf("%s: %s = %q, want %q", path, key, got, want)
+		}
+	}
+	for _, s := range []string{
+		`<link rel="alternate" type="application/atom+xml" href="` + prefix + `/feed.atom"`,
+		`action="` + prefix + `/search"`,
+		`<label for="site-search-q">`,
+		`<input id="site-search-q" type="search" name="q"`,
+		`href="` + prefix + `/data"`,
+	} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("%s: missing %s", path, s)
+		}
+	}
+	if r.status == http.StatusOK && !regexp.MustCompile(`<link rel="stylesheet" media="print" href="/static/print\.css\?v=[0-9a-f]+">`).MatchString(r.body) {
+		t.Errorf("%s: no print stylesheet", path)
+	}
 }
 
 func TestPublicPages(t *testing.T) {
@@ -330,6 +396,14 @@ func TestStaticAndMethods(t *testing.T) {
 		!strings.Contains(r.header.Get("Cache-Control"), "max-age=31536000") {
 		t.Errorf("stylesheet: %d %v", r.status, r.header)
 	}
+	printCSS := regexp.MustCompile(`<link rel="stylesheet" media="print" href="(/static/print\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(home)
+	if printCSS == nil {
+		t.Fatal("no versioned print stylesheet link")
+	}
+	if r := get(t, h, html.UnescapeString(printCSS[1])); r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") ||
+		!strings.Contains(r.body, ".site-nav") {
+		t.Errorf("print stylesheet: %d %v", r.status, r.header)
+	}
 	if r := get(t, h, "/static/favicon.svg"); r.status != http.StatusOK || r.header.Get("Content-Type") != "image/svg+xml" {
 		t.Errorf("favicon: %d %q", r.status, r.header.Get("Content-Type"))
 	}
@@ -382,6 +456,23 @@ func TestCrawlEmbargo(t *testing.T) {
 	t.Parallel()
 	h, pool := newServer(t)
 	plantSentinels(t, pool)
+	seen := crawl(t, h, "77.77", "55.55", "66.66", "SENTINEL")
+	if len(seen) < 200 {
+		t.Errorf("crawled only %d pages", len(seen))
+	}
+	for _, p := range []string{"/rounds/stage-2", "/en/rounds/stage-2", "/teams/skt", "/en/organizations/kaist", "/en/funding",
+		"/rounds/stage-1/what-if", "/en/rounds/stage-1/what-if"} {
+		if !seen[p] {
+			t.Errorf("crawl never reached %s", p)
+		}
+	}
+}
+
+// crawl follows every internal link from both home pages and checks each
+// HTML page with checkPage; no response may contain any of the forbidden
+// strings. It returns the paths it reached.
+func crawl(t *testing.T, h http.Handler, forbidden ...string) map[string]bool {
+	t.Helper()
 	seen := map[string]bool{"/": true, "/en": true}
 	queue := []string{"/", "/en"}
 	for len(queue) > 0 {
@@ -392,12 +483,15 @@ func TestCrawlEmbargo(t *testing.T) {
 			t.Errorf("%s: status %d", path, r.status)
 			continue
 		}
-		checkPage(t, path, r)
-		for _, s := range []string{"77.77", "55.55", "66.66", "SENTINEL"} {
+		for _, s := range forbidden {
 			if strings.Contains(r.body, s) {
 				t.Errorf("%s: shows embargoed %q", path, s)
 			}
 		}
+		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			continue // the Atom feed and data files: checked for the embargo only
+		}
+		checkPage(t, path, r)
 		for _, m := range hrefs.FindAllStringSubmatch(r.body, -1) {
 			link := html.UnescapeString(m[1])
 			if strings.HasPrefix(link, "/static/") || seen[link] {
@@ -407,12 +501,5 @@ func TestCrawlEmbargo(t *testing.T) {
 			queue = append(queue, link)
 		}
 	}
-	if len(seen) < 200 {
-		t.Errorf("crawled only %d pages", len(seen))
-	}
-	for _, p := range []string{"/rounds/stage-2", "/en/rounds/stage-2", "/teams/skt", "/en/organizations/kaist", "/en/funding"} {
-		if !seen[p] {
-			t.Errorf("crawl never reached %s", p)
-		}
-	}
+	return seen
 }

@@ -38,6 +38,12 @@ func (pr *pageReq) page(section, title string) view.Page {
 	p := pr.s.page(pr.L, pr.path, section, title)
 	p.ProgramName = pr.L.Text(pr.prog.Name)
 	p.UpdatedAt = pr.L.DateTime(&pr.prog.UpdatedAt)
+	p.PrintCSS = pr.s.static.URL("print.css")
+	// Each section describes itself for link previews; pages about one
+	// team or round override it.
+	if msg := pr.L.T("desc.section." + section); !strings.HasPrefix(msg, "⟦") {
+		p.Description = msg
+	}
 	return p
 }
 

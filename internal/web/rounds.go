@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -99,7 +102,120 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Scores = pr.scoreTable(d)
 	v.Stats = pr.statsTable(d)
+	v.Description = pr.T("desc.round", "round", v.Name)
+	v.OGType = "article"
+	if d.Published {
+		v.WhatIf = view.Link{Text: pr.T("whatif.link"), URL: L.URL("/rounds/" + d.Slug + "/what-if")}
+	}
+	if d.Published && d.Computed {
+		res, err := s.currentResults(r.Context(), pr, d)
+		if err != nil {
+			return err
+		}
+		if res != nil {
+			res.WhatIf = v.WhatIf
+			v.Results = res
+			v.Examples = pr.whatIfExamples(d)
+		}
+	}
 	return s.render(w, r, http.StatusOK, pages.Round(v))
+}
+
+// currentResults is the results section of a published round computed by
+// the rule engine: its current revision, corrections and audit chain head;
+// nil when the round's outcomes were only announced.
+func (s *server) currentResults(ctx context.Context, pr *pageReq, d postgres.PublicRoundDetail) (*view.RoundResultsView, error) {
+	rr, err := s.store.PublishedResults(ctx, pr.prog.Slug, d.Slug)
+	if errors.Is(err, contest.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rr.Result == nil || rr.Announced {
+		return nil, nil
+	}
+	recs, err := s.store.Corrections(ctx, pr.prog.Slug, d.Slug)
+	if err != nil {
+		return nil, err
+	}
+	head, err := s.store.AuditHead(ctx, pr.prog.Slug, d.Slug)
+	if err != nil {
+		return nil, err
+	}
+	names := namesOf(d.Entries, rr.Input)
+	v := pr.resultsView(pr.L.Text(d.Name), rr, names)
+	v.Revision = pr.T("results.revision.current", "n", rr.Revision)
+	v.AuditHead = head
+	v.Corrections, v.Revisions = pr.corrections(d.Slug, recs, names)
+	if len(recs) > 0 && recs[len(recs)-1].Revision == rr.Revision {
+		last := recs[len(recs)-1]
+		v.RevisionNote = pr.T("results.revision.corrected", "when", pr.L.DateTime(&last.PublishedAt), "reason", pr.L.Text(last.Reason))
+	} else if d.PublishedAt != nil {
+		v.RevisionNote = pr.T("results.revision.published", "when", pr.L.DateTime(d.PublishedAt))
+	}
+	return v, nil
+}
+
+// handleRoundRevision shows one published revision of a round's computed
+// results as it was published, marked as an earlier revision when a
+// correction replaced it.
+func (s *server) handleRoundRevision(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.begin(r)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(chi.URLParam(r, "n"))
+	if err != nil || n < 1 || strconv.Itoa(n) != chi.URLParam(r, "n") {
+		return contest.ErrNotFound
+	}
+	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	if !d.Published {
+		return contest.ErrNotFound
+	}
+	rr, rec, err := s.store.Revision(r.Context(), pr.prog.Slug, d.Slug, n)
+	if err != nil {
+		return err
+	}
+	if rr.Result == nil {
+		return contest.ErrNotFound
+	}
+	current, err := s.store.PublishedResults(r.Context(), pr.prog.Slug, d.Slug)
+	if err != nil {
+		return err
+	}
+	recs, err := s.store.Corrections(r.Context(), pr.prog.Slug, d.Slug)
+	if err != nil {
+		return err
+	}
+	L := pr.L
+	name := L.Text(d.Name)
+	names := namesOf(d.Entries, rr.Input)
+	res := pr.resultsView(name, rr, names)
+	res.Revision = pr.T("results.revision", "n", n)
+	res.AuditHead = rec.AuditHead
+	at := rec.PublishedAt
+	if n > 1 {
+		res.RevisionNote = pr.T("results.revision.corrected", "when", L.DateTime(&at), "reason", L.Text(rec.Reason))
+	} else {
+		res.RevisionNote = pr.T("results.revision.published", "when", L.DateTime(&at))
+	}
+	res.Current = view.Link{Text: pr.T("revision.current_link", "n", current.Revision), URL: L.URL("/rounds/" + d.Slug)}
+	res.Old = n < current.Revision
+	res.Corrections, res.Revisions = pr.corrections(d.Slug, recs, names)
+	title := pr.T("revision.title", "round", name, "n", n)
+	v := view.RevisionPage{
+		Page:    pr.page("rounds", title),
+		Round:   pr.roundLink(d.Slug, d.Name),
+		Name:    title,
+		Results: res,
+	}
+	v.Description = pr.T("desc.revision", "round", name, "n", n)
+	v.OGType = "article"
+	return s.render(w, r, http.StatusOK, pages.RoundRevision(v))
 }
 
 // rule states a round's rule in words.
@@ -137,8 +253,10 @@ func (pr *pageReq) scoreTable(d postgres.PublicRoundDetail) *view.ScoreTable {
 		return nil
 	}
 	values := map[[2]string]string{}
+	byTeam := map[string][]postgres.PublicScore{}
 	for _, sc := range d.Scores {
 		values[[2]string{sc.Team, sc.Criterion}] = sc.Value
+		byTeam[sc.Team] = append(byTeam[sc.Team], sc)
 	}
 	t := &view.ScoreTable{
 		Caption: pr.T("round.scores.caption", "round", pr.L.Text(d.Name)),
@@ -146,7 +264,7 @@ func (pr *pageReq) scoreTable(d postgres.PublicRoundDetail) *view.ScoreTable {
 		Columns: pr.scoreColumns(d),
 	}
 	for _, e := range d.Entries {
-		row := view.ScoreRow{Head: pr.teamLink(e.Team), Code: e.Team.Slug}
+		row := view.ScoreRow{Head: pr.teamLink(e.Team), Code: e.Team.Slug, Sources: pr.figureSources(byTeam[e.Team.Slug])}
 		for _, c := range t.Columns {
 			row.Cells = append(row.Cells, pr.cell(values, e.Team.Slug, c.Code))
 		}
@@ -194,4 +312,20 @@ func (pr *pageReq) cell(values map[[2]string]string, row, col string) view.Cell 
 // passed reports whether an outcome keeps a team in the competition.
 func passed(outcome string) bool {
 	return outcome == contest.OutcomeSelected || outcome == contest.OutcomeAdvanced
+}
+
+// figureSources are the sources cited for a set of published figures, each
+// once, in the order first cited.
+func (pr *pageReq) figureSources(scores []postgres.PublicScore) []view.Source {
+	seen := map[string]bool{}
+	var srcs []postgres.PublicSource
+	for _, sc := range scores {
+		for _, src := range sc.Sources {
+			if !seen[src.URL] {
+				seen[src.URL] = true
+				srcs = append(srcs, src)
+			}
+		}
+	}
+	return pr.sources(srcs)
 }

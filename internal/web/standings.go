@@ -55,9 +55,11 @@ func (pr *pageReq) standing(t postgres.PublicTeam) view.Standing {
 		st.OutcomeCode = t.Last.Outcome
 		st.Outcome = pr.T("outcome." + t.Last.Outcome)
 		st.Reason = pr.L.Text(t.Last.Reason)
+		st.Sources = pr.sources(t.Last.Sources)
 	}
 	if t.ScoresRound != nil {
 		st.FiguresRound = pr.refLink(*t.ScoresRound)
+		st.FigureSources = pr.figureSources(t.Scores)
 	}
 	return st
 }

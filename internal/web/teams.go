@@ -1,12 +1,17 @@
 package web
 
 import (
+	"context"
+	"math/big"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/web/chart"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -44,6 +49,7 @@ func (s *server) handleTeamIndex(w http.ResponseWriter, r *http.Request) error {
 				if t.Status != postgres.TeamCompeting {
 					row.Reason = pr.L.Text(t.Last.Reason)
 				}
+				row.Sources = pr.sources(t.Last.Sources)
 			}
 			g.Teams = append(g.Teams, row)
 		}
@@ -114,17 +120,24 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, tr := range t.Rounds {
 		row := view.TeamRound{
-			Slug:      tr.Round.Slug,
-			Round:     pr.refLink(tr.Round),
-			Kind:      pr.T("round.kind." + tr.Round.Kind),
-			When:      L.Announcement(tr.Round.AnnounceAt, tr.Round.AnnounceDateOnly),
-			Published: tr.Published,
-			Figures:   pr.figures(tr.Scores),
+			Slug:          tr.Round.Slug,
+			Round:         pr.refLink(tr.Round),
+			Kind:          pr.T("round.kind." + tr.Round.Kind),
+			When:          L.Announcement(tr.Round.AnnounceAt, tr.Round.AnnounceDateOnly),
+			Published:     tr.Published,
+			Figures:       pr.figures(tr.Scores),
+			FigureSources: pr.figureSources(tr.Scores),
 		}
 		_, row.Status = pr.roundStatus(tr.Status)
 		if tr.Outcome != nil {
 			o := pr.outcome(*tr.Outcome)
 			row.Outcome = &o
+			switch {
+			case passed(tr.Outcome.Outcome) && tr.Round.Kind == contest.KindAdditional:
+				row.Joined, row.Marker = true, pr.T("team.timeline.joined")
+			case !passed(tr.Outcome.Outcome):
+				row.Exited, row.Marker = true, pr.T("team.timeline.exited")
+			}
 		} else if tr.Eligibility != "" && tr.Eligibility != contest.EntryEligible {
 			// Without an announced outcome the eligibility decision is the news.
 			row.Eligibility = pr.T("entry." + tr.Eligibility)
@@ -135,5 +148,237 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range t.Support {
 		v.Support = append(v.Support, pr.allocation(a))
 	}
+	if err := s.teamChart(r.Context(), pr, t, &v); err != nil {
+		return err
+	}
+	v.Description = pr.T("desc.team", "team", v.Name)
+	v.OGType = "article"
 	return s.render(w, r, http.StatusOK, pages.Team(v))
+}
+
+// chartRound is one published, scored round of a team, read for its chart.
+type chartRound struct {
+	tr postgres.PublicTeamRound
+	d  postgres.PublicRoundDetail
+}
+
+// teamChart draws the team's category points and total in each published
+// round that has criteria, against the round average (the published mean,
+// or the mean computed from the results when every team's total is public)
+// and the cut (the lowest total that went through, when every such total
+// is public). Figures never published are said to be undisclosed, never
+// drawn as zero.
+func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTeamDetail, v *view.TeamPage) error {
+	var rounds []chartRound
+	for _, tr := range t.Rounds {
+		if !tr.Published {
+			continue
+		}
+		d, err := s.store.PublicRound(ctx, pr.prog.Slug, tr.Round.Slug)
+		if err != nil {
+			return err
+		}
+		if len(topCriteria(d.Criteria)) == 0 {
+			continue
+		}
+		rounds = append(rounds, chartRound{tr: tr, d: d})
+	}
+	if len(rounds) == 0 {
+		return nil
+	}
+	L := pr.L
+	in := chart.TeamInput{
+		ID:         "team-chart",
+		Title:      pr.T("team.chart.title", "team", v.Name),
+		TeamLabel:  pr.T("team.chart.this"),
+		MeanLabel:  pr.T("team.chart.mean"),
+		MeanLegend: pr.T("team.chart.mean_legend"),
+		CutLegend:  pr.T("team.chart.cut_legend"),
+	}
+	series := map[string]int{}
+	var codes []string
+	for _, cr := range rounds {
+		for _, c := range topCriteria(cr.d.Criteria) {
+			if _, ok := series[c.Code]; !ok {
+				series[c.Code] = len(codes)
+				codes = append(codes, c.Code)
+				in.Series = append(in.Series, L.Text(c.Name))
+			}
+		}
+	}
+	v.ChartSeries = in.Series
+	var desc []string
+	for _, cr := range rounds {
+		name := L.Text(cr.d.Name)
+		fig := map[string]*big.Rat{}
+		for _, sc := range cr.tr.Scores {
+			fig[sc.Criterion] = parseRat(sc.Value)
+		}
+		cats := topCriteria(cr.d.Criteria)
+		scale := new(big.Rat)
+		for _, c := range cats {
+			scale.Add(scale, parseRat(c.Max))
+		}
+		ri := chart.TeamRoundInput{
+			Label:       name,
+			URL:         L.URL("/rounds/" + cr.d.Slug),
+			Scale:       ratNum(scale),
+			Undisclosed: pr.T("team.chart.undisclosed"),
+		}
+		row := view.TeamChartRow{Round: pr.roundLink(cr.d.Slug, cr.d.Name)}
+		if cr.tr.Outcome != nil {
+			row.Outcome = pr.T("outcome." + cr.tr.Outcome.Outcome)
+		}
+		present := map[string]bool{}
+		for _, c := range cats {
+			present[c.Code] = true
+		}
+		for _, code := range codes {
+			switch val, ok := fig[code]; {
+			case !present[code]:
+				row.Cells = append(row.Cells, view.Cell{Text: "—"})
+			case ok:
+				row.Cells = append(row.Cells, view.Cell{Text: rules.FormatCents(val)})
+				ri.Team = append(ri.Team, chart.SeriesValue{Series: series[code], Value: ratNum(val),
+					Title: in.Series[series[code]] + " " + rules.FormatCents(val)})
+			default:
+				row.Cells = append(row.Cells, view.Cell{Text: L.Undisclosed(), Undisclosed: true})
+			}
+		}
+		var total string
+		if tot, ok := fig["total"]; ok {
+			total = rules.FormatCents(tot)
+			ri.Disclosed, ri.TeamTotal, ri.TeamNote = true, ratNum(tot), total
+			row.Total, row.Disclose = view.Cell{Text: total}, true
+		} else {
+			row.Total = view.Cell{Text: L.Undisclosed(), Undisclosed: true}
+			v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.undisclosed", "round", name))
+		}
+		means, meanTotal, computed := roundMeans(cr.d, codes)
+		if meanTotal != nil {
+			m := ratNum(meanTotal)
+			ri.MeanTotal, ri.MeanNote = &m, rules.FormatCents(meanTotal)
+			row.Mean = view.Cell{Text: rules.FormatCents(meanTotal)}
+			if computed {
+				v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.mean_computed", "round", name))
+			}
+			for _, code := range codes {
+				if mv, ok := means[code]; ok && present[code] {
+					ri.Mean = append(ri.Mean, chart.SeriesValue{Series: series[code], Value: ratNum(mv),
+						Title: pr.T("team.chart.mean") + " · " + in.Series[series[code]] + " " + rules.FormatCents(mv)})
+				}
+			}
+			if len(ri.Mean) != len(cats) {
+				ri.Mean = nil // a partial breakdown would misstate the average
+			}
+		} else {
+			ri.MeanNote = pr.T("team.chart.mean_undisclosed")
+			row.Mean = view.Cell{Text: L.Undisclosed(), Undisclosed: true}
+		}
+		if cut := roundCut(cr.d); cut != nil {
+			c := ratNum(cut)
+			ri.Cut, ri.CutNote = &c, pr.T("team.chart.cut", "v", rules.FormatCents(cut))
+			row.Cut = view.Cell{Text: rules.FormatCents(cut)}
+		} else {
+			row.Cut = view.Cell{Text: L.Undisclosed(), Undisclosed: true}
+			v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.cut_unknown", "round", name))
+		}
+		in.Rounds = append(in.Rounds, ri)
+		v.ChartRows = append(v.ChartRows, row)
+		desc = append(desc, pr.T("team.chart.desc.round", "round", name,
+			"total", orText(total, L.Undisclosed()), "mean", row.Mean.Text, "cut", row.Cut.Text))
+	}
+	in.Desc = strings.Join(desc, "; ") + "."
+	v.Chart = chart.LayoutTeam(in)
+	return nil
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// topCriteria are a round's top-level categories.
+func topCriteria(cs []postgres.PublicCriterion) []postgres.PublicCriterion {
+	var out []postgres.PublicCriterion
+	for _, c := range cs {
+		if c.Depth == 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// roundMeans is a round's average per category and total: the published
+// means when the total's mean was published, otherwise computed exactly
+// from the results when every team that was not withdrawn has a public
+// total (computed is then true); nil when neither is possible.
+func roundMeans(d postgres.PublicRoundDetail, codes []string) (map[string]*big.Rat, *big.Rat, bool) {
+	means := map[string]*big.Rat{}
+	for _, st := range d.Stats {
+		if st.Stat == "mean" {
+			means[st.Criterion] = parseRat(st.Value)
+		}
+	}
+	if total, ok := means["total"]; ok {
+		return means, total, false
+	}
+	counted := map[string]bool{}
+	for _, o := range d.Outcomes {
+		if o.Outcome != contest.OutcomeWithdrew {
+			counted[o.Team.Slug] = true
+		}
+	}
+	if len(counted) == 0 {
+		return nil, nil, false
+	}
+	sums := map[string]*big.Rat{}
+	seen := map[string]int{}
+	for _, sc := range d.Scores {
+		if !counted[sc.Team] {
+			continue
+		}
+		if sums[sc.Criterion] == nil {
+			sums[sc.Criterion] = new(big.Rat)
+		}
+		sums[sc.Criterion].Add(sums[sc.Criterion], parseRat(sc.Value))
+		seen[sc.Criterion]++
+	}
+	if seen["total"] != len(counted) {
+		return nil, nil, false
+	}
+	n := new(big.Rat).SetInt64(int64(len(counted)))
+	for code, sum := range sums {
+		if seen[code] == len(counted) {
+			means[code] = new(big.Rat).Quo(sum, n)
+		}
+	}
+	return means, means["total"], true
+}
+
+// roundCut is the lowest total among the teams that went through, when
+// every one of those totals is public; nil otherwise.
+func roundCut(d postgres.PublicRoundDetail) *big.Rat {
+	totals := map[string]*big.Rat{}
+	for _, sc := range d.Scores {
+		if sc.Criterion == "total" {
+			totals[sc.Team] = parseRat(sc.Value)
+		}
+	}
+	var cut *big.Rat
+	for _, o := range d.Outcomes {
+		if !passed(o.Outcome) {
+			continue
+		}
+		t, ok := totals[o.Team.Slug]
+		if !ok {
+			return nil
+		}
+		if cut == nil || t.Cmp(cut) < 0 {
+			cut = t
+		}
+	}
+	return cut
 }

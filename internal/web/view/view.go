@@ -5,6 +5,7 @@
 package view
 
 import (
+	"github.com/kai-challenge/portal/internal/web/chart"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 )
 
@@ -28,6 +29,20 @@ type Page struct {
 	ProgramName string
 	// UpdatedAt is when the record last changed; "" when unknown.
 	UpdatedAt string
+	// Description is the page's own summary for search results and link
+	// previews; "" uses the portal's description.
+	Description string
+	// OGType is the Open Graph type: "website" (the default) or "article".
+	OGType string
+	// Query is the canonical query string of a page whose content it
+	// determines (a what-if scenario), without "?"; "" for every other
+	// page, whose permalink is its path.
+	Query string
+	// RawQuery is the request's own query on such a page, kept by the
+	// language switch so the visitor's input survives it.
+	RawQuery string
+	// PrintCSS is the versioned URL of the print stylesheet; "" omits it.
+	PrintCSS string
 }
 
 // T translates a UI message.
@@ -42,8 +57,11 @@ func (p Page) URL(path string) string { return p.L.URL(path) }
 // SwitchLang is the language the switch link leads to.
 func (p Page) SwitchLang() string { return string(p.L.Lang().Other()) }
 
-// SwitchURL is this page in the other language.
-func (p Page) SwitchURL() string { return i18n.Localize(p.L.Lang().Other(), p.Path) }
+// SwitchURL is this page in the other language (with the same scenario,
+// for pages that have one).
+func (p Page) SwitchURL() string {
+	return withQuery(i18n.Localize(p.L.Lang().Other(), p.Path), p.RawQuery)
+}
 
 // SwitchLabel names the other language in that language.
 func (p Page) SwitchLabel() string {
@@ -54,7 +72,67 @@ func (p Page) SwitchLabel() string {
 }
 
 // AltURL is the absolute URL of this page in lang, for rel=alternate links.
-func (p Page) AltURL(lang string) string { return p.BaseURL + i18n.Localize(i18n.Lang(lang), p.Path) }
+func (p Page) AltURL(lang string) string {
+	return p.BaseURL + withQuery(i18n.Localize(i18n.Lang(lang), p.Path), p.Query)
+}
+
+// CanonicalURL is the page's permalink: its absolute URL in its language.
+func (p Page) CanonicalURL() string { return p.AltURL(p.Lang()) }
+
+func withQuery(path, query string) string {
+	if query == "" {
+		return path
+	}
+	return path + "?" + query
+}
+
+// MetaDescription is the page's description for search engines and link
+// previews.
+func (p Page) MetaDescription() string {
+	if p.Description != "" {
+		return p.Description
+	}
+	return p.T("site.description")
+}
+
+// OGTitle is the title link previews show.
+func (p Page) OGTitle() string {
+	if p.Title == "" {
+		return p.T("site.name")
+	}
+	return p.Title
+}
+
+// OGKind is the Open Graph type of the page.
+func (p Page) OGKind() string {
+	if p.OGType == "" {
+		return "website"
+	}
+	return p.OGType
+}
+
+// OGLocale is the Open Graph locale of the page language; OGLocaleAlt
+// that of the other language.
+func (p Page) OGLocale() string { return ogLocale(p.L.Lang()) }
+
+// OGLocaleAlt is the Open Graph locale of the other language.
+func (p Page) OGLocaleAlt() string { return ogLocale(p.L.Lang().Other()) }
+
+func ogLocale(l i18n.Lang) string {
+	if l == i18n.EN {
+		return "en_US"
+	}
+	return "ko_KR"
+}
+
+// FeedURL is the Atom feed in the page language.
+func (p Page) FeedURL() string { return p.URL("/feed.atom") }
+
+// SearchURL is the search page in the page language.
+func (p Page) SearchURL() string { return p.URL("/search") }
+
+// DataURL is the open-data page in the page language.
+func (p Page) DataURL() string { return p.URL("/data") }
 
 // FullTitle is the document title.
 func (p Page) FullTitle() string {
@@ -186,6 +264,8 @@ type TeamCard struct {
 	// Total is the team's latest published total; "" when none was published.
 	Total      string
 	TotalRound Link
+	// TotalSources cite the total.
+	TotalSources []Source
 }
 
 // NextRound is the next round that is not published yet.
@@ -227,6 +307,9 @@ type Standing struct {
 	Reason       string
 	Figures      []Figure
 	FiguresRound Link
+	// Sources cite the outcome; FigureSources the published figures.
+	Sources       []Source
+	FigureSources []Source
 }
 
 // TeamsPage lists the teams in groups.
@@ -253,6 +336,8 @@ type TeamRow struct {
 	OutcomeCode string
 	Outcome     string
 	Reason      string
+	// Sources cite the outcome.
+	Sources []Source
 }
 
 // TeamPage is one team.
@@ -273,6 +358,24 @@ type TeamPage struct {
 	Rounds       []TeamRound
 	Support      []Allocation
 	Sources      []Source
+	// Chart is the team's points per scored round against the round
+	// average and the cut; nil when the team took part in no scored round.
+	Chart *chart.Team
+	// ChartRows are the chart's figures as a table.
+	ChartRows   []TeamChartRow
+	ChartSeries []string
+	ChartNotes  []string
+}
+
+// TeamChartRow is one round of the team chart as text.
+type TeamChartRow struct {
+	Round    Link
+	Cells    []Cell // category points, in ChartSeries order
+	Total    Cell
+	Mean     Cell
+	Cut      Cell
+	Outcome  string
+	Disclose bool
 }
 
 // MemberGroup is the consortium members of one organization kind.
@@ -304,6 +407,13 @@ type TeamRound struct {
 	EntryReason string
 	Outcome     *Outcome
 	Figures     []Figure
+	// Joined marks the round the team joined the running through (an
+	// additional call); Exited the round it left.
+	Joined bool
+	Exited bool
+	Marker string
+	// Sources cite the published figures.
+	FigureSources []Source
 }
 
 // RoundsPage lists the rounds.
@@ -349,6 +459,10 @@ type RoundPage struct {
 	// the round's results are computed by the rule engine; nil until then
 	// and for rounds whose results were only announced.
 	Results *RoundResultsView
+	// WhatIf links the what-if explorer of a published round; Examples are
+	// ready-made scenarios (restoring a disqualified team, …).
+	WhatIf   Link
+	Examples []Link
 }
 
 // Rule states how the round decides.
@@ -400,32 +514,217 @@ type ScoreRow struct {
 	Head  Link
 	Code  string // team slug or statistic
 	Cells []Cell
+	// Sources cite the row's published figures.
+	Sources []Source
 }
 
-// RoundResultsView is the slot for a round's computed results: the table
-// the rule engine produced and how it was computed. The round page renders
-// it only when it is set.
+// RoundResultsView is a round's results as the rule engine computed them
+// (published revision), with how they were computed. The round page and
+// each revision page render it; it is nil for rounds whose outcomes were
+// only announced.
 type RoundResultsView struct {
+	// Revision names the revision shown: "발표본 1" / "revision 1".
 	Revision string
-	Table    ScoreTable
-	Rows     []ResultRow
-	Method   []string
+	// RevisionNote says when it was published and, for a correction, why.
+	RevisionNote string
+	// Old is true on the page of an earlier revision; Current then links
+	// to the round page, which shows the current one.
+	Old     bool
+	Current Link
+	// Columns are the categories (with their maxima) and the total.
+	Columns []ScoreColumn
+	Rows    []ResultRow
+	// CutAt is the index of the first row outside the places; the cut line
+	// is drawn before it (after the last row when CutAt == len(Rows)). -1
+	// draws none.
+	CutAt    int
+	CutLabel string
+	Decision *DecisionView
+	// AuditHead is the audit chain head (hex) the revision recorded.
+	AuditHead string
+	Chart     *chart.Stacked
+	// Method explains the computation in general; Teams in detail.
+	Method []string
+	Teams  []TeamMethod
+	// Corrections lists the later revisions; Revisions links every revision.
+	Corrections []CorrectionView
+	Revisions   []Link
+	// WhatIf links the explorer of the round.
+	WhatIf Link
 }
 
 // ResultRow is a team's computed result.
 type ResultRow struct {
 	Rank        string
 	Team        Link
+	Slug        string
+	Cells       []Cell // rounded category points, in column order
 	Total       Cell
 	OutcomeCode string
 	Outcome     string
 	Reason      string
 }
 
+// DecisionView is a recorded decision on a tie at the cut.
+type DecisionView struct {
+	Tied    []Link // the teams of the tied group
+	Advance []Link // those the decision lets through
+	Reason  string
+}
+
+// TeamMethod shows how one team's total was computed.
+type TeamMethod struct {
+	Team       Link
+	Slug       string
+	Summary    string // "1위 · 총점 90.20 · 통과"
+	Categories []CategoryMethod
+	// TotalExpr is "33.60 + 31.60 + 25.00 = 90.20".
+	TotalExpr string
+}
+
+// CategoryMethod is one top-level category of a team's computation.
+type CategoryMethod struct {
+	Name   string
+	Max    string
+	Leaves []LeafMethod
+	// SumExpr is the exact sum of the category's leaves ("9.2 + 14.4 + 10 =
+	// 33.6"); Exact the exact points; Rounded the points rounded half-up to
+	// two decimals.
+	SumExpr string
+	Exact   string
+	Rounded string
+}
+
+// LeafMethod is how one leaf's points were computed.
+type LeafMethod struct {
+	Name   string
+	Max    string
+	Method string // "직접 채점" or "평가위원 10명 · 최고·최저 제외 평균"
+	Direct bool
+	Values []EvaluatorScore
+	// Dropped names the values a trimmed mean dropped.
+	Dropped string
+	// Formula shows the arithmetic: "(…) ÷ 8".
+	Formula string
+	// Exact is the leaf's exact points: a terminating decimal, or a
+	// fraction with a decimal approximation.
+	Exact   string
+	Missing string
+}
+
+// EvaluatorScore is one evaluator's value ("평가위원 3", "30.49").
+type EvaluatorScore struct {
+	Label   string
+	Value   string
+	Dropped bool
+	Note    string // "최저 제외" / "dropped (lowest)"
+}
+
+// CorrectionView is a correction of a published round.
+type CorrectionView struct {
+	Revision Link
+	When     string
+	Change   string
+	Reason   string
+	// AuditHead is the audit chain head recorded with the correction.
+	AuditHead string
+}
+
+// RevisionPage shows one published revision of a round's results.
+type RevisionPage struct {
+	Page
+	Round   Link
+	Name    string
+	Results *RoundResultsView
+}
+
+// WhatIfPage is the what-if explorer of a round: an unofficial recomputation
+// with a changed rule, weights or eligibility.
+type WhatIfPage struct {
+	Page
+	Round Link
+	Name  string
+	// Unavailable explains why the round cannot be simulated; "" when it can.
+	Unavailable string
+	Form        WhatIfForm
+	// Errors are the form's errors by field name; the result is omitted
+	// while there are any.
+	Errors   map[string]string
+	Result   *WhatIfResult
+	ShareURL string
+	Official Link
+}
+
+// WhatIfForm is the scenario form with the visitor's input.
+type WhatIfForm struct {
+	Weights          []WeightField
+	Advance          string
+	AdvanceOfficial  string
+	Backfill         string // "on" | "off"
+	BackfillOfficial string
+	MinTotal         string // "" for none
+	MinTotalOfficial string
+	Teams            []StatusField
+	// Statuses are the eligibility choices, in order.
+	Statuses []Option
+	Reset    string // the explorer without a scenario
+}
+
+// WeightField is a category's maximum points.
+type WeightField struct {
+	Name     string // form field name: "max.benchmark"
+	Label    string
+	Official string
+	Value    string
+}
+
+// StatusField is a team's eligibility in the scenario.
+type StatusField struct {
+	Name     string // form field name: "status.naver-cloud"
+	Team     string
+	Official string // label of the official eligibility
+	Value    string // eligible | disqualified | withdrew
+}
+
+// Option is a choice of a select.
+type Option struct {
+	Value string
+	Label string
+}
+
+// WhatIfResult compares the scenario with the official result.
+type WhatIfResult struct {
+	Summary string
+	// Changes lists what the scenario changes, in words.
+	Changes []string
+	Notes   []string
+	Rows    []WhatIfRow
+}
+
+// WhatIfRow is a team's official and simulated result.
+type WhatIfRow struct {
+	Team                Link
+	Slug                string
+	OfficialRank        string
+	OfficialOutcomeCode string
+	OfficialOutcome     string
+	OfficialTotal       string
+	Rank                string
+	OutcomeCode         string
+	Outcome             string
+	Total               string
+	Reason              string
+	Changed             bool
+	ChangeNote          string
+}
+
 // HistoryPage is the elimination history.
 type HistoryPage struct {
 	Page
 	Summary []Stat
+	// Path is the whole path in one line: "15 → 10 → 5 → 3 + 1 → 4".
+	Path    string
+	Diagram *chart.Lifelines
 	Steps   []HistoryStep
 }
 

@@ -1,0 +1,346 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
+	"github.com/kai-challenge/portal/internal/web"
+)
+
+// stage1Entries are the stage-1 entries as decided in January 2026: Naver
+// Cloud disqualified although its score was inside the cut.
+const stage1Entries = `      - {team: lg}
+      - {team: skt}
+      - {team: upstage}
+      - {team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}
+      - {team: nc-ai}`
+
+// stage1Program is the stage-1 test program of cmd/portal with the rule
+// engine's illustrative full scores (internal/rules/testdata/stage1.csv,
+// whose short slug naver becomes naver-cloud).
+//
+// With tie set, NC AI gets Naver Cloud's scores, so the two tie for 4th
+// place across the cut of four.
+func stage1Program(t *testing.T, entries string, tie bool) *programfile.File {
+	t.Helper()
+	base, err := os.ReadFile("../../cmd/portal/testdata/stage1-base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../../internal/rules/testdata/stage1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(strings.Replace(string(base), "__ENTRIES__", entries, 1))
+	naver := map[[2]string]string{}
+	for _, r := range recs[1:] {
+		if r[0] == "naver" {
+			naver[[2]string{r[1], r[2]}] = r[3]
+		}
+	}
+	for _, r := range recs[1:] {
+		team := r[0]
+		if team == "naver" {
+			team = "naver-cloud"
+		}
+		if tie && team == "nc-ai" {
+			r[3] = naver[[2]string{r[1], r[2]}]
+		}
+		if r[2] == "" {
+			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, value: %s}\n", team, r[1], r[3])
+		} else {
+			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, evaluator: %s, value: %s}\n", team, r[1], r[2], r[3])
+		}
+	}
+	pf, err := programfile.Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return pf
+}
+
+var testActor = contest.Actor{Name: "test"}
+
+// newStage1Server imports the stage-1 test program, publishes its round
+// and returns the portal's handler and store.
+func newStage1Server(t *testing.T) (http.Handler, *postgres.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st := postgres.New(pgtest.New(t))
+	if _, err := st.ImportProgram(ctx, stage1Program(t, stage1Entries, false)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if _, err := st.PublishRound(ctx, "test-program", "stage-1", testActor, time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	h := web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL})
+	return h, st
+}
+
+// visibleText strips tags and unescapes entities, leaving what a reader sees.
+func visibleText(s string) string {
+	s = regexp.MustCompile(`(?s)<[^>]+>`).ReplaceAllString(s, " ")
+	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+}
+
+// innerText is the text of the element marked by start, up to end.
+func innerText(t *testing.T, body, start, end string) string {
+	t.Helper()
+	s := section(t, body, start, end)
+	if i := strings.Index(s, ">"); i >= 0 {
+		s = s[i+1:]
+	}
+	return visibleText(s)
+}
+
+// rowCells returns the text of each cell of the table row marked testid.
+func rowCells(t *testing.T, body, testid string) []string {
+	t.Helper()
+	row := section(t, body, `data-testid="`+testid+`"`, "</tr>")
+	var out []string
+	for _, c := range regexp.MustCompile(`(?s)<t[dh][^>]*>(.*?)</t[dh]>`).FindAllStringSubmatch(row, -1) {
+		out = append(out, visibleText(c[1]))
+	}
+	return out
+}
+
+// A published round computed by the rule engine shows the ranked table with
+// the cut line after the 4th place, each team's category points, total,
+// outcome and reason, the chart, and how each total was computed — trimmed
+// means naming the two dropped evaluators, exact points and the rounding —
+// in both languages.
+func TestComputedRoundPage(t *testing.T) {
+	t.Parallel()
+	h, _ := newStage1Server(t)
+	for _, tc := range []struct {
+		path string
+		rows map[string][]string
+		cut  string
+		want []string
+	}{
+		{
+			path: "/rounds/stage-1",
+			rows: map[string][]string{
+				"results-row-lg":          {"1위", "LG AI연구원 컨소시엄", "33.60", "31.60", "25.00", "90.20", "통과", "1위 (90.20점) — 4팀 진출 기준 안"},
+				"results-row-naver-cloud": {"4위", "네이버클라우드 컨소시엄", "29.80", "27.40", "19.80", "77.00", "실격", "4위 (77.00점)였으나 실격: 독자성 기준 미충족"},
+			},
+			cut: "진출 기준선 (4팀)",
+			want: []string{"발표본 1 (현재)", "계산 방법", "평가위원 10명 · 최고·최저 제외 평균",
+				"제외한 점수: 평가위원 2 (29.75) — 최저, 평가위원 5 (33.39) — 최고",
+				"남은 8개 점수의 합계 252.82 ÷ 8 = 31.6025", "31.6025 → 31.60", "9.2 + 14.4 + 10 = 33.6", "33.6 → 33.60",
+				"33.60 + 31.60 + 25.00 = 90.20", "105287/4700 ≈ 22.401489", "감사 로그 체인 머리값", "이 라운드 가정해 보기",
+				"네이버클라우드 컨소시엄이(가) 실격되지 않았다면?"},
+		},
+		{
+			path: "/en/rounds/stage-1",
+			rows: map[string][]string{
+				"results-row-lg":          {"1st", "LG AI Research consortium", "33.60", "31.60", "25.00", "90.20", "advanced", "ranked 1st (90.20), within the 4 advancing places"},
+				"results-row-naver-cloud": {"4th", "Naver Cloud consortium", "29.80", "27.40", "19.80", "77.00", "disqualified", "ranked 4th (77.00) but disqualified: failed the independence requirement"},
+			},
+			cut: "cut: 4 places",
+			want: []string{"Revision 1 (current)", "How this was computed", "panel of 10",
+				"Dropped: Expert 2 (29.75), the lowest, and Expert 5 (33.39), the highest",
+				"sum of the remaining 8 scores 252.82 ÷ 8 = 31.6025", "31.6025 → 31.60", "33.60 + 31.60 + 25.00 = 90.20",
+				"Audit chain head", "What if Naver Cloud consortium had not been disqualified?"},
+		},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+			r := get(t, h, tc.path)
+			if r.status != http.StatusOK {
+				t.Fatalf("status %d", r.status)
+			}
+			checkPage(t, tc.path, r)
+			for id, want := range tc.rows {
+				if got := rowCells(t, r.body, id); strings.Join(got, " | ") != strings.Join(want, " | ") {
+					t.Errorf("%s:\n got %q\nwant %q", id, got, want)
+				}
+			}
+			// The cut line sits between the 4th place and the 5th.
+			table := section(t, r.body, `data-testid="results-table"`, "</table>")
+			order := []string{`results-row-lg"`, `results-row-skt"`, `results-row-upstage"`, `results-row-naver-cloud"`, `data-testid="cut-line"`, `results-row-nc-ai"`}
+			last := -1
+			for _, o := range order {
+				i := strings.Index(table, o)
+				if i <= last {
+					t.Errorf("%s out of order in the results table", o)
+				}
+				last = i
+			}
+			if got := innerText(t, table, `data-testid="cut-line"`, "</tr>"); !strings.Contains(got, tc.cut) {
+				t.Errorf("cut line %q, want %q", got, tc.cut)
+			}
+			// Each team's computation is in a <details>, so it opens without JavaScript.
+			for _, slug := range []string{"lg", "skt", "upstage", "naver-cloud", "nc-ai"} {
+				if !strings.Contains(r.body, `<details class="team-method" data-testid="method-`+slug+`"`) {
+					t.Errorf("no computation details for %s", slug)
+				}
+			}
+			page := visibleText(r.body)
+			for _, w := range tc.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("missing %q", w)
+				}
+			}
+			head := innerText(t, r.body, `data-testid="audit-head"`, "</section>")
+			if !regexp.MustCompile(`\b[0-9a-f]{64}\b`).MatchString(head) {
+				t.Errorf("no audit chain head in %q", head)
+			}
+			// The computed table replaces the generic figures and outcomes.
+			for _, gone := range []string{`data-testid="scores-table"`, `data-testid="outcomes"`} {
+				if strings.Contains(r.body, gone) {
+					t.Errorf("%s shown next to the computed results", gone)
+				}
+			}
+			checkSVG(t, r.body, "round-chart", []string{"LG", "NC AI"})
+		})
+	}
+}
+
+// A tie across the cut resolved by a recorded decision shows the shared
+// rank ("공동 4위" / "tied 4th") and the decision with its reason.
+func TestTieDecisionOnRoundPage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := postgres.New(pgtest.New(t))
+	eligible := strings.Replace(stage1Entries, `{team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}`, `{team: naver-cloud}`, 1)
+	if _, err := st.ImportProgram(ctx, stage1Program(t, eligible, true)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if err := st.DecideRound(ctx, "test-program", "stage-1", []string{"naver-cloud"},
+		contest.Text{KO: "독자성 점수 우위", EN: "higher independence score"}, testActor); err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	if _, err := st.PublishRound(ctx, "test-program", "stage-1", testActor, time.Now()); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	h := web.NewServer(web.Deps{Store: st, BaseURL: baseURL})
+	for _, tc := range []struct{ path, rank, decision string }{
+		{"/rounds/stage-1", "공동 4위", "결정에 따라 통과 네이버클라우드 컨소시엄 사유 독자성 점수 우위"},
+		{"/en/rounds/stage-1", "tied 4th", "Let through by the decision Naver Cloud consortium Reason higher independence score"},
+	} {
+		r := get(t, h, tc.path)
+		checkPage(t, tc.path, r)
+		for _, slug := range []string{"naver-cloud", "nc-ai"} {
+			if got := rowCells(t, r.body, "results-row-"+slug); got[0] != tc.rank {
+				t.Errorf("%s %s: rank %q, want %q", tc.path, slug, got[0], tc.rank)
+			}
+		}
+		if got := innerText(t, r.body, `data-testid="results-decision"`, "</section>"); !strings.Contains(got, tc.decision) {
+			t.Errorf("%s: decision %q, want it to contain %q", tc.path, got, tc.decision)
+		}
+	}
+}
+
+// A correction is listed on the round page (what changed, when, why), the
+// current revision is shown, and each revision is readable at its own URL,
+// the earlier one marked as such with a link to the current results.
+func TestCorrectionsAndRevisions(t *testing.T) {
+	t.Parallel()
+	h, st := newStage1Server(t)
+	if _, err := st.CorrectRound(context.Background(), "test-program", "stage-1",
+		postgres.Correction{Team: "nc-ai", Criterion: "expert", Evaluator: 3, Value: "10.00"},
+		contest.Text{KO: "평가위원 3 입력 오류 정정", EN: "Expert 3's entry corrected"}, testActor, time.Date(2026, 1, 20, 5, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang, prefix, current, change, reason, old, oldRev string
+	}{
+		{"ko", "", "발표본 2 (현재)", "NC AI 컨소시엄 · 전문가 평가 · 평가위원 3:", "평가위원 3 입력 오류 정정", "이전 발표본입니다", "발표본 1"},
+		{"en", "/en", "Revision 2 (current)", "NC AI consortium · Expert evaluation · Expert 3:", "Expert 3's entry corrected", "This is an earlier revision", "Revision 1"},
+	} {
+		r := get(t, h, tc.prefix+"/rounds/stage-1")
+		checkPage(t, tc.prefix+"/rounds/stage-1", r)
+		page := visibleText(r.body)
+		for _, w := range []string{tc.current, tc.change, "→ 10.00", tc.reason, "2026"} {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s round page: missing %q", tc.lang, w)
+			}
+		}
+		corr := section(t, r.body, `data-testid="corrections"`, "</section>")
+		for _, link := range []string{`href="` + tc.prefix + `/rounds/stage-1/revisions/1"`, `href="` + tc.prefix + `/rounds/stage-1/revisions/2"`} {
+			if !strings.Contains(corr, link) {
+				t.Errorf("%s: corrections do not link %s", tc.lang, link)
+			}
+		}
+
+		old := get(t, h, tc.prefix+"/rounds/stage-1/revisions/1")
+		if old.status != http.StatusOK {
+			t.Fatalf("revision 1: %d", old.status)
+		}
+		checkPage(t, tc.prefix+"/rounds/stage-1/revisions/1", old)
+		notice := section(t, old.body, `data-testid="old-revision"`, "</p>")
+		if !strings.Contains(innerText(t, old.body, `data-testid="old-revision"`, "</p>"), tc.old) || !strings.Contains(notice, `href="`+tc.prefix+`/rounds/stage-1"`) {
+			t.Errorf("%s: revision 1 is not marked old with a link to the current one: %s", tc.lang, notice)
+		}
+		if !strings.Contains(visibleText(old.body), tc.oldRev) {
+			t.Errorf("%s: revision 1 page does not name its revision", tc.lang)
+		}
+		// Revision 1 shows the figures as first published: NC AI's expert
+		// points differ from revision 2's.
+		was, now := rowCells(t, old.body, "results-row-nc-ai"), rowCells(t, r.body, "results-row-nc-ai")
+		if was[3] == now[3] {
+			t.Errorf("%s: revision 1 shows the corrected expert points %s", tc.lang, now[3])
+		}
+		cur := get(t, h, tc.prefix+"/rounds/stage-1/revisions/2")
+		if cur.status != http.StatusOK || strings.Contains(cur.body, `data-testid="old-revision"`) || !strings.Contains(cur.body, `data-testid="current-revision"`) {
+			t.Errorf("%s: revision 2 is not the current one (%d)", tc.lang, cur.status)
+		}
+		if got := rowCells(t, cur.body, "results-row-nc-ai"); strings.Join(got, "|") != strings.Join(now, "|") {
+			t.Errorf("%s: revision 2 %v differs from the round page %v", tc.lang, got, now)
+		}
+	}
+	for _, p := range []string{"/rounds/stage-1/revisions/3", "/rounds/stage-1/revisions/0", "/rounds/stage-1/revisions/01", "/en/rounds/stage-1/revisions/x", "/rounds/nope/revisions/1"} {
+		if r := get(t, h, p); r.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, r.status)
+		}
+	}
+	seen := crawl(t, h)
+	for _, p := range []string{"/rounds/stage-1/revisions/1", "/en/rounds/stage-1/revisions/2", "/rounds/stage-1/what-if?status.naver-cloud=eligible"} {
+		if !seen[p] {
+			t.Errorf("crawl never reached %s", p)
+		}
+	}
+}
+
+// Before publication the round page shows no results, and neither the
+// explorer nor a revision page exists.
+func TestUnpublishedRoundHasNoResults(t *testing.T) {
+	t.Parallel()
+	st := postgres.New(pgtest.New(t))
+	if _, err := st.ImportProgram(context.Background(), stage1Program(t, stage1Entries, false)); err != nil {
+		t.Fatal(err)
+	}
+	h := web.NewServer(web.Deps{Store: st, BaseURL: baseURL})
+	r := get(t, h, "/rounds/stage-1")
+	for _, s := range []string{`data-testid="round-results"`, "90.20", "whatif-link", "독자성 기준 미충족"} {
+		if strings.Contains(r.body, s) {
+			t.Errorf("unpublished round page shows %q", s)
+		}
+	}
+	for _, p := range []string{"/rounds/stage-1/what-if", "/rounds/stage-1/revisions/1", "/en/rounds/stage-1/what-if?status.naver-cloud=eligible"} {
+		if r := get(t, h, p); r.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, r.status)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +10,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
 
 	"github.com/kai-challenge/portal/internal/config"
 	"github.com/kai-challenge/portal/internal/contest"
@@ -38,9 +42,22 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	go scheduler.Run(ctx, db.Store, 5*time.Second, logger)
+	// Staff sessions live in the sessions table: they survive a restart and
+	// are shared by every web process.
+	sessions := pgxstore.New(db.Store.Pool())
+	defer sessions.StopCleanup()
+	// A fresh installation has no account and no default password: while
+	// no enabled admin exists, a one-time link creates the first one.
+	setupToken := ""
+	if n, err := db.Store.CountAdmins(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		setupToken = rand.Text()
+	}
 	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL}),
+		Addr: cfg.Addr,
+		Handler: web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
+			Sessions: sessions, SetupToken: setupToken}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -52,6 +69,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	fmt.Fprintf(stdout, "portal: serving on http://%s\n", displayAddr(ln.Addr()))
+	if setupToken != "" {
+		fmt.Fprintf(stdout, "portal: no admin account exists yet; create the first one (this link works once):\n  %s/admin/setup?token=%s\n",
+			strings.TrimRight(cfg.BaseURL, "/"), setupToken)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

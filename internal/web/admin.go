@@ -1,9 +1,299 @@
 package web
 
-import "github.com/go-chi/chi/v5"
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
-// AdminStore is what the staff console reads and writes.
-type AdminStore interface{}
+	"github.com/go-chi/chi/v5"
 
-// adminRoutes registers the staff console under /admin (and /en/admin).
-func (s *server) adminRoutes(r chi.Router) {}
+	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/scorecsv"
+	"github.com/kai-challenge/portal/internal/web/adminview"
+	"github.com/kai-challenge/portal/internal/web/i18n"
+	"github.com/kai-challenge/portal/web/admin"
+)
+
+// AdminStore is what the staff console reads and writes. Every write takes
+// the signed-in user as the actor and appends its audit event in the same
+// transaction.
+type AdminStore interface {
+	// Accounts and sign-in.
+	UserByEmail(ctx context.Context, email string) (postgres.User, string, error)
+	UserByID(ctx context.Context, id int64) (postgres.User, error)
+	Users(ctx context.Context) ([]postgres.User, error)
+	CountAdmins(ctx context.Context) (int, error)
+	CreateFirstAdmin(ctx context.Context, email, name, passwordHash string, actor contest.Actor) (postgres.User, error)
+	CreateUser(ctx context.Context, email, name, role, passwordHash string, actor contest.Actor) (postgres.User, error)
+	DisableUser(ctx context.Context, email string, actor contest.Actor) error
+	EnableUser(ctx context.Context, email string, actor contest.Actor) error
+	SetUserRole(ctx context.Context, id int64, role string, version int, actor contest.Actor) error
+	SetPassword(ctx context.Context, id int64, hash string, actor contest.Actor) error
+	RecordLogin(ctx context.Context, email string, ok bool, actor contest.Actor) error
+
+	// Rounds and their workflow.
+	AdminRounds(ctx context.Context, program string) ([]postgres.AdminRoundSummary, error)
+	AdminRound(ctx context.Context, program, round string) (postgres.AdminRound, error)
+	RoundRefs(ctx context.Context, program string) ([]postgres.RoundRef, error)
+	Results(ctx context.Context, program, round string) (postgres.RoundResults, error)
+	RoundScores(ctx context.Context, program, round string) ([]postgres.ScoreCell, error)
+	SaveScores(ctx context.Context, program, round string, edits []postgres.ScoreEdit, actor contest.Actor) (int, error)
+	ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool) (postgres.ScoreDiff, error)
+	SetEligibility(ctx context.Context, program, round, team, status string, reason contest.Text, actor contest.Actor) error
+	SchedulePublication(ctx context.Context, program, round string, at time.Time, actor contest.Actor) error
+	PublishRound(ctx context.Context, program, round string, actor contest.Actor, now time.Time) (postgres.RoundResults, error)
+	CloseRound(ctx context.Context, program, round string, actor contest.Actor) error
+	ReopenRound(ctx context.Context, program, round string, actor contest.Actor) error
+	DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor contest.Actor) error
+	CorrectRound(ctx context.Context, program, round string, c postgres.Correction, why contest.Text, actor contest.Actor, now time.Time) (int, error)
+
+	// The audit log.
+	AuditEvents(ctx context.Context, f postgres.AuditFilter) ([]postgres.AuditEvent, error)
+	VerifyAudit(ctx context.Context) (postgres.VerifyResult, error)
+}
+
+// adminRoutes registers the staff console under /admin (and /en/admin),
+// with /login and /logout. Every route runs with the session loaded and
+// is never cached; each is checked for the role on the server: scorers
+// enter and import scores and see previews, admins do everything.
+func (s *server) adminRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(noStore, limitBody, s.sessions.LoadAndSave, s.loadUser)
+		r.Get("/login", s.handleAdmin(s.handleLoginForm))
+		r.Post("/login", s.handleAdmin(s.handleLogin))
+		r.Post("/logout", s.handleAdmin(s.handleLogout))
+		r.Get("/admin/setup", s.handleAdmin(s.handleSetupForm))
+		r.Post("/admin/setup", s.handleAdmin(s.handleSetup))
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireUser)
+			r.Get("/admin", s.handleAdmin(s.handleDashboard))
+			r.Get("/admin/rounds/{slug}", s.handleAdmin(s.handleAdminRound))
+			r.Get("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScores))
+			r.Post("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScoresSave))
+			r.Post("/admin/rounds/{slug}/scores/import", s.handleAdmin(s.handleScoresImport))
+			r.Get("/admin/password", s.handleAdmin(s.handlePasswordForm))
+			r.Post("/admin/password", s.handleAdmin(s.handlePassword))
+
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireAdmin)
+				r.Post("/admin/rounds/{slug}/eligibility", s.handleAdmin(s.handleEligibility))
+				r.Post("/admin/rounds/{slug}/close", s.handleAdmin(s.handleRoundClose))
+				r.Post("/admin/rounds/{slug}/reopen", s.handleAdmin(s.handleRoundReopen))
+				r.Post("/admin/rounds/{slug}/publish", s.handleAdmin(s.handleRoundPublish))
+				r.Post("/admin/rounds/{slug}/schedule", s.handleAdmin(s.handleRoundSchedule))
+				r.Post("/admin/rounds/{slug}/decide", s.handleAdmin(s.handleRoundDecide))
+				r.Post("/admin/rounds/{slug}/correct", s.handleAdmin(s.handleRoundCorrect))
+				r.Get("/admin/audit", s.handleAdmin(s.handleAudit))
+				r.Get("/admin/users", s.handleAdmin(s.handleUsers))
+				r.Post("/admin/users", s.handleAdmin(s.handleUserAdd))
+				r.Post("/admin/users/{id}/role", s.handleAdmin(s.handleUserRole))
+				r.Post("/admin/users/{id}/disable", s.handleAdmin(s.handleUserDisable))
+				r.Post("/admin/users/{id}/enable", s.handleAdmin(s.handleUserEnable))
+			})
+		})
+	})
+}
+
+// maxFormBytes bounds a console request body: a score CSV is the largest.
+const maxFormBytes = maxCSVBytes + 1<<20
+
+// limitBody refuses oversized request bodies before any form is parsed.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+type userKey struct{}
+
+// currentUser is the signed-in staff member, or nil.
+func currentUser(ctx context.Context) *postgres.User {
+	u, _ := ctx.Value(userKey{}).(*postgres.User)
+	return u
+}
+
+// loadUser resolves the session's account. A session whose account is gone,
+// disabled or changed since sign-in (its version moved: new password, new
+// role, disabled and enabled again) is ended, so such a change takes effect
+// on the very next request.
+func (s *server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := s.sessions.GetInt64(ctx, sessUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := s.store.UserByID(ctx, id)
+		switch {
+		case err == nil && !u.Disabled && u.Version == s.sessions.GetInt(ctx, sessVersion):
+			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, &u)))
+			return
+		case err == nil || errors.Is(err, contest.ErrNotFound):
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.failAdmin(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+		default:
+			s.failAdmin(w, r, err)
+		}
+	})
+}
+
+// requireUser lets signed-in staff through. Anyone else is sent to the
+// sign-in page from a page they asked for, and refused (401) on anything
+// that would change something.
+func (s *server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if currentUser(r.Context()) != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			lang, _ := splitPath(r)
+			http.Redirect(w, r, i18n.Localize(lang, "/login")+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		s.renderAdminError(w, r, http.StatusUnauthorized, "admin.error.401")
+	})
+}
+
+// requireAdmin refuses (403) staff who are not admins.
+func (s *server) requireAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := currentUser(r.Context()); u == nil || u.Role != auth.RoleAdmin {
+			s.renderAdminError(w, r, http.StatusForbidden, "admin.error.403")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// handleAdmin adapts a console handler: its error becomes the console's
+// error page.
+func (s *server) handleAdmin(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.failAdmin(w, r, err)
+		}
+	}
+}
+
+// adminStatus extends errorStatus with the store's workflow errors.
+func adminStatus(err error) int {
+	var ie *postgres.IncompleteError
+	switch {
+	case errors.As(err, &ie), errors.Is(err, postgres.ErrRoundState):
+		return http.StatusConflict
+	}
+	return errorStatus(err)
+}
+
+// failAdmin writes the console's error page for err; only server errors
+// are logged.
+func (s *server) failAdmin(w http.ResponseWriter, r *http.Request, err error) {
+	status := adminStatus(err)
+	if status >= 500 {
+		level := slog.LevelError
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			level = slog.LevelInfo
+		}
+		s.log.LogAttrs(r.Context(), level, "request failed",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.String("error", err.Error()))
+	}
+	key := "admin.error.500"
+	switch status {
+	case http.StatusNotFound:
+		key = "admin.error.404"
+	case http.StatusConflict:
+		key = "admin.error.409"
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		key = "admin.error.422"
+	}
+	s.renderAdminError(w, r, status, key)
+}
+
+// renderAdminError renders the console's error page of status with the
+// message key (with ".title" for its heading). It reads nothing from the
+// database.
+func (s *server) renderAdminError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	ar := s.adminBegin(r)
+	v := adminview.AdminErrorPage{
+		AdminPage: ar.page("", ar.T(key+".title")),
+		Status:    status,
+		Heading:   ar.T(key + ".title"),
+		Message:   ar.T(key),
+	}
+	if err := s.render(&noStoreWriter{ResponseWriter: w}, r, status, admin.Error(v)); err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "render error page",
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+}
+
+// adminReq is one console request: its language, language-neutral path
+// and the signed-in user.
+type adminReq struct {
+	s    *server
+	r    *http.Request
+	L    *i18n.Localizer
+	path string
+	user *postgres.User
+}
+
+func (s *server) adminBegin(r *http.Request) *adminReq {
+	lang, path := splitPath(r)
+	return &adminReq{s: s, r: r, L: s.i18n.Localizer(lang), path: path, user: currentUser(r.Context())}
+}
+
+func (ar *adminReq) T(id string, args ...any) string { return ar.L.T(id, args...) }
+
+// actor is the signed-in user as the audit log records them.
+func (ar *adminReq) actor() contest.Actor {
+	a := contest.Actor{Addr: clientAddr(ar.r)}
+	if ar.user != nil {
+		a.Name = ar.user.Email
+	}
+	return a
+}
+
+func (ar *adminReq) isAdmin() bool { return ar.user != nil && ar.user.Role == auth.RoleAdmin }
+
+// page returns the layout data of a console page; the one-time flash
+// message is taken from the session.
+func (ar *adminReq) page(section, title string) adminview.AdminPage {
+	p := adminview.AdminPage{Page: ar.s.page(ar.L, ar.path, section, title), AdminCSS: ar.s.static.URL("admin.css")}
+	if u := ar.user; u != nil {
+		p.User = &adminview.AdminUser{Email: u.Email, Name: u.Name, Role: u.Role, RoleTxt: ar.T("admin.role." + u.Role), IsAdmin: u.Role == auth.RoleAdmin}
+		p.Flash = ar.s.sessions.PopString(ar.r.Context(), sessFlash)
+	}
+	return p
+}
+
+// flash leaves a one-time message for the next page.
+func (ar *adminReq) flash(msg string) { ar.s.sessions.Put(ar.r.Context(), sessFlash, msg) }
+
+// redirect sends the browser to a console page after a successful POST.
+func (ar *adminReq) redirect(w http.ResponseWriter, path string) error {
+	http.Redirect(w, ar.r, ar.L.URL(path), http.StatusSeeOther)
+	return nil
+}
+
+// textIn picks the request's language from a bilingual message.
+func (ar *adminReq) textIn(t contest.Text) string { return ar.L.Text(t) }
+
+// dateTime formats an instant in KST; "" when nil.
+func (ar *adminReq) dateTime(t *time.Time) string { return ar.L.DateTime(t) }
+
+// trimmed returns a form value without surrounding space.
+func trimmed(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }

@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
@@ -49,7 +52,18 @@ type Deps struct {
 	Logger *slog.Logger
 	// BaseURL is the portal's public address, used for absolute alternate
 	// links (e.g. "https://kai-challenge.kr"); empty keeps them relative.
+	// An https address also makes the session cookie Secure and
+	// __Host-prefixed and turns on HSTS.
 	BaseURL string
+	// Sessions stores the staff sessions: pgxstore on the sessions table in
+	// production, so they survive restarts and are shared by every process.
+	// Nil keeps them in memory (tests that never sign in).
+	Sessions scs.Store
+	// SetupToken opens /admin/setup?token=… to create the first admin while
+	// no enabled admin exists; empty leaves the setup closed.
+	SetupToken string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 type server struct {
@@ -58,6 +72,13 @@ type server struct {
 	baseURL string
 	i18n    *i18n.Catalogs
 	static  *staticFiles
+
+	// secure is true when the portal is served over HTTPS.
+	secure     bool
+	sessions   *scs.SessionManager
+	logins     *loginLimiter
+	setupToken string
+	now        func() time.Time
 }
 
 // NewServer returns the portal's HTTP handler. It panics if the embedded
@@ -76,12 +97,22 @@ func NewServer(d Deps) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{
-		store:   d.Store,
-		log:     logger,
-		baseURL: strings.TrimRight(d.BaseURL, "/"),
-		i18n:    cats,
-		static:  st,
+	now := d.Now
+	if now == nil {
+		now = time.Now
 	}
-	return s.routes()
+	secure := strings.HasPrefix(strings.ToLower(d.BaseURL), "https://")
+	s := &server{
+		store:      d.Store,
+		log:        logger,
+		baseURL:    strings.TrimRight(d.BaseURL, "/"),
+		i18n:       cats,
+		static:     st,
+		secure:     secure,
+		sessions:   newSessions(d.Sessions, secure),
+		logins:     newLoginLimiter(),
+		setupToken: d.SetupToken,
+		now:        now,
+	}
+	return s.protect(s.routes())
 }

@@ -1,0 +1,83 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/kai-challenge/portal/internal/web/i18n"
+	assets "github.com/kai-challenge/portal/web"
+)
+
+// Every console page renders in Korean and English with no untranslated
+// message, the headers of a private page and no inline style or script.
+func TestConsolePagesTranslated(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "https://portal.example")
+	c := env.client("192.0.2.100")
+	c.login(adminEmail)
+	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("publish r2: %d", r.status)
+	}
+	for _, path := range []string{
+		"/admin", "/admin/rounds/r1", "/admin/rounds/r2", "/admin/rounds/r3", "/admin/rounds/r1/scores",
+		"/admin/rounds/r2/scores", "/admin/audit", "/admin/users", "/admin/password",
+	} {
+		for _, lang := range []string{"", "/en"} {
+			p := lang + path
+			r := c.get(p)
+			if r.status != http.StatusOK {
+				t.Errorf("%s: %d", p, r.status)
+				continue
+			}
+			want := map[string]string{"": `<html lang="ko">`, "/en": `<html lang="en">`}[lang]
+			if !strings.Contains(r.body, want) {
+				t.Errorf("%s: not %s", p, want)
+			}
+			if i := strings.Index(r.body, "⟦"); i >= 0 {
+				t.Errorf("%s: untranslated message near %q", p, r.body[i:min(len(r.body), i+60)])
+			}
+			if strings.Contains(r.body, "<script") || strings.Contains(r.body, " style=") {
+				t.Errorf("%s: inline script or style", p)
+			}
+			checkSecurityHeaders(t, p, r, true)
+		}
+	}
+	for _, p := range []string{"/login", "/en/login"} {
+		r := env.client("192.0.2.101").get(p)
+		if r.status != http.StatusOK || strings.Contains(r.body, "⟦") {
+			t.Errorf("%s: %d", p, r.status)
+		}
+	}
+}
+
+// The message ids the console builds from codes exist in both languages.
+func TestConsoleDynamicMessages(t *testing.T) {
+	t.Parallel()
+	cats, err := i18n.Load(assets.Catalogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for prefix, codes := range map[string][]string{
+		"admin.status.":  {"draft", "scoring", "closed", "published", "corrected"},
+		"admin.results.": {"preview", "published", "corrected"},
+		"admin.role.":    {"admin", "scorer"},
+		"admin.nav.":     {"rounds", "audit", "users", "password"},
+		"admin.error.":   {"401", "403", "404", "409", "422", "500", "cross_origin"},
+	} {
+		for _, c := range codes {
+			ids = append(ids, prefix+c)
+			if prefix == "admin.error." {
+				ids = append(ids, prefix+c+".title")
+			}
+		}
+	}
+	for _, id := range ids {
+		for _, l := range i18n.Langs {
+			if _, ok := cats.Message(l, id); !ok {
+				t.Errorf("%s: no %s message", id, l)
+			}
+		}
+	}
+}

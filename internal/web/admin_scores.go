@@ -1,0 +1,459 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/scorecsv"
+	"github.com/kai-challenge/portal/internal/web/adminview"
+	"github.com/kai-challenge/portal/web/admin"
+)
+
+// mainGridPanelMax is the largest panel whose evaluators get columns on a
+// round's main grid; a larger panel (the 49-member user panel) gets a page
+// of its own, /admin/rounds/{slug}/scores?criterion=code.
+const mainGridPanelMax = 10
+
+// maxCSVBytes bounds an uploaded score file: a whole round of a real
+// program is a few hundred lines.
+const maxCSVBytes = 2 << 20
+
+// grid is one page of a round's score grid: the round, the leaves shown
+// and the stored scores.
+type grid struct {
+	program   string
+	slug      string
+	criterion string // the panel leaf of this page; "" for the main grid
+	round     postgres.AdminRound
+	leaves    []gridLeaf
+	tabs      []postgres.AdminCriterion
+	stored    map[string]postgres.ScoreCell
+	// required says which teams must be scored (ranked ones).
+	required map[string]bool
+}
+
+type gridLeaf struct {
+	postgres.AdminCriterion
+	max *big.Rat
+}
+
+// evaluators returns the leaf's evaluator numbers; {0} for a direct leaf.
+func (l gridLeaf) evaluators() []int {
+	if l.PanelSize == 0 {
+		return []int{0}
+	}
+	evs := make([]int, l.PanelSize)
+	for i := range evs {
+		evs[i] = i + 1
+	}
+	return evs
+}
+
+func cellKey(team, criterion string, evaluator int) string {
+	return team + "." + criterion + "." + strconv.Itoa(evaluator)
+}
+
+// readOnly reports whether the round's scores can no longer change here.
+func (g *grid) readOnly() bool {
+	st := g.round.Info.Status
+	return st != contest.StatusDraft && st != contest.StatusScoring
+}
+
+// loadGrid reads the round, its leaves for the page and its scores.
+func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
+	ctx := ar.r.Context()
+	prog, err := ar.program()
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.store.AdminRound(ctx, prog.Slug, slug)
+	if err != nil {
+		return nil, err
+	}
+	g := &grid{program: prog.Slug, slug: slug, criterion: criterion, round: d, stored: map[string]postgres.ScoreCell{}, required: map[string]bool{}}
+	for _, c := range d.Criteria {
+		if !c.Leaf {
+			continue
+		}
+		max, ok := new(big.Rat).SetString(c.Max)
+		if !ok {
+			return nil, fmt.Errorf("web: criterion %s has max %q", c.Code, c.Max)
+		}
+		leaf := gridLeaf{AdminCriterion: c, max: max}
+		big := c.PanelSize > mainGridPanelMax
+		if big {
+			g.tabs = append(g.tabs, c)
+		}
+		switch {
+		case criterion == "" && !big:
+			g.leaves = append(g.leaves, leaf)
+		case criterion != "" && c.Code == criterion && c.PanelSize > 0:
+			g.leaves = append(g.leaves, leaf)
+		}
+	}
+	if criterion != "" && len(g.leaves) == 0 {
+		return nil, contest.ErrNotFound
+	}
+	for _, e := range d.Entries {
+		g.required[e.Team] = e.Status == contest.EntryEligible || (e.Status == contest.EntryDisqualified && !d.Info.Backfill)
+	}
+	cells, err := s.store.RoundScores(ctx, prog.Slug, slug)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cells {
+		g.stored[cellKey(c.Team, c.Criterion, c.Evaluator)] = c
+	}
+	return g, nil
+}
+
+// gridInput is what the user typed into a grid, cell by cell, with the
+// value and version each cell was shown with.
+type gridInput struct {
+	values    map[string]string
+	orig      map[string]string
+	versions  map[string]int
+	errors    map[string]string
+	conflicts map[string]*adminview.CellConflict
+}
+
+// gridURL is the grid page's URL in the page's language.
+func (ar *adminReq) gridURL(slug, criterion string) string {
+	u := ar.L.URL("/admin/rounds/" + slug + "/scores")
+	if criterion != "" {
+		u += "?criterion=" + url.QueryEscape(criterion)
+	}
+	return u
+}
+
+// gridPage builds the grid's view: the stored values, or what the user
+// typed when in is set.
+func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
+	d := g.round
+	title := ar.T("admin.scores.title", "round", ar.textIn(d.Info.Name))
+	v := adminview.ScoresPage{
+		AdminPage:  ar.page("rounds", title),
+		Slug:       g.slug,
+		RoundName:  ar.textIn(d.Info.Name),
+		RoundURL:   ar.L.URL("/admin/rounds/" + g.slug),
+		StatusCode: d.Info.Status,
+		Status:     ar.statusLabel(d.Info.Status),
+		ReadOnly:   g.readOnly(),
+		Criterion:  g.criterion,
+		Action:     ar.gridURL(g.slug, g.criterion),
+		ImportURL:  ar.L.URL("/admin/rounds/" + g.slug + "/scores/import"),
+	}
+	v.Path = "/admin/rounds/" + g.slug + "/scores"
+	if g.criterion != "" {
+		v.Path += "?criterion=" + url.QueryEscape(g.criterion)
+	}
+	if d.Scored && !contest.Published(d.Info.Status) {
+		v.Completion = ar.T("admin.completeness.line", "entered", ar.L.Number(d.Entered), "required", ar.L.Number(d.Required), "missing", ar.L.Number(len(d.Missing)))
+	}
+	if len(g.tabs) > 0 {
+		v.Tabs = append(v.Tabs, adminview.AdminNavItem{Key: "main", Label: ar.T("admin.scores.main"), URL: ar.gridURL(g.slug, ""), Current: g.criterion == ""})
+		for _, c := range g.tabs {
+			v.Tabs = append(v.Tabs, adminview.AdminNavItem{Key: c.Code, Label: ar.textIn(c.Name), URL: ar.gridURL(g.slug, c.Code), Current: g.criterion == c.Code})
+		}
+	}
+	missing := map[string]int{}
+	for _, m := range d.Missing {
+		missing[m.Criterion]++
+	}
+	requiredTeams := 0
+	for _, req := range g.required {
+		if req {
+			requiredTeams++
+		}
+	}
+	for _, l := range g.leaves {
+		evs := l.evaluators()
+		required := requiredTeams * len(evs)
+		group := adminview.GridGroup{Label: ar.textIn(l.Name), Span: len(evs), Max: l.Max}
+		if l.PanelSize > 0 {
+			group.Label = ar.T("admin.scores.panel", "criterion", group.Label, "n", l.PanelSize)
+		}
+		if v.Completion != "" {
+			group.Count = ar.T("admin.completeness.count", "entered", ar.L.Number(required-missing[l.Code]), "required", ar.L.Number(required))
+		}
+		v.Groups = append(v.Groups, group)
+		for _, ev := range evs {
+			col := adminview.GridColumn{Key: l.Code + "." + strconv.Itoa(ev), Max: l.Max, Label: "0–" + l.Max}
+			if ev > 0 {
+				col.Label = ar.T("admin.scores.evaluator_col", "n", ev)
+			}
+			v.Columns = append(v.Columns, col)
+		}
+	}
+	for _, e := range d.Entries {
+		row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name)}
+		if !g.required[e.Team] {
+			row.Note = ar.T("admin.scores.not_required", "status", ar.T("entry."+e.Status))
+		}
+		for _, l := range g.leaves {
+			for _, ev := range l.evaluators() {
+				key := cellKey(e.Team, l.Code, ev)
+				cell := adminview.GridCell{Key: key, Label: ar.cellLabel(row.Name, ar.textIn(l.Name), ev)}
+				if st, ok := g.stored[key]; ok {
+					cell.Value, cell.Orig, cell.Version = st.Value, st.Value, st.Version
+					cell.Saved = ar.T("admin.scores.saved_by", "who", st.EnteredBy, "when", ar.L.DateTime(&st.EnteredAt))
+				}
+				if in != nil {
+					if val, ok := in.values[key]; ok {
+						cell.Value, cell.Orig, cell.Version = val, in.orig[key], in.versions[key]
+					}
+					cell.Error = in.errors[key]
+					if c := in.conflicts[key]; c != nil {
+						cell.Conflict = c
+						v.Conflicts++
+					}
+					if cell.Error != "" {
+						v.Errors++
+					}
+				}
+				row.Cells = append(row.Cells, cell)
+			}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+func (ar *adminReq) cellLabel(team, criterion string, evaluator int) string {
+	if evaluator == 0 {
+		return team + " · " + criterion
+	}
+	return team + " · " + criterion + " · " + ar.T("admin.scores.evaluator", "n", evaluator)
+}
+
+// handleScores shows the grid.
+func (s *server) handleScores(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), r.URL.Query().Get("criterion"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, admin.Scores(ar.gridPage(g, nil)))
+}
+
+// checkCell validates one typed value against its leaf: a number with at
+// most two decimals and a dot, from 0 to the leaf's maximum.
+func (ar *adminReq) checkCell(typed string, l gridLeaf) string {
+	v, err := rules.ParseValue(typed)
+	if err == nil {
+		if v.Cmp(l.max) > 0 {
+			return ar.T("admin.invalid.cell.max", "max", l.Max)
+		}
+		return ""
+	}
+	switch {
+	case strings.HasPrefix(typed, "-"):
+		return ar.T("admin.invalid.cell.negative")
+	case strings.Contains(typed, ","):
+		return ar.T("admin.invalid.cell.comma")
+	}
+	if intPart, frac, ok := strings.Cut(typed, "."); ok && len(frac) > 2 {
+		if _, err := rules.ParseValue(intPart + "." + frac[:2]); err == nil {
+			return ar.T("admin.invalid.cell.decimals")
+		}
+	}
+	return ar.T("admin.invalid.cell.number", "max", l.Max)
+}
+
+// samePoints reports whether two typed values are the same number ("10"
+// and "10.00"), so retyping a value in another form is not a change.
+func samePoints(a, b string) bool {
+	x, err := rules.ParseValue(a)
+	if err != nil {
+		return false
+	}
+	y, err := rules.ParseValue(b)
+	return err == nil && x.Cmp(y) == 0
+}
+
+// handleScoresSave saves the cells that were changed. Any refused cell
+// saves nothing and the grid comes back (422) with everything typed and a
+// message at each refused cell. A cell a colleague saved since the page was
+// made is not overwritten: the grid comes back (409) showing both values;
+// saving again then keeps the typed value deliberately.
+func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	criterion := r.URL.Query().Get("criterion")
+	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), criterion)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &statusError{status: http.StatusBadRequest, err: err}
+	}
+	in := &gridInput{values: map[string]string{}, orig: map[string]string{}, versions: map[string]int{},
+		errors: map[string]string{}, conflicts: map[string]*adminview.CellConflict{}}
+	var edits []postgres.ScoreEdit
+	for _, e := range g.round.Entries {
+		for _, l := range g.leaves {
+			for _, ev := range l.evaluators() {
+				key := cellKey(e.Team, l.Code, ev)
+				vals, ok := r.PostForm["v."+key]
+				if !ok {
+					continue
+				}
+				typed, orig := strings.TrimSpace(vals[0]), strings.TrimSpace(r.PostForm.Get("o."+key))
+				version, _ := strconv.Atoi(r.PostForm.Get("n." + key))
+				in.values[key], in.orig[key], in.versions[key] = typed, orig, version
+				switch {
+				case typed == orig || samePoints(typed, orig):
+					continue
+				case typed == "":
+					in.errors[key] = ar.T("admin.invalid.cell.clear")
+					continue
+				}
+				if msg := ar.checkCell(typed, l); msg != "" {
+					in.errors[key] = msg
+					continue
+				}
+				edits = append(edits, postgres.ScoreEdit{Team: e.Team, Criterion: l.Code, Evaluator: ev, Value: typed, Version: version})
+			}
+		}
+	}
+	rerender := func(status int, notice string) error {
+		v := ar.gridPage(g, in)
+		if notice != "" {
+			v.Notice, v.NoticeKind = notice, "error"
+		}
+		return s.render(w, r, status, admin.Scores(v))
+	}
+	if g.readOnly() {
+		return rerender(http.StatusConflict, ar.T("admin.scores.read_only"))
+	}
+	if len(in.errors) > 0 {
+		return rerender(http.StatusUnprocessableEntity, "")
+	}
+	if len(edits) == 0 {
+		ar.flash(ar.T("admin.scores.nothing"))
+		http.Redirect(w, r, ar.gridURL(g.slug, criterion), http.StatusSeeOther)
+		return nil
+	}
+	n, err := s.store.SaveScores(r.Context(), g.program, g.slug, edits, ar.actor())
+	var stale postgres.StaleScoresError
+	switch {
+	case errors.As(err, &stale):
+		for _, c := range stale {
+			key := cellKey(c.Current.Team, c.Current.Criterion, c.Current.Evaluator)
+			in.conflicts[key] = &adminview.CellConflict{
+				Yours: c.Yours, Stored: c.Current.Value, By: c.Current.EnteredBy, At: ar.L.DateTime(&c.Current.EnteredAt),
+			}
+			// Saving again overwrites the colleague's value knowingly.
+			in.orig[key], in.versions[key] = c.Current.Value, c.Current.Version
+		}
+		return rerender(http.StatusConflict, ar.T("admin.scores.conflict_notice"))
+	case err != nil:
+		if msg, status := ar.workflowNotice(err); msg != "" {
+			return rerender(status, msg)
+		}
+		return err
+	}
+	ar.flash(ar.T("admin.scores.saved", "n", n))
+	http.Redirect(w, r, ar.gridURL(g.slug, criterion), http.StatusSeeOther)
+	return nil
+}
+
+// handleScoresImport previews a score CSV (a dry run that writes nothing)
+// or, when confirmed, imports it: all rows or none.
+func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), "")
+	if err != nil {
+		return err
+	}
+	var data []byte
+	confirm := false
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		file, _, err := r.FormFile("file")
+		if err != nil {
+			return &statusError{status: http.StatusBadRequest, err: err}
+		}
+		defer file.Close()
+		data, err = io.ReadAll(io.LimitReader(file, maxCSVBytes+1))
+		if err != nil {
+			return &statusError{status: http.StatusBadRequest, err: err}
+		}
+	} else {
+		data = []byte(r.PostFormValue("csv"))
+		confirm = r.PostFormValue("confirm") == "1"
+	}
+	preview := &adminview.ImportPreview{}
+	render := func(status int, notice string) error {
+		v := ar.gridPage(g, nil)
+		v.Import = preview
+		if notice != "" {
+			v.Notice, v.NoticeKind = notice, "error"
+		}
+		return s.render(w, r, status, admin.Scores(v))
+	}
+	if g.readOnly() {
+		return render(http.StatusConflict, ar.T("admin.scores.read_only"))
+	}
+	switch {
+	case len(data) > maxCSVBytes:
+		preview.Errors = []string{ar.T("admin.import.too_big")}
+	case !utf8.Valid(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))):
+		preview.Errors = []string{ar.T("admin.import.not_utf8")}
+	}
+	if len(preview.Errors) > 0 {
+		return render(http.StatusUnprocessableEntity, "")
+	}
+	rows, err := scorecsv.Parse(bytes.NewReader(data))
+	var diff postgres.ScoreDiff
+	if err == nil {
+		diff, err = s.store.ImportScores(r.Context(), g.program, g.slug, rows, ar.actor(), !confirm)
+	}
+	var lineErrs scorecsv.Errors
+	switch {
+	case errors.As(err, &lineErrs):
+		for _, e := range lineErrs {
+			if e.Line > 0 {
+				preview.Errors = append(preview.Errors, ar.T("admin.import.line_error", "n", e.Line, "msg", e.Msg))
+			} else {
+				preview.Errors = append(preview.Errors, e.Msg)
+			}
+		}
+		return render(http.StatusUnprocessableEntity, "")
+	case err != nil:
+		if msg, status := ar.workflowNotice(err); msg != "" {
+			return render(status, msg)
+		}
+		return err
+	}
+	if confirm {
+		ar.flash(ar.T("admin.import.done", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged))
+		http.Redirect(w, r, ar.gridURL(g.slug, ""), http.StatusSeeOther)
+		return nil
+	}
+	preview.CSV = string(data)
+	preview.Summary = ar.T("admin.import.summary", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged)
+	conv := func(cs []postgres.ScoreChange) []adminview.ImportChange {
+		out := make([]adminview.ImportChange, len(cs))
+		for i, c := range cs {
+			out[i] = adminview.ImportChange{Line: strconv.Itoa(c.Line), Team: c.Team, Criterion: c.Criterion, Old: c.Old, New: c.New}
+			if c.Evaluator > 0 {
+				out[i].Evaluator = strconv.Itoa(c.Evaluator)
+			}
+		}
+		return out
+	}
+	preview.New, preview.Changed = conv(diff.New), conv(diff.Changed)
+	return render(http.StatusOK, "")
+}

@@ -1,0 +1,223 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A grid with refused cells saves nothing and comes back (422) with every
+// typed value and a message at each refused cell.
+func TestScoreGridValidation(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.client("192.0.2.80")
+	c.login(scorerEmail)
+	page := c.get("/admin/rounds/r1/scores")
+	if page.status != http.StatusOK {
+		t.Fatalf("grid: %d", page.status)
+	}
+	for _, want := range []string{`inputmode="decimal"`, `name="v.t1.nia.0"`, `name="n.t1.expert.3"`, "최대 30.00", "0 / 9"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("grid lacks %s", want)
+		}
+	}
+	form := formValues(t, page.body, "score-grid-form")
+	typed := map[string]string{
+		"v.t1.nia.0":      "25.5",
+		"v.t1.global.0":   "12.345", // three decimals
+		"v.t2.nia.0":      "31",     // above the maximum 30
+		"v.t2.global.0":   "9,5",    // decimal comma
+		"v.t3.nia.0":      "abc",
+		"v.t1.expert.1":   "-1",
+		"v.t3.expert.3":   "44.25",
+		"v.t3.global.0":   "20",
+		"v.t2.expert.2":   "0",
+		"v.t1.expert.2":   "50",
+		"v.t1.expert.3":   "49.99",
+		"v.t2.expert.1":   "1.5",
+		"v.t2.expert.3":   "2.50",
+		"v.t3.expert.1":   "3",
+		"v.t3.expert.2":   "4",
+		"v.t1.nonsense.0": "5", // not on the page: ignored
+	}
+	for k, v := range typed {
+		form.Set(k, v)
+	}
+	before := env.dump()
+	r := c.post("/admin/rounds/r1/scores", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid grid: %d, want 422", r.status)
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("an invalid grid changed the database:\n%s", diff)
+	}
+	for k, v := range typed {
+		if k == "v.t1.nonsense.0" {
+			continue
+		}
+		if !strings.Contains(r.body, `name="`+k+`" value="`+v+`"`) {
+			t.Errorf("the re-rendered grid lost %s = %q", k, v)
+		}
+	}
+	for key, msg := range map[string]string{
+		"t1.global.0": "소수점 둘째 자리까지만",
+		"t2.nia.0":    "최대 30.00점을 넘을 수 없습니다",
+		"t2.global.0": "쉼표가 아니라 점(.)",
+		"t3.nia.0":    "0에서 30.00 사이의 숫자",
+		"t1.expert.1": "0 이상이어야",
+	} {
+		i := strings.Index(r.body, `data-testid="cell-error-`+key+`"`)
+		if i < 0 || !strings.Contains(r.body[i:min(len(r.body), i+300)], msg) {
+			t.Errorf("cell %s: no message %q", key, msg)
+		}
+	}
+	if !strings.Contains(r.body, "5개 칸을 확인하세요") {
+		t.Errorf("no error summary")
+	}
+	// Fixing the cells saves them all at once.
+	form = formValues(t, r.body, "score-grid-form")
+	form.Set("v.t1.global.0", "12.35")
+	form.Set("v.t2.nia.0", "30")
+	form.Set("v.t2.global.0", "9.5")
+	form.Set("v.t3.nia.0", "7")
+	form.Set("v.t1.expert.1", "1")
+	if r := c.post("/admin/rounds/r1/scores", form); r.status != http.StatusSeeOther {
+		t.Fatalf("corrected grid: %d\n%s", r.status, r.body)
+	}
+	if got := env.score("r1", "t1", "global", 0); got != "12.35" {
+		t.Errorf("t1/global = %q", got)
+	}
+	if n := env.auditCount("scores.save"); n != 1 {
+		t.Errorf("%d scores.save events, want 1", n)
+	}
+	r = c.get("/admin/rounds/r1/scores")
+	if !strings.Contains(r.body, "점수 15개를 저장했습니다") || !strings.Contains(r.body, "필수 점수 15개 중 15개 입력 (0개 누락)") {
+		t.Errorf("no confirmation or completeness after saving")
+	}
+}
+
+// Two staff editing the same cell: the second save is refused (409) and
+// shows both values; nothing is overwritten; saving again is a deliberate
+// overwrite.
+func TestScoreGridConflict(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	a := env.client("192.0.2.81")
+	a.login(adminEmail)
+	b := env.client("192.0.2.82")
+	b.login(scorerEmail)
+	formA := formValues(t, a.get("/admin/rounds/r1/scores").body, "score-grid-form")
+	formB := formValues(t, b.get("/admin/rounds/r1/scores").body, "score-grid-form")
+
+	formA.Set("v.t1.nia.0", "10")
+	if r := a.post("/admin/rounds/r1/scores", formA); r.status != http.StatusSeeOther {
+		t.Fatalf("first save: %d", r.status)
+	}
+	formB.Set("v.t1.nia.0", "11")
+	formB.Set("v.t2.nia.0", "20") // not in conflict, but not saved either
+	r := b.post("/admin/rounds/r1/scores", formB)
+	if r.status != http.StatusConflict {
+		t.Fatalf("second save: %d, want 409", r.status)
+	}
+	i := strings.Index(r.body, `data-testid="cell-conflict-t1.nia.0"`)
+	if i < 0 {
+		t.Fatalf("no conflict shown at the cell:\n%s", r.body)
+	}
+	note := r.body[i:min(len(r.body), i+400)]
+	for _, want := range []string{"입력한 값: 11.00", "저장된 값: 10.00", adminEmail} {
+		if !strings.Contains(note, want) {
+			t.Errorf("conflict note lacks %q: %s", want, note)
+		}
+	}
+	if !strings.Contains(r.body, `name="v.t2.nia.0" value="20"`) {
+		t.Error("the re-rendered grid lost the other typed value")
+	}
+	if got := env.score("r1", "t1", "nia", 0); got != "10.00" {
+		t.Errorf("stored value = %q, want the first save's 10.00", got)
+	}
+	if got := env.score("r1", "t2", "nia", 0); got != "" {
+		t.Errorf("a conflicting save wrote t2/nia = %q", got)
+	}
+	if n := env.auditCount("scores.save"); n != 1 {
+		t.Errorf("%d scores.save events, want 1", n)
+	}
+	// Having seen both values, B saves again on purpose.
+	if r := b.post("/admin/rounds/r1/scores", formValues(t, r.body, "score-grid-form")); r.status != http.StatusSeeOther {
+		t.Fatalf("deliberate save: %d\n%s", r.status, r.body)
+	}
+	if got := env.score("r1", "t1", "nia", 0); got != "11.00" {
+		t.Errorf("after the deliberate save t1/nia = %q", got)
+	}
+}
+
+// A CSV upload is previewed by a dry run that writes nothing; bad lines are
+// named; confirming imports.
+func TestScoreCSVImport(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.client("192.0.2.83")
+	c.login(scorerEmail)
+	before := env.dump()
+
+	bad := "team,criterion,evaluator,value\nt1,nia,,12.5\nt9,nia,,1\nt2,expert,,3\n"
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(bad))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad CSV: %d", r.status)
+	}
+	for _, want := range []string{"3번째 줄", "4번째 줄", "unknown team"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("bad CSV: no %q", want)
+		}
+	}
+	good := "\ufeffteam,criterion,evaluator,value\nt1,nia,,12.5\nt1,expert,2,33\nt2,global,,20\n"
+	r = c.upload("/admin/rounds/r1/scores/import", "file", "good.csv", []byte(good))
+	if r.status != http.StatusOK || !strings.Contains(r.body, "새 점수 3개") {
+		t.Fatalf("dry run: %d\n%s", r.status, r.body)
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("the dry run changed the database:\n%s", diff)
+	}
+	confirm := formValues(t, r.body, "import-confirm-form")
+	if r := c.post("/admin/rounds/r1/scores/import", confirm); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%s", r.status, r.body)
+	}
+	if got := env.score("r1", "t1", "expert", 2); got != "33.00" {
+		t.Errorf("imported t1/expert/2 = %q", got)
+	}
+	if n := env.auditCount("scores.import"); n != 1 {
+		t.Errorf("%d scores.import events, want 1", n)
+	}
+	// Changing one value previews as changed.
+	r = c.upload("/admin/rounds/r1/scores/import", "file", "again.csv", []byte("team,criterion,evaluator,value\nt1,nia,,13\nt2,global,,20\n"))
+	if !strings.Contains(r.body, "바뀌는 점수 1개, 그대로인 점수 1개") {
+		t.Errorf("second dry run: %d\n%s", r.status, r.body)
+	}
+}
+
+// The scores of a closed or published round are read-only: no inputs, and
+// a save is refused.
+func TestScoreGridReadOnly(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.client("192.0.2.84")
+	c.login(adminEmail)
+	if r := c.post("/admin/rounds/r2/close", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("close: %d\n%s", r.status, r.body)
+	}
+	r := c.get("/admin/rounds/r2/scores")
+	if strings.Contains(r.body, "<input type=\"text\"") || !strings.Contains(r.body, `data-testid="read-only"`) || !strings.Contains(r.body, ">40.00<") {
+		t.Errorf("closed round grid is not read-only:\n%s", r.body)
+	}
+	before := env.dump()
+	form := url.Values{"v.t1.a.0": {"1"}, "o.t1.a.0": {"40.00"}, "n.t1.a.0": {"1"}}
+	if r := c.post("/admin/rounds/r2/scores", form); r.status != http.StatusConflict {
+		t.Errorf("save on a closed round: %d, want 409", r.status)
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("a closed round's scores changed:\n%s", diff)
+	}
+}

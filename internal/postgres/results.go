@@ -603,8 +603,8 @@ func publish(ctx context.Context, tx DBTX, ri RoundInfo, actor contest.Actor, no
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO result_revisions (round_id, revision, published_at, snapshot, inputs, audit_head) VALUES ($1, 1, $2, $3, $4, $5)`,
-		ri.ID, now, snap, inputs, head); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO result_revisions (round_id, revision, published_at, snapshot, inputs, audit_head, published_by)
+VALUES ($1, 1, $2, $3, $4, $5, $6)`, ri.ID, now, snap, inputs, head, actor.Name); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'published', published_at = $2, publish_at = NULL, updated_at = now() WHERE id = $1`, ri.ID, now)

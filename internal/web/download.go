@@ -77,12 +77,36 @@ func writeCSV(w http.ResponseWriter, r *http.Request, name string, t *table) err
 	if err := cw.Write(t.header); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(t.rows); err != nil {
+	for _, row := range t.rows {
+		safe := make([]string, len(row))
+		for i, c := range row {
+			safe[i] = spreadsheetSafe(c)
+		}
+		if err := cw.Write(safe); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return err
 	}
 	attach(w, name)
 	writeCacheable(w, r, "text/csv; charset=utf-8; header=present", buf.Bytes())
 	return nil
+}
+
+// spreadsheetSafe keeps a text cell from being read as a formula when the
+// file is opened in a spreadsheet (names and notes are typed by people):
+// a leading =, +, -, @, tab or carriage return gets a quote in front.
+// Numbers are left as they are.
+func spreadsheetSafe(c string) string {
+	if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+		return c
+	}
+	if _, err := strconv.ParseFloat(c, 64); err == nil {
+		return c
+	}
+	return "'" + c
 }
 
 // attach makes the response a download named name (ASCII: slugs only) that

@@ -96,6 +96,19 @@ func (pr *pageReq) sources(srcs []postgres.PublicSource) []view.Source {
 		}
 		out = append(out, v)
 	}
+	// One source label may name several articles (e.g. two outlets quoting
+	// the same release): tell them apart as S19a, S19b.
+	count := map[string]int{}
+	for _, v := range out {
+		count[v.Label]++
+	}
+	seen := map[string]int{}
+	for i, v := range out {
+		if count[v.Label] > 1 {
+			out[i].Label = v.Label + string(rune('a'+seen[v.Label]%26))
+			seen[v.Label]++
+		}
+	}
 	return out
 }
 

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kai-challenge/portal/internal/pgtest"
+)
+
+// `portal audit verify` passes on a clean log and, after a superuser edits
+// an event behind the triggers' back, fails naming that event.
+func TestAuditVerifyCommand(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
+	mustCLI(t, url, "round", "publish", "stage-1")
+	out := mustCLI(t, url, "audit", "verify")
+	if !strings.Contains(out, "audit log intact: 2 events") {
+		t.Fatalf("verify on a clean log said %q", out)
+	}
+	ctx := context.Background()
+	super := pgtest.Conn(t, url)
+	var id int64
+	if err := super.QueryRow(ctx, `SELECT min(id) FROM audit_events`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`ALTER TABLE audit_events DISABLE TRIGGER USER`,
+		`UPDATE audit_events SET client_addr = '203.0.113.9' WHERE id = (SELECT min(id) FROM audit_events)`,
+		`ALTER TABLE audit_events ENABLE TRIGGER USER`,
+	} {
+		if _, err := super.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := cli(t, url, "audit", "verify")
+	if err == nil || !strings.Contains(err.Error(), "BROKEN at event "+itoa(id)) || exitCode(err) == 0 {
+		t.Errorf("verify after tampering: err = %v, want it to name event %d", err, id)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

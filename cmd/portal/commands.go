@@ -17,6 +17,7 @@ import (
 
 	"github.com/kai-challenge/portal/internal/config"
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/scheduler"
@@ -54,10 +55,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else if n == 0 {
 		setupToken = rand.Text()
 	}
+	// Public pages are served from memory until the record changes; every
+	// change is announced by PostgreSQL, so all processes stay fresh.
+	cache := pagecache.New(60*time.Second, 5000)
+	go db.Store.ListenChanges(ctx, cache.Invalidate)
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
-			Sessions: sessions, SetupToken: setupToken}),
+			Sessions: sessions, SetupToken: setupToken, PageCache: cache}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 	assets "github.com/kai-challenge/portal/web"
@@ -64,6 +65,9 @@ type Deps struct {
 	SetupToken string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// PageCache, when set, serves repeated requests for public pages from
+	// memory; the caller invalidates it whenever the record changes.
+	PageCache *pagecache.Cache
 }
 
 type server struct {
@@ -114,5 +118,26 @@ func NewServer(d Deps) http.Handler {
 		setupToken: d.SetupToken,
 		now:        now,
 	}
-	return s.protect(s.routes())
+	h := s.routes()
+	if d.PageCache != nil {
+		h = d.PageCache.Middleware(s.uncached)(h)
+	}
+	return s.protect(h)
+}
+
+// uncached tells the page cache which requests always go to the handlers:
+// staff pages, sign-in, health checks, and anyone with a staff session.
+func (s *server) uncached(r *http.Request) bool {
+	_, path := i18n.Split(r.URL.Path)
+	for _, prefix := range []string{"/admin", "/login", "/logout", "/healthz", "/readyz", "/static/"} {
+		if strings.HasPrefix(path, prefix) || strings.HasPrefix(r.URL.Path, prefix) {
+			return true
+		}
+	}
+	for _, c := range r.Cookies() {
+		if strings.HasSuffix(c.Name, "portal_session") {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,36 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+)
+
+// Every change to the record reaches the listeners, so every portal process
+// can drop its cached pages.
+func TestChangesAreAnnounced(t *testing.T) {
+	t.Parallel()
+	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	store := postgres.New(pool)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes := make(chan struct{}, 10)
+	go store.ListenChanges(ctx, func() { changes <- struct{}{} })
+	time.Sleep(200 * time.Millisecond) // let LISTEN take effect
+	if _, err := store.ImportProgramBy(context.Background(), readProgram(t, realProgram), contest.Actor{Name: "cli"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change notification after an import")
+	}
+}

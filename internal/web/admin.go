@@ -53,6 +53,35 @@ type AdminStore interface {
 	DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor contest.Actor) error
 	CorrectRound(ctx context.Context, program, round string, c postgres.Correction, why contest.Text, actor contest.Actor, now time.Time) (int, error)
 
+	// Records edited from the console (admin_records*.go).
+	Organizations(ctx context.Context) ([]postgres.OrgRecord, error)
+	Organization(ctx context.Context, slug string) (postgres.OrgRecord, error)
+	CreateOrganization(ctx context.Context, o postgres.OrgRecord, actor contest.Actor) (postgres.OrgRecord, error)
+	UpdateOrganization(ctx context.Context, slug string, o postgres.OrgRecord, actor contest.Actor) (postgres.OrgRecord, error)
+	Teams(ctx context.Context, program string) ([]postgres.TeamRecord, error)
+	Team(ctx context.Context, program, slug string) (postgres.TeamRecord, error)
+	CreateTeam(ctx context.Context, program string, t postgres.TeamRecord, actor contest.Actor) (postgres.TeamRecord, error)
+	UpdateTeam(ctx context.Context, program, slug string, t postgres.TeamRecord, actor contest.Actor) (postgres.TeamRecord, error)
+	AddMember(ctx context.Context, program, team string, m postgres.MemberRecord, actor contest.Actor) (postgres.MemberRecord, error)
+	UpdateMember(ctx context.Context, program, team string, m postgres.MemberRecord, actor contest.Actor) (postgres.MemberRecord, error)
+	RemoveMember(ctx context.Context, program, team, org string, version int, actor contest.Actor) error
+	RoundRecord(ctx context.Context, program, round string) (postgres.RoundRecord, error)
+	CreateRound(ctx context.Context, program string, r postgres.RoundRecord, actor contest.Actor) (postgres.RoundRecord, error)
+	UpdateRound(ctx context.Context, program, slug string, r postgres.RoundRecord, actor contest.Actor) (postgres.RoundRecord, error)
+	AddEntry(ctx context.Context, program, round, team string, actor contest.Actor) error
+	RemoveEntry(ctx context.Context, program, round, team string, actor contest.Actor) error
+	Criteria(ctx context.Context, program, round string) ([]postgres.CriterionRecord, error)
+	CreateCriterion(ctx context.Context, program, round string, c postgres.CriterionRecord, actor contest.Actor) (postgres.CriterionRecord, error)
+	UpdateCriterion(ctx context.Context, program, round, code string, c postgres.CriterionRecord, actor contest.Actor) (postgres.CriterionRecord, error)
+	DeleteCriterion(ctx context.Context, program, round, code string, version int, actor contest.Actor) error
+	Budgets(ctx context.Context, program string) ([]postgres.BudgetRecord, error)
+	Budget(ctx context.Context, program string, year int) (postgres.BudgetRecord, error)
+	CreateBudget(ctx context.Context, program string, b postgres.BudgetRecord, actor contest.Actor) (postgres.BudgetRecord, error)
+	UpdateBudget(ctx context.Context, program string, year int, b postgres.BudgetRecord, actor contest.Actor) (postgres.BudgetRecord, error)
+	CreateAllocation(ctx context.Context, program string, year int, a postgres.AllocationRecord, actor contest.Actor) (postgres.AllocationRecord, error)
+	UpdateAllocation(ctx context.Context, program string, a postgres.AllocationRecord, actor contest.Actor) (postgres.AllocationRecord, error)
+	DeleteAllocation(ctx context.Context, program string, id int64, version int, actor contest.Actor) error
+
 	// The audit log.
 	AuditEvents(ctx context.Context, f postgres.AuditFilter) ([]postgres.AuditEvent, error)
 	VerifyAudit(ctx context.Context) (postgres.VerifyResult, error)
@@ -96,6 +125,7 @@ func (s *server) adminRoutes(r chi.Router) {
 				r.Post("/admin/users/{id}/role", s.handleAdmin(s.handleUserRole))
 				r.Post("/admin/users/{id}/disable", s.handleAdmin(s.handleUserDisable))
 				r.Post("/admin/users/{id}/enable", s.handleAdmin(s.handleUserEnable))
+				s.recordRoutes(r)
 			})
 		})
 	})

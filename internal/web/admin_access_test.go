@@ -19,7 +19,7 @@ type stateRoute struct {
 
 func stateRoutes(env *consoleEnv) []stateRoute {
 	scorerID := env.userID(scorerEmail)
-	return []stateRoute{
+	return append([]stateRoute{
 		{"/admin/rounds/r1/scores", url.Values{"v.t1.nia.0": {"12.5"}, "o.t1.nia.0": {""}, "n.t1.nia.0": {"0"}}, false},
 		{"/admin/rounds/r1/scores/import", url.Values{"confirm": {"1"}, "csv": {"team,criterion,evaluator,value\nt1,nia,,12.5\n"}}, false},
 		{"/admin/password", url.Values{"current": {staffPW}, "password": {"Another-Long-Passphrase-42"}, "password2": {"Another-Long-Passphrase-42"}}, false},
@@ -36,7 +36,7 @@ func stateRoutes(env *consoleEnv) []stateRoute {
 		{"/admin/users/" + scorerID + "/enable", url.Values{}, true},
 		{"/en/admin/rounds/r2/publish", url.Values{}, true},
 		{"/en/admin/rounds/r1/scores", url.Values{"v.t1.nia.0": {"12.5"}, "o.t1.nia.0": {""}, "n.t1.nia.0": {"0"}}, false},
-	}
+	}, recordRoutes(env)...) // teams, organizations, rounds, criteria, entries, budgets (admin_records_test.go)
 }
 
 // Every state-changing console route refuses the anonymous (401), scorers
@@ -54,6 +54,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 	evil.cookies = admin.cookies // the admin's browser, driven by another site
 	evil.header.Set("Origin", "https://evil.example")
 	evil.header.Set("Sec-Fetch-Site", "cross-site")
+	seedRecords(env)
 	before := env.dump()
 
 	for _, rt := range stateRoutes(env) {
@@ -96,6 +97,8 @@ func TestConsoleRouteAccess(t *testing.T) {
 	}{
 		{"/admin", false}, {"/admin/rounds/r1", false}, {"/admin/rounds/r1/scores", false},
 		{"/admin/password", false}, {"/admin/audit", true}, {"/admin/users", true}, {"/en/admin/users", true},
+		{"/admin/organizations", true}, {"/admin/teams/t1", true}, {"/admin/rounds/new", true}, {"/admin/rounds/r1/edit", true},
+		{"/en/admin/budgets", true}, {"/admin/budgets/2026", true},
 	} {
 		r := anon.get(tc.path)
 		wantLogin := "/login?next=" + url.QueryEscape(tc.path)

@@ -1,0 +1,356 @@
+package web
+
+// The record-editing pages of the console (admins only): organizations,
+// teams and their members, rounds with their criteria and entries, budgets
+// and their allocations. Each form is decoded into the store's record and
+// checked twice: here for what only the form knows (numbers, dates, hidden
+// versions), then by the store, whose refusals come back per field in
+// Korean and English. A refused form re-renders with everything typed; a
+// form that met a newer version of its record re-renders with 409, the
+// typed values and the saved ones side by side, and nothing saved.
+
+import (
+	"errors"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/adminview"
+	"github.com/kai-challenge/portal/internal/web/format"
+)
+
+// recordRoutes registers the record pages; the caller has already required
+// an admin.
+func (s *server) recordRoutes(r chi.Router) {
+	r.Get("/admin/organizations", s.handleAdmin(s.handleOrgs))
+	r.Post("/admin/organizations", s.handleAdmin(s.handleOrgCreate))
+	r.Get("/admin/organizations/{slug}", s.handleAdmin(s.handleOrgEdit))
+	r.Post("/admin/organizations/{slug}", s.handleAdmin(s.handleOrgUpdate))
+
+	r.Get("/admin/teams", s.handleAdmin(s.handleTeams))
+	r.Post("/admin/teams", s.handleAdmin(s.handleTeamCreate))
+	r.Get("/admin/teams/{slug}", s.handleAdmin(s.handleTeamEdit))
+	r.Post("/admin/teams/{slug}", s.handleAdmin(s.handleTeamUpdate))
+	r.Post("/admin/teams/{slug}/members", s.handleAdmin(s.handleMemberAdd))
+	r.Post("/admin/teams/{slug}/members/{org}", s.handleAdmin(s.handleMemberUpdate))
+	r.Post("/admin/teams/{slug}/members/{org}/remove", s.handleAdmin(s.handleMemberRemove))
+
+	r.Get("/admin/rounds/new", s.handleAdmin(s.handleRoundNew))
+	r.Post("/admin/rounds/new", s.handleAdmin(s.handleRoundCreate))
+	r.Get("/admin/rounds/{slug}/edit", s.handleAdmin(s.handleRoundEdit))
+	r.Post("/admin/rounds/{slug}/edit", s.handleAdmin(s.handleRoundUpdate))
+	r.Post("/admin/rounds/{slug}/criteria", s.handleAdmin(s.handleCriterionCreate))
+	r.Post("/admin/rounds/{slug}/criteria/{code}", s.handleAdmin(s.handleCriterionUpdate))
+	r.Post("/admin/rounds/{slug}/criteria/{code}/delete", s.handleAdmin(s.handleCriterionDelete))
+	r.Post("/admin/rounds/{slug}/entries", s.handleAdmin(s.handleEntryAdd))
+	r.Post("/admin/rounds/{slug}/entries/{team}/remove", s.handleAdmin(s.handleEntryRemove))
+
+	r.Get("/admin/budgets", s.handleAdmin(s.handleBudgets))
+	r.Post("/admin/budgets", s.handleAdmin(s.handleBudgetCreate))
+	r.Get("/admin/budgets/{year}", s.handleAdmin(s.handleBudgetEdit))
+	r.Post("/admin/budgets/{year}", s.handleAdmin(s.handleBudgetUpdate))
+	r.Post("/admin/budgets/{year}/allocations", s.handleAdmin(s.handleAllocationCreate))
+	r.Post("/admin/budgets/{year}/allocations/{id}", s.handleAdmin(s.handleAllocationUpdate))
+	r.Post("/admin/budgets/{year}/allocations/{id}/delete", s.handleAdmin(s.handleAllocationDelete))
+}
+
+// refusal is why the store refused a write, in the page's language.
+type refusal struct {
+	status int
+	notice string
+	stale  bool
+	// state says the round's status forbids the write.
+	state bool
+}
+
+// refusal turns a refused write into what its form shows: the store's
+// field messages on their fields (422), a taken identifier on takenField
+// (422), a round status that forbids it (422), or a newer version of the
+// record (409). ok is false for errors that are not the user's to fix.
+func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (refusal, bool) {
+	var fe *postgres.FieldErrors
+	switch {
+	case errors.Is(err, contest.ErrStale):
+		return refusal{status: http.StatusConflict, notice: ar.T("records.notice.stale"), stale: true}, true
+	case errors.As(err, &fe):
+		var lines []string
+		msgs := fe.In(string(ar.L.Lang()))
+		for _, field := range slices.Sorted(maps.Keys(msgs)) {
+			msg := msgs[field]
+			if _, onForm := f.Values[field]; onForm && field != "" {
+				f.Errors[field] = msg
+				continue
+			}
+			if field != "" {
+				msg = ar.fieldLabel(field) + ": " + msg
+			}
+			lines = append(lines, msg)
+		}
+		notice := ar.T("records.notice.invalid")
+		if len(lines) > 0 {
+			notice = strings.Join(lines, "\n")
+		}
+		return refusal{status: http.StatusUnprocessableEntity, notice: notice}, true
+	case errors.Is(err, contest.ErrConflict):
+		switch takenField {
+		case "slug", "code", "org", "team", "year":
+			f.Errors[takenField] = ar.T("records.invalid.taken." + takenField)
+		default:
+			return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.invalid.taken")}, true
+		}
+		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}, true
+	case errors.Is(err, postgres.ErrRoundState):
+		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.round_state"), state: true}, true
+	}
+	return refusal{}, false
+}
+
+// invalid is the refusal of a form this package checked itself.
+func (ar *adminReq) invalid() refusal {
+	return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}
+}
+
+// fieldLabel names a form field in the page's language.
+func (ar *adminReq) fieldLabel(field string) string { return ar.T("records.field." + field) }
+
+// conflictOf lists the fields whose saved value differs from the typed
+// one; choices names the options of select fields, so both columns show
+// what the form shows.
+func (ar *adminReq) conflictOf(fields []string, typed adminview.Form, saved map[string]string, choices map[string][]adminview.Option) *adminview.Conflict {
+	show := func(field, v string) string {
+		for _, o := range choices[field] {
+			if o.Value == v {
+				return o.Label
+			}
+		}
+		if v == "" {
+			return "—"
+		}
+		return v
+	}
+	c := &adminview.Conflict{}
+	for _, field := range fields {
+		if field == "version" || typed.V(field) == saved[field] {
+			continue
+		}
+		c.Fields = append(c.Fields, adminview.StaleField{
+			Label:   ar.fieldLabel(field),
+			Yours:   show(field, typed.V(field)),
+			Current: show(field, saved[field]),
+		})
+	}
+	return c
+}
+
+// staleForm is a form that met a newer version of its record: it keeps the
+// typed values, shows the saved ones beside them, and carries the new
+// version, so saving again replaces the saved values on purpose.
+func (ar *adminReq) staleForm(f adminview.Form, fields []string, saved map[string]string, choices map[string][]adminview.Option) adminview.EditForm {
+	c := ar.conflictOf(fields, f, saved, choices)
+	f.Values["version"] = saved["version"]
+	return adminview.EditForm{Form: f, Conflict: c}
+}
+
+// version reads a form's hidden version; a missing or garbled one is a
+// bad request, not something the user typed.
+func version(f adminview.Form) (int, error) {
+	v, err := strconv.Atoi(f.V("version"))
+	if err != nil || v < 0 {
+		return 0, &statusError{status: http.StatusBadRequest, err: errors.New("web: the form has no valid version")}
+	}
+	return v, nil
+}
+
+// whole reads a whole number field; "" is def unless required. A refused
+// value leaves its message on the form.
+func (ar *adminReq) whole(f adminview.Form, name string, def int, required bool) int {
+	s := strings.ReplaceAll(f.V(name), ",", "")
+	if s == "" {
+		if required {
+			f.Errors[name] = ar.T("admin.invalid.required")
+		}
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		f.Errors[name] = ar.T("records.invalid.whole")
+		return def
+	}
+	return n
+}
+
+// optWhole reads an optional whole number; nil when empty.
+func (ar *adminReq) optWhole(f adminview.Form, name string) *int {
+	if f.V(name) == "" {
+		return nil
+	}
+	n := ar.whole(f, name, 0, false)
+	if f.E(name) != "" {
+		return nil
+	}
+	return &n
+}
+
+// parseKRW reads an amount in won typed with or without thousands
+// separators ("200,000,000,000"); "" is not disclosed (nil).
+func parseKRW(s string) (*int64, bool) {
+	s = strings.NewReplacer(",", "", " ", "", "_", "").Replace(s)
+	if s == "" {
+		return nil, true
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return nil, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	return &n, true
+}
+
+// amount reads an amount field, leaving a message when it is not a number.
+func (ar *adminReq) amount(f adminview.Form, name string) *int64 {
+	n, ok := parseKRW(f.V(name))
+	if !ok {
+		f.Errors[name] = ar.T("records.invalid.amount")
+	}
+	return n
+}
+
+// amountHint spells a typed amount in the page's units ("2,000억원"), or ""
+// when it is empty or not a number.
+func (ar *adminReq) amountHint(s string) string {
+	n, ok := parseKRW(s)
+	if !ok || n == nil {
+		return ""
+	}
+	return ar.L.Money(n)
+}
+
+// krwValue shows a saved amount as the form shows it: digits with
+// thousands separators.
+func krwValue(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return format.Number(*n)
+}
+
+func intValue(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// textOf reads a bilingual field (name_ko, name_en) of a form.
+func textOf(f adminview.Form, name string) contest.Text {
+	return contest.Text{KO: f.V(name + "_ko"), EN: f.V(name + "_en")}
+}
+
+// putText stores a bilingual value in a form's values.
+func putText(v map[string]string, name string, t contest.Text) {
+	v[name+"_ko"], v[name+"_en"] = t.KO, t.EN
+}
+
+// blankForm is an empty form of the named fields with defaults.
+func blankForm(fields []string, defaults map[string]string) adminview.Form {
+	f := adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	for _, n := range fields {
+		f.Values[n] = defaults[n]
+	}
+	return f
+}
+
+// savedForm is the form of a saved record.
+func savedForm(values map[string]string) adminview.EditForm {
+	return adminview.EditForm{Form: adminview.Form{Values: values, Errors: map[string]string{}}}
+}
+
+// options lists codes with their labels (message prefix + code); a non-empty
+// none adds an empty first choice with that label.
+func (ar *adminReq) options(prefix string, codes []string, none string) []adminview.Option {
+	var out []adminview.Option
+	if none != "" {
+		out = append(out, adminview.Option{Value: "", Label: none})
+	}
+	for _, c := range codes {
+		out = append(out, adminview.Option{Value: c, Label: ar.T(prefix + c)})
+	}
+	return out
+}
+
+func (ar *adminReq) confidenceOptions() []adminview.Option {
+	return ar.options("records.confidence.", []string{contest.Confirmed, contest.Reported, contest.Conflicting}, "")
+}
+
+// withChoice makes sure a refused form's choice is among the options, so
+// the select shows it even when the choice is no longer offered (a team
+// already entered, an organization already a member).
+func withChoice(opts []adminview.Option, value, lbl string) []adminview.Option {
+	if value == "" {
+		return opts
+	}
+	for _, o := range opts {
+		if o.Value == value {
+			return opts
+		}
+	}
+	return append(slices.Clone(opts), adminview.Option{Value: value, Label: lbl})
+}
+
+// label returns the label of a code among options, or the code.
+func label(opts []adminview.Option, code string) string {
+	for _, o := range opts {
+		if o.Value == code {
+			return o.Label
+		}
+	}
+	return code
+}
+
+// checked reads a checkbox as the form values keep it: "1" or "".
+func checked(r *http.Request, name string) string {
+	if r.PostFormValue(name) != "" {
+		return "1"
+	}
+	return ""
+}
+
+// announceValue shows an announcement time as a datetime-local value in
+// KST.
+func announceValue(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(format.KST).Format(kstLocal)
+}
+
+// parseAnnounce reads the announcement field: a datetime-local value in KST,
+// or a bare date (which, like a ticked "only the day is known", means
+// 00:00 KST of that day).
+func parseAnnounce(s string, dateOnly bool) (*time.Time, bool, bool) {
+	if s == "" {
+		return nil, false, true
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, format.KST); err == nil {
+		return &t, true, true
+	}
+	t, err := time.ParseInLocation(kstLocal, s, format.KST)
+	if err != nil {
+		return nil, false, false
+	}
+	if dateOnly {
+		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, format.KST)
+	}
+	return &t, dateOnly, true
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/adminview"
+	"github.com/kai-challenge/portal/web/admin"
+)
+
+// orgFields are the inputs of the organization form.
+var orgFields = []string{"slug", "name_ko", "name_en", "kind", "version"}
+
+func orgValues(o postgres.OrgRecord) map[string]string {
+	v := map[string]string{"slug": o.Slug, "kind": o.Kind, "version": strconv.Itoa(o.Version)}
+	putText(v, "name", o.Name)
+	return v
+}
+
+func orgOf(f adminview.Form) postgres.OrgRecord {
+	return postgres.OrgRecord{Slug: f.V("slug"), Name: textOf(f, "name"), Kind: f.V("kind")}
+}
+
+func (ar *adminReq) orgKinds() []adminview.Option {
+	return ar.options("org.kind.", contest.OrgKinds, ar.T("records.choose"))
+}
+
+// orgsPage lists the organizations; create is the add form as typed.
+func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPage, error) {
+	orgs, err := s.store.Organizations(ar.r.Context())
+	if err != nil {
+		return adminview.OrgsPage{}, err
+	}
+	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
+	v.Path = "/admin/organizations"
+	if v.Create.Values == nil {
+		v.Create = blankForm(orgFields, nil)
+	}
+	for _, o := range orgs {
+		v.Orgs = append(v.Orgs, adminview.OrgRow{
+			Slug:      o.Slug,
+			Name:      ar.textIn(o.Name),
+			Kind:      ar.T("org.kind." + o.Kind),
+			Teams:     ar.L.Number(o.Teams),
+			URL:       ar.L.URL("/admin/organizations/" + o.Slug),
+			PublicURL: ar.L.URL("/organizations/" + o.Slug),
+		})
+	}
+	return v, nil
+}
+
+func (s *server) handleOrgs(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	v, err := s.orgsPage(ar, adminview.Form{})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, admin.Orgs(v))
+}
+
+// handleOrgCreate adds an organization.
+func (s *server) handleOrgCreate(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	f := formOf(r, orgFields...)
+	delete(f.Values, "version")
+	o, err := s.store.CreateOrganization(r.Context(), orgOf(f), ar.actor())
+	if err != nil {
+		ref, ok := ar.refusal(err, f, "slug")
+		if !ok {
+			return err
+		}
+		v, err := s.orgsPage(ar, f)
+		if err != nil {
+			return err
+		}
+		v.Notice, v.NoticeKind = ref.notice, "error"
+		return s.render(w, r, ref.status, admin.Orgs(v))
+	}
+	ar.flash(ar.T("records.orgs.created", "name", ar.textIn(o.Name)))
+	return ar.redirect(w, "/admin/organizations")
+}
+
+// orgEditPage is the edit page of a saved organization.
+func (s *server) orgEditPage(ar *adminReq, o postgres.OrgRecord) adminview.OrgEditPage {
+	v := adminview.OrgEditPage{
+		AdminPage: ar.page("organizations", ar.T("records.orgs.edit", "name", ar.textIn(o.Name))),
+		Slug:      o.Slug,
+		Edit:      savedForm(orgValues(o)),
+		Kinds:     ar.orgKinds(),
+		Teams:     ar.L.Number(o.Teams),
+		PublicURL: ar.L.URL("/organizations/" + o.Slug),
+	}
+	v.Path = "/admin/organizations/" + o.Slug
+	return v
+}
+
+func (s *server) handleOrgEdit(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	o, err := s.store.Organization(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, admin.OrgEdit(s.orgEditPage(ar, o)))
+}
+
+// handleOrgUpdate changes an organization if nobody saved it since the form
+// was made.
+func (s *server) handleOrgUpdate(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	slug := chi.URLParam(r, "slug")
+	f := formOf(r, orgFields...)
+	ver, err := version(f)
+	if err != nil {
+		return err
+	}
+	o := orgOf(f)
+	o.Version = ver
+	out, err := s.store.UpdateOrganization(r.Context(), slug, o, ar.actor())
+	if err != nil {
+		ref, ok := ar.refusal(err, f, "slug")
+		if !ok {
+			return err
+		}
+		cur, err := s.store.Organization(r.Context(), slug)
+		if err != nil {
+			return err
+		}
+		v := s.orgEditPage(ar, cur)
+		v.Edit = adminview.EditForm{Form: f}
+		if ref.stale {
+			v.Edit = ar.staleForm(f, orgFields, orgValues(cur), map[string][]adminview.Option{"kind": v.Kinds})
+		}
+		v.Notice, v.NoticeKind = ref.notice, "error"
+		return s.render(w, r, ref.status, admin.OrgEdit(v))
+	}
+	ar.flash(ar.T("records.orgs.updated", "name", ar.textIn(out.Name)))
+	return ar.redirect(w, "/admin/organizations")
+}

@@ -108,3 +108,34 @@ func TestScheduledPublicationSurvivesRestart(t *testing.T) {
 		t.Errorf("publish audit events: %+v %v", events, err)
 	}
 }
+
+// The server keeps public pages in memory, and a change made by another
+// process (here: a publication through a separate connection) reaches them
+// through PostgreSQL's change notifications, not after a timeout.
+func TestCachedPagesFollowChanges(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
+	addr, stop := startServe(t, url)
+	defer stop()
+	page := func() string {
+		resp, err := http.Get("http://" + addr + "/rounds/stage-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if strings.Contains(page(), "84.60") || strings.Contains(page(), "84.60") {
+		t.Fatal("results visible before publication")
+	}
+	mustCLI(t, url, "round", "publish", "stage-1") // another process
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(page(), "84.60") {
+		if time.Now().After(deadline) {
+			t.Fatal("the cached page never showed the published results")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -79,12 +79,14 @@ func NewReport(program, round, status string, r Result) Report {
 			rank := t.Rank
 			line.Rank = &rank
 		}
-		if t.Total != nil {
+		// A team that withdrew was not evaluated: its points are not
+		// reported (null), rather than shown as zeros.
+		if t.Total != nil && t.ReasonCode != ReasonWithdrew {
 			total := FormatCents(t.Total)
 			line.Total = &total
-		}
-		for _, c := range t.Categories {
-			line.Categories[c.Code] = FormatCents(c.Rounded)
+			for _, c := range t.Categories {
+				line.Categories[c.Code] = FormatCents(c.Rounded)
+			}
 		}
 		if t.Outcome != "" {
 			outcome := t.Outcome

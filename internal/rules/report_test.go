@@ -75,11 +75,8 @@ func TestNewReportJSON(t *testing.T) {
     {
       "team": "w",
       "rank": null,
-      "total": "0.00",
-      "categories": {
-        "benchmark": "0.00",
-        "expert": "0.00"
-      },
+      "total": null,
+      "categories": {},
       "outcome": "withdrew",
       "reason_code": "withdrew",
       "reason": {

@@ -172,7 +172,7 @@ func writeResultsTable(w io.Writer, rr postgres.RoundResults) {
 	} else if !rep.Complete {
 		fmt.Fprintf(w, "incomplete: %d required score(s) missing\n", len(rep.Missing))
 	}
-	if rep.Blocked {
+	if rep.Blocked && rep.Complete {
 		fmt.Fprintln(w, "blocked: a tie straddles the cut; record a decision with `portal round decide`")
 	}
 	if rr.StaleDecision {

@@ -626,6 +626,9 @@ func (s *Store) DecideRound(ctx context.Context, program, round string, advance 
 		if err != nil {
 			return err
 		}
+		if res, _, err := compute(in); err == nil && !res.Complete {
+			return &IncompleteError{Missing: res.Missing}
+		}
 		in.Decision = &FrozenDecision{Advance: advance, Reason: reason}
 		if _, err := rules.Compute(in.EngineInput()); err != nil {
 			return fmt.Errorf("%w: %v", contest.ErrInvalid, err)

@@ -180,7 +180,7 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 	case err == nil:
 		v.Preview = ar.resultsTable(rr, categories, names)
 		v.StaleDecision = rr.StaleDecision
-		if rr.Result != nil && rr.Report.Blocked && isAdmin && !published {
+		if rr.Result != nil && rr.Report.Complete && rr.Report.Blocked && isAdmin && !published {
 			v.CanDecide = true
 			for _, t := range rr.Report.Teams {
 				if t.ReasonCode == rules.ReasonTieAtCut {
@@ -261,7 +261,7 @@ func (ar *adminReq) resultsTable(rr postgres.RoundResults, categories []postgres
 	rep := rr.Report
 	t := &adminview.ResultsTable{
 		Caption:    ar.T("admin.preview.caption", "n", rr.Info.Advance),
-		Blocked:    rep.Blocked,
+		Blocked:    rep.Blocked && rep.Complete, // a tie on missing scores means nothing yet
 		Complete:   rep.Complete,
 		StatusCode: rep.Status,
 		Status:     ar.T("admin.results." + rep.Status),

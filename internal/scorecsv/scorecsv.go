@@ -101,9 +101,9 @@ func Parse(r io.Reader) ([]Row, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
+			line := 0
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
@@ -113,6 +113,7 @@ func Parse(r io.Reader) ([]Row, error) {
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}

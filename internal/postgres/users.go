@@ -360,3 +360,23 @@ func (s *Store) RecordLogin(ctx context.Context, email string, ok bool, actor co
 	}
 	return nil
 }
+
+// LoginFailures counts the failed sign-ins of the last window, for the
+// account (since its last successful sign-in) and for the client address,
+// from the audit log, so the limits hold across every portal process.
+func (s *Store) LoginFailures(ctx context.Context, email, addr string, window time.Duration) (account, address int, err error) {
+	err = s.pool.QueryRow(ctx, `
+WITH recent AS (
+  SELECT id, action, lower(after->>'email') AS email, client_addr FROM audit_events
+  WHERE action IN ('auth.login', 'auth.login_failed') AND at >= now() - make_interval(secs => $3)
+)
+SELECT
+  count(*) FILTER (WHERE action = 'auth.login_failed' AND email = lower($1)
+                   AND id > coalesce((SELECT max(id) FROM recent WHERE action = 'auth.login' AND email = lower($1)), 0)),
+  count(*) FILTER (WHERE action = 'auth.login_failed' AND client_addr = $2)
+FROM recent`, strings.TrimSpace(email), addr, window.Seconds()).Scan(&account, &address)
+	if err != nil {
+		return 0, 0, fmt.Errorf("postgres: login failures: %w", err)
+	}
+	return account, address, nil
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -374,5 +375,41 @@ func TestCreateFirstAdminOnlyOnce(t *testing.T) {
 	// Once an admin exists, setup stays closed.
 	if _, err := s.CreateFirstAdmin(ctx, "third@msit.go.kr", "", testHash(), contest.Actor{Name: "setup"}); !errors.Is(err, contest.ErrConflict) {
 		t.Errorf("second setup: %v, want ErrConflict", err)
+	}
+}
+
+// Failed sign-ins are counted from the audit log, so every process sharing
+// the database sees the same counts; a success clears the account's count.
+func TestLoginFailuresFromTheAuditLog(t *testing.T) {
+	t.Parallel()
+	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	store := postgres.New(pool)
+	ctx := context.Background()
+	fail := func(email, addr string) {
+		t.Helper()
+		if err := store.RecordLogin(ctx, email, false, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fail("Kim@Example.com", "192.0.2.1")
+	fail("kim@example.com", "192.0.2.2")
+	fail("lee@example.com", "192.0.2.1")
+	acct, addr, err := store.LoginFailures(ctx, "kim@example.com", "192.0.2.1", 15*time.Minute)
+	if err != nil || acct != 2 || addr != 2 {
+		t.Fatalf("failures = %d per account, %d per address (%v); want 2 and 2", acct, addr, err)
+	}
+	if err := store.RecordLogin(ctx, "kim@example.com", true, contest.Actor{Name: "kim@example.com", Addr: "192.0.2.3"}); err != nil {
+		t.Fatal(err)
+	}
+	acct, addr, _ = store.LoginFailures(ctx, "KIM@example.com", "192.0.2.1", 15*time.Minute)
+	if acct != 0 || addr != 2 {
+		t.Errorf("after a success: %d per account, %d per address; want 0 and 2", acct, addr)
+	}
+	if acct, addr, _ = store.LoginFailures(ctx, "lee@example.com", "192.0.2.9", 0); acct != 0 || addr != 0 {
+		t.Errorf("outside the window: %d, %d", acct, addr)
 	}
 }

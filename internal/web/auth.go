@@ -44,8 +44,10 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"), ar.L.URL("/admin"))
-	addr, now := clientAddr(r), s.now()
-	if s.logins.blocked(email, addr, now) {
+	addr := clientAddr(r)
+	if blocked, err := s.logins.blocked(ctx, email, addr); err != nil {
+		return err
+	} else if blocked {
 		w.Header().Set("Retry-After", "900")
 		return s.renderLogin(w, ar, http.StatusTooManyRequests, email, next, ar.T("admin.login.too_many"))
 	}
@@ -64,13 +66,11 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		s.logins.fail(email, addr, now)
 		if err := s.store.RecordLogin(ctx, email, false, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {
 			return err
 		}
 		return s.renderLogin(w, ar, http.StatusUnauthorized, email, next, ar.T("admin.login.failed"))
 	}
-	s.logins.succeed(email)
 	if err := s.store.RecordLogin(ctx, u.Email, true, contest.Actor{Name: u.Email, Addr: addr}); err != nil {
 		return err
 	}
@@ -232,8 +232,10 @@ func (s *server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := ar.user
 	f := adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}
-	addr, now := clientAddr(r), s.now()
-	if s.logins.blocked(u.Email, addr, now) {
+	addr := clientAddr(r)
+	if blocked, err := s.logins.blocked(ctx, u.Email, addr); err != nil {
+		return err
+	} else if blocked {
 		f.Errors["current"] = ar.T("admin.login.too_many")
 		return s.renderPassword(w, ar, http.StatusTooManyRequests, f)
 	}
@@ -242,7 +244,11 @@ func (s *server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if ok, err := auth.CheckPassword(hash, r.PostFormValue("current")); err != nil || !ok {
-		s.logins.fail(u.Email, addr, now)
+		// A wrong current password is a failed credential check like a
+		// failed sign-in: audited and counted against the same limits.
+		if err := s.store.RecordLogin(ctx, u.Email, false, contest.Actor{Name: u.Email, Addr: addr}); err != nil {
+			return err
+		}
 		f.Errors["current"] = ar.T("admin.invalid.current_password")
 		return s.renderPassword(w, ar, http.StatusUnprocessableEntity, f)
 	}

@@ -114,7 +114,7 @@ func NewServer(d Deps) http.Handler {
 		static:     st,
 		secure:     secure,
 		sessions:   newSessions(d.Sessions, secure),
-		logins:     newLoginLimiter(),
+		logins:     newLoginLimiter(d.Store),
 		setupToken: d.SetupToken,
 		now:        now,
 	}

@@ -1,10 +1,9 @@
 package web
 
 import (
+	"context"
 	"net"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -74,64 +73,28 @@ const (
 	loginPerAddr    = 20
 )
 
-// loginLimiter counts failed sign-ins per account and per client address
-// in memory. It is per process: with several web processes an attacker
-// gets the limit once per process, which still bounds guessing to a few
-// dozen passwords per quarter hour.
+// loginCounter counts recent failed sign-ins; the store does it from the
+// audit log, where every attempt is recorded.
+type loginCounter interface {
+	LoginFailures(ctx context.Context, email, addr string, window time.Duration) (account, address int, err error)
+}
+
+// loginLimiter enforces the sign-in limits from the audit log, so they hold
+// across every web process sharing the database. A successful sign-in
+// clears the account's count; a refused (429) attempt is not counted.
 type loginLimiter struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
-	lastGC   time.Time
+	store loginCounter
 }
 
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{failures: map[string][]time.Time{}}
+func newLoginLimiter(store loginCounter) *loginLimiter {
+	return &loginLimiter{store: store}
 }
-
-func accountKey(email string) string { return "a:" + strings.ToLower(strings.TrimSpace(email)) }
-func addrKey(addr string) string     { return "i:" + addr }
 
 // blocked reports whether the account or the address used up its failures.
-func (l *loginLimiter) blocked(email, addr string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.count(accountKey(email), now) >= loginPerAccount || l.count(addrKey(addr), now) >= loginPerAddr
-}
-
-// fail records a failed sign-in.
-func (l *loginLimiter) fail(email, addr string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range []string{accountKey(email), addrKey(addr)} {
-		l.count(k, now)
-		l.failures[k] = append(l.failures[k], now)
+func (l *loginLimiter) blocked(ctx context.Context, email, addr string) (bool, error) {
+	account, address, err := l.store.LoginFailures(ctx, email, addr, loginWindow)
+	if err != nil {
+		return false, err
 	}
-	if now.Sub(l.lastGC) > loginWindow {
-		for k := range l.failures {
-			l.count(k, now)
-		}
-		l.lastGC = now
-	}
-}
-
-// succeed forgets the account's failures: its owner proved the password.
-func (l *loginLimiter) succeed(email string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, accountKey(email))
-}
-
-// count drops the failures older than the window and counts the rest.
-func (l *loginLimiter) count(key string, now time.Time) int {
-	ts := l.failures[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= loginWindow {
-		i++
-	}
-	if i == len(ts) {
-		delete(l.failures, key)
-		return 0
-	}
-	l.failures[key] = ts[i:]
-	return len(ts) - i
+	return account >= loginPerAccount || address >= loginPerAddr, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,8 +27,9 @@ import (
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var importFile string
-	fs := flagArgs(args, "-import", &importFile)
-	cfg, _, err := config.Load("serve", fs, getenv, stderr)
+	cfg, _, err := config.Load("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&importFile, "import", "", "program file that seeds an empty database")
+	})
 	if err != nil {
 		return usageError(err.Error())
 	}
@@ -99,37 +101,6 @@ func displayAddr(a net.Addr) string {
 		return fmt.Sprintf("localhost:%d", t.Port)
 	}
 	return a.String()
-}
-
-// flagArgs removes "-name value" (or "--name value", "-name=value") from args,
-// storing the value, and returns the remaining arguments.
-func flagArgs(args []string, name string, dst *string) []string {
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == name || a == "-"+name:
-			if i+1 < len(args) {
-				*dst = args[i+1]
-				i++
-			}
-		case len(a) > len(name)+1 && (a[:len(name)+1] == name+"=" || (len(a) > len(name)+2 && a[:len(name)+2] == "-"+name+"=")):
-			_, v, _ := cutEq(a)
-			*dst = v
-		default:
-			rest = append(rest, a)
-		}
-	}
-	return rest
-}
-
-func cutEq(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '=' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

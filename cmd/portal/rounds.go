@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,10 +23,14 @@ var cliActor = contest.Actor{Name: "cli"}
 // withRound opens the database and resolves the program (the -program flag
 // or the first program) for a round command.
 func withRound(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
-	fn func(db *database, program string, rest []string) error) error {
+	register func(*flag.FlagSet), fn func(db *database, program string, rest []string) error) error {
 	var program string
-	args = flagArgs(args, "-program", &program)
-	cfg, rest, err := config.Load(name, args, getenv, stderr)
+	cfg, rest, err := config.Load(name, args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&program, "program", "", "program slug (default: the first program)")
+		if register != nil {
+			register(fs)
+		}
+	})
 	if err != nil {
 		return usageError(err.Error())
 	}
@@ -42,26 +47,14 @@ func withRound(ctx context.Context, name string, args []string, getenv func(stri
 	return fn(db, program, rest)
 }
 
-// boolFlag removes a boolean flag (-name or --name) from args.
-func boolFlag(args []string, name string) ([]string, bool) {
-	var rest []string
-	found := false
-	for _, a := range args {
-		if a == "-"+name || a == "--"+name {
-			found = true
-			continue
-		}
-		rest = append(rest, a)
-	}
-	return rest, found
-}
-
 func cmdScores(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "import" {
 		return usageError("usage: portal scores import ROUND FILE.csv [--dry-run]")
 	}
-	args, dryRun := boolFlag(args[1:], "dry-run")
-	return withRound(ctx, "scores import", args, getenv, stderr, func(db *database, program string, rest []string) error {
+	var dryRun bool
+	return withRound(ctx, "scores import", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&dryRun, "dry-run", false, "check and report what would change; write nothing")
+	}, func(db *database, program string, rest []string) error {
 		if len(rest) != 2 {
 			return usageError("usage: portal scores import ROUND FILE.csv [--dry-run]")
 		}
@@ -101,8 +94,10 @@ func evalSuffix(e int) string {
 }
 
 func cmdResults(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	args, asJSON := boolFlag(args, "json")
-	return withRound(ctx, "results", args, getenv, stderr, func(db *database, program string, rest []string) error {
+	var asJSON bool
+	return withRound(ctx, "results", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the results document (JSON)")
+	}, func(db *database, program string, rest []string) error {
 		if len(rest) != 1 {
 			return usageError("usage: portal results ROUND [--json]")
 		}
@@ -202,10 +197,11 @@ func cmdRound(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	action := args[0]
 	var advance, reasonKO, reasonEN string
-	rest := flagArgs(args[1:], "-advance", &advance)
-	rest = flagArgs(rest, "-reason-ko", &reasonKO)
-	rest = flagArgs(rest, "-reason-en", &reasonEN)
-	return withRound(ctx, "round "+action, rest, getenv, stderr, func(db *database, program string, rest []string) error {
+	return withRound(ctx, "round "+action, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&advance, "advance", "", "round decide: teams of the tie that go through, comma separated")
+		fs.StringVar(&reasonKO, "reason-ko", "", "round decide: the reason in Korean")
+		fs.StringVar(&reasonEN, "reason-en", "", "round decide: the reason in English")
+	}, func(db *database, program string, rest []string) error {
 		if len(rest) != 1 {
 			return usageError(use)
 		}

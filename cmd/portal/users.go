@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,10 +31,11 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	sub, args := args[0], args[1:]
 	var email, role, name string
-	args = flagArgs(args, "-email", &email)
-	args = flagArgs(args, "-role", &role)
-	args = flagArgs(args, "-name", &name)
-	cfg, rest, err := config.Load("user "+sub, args, getenv, stderr)
+	cfg, rest, err := config.Load("user "+sub, args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the account's email")
+		fs.StringVar(&role, "role", "", "admin or scorer")
+		fs.StringVar(&name, "name", "", "display name")
+	})
 	if err != nil {
 		return usageError(err.Error())
 	}

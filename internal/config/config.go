@@ -25,8 +25,10 @@ type Config struct {
 }
 
 // Load reads the environment through getenv and then the flags in args
-// (flags win). The flag set is named after the subcommand for usage messages.
-func Load(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+// (flags win). extra registers a subcommand's own flags on the same flag
+// set. Flags and positional arguments may be interleaved
+// (`results stage-1 --json`); the positional ones are returned in order.
+func Load(name string, args []string, getenv func(string) string, stderr io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	c := Config{
 		DatabaseURL:     getenv("DATABASE_URL"),
 		Addr:            getenv("ADDR"),
@@ -49,8 +51,19 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (env ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "folder of the private PostgreSQL cluster (env DATA_DIR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL for links in feeds (env BASE_URL)")
-	if err := fs.Parse(args); err != nil {
-		return c, nil, fmt.Errorf("%s: %w", name, err)
+	for _, register := range extra {
+		register(fs)
 	}
-	return c, fs.Args(), nil
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return c, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional, args = append(positional, args[0]), args[1:]
+	}
+	return c, positional, nil
 }

@@ -5,7 +5,7 @@ ALTER TABLE rounds ADD COLUMN published boolean GENERATED ALWAYS AS (status IN (
 -- 2. A criterion's maximum is checked against its scores at commit, so one
 --    transaction may lower a maximum and the scores above it together.
 DROP TRIGGER criteria_max_check ON criteria;
-CREATE CONSTRAINT TRIGGER criteria_max_check AFTER UPDATE OF max ON criteria
+CREATE CONSTRAINT TRIGGER criteria_max_above_scores AFTER UPDATE OF max ON criteria
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION check_criterion_max();
 
 -- 3. Only changes to the record invalidate cached public pages; sign-ins

@@ -112,18 +112,21 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if len(rest) > 0 {
 		dir = rest[0]
 	}
-	if dir != "up" && dir != "down" {
-		return usageError("migrate: want up or down")
+	if len(rest) > 1 || (dir != "up" && dir != "down") {
+		return usageError("usage: portal migrate [up|down]")
 	}
-	db, err := openDatabase(ctx, cfg, stderr)
+	url, stop, err := connectDatabase(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer stop()
 	if dir == "down" {
-		if err := postgres.MigrateDown(db.URL); err != nil {
-			return err
-		}
+		err = postgres.MigrateDown(url)
+	} else {
+		err = postgres.Migrate(url)
+	}
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "migrate %s: done\n", dir)
 	return nil
@@ -137,23 +140,33 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	if len(rest) != 1 {
 		return usageError("import: want exactly one FILE")
 	}
+	f, err := readProgramFile(rest[0])
+	if err != nil {
+		return err
+	}
 	db, err := openDatabase(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return importFileInto(ctx, db.Store, rest[0], stdout)
+	return importProgram(ctx, db.Store, rest[0], f, stdout)
 }
 
-func importFileInto(ctx context.Context, store *postgres.Store, path string, stdout io.Writer) error {
+// readProgramFile reads and validates a program file; nothing touches the
+// database before the whole file is known to be good.
+func readProgramFile(path string) (*programfile.File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f, err := programfile.Parse(data)
 	if err != nil {
-		return fmt.Errorf("%s: nothing was imported:\n%w", path, err)
+		return nil, fmt.Errorf("%s: nothing was imported:\n%w", path, err)
 	}
+	return f, nil
+}
+
+func importProgram(ctx context.Context, store *postgres.Store, path string, f *programfile.File, stdout io.Writer) error {
 	sum, err := store.ImportProgramBy(ctx, f, contest.Actor{Name: "cli"})
 	if err != nil {
 		return fmt.Errorf("%s: nothing was imported: %w", path, err)
@@ -171,21 +184,16 @@ func importFileInto(ctx context.Context, store *postgres.Store, path string, std
 // never overwritten by restarting the server (use `portal import` to apply
 // a changed file on purpose).
 func seedFrom(ctx context.Context, store *postgres.Store, path string, stdout io.Writer) error {
-	data, err := os.ReadFile(path)
+	f, err := readProgramFile(path)
 	if err != nil {
 		return err
 	}
-	f, err := programfile.Parse(data)
-	if err != nil {
-		return fmt.Errorf("%s: nothing was imported:\n%w", path, err)
-	}
-	exists, err := store.ProgramExists(ctx, f.Program.Slug)
-	if err != nil {
-		return err
-	}
-	if exists {
+	switch _, err := store.PublicProgram(ctx, f.Program.Slug); {
+	case err == nil:
 		fmt.Fprintf(stdout, "program %s is already in the database; not re-importing %s (use `portal import` to apply changes)\n", f.Program.Slug, path)
 		return nil
+	case !errors.Is(err, contest.ErrNotFound):
+		return err
 	}
-	return importFileInto(ctx, store, path, stdout)
+	return importProgram(ctx, store, path, f, stdout)
 }

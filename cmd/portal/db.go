@@ -23,26 +23,12 @@ type database struct {
 
 func (d *database) Close() { d.close() }
 
-// openDatabase connects to cfg.DatabaseURL, or starts the private cluster
-// under cfg.DataDir when it is empty, and migrates the schema.
+// openDatabase connects to the database (see connectDatabase) and brings its
+// schema up to date.
 func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*database, error) {
-	url := cfg.DatabaseURL
-	stopCluster := func() {}
-	if url == "" {
-		c, err := devdb.New(filepath.Join(cfg.DataDir, "postgres"))
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(stderr, "DATABASE_URL is not set: using the private PostgreSQL cluster in %s\n", c.Dir)
-		if err := c.Start(ctx, "portal"); err != nil {
-			return nil, err
-		}
-		stopCluster = func() {
-			if err := c.Stop(); err != nil {
-				fmt.Fprintln(stderr, err)
-			}
-		}
-		url = c.URL("portal")
+	url, stopCluster, err := connectDatabase(ctx, cfg, stderr)
+	if err != nil {
+		return nil, err
 	}
 	if err := postgres.Migrate(url); err != nil {
 		stopCluster()
@@ -54,4 +40,25 @@ func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*da
 		return nil, err
 	}
 	return &database{URL: url, Pool: pool, Store: postgres.New(pool), close: func() { pool.Close(); stopCluster() }}, nil
+}
+
+// connectDatabase returns the URL of cfg.DatabaseURL, or starts the private
+// cluster under cfg.DataDir when it is empty; stop lets that cluster go.
+func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (url string, stop func(), err error) {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL, func() {}, nil
+	}
+	c, err := devdb.New(filepath.Join(cfg.DataDir, "postgres"))
+	if err != nil {
+		return "", nil, err
+	}
+	fmt.Fprintf(stderr, "DATABASE_URL is not set: using the private PostgreSQL cluster in %s\n", c.Dir)
+	if err := c.Start(ctx, "portal"); err != nil {
+		return "", nil, err
+	}
+	return c.URL("portal"), func() {
+		if err := c.Stop(); err != nil {
+			fmt.Fprintln(stderr, err)
+		}
+	}, nil
 }

@@ -416,3 +416,35 @@ func TestServeImportSeedsOnce(t *testing.T) {
 		t.Errorf("the restart overwrote staff changes: model = %q (%v)", model, err)
 	}
 }
+
+// `portal migrate down` rolls the schema back without migrating up first,
+// and `migrate up` brings it back.
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	url := pgtest.EmptyURL(t)
+	tables := func() int {
+		var n int
+		if err := pgtest.Conn(t, url).QueryRow(context.Background(),
+			`SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if out := mustCLI(t, url, "migrate", "down"); !strings.Contains(out, "migrate down: done") || tables() != 0 {
+		t.Fatalf("down on an empty database: %q, %d tables", out, tables())
+	}
+	mustCLI(t, url, "migrate", "up")
+	if tables() < 10 {
+		t.Fatalf("after up: %d tables", tables())
+	}
+	mustCLI(t, url, "migrate", "down")
+	if n := tables(); n != 0 {
+		t.Fatalf("after down: %d tables left", n)
+	}
+	if _, _, err := cli(t, url, "migrate", "sideways"); err == nil || exitCode(err) != 2 {
+		t.Errorf("bad direction: %v", err)
+	}
+	if _, _, err := cli(t, url, "round", "explode", "stage-1"); err == nil || exitCode(err) != 2 {
+		t.Errorf("unknown round action: %v", err)
+	}
+}

@@ -40,9 +40,11 @@ func withRound(ctx context.Context, name string, args []string, getenv func(stri
 	}
 	defer db.Close()
 	if program == "" {
-		if program, err = db.Store.DefaultProgramSlug(ctx); err != nil {
+		p, err := db.Store.DefaultProgram(ctx)
+		if err != nil {
 			return fmt.Errorf("no program in the database; import one first: %w", err)
 		}
+		program = p.Slug
 	}
 	return fn(db, program, rest)
 }
@@ -196,6 +198,11 @@ func cmdRound(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError(use)
 	}
 	action := args[0]
+	switch action {
+	case "close", "reopen", "publish", "decide":
+	default:
+		return usageError(use)
+	}
 	var advance, reasonKO, reasonEN string
 	return withRound(ctx, "round "+action, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&advance, "advance", "", "round decide: teams of the tie that go through, comma separated")

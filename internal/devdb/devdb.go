@@ -8,7 +8,6 @@
 package devdb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -153,8 +151,15 @@ func (c *Cluster) Start(ctx context.Context, database string) error {
 			return fmt.Errorf("devdb: initdb: %w\n%s", err, out)
 		}
 	}
-	// A server left over from a crashed run holds the pid file; stop it first.
-	c.stopStale()
+	// A server already answering on the socket belongs to another portal
+	// process sharing this folder (say `portal serve` while `portal user
+	// add` runs): use it and leave it running. A pid file left by a crash
+	// without a live server is cleared by PostgreSQL itself at start.
+	if conn, err := pgx.Connect(ctx, c.URL("postgres")); err == nil {
+		err = ensureDatabase(ctx, conn, database)
+		conn.Close(ctx)
+		return err
+	}
 	logf, err := os.OpenFile(filepath.Join(c.Dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("devdb: %w", err)
@@ -208,31 +213,6 @@ func tail(b []byte, n int) []byte {
 		return b[len(b)-n:]
 	}
 	return b
-}
-
-// stopStale stops a server whose pid file is still present from an earlier run.
-func (c *Cluster) stopStale() {
-	pidFile := filepath.Join(c.dataDir(), "postmaster.pid")
-	b, err := os.ReadFile(pidFile)
-	if err != nil {
-		return
-	}
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	pid, err := strconv.Atoi(strings.TrimSpace(string(line)))
-	if err != nil || pid <= 0 {
-		return
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil || p.Signal(syscall.Signal(0)) != nil {
-		return // not running; postgres removes the stale file itself
-	}
-	_ = p.Signal(syscall.SIGINT)
-	for i := 0; i < 100; i++ {
-		if p.Signal(syscall.Signal(0)) != nil {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 func ensureDatabase(ctx context.Context, conn *pgx.Conn, name string) error {

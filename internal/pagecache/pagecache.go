@@ -8,6 +8,7 @@ package pagecache
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,8 +94,7 @@ func (c *Cache) Middleware(skip func(*http.Request) bool) func(http.Handler) htt
 }
 
 func cacheable(h http.Header) bool {
-	cc := h.Get("Cache-Control")
-	return bytes.Contains([]byte(cc), []byte("public")) && h.Get("Set-Cookie") == ""
+	return strings.Contains(h.Get("Cache-Control"), "public") && h.Get("Set-Cookie") == ""
 }
 
 func (c *Cache) get(key string) *entry {

@@ -30,7 +30,9 @@ type ImportSummary struct {
 // everything lands or nothing does. Records are matched by slug (and by their
 // natural keys below that), rows that did not change are not rewritten, and
 // rows of the program that the file no longer lists are removed, so importing
-// the same file twice leaves the database identical. Organizations are shared
+// the same file twice leaves the database identical. (The lists of kept ids
+// start empty, not nil: NOT (id = ANY(NULL)) would match nothing, so an
+// emptied list in the file would delete nothing.) Organizations are shared
 // between programs and are never removed by an import.
 func (s *Store) ImportProgram(ctx context.Context, f *programfile.File) (ImportSummary, error) {
 	return s.ImportProgramBy(ctx, f, contest.Actor{Name: "import"})
@@ -208,7 +210,7 @@ RETURNING id`, []any{o.Slug, o.Name.KO, o.Name.EN, o.Kind}, `SELECT id FROM orga
 }
 
 func (im *importer) teamsAndMembers(ctx context.Context) error {
-	var keep []int64
+	keep := []int64{}
 	for i, t := range im.f.Teams {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO teams (program_id, slug, name_ko, name_en, lead_org_id, model, model_note_ko, model_note_en, goal_ko, goal_en, note_ko, note_en, position)
@@ -236,12 +238,31 @@ RETURNING id`,
 			return fmt.Errorf("%s: members: %w", t.Slug, err)
 		}
 	}
+	if err := im.refuseRemoving(ctx, `
+SELECT string_agg(DISTINCT t.slug, ', ') FROM teams t JOIN entries e ON e.team_id = t.id JOIN rounds r ON r.id = e.round_id
+WHERE t.program_id = $1 AND NOT (t.id = ANY($2)) AND r.published`, keep,
+		"teams that took part in published rounds (%s) cannot be removed by an import"); err != nil {
+		return err
+	}
 	_, err := im.tx.Exec(ctx, `DELETE FROM teams WHERE program_id = $1 AND NOT (id = ANY($2))`, im.programID, keep)
 	return err
 }
 
+// refuseRemoving runs a query naming the records of the program (other than
+// keep) that must not be removed, and fails with msg when there are any.
+func (im *importer) refuseRemoving(ctx context.Context, query string, keep []int64, msg string) error {
+	var names *string
+	if err := im.tx.QueryRow(ctx, query, im.programID, keep).Scan(&names); err != nil {
+		return err
+	}
+	if names != nil {
+		return fmt.Errorf("%w: "+msg, ErrRoundState, *names)
+	}
+	return nil
+}
+
 func (im *importer) members(ctx context.Context, teamID int64, ms []programfile.Member) error {
-	var keep []int64
+	keep := []int64{}
 	for i, m := range ms {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO memberships (team_id, org_id, role, since, until, confidence, note_ko, note_en, position)
@@ -264,7 +285,7 @@ RETURNING id`,
 }
 
 func (im *importer) budgets(ctx context.Context) error {
-	var keep []int64
+	keep := []int64{}
 	for _, b := range im.f.Budgets {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO budgets (program_id, year, amount_krw, confidence, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6)
@@ -328,7 +349,7 @@ RETURNING id`, []any{im.programID, i, e.Date, nullDate(e.Until), e.Title.KO, e.T
 }
 
 func (im *importer) rounds(ctx context.Context) error {
-	var keep []int64
+	keep := []int64{}
 	for i, r := range im.f.Rounds {
 		var announce any
 		if r.AnnounceAt != nil {
@@ -383,6 +404,11 @@ RETURNING id`,
 			}
 		}
 	}
+	if err := im.refuseRemoving(ctx, `
+SELECT string_agg(slug, ', ' ORDER BY position) FROM rounds WHERE program_id = $1 AND NOT (id = ANY($2)) AND published`, keep,
+		"published rounds (%s) cannot be removed by an import; their results stay on the record"); err != nil {
+		return err
+	}
 	_, err := im.tx.Exec(ctx, `DELETE FROM rounds WHERE program_id = $1 AND NOT (id = ANY($2))`, im.programID, keep)
 	return err
 }
@@ -397,7 +423,7 @@ func (im *importer) roundContent(ctx context.Context, roundID int64, r programfi
 	}
 	changesBefore := im.tx.changes
 	crit := map[string]int64{}
-	var keepCrit []int64
+	keepCrit := []int64{}
 	var walk func(parent any, cs []programfile.Criterion) error
 	walk = func(parent any, cs []programfile.Criterion) error {
 		for i, c := range cs {
@@ -430,8 +456,8 @@ RETURNING id`,
 		}
 		return nil
 	}
-	// Scores of criteria that disappear go first, so a lowered maximum is
-	// checked against the scores that remain.
+	// A lowered maximum is checked against the scores at commit (a deferred
+	// trigger), after the file's scores below have been written too.
 	if err := walk(nil, r.Criteria); err != nil {
 		return err
 	}
@@ -440,7 +466,7 @@ RETURNING id`,
 	}
 
 	// Entries.
-	var keepEntries []int64
+	keepEntries := []int64{}
 	for i, e := range r.Entries {
 		teamID := im.teams[e.Team]
 		_, err := im.tx.Exec(ctx, `
@@ -467,7 +493,7 @@ WHERE (entries.status, entries.reason_ko, entries.reason_en, entries.position)
 	}
 
 	// Announced outcomes.
-	var keepOutcomes []int64
+	keepOutcomes := []int64{}
 	for _, o := range r.Outcomes {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO announced_outcomes (round_id, team_id, outcome, rank, reason_ko, reason_en, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -489,10 +515,10 @@ RETURNING id`, []any{roundID, im.teams[o.Team], o.Outcome, o.Rank, o.Reason.KO, 
 	}
 
 	// Published figures.
-	var keepPS []int64
+	keepPS := []int64{}
 	for _, p := range r.PublishedScores {
 		var critID any
-		if p.Criterion != "total" {
+		if p.Criterion != contest.TotalCode {
 			critID = crit[p.Criterion]
 		}
 		id, err := upsertID(ctx, im.tx, `
@@ -511,10 +537,10 @@ RETURNING id`, []any{roundID, im.teams[p.Team], critID, p.Value},
 	if _, err := im.tx.Exec(ctx, `DELETE FROM published_scores WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID, keepPS); err != nil {
 		return err
 	}
-	var keepStats []int64
+	keepStats := []int64{}
 	for _, p := range r.PublishedStats {
 		var critID any
-		if p.Criterion != "total" {
+		if p.Criterion != contest.TotalCode {
 			critID = crit[p.Criterion]
 		}
 		id, err := upsertID(ctx, im.tx, `

@@ -182,3 +182,115 @@ JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
 	}
 	_ = store
 }
+
+// Emptying a list in the file removes every row of it (an empty list of
+// kept ids must not be sent as NULL, which would match nothing).
+func TestImportEmptiedListsDelete(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+		t.Fatal(err)
+	}
+	f := readProgram(t, realProgram)
+	for i := range f.Teams {
+		if f.Teams[i].Slug == "lg" {
+			f.Teams[i].Members = nil
+		}
+	}
+	f.Timeline = nil
+	f.Budgets = nil
+	if _, err := store.ImportProgram(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	var members, events, budgets int
+	err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.slug = 'lg'),
+  (SELECT count(*) FROM events), (SELECT count(*) FROM budgets)`).Scan(&members, &events, &budgets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if members != 0 || events != 0 || budgets != 0 {
+		t.Errorf("after emptying the lists: %d members, %d events, %d budgets; want none", members, events, budgets)
+	}
+}
+
+// A published round, and a team that took part in one, stay on the record
+// even when a file no longer lists them.
+func TestImportKeepsPublishedRecord(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+		t.Fatal(err)
+	}
+	before := pgtest.Dump(t, pool)
+	f := readProgram(t, realProgram)
+	f.Rounds = f.Rounds[1:] // drop the published document review
+	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, postgres.ErrRoundState) || !strings.Contains(err.Error(), "document-review") {
+		t.Errorf("dropping a published round: %v", err)
+	}
+	f = readProgram(t, realProgram)
+	for i := range f.Rounds {
+		var entries []programfile.Entry
+		for _, e := range f.Rounds[i].Entries {
+			if e.Team != "lunit" {
+				entries = append(entries, e)
+			}
+		}
+		f.Rounds[i].Entries = entries
+		var outcomes []programfile.Outcome
+		for _, o := range f.Rounds[i].Outcomes {
+			if o.Team != "lunit" {
+				outcomes = append(outcomes, o)
+			}
+		}
+		f.Rounds[i].Outcomes = outcomes
+	}
+	var teams []programfile.Team
+	for _, tm := range f.Teams {
+		if tm.Slug != "lunit" {
+			teams = append(teams, tm)
+		}
+	}
+	f.Teams = teams
+	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, postgres.ErrRoundState) || !strings.Contains(err.Error(), "lunit") {
+		t.Errorf("dropping a team of a published round: %v", err)
+	}
+	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+		t.Errorf("a refused import changed the database:\n%s", diff)
+	}
+}
+
+// One file may lower a criterion's maximum together with the scores above
+// it: the maximum is checked against the scores at commit.
+func TestImportLowersMaximumWithScores(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	store := postgres.New(pool)
+	ctx := context.Background()
+	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
+	file := func(max, value string) *programfile.File {
+		return &programfile.File{
+			Program:       programfile.Program{Slug: "p", Name: txt("P"), Ministry: txt("M")},
+			Organizations: []programfile.Organization{{Slug: "o", Name: txt("O"), Kind: "other"}},
+			Teams:         []programfile.Team{{Slug: "t", Name: txt("T"), Lead: "o"}},
+			Rounds: []programfile.Round{{Slug: "r", Kind: "stage", Name: txt("R"), Rule: programfile.Rule{Advance: 1},
+				Criteria: []programfile.Criterion{{Code: "a", Name: txt("A"), Max: max}},
+				Entries:  []programfile.Entry{{Team: "t", Status: "eligible"}},
+				Scores:   []programfile.Score{{Team: "t", Criterion: "a", Value: value}}}},
+		}
+	}
+	if _, err := store.ImportProgram(ctx, file("20.00", "15.00")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ImportProgram(ctx, file("10.00", "8.00")); err != nil {
+		t.Fatalf("lowering max and score together: %v", err)
+	}
+	// Lowering the maximum below a score that stays is still refused, at commit.
+	_, err := store.ImportProgram(ctx, file("5.00", "8.00"))
+	if err == nil {
+		t.Fatal("a maximum below an entered score was accepted")
+	}
+}

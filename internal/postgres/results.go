@@ -31,25 +31,6 @@ type RoundInfo struct {
 	PublishedAt *time.Time
 }
 
-// DefaultProgramSlug returns the slug of the first program.
-func (s *Store) DefaultProgramSlug(ctx context.Context) (string, error) {
-	var slug string
-	err := s.pool.QueryRow(ctx, `SELECT slug FROM programs ORDER BY id LIMIT 1`).Scan(&slug)
-	if err != nil {
-		return "", fmt.Errorf("postgres: default program: %w", mapErr(err))
-	}
-	return slug, nil
-}
-
-// ProgramExists reports whether a program with the slug is in the database.
-func (s *Store) ProgramExists(ctx context.Context, slug string) (bool, error) {
-	var ok bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM programs WHERE slug = $1)`, slug).Scan(&ok); err != nil {
-		return false, fmt.Errorf("postgres: program exists: %w", err)
-	}
-	return ok, nil
-}
-
 func roundInfo(ctx context.Context, db DBTX, program, round string, lock bool) (RoundInfo, error) {
 	q := `
 SELECT r.id, p.slug, r.slug, r.kind, r.status, r.name_ko, r.name_en, r.advance, r.backfill, r.min_total::text,

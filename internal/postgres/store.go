@@ -68,7 +68,10 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
-// mapErr turns PostgreSQL errors the domain cares about into sentinel errors.
+// mapErr turns PostgreSQL errors the domain cares about into sentinel
+// errors. The context the error was wrapped in (which record, which round)
+// is kept, the driver's "ERROR: … (SQLSTATE …)" decoration is not, and the
+// PostgreSQL error stays reachable with errors.As.
 func mapErr(err error) error {
 	if err == nil {
 		return nil
@@ -78,12 +81,26 @@ func mapErr(err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		var sentinel error
 		switch pgErr.Code {
 		case "23505":
-			return fmt.Errorf("%w: %s", contest.ErrConflict, pgErr.Message)
+			sentinel = contest.ErrConflict
 		case "23514", "23503", "22P02", "23502":
-			return fmt.Errorf("%w: %s", contest.ErrInvalid, pgErr.Message)
+			sentinel = contest.ErrInvalid
+		default:
+			return err
 		}
+		return &dbError{sentinel: sentinel, msg: strings.Replace(err.Error(), pgErr.Error(), pgErr.Message, 1), err: err}
 	}
 	return err
 }
+
+// dbError is a PostgreSQL error mapped to a domain sentinel.
+type dbError struct {
+	sentinel error
+	msg      string
+	err      error
+}
+
+func (e *dbError) Error() string   { return e.sentinel.Error() + ": " + e.msg }
+func (e *dbError) Unwrap() []error { return []error{e.sentinel, e.err} }

@@ -1,9 +1,11 @@
 package scheduler
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,23 +27,17 @@ func (f *fakePublisher) PublishDue(ctx context.Context, now time.Time) ([]string
 	return []string{"r1"}, map[string]error{"r2": errors.New("incomplete")}, nil
 }
 
-// Run checks at once (so publications due while the server was down happen
-// at start) and then on every tick, until its context ends.
-func TestRunChecksAtStartAndOnTicks(t *testing.T) {
+// Run checks at once, so publications that fell due while the server was
+// down happen at start, without waiting for the first tick.
+func TestRunChecksAtStart(t *testing.T) {
 	p := &fakePublisher{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { Run(ctx, p, 20*time.Millisecond, slog.New(slog.DiscardHandler)); close(done) }()
+	go func() { Run(ctx, p, time.Hour, slog.New(slog.DiscardHandler)); close(done) }()
 	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p.mu.Lock()
-		n := len(p.calls)
-		p.mu.Unlock()
-		if n >= 3 {
-			break
-		}
+	for p.count() == 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d checks", n)
+			t.Fatal("no check at start")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -49,14 +45,44 @@ func TestRunChecksAtStartAndOnTicks(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(time.Second):
-		t.Fatal("Run did not stop")
+		t.Fatal("Run did not stop after its context ended")
+	}
+	if n := p.count(); n != 1 {
+		t.Errorf("%d checks within an hour-long interval, want 1", n)
 	}
 }
 
-func TestTickSurvivesErrors(t *testing.T) {
-	p := &fakePublisher{fail: true}
-	Tick(context.Background(), p, time.Now(), slog.New(slog.DiscardHandler))
-	if len(p.calls) != 1 {
-		t.Fatalf("calls = %d", len(p.calls))
+// Run keeps checking on every tick.
+func TestRunChecksOnTicks(t *testing.T) {
+	p := &fakePublisher{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go Run(ctx, p, 10*time.Millisecond, slog.New(slog.DiscardHandler))
+	deadline := time.Now().Add(5 * time.Second)
+	for p.count() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d checks", p.count())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// Tick logs what it published, what failed and a failed check, and keeps
+// going.
+func TestTickLogs(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	Tick(context.Background(), &fakePublisher{}, time.Now(), log)
+	Tick(context.Background(), &fakePublisher{fail: true}, time.Now(), log)
+	for _, want := range []string{"published on schedule", "round=r1", "scheduled publication failed", "round=r2", "incomplete", "scheduled publication check failed", "database down"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func (f *fakePublisher) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.calls)
 }

@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kai-challenge/portal/internal/rules"
 )
@@ -62,9 +64,11 @@ func Parse(r io.Reader) ([]Row, error) {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, Errors{{Line: 1, Msg: "the file is not UTF-8 text; save it as CSV UTF-8"}}
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, Errors{{Line: 1, Msg: "the file is empty; want a header team,criterion,evaluator,value"}}
@@ -87,7 +91,7 @@ func Parse(r io.Reader) ([]Row, error) {
 		}
 	}
 	for h := range idx {
-		if !contains(columns, h) {
+		if !slices.Contains(columns, h) {
 			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("unknown column %q", h)})
 		}
 	}
@@ -108,10 +112,7 @@ func Parse(r io.Reader) ([]Row, error) {
 				line = pe.Line
 			}
 			errs = append(errs, &LineError{Line: line, Msg: csvMsg(err)})
-			if pe == nil || pe.Err != csv.ErrFieldCount {
-				break
-			}
-			continue
+			break // the reader cannot resynchronise after a quoting error
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
@@ -155,15 +156,6 @@ func csvMsg(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }
 
 // Leaf is what Check needs to know of a leaf criterion.

@@ -35,6 +35,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad evaluator", h + "lg,expert,x,1\n", `line 2: evaluator "x" must be a whole number`},
 		{"field count", h + "lg,nia,1\n", "line 2: has 3 fields, the header has 4"},
 		{"empty value", h + "lg,nia,,\n", "line 2: value is empty"},
+		{"not UTF-8", h + "lg,nia,,9\n\xb0\xa1,nia,,1\n", "line 1: the file is not UTF-8 text"},
 	}
 	for _, c := range cases {
 		_, err := Parse(strings.NewReader(c.in))

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -44,45 +43,68 @@ type AdminRoundSummary struct {
 	Completeness
 }
 
+// adminRoundsSQL selects the rounds of program $1 (or the one named by
+// slug $2) in order: the columns of RoundInfo (as roundInfo reads them),
+// then the round's position, schedule and number of entries. scanAdminRound
+// reads its rows.
+const adminRoundsSQL = `
+SELECT r.id, r.slug, r.kind, r.status, r.name_ko, r.name_en, r.advance, r.backfill, r.min_total::text,
+       r.announce_at, r.published_at,
+       r.position, r.announce_date_only, r.publish_at, r.scheduled_by, (SELECT count(*) FROM entries e WHERE e.round_id = r.id)
+FROM rounds r
+WHERE r.program_id = $1 AND ($2::text IS NULL OR r.slug = $2)
+ORDER BY r.position, r.id`
+
+// scanAdminRound reads a row of adminRoundsSQL: the round's RoundInfo (of
+// the named program) and its summary, without completeness.
+func scanAdminRound(row pgx.Row, program string) (RoundInfo, AdminRoundSummary, error) {
+	ri := RoundInfo{Program: program}
+	var a AdminRoundSummary
+	err := row.Scan(&ri.ID, &ri.Slug, &ri.Kind, &ri.Status, &ri.Name.KO, &ri.Name.EN, &ri.Advance, &ri.Backfill, &ri.MinTotal,
+		&ri.AnnounceAt, &ri.PublishedAt,
+		&a.Position, &a.AnnounceDateOnly, &a.PublishAt, &a.ScheduledBy, &a.Teams)
+	a.Slug, a.Kind, a.Name, a.Status, a.AnnounceAt, a.PublishedAt = ri.Slug, ri.Kind, ri.Name, ri.Status, ri.AnnounceAt, ri.PublishedAt
+	return ri, a, err
+}
+
 // AdminRounds lists the rounds of a program in order, with their workflow
 // status, their completeness and any scheduled publication. Unlike the
-// public listings it shows every status.
+// public listings it shows every status. An unknown program is
+// contest.ErrNotFound.
 func (s *Store) AdminRounds(ctx context.Context, program string) ([]AdminRoundSummary, error) {
 	var out []AdminRoundSummary
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-SELECT r.slug, r.position, r.announce_date_only, r.publish_at, r.scheduled_by, (SELECT count(*) FROM entries e WHERE e.round_id = r.id)
-FROM rounds r JOIN programs p ON p.id = r.program_id
-WHERE p.slug = $1 ORDER BY r.position, r.id`, program)
+	err := s.readTx(ctx, "admin rounds", func(tx pgx.Tx) error {
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
+		rows, err := tx.Query(ctx, adminRoundsSQL, pid, nil)
+		if err != nil {
+			return err
+		}
+		var infos []RoundInfo
 		for rows.Next() {
-			var a AdminRoundSummary
-			if err := rows.Scan(&a.Slug, &a.Position, &a.AnnounceDateOnly, &a.PublishAt, &a.ScheduledBy, &a.Teams); err != nil {
+			ri, a, err := scanAdminRound(rows, program)
+			if err != nil {
 				rows.Close()
 				return err
 			}
+			infos = append(infos, ri)
 			out = append(out, a)
 		}
+		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for i := range out {
-			ri, err := roundInfo(ctx, tx, program, out[i].Slug, false)
-			if err != nil {
-				return err
-			}
-			a := &out[i]
-			a.Kind, a.Name, a.Status, a.AnnounceAt, a.PublishedAt = ri.Kind, ri.Name, ri.Status, ri.AnnounceAt, ri.PublishedAt
-			if a.Completeness, err = completeness(ctx, tx, ri); err != nil {
+		for i, ri := range infos {
+			if out[i].Completeness, err = completeness(ctx, tx, ri); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: admin rounds: %w", err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -94,6 +116,12 @@ func completeness(ctx context.Context, db DBTX, ri RoundInfo) (Completeness, err
 	if err != nil {
 		return Completeness{}, err
 	}
+	return inputCompleteness(in)
+}
+
+// inputCompleteness computes a round's loaded input and counts what is
+// required and present.
+func inputCompleteness(in FrozenInput) (Completeness, error) {
 	if len(in.Criteria) == 0 {
 		return Completeness{}, nil
 	}
@@ -177,42 +205,56 @@ type AdminRound struct {
 // status.
 func (s *Store) AdminRound(ctx context.Context, program, round string) (AdminRound, error) {
 	var ar AdminRound
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, false)
+	err := s.readTx(ctx, "admin round", func(tx pgx.Tx) error {
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
-		ar.Info = ri
-		if err := tx.QueryRow(ctx, `SELECT announce_date_only, publish_at, scheduled_by FROM rounds WHERE id = $1`, ri.ID).Scan(
-			&ar.AnnounceDateOnly, &ar.PublishAt, &ar.ScheduledBy); err != nil {
-			return err
+		ri, a, err := scanAdminRound(tx.QueryRow(ctx, adminRoundsSQL, pid, round), program)
+		if err != nil {
+			return fmt.Errorf("round %s/%s: %w", program, round, mapErr(err))
 		}
+		ar.Info, ar.AnnounceDateOnly, ar.PublishAt, ar.ScheduledBy = ri, a.AnnounceDateOnly, a.PublishAt, a.ScheduledBy
 		if ar.Entries, err = adminEntries(ctx, tx, ri.ID); err != nil {
 			return err
 		}
-		if ar.Criteria, err = adminCriteria(ctx, tx, ri.ID); err != nil {
+		in, err := loadInput(ctx, tx, ri)
+		if err != nil {
 			return err
 		}
-		var d AdminDecision
-		err = tx.QueryRow(ctx, `
-SELECT array(SELECT t.slug FROM teams t WHERE t.id = ANY(d.team_ids) ORDER BY t.slug), d.reason_ko, d.reason_en, d.decided_by, d.decided_at
-FROM decisions d WHERE d.round_id = $1`, ri.ID).Scan(&d.Advance, &d.Reason.KO, &d.Reason.EN, &d.DecidedBy, &d.DecidedAt)
-		switch {
-		case err == nil:
+		ar.Criteria = adminCriteria(in.Criteria)
+		if in.Decision != nil {
+			d := AdminDecision{Advance: in.Decision.Advance, Reason: in.Decision.Reason}
+			if err := tx.QueryRow(ctx, `SELECT decided_by, decided_at FROM decisions WHERE round_id = $1`, ri.ID).Scan(&d.DecidedBy, &d.DecidedAt); err != nil {
+				return fmt.Errorf("decision: %w", err)
+			}
 			ar.Decision = &d
-		case !errors.Is(err, pgx.ErrNoRows):
-			return err
 		}
 		if ar.Revisions, err = adminRevisions(ctx, tx, ri.ID); err != nil {
 			return err
 		}
-		ar.Completeness, err = completeness(ctx, tx, ri)
+		ar.Completeness, err = inputCompleteness(in)
 		return err
 	})
-	if err != nil {
-		return ar, fmt.Errorf("postgres: admin round: %w", err)
+	return ar, err
+}
+
+// adminCriteria flattens a criteria tree in tree order (depth first).
+func adminCriteria(tree []FrozenCriterion) []AdminCriterion {
+	var out []AdminCriterion
+	var walk func(cs []FrozenCriterion, depth int, category string)
+	walk = func(cs []FrozenCriterion, depth int, category string) {
+		for _, c := range cs {
+			if depth == 0 {
+				category = c.Code
+			}
+			out = append(out, AdminCriterion{Code: c.Code, Name: c.Name, Max: c.Max, Depth: depth, Leaf: len(c.Children) == 0,
+				PanelSize: c.PanelSize, Aggregate: c.Aggregate, Category: category})
+			walk(c.Children, depth+1, category)
+		}
 	}
-	return ar, nil
+	walk(tree, 0, "")
+	return out
 }
 
 func adminEntries(ctx context.Context, db DBTX, roundID int64) ([]AdminEntry, error) {
@@ -233,59 +275,6 @@ WHERE e.round_id = $1 ORDER BY e.position, t.position, t.slug`, roundID)
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-func adminCriteria(ctx context.Context, db DBTX, roundID int64) ([]AdminCriterion, error) {
-	rows, err := db.Query(ctx, `
-SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
-FROM criteria WHERE round_id = $1 ORDER BY position, id`, roundID)
-	if err != nil {
-		return nil, err
-	}
-	type node struct {
-		c      AdminCriterion
-		id     int64
-		parent *int64
-	}
-	var nodes []node
-	for rows.Next() {
-		var n node
-		if err := rows.Scan(&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		n.c.Max = rules.FormatCents(mustRat(n.c.Max))
-		nodes = append(nodes, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var out []AdminCriterion
-	var walk func(parent *int64, depth int, category string)
-	walk = func(parent *int64, depth int, category string) {
-		for _, n := range nodes {
-			if (parent == nil) != (n.parent == nil) || (parent != nil && *parent != *n.parent) {
-				continue
-			}
-			c := n.c
-			c.Depth, c.Category = depth, category
-			if depth == 0 {
-				c.Category = c.Code
-			}
-			c.Leaf = true
-			for _, k := range nodes {
-				if k.parent != nil && *k.parent == n.id {
-					c.Leaf = false
-					break
-				}
-			}
-			out = append(out, c)
-			id := n.id
-			walk(&id, depth+1, c.Category)
-		}
-	}
-	walk(nil, 0, "")
-	return out, nil
 }
 
 func adminRevisions(ctx context.Context, db DBTX, roundID int64) ([]AdminRevision, error) {
@@ -315,22 +304,31 @@ type RoundRef struct {
 	Name contest.Text
 }
 
-// RoundRefs lists a program's rounds in order, for choosers.
+// RoundRefs lists a program's rounds in order, for choosers. An unknown
+// program is contest.ErrNotFound.
 func (s *Store) RoundRefs(ctx context.Context, program string) ([]RoundRef, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT r.slug, r.name_ko, r.name_en FROM rounds r JOIN programs p ON p.id = r.program_id
-WHERE p.slug = $1 ORDER BY r.position, r.id`, program)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: round refs: %w", err)
-	}
-	defer rows.Close()
 	var out []RoundRef
-	for rows.Next() {
-		var r RoundRef
-		if err := rows.Scan(&r.Slug, &r.Name.KO, &r.Name.EN); err != nil {
-			return nil, fmt.Errorf("postgres: round refs: %w", err)
+	err := s.readTx(ctx, "round refs", func(tx pgx.Tx) error {
+		pid, err := editProgram(ctx, tx, program, false)
+		if err != nil {
+			return err
 		}
-		out = append(out, r)
+		rows, err := tx.Query(ctx, `SELECT slug, name_ko, name_en FROM rounds WHERE program_id = $1 ORDER BY position, id`, pid)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r RoundRef
+			if err := rows.Scan(&r.Slug, &r.Name.KO, &r.Name.EN); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

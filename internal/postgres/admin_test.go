@@ -42,6 +42,147 @@ func TestAdminRounds(t *testing.T) {
 	if err != nil || len(refs) != 1 || refs[0].Slug != "r1" || refs[0].Name.EN != "Round" {
 		t.Errorf("round refs %+v, %v", refs, err)
 	}
+	// An unknown program is not found, rather than a program without rounds.
+	if rounds, err := store.AdminRounds(ctx, "nope"); !errors.Is(err, contest.ErrNotFound) || rounds != nil {
+		t.Errorf("rounds of an unknown program: %+v, %v; want ErrNotFound", rounds, err)
+	}
+	if refs, err := store.RoundRefs(ctx, "nope"); !errors.Is(err, contest.ErrNotFound) || refs != nil {
+		t.Errorf("round refs of an unknown program: %+v, %v; want ErrNotFound", refs, err)
+	}
+	if _, err := store.AdminRound(ctx, "nope", "r1"); !errors.Is(err, contest.ErrNotFound) {
+		t.Errorf("round of an unknown program: %v, want ErrNotFound", err)
+	}
+}
+
+// TestAdminRoundsOfRecord: on the real record, the list of rounds says of
+// each round what its console page says, and the criteria of a round are
+// its criteria tree in the order of the public round page.
+func TestAdminRoundsOfRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, _ := importRecord(t)
+	rounds, err := store.AdminRounds(ctx, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := store.RoundRefs(ctx, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs, refSlugs []string
+	for _, r := range refs {
+		refSlugs = append(refSlugs, r.Slug)
+	}
+	for i, sum := range rounds {
+		slugs = append(slugs, sum.Slug)
+		if i > 0 && sum.Position < rounds[i-1].Position {
+			t.Errorf("%s listed after %s", sum.Slug, rounds[i-1].Slug)
+		}
+		d, err := store.AdminRound(ctx, program, sum.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := postgres.AdminRoundSummary{Slug: d.Info.Slug, Kind: d.Info.Kind, Name: d.Info.Name, Status: d.Info.Status,
+			Position: sum.Position, AnnounceAt: d.Info.AnnounceAt, AnnounceDateOnly: d.AnnounceDateOnly, PublishAt: d.PublishAt,
+			ScheduledBy: d.ScheduledBy, PublishedAt: d.Info.PublishedAt, Teams: len(d.Entries), Completeness: d.Completeness}
+		if diff := cmp.Diff(want, sum); diff != "" {
+			t.Errorf("%s: summary differs from the round page (-round page +summary):\n%s", sum.Slug, diff)
+		}
+		info, err := store.Round(ctx, program, sum.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(info, d.Info); diff != "" {
+			t.Errorf("%s: info (-Round +AdminRound):\n%s", sum.Slug, diff)
+		}
+		pub, err := store.PublicRound(ctx, program, sum.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pub.Criteria) != len(d.Criteria) {
+			t.Fatalf("%s: %d criteria, %d on the public page", sum.Slug, len(d.Criteria), len(pub.Criteria))
+		}
+		category := ""
+		for j, pc := range pub.Criteria {
+			if pc.Depth == 0 {
+				category = pc.Code
+			}
+			panel := 0
+			if pc.PanelSize != nil {
+				panel = *pc.PanelSize
+			}
+			want := postgres.AdminCriterion{Code: pc.Code, Name: pc.Name, Max: pc.Max, Depth: pc.Depth, Leaf: pc.Leaf,
+				PanelSize: panel, Aggregate: pc.Aggregate, Category: category}
+			if diff := cmp.Diff(want, d.Criteria[j]); diff != "" {
+				t.Errorf("%s: criterion %d (-public page +console):\n%s", sum.Slug, j, diff)
+			}
+		}
+	}
+	wantSlugs := []string{"document-review", "presentation-review", "stage-1", "additional-call", "stage-2", "final"}
+	if diff := cmp.Diff(wantSlugs, slugs); diff != "" {
+		t.Errorf("rounds (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantSlugs, refSlugs); diff != "" {
+		t.Errorf("round refs (-want +got):\n%s", diff)
+	}
+	s1, err := store.AdminRound(ctx, program, "stage-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s1.Criteria) < 2 || s1.Criteria[1].Code != "nia" || s1.Criteria[1].Depth != 1 || s1.Criteria[1].Category != "benchmark" ||
+		s1.Criteria[0].Leaf || s1.Criteria[0].Max != "40.00" {
+		t.Errorf("stage-1 criteria = %+v", s1.Criteria)
+	}
+}
+
+// TestAdminRoundDecision: a recorded tie decision shows on the round page
+// with who decided it and when.
+func TestAdminRoundDecision(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, _ := scoredFixture(t, false)
+	d, err := store.AdminRound(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Decision != nil {
+		t.Fatalf("decision before any: %+v", d.Decision)
+	}
+	// t3 ties t2 (60 each) across the cut of two.
+	cells, err := store.RoundScores(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var edits []postgres.ScoreEdit
+	for _, c := range cells {
+		if c.Team == "t3" {
+			edits = append(edits, postgres.ScoreEdit{Team: "t3", Criterion: c.Criterion, Value: "30.00", Version: c.Version})
+		}
+	}
+	if len(edits) != 2 {
+		t.Fatalf("t3 cells: %+v", edits)
+	}
+	if _, err := store.SaveScores(ctx, "p", "r1", edits, alice); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().Add(-time.Minute)
+	why := contest.Text{KO: "발표 점수 우위", EN: "better presentation"}
+	if err := store.DecideRound(ctx, "p", "r1", []string{"t3"}, why, bob); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = store.AdminRound(ctx, "p", "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if d.Decision == nil {
+		t.Fatal("no decision")
+	}
+	if diff := cmp.Diff([]string{"t3"}, d.Decision.Advance); diff != "" || d.Decision.Reason != why || d.Decision.DecidedBy != bob.Name ||
+		d.Decision.DecidedAt.Before(before) {
+		t.Errorf("decision %+v", d.Decision)
+	}
+	if !d.Complete() || d.Required != 6 || d.Entered != 6 {
+		t.Errorf("completeness with a decision: %+v", d.Completeness)
+	}
 }
 
 func TestAdminRound(t *testing.T) {

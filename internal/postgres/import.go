@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -92,20 +91,6 @@ func (im *importer) cite(column string, id int64, srcs []programfile.Source) {
 	}
 }
 
-func nullDate(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 func (im *importer) run(ctx context.Context) error {
 	if err := im.program(ctx); err != nil {
 		return fmt.Errorf("program: %w", err)
@@ -137,7 +122,8 @@ func (im *importer) program(ctx context.Context) error {
 	if agencies == nil {
 		agencies = []programfile.Text{}
 	}
-	err := im.tx.QueryRow(ctx, `
+	var err error
+	im.programID, err = upsertID(ctx, im.tx, `
 INSERT INTO programs (slug, name_ko, name_en, ministry_ko, ministry_en, goal_ko, goal_en, note_ko, note_en, agencies, final_teams, started_on)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (slug) DO UPDATE SET version = programs.version + 1,
@@ -150,13 +136,9 @@ WHERE (programs.name_ko, programs.name_en, programs.ministry_ko, programs.minist
       (excluded.name_ko, excluded.name_en, excluded.ministry_ko, excluded.ministry_en, excluded.goal_ko, excluded.goal_en,
        excluded.note_ko, excluded.note_en, excluded.agencies, excluded.final_teams, excluded.started_on)
 RETURNING id`,
-		p.Slug, p.Name.KO, p.Name.EN, p.Ministry.KO, p.Ministry.EN, p.Goal.KO, p.Goal.EN, p.Note.KO, p.Note.EN,
-		agencies, p.FinalTeams, nullDate(p.StartedOn)).Scan(&im.programID)
-	if err == pgx.ErrNoRows {
-		err = im.tx.QueryRow(ctx, `SELECT id FROM programs WHERE slug = $1`, p.Slug).Scan(&im.programID)
-	} else if err == nil {
-		im.tx.changes++
-	}
+		[]any{p.Slug, p.Name.KO, p.Name.EN, p.Ministry.KO, p.Ministry.EN, p.Goal.KO, p.Goal.EN, p.Note.KO, p.Note.EN,
+			agencies, p.FinalTeams, orNull(p.StartedOn)},
+		`SELECT id FROM programs WHERE slug = $1`, p.Slug)
 	if err != nil {
 		return err
 	}
@@ -166,13 +148,14 @@ RETURNING id`,
 
 // upsertID runs an INSERT … ON CONFLICT DO UPDATE … WHERE changed RETURNING id
 // and, when nothing changed (no row returned), looks the id up with lookup.
-func upsertID(ctx context.Context, tx pgx.Tx, upsert string, args []any, lookup string, lookupArgs ...any) (int64, error) {
+func upsertID(ctx context.Context, tx *changeTx, upsert string, args []any, lookup string, lookupArgs ...any) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, upsert, args...).Scan(&id)
-	if err == pgx.ErrNoRows {
+	switch {
+	case err == pgx.ErrNoRows:
 		err = tx.QueryRow(ctx, lookup, lookupArgs...).Scan(&id)
-	} else if ct, ok := tx.(*changeTx); ok && err == nil {
-		ct.changes++
+	case err == nil:
+		tx.changes++
 	}
 	return id, err
 }
@@ -187,7 +170,7 @@ type changeTx struct {
 // Exec runs a statement and counts the rows it affected.
 func (c *changeTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	tag, err := c.Tx.Exec(ctx, sql, args...)
-	if err == nil && !strings.HasPrefix(strings.TrimSpace(sql), "SELECT") {
+	if err == nil {
 		c.changes += int(tag.RowsAffected())
 	}
 	return tag, err
@@ -272,7 +255,7 @@ ON CONFLICT (team_id, org_id) DO UPDATE SET version = memberships.version + 1, r
 WHERE (memberships.role, memberships.since, memberships.until, memberships.confidence, memberships.note_ko, memberships.note_en, memberships.position)
   IS DISTINCT FROM (excluded.role, excluded.since, excluded.until, excluded.confidence, excluded.note_ko, excluded.note_en, excluded.position)
 RETURNING id`,
-			[]any{teamID, im.orgs[m.Org], m.Role, nullDate(m.Since), nullDate(m.Until), m.Confidence, m.Note.KO, m.Note.EN, i},
+			[]any{teamID, im.orgs[m.Org], m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN, i},
 			`SELECT id FROM memberships WHERE team_id = $1 AND org_id = $2`, teamID, im.orgs[m.Org])
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.Org, err)
@@ -337,7 +320,7 @@ ON CONFLICT (program_id, position) DO UPDATE SET happened_on = excluded.happened
   title_ko = excluded.title_ko, title_en = excluded.title_en, confidence = excluded.confidence
 WHERE (events.happened_on, events.until_on, events.title_ko, events.title_en, events.confidence)
   IS DISTINCT FROM (excluded.happened_on, excluded.until_on, excluded.title_ko, excluded.title_en, excluded.confidence)
-RETURNING id`, []any{im.programID, i, e.Date, nullDate(e.Until), e.Title.KO, e.Title.EN, e.Confidence},
+RETURNING id`, []any{im.programID, i, e.Date, orNull(e.Until), e.Title.KO, e.Title.EN, e.Confidence},
 			`SELECT id FROM events WHERE program_id = $1 AND position = $2`, im.programID, i)
 		if err != nil {
 			return fmt.Errorf("%d: %w", i, err)
@@ -387,8 +370,8 @@ WHERE (rounds.position, rounds.kind, rounds.name_ko, rounds.name_en, rounds.peri
        excluded.announce_date_only, excluded.advance, excluded.backfill, excluded.min_total, excluded.note_ko, excluded.note_en)
    OR (rounds.published_at IS NULL AND excluded.published_at IS NOT NULL)
 RETURNING id`,
-			[]any{im.programID, r.Slug, i, r.Kind, r.Name.KO, r.Name.EN, r.Period, nullDate(r.EvaluatedOn), announce, r.AnnounceDateOnly,
-				r.Rule.Advance, r.Rule.Backfill, nullStr(r.Rule.MinTotal), r.Note.KO, r.Note.EN, publishedAt},
+			[]any{im.programID, r.Slug, i, r.Kind, r.Name.KO, r.Name.EN, r.Period, orNull(r.EvaluatedOn), announce, r.AnnounceDateOnly,
+				r.Rule.Advance, r.Rule.Backfill, orNull(r.Rule.MinTotal), r.Note.KO, r.Note.EN, publishedAt},
 			`SELECT id FROM rounds WHERE program_id = $1 AND slug = $2`, im.programID, r.Slug)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.Slug, err)
@@ -656,7 +639,7 @@ func (im *importer) citations(ctx context.Context) error {
 INSERT INTO sources (url, label, published_on, date_note) VALUES ($1, $2, $3, $4)
 ON CONFLICT (url) DO UPDATE SET label = excluded.label, published_on = excluded.published_on, date_note = excluded.date_note
 WHERE (sources.label, sources.published_on, sources.date_note) IS DISTINCT FROM (excluded.label, excluded.published_on, excluded.date_note)
-RETURNING id`, []any{s.URL, s.Label, nullDate(s.Date), s.DateNote}, `SELECT id FROM sources WHERE url = $1`, s.URL)
+RETURNING id`, []any{s.URL, s.Label, orNull(s.Date), s.DateNote}, `SELECT id FROM sources WHERE url = $1`, s.URL)
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.URL, err)
 			}
@@ -682,7 +665,10 @@ func (im *importer) publishScored(ctx context.Context, round string, at time.Tim
 	if contest.Published(ri.Status) {
 		return nil
 	}
-	err = publish(ctx, im.tx, ri, im.actor, at)
+	err = publish(ctx, im.tx.Tx, ri, im.actor, at)
+	if err == nil {
+		im.tx.changes++
+	}
 	var ie *IncompleteError
 	if errors.As(err, &ie) {
 		im.notes = append(im.notes, fmt.Sprintf("round %s was not published: %v", round, ie))

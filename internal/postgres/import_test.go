@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"github.com/jackc/pgx/v5/pgconn"
 	"os"
 	"strings"
 	"testing"
@@ -132,9 +133,8 @@ func TestImportIsAtomic(t *testing.T) {
 func TestDatabaseEnforcesScoreRules(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
-	store := postgres.New(pool)
 	ctx := context.Background()
-	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
+	if _, err := postgres.New(pool).ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
 		t.Fatal(err)
 	}
 	insert := `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
@@ -145,42 +145,52 @@ JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
 		criterion string
 		evaluator int
 		value     string
-		ok        bool
+		code      string // SQLSTATE expected; "" = the row is inserted
 	}{
-		{"valid direct", "nia", 0, "9.20", true},
-		{"above max", "global_common", 0, "20.01", false},
-		{"negative", "global_individual", 0, "-1", false},
-		{"on a category", "benchmark", 0, "30", false},
-		{"evaluator on direct leaf", "nia", 1, "5", false},
-		{"panel leaf without evaluator", "expert", 0, "30", false},
-		{"evaluator beyond panel", "expert", 11, "30", false},
-		{"valid panel", "expert", 10, "35.00", true},
+		{"valid direct", "nia", 0, "9.20", ""},
+		{"above max", "global_common", 0, "20.01", "23514"},
+		{"negative", "global_individual", 0, "-1", "23514"},
+		{"on a category", "benchmark", 0, "30", "23514"},
+		{"evaluator on direct leaf", "nia", 1, "5", "23514"},
+		{"panel leaf without evaluator", "expert", 0, "30", "23514"},
+		{"evaluator beyond panel", "expert", 11, "30", "23514"},
+		{"valid panel", "expert", 10, "35.00", ""},
+		{"duplicate key", "nia", 0, "1", "23505"},
 	}
 	for _, c := range cases {
-		_, err := pool.Exec(ctx, insert, c.criterion, c.evaluator, c.value)
-		if (err == nil) != c.ok {
-			t.Errorf("%s: err = %v, want ok=%v", c.name, err, c.ok)
+		tag, err := pool.Exec(ctx, insert, c.criterion, c.evaluator, c.value)
+		if got := sqlState(err); got != c.code {
+			t.Errorf("%s: SQLSTATE %q (%v), want %q", c.name, got, err, c.code)
+		}
+		if c.code == "" && tag.RowsAffected() != 1 {
+			t.Errorf("%s: %d rows inserted, want 1", c.name, tag.RowsAffected())
 		}
 	}
-	// The unique key: one score per (round, team, criterion, evaluator).
-	if _, err := pool.Exec(ctx, insert, "nia", 0, "1"); err == nil {
-		t.Error("duplicate score key accepted")
+	// Lowering a maximum below an entered score is refused (at commit).
+	if _, err := pool.Exec(ctx, `UPDATE criteria SET max = 5 WHERE code = 'nia'`); sqlState(err) != "23514" {
+		t.Errorf("lowering max below a score: %v", err)
 	}
-	// Lowering a maximum below an entered score is refused.
-	if _, err := pool.Exec(ctx, `UPDATE criteria SET max = 5 WHERE code = 'nia'`); err == nil {
-		t.Error("lowering max below a score accepted")
+	// Enums, slugs and uniqueness.
+	for q, code := range map[string]string{
+		`INSERT INTO organizations (slug, name_ko, name_en, kind) VALUES ('x', 'x', 'x', 'alien')`: "22P02",
+		`INSERT INTO organizations (slug, name_ko, name_en) VALUES ('Bad Slug', 'x', 'x')`:         "23514",
+		`INSERT INTO organizations (slug, name_ko, name_en) VALUES ('kaist', 'x', 'x')`:            "23505",
+	} {
+		if _, err := pool.Exec(ctx, q); sqlState(err) != code {
+			t.Errorf("%s: %v, want SQLSTATE %s", q, err, code)
+		}
 	}
-	// Enums and slugs.
-	if _, err := pool.Exec(ctx, `INSERT INTO organizations (slug, name_ko, name_en, kind) VALUES ('x', 'x', 'x', 'alien')`); err == nil {
-		t.Error("invalid org kind accepted")
+}
+
+func sqlState(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
 	}
-	if _, err := pool.Exec(ctx, `INSERT INTO organizations (slug, name_ko, name_en) VALUES ('Bad Slug', 'x', 'x')`); err == nil {
-		t.Error("invalid slug accepted")
+	if err != nil {
+		return "not a PostgreSQL error: " + err.Error()
 	}
-	if _, err := pool.Exec(ctx, `INSERT INTO organizations (slug, name_ko, name_en) VALUES ('kaist', 'x', 'x')`); err == nil {
-		t.Error("duplicate slug accepted")
-	}
-	_ = store
+	return ""
 }
 
 // Emptying a list in the file removes every row of it (an empty list of

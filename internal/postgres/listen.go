@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// ChangesChannel is the notification channel on which every change to the
-// record is announced (a trigger on the audit log sends it).
-const ChangesChannel = "portal_changes"
+// changesChannel is the notification channel on which every change to the
+// record is announced; the trigger notify_portal_changes on the audit log
+// (migration 000004) sends it.
+const changesChannel = "portal_changes"
 
 // ListenChanges calls onChange for every change notification until ctx
 // ends. When the connection is lost it calls onChange too (changes may have
@@ -33,14 +34,14 @@ func (s *Store) listenOnce(ctx context.Context, onChange func()) {
 		return
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, "LISTEN "+ChangesChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
 		return
 	}
 	defer func() {
 		// Leave the pooled connection as it was found.
 		uctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		_, _ = conn.Exec(uctx, "UNLISTEN "+ChangesChannel)
+		_, _ = conn.Exec(uctx, "UNLISTEN "+changesChannel)
 	}()
 	for {
 		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {

@@ -24,7 +24,19 @@ func TestChangesAreAnnounced(t *testing.T) {
 	defer cancel()
 	changes := make(chan struct{}, 10)
 	go store.ListenChanges(ctx, func() { changes <- struct{}{} })
-	time.Sleep(200 * time.Millisecond) // let LISTEN take effect
+	// A listener that cannot LISTEN reconnects (and reports a change) about
+	// every second, so a quiet spell of 1.5 s shows it is really listening.
+	quietSince := time.Now()
+	for deadline := time.Now().Add(10 * time.Second); time.Since(quietSince) < 1500*time.Millisecond; {
+		select {
+		case <-changes:
+			quietSince = time.Now()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the listener never settled: it keeps reconnecting")
+		}
+	}
 	if _, err := store.ImportProgramBy(context.Background(), readProgram(t, realProgram), contest.Actor{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}

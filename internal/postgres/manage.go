@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,25 +87,8 @@ func recordError(ko, en string) error {
 	return fe
 }
 
-// Checks with the rules and wording of the program file.
-
-var (
-	editSlugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	editCodeRE = regexp.MustCompile(`^[a-z0-9]+([_-][a-z0-9]+)*$`)
-	editRoleRE = regexp.MustCompile(`^[a-z_]+$`)
-)
-
-const (
-	editMaxSlug = 64
-	// editMaxPoints is the largest value of the points domain, numeric(7, 2).
-	editMaxPoints = "99999.99"
-	editDate      = "2006-01-02"
-)
-
-var (
-	editRoundKinds  = []string{contest.KindSelection, contest.KindStage, contest.KindAdditional}
-	editConfidences = []string{contest.Confirmed, contest.Reported, contest.Conflicting}
-)
+// Checks with the rules of the program file (shared through contest) and
+// its English wording.
 
 func (e *FieldErrors) required(field string) {
 	e.add(field, "필수 항목입니다", "required")
@@ -125,10 +107,10 @@ func (e *FieldErrors) slug(field, s string) {
 	switch {
 	case s == "":
 		e.required(field)
-	case len(s) > editMaxSlug || !editSlugRE.MatchString(s):
+	case !contest.ValidSlug(s):
 		e.add(field,
-			fmt.Sprintf("영문 소문자·숫자로 된 낱말을 하이픈(-) 하나로 이은 %d자 이내의 식별자여야 합니다 (예: lg-ai-research)", editMaxSlug),
-			fmt.Sprintf("must be a slug (lowercase letters and digits in words joined by single hyphens, at most %d characters)", editMaxSlug))
+			fmt.Sprintf("영문 소문자·숫자로 된 낱말을 하이픈(-) 하나로 이은 %d자 이내의 식별자여야 합니다 (예: lg-ai-research)", contest.MaxSlugLen),
+			fmt.Sprintf("must be a slug (lowercase letters and digits in words joined by single hyphens, at most %d characters)", contest.MaxSlugLen))
 	}
 }
 
@@ -136,12 +118,13 @@ func (e *FieldErrors) code(field, s string) {
 	switch {
 	case s == "":
 		e.required(field)
-	case len(s) > editMaxSlug || !editCodeRE.MatchString(s):
+	case !contest.ValidCode(s):
 		e.add(field,
-			fmt.Sprintf("영문 소문자·숫자로 된 낱말을 하이픈(-)이나 밑줄(_) 하나로 이은 %d자 이내의 코드여야 합니다 (예: global_common)", editMaxSlug),
-			fmt.Sprintf("must be a code (lowercase letters and digits in words joined by single hyphens or underscores, at most %d characters)", editMaxSlug))
-	case s == "total":
-		e.add(field, `"total"은 라운드 총점을 가리키는 예약어입니다`, `"total" is reserved for the round total`)
+			fmt.Sprintf("영문 소문자·숫자로 된 낱말을 하이픈(-)이나 밑줄(_) 하나로 이은 %d자 이내의 코드여야 합니다 (예: global_common)", contest.MaxSlugLen),
+			fmt.Sprintf("must be a code (lowercase letters and digits in words joined by single hyphens or underscores, at most %d characters)", contest.MaxSlugLen))
+	case s == contest.TotalCode:
+		e.add(field, fmt.Sprintf("%q은 라운드 총점을 가리키는 예약어입니다", contest.TotalCode),
+			fmt.Sprintf("%q is reserved for the round total", contest.TotalCode))
 	}
 }
 
@@ -185,7 +168,7 @@ func (e *FieldErrors) date(field, s string) bool {
 	if s == "" {
 		return true
 	}
-	if _, err := time.Parse(editDate, s); err != nil {
+	if !contest.ValidDate(s) {
 		e.add(field, "YYYY-MM-DD 형식의 날짜여야 합니다", fmt.Sprintf("must be a date YYYY-MM-DD (got %q)", s))
 		return false
 	}
@@ -210,8 +193,8 @@ func (e *FieldErrors) points(field, s string, required, positive bool) string {
 		e.add(field, "0보다 커야 합니다", "must be > 0")
 		return ""
 	}
-	if v.Cmp(mustRat(editMaxPoints)) > 0 {
-		e.add(field, editMaxPoints+" 이하여야 합니다", "must be at most "+editMaxPoints)
+	if contest.ExceedsMaxPoints(v) {
+		e.add(field, contest.MaxPoints+" 이하여야 합니다", "must be at most "+contest.MaxPoints)
 		return ""
 	}
 	return rules.FormatCents(v)
@@ -470,14 +453,14 @@ func (m *MemberRecord) clean() *FieldErrors {
 	if m.Org == "" {
 		fe.required("org")
 	}
-	if !editRoleRE.MatchString(m.Role) {
+	if !contest.ValidRole(m.Role) {
 		fe.add("role", "영문 소문자와 밑줄(_)만 쓸 수 있습니다 (예: participant)", "must be lowercase letters and underscores (e.g. participant)")
 	}
 	okSince, okUntil := fe.date("since", m.Since), fe.date("until", m.Until)
 	if okSince && okUntil && m.Since != "" && m.Until != "" && m.Until < m.Since {
 		fe.add("until", fmt.Sprintf("시작일(%s)보다 앞설 수 없습니다", m.Since), fmt.Sprintf("must not be before since (%s)", m.Since))
 	}
-	fe.oneOf("confidence", m.Confidence, editConfidences)
+	fe.oneOf("confidence", m.Confidence, contest.Confidences)
 	fe.text("note", m.Note, false)
 	return fe
 }
@@ -880,7 +863,7 @@ func (r *RoundRecord) clean() *FieldErrors {
 	r.Name, r.Note = trimText(r.Name), trimText(r.Note)
 	fe := &FieldErrors{}
 	fe.slug("slug", r.Slug)
-	fe.oneOf("kind", r.Kind, editRoundKinds)
+	fe.oneOf("kind", r.Kind, contest.RoundKinds)
 	fe.text("name", r.Name, true)
 	fe.chars("period", r.Period)
 	fe.date("evaluated_on", r.EvaluatedOn)
@@ -1245,9 +1228,9 @@ func (c *CriterionRecord) clean() *FieldErrors {
 	case c.PanelSize != 0:
 		fe.between("panel_size", int64(c.PanelSize), 1, maxPanel)
 		fe.oneOf("aggregate", c.Aggregate, contest.Aggregates)
-		if c.Aggregate == "trimmed_mean" && c.PanelSize >= 1 && c.PanelSize < 3 {
-			fe.add("aggregate", fmt.Sprintf("trimmed_mean은 평가위원이 3명 이상이어야 합니다 (지금 %d명)", c.PanelSize),
-				fmt.Sprintf("trimmed_mean needs a panel size of at least 3 (size is %d)", c.PanelSize))
+		if c.Aggregate == "trimmed_mean" && c.PanelSize >= 1 && c.PanelSize < contest.MinTrimmedPanel {
+			fe.add("aggregate", fmt.Sprintf("trimmed_mean은 평가위원이 %d명 이상이어야 합니다 (지금 %d명)", contest.MinTrimmedPanel, c.PanelSize),
+				fmt.Sprintf("trimmed_mean needs a panel size of at least %d (size is %d)", contest.MinTrimmedPanel, c.PanelSize))
 		}
 	}
 	return fe
@@ -1610,13 +1593,14 @@ func (b *BudgetRecord) clean() *FieldErrors {
 		b.Confidence = contest.Confirmed
 	}
 	fe := &FieldErrors{}
-	if b.Year < 2000 || b.Year > 2100 {
-		fe.add("year", "2000에서 2100 사이여야 합니다", "must be between 2000 and 2100")
+	if !contest.ValidYear(b.Year) {
+		fe.add("year", fmt.Sprintf("%d에서 %d 사이여야 합니다", contest.MinYear, contest.MaxYear),
+			fmt.Sprintf("must be between %d and %d", contest.MinYear, contest.MaxYear))
 	}
 	if b.AmountKRW != nil {
 		fe.between("amount_krw", *b.AmountKRW, 0, math.MaxInt64)
 	}
-	fe.oneOf("confidence", b.Confidence, editConfidences)
+	fe.oneOf("confidence", b.Confidence, contest.Confidences)
 	fe.text("note", b.Note, false)
 	return fe
 }
@@ -1643,7 +1627,7 @@ func (a *AllocationRecord) clean() *FieldErrors {
 	if a.AmountKRW != nil {
 		fe.between("amount_krw", *a.AmountKRW, 0, math.MaxInt64)
 	}
-	fe.oneOf("confidence", a.Confidence, editConfidences)
+	fe.oneOf("confidence", a.Confidence, contest.Confidences)
 	fe.text("note", a.Note, false)
 	return fe
 }

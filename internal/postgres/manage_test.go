@@ -759,9 +759,46 @@ func TestManageBudgets(t *testing.T) {
 	if len(got.Allocations) != 1 || got.Allocations[0].ID != wide.ID {
 		t.Errorf("allocations left: %+v", got.Allocations)
 	}
-	// An allocation of another program is not found.
+	// An allocation is reachable through its own program only: import a
+	// second program with an allocation of its own, and neither program
+	// reaches the other's.
+	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
+	other := &programfile.File{
+		Program:       programfile.Program{Slug: "other-program", Name: txt("Other"), Ministry: txt("M")},
+		Organizations: []programfile.Organization{{Slug: "other-org", Name: txt("Other org"), Kind: "other"}},
+		Teams:         []programfile.Team{{Slug: "other-team", Name: txt("Other team"), Lead: "other-org"}},
+	}
+	if _, err := store.ImportProgram(ctx, other); err != nil {
+		t.Fatalf("import the other program: %v", err)
+	}
+	if _, err := store.CreateBudget(ctx, "other-program", postgres.BudgetRecord{Year: 2027}, manageActor); err != nil {
+		t.Fatal(err)
+	}
+	otherAlloc, err := store.CreateAllocation(ctx, "other-program", 2027, postgres.AllocationRecord{Team: "other-team", Kind: "data"}, manageActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.Allocation(ctx, "other-program", otherAlloc.ID); err != nil || got.Team != "other-team" {
+		t.Errorf("allocation of the other program via itself: %+v, %v", got, err)
+	}
+	if _, err := store.Allocation(ctx, manageProgram, otherAlloc.ID); !errors.Is(err, contest.ErrNotFound) {
+		t.Errorf("allocation of the other program via %s: err = %v, want ErrNotFound", manageProgram, err)
+	}
 	if _, err := store.Allocation(ctx, "other-program", wide.ID); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("allocation via another program: err = %v, want ErrNotFound", err)
+	}
+	before = pgtest.Dump(t, pool)
+	if _, err := store.UpdateAllocation(ctx, "other-program", wide, manageActor); !errors.Is(err, contest.ErrNotFound) {
+		t.Errorf("update via another program: err = %v, want ErrNotFound", err)
+	}
+	if err := store.DeleteAllocation(ctx, "other-program", wide.ID, wide.Version, manageActor); !errors.Is(err, contest.ErrNotFound) {
+		t.Errorf("delete via another program: err = %v, want ErrNotFound", err)
+	}
+	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+		t.Errorf("writes via another program changed the database:\n%s", diff)
+	}
+	if got, err := store.Allocation(ctx, manageProgram, wide.ID); err != nil || got.ID != wide.ID {
+		t.Errorf("allocation via its own program: %+v, %v", got, err)
 	}
 
 	// The audit chain still verifies after all these writes.

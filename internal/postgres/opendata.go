@@ -3,9 +3,9 @@ package postgres
 // The read side of the open data: the JSON API, the downloads, the Atom
 // feed and search. Like public.go, every method here returns only what the
 // public may see, and the embargo is written in the queries: outcomes,
-// figures and result revisions come only from rounds whose status is
-// 'published' or 'corrected' (through publicResultsCTE where outcomes and
-// figures are concerned).
+// figures and result revisions come only from published rounds
+// (rounds.published; through publicResultsCTE where outcomes and figures
+// are concerned).
 
 import (
 	"context"
@@ -60,7 +60,7 @@ type PublicMembership struct {
 func (s *Store) PublicMemberships(ctx context.Context, program string) ([]PublicMembership, error) {
 	var out []PublicMembership
 	err := s.readTx(ctx, "public memberships", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -74,14 +74,7 @@ func pubMemberships(ctx context.Context, tx DBTX, programID int64) ([]PublicMemb
 	rows, err := tx.Query(ctx, `
 SELECT m.id, t.slug, t.name_ko, t.name_en, o.slug, o.name_ko, o.name_en, o.kind::text, m.lead, m.role, m.since, m.until,
        m.confidence, m.note_ko, m.note_en
-FROM (
-  SELECT NULL::bigint AS id, t.id AS team_id, t.lead_org_id AS org_id, true AS lead, 'lead' AS role, NULL::date AS since,
-         NULL::date AS until, 'confirmed' AS confidence, '' AS note_ko, '' AS note_en, -1 AS position
-  FROM teams t WHERE t.program_id = $1
-  UNION ALL
-  SELECT m.id, m.team_id, m.org_id, false, m.role, m.since, m.until, m.confidence::text, m.note_ko, m.note_en, m.position
-  FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1
-) m
+FROM (`+programMembershipsSQL+`) m
 JOIN teams t ON t.id = m.team_id
 JOIN organizations o ON o.id = m.org_id
 ORDER BY t.position, t.id, m.position, m.id`, programID)
@@ -121,67 +114,17 @@ ORDER BY t.position, t.id, m.position, m.id`, programID)
 
 // PublicOrganizationDetails returns the organization page of every
 // organization taking part in the program's consortia, in the order of
-// PublicOrganizations, read in one snapshot.
+// PublicOrganizations, read in one snapshot: each is what
+// PublicOrganization returns for it.
 func (s *Store) PublicOrganizationDetails(ctx context.Context, program string) ([]PublicOrgDetail, error) {
 	var out []PublicOrgDetail
 	err := s.readTx(ctx, "public organization details", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, pubOrgsSQL, pid, nil)
-		if err != nil {
-			return fmt.Errorf("organizations: %w", err)
-		}
-		var ids []int64
-		index := map[string]int{}
-		for rows.Next() {
-			var d PublicOrgDetail
-			var id int64
-			if err := rows.Scan(&id, &d.Slug, &d.Name.KO, &d.Name.EN, &d.Kind, &d.Teams); err != nil {
-				rows.Close()
-				return fmt.Errorf("organizations: %w", err)
-			}
-			index[d.Slug] = len(out)
-			out = append(out, d)
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("organizations: %w", err)
-		}
-		teams, _, err := pubTeams(ctx, tx, pid, nil)
-		if err != nil {
-			return err
-		}
-		bySlug := map[string]PublicTeam{}
-		for _, t := range teams {
-			bySlug[t.Slug] = t
-		}
-		ms, err := pubMemberships(ctx, tx, pid)
-		if err != nil {
-			return err
-		}
-		// Lead memberships first, as on the organization page.
-		for _, lead := range []bool{true, false} {
-			for _, m := range ms {
-				i, ok := index[m.Org.Slug]
-				if !ok || m.Lead != lead {
-					continue
-				}
-				out[i].Memberships = append(out[i].Memberships, PublicOrgTeam{
-					Team: bySlug[m.Team.Slug], Lead: m.Lead, Role: m.Role, Since: m.Since, Confidence: m.Confidence,
-				})
-			}
-		}
-		srcs, err := pubSources(ctx, tx, "organization_id", ids)
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			out[i].Sources = srcs[id]
-		}
-		return nil
+		out, err = pubOrgDetails(ctx, tx, pid, nil)
+		return err
 	})
 	return out, err
 }
@@ -220,13 +163,10 @@ type PublicFeed struct {
 func (s *Store) PublicFeed(ctx context.Context, program string) (PublicFeed, error) {
 	var f PublicFeed
 	err := s.readTx(ctx, "public feed", func(tx pgx.Tx) error {
+		var pid int64
 		var err error
-		if f.Program, err = scanProgram(tx.QueryRow(ctx, `SELECT `+programColumns+` FROM programs p WHERE p.slug = $1`, program)); err != nil {
-			return fmt.Errorf("program %s: %w", program, err)
-		}
-		pid, err := pubProgramID(ctx, tx, program)
-		if err != nil {
-			return err
+		if f.Program, err = scanProgram(tx.QueryRow(ctx, `SELECT `+programColumns+`, p.id FROM programs p WHERE p.slug = $1`, program), &pid); err != nil {
+			return fmt.Errorf("program %s: %w", program, mapErr(err))
 		}
 		rounds, err := pubHistoryRounds(ctx, tx, pid)
 		if err != nil {
@@ -242,7 +182,7 @@ func (s *Store) PublicFeed(ctx context.Context, program string) (PublicFeed, err
 		rows, err := tx.Query(ctx, `
 SELECT r.slug, v.revision, v.published_at, v.reason_ko, v.reason_en, coalesce(v.change, '{}')
 FROM result_revisions v JOIN rounds r ON r.id = v.round_id
-WHERE r.program_id = $1 AND r.status IN ('published', 'corrected')
+WHERE r.program_id = $1 AND r.published
 ORDER BY r.position, v.revision`, pid)
 		if err != nil {
 			return fmt.Errorf("revisions: %w", err)
@@ -305,13 +245,16 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 	q = strings.TrimSpace(q)
 	if q == "" {
 		// The program must still exist.
-		_, err := s.PublicProgram(ctx, program)
-		return res, err
+		_, err := editProgram(ctx, s.pool, program, false)
+		if err != nil {
+			return res, fmt.Errorf("postgres: public search: %w", err)
+		}
+		return res, nil
 	}
 	pat := likePattern(q)
 	compact := likePattern(strings.Join(strings.Fields(q), ""))
 	err := s.readTx(ctx, "public search", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -344,10 +287,7 @@ LIMIT $4`, pid, pat, compact, SearchLimit)
 		rows, err = tx.Query(ctx, `
 SELECT o.slug, o.name_ko, o.name_en, o.kind::text
 FROM organizations o
-WHERE o.id IN (
-    SELECT lead_org_id FROM teams WHERE program_id = $1
-    UNION
-    SELECT m.org_id FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1)
+WHERE o.id IN (SELECT m.org_id FROM (`+programMembershipsSQL+`) m)
   AND (`+matches("o.slug")+` OR `+matches("o.name_ko")+` OR `+matches("o.name_en")+`)
 ORDER BY o.kind, o.name_ko, o.id
 LIMIT $4`, pid, pat, compact, SearchLimit)
@@ -369,7 +309,7 @@ LIMIT $4`, pid, pat, compact, SearchLimit)
 
 		rows, err = tx.Query(ctx, `
 SELECT r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.announce_at, r.announce_date_only, r.period,
-       r.status IN ('published', 'corrected')
+       r.published
 FROM rounds r
 WHERE r.program_id = $1 AND (`+matches("r.slug")+` OR `+matches("r.name_ko")+` OR `+matches("r.name_en")+` OR `+matches("r.period")+`)
 ORDER BY r.position

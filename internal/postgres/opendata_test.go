@@ -83,20 +83,32 @@ func TestOpenDataRecord(t *testing.T) {
 				t.Errorf("organization %d: %+v, want %+v", i, d.PublicOrg, list[i])
 			}
 		}
-		// Each detail is the organization page.
-		for _, slug := range []string{"kaist", "elice", "lg-ai-research", "motif-technologies"} {
-			want, err := st.PublicOrganization(ctx, program, slug)
+		teams, err := st.PublicTeams(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		teamOrder := map[string]int{}
+		for i, tm := range teams {
+			teamOrder[tm.Slug] = i
+		}
+		// Each detail is the organization page, whose consortia are those
+		// the organization leads, then those it belongs to, in team order.
+		for _, got := range ds {
+			want, err := st.PublicOrganization(ctx, program, got.Slug)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got postgres.PublicOrgDetail
-			for _, d := range ds {
-				if d.Slug == slug {
-					got = d
-				}
-			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%s (-organization page +details):\n%s", slug, diff)
+				t.Errorf("%s (-organization page +details):\n%s", got.Slug, diff)
+			}
+			if len(got.Memberships) == 0 {
+				t.Errorf("%s: no consortium", got.Slug)
+			}
+			for i := 1; i < len(got.Memberships); i++ {
+				prev, m := got.Memberships[i-1], got.Memberships[i]
+				if (m.Lead && !prev.Lead) || (m.Lead == prev.Lead && teamOrder[m.Team.Slug] < teamOrder[prev.Team.Slug]) {
+					t.Errorf("%s: consortium %s (lead %v) listed after %s (lead %v)", got.Slug, m.Team.Slug, m.Lead, prev.Team.Slug, prev.Lead)
+				}
 			}
 		}
 	})
@@ -192,11 +204,21 @@ func contains(xs []string, x string) bool {
 }
 
 // TestOpenDataFeedEmbargo: the feed's read model holds the published rounds
-// only, whatever the draft round holds.
+// only, whatever a round that is not published yet (draft, scoring or
+// closed) holds.
 func TestOpenDataFeedEmbargo(t *testing.T) {
 	t.Parallel()
+	for _, status := range unpublishedStatuses {
+		t.Run(status, func(t *testing.T) {
+			t.Parallel()
+			testOpenDataFeedEmbargo(t, status)
+		})
+	}
+}
+
+func testOpenDataFeedEmbargo(t *testing.T, status string) {
 	st, pool := importRecord(t)
-	plantSentinels(t, pool)
+	plantSentinels(t, pool, status)
 	ctx := context.Background()
 	f, err := st.PublicFeed(ctx, program)
 	if err != nil {
@@ -227,15 +249,26 @@ func TestOpenDataFeedEmbargo(t *testing.T) {
 	collect(st.PublicMemberships(ctx, program))
 	collect(st.PublicOrganizationDetails(ctx, program))
 	collect(st.PublicSearch(ctx, program, "stage"))
-	collect(st.PublicSearch(ctx, program, "sentinel"))
 	data, err := json.Marshal(everything)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{sentinelReason, sentinelRevision, sentinelScore, sentinelCategory, sentinelStat, sentinelEntry} {
 		if strings.Contains(string(data), s) {
-			t.Errorf("open data methods returned the embargoed %q", s)
+			t.Errorf("open data methods returned the embargoed %q of a %s round", s, status)
 		}
+	}
+	// Search finds the round, but as not published.
+	res, err := st.PublicSearch(ctx, program, "stage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := map[string]bool{}
+	for _, r := range res.Rounds {
+		published[r.Slug] = r.Published
+	}
+	if diff := cmp.Diff(map[string]bool{"stage-1": true, "stage-2": false}, published); diff != "" {
+		t.Errorf("rounds found, published (-want +got):\n%s", diff)
 	}
 }
 

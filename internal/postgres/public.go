@@ -2,11 +2,12 @@ package postgres
 
 // The read side of the public pages. Every method here is named Public… and
 // returns only what the public may see: outcomes, published scores and
-// published statistics come from rounds whose status is 'published' or
-// 'corrected', and an unpublished round reveals neither its entries'
-// eligibility decisions nor any figure. The embargo is a property of these
-// queries (each one filters on the round status itself), not of the
-// templates that render their results.
+// published statistics come from published rounds (rounds.published, the
+// generated column that is true for the statuses 'published' and
+// 'corrected'), and an unpublished round reveals neither its entries'
+// eligibility decisions nor any figure, nor when it last changed. The
+// embargo is a property of these queries (each one filters on
+// rounds.published itself), not of the templates that render their results.
 //
 // A published round's outcomes and figures are those of its latest result
 // revision (computed by the rule engine and frozen at publication) when it
@@ -322,15 +323,17 @@ func (s *Store) readTx(ctx context.Context, op string, fn func(pgx.Tx) error) er
 }
 
 // publicResultsCTE defines, for program $1, the public outcomes
-// (public_outcomes) and figures (public_figures) of published rounds: from
-// the latest result revision of a round when there is one, else from its
-// announced outcomes and published scores. Every query that reads an outcome
-// or a figure goes through it, so the embargo is written once.
+// (public_outcomes) and figures (public_figures) of published rounds (those
+// whose generated column rounds.published is true): from the latest result
+// revision of a round when there is one, else from its announced outcomes
+// and published scores. Every query that reads an outcome or a figure goes
+// through it; what "published" means is written once, in the migration that
+// defines the column.
 const publicResultsCTE = `
 revisions AS (
   SELECT DISTINCT ON (rv.round_id) rv.round_id, rv.snapshot
   FROM result_revisions rv JOIN rounds r ON r.id = rv.round_id
-  WHERE r.program_id = $1 AND r.status IN ('published', 'corrected')
+  WHERE r.program_id = $1 AND r.published
   ORDER BY rv.round_id, rv.revision DESC
 ), computed AS (
   SELECT rv.round_id, t.id AS team_id, x.line
@@ -345,7 +348,7 @@ revisions AS (
   UNION ALL
   SELECT o.round_id, o.team_id, o.id, o.outcome, o.rank, o.reason_ko, o.reason_en, o.note_ko, o.note_en
   FROM announced_outcomes o JOIN rounds r ON r.id = o.round_id
-  WHERE r.program_id = $1 AND r.status IN ('published', 'corrected')
+  WHERE r.program_id = $1 AND r.published
     AND NOT EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = o.round_id)
 ), public_figures AS (
   SELECT c.round_id, c.team_id, cr.id AS criterion_id, v.value::numeric(7, 2) AS value, NULL::bigint AS score_id
@@ -357,20 +360,28 @@ revisions AS (
   UNION ALL
   SELECT ps.round_id, ps.team_id, ps.criterion_id, ps.value, ps.id
   FROM published_scores ps JOIN rounds r ON r.id = ps.round_id
-  WHERE r.program_id = $1 AND r.status IN ('published', 'corrected')
+  WHERE r.program_id = $1 AND r.published
     AND NOT EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = ps.round_id)
 )`
 
+// programColumns selects a program's header for scanProgram. Its last
+// column is the time of the last change to the public record: the program
+// row, its teams and its published rounds. Unpublished rounds are left out,
+// since their updated_at moves when they are scored, closed or scheduled,
+// and would tell the public when that happened before publication.
 const programColumns = `p.slug, p.name_ko, p.name_en, p.ministry_ko, p.ministry_en, p.goal_ko, p.goal_en, p.note_ko, p.note_en,
   p.agencies, p.final_teams, p.started_on,
   GREATEST(p.updated_at,
     (SELECT max(t.updated_at) FROM teams t WHERE t.program_id = p.id),
-    (SELECT max(GREATEST(r.updated_at, r.published_at)) FROM rounds r WHERE r.program_id = p.id))`
+    (SELECT max(GREATEST(r.updated_at, r.published_at)) FROM rounds r WHERE r.program_id = p.id AND r.published))`
 
-func scanProgram(row pgx.Row) (PublicProgram, error) {
+// scanProgram scans the programColumns of a row, then any further columns
+// into extra.
+func scanProgram(row pgx.Row, extra ...any) (PublicProgram, error) {
 	var p PublicProgram
-	err := row.Scan(&p.Slug, &p.Name.KO, &p.Name.EN, &p.Ministry.KO, &p.Ministry.EN, &p.Goal.KO, &p.Goal.EN,
-		&p.Note.KO, &p.Note.EN, &p.Agencies, &p.FinalTeams, &p.StartedOn, &p.UpdatedAt)
+	dest := []any{&p.Slug, &p.Name.KO, &p.Name.EN, &p.Ministry.KO, &p.Ministry.EN, &p.Goal.KO, &p.Goal.EN,
+		&p.Note.KO, &p.Note.EN, &p.Agencies, &p.FinalTeams, &p.StartedOn, &p.UpdatedAt}
+	err := row.Scan(append(dest, extra...)...)
 	return p, err
 }
 
@@ -391,14 +402,6 @@ func (s *Store) PublicProgram(ctx context.Context, program string) (PublicProgra
 		return p, fmt.Errorf("postgres: program %s: %w", program, mapErr(err))
 	}
 	return p, nil
-}
-
-func pubProgramID(ctx context.Context, tx DBTX, program string) (int64, error) {
-	var id int64
-	if err := tx.QueryRow(ctx, `SELECT id FROM programs WHERE slug = $1`, program).Scan(&id); err != nil {
-		return 0, fmt.Errorf("program %s: %w", program, err)
-	}
-	return id, nil
 }
 
 // pubSources returns the sources cited for the given subjects, by subject id.
@@ -610,7 +613,7 @@ ORDER BY f.team_id, f.code IS NULL, f.path`, programID, ids)
 func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, error) {
 	var teams []PublicTeam
 	err := s.readTx(ctx, "public teams", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -624,7 +627,7 @@ func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, 
 func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTeamDetail, error) {
 	var d PublicTeamDetail
 	err := s.readTx(ctx, "public team "+slug, func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -700,12 +703,11 @@ ORDER BY m.position, m.id`, teamID)
 // outcome and figures where the round is published.
 func pubTeamRounds(ctx context.Context, tx DBTX, programID, teamID int64) ([]PublicTeamRound, error) {
 	rows, err := tx.Query(ctx, `
-WITH `+publicResultsCTE+`
 SELECT r.id, r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.announce_at, r.announce_date_only, r.status::text,
-  r.status IN ('published', 'corrected'),
-  CASE WHEN r.status IN ('published', 'corrected') THEN e.status::text ELSE '' END,
-  CASE WHEN r.status IN ('published', 'corrected') THEN e.reason_ko ELSE '' END,
-  CASE WHEN r.status IN ('published', 'corrected') THEN e.reason_en ELSE '' END
+  r.published,
+  CASE WHEN r.published THEN e.status::text ELSE '' END,
+  CASE WHEN r.published THEN e.reason_ko ELSE '' END,
+  CASE WHEN r.published THEN e.reason_en ELSE '' END
 FROM entries e JOIN rounds r ON r.id = e.round_id
 WHERE r.program_id = $1 AND e.team_id = $2
 ORDER BY r.position`, programID, teamID)
@@ -909,10 +911,10 @@ func pubRounds(ctx context.Context, tx DBTX, programID int64, slug *string) ([]P
 	rows, err := tx.Query(ctx, `
 WITH `+publicResultsCTE+`
 SELECT r.id, r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.period, r.evaluated_on, r.announce_at, r.announce_date_only,
-  r.status::text, r.status IN ('published', 'corrected'), r.published_at, r.advance, r.backfill, COALESCE(r.min_total::text, ''),
+  r.status::text, r.published, r.published_at, r.advance, r.backfill, COALESCE(r.min_total::text, ''),
   r.note_ko, r.note_en,
   (SELECT count(*) FROM entries e WHERE e.round_id = r.id),
-  CASE WHEN r.status IN ('published', 'corrected') THEN
+  CASE WHEN r.published THEN
     (SELECT count(*) FROM public_outcomes o WHERE o.round_id = r.id AND o.outcome IN ('selected', 'advanced')) END,
   EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = r.id)
 FROM rounds r
@@ -942,7 +944,7 @@ ORDER BY r.position`, programID, slug)
 func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound, error) {
 	var out []PublicRound
 	err := s.readTx(ctx, "public rounds", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -957,7 +959,7 @@ func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound
 func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRoundDetail, error) {
 	var d PublicRoundDetail
 	err := s.readTx(ctx, "public round "+slug, func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -1031,9 +1033,9 @@ ORDER BY tr.path`, programID, roundID)
 func pubEntries(ctx context.Context, tx DBTX, roundID int64) ([]PublicEntry, error) {
 	rows, err := tx.Query(ctx, `
 SELECT t.slug, t.name_ko, t.name_en,
-  CASE WHEN r.status IN ('published', 'corrected') THEN e.status::text ELSE '' END,
-  CASE WHEN r.status IN ('published', 'corrected') THEN e.reason_ko ELSE '' END,
-  CASE WHEN r.status IN ('published', 'corrected') THEN e.reason_en ELSE '' END
+  CASE WHEN r.published THEN e.status::text ELSE '' END,
+  CASE WHEN r.published THEN e.reason_ko ELSE '' END,
+  CASE WHEN r.published THEN e.reason_en ELSE '' END
 FROM entries e JOIN rounds r ON r.id = e.round_id JOIN teams t ON t.id = e.team_id
 WHERE e.round_id = $1
 ORDER BY e.position, t.position`, roundID)
@@ -1058,7 +1060,7 @@ SELECT COALESCE(c.code, 'total'), s.stat::text, s.value::text
 FROM published_stats s
 JOIN rounds r ON r.id = s.round_id
 LEFT JOIN criteria c ON c.id = s.criterion_id
-WHERE s.round_id = $1 AND r.status IN ('published', 'corrected')
+WHERE s.round_id = $1 AND r.published
 ORDER BY s.stat, c.id IS NULL, c.id`, roundID)
 	if err != nil {
 		return nil, fmt.Errorf("published stats: %w", err)
@@ -1080,7 +1082,7 @@ ORDER BY s.stat, c.id IS NULL, c.id`, roundID)
 func (s *Store) PublicHistory(ctx context.Context, program string) (PublicHistory, error) {
 	var h PublicHistory
 	err := s.readTx(ctx, "public history", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -1148,7 +1150,7 @@ ORDER BY happened_on, position`, programID)
 func (s *Store) PublicOverview(ctx context.Context, program string) (PublicOverview, error) {
 	var ov PublicOverview
 	err := s.readTx(ctx, "public overview", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -1175,12 +1177,7 @@ func (s *Store) PublicOverview(ctx context.Context, program string) (PublicOverv
 				ov.Next = &r.PublicRound
 			}
 		}
-		if err := tx.QueryRow(ctx, `
-SELECT count(DISTINCT org) FROM (
-  SELECT lead_org_id AS org FROM teams WHERE program_id = $1
-  UNION ALL
-  SELECT m.org_id FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1
-) o`, pid).Scan(&ov.Organizations); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(DISTINCT m.org_id) FROM (`+programMembershipsSQL+`) m`, pid).Scan(&ov.Organizations); err != nil {
 			return fmt.Errorf("organizations: %w", err)
 		}
 		srcs, err := pubSources(ctx, tx, "program_id", []int64{pid})
@@ -1193,14 +1190,25 @@ SELECT count(DISTINCT org) FROM (
 	return ov, err
 }
 
+// programMembershipsSQL lists, for program $1, every place an organization
+// holds in one of the program's consortia: each team's lead (lead true, role
+// 'lead', id NULL, position -1) and each member. It is the one definition of
+// "the organizations of the program": the organization list, the overview's
+// count, search, the organization pages and the memberships download all
+// read it.
+const programMembershipsSQL = `
+  SELECT NULL::bigint AS id, t.id AS team_id, t.lead_org_id AS org_id, true AS lead, 'lead' AS role, NULL::date AS since,
+         NULL::date AS until, 'confirmed' AS confidence, '' AS note_ko, '' AS note_en, -1 AS position
+  FROM teams t WHERE t.program_id = $1
+  UNION ALL
+  SELECT m.id, m.team_id, m.org_id, false, m.role, m.since, m.until, m.confidence::text, m.note_ko, m.note_en, m.position
+  FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1`
+
 // pubOrgsSQL lists the organizations that lead or belong to a consortium of
-// the program, with the number of such consortia.
+// the program (or the one named by slug $2), with the number of such
+// consortia.
 const pubOrgsSQL = `
-WITH links AS (
-  SELECT t.lead_org_id AS org_id, t.id AS team_id FROM teams t WHERE t.program_id = $1
-  UNION
-  SELECT m.org_id, m.team_id FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1
-)
+WITH links AS (` + programMembershipsSQL + `)
 SELECT o.id, o.slug, o.name_ko, o.name_en, o.kind::text, count(DISTINCT l.team_id)
 FROM organizations o JOIN links l ON l.org_id = o.id
 WHERE ($2::text IS NULL OR o.slug = $2)
@@ -1212,7 +1220,7 @@ ORDER BY o.kind, o.name_ko, o.id`
 func (s *Store) PublicOrganizations(ctx context.Context, program string) ([]PublicOrg, error) {
 	var out []PublicOrg
 	err := s.readTx(ctx, "public organizations", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -1240,60 +1248,99 @@ func (s *Store) PublicOrganizations(ctx context.Context, program string) ([]Publ
 func (s *Store) PublicOrganization(ctx context.Context, program, slug string) (PublicOrgDetail, error) {
 	var d PublicOrgDetail
 	err := s.readTx(ctx, "public organization "+slug, func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
-		var orgID int64
-		if err := tx.QueryRow(ctx, pubOrgsSQL, pid, slug).Scan(&orgID, &d.Slug, &d.Name.KO, &d.Name.EN, &d.Kind, &d.Teams); err != nil {
-			return err
-		}
-		teams, teamIDs, err := pubTeams(ctx, tx, pid, nil)
+		ds, err := pubOrgDetails(ctx, tx, pid, &slug)
 		if err != nil {
 			return err
 		}
-		byID := map[int64]PublicTeam{}
-		for i, id := range teamIDs {
-			byID[id] = teams[i]
+		if len(ds) == 0 {
+			return contest.ErrNotFound
 		}
-		rows, err := tx.Query(ctx, `
-SELECT t.id, true, 'lead', NULL::date, 'confirmed' FROM teams t WHERE t.program_id = $1 AND t.lead_org_id = $2
-UNION ALL
-SELECT t.id, false, m.role, m.since, m.confidence::text
-FROM memberships m JOIN teams t ON t.id = m.team_id WHERE t.program_id = $1 AND m.org_id = $2
-ORDER BY 2 DESC, 1`, pid, orgID)
-		if err != nil {
-			return fmt.Errorf("memberships: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m PublicOrgTeam
-			var teamID int64
-			if err := rows.Scan(&teamID, &m.Lead, &m.Role, &m.Since, &m.Confidence); err != nil {
-				return fmt.Errorf("memberships: %w", err)
-			}
-			m.Team = byID[teamID]
-			d.Memberships = append(d.Memberships, m)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("memberships: %w", err)
-		}
-		rows.Close()
-		srcs, err := pubSources(ctx, tx, "organization_id", []int64{orgID})
-		if err != nil {
-			return err
-		}
-		d.Sources = srcs[orgID]
+		d = ds[0]
 		return nil
 	})
 	return d, err
+}
+
+// pubOrgDetails returns the organization pages of the organizations of the
+// program's consortia (or of the one named by slug), in the order of
+// pubOrgsSQL. Each lists the consortia the organization leads first, then
+// those it belongs to, each group in team order.
+func pubOrgDetails(ctx context.Context, tx DBTX, programID int64, slug *string) ([]PublicOrgDetail, error) {
+	rows, err := tx.Query(ctx, pubOrgsSQL, programID, slug)
+	if err != nil {
+		return nil, fmt.Errorf("organizations: %w", err)
+	}
+	var out []PublicOrgDetail
+	var ids []int64
+	index := map[int64]int{}
+	for rows.Next() {
+		var d PublicOrgDetail
+		var id int64
+		if err := rows.Scan(&id, &d.Slug, &d.Name.KO, &d.Name.EN, &d.Kind, &d.Teams); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("organizations: %w", err)
+		}
+		index[id] = len(out)
+		out = append(out, d)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("organizations: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	teams, teamIDs, err := pubTeams(ctx, tx, programID, nil)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]PublicTeam, len(teams))
+	for i, id := range teamIDs {
+		byID[id] = teams[i]
+	}
+	rows, err = tx.Query(ctx, `
+SELECT m.org_id, m.team_id, m.lead, m.role, m.since, m.confidence
+FROM (`+programMembershipsSQL+`) m JOIN teams t ON t.id = m.team_id
+WHERE m.org_id = ANY($2)
+ORDER BY m.lead DESC, t.position, t.id, m.position, m.id`, programID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("memberships: %w", err)
+	}
+	for rows.Next() {
+		var m PublicOrgTeam
+		var orgID, teamID int64
+		if err := rows.Scan(&orgID, &teamID, &m.Lead, &m.Role, &m.Since, &m.Confidence); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("memberships: %w", err)
+		}
+		m.Team = byID[teamID]
+		d := &out[index[orgID]]
+		d.Memberships = append(d.Memberships, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("memberships: %w", err)
+	}
+	srcs, err := pubSources(ctx, tx, "organization_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		out[i].Sources = srcs[id]
+	}
+	return out, nil
 }
 
 // PublicFunding returns the program's budgets by year with their allocations.
 func (s *Store) PublicFunding(ctx context.Context, program string) ([]PublicBudget, error) {
 	var out []PublicBudget
 	err := s.readTx(ctx, "public funding", func(tx pgx.Tx) error {
-		pid, err := pubProgramID(ctx, tx, program)
+		pid, err := editProgram(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -250,6 +252,9 @@ func TestPublicRecord(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if motif.Last == nil {
+			t.Fatalf("Motif has no latest outcome: %+v", motif.PublicTeam)
+		}
 		if motif.Status != postgres.TeamCompeting || motif.Last.Round.Slug != "additional-call" || motif.Size != 17 {
 			t.Errorf("Motif = status %s last %+v members %d", motif.Status, motif.Last, motif.Size)
 		}
@@ -354,12 +359,25 @@ const (
 	sentinelEntry    = "SENTINEL-ENTRY"
 )
 
+// unpublishedStatuses are the statuses of a round before publication: the
+// embargo tests plant their sentinels in a round in each of them.
+var unpublishedStatuses = []string{"draft", "scoring", "closed"}
+
 // plantSentinels writes a score, published figure, statistic, announced
-// outcome, computed result revision and eligibility decision into the draft
-// round stage-2.
-func plantSentinels(t *testing.T, pool *pgxpool.Pool) {
+// outcome, computed result revision and eligibility decision into the round
+// stage-2 (a draft in the record) and puts it in the given status, which
+// must be one before publication.
+func plantSentinels(t *testing.T, pool *pgxpool.Pool, status string) {
 	t.Helper()
-	_, err := pool.Exec(context.Background(), `
+	if !slices.Contains(unpublishedStatuses, status) {
+		t.Fatalf("plant sentinels: %q is not a status before publication", status)
+	}
+	ctx := context.Background()
+	tag, err := pool.Exec(ctx, `UPDATE rounds SET status = $1 WHERE slug = 'stage-2' AND NOT published`, status)
+	if err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("put stage-2 in status %s: %v (%d rows)", status, err, tag.RowsAffected())
+	}
+	_, err = pool.Exec(ctx, `
 WITH r AS (SELECT id FROM rounds WHERE slug = 'stage-2'),
      lg AS (SELECT id FROM teams WHERE slug = 'lg'),
      skt AS (SELECT id FROM teams WHERE slug = 'skt'),
@@ -379,12 +397,22 @@ WHERE round_id = (SELECT id FROM r) AND team_id = (SELECT id FROM skt)`)
 	}
 }
 
-// TestPublicEmbargo: results of a round that is not published never leave
-// the public queries, whatever the tables hold.
+// TestPublicEmbargo: results of a round that is not published (draft,
+// scoring or closed) never leave the public queries, whatever the tables
+// hold.
 func TestPublicEmbargo(t *testing.T) {
 	t.Parallel()
+	for _, status := range unpublishedStatuses {
+		t.Run(status, func(t *testing.T) {
+			t.Parallel()
+			testPublicEmbargo(t, status)
+		})
+	}
+}
+
+func testPublicEmbargo(t *testing.T, status string) {
 	st, pool := importRecord(t)
-	plantSentinels(t, pool)
+	plantSentinels(t, pool, status)
 	ctx := context.Background()
 
 	var everything []any
@@ -414,7 +442,7 @@ func TestPublicEmbargo(t *testing.T) {
 	}
 	for _, s := range []string{sentinelReason, sentinelRevision, sentinelScore, sentinelCategory, sentinelStat, sentinelEntry} {
 		if strings.Contains(string(data), s) {
-			t.Errorf("public methods returned the embargoed %q", s)
+			t.Errorf("public methods returned the embargoed %q of a %s round", s, status)
 		}
 	}
 
@@ -422,12 +450,12 @@ func TestPublicEmbargo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Published || r.Through != nil || len(r.Scores)+len(r.Stats)+len(r.Outcomes) != 0 {
-		t.Errorf("stage 2 leaks: through %v scores %v stats %v outcomes %v", r.Through, r.Scores, r.Stats, r.Outcomes)
+	if r.Status != status || r.Published || r.Through != nil || len(r.Scores)+len(r.Stats)+len(r.Outcomes) != 0 {
+		t.Errorf("stage 2 (%s, published %v) leaks: through %v scores %v stats %v outcomes %v", r.Status, r.Published, r.Through, r.Scores, r.Stats, r.Outcomes)
 	}
 	for _, e := range r.Entries {
 		if e.Status != "" {
-			t.Errorf("stage 2 entry %s has eligibility %q before publication", e.Team.Slug, e.Status)
+			t.Errorf("stage 2 (%s) entry %s has eligibility %q before publication", status, e.Team.Slug, e.Status)
 		}
 	}
 	// The criteria of an unpublished round are public: the rules are known in advance.
@@ -438,10 +466,21 @@ func TestPublicEmbargo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	found := false
 	for _, tm := range teams {
-		if tm.Slug == "lg" && (tm.Status != postgres.TeamCompeting || tm.Last.Round.Slug != "stage-1") {
-			t.Errorf("LG status %s after %s: the draft outcome counted", tm.Status, tm.Last.Round.Slug)
+		if tm.Slug != "lg" {
+			continue
 		}
+		found = true
+		if tm.Last == nil {
+			t.Fatalf("LG has no latest outcome: %+v", tm)
+		}
+		if tm.Status != postgres.TeamCompeting || tm.Last.Round.Slug != "stage-1" {
+			t.Errorf("LG status %s after %s: the %s outcome counted", tm.Status, tm.Last.Round.Slug, status)
+		}
+	}
+	if !found {
+		t.Fatal("LG is not among the public teams")
 	}
 
 	// Publishing the round releases what it holds: its result revision
@@ -465,6 +504,9 @@ func TestPublicEmbargo(t *testing.T) {
 	lg, err := st.PublicTeam(ctx, program, "lg")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if lg.Last == nil || lg.ScoresRound == nil {
+		t.Fatalf("LG after a published elimination: last %+v, scores round %+v", lg.Last, lg.ScoresRound)
 	}
 	if lg.Status != postgres.TeamOut || lg.Last.Round.Slug != "stage-2" || lg.ScoresRound.Slug != "stage-2" {
 		t.Errorf("LG after a published elimination: status %s, last %+v", lg.Status, lg.Last)
@@ -528,5 +570,64 @@ func TestPublicFigureAndOutcomeSources(t *testing.T) {
 				t.Errorf("LG's latest total carries no source: %+v", total)
 			}
 		}
+	}
+}
+
+// TestPublicUpdatedAtIgnoresUnpublishedRounds: the program's last change,
+// shown as the API's updated_at, the feed's <updated> and on the pages,
+// counts published rounds only, so it does not tell the public when an
+// unpublished round was scored, closed or scheduled.
+func TestPublicUpdatedAtIgnoresUnpublishedRounds(t *testing.T) {
+	t.Parallel()
+	st, pool := importRecord(t)
+	ctx := context.Background()
+	// updatedAt returns the program's UpdatedAt, checking that every method
+	// returning the program header agrees on it.
+	updatedAt := func() time.Time {
+		t.Helper()
+		p, err := st.PublicProgram(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		def, err := st.DefaultProgram(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.PublicPrograms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed, err := st.PublicFeed(ctx, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 1 {
+			t.Fatalf("%d programs", len(all))
+		}
+		for name, other := range map[string]time.Time{"default program": def.UpdatedAt, "programs": all[0].UpdatedAt, "feed": feed.Program.UpdatedAt} {
+			if !other.Equal(p.UpdatedAt) {
+				t.Errorf("%s: updated at %v, program %v", name, other, p.UpdatedAt)
+			}
+		}
+		return p.UpdatedAt
+	}
+	before := updatedAt()
+	if before.IsZero() {
+		t.Fatal("no updated at")
+	}
+	tag, err := pool.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() + interval '1 day' WHERE slug = 'stage-2' AND NOT published`)
+	if err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("close stage-2: %v (%d rows)", err, tag.RowsAffected())
+	}
+	if got := updatedAt(); !got.Equal(before) {
+		t.Errorf("closing the draft stage-2 moved the program's updated at from %v to %v", before, got)
+	}
+	// A change to a published round does count, so the check above can fail.
+	tag, err = pool.Exec(ctx, `UPDATE rounds SET updated_at = now() + interval '2 days' WHERE slug = 'stage-1' AND published`)
+	if err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("touch stage-1: %v (%d rows)", err, tag.RowsAffected())
+	}
+	if got := updatedAt(); !got.After(before.Add(36 * time.Hour)) {
+		t.Errorf("a change to the published stage-1 left the program's updated at at %v (was %v)", got, before)
 	}
 }

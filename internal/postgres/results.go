@@ -274,30 +274,24 @@ func compute(in FrozenInput) (rules.Result, bool, error) {
 // otherwise a preview computed from the scores entered so far.
 func (s *Store) Results(ctx context.Context, program, round string) (RoundResults, error) {
 	var rr RoundResults
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+	err := s.readTx(ctx, "results", func(tx pgx.Tx) error {
 		var err error
 		rr, err = results(ctx, tx, program, round, false)
 		return err
 	})
-	if err != nil {
-		return rr, fmt.Errorf("postgres: results: %w", err)
-	}
-	return rr, nil
+	return rr, err
 }
 
 // PublishedResults returns the public results of a round: contest.ErrNotFound
 // unless the round is published (the embargo lives here, in the query).
 func (s *Store) PublishedResults(ctx context.Context, program, round string) (RoundResults, error) {
 	var rr RoundResults
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+	err := s.readTx(ctx, "published results", func(tx pgx.Tx) error {
 		var err error
 		rr, err = results(ctx, tx, program, round, true)
 		return err
 	})
-	if err != nil {
-		return rr, fmt.Errorf("postgres: published results: %w", err)
-	}
-	return rr, nil
+	return rr, err
 }
 
 func results(ctx context.Context, db DBTX, program, round string, public bool) (RoundResults, error) {
@@ -470,6 +464,21 @@ func (e *IncompleteError) Error() string {
 	return b.String()
 }
 
+// incomplete says what keeps a computed result from being closed,
+// published or corrected: the missing scores and an undecided tie at the cut.
+func incomplete(res rules.Result) *IncompleteError {
+	ie := &IncompleteError{Missing: res.Missing}
+	if res.Complete && res.Blocked {
+		for _, t := range res.Teams {
+			if t.ReasonCode == rules.ReasonTieAtCut {
+				ie.Blocked = append(ie.Blocked, t.Team)
+			}
+		}
+	}
+	return ie
+}
+
+// Is makes the error match contest.ErrInvalid.
 func (e *IncompleteError) Is(target error) bool { return target == contest.ErrInvalid }
 
 // CloseRound ends scoring: the round must be complete.
@@ -491,7 +500,7 @@ func (s *Store) CloseRound(ctx context.Context, program, round string, actor con
 			return err
 		}
 		if !res.Complete {
-			return &IncompleteError{Missing: res.Missing}
+			return incomplete(res)
 		}
 		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
 			return err
@@ -561,13 +570,7 @@ func publish(ctx context.Context, tx DBTX, ri RoundInfo, actor contest.Actor, no
 		return err
 	}
 	if !res.Complete || res.Blocked {
-		ie := &IncompleteError{Missing: res.Missing}
-		for _, t := range res.Teams {
-			if t.ReasonCode == rules.ReasonTieAtCut {
-				ie.Blocked = append(ie.Blocked, t.Team)
-			}
-		}
-		return ie
+		return incomplete(res)
 	}
 	snap, err := json.Marshal(rules.NewReport(ri.Program, ri.Slug, rules.ReportPublished, res))
 	if err != nil {
@@ -608,7 +611,7 @@ func (s *Store) DecideRound(ctx context.Context, program, round string, advance 
 			return err
 		}
 		if res, _, err := compute(in); err == nil && !res.Complete {
-			return &IncompleteError{Missing: res.Missing}
+			return incomplete(res)
 		}
 		in.Decision = &FrozenDecision{Advance: advance, Reason: reason}
 		if _, err := rules.Compute(in.EngineInput()); err != nil {

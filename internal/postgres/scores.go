@@ -32,6 +32,28 @@ type ScoreDiff struct {
 	Unchanged int
 }
 
+// scoringRound locks a round whose scores may be entered: draft or scoring.
+// Scores of a closed or published round are read-only (corrections aside).
+func scoringRound(ctx context.Context, tx DBTX, program, round string) (RoundInfo, error) {
+	ri, err := roundInfo(ctx, tx, program, round, true)
+	if err != nil {
+		return ri, err
+	}
+	if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
+		return ri, fmt.Errorf("%w: the scores of %s are read-only while it is %s", ErrRoundState, round, ri.Status)
+	}
+	return ri, nil
+}
+
+// startScoring moves a draft round to scoring once scores arrive.
+func startScoring(ctx context.Context, tx DBTX, ri RoundInfo) error {
+	if ri.Status != contest.StatusDraft {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
+	return err
+}
+
 // roundShape reads what scorecsv.Check needs to know of a round.
 func roundShape(ctx context.Context, db DBTX, roundID int64) (scorecsv.Round, map[string]int64, map[string]int64, error) {
 	rd := scorecsv.Round{Teams: map[string]bool{}, Leaves: map[string]scorecsv.Leaf{}, Criteria: map[string]bool{}}
@@ -83,12 +105,9 @@ FROM criteria c WHERE c.round_id = $1`, roundID)
 func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool) (ScoreDiff, error) {
 	var diff ScoreDiff
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := scoringRound(ctx, tx, program, round)
 		if err != nil {
 			return err
-		}
-		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-			return fmt.Errorf("%w: the scores of %s are read-only while it is %s", ErrRoundState, round, ri.Status)
 		}
 		shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
 		if err != nil {
@@ -156,10 +175,7 @@ WHERE s.round_id = $1`, ri.ID)
 		if _, err := appendAudit(ctx, tx, actor, "scores.import", "round:"+ri.Slug, &ri.ID, before, after); err != nil {
 			return err
 		}
-		if ri.Status == contest.StatusDraft && len(teams) > 0 {
-			_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
-		}
-		return err
+		return startScoring(ctx, tx, ri)
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return diff, fmt.Errorf("postgres: import scores: %w", mapErr(err))

@@ -84,12 +84,9 @@ type ScoreEdit struct {
 func (s *Store) SaveScores(ctx context.Context, program, round string, edits []ScoreEdit, actor contest.Actor) (int, error) {
 	saved := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := scoringRound(ctx, tx, program, round)
 		if err != nil {
 			return err
-		}
-		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-			return fmt.Errorf("%w: the scores of %s are read-only while it is %s", ErrRoundState, round, ri.Status)
 		}
 		shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
 		if err != nil {
@@ -153,10 +150,8 @@ INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_b
 		if saved == 0 {
 			return nil
 		}
-		if ri.Status == contest.StatusDraft {
-			if _, err := tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
-				return err
-			}
+		if err := startScoring(ctx, tx, ri); err != nil {
+			return err
 		}
 		_, err = appendAudit(ctx, tx, actor, "scores.save", "round:"+ri.Slug, &ri.ID, before, after)
 		return err
@@ -190,15 +185,9 @@ func (e StaleScoresError) Is(target error) bool { return target == contest.ErrSt
 // published yet (published rounds are changed through corrections).
 func (s *Store) SetEligibility(ctx context.Context, program, round, team, status string, reason contest.Text, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := editableRound(ctx, tx, program, round)
 		if err != nil {
 			return err
-		}
-		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is published; correct it instead", ErrRoundState, round)
-		}
-		if ri.Status == contest.StatusClosed {
-			return fmt.Errorf("%w: %s is closed; reopen it first", ErrRoundState, round)
 		}
 		return setEligibility(ctx, tx, ri, team, status, reason, actor, "entry.eligibility")
 	})
@@ -300,7 +289,14 @@ WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND r.status NOT IN ('publ
 			continue
 		}
 		failed[d.round] = perr
-		_ = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Only a round that cannot be published as it is loses its schedule
+		// (and says so in the audit log); a passing failure, such as a lost
+		// connection, is retried at the next check.
+		var ie *IncompleteError
+		if !errors.As(perr, &ie) && !errors.Is(perr, ErrRoundState) && !errors.Is(perr, contest.ErrInvalid) {
+			continue
+		}
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			ri, err := roundInfo(ctx, tx, d.program, d.round, true)
 			if err != nil {
 				return err
@@ -311,6 +307,9 @@ WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND r.status NOT IN ('publ
 			_, err = appendAudit(ctx, tx, actor, "round.publish_failed", "round:"+ri.Slug, &ri.ID, nil, map[string]string{"error": perr.Error()})
 			return err
 		})
+		if err != nil {
+			failed[d.round] = fmt.Errorf("%w (and clearing its schedule failed: %v)", perr, err)
+		}
 	}
 	return published, failed, nil
 }
@@ -406,7 +405,7 @@ WHERE e.round_id = $1 AND t.slug = $2`, ri.ID, c.Team).Scan(&old.Status, &old.Re
 			return err
 		}
 		if !res.Complete || res.Blocked {
-			return &IncompleteError{Missing: res.Missing}
+			return incomplete(res)
 		}
 		if err := tx.QueryRow(ctx, `SELECT coalesce(max(revision), 0) + 1 FROM result_revisions WHERE round_id = $1`, ri.ID).Scan(&revision); err != nil {
 			return err

@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"github.com/google/go-cmp/cmp"
+	"github.com/kai-challenge/portal/internal/rules"
 	"strings"
 	"sync"
 	"testing"
@@ -171,7 +173,10 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := store.PublishedResults(ctx, "p", "r1")
+	first, err := store.PublishedResults(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	why := contest.Text{KO: "입력 오류 정정", EN: "data entry error corrected"}
 	if _, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, contest.Text{}, alice, time.Now()); !errors.Is(err, contest.ErrInvalid) {
 		t.Errorf("correction without a reason: %v", err)
@@ -185,8 +190,11 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 		t.Errorf("current revision: %+v", cur.Report)
 	}
 	old, rec, err := store.Revision(ctx, "p", "r1", 1)
-	if err != nil || old.Report.Teams[0].Team != first.Report.Teams[0].Team || old.Report.Status != "published" || rec.Revision != 1 {
-		t.Errorf("revision 1 changed: %+v %v", old.Report, err)
+	if err != nil || rec.Revision != 1 {
+		t.Fatalf("revision 1: %v, revision %d", err, rec.Revision)
+	}
+	if diff := cmp.Diff(first.Report, old.Report); diff != "" {
+		t.Errorf("revision 1 changed after the correction (-as published +now):\n%s", diff)
 	}
 	list, err := store.Corrections(ctx, "p", "r1")
 	if err != nil || len(list) != 1 || list[0].Reason != why || !strings.Contains(string(list[0].Change), `"old": "20.00"`) {
@@ -198,10 +206,8 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 		t.Fatalf("eligibility correction: %d %v", rev, err)
 	}
 	cur, _ = store.PublishedResults(ctx, "p", "r1")
-	for _, tm := range cur.Report.Teams {
-		if tm.Team == "t1" && (tm.Outcome == nil || *tm.Outcome != "disqualified") {
-			t.Errorf("t1 after disqualification: %+v", tm)
-		}
+	if tm := reportTeam(t, cur.Report, "t1"); tm.Outcome == nil || *tm.Outcome != "disqualified" {
+		t.Errorf("t1 after disqualification: %+v", tm)
 	}
 }
 
@@ -215,14 +221,49 @@ func TestEligibilityBeforePublication(t *testing.T) {
 	if err := store.SetEligibility(ctx, "p", "r1", "t1", "disqualified", contest.Text{}, alice); err == nil {
 		t.Error("disqualification without a reason accepted")
 	}
-	rr, _ := store.Results(ctx, "p", "r1")
-	for _, tm := range rr.Report.Teams {
-		if tm.Team == "t1" && string(*tm.Outcome) != "disqualified" {
-			t.Errorf("t1: %+v", tm)
-		}
+	rr, err := store.Results(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm := reportTeam(t, rr.Report, "t1"); tm.Outcome == nil || *tm.Outcome != "disqualified" {
+		t.Errorf("t1: %+v", tm)
 	}
 	if n := countAudit(t, store, "entry.eligibility"); n != 1 {
 		t.Errorf("%d eligibility events", n)
 	}
+}
 
+func reportTeam(t *testing.T, rep rules.Report, team string) rules.ReportTeam {
+	t.Helper()
+	for _, tm := range rep.Teams {
+		if tm.Team == team {
+			return tm
+		}
+	}
+	t.Fatalf("team %s is not in the report", team)
+	return rules.ReportTeam{}
+}
+
+// A correction that creates a tie across the cut is refused with a message
+// that names the tied teams.
+func TestCorrectionIntoATieIsRefused(t *testing.T) {
+	t.Parallel()
+	store, _ := scoredFixture(t, false)
+	ctx := context.Background()
+	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	why := contest.Text{KO: "정정", EN: "correction"}
+	// t3 (20, 20) becomes (30, 20): still third, revision 2.
+	if _, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "30"}, why, alice, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// (30, 30) would tie t2 exactly across the cut of two places.
+	_, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "b", Value: "30"}, why, alice, time.Now())
+	if !errors.Is(err, contest.ErrInvalid) || !strings.Contains(err.Error(), "a tie straddles the cut (t2, t3)") {
+		t.Errorf("correction into a tie: %v", err)
+	}
+	if rr, _ := store.PublishedResults(ctx, "p", "r1"); rr.Revision != 2 {
+		t.Errorf("after a refused correction the current revision is %d, want 2", rr.Revision)
+	}
 }

@@ -340,17 +340,7 @@ func (s *Store) RecordLogin(ctx context.Context, email string, ok bool, actor co
 	if ok {
 		action = "auth.login"
 	}
-	// Keep what was typed readable but storable: text and jsonb refuse
-	// invalid UTF-8 and NUL.
-	email = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return utf8.RuneError
-		}
-		return r
-	}, strings.ToValidUTF8(email, string(utf8.RuneError)))
-	if r := []rune(email); len(r) > maxLoggedEmail {
-		email = string(r[:maxLoggedEmail])
-	}
+	email = loggedEmail(email)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		_, err := appendAudit(ctx, tx, actor, action, "user:"+email, nil, nil, map[string]string{"email": email})
 		return err
@@ -359,6 +349,21 @@ func (s *Store) RecordLogin(ctx context.Context, email string, ok bool, actor co
 		return fmt.Errorf("postgres: record login: %w", err)
 	}
 	return nil
+}
+
+// loggedEmail is a typed email as the audit log records it: readable but
+// storable (text and jsonb refuse invalid UTF-8 and NUL), and bounded.
+func loggedEmail(email string) string {
+	email = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(strings.TrimSpace(email), string(utf8.RuneError)))
+	if r := []rune(email); len(r) > maxLoggedEmail {
+		email = string(r[:maxLoggedEmail])
+	}
+	return email
 }
 
 // LoginFailures counts the failed sign-ins of the last window, for the
@@ -374,7 +379,7 @@ SELECT
   count(*) FILTER (WHERE action = 'auth.login_failed' AND email = lower($1)
                    AND id > coalesce((SELECT max(id) FROM recent WHERE action = 'auth.login' AND email = lower($1)), 0)),
   count(*) FILTER (WHERE action = 'auth.login_failed' AND client_addr = $2)
-FROM recent`, strings.TrimSpace(email), addr, window.Seconds()).Scan(&account, &address)
+FROM recent`, loggedEmail(email), addr, window.Seconds()).Scan(&account, &address)
 	if err != nil {
 		return 0, 0, fmt.Errorf("postgres: login failures: %w", err)
 	}

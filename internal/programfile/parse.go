@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	yamlparser "github.com/goccy/go-yaml/parser"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/rules"
 )
 
 // PathError is one problem in a program file, at the path of the bad value
@@ -285,35 +285,25 @@ func literal(v any) string {
 	return fmt.Sprint(v)
 }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
-const maxSlugLen = 64
-
 // slug reads a required slug. It returns the text even when it is not a
 // valid slug, so that references to it do not report a second error.
 func (p *parser) slug(n node) string {
 	s := p.str(n, true)
-	if s != "" && (len(s) > maxSlugLen || !slugRE.MatchString(s)) {
-		p.fail(n, "must be a slug (lowercase letters and digits in words joined by single hyphens, at most %d characters)", maxSlugLen)
+	if s != "" && !contest.ValidSlug(s) {
+		p.fail(n, "must be a slug (lowercase letters and digits in words joined by single hyphens, at most %d characters)", contest.MaxSlugLen)
 	}
 	return s
 }
-
-// totalCode names the round total in published figures.
-const totalCode = "total"
-
-// codeRE is the slug rule with underscores allowed too (global_common).
-var codeRE = regexp.MustCompile(`^[a-z0-9]+([_-][a-z0-9]+)*$`)
 
 // code reads a criterion code: like a slug, but words may also be joined by
 // underscores.
 func (p *parser) code(n node) string {
 	s := p.str(n, true)
-	if s != "" && (len(s) > maxSlugLen || !codeRE.MatchString(s)) {
-		p.fail(n, "must be a code (lowercase letters and digits in words joined by single hyphens or underscores, at most %d characters)", maxSlugLen)
+	if s != "" && !contest.ValidCode(s) {
+		p.fail(n, "must be a code (lowercase letters and digits in words joined by single hyphens or underscores, at most %d characters)", contest.MaxSlugLen)
 	}
-	if s == totalCode {
-		p.fail(n, "%q is reserved for the round total", totalCode)
+	if s == contest.TotalCode {
+		p.fail(n, "%q is reserved for the round total", contest.TotalCode)
 	}
 	return s
 }
@@ -332,8 +322,6 @@ func (p *parser) text(n node, required bool) Text {
 	return Text{KO: p.str(o.get("ko"), true), EN: p.str(o.get("en"), true)}
 }
 
-const dateLayout = "2006-01-02"
-
 func (p *parser) date(n node, required bool) string {
 	if !n.set {
 		if required {
@@ -343,9 +331,9 @@ func (p *parser) date(n node, required bool) string {
 	}
 	switch x := n.v.(type) {
 	case time.Time:
-		return x.Format(dateLayout)
+		return x.Format(contest.DateLayout)
 	case string:
-		if _, err := time.Parse(dateLayout, x); err == nil {
+		if contest.ValidDate(x) {
 			return x
 		}
 	}
@@ -368,7 +356,7 @@ func (p *parser) announceAt(n node) (at *time.Time, dateOnly bool) {
 		if t, err := time.Parse(time.RFC3339, x); err == nil {
 			return &t, false
 		}
-		if t, err := time.ParseInLocation(dateLayout, x, kst); err == nil {
+		if t, err := time.ParseInLocation(contest.DateLayout, x, kst); err == nil {
 			return &t, true
 		}
 	}
@@ -376,12 +364,12 @@ func (p *parser) announceAt(n node) (at *time.Time, dateOnly bool) {
 	return nil, false
 }
 
-var decimalRE = regexp.MustCompile(`^(-?)([0-9]+)(?:\.([0-9]+))?$`)
-
 const msgDecimal = "must be a decimal number with at most two decimals (e.g. 1.5)"
 
-// decimal reads a number >= 0 with at most two decimals and returns it in
-// canonical form with exactly two decimals ("9.20").
+// decimal reads a number of the points domain: >= 0, at most
+// contest.MaxPoints, with at most two decimals (zeros beyond the second
+// are dropped). It returns it in canonical form with exactly two decimals
+// ("9.20").
 func (p *parser) decimal(n node, required bool) string {
 	if !n.set {
 		if required {
@@ -401,37 +389,35 @@ func (p *parser) decimal(n node, required bool) string {
 		p.fail(n, msgDecimal)
 		return ""
 	}
-	m := decimalRE.FindStringSubmatch(s)
-	if m == nil {
+	s, negative := strings.CutPrefix(s, "-")
+	if whole, frac, ok := strings.Cut(s, "."); ok {
+		for len(frac) > 2 && frac[len(frac)-1] == '0' {
+			frac = frac[:len(frac)-1]
+		}
+		s = whole + "." + frac
+	}
+	v, err := rules.ParseValue(s)
+	switch {
+	case err != nil:
 		p.fail(n, msgDecimal)
 		return ""
-	}
-	whole := strings.TrimLeft(m[2], "0")
-	if whole == "" {
-		whole = "0"
-	}
-	frac := strings.TrimRight(m[3], "0")
-	if len(frac) > 2 {
-		p.fail(n, msgDecimal)
-		return ""
-	}
-	frac += "00"[len(frac):]
-	if m[1] == "-" && (whole != "0" || frac != "00") {
+	case negative && v.Sign() != 0:
 		p.fail(n, "must be >= 0")
 		return ""
+	case contest.ExceedsMaxPoints(v):
+		p.fail(n, "must be at most %s", contest.MaxPoints)
+		return ""
 	}
-	return whole + "." + frac
+	return rules.FormatCents(v)
 }
 
-// cents converts a canonical decimal to hundredths.
-func cents(d string) *big.Int {
-	c, _ := new(big.Int).SetString(strings.Replace(d, ".", "", 1), 10)
-	return c
-}
-
-func formatCents(c *big.Int) string {
-	s := fmt.Sprintf("%03s", c.String())
-	return s[:len(s)-2] + "." + s[len(s)-2:]
+// rat reads a decimal in the canonical form decimal returns.
+func rat(d string) *big.Rat {
+	v, err := rules.ParseValue(d)
+	if err != nil {
+		panic("programfile: not a canonical decimal: " + d)
+	}
+	return v
 }
 
 func (p *parser) url(n node, s string) {
@@ -483,10 +469,8 @@ func (p *parser) sources(n node) []Source {
 	return out
 }
 
-var confidences = []string{contest.Confirmed, contest.Reported, contest.Conflicting}
-
 func (p *parser) confidence(n node) string {
-	return p.enum(n, contest.Confirmed, confidences...)
+	return p.enum(n, contest.Confirmed, contest.Confidences...)
 }
 
 // unique reports key as a duplicate of an earlier occurrence.
@@ -577,8 +561,6 @@ func (p *parser) organizations(n node, r refs) []Organization {
 	return out
 }
 
-var roleRE = regexp.MustCompile(`^[a-z_]+$`)
-
 func (p *parser) teams(n node, r refs) []Team {
 	var out []Team
 	for _, it := range p.list(n) {
@@ -629,7 +611,7 @@ func (p *parser) member(n node, lead string, seen map[string]bool, r refs) (Memb
 	roleN := o.get("role")
 	m.Role = "participant"
 	if roleN.set {
-		if m.Role = p.str(roleN, true); m.Role != "" && !roleRE.MatchString(m.Role) {
+		if m.Role = p.str(roleN, true); m.Role != "" && !contest.ValidRole(m.Role) {
 			p.fail(roleN, "must be lowercase letters and underscores (e.g. participant)")
 		}
 	}
@@ -655,8 +637,8 @@ func (p *parser) budgets(n node, r refs) []Budget {
 		var b Budget
 		yearN := o.get("year")
 		if y, ok := p.reqInt(yearN, math.MinInt64); ok {
-			if y < 2000 || y > 2100 {
-				p.fail(yearN, "must be between 2000 and 2100")
+			if !contest.ValidYear(y) {
+				p.fail(yearN, "must be between %d and %d", contest.MinYear, contest.MaxYear)
 			} else {
 				b.Year = y
 				p.unique(years, yearN, strconv.Itoa(y), strconv.Itoa(y))
@@ -722,7 +704,6 @@ func (p *parser) timeline(n node) []Event {
 // Rounds.
 
 var (
-	roundKinds       = []string{contest.KindSelection, contest.KindStage, contest.KindAdditional}
 	entryStatuses    = []string{contest.EntryEligible, contest.EntryDisqualified, contest.EntryWithdrew}
 	selectionResults = []string{contest.OutcomeSelected, contest.OutcomeNotSelected, contest.OutcomeDisqualified, contest.OutcomeWithdrew}
 	stageResults     = []string{contest.OutcomeAdvanced, contest.OutcomeEliminated, contest.OutcomeDisqualified, contest.OutcomeWithdrew}
@@ -762,7 +743,7 @@ func (p *parser) publishedCriterion(n node, rd *round) (code, max string) {
 	switch {
 	case code == "":
 		return "", ""
-	case code == totalCode:
+	case code == contest.TotalCode:
 		return code, rd.totalMax
 	}
 	c, ok := rd.crits[code]
@@ -775,7 +756,7 @@ func (p *parser) publishedCriterion(n node, rd *round) (code, max string) {
 
 // atMost reports value above max.
 func (p *parser) atMost(n node, value, max, code string) {
-	if value != "" && max != "" && cents(value).Cmp(cents(max)) > 0 {
+	if value != "" && max != "" && rat(value).Cmp(rat(max)) > 0 {
 		p.fail(n, "%s exceeds the maximum %s of %s", value, max, code)
 	}
 }
@@ -793,7 +774,7 @@ func (p *parser) rounds(n node, r refs) []Round {
 		slugN := o.get("slug")
 		rn.Slug = p.slug(slugN)
 		p.unique(slugs, slugN, rn.Slug, strconv.Quote(rn.Slug))
-		rn.Kind = p.enum(o.get("kind"), "", roundKinds...)
+		rn.Kind = p.enum(o.get("kind"), "", contest.RoundKinds...)
 		rn.Name = p.text(o.get("name"), true)
 		rn.Period = p.str(o.get("period"), false)
 		rn.EvaluatedOn = p.date(o.get("evaluated_on"), false)
@@ -803,16 +784,16 @@ func (p *parser) rounds(n node, r refs) []Round {
 		rd := &round{refs: r, crits: map[string]crit{}, entries: map[string]bool{}}
 		rn.Criteria = p.criteria(o.get("criteria"), rd)
 		if len(rn.Criteria) > 0 {
-			sum := new(big.Int)
+			sum := new(big.Rat)
 			for _, c := range rn.Criteria {
 				if c.Max == "" || c.Max == "0.00" {
 					sum = nil
 					break
 				}
-				sum.Add(sum, cents(c.Max))
+				sum.Add(sum, rat(c.Max))
 			}
 			if sum != nil {
-				rd.totalMax = formatCents(sum)
+				rd.totalMax = rules.FormatCents(sum)
 			}
 		}
 		for _, en := range p.list(o.get("entries")) {
@@ -908,11 +889,16 @@ func (p *parser) panel(n node) *Panel {
 	if o == nil {
 		return nil
 	}
-	size, sizeOK := p.reqInt(o.get("size"), 1)
+	sizeN := o.get("size")
+	size, sizeOK := p.reqInt(sizeN, 1)
+	if sizeOK && size > rules.MaxPanelSize {
+		p.fail(sizeN, "must be at most %d", rules.MaxPanelSize)
+		sizeOK = false
+	}
 	aggN := o.get("aggregate")
 	agg := p.enum(aggN, "", contest.Aggregates...)
-	if agg == "trimmed_mean" && sizeOK && size < 3 {
-		p.fail(aggN, "trimmed_mean needs a panel size of at least 3 (size is %d)", size)
+	if agg == "trimmed_mean" && sizeOK && size < contest.MinTrimmedPanel {
+		p.fail(aggN, "trimmed_mean needs a panel size of at least %d (size is %d)", contest.MinTrimmedPanel, size)
 	}
 	return &Panel{Size: size, Aggregate: agg}
 }
@@ -1022,7 +1008,7 @@ func (p *parser) outcomes(n node, kind string, rd *round) []Outcome {
 		p.entry(teamN, oc.Team, rd)
 		p.unique(seen, teamN, oc.Team, strconv.Quote(oc.Team))
 		outcomeN := o.get("outcome")
-		if s, ok := outcomeN.v.(string); ok && slices.Contains(roundKinds, kind) && !slices.Contains(allowed, s) {
+		if s, ok := outcomeN.v.(string); ok && slices.Contains(contest.RoundKinds, kind) && !slices.Contains(allowed, s) {
 			p.fail(outcomeN, "must be one of %s for a %s round (got %q)", strings.Join(allowed, ", "), kind, s)
 		} else {
 			oc.Outcome = p.enum(outcomeN, "", allowed...)

@@ -225,6 +225,9 @@ func TestParseDecimals(t *testing.T) {
 		{`"007.10"`, "7.10"},
 		{`"12.340"`, "12.34"},
 		{"31.55", "31.55"},
+		{"99999.99", "99999.99"},
+		{`"99999.990"`, "99999.99"},
+		{"-0", "0.00"},
 	} {
 		src := "program: {slug: p, name: {ko: a, en: b}, ministry: {ko: a, en: b}}\n" +
 			"rounds:\n  - {slug: r, kind: stage, name: {ko: a, en: b}, rule: {advance: 1, min_total: " + tc.in + "}}\n"
@@ -288,6 +291,10 @@ func TestParseErrors(t *testing.T) {
 			"rounds[1].criteria[0].panel: only leaf criteria have a panel; this criterion has children"},
 		{"panel size 0", "{size: 2, aggregate: mean}", "{size: 0, aggregate: mean}",
 			"rounds[1].criteria[2].panel.size: must be >= 1"},
+		{"panel size above the engine's maximum", "{size: 2, aggregate: mean}", "{size: 1001, aggregate: mean}",
+			"rounds[1].criteria[2].panel.size: must be at most 1000"},
+		{"max above the points domain", "{code: nia, name: {ko: NIA 벤치마크, en: NIA benchmark}, max: 10}", "{code: nia, name: {ko: NIA 벤치마크, en: NIA benchmark}, max: 100000}",
+			"rounds[1].criteria[0].children[0].max: must be at most 99999.99"},
 		{"bad aggregate", "{size: 2, aggregate: mean}", "{size: 2, aggregate: mode}",
 			`rounds[1].criteria[2].panel.aggregate: must be one of mean, median, trimmed_mean (got "mode")`},
 
@@ -298,6 +305,8 @@ func TestParseErrors(t *testing.T) {
 			"rounds[1].scores[7].value: must be a decimal number with at most two decimals (e.g. 1.5)"},
 		{"negative value", "value: 8.75}", "value: -1}",
 			"rounds[1].scores[7].value: must be >= 0"},
+		{"value above the points domain", "{team: lg, criterion: nia, value: 9.2}", `{team: lg, criterion: nia, value: "100000.00"}`,
+			"rounds[1].scores[0].value: must be at most 99999.99"},
 		{"value missing", "{team: upstage, criterion: nia, value: 8.75}", "{team: upstage, criterion: nia}",
 			"rounds[1].scores[7].value: required"},
 		{"value above max", `{team: lg, criterion: global, value: "24.25"}`, `{team: lg, criterion: global, value: 30.01}`,
@@ -379,6 +388,8 @@ func TestParseErrors(t *testing.T) {
 		{"advance not an integer", "rule: {advance: 2}", "rule: {advance: 2.5}", "rounds[0].rule.advance: must be an integer"},
 		{"bad min_total", "min_total: 60", "min_total: abc",
 			"rounds[1].rule.min_total: must be a decimal number with at most two decimals (e.g. 1.5)"},
+		{"min_total above the points domain", "min_total: 60", "min_total: 123456",
+			"rounds[1].rule.min_total: must be at most 99999.99"},
 		{"backfill not a bool", "backfill: true", `backfill: "yes"`, "rounds[1].rule.backfill: must be true or false"},
 		{"publish not a bool", "publish: true", "publish: 1", "rounds[1].publish: must be true or false"},
 		{"sources not a list", `sources: ["https://example.org/stage-1"]`, `sources: "https://example.org/stage-1"`,

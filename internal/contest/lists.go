@@ -1,0 +1,5 @@
+package contest
+
+// EntryStatuses lists the valid entry statuses (eligibility), eligible
+// first.
+var EntryStatuses = []string{EntryEligible, EntryDisqualified, EntryWithdrew}

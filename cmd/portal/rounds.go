@@ -69,7 +69,7 @@ func cmdScores(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return fmt.Errorf("%s: nothing was imported:\n%w", rest[1], err)
 		}
-		diff, err := db.Store.ImportScores(ctx, program, rest[0], rows, cliActor, dryRun)
+		diff, err := db.Store.ImportScores(ctx, program, rest[0], rows, cliActor, dryRun, "")
 		if err != nil {
 			return fmt.Errorf("%s: nothing was imported:\n%w", rest[1], err)
 		}

@@ -213,11 +213,31 @@ func TestHashingIsBounded(t *testing.T) {
 	}
 }
 
+// DummyCheck runs one argon2id computation at the current parameters every
+// time, like CheckPassword, not only the first time when it builds its
+// hash. Not parallel: no other test hashes while it counts.
 func TestDummyCheck(t *testing.T) {
-	t.Parallel()
-	start := time.Now()
-	DummyCheck("whatever was typed")
-	if time.Since(start) < time.Millisecond {
-		t.Error("DummyCheck did no work")
+	p, _, _, err := decode(dummyHash())
+	if err != nil || p != current {
+		t.Fatalf("dummy hash parameters %+v (%v), want the current %+v", p, err, current)
+	}
+	for i := range 3 {
+		before := derivations.Load()
+		start := time.Now()
+		DummyCheck("whatever was typed")
+		took := time.Since(start)
+		if n := derivations.Load() - before; n != 1 {
+			t.Errorf("call %d: DummyCheck ran %d argon2 computations, want 1", i, n)
+		}
+		if took < time.Millisecond {
+			t.Errorf("call %d: DummyCheck took %v: it did no real work", i, took)
+		}
+	}
+	// For comparison, a real check counts one computation too.
+	h := mustHash(t, "correct horse battery staple")
+	before := derivations.Load()
+	mustCheck(t, h, "a wrong password")
+	if n := derivations.Load() - before; n != 1 {
+		t.Errorf("CheckPassword ran %d argon2 computations, want 1", n)
 	}
 }

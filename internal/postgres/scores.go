@@ -30,6 +30,11 @@ type ScoreDiff struct {
 	New       []ScoreChange
 	Changed   []ScoreChange
 	Unchanged int
+	// Base fingerprints the round's stored scores (every cell with its
+	// value and version) the diff was computed against. A preview passes it
+	// back as expectBase, so its confirmation writes only if nobody changed
+	// a score since.
+	Base string
 }
 
 // scoringRound locks a round whose scores may be entered: draft or scoring.
@@ -102,12 +107,26 @@ FROM criteria c WHERE c.round_id = $1`, roundID)
 // all rows are checked against the round first, and a file with any bad row
 // writes nothing. With dryRun nothing is written either way; the diff says
 // what would change. Scores of a closed or published round are read-only.
-func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool) (ScoreDiff, error) {
+//
+// With a non-empty expectBase the import writes only if the round's stored
+// scores still have that fingerprint (ScoreDiff.Base of the preview);
+// otherwise it fails with contest.ErrStale and writes nothing. The round is
+// locked meanwhile, so no grid save can slip in between.
+func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool, expectBase string) (ScoreDiff, error) {
 	var diff ScoreDiff
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := scoringRound(ctx, tx, program, round)
 		if err != nil {
 			return err
+		}
+		if err := tx.QueryRow(ctx, `
+SELECT encode(sha256(convert_to(coalesce(string_agg(format('%s %s %s %s %s', team_id, criterion_id, evaluator, value, version), E'\n'
+  ORDER BY team_id, criterion_id, evaluator), ''), 'UTF8')), 'hex')
+FROM scores WHERE round_id = $1`, ri.ID).Scan(&diff.Base); err != nil {
+			return err
+		}
+		if expectBase != "" && expectBase != diff.Base {
+			return fmt.Errorf("%w: the scores of %s changed since the preview; review the new preview", contest.ErrStale, round)
 		}
 		shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
 		if err != nil {

@@ -45,7 +45,7 @@ type AdminStore interface {
 	Results(ctx context.Context, program, round string) (postgres.RoundResults, error)
 	RoundScores(ctx context.Context, program, round string) ([]postgres.ScoreCell, error)
 	SaveScores(ctx context.Context, program, round string, edits []postgres.ScoreEdit, actor contest.Actor) (int, error)
-	ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool) (postgres.ScoreDiff, error)
+	ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool, expectBase string) (postgres.ScoreDiff, error)
 	SetEligibility(ctx context.Context, program, round, team, status string, reason contest.Text, actor contest.Actor) error
 	SchedulePublication(ctx context.Context, program, round string, at time.Time, actor contest.Actor) error
 	PublishRound(ctx context.Context, program, round string, actor contest.Actor, now time.Time) (postgres.RoundResults, error)
@@ -219,12 +219,15 @@ func (s *server) handleAdmin(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// adminStatus extends errorStatus with the store's workflow errors.
+// adminStatus extends errorStatus with the store's workflow errors, with
+// the statuses refusal gives them.
 func adminStatus(err error) int {
 	var ie *postgres.IncompleteError
 	switch {
-	case errors.As(err, &ie), errors.Is(err, postgres.ErrRoundState):
+	case errors.As(err, &ie), errors.Is(err, postgres.ErrLastAdmin):
 		return http.StatusConflict
+	case errors.Is(err, postgres.ErrRoundState):
+		return http.StatusUnprocessableEntity
 	}
 	return errorStatus(err)
 }
@@ -305,7 +308,7 @@ func (ar *adminReq) isAdmin() bool { return ar.user != nil && ar.user.Role == au
 func (ar *adminReq) page(section, title string) adminview.AdminPage {
 	p := adminview.AdminPage{Page: ar.s.page(ar.L, ar.path, section, title), AdminCSS: ar.s.static.URL("admin.css")}
 	if u := ar.user; u != nil {
-		p.User = &adminview.AdminUser{Email: u.Email, Name: u.Name, Role: u.Role, RoleTxt: ar.T("admin.role." + u.Role), IsAdmin: u.Role == auth.RoleAdmin}
+		p.User = &adminview.AdminUser{Email: u.Email, RoleTxt: ar.T("admin.role." + u.Role), IsAdmin: u.Role == auth.RoleAdmin}
 		p.Flash = ar.s.sessions.PopString(ar.r.Context(), sessFlash)
 	}
 	return p

@@ -38,7 +38,7 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	f := adminview.NewForm(nil)
 	for _, name := range []string{"actor", "round", "action", "from", "to"} {
 		f.Values[name] = strings.TrimSpace(q.Get(name))
 	}
@@ -75,6 +75,10 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The whole chain is recomputed on every view, filtered or not: each
+	// view shows the verdict, and a rewritten event must show at once, so
+	// nothing is cached. It is one pass over the log; should that grow too
+	// slow, verify on the unfiltered view only, not from a cache.
 	vr, err := s.store.VerifyAudit(ctx)
 	if err != nil {
 		return err

@@ -2,12 +2,19 @@ package web_test
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/alexedwards/scs/v2"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/web"
 )
@@ -106,14 +113,35 @@ func TestSessionCookie(t *testing.T) {
 	} {
 		env := newConsole(t, tc.base)
 		c := env.client("192.0.2.60")
-		// A token planted before sign-in (session fixation) is not kept.
-		c.cookies[tc.name] = &http.Cookie{Name: tc.name, Value: "planted-by-an-attacker"}
+		// Session fixation: an attacker plants the token of a session that
+		// really exists in the store (scs ignores unknown tokens, so only a
+		// live one tests anything). Sign-in must not keep it.
+		const planted = "planted-by-an-attacker-0123456789abcdef"
+		data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"attacker": "was here"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := env.sessions.Commit(planted, data, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, found, err := env.sessions.Find(planted); err != nil || !found {
+			t.Fatalf("%s: the planted session is not in the store (found %v, err %v)", tc.base, found, err)
+		}
+		c.cookies[tc.name] = &http.Cookie{Name: tc.name, Value: planted}
 		c.login(adminEmail)
 		ck := c.sessionCookie()
 		if ck == nil || ck.Name != tc.name {
 			t.Fatalf("%s: session cookie %v, want %s", tc.base, ck, tc.name)
 		}
-		if ck.Value == "planted-by-an-attacker" || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure != tc.secure || ck.Path != "/" || ck.Domain != "" {
+		if _, found, err := env.sessions.Find(planted); err != nil || found {
+			t.Errorf("%s: the planted session is still in the store after sign-in (found %v, err %v)", tc.base, found, err)
+		}
+		attacker := env.client("192.0.2.61")
+		attacker.cookies[tc.name] = &http.Cookie{Name: tc.name, Value: planted}
+		if r := attacker.get("/admin"); r.status != http.StatusSeeOther {
+			t.Errorf("%s: the planted token is signed in: %d", tc.base, r.status)
+		}
+		if ck.Value == planted || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure != tc.secure || ck.Path != "/" || ck.Domain != "" {
 			t.Errorf("%s: cookie %+v", tc.base, ck)
 		}
 		first := ck.Value
@@ -210,5 +238,82 @@ func TestAccountChangesEndSessions(t *testing.T) {
 	}
 	if r := other.get("/admin"); r.status != http.StatusSeeOther {
 		t.Errorf("another session survived the password change: %d", r.status)
+	}
+}
+
+// After sign-in the browser goes to the page it asked for, but only to a
+// path on this site: whatever a next parameter holds that a browser could
+// read as another site sends it to the console instead, whether the user
+// signs in or is signed in already.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	for _, tc := range []struct{ next, want string }{
+		{"/admin/rounds/r1", "/admin/rounds/r1"},
+		{"/admin/audit?action=round.publish", "/admin/audit?action=round.publish"},
+		{"/\t/evil.example", "/admin"},
+		{"/\n/evil.example", "/admin"},
+		{"/\\evil.example", "/admin"},
+		{"//evil.example", "/admin"},
+		{"/%2F%2Fevil.example", "/admin"},
+		{"https://evil.example/", "/admin"},
+	} {
+		c := env.client("192.0.2.65")
+		r := c.post("/login", url.Values{"email": {adminEmail}, "password": {staffPW}, "next": {tc.next}})
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != tc.want {
+			t.Errorf("sign in with next=%q: %d to %q, want %q", tc.next, r.status, r.header.Get("Location"), tc.want)
+		}
+		r = c.get("/login?next=" + url.QueryEscape(tc.next))
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != tc.want {
+			t.Errorf("signed in, GET /login?next=%q: %d to %q, want %q", tc.next, r.status, r.header.Get("Location"), tc.want)
+		}
+		// The form of a signed-out visitor carries only a safe next.
+		form := formValues(t, env.client("192.0.2.66").get("/login?next="+url.QueryEscape(tc.next)).body, "login-form")
+		if got := form.Get("next"); got != tc.want {
+			t.Errorf("sign-in form for next=%q carries %q, want %q", tc.next, got, tc.want)
+		}
+	}
+}
+
+// A password hashed with older argon2id parameters is rehashed with the
+// current ones when its owner signs in, once; the sign-in goes on.
+func TestLoginRehashesOldHash(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	ctx := context.Background()
+	salt := []byte("sixteen byte slt")
+	key := argon2.IDKey([]byte(staffPW), salt, 1, 8*1024, 1, 32)
+	b64 := base64.RawStdEncoding
+	old := fmt.Sprintf("$argon2id$v=%d$m=8192,t=1,p=1$%s$%s", argon2.Version, b64.EncodeToString(salt), b64.EncodeToString(key))
+	if !auth.NeedsRehash(old) {
+		t.Fatal("the old hash does not need a rehash")
+	}
+	const email = "old-hash@msit.go.kr"
+	if _, err := env.store.CreateUser(ctx, email, "옛 해시", auth.RoleScorer, old, contest.Actor{Name: "cli"}); err != nil {
+		t.Fatal(err)
+	}
+	c := env.client("192.0.2.67")
+	c.login(email)
+	if r := c.get("/admin"); r.status != http.StatusOK {
+		t.Fatalf("the session of the sign-in that rehashed does not work: %d", r.status)
+	}
+	_, hash, err := env.store.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hash == old || auth.NeedsRehash(hash) || !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("stored hash after sign-in: %q, want one with the current parameters", hash)
+	}
+	if ok, err := auth.CheckPassword(hash, staffPW); err != nil || !ok {
+		t.Errorf("the new hash does not verify the password: %v, %v", ok, err)
+	}
+	env.client("192.0.2.68").login(email)
+	if n := env.auditCount("user.password"); n != 1 {
+		t.Errorf("%d user.password events, want 1 (one rehash)", n)
+	}
+	// Current hashes are left alone.
+	env.client("192.0.2.69").login(adminEmail)
+	if _, h, _ := env.store.UserByEmail(ctx, adminEmail); h != hashOf(t) {
+		t.Error("a current hash was rehashed")
 	}
 }

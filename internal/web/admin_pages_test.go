@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 	assets "github.com/kai-challenge/portal/web"
 )
@@ -60,9 +62,13 @@ func TestConsoleDynamicMessages(t *testing.T) {
 	}
 	var ids []string
 	for prefix, codes := range map[string][]string{
-		"admin.status.":  {"draft", "scoring", "closed", "published", "corrected"},
-		"admin.results.": {"preview", "published", "corrected"},
-		"admin.role.":    {"admin", "scorer"},
+		"admin.status.": {
+			contest.StatusDraft, contest.StatusScoring, contest.StatusClosed, contest.StatusPublished, contest.StatusCorrected,
+		},
+		"admin.results.": {"preview", contest.StatusPublished, contest.StatusCorrected},
+		"admin.role.":    auth.Roles,
+		"entry.":         contest.EntryStatuses,
+		"round.kind.":    contest.RoundKinds,
 		"admin.nav.":     {"rounds", "audit", "users", "password"},
 		"admin.error.":   {"401", "403", "404", "409", "422", "500", "cross_origin"},
 	} {

@@ -61,7 +61,9 @@ func (s *server) recordRoutes(r chi.Router) {
 	r.Post("/admin/budgets/{year}/allocations/{id}/delete", s.handleAdmin(s.handleAllocationDelete))
 }
 
-// refusal is why the store refused a write, in the page's language.
+// refusal is why the store refused a write, in the page's language. It is
+// the console's one reading of the store's errors, for record forms and
+// workflow steps alike.
 type refusal struct {
 	status int
 	notice string
@@ -70,15 +72,34 @@ type refusal struct {
 	state bool
 }
 
-// refusal turns a refused write into what its form shows: the store's
-// field messages on their fields (422), a taken identifier on takenField
-// (422), a round status that forbids it (422), or a newer version of the
-// record (409). ok is false for errors that are not the user's to fix.
+// refusal turns a refused write into what its page shows, or ok is false
+// for errors that are not the user's to fix:
+//   - missing scores or an undecided tie at the cut (409);
+//   - a newer version of the record (409, stale);
+//   - the last enabled admin demoted or disabled (409);
+//   - a round status that forbids the write (422, state);
+//   - the store's field messages, on f's fields where f has them (422);
+//   - a taken identifier, on takenField when it is one (422);
+//   - any other input the store refused, in its own words (422).
 func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (refusal, bool) {
+	var ie *postgres.IncompleteError
 	var fe *postgres.FieldErrors
 	switch {
+	case errors.As(err, &ie):
+		var parts []string
+		if len(ie.Missing) > 0 {
+			parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
+		}
+		if len(ie.Blocked) > 0 {
+			parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
+		}
+		return refusal{status: http.StatusConflict, notice: strings.Join(parts, "\n")}, true
 	case errors.Is(err, contest.ErrStale):
 		return refusal{status: http.StatusConflict, notice: ar.T("records.notice.stale"), stale: true}, true
+	case errors.Is(err, postgres.ErrLastAdmin):
+		return refusal{status: http.StatusConflict, notice: ar.T("admin.notice.last_admin")}, true
+	case errors.Is(err, postgres.ErrRoundState):
+		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.state"), state: true}, true
 	case errors.As(err, &fe):
 		var lines []string
 		msgs := fe.In(string(ar.L.Lang()))
@@ -106,10 +127,20 @@ func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (ref
 			return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.invalid.taken")}, true
 		}
 		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}, true
-	case errors.Is(err, postgres.ErrRoundState):
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.round_state"), state: true}, true
+	case errors.Is(err, contest.ErrInvalid):
+		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.refused", "detail", storeDetail(err))}, true
 	}
 	return refusal{}, false
+}
+
+// storeDetail is the store's own explanation, without its operation
+// prefixes ("postgres: correct round: invalid: …").
+func storeDetail(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"postgres: ", "correct round: ", "decide round: ", "set eligibility: ", "save scores: ", "invalid: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return msg
 }
 
 // invalid is the refusal of a form this package checked itself.
@@ -137,7 +168,7 @@ func (ar *adminReq) conflictOf(fields []string, typed adminview.Form, saved map[
 	}
 	c := &adminview.Conflict{}
 	for _, field := range fields {
-		if field == "version" || typed.V(field) == saved[field] {
+		if typed.V(field) == saved[field] {
 			continue
 		}
 		c.Fields = append(c.Fields, adminview.StaleField{
@@ -262,18 +293,27 @@ func putText(v map[string]string, name string, t contest.Text) {
 	v[name+"_ko"], v[name+"_en"] = t.KO, t.EN
 }
 
-// blankForm is an empty form of the named fields with defaults.
-func blankForm(fields []string, defaults map[string]string) adminview.Form {
-	f := adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}
-	for _, n := range fields {
-		f.Values[n] = defaults[n]
+// formOf reads the named fields of a posted form, without surrounding
+// space.
+func formOf(r *http.Request, names ...string) adminview.Form {
+	values := make(map[string]string, len(names))
+	for _, n := range names {
+		values[n] = trimmed(r, n)
 	}
+	return adminview.NewForm(values)
+}
+
+// editFormOf reads the posted form of a saved record: its fields and the
+// hidden version of the record the form was made from.
+func editFormOf(r *http.Request, names ...string) adminview.Form {
+	f := formOf(r, names...)
+	f.Values["version"] = trimmed(r, "version")
 	return f
 }
 
-// savedForm is the form of a saved record.
+// savedForm is the edit form of a saved record, showing its values.
 func savedForm(values map[string]string) adminview.EditForm {
-	return adminview.EditForm{Form: adminview.Form{Values: values, Errors: map[string]string{}}}
+	return adminview.EditForm{Form: adminview.NewForm(values)}
 }
 
 // options lists codes with their labels (message prefix + code); a non-empty
@@ -290,7 +330,7 @@ func (ar *adminReq) options(prefix string, codes []string, none string) []adminv
 }
 
 func (ar *adminReq) confidenceOptions() []adminview.Option {
-	return ar.options("records.confidence.", []string{contest.Confirmed, contest.Reported, contest.Conflicting}, "")
+	return ar.options("records.confidence.", contest.Confidences, "")
 }
 
 // withChoice makes sure a refused form's choice is among the options, so

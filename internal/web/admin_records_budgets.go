@@ -14,11 +14,11 @@ import (
 
 // budgetFields are the inputs of the budget form. Amounts are won, typed
 // with or without thousands separators; empty is not disclosed.
-var budgetFields = []string{"year", "amount_krw", "confidence", "note_ko", "note_en", "version"}
+var budgetFields = []string{"year", "amount_krw", "confidence", "note_ko", "note_en"}
 
 // allocationFields are the inputs of an allocation form; an empty team is
 // program-wide support.
-var allocationFields = []string{"team", "kind", "gpu_model", "quantity", "amount_krw", "confidence", "note_ko", "note_en", "version"}
+var allocationFields = []string{"team", "kind", "gpu_model", "quantity", "amount_krw", "confidence", "note_ko", "note_en"}
 
 func budgetValues(b postgres.BudgetRecord) map[string]string {
 	v := map[string]string{
@@ -110,8 +110,7 @@ func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form
 	v := adminview.BudgetsPage{AdminPage: ar.page("budgets", ar.T("records.budgets.title")), Create: create, Confidences: ar.confidenceOptions()}
 	v.Path = "/admin/budgets"
 	if v.Create.Values == nil {
-		v.Create = blankForm(budgetFields, map[string]string{"confidence": contest.Confirmed})
-		delete(v.Create.Values, "version")
+		v.Create = adminview.NewForm(map[string]string{"confidence": contest.Confirmed})
 	}
 	v.CreateHint = ar.amountHint(v.Create.V("amount_krw"))
 	kinds := ar.allocationKinds()
@@ -152,7 +151,6 @@ func (s *server) handleBudgetCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	f := formOf(r, budgetFields...)
-	delete(f.Values, "version")
 	b := ar.budgetOf(f)
 	ref := ar.invalid()
 	if !f.Invalid() {
@@ -191,12 +189,11 @@ func (s *server) budgetEditPage(ar *adminReq, program string, year int) (adminvi
 		Year:          y,
 		Edit:          savedForm(budgetValues(b)),
 		Confidences:   ar.confidenceOptions(),
-		NewAllocation: blankForm(allocationFields, map[string]string{"confidence": contest.Confirmed}),
+		NewAllocation: adminview.NewForm(map[string]string{"confidence": contest.Confirmed}),
 		Teams:         teams,
 		Kinds:         ar.allocationKinds(),
 		FundingURL:    ar.L.URL("/funding"),
 	}
-	delete(v.NewAllocation.Values, "version")
 	v.Path = "/admin/budgets/" + y
 	for _, a := range b.Allocations {
 		v.Allocations = append(v.Allocations, ar.allocationRow(a, teams, v.Kinds, v.Confidences))
@@ -256,7 +253,7 @@ func (s *server) handleBudgetUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f := formOf(r, budgetFields...)
+	f := editFormOf(r, budgetFields...)
 	ver, err := version(f)
 	if err != nil {
 		return err
@@ -295,7 +292,6 @@ func (s *server) handleAllocationCreate(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	f := formOf(r, allocationFields...)
-	delete(f.Values, "version")
 	a := ar.allocationOf(f)
 	ref := ar.invalid()
 	if !f.Invalid() {
@@ -348,7 +344,7 @@ func (s *server) handleAllocationUpdate(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	f := formOf(r, allocationFields...)
+	f := editFormOf(r, allocationFields...)
 	ver, err := version(f)
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 )
 
 // orgFields are the inputs of the organization form.
-var orgFields = []string{"slug", "name_ko", "name_en", "kind", "version"}
+var orgFields = []string{"slug", "name_ko", "name_en", "kind"}
 
 func orgValues(o postgres.OrgRecord) map[string]string {
 	v := map[string]string{"slug": o.Slug, "kind": o.Kind, "version": strconv.Itoa(o.Version)}
@@ -38,7 +38,7 @@ func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPa
 	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
 	v.Path = "/admin/organizations"
 	if v.Create.Values == nil {
-		v.Create = blankForm(orgFields, nil)
+		v.Create = adminview.NewForm(nil)
 	}
 	for _, o := range orgs {
 		v.Orgs = append(v.Orgs, adminview.OrgRow{
@@ -66,7 +66,6 @@ func (s *server) handleOrgs(w http.ResponseWriter, r *http.Request) error {
 func (s *server) handleOrgCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	f := formOf(r, orgFields...)
-	delete(f.Values, "version")
 	o, err := s.store.CreateOrganization(r.Context(), orgOf(f), ar.actor())
 	if err != nil {
 		ref, ok := ar.refusal(err, f, "slug")
@@ -112,7 +111,7 @@ func (s *server) handleOrgEdit(w http.ResponseWriter, r *http.Request) error {
 func (s *server) handleOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	slug := chi.URLParam(r, "slug")
-	f := formOf(r, orgFields...)
+	f := editFormOf(r, orgFields...)
 	ver, err := version(f)
 	if err != nil {
 		return err

@@ -17,14 +17,14 @@ import (
 // datetime-local value in KST.
 var roundFields = []string{
 	"slug", "kind", "name_ko", "name_en", "period", "evaluated_on", "announce_at", "announce_date_only",
-	"advance", "backfill", "min_total", "note_ko", "note_en", "version",
+	"advance", "backfill", "min_total", "note_ko", "note_en",
 }
 
 // criterionFields are the inputs of a criterion form; panel_size empty or 0
 // means scored directly.
 var criterionFields = []string{
 	"code", "parent", "name_ko", "name_en", "description_ko", "description_en", "note_ko", "note_en",
-	"max", "panel_size", "aggregate", "version",
+	"max", "panel_size", "aggregate",
 }
 
 func flag(b bool) string {
@@ -46,9 +46,9 @@ func roundValues(rd postgres.RoundRecord) map[string]string {
 	return v
 }
 
-// roundForm reads the posted round form; checkboxes are "1" or "".
-func roundForm(r *http.Request) adminview.Form {
-	f := formOf(r, roundFields...)
+// roundForm completes a posted round form f with its checkboxes, read as
+// "1" or "".
+func roundForm(r *http.Request, f adminview.Form) adminview.Form {
 	f.Values["announce_date_only"] = checked(r, "announce_date_only")
 	f.Values["backfill"] = checked(r, "backfill")
 	return f
@@ -103,14 +103,13 @@ func (ar *adminReq) criterionOf(f adminview.Form) postgres.CriterionRecord {
 }
 
 func (ar *adminReq) roundKinds() []adminview.Option {
-	return ar.options("round.kind.", []string{contest.KindSelection, contest.KindStage, contest.KindAdditional}, "")
+	return ar.options("round.kind.", contest.RoundKinds, "")
 }
 
 // roundNewPage is the form that creates a round.
 func (s *server) roundNewPage(ar *adminReq, f adminview.Form) adminview.RoundEditPage {
 	if f.Values == nil {
-		f = blankForm(roundFields, map[string]string{"kind": contest.KindStage})
-		delete(f.Values, "version")
+		f = adminview.NewForm(map[string]string{"kind": contest.KindStage})
 	}
 	v := adminview.RoundEditPage{
 		AdminPage: ar.page("rounds", ar.T("records.rounds.new")),
@@ -138,8 +137,7 @@ func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f := roundForm(r)
-	delete(f.Values, "version")
+	f := roundForm(r, formOf(r, roundFields...))
 	rd := ar.roundOf(f, nil)
 	refuse := func(ref refusal) error {
 		v := s.roundNewPage(ar, f)
@@ -188,10 +186,9 @@ func (s *server) roundEditPage(ar *adminReq, program, slug string) (adminview.Ro
 		Edit:         savedForm(roundValues(rd)),
 		Kinds:        ar.roundKinds(),
 		CanEditTree:  !contest.Published(rd.Status) && rd.Status != contest.StatusClosed,
-		NewCriterion: blankForm(criterionFields, nil),
+		NewCriterion: adminview.NewForm(nil),
 		Aggregates:   ar.options("aggregate.", contest.Aggregates, ar.T("records.criteria.direct")),
 	}
-	delete(v.NewCriterion.Values, "version")
 	v.Path = "/admin/rounds/" + rd.Slug + "/edit"
 	switch {
 	case contest.Published(rd.Status):
@@ -243,7 +240,7 @@ func (s *server) roundEditPage(ar *adminReq, program, slug string) (adminview.Ro
 			v.TeamOptions = append(v.TeamOptions, adminview.Option{Value: t.Slug, Label: ar.textIn(t.Name) + " (" + t.Slug + ")"})
 		}
 	}
-	v.AddEntry = blankForm([]string{"team"}, nil)
+	v.AddEntry = adminview.NewForm(nil)
 	return v, rd, crits, nil
 }
 
@@ -291,7 +288,7 @@ func (s *server) handleRoundUpdate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f := roundForm(r)
+	f := roundForm(r, editFormOf(r, roundFields...))
 	ver, err := version(f)
 	if err != nil {
 		return err
@@ -329,7 +326,6 @@ func (s *server) handleCriterionCreate(w http.ResponseWriter, r *http.Request) e
 	}
 	slug := chi.URLParam(r, "slug")
 	f := formOf(r, criterionFields...)
-	delete(f.Values, "version")
 	c := ar.criterionOf(f)
 	ref := ar.invalid()
 	if !f.Invalid() {
@@ -357,7 +353,7 @@ func (s *server) handleCriterionUpdate(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	f := formOf(r, criterionFields...)
+	f := editFormOf(r, criterionFields...)
 	ver, err := version(f)
 	if err != nil {
 		return err
@@ -460,7 +456,7 @@ func (s *server) handleEntryRemove(w http.ResponseWriter, r *http.Request) error
 	}
 	slug, team := chi.URLParam(r, "slug"), chi.URLParam(r, "team")
 	if err := s.store.RemoveEntry(r.Context(), prog.Slug, slug, team, ar.actor()); err != nil {
-		ref, ok := ar.refusal(err, adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}, "team")
+		ref, ok := ar.refusal(err, adminview.NewForm(nil), "team")
 		if !ok {
 			return err
 		}

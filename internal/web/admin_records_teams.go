@@ -15,11 +15,15 @@ import (
 // teamFields are the inputs of the team form.
 var teamFields = []string{
 	"slug", "name_ko", "name_en", "lead", "model", "model_note_ko", "model_note_en",
-	"goal_ko", "goal_en", "note_ko", "note_en", "version",
+	"goal_ko", "goal_en", "note_ko", "note_en",
 }
 
-// memberFields are the inputs of a membership form; org only when adding.
-var memberFields = []string{"org", "role", "since", "until", "confidence", "note_ko", "note_en", "version"}
+// memberFields are the inputs of a membership form; the organization is
+// chosen only when adding (memberAddFields), then it is the route's.
+var (
+	memberFields    = []string{"role", "since", "until", "confidence", "note_ko", "note_en"}
+	memberAddFields = append([]string{"org"}, memberFields...)
+)
 
 func teamValues(t postgres.TeamRecord) map[string]string {
 	v := map[string]string{"slug": t.Slug, "lead": t.Lead, "model": t.Model, "version": strconv.Itoa(t.Version)}
@@ -53,19 +57,16 @@ func memberOf(f adminview.Form) postgres.MemberRecord {
 	}
 }
 
-// orgOptions lists the organizations by name; skip leaves some out.
-func (s *server) orgOptions(ar *adminReq, skip func(slug string) bool) ([]adminview.Option, error) {
-	orgs, err := s.store.Organizations(ar.r.Context())
-	if err != nil {
-		return nil, err
-	}
+// orgOptions lists the organizations by name, with an empty choice first;
+// skip leaves some out.
+func (ar *adminReq) orgOptions(orgs []postgres.OrgRecord, skip func(slug string) bool) []adminview.Option {
 	out := []adminview.Option{{Value: "", Label: ar.T("records.choose")}}
 	for _, o := range orgs {
 		if skip == nil || !skip(o.Slug) {
 			out = append(out, adminview.Option{Value: o.Slug, Label: ar.textIn(o.Name) + " (" + o.Slug + ")"})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // teamsPage lists the program's teams; create is the add form as typed.
@@ -78,14 +79,14 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 	if err != nil {
 		return adminview.TeamsPage{}, err
 	}
-	orgs, err := s.orgOptions(ar, nil)
+	orgs, err := s.store.Organizations(ar.r.Context())
 	if err != nil {
 		return adminview.TeamsPage{}, err
 	}
-	v := adminview.TeamsPage{AdminPage: ar.page("teams", ar.T("records.teams.title")), Create: create, Orgs: orgs}
+	v := adminview.TeamsPage{AdminPage: ar.page("teams", ar.T("records.teams.title")), Create: create, Orgs: ar.orgOptions(orgs, nil)}
 	v.Path = "/admin/teams"
 	if v.Create.Values == nil {
-		v.Create = blankForm(teamFields, nil)
+		v.Create = adminview.NewForm(nil)
 	}
 	for _, t := range teams {
 		v.Teams = append(v.Teams, adminview.TeamRow{
@@ -118,7 +119,6 @@ func (s *server) handleTeamCreate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	f := formOf(r, teamFields...)
-	delete(f.Values, "version")
 	t, err := s.store.CreateTeam(r.Context(), prog.Slug, teamOf(f), ar.actor())
 	if err != nil {
 		ref, ok := ar.refusal(err, f, "slug")
@@ -143,7 +143,7 @@ func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.Tea
 	if err != nil {
 		return adminview.TeamEditPage{}, t, err
 	}
-	leads, err := s.orgOptions(ar, nil)
+	orgs, err := s.store.Organizations(ar.r.Context())
 	if err != nil {
 		return adminview.TeamEditPage{}, t, err
 	}
@@ -151,10 +151,8 @@ func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.Tea
 	for _, m := range t.Members {
 		in[m.Org] = true
 	}
-	joinable, err := s.orgOptions(ar, func(slug string) bool { return in[slug] })
-	if err != nil {
-		return adminview.TeamEditPage{}, t, err
-	}
+	leads := ar.orgOptions(orgs, nil)
+	joinable := ar.orgOptions(orgs, func(slug string) bool { return in[slug] })
 	name := ar.textIn(t.Name)
 	v := adminview.TeamEditPage{
 		AdminPage:   ar.page("teams", ar.T("records.teams.edit", "name", name)),
@@ -162,12 +160,11 @@ func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.Tea
 		Name:        name,
 		Edit:        savedForm(teamValues(t)),
 		Orgs:        leads,
-		AddMember:   blankForm(memberFields, map[string]string{"role": "participant", "confidence": contest.Confirmed}),
+		AddMember:   adminview.NewForm(map[string]string{"role": "participant", "confidence": contest.Confirmed}),
 		MemberOrgs:  joinable,
 		Confidences: ar.confidenceOptions(),
 		PublicURL:   ar.L.URL("/teams/" + t.Slug),
 	}
-	delete(v.AddMember.Values, "version")
 	v.Path = "/admin/teams/" + t.Slug
 	for _, m := range t.Members {
 		period := m.Since + " – " + m.Until
@@ -222,7 +219,7 @@ func (s *server) handleTeamUpdate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	slug := chi.URLParam(r, "slug")
-	f := formOf(r, teamFields...)
+	f := editFormOf(r, teamFields...)
 	ver, err := version(f)
 	if err != nil {
 		return err
@@ -254,8 +251,7 @@ func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := chi.URLParam(r, "slug")
-	f := formOf(r, memberFields...)
-	delete(f.Values, "version")
+	f := formOf(r, memberAddFields...)
 	m, err := s.store.AddMember(r.Context(), prog.Slug, slug, memberOf(f), ar.actor())
 	if err != nil {
 		ref, ok := ar.refusal(err, f, "org")
@@ -281,8 +277,7 @@ func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	slug, org := chi.URLParam(r, "slug"), chi.URLParam(r, "org")
-	f := formOf(r, memberFields...)
-	delete(f.Values, "org")
+	f := editFormOf(r, memberFields...)
 	ver, err := version(f)
 	if err != nil {
 		return err

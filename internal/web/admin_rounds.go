@@ -1,10 +1,10 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,7 +161,7 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 	v.CanPublish = isAdmin && !published && d.Scored
 	v.CanSchedule = isAdmin && !published && d.Scored
 	v.CanEdit = isAdmin && open
-	v.Schedule = adminview.Form{Values: map[string]string{"at": scheduleDefault(d, ar.s.now())}}
+	v.Schedule = adminview.NewForm(map[string]string{"at": scheduleDefault(d, ar.s.now())})
 
 	for _, e := range d.Entries {
 		v.Entries = append(v.Entries, adminview.EntryRow{
@@ -235,7 +235,7 @@ const kstLocal = "2006-01-02T15:04"
 
 func (ar *adminReq) statusOptions(current string) []adminview.Option {
 	var out []adminview.Option
-	for _, st := range []string{contest.EntryEligible, contest.EntryDisqualified, contest.EntryWithdrew} {
+	for _, st := range contest.EntryStatuses {
 		out = append(out, adminview.Option{Value: st, Label: ar.T("entry." + st), Selected: st == current})
 	}
 	return out
@@ -255,12 +255,16 @@ func (ar *adminReq) missingText(teams, crit map[string]string, team, criterion s
 	return ar.T("admin.missing.direct", "team", name, "criterion", cname)
 }
 
-// resultsTable shapes the results document with the cut line drawn above
-// the first ranked team placed after the round's N places.
+// resultsTable shapes the results document with the cut line where the
+// public results page draws it (cutAt): above the first team outside the
+// places, ranked below them or not ranked. The table can draw it only
+// above a row, so it has none when every team is inside the places.
 func (ar *adminReq) resultsTable(rr postgres.RoundResults, categories []postgres.AdminCriterion, names map[string]string) *adminview.ResultsTable {
 	rep := rr.Report
+	places := resultPlaces(rr)
+	cut := cutAt(rep.Teams, places)
 	t := &adminview.ResultsTable{
-		Caption:    ar.T("admin.preview.caption", "n", rr.Info.Advance),
+		Caption:    ar.T("admin.preview.caption", "n", places),
 		Blocked:    rep.Blocked && rep.Complete, // a tie on missing scores means nothing yet
 		Complete:   rep.Complete,
 		StatusCode: rep.Status,
@@ -269,18 +273,14 @@ func (ar *adminReq) resultsTable(rr postgres.RoundResults, categories []postgres
 	for _, c := range categories {
 		t.Categories = append(t.Categories, ar.textIn(c.Name))
 	}
-	cut := false
 	for i, line := range rep.Teams {
-		row := adminview.ResultRow{Team: line.Team, Name: names[line.Team], Reason: ar.textIn(contest.Text(line.Reason)), Total: "—"}
+		row := adminview.ResultRow{Team: line.Team, Name: names[line.Team], Reason: ar.textIn(contest.Text(line.Reason)), Total: "—",
+			CutAbove: i == cut}
 		if row.Name == "" {
 			row.Name = line.Team
 		}
 		if line.Rank != nil {
 			row.Rank = strconv.Itoa(*line.Rank)
-			if !cut && *line.Rank > rr.Info.Advance {
-				cut = true
-				row.CutAbove = i > 0
-			}
 		}
 		for _, c := range categories {
 			val, ok := line.Categories[c.Code]
@@ -309,15 +309,8 @@ func (ar *adminReq) changeText(teams, crit map[string]string, raw []byte) string
 	if len(raw) == 0 {
 		return ""
 	}
-	var c struct {
-		Kind      string `json:"kind"`
-		Team      string `json:"team"`
-		Criterion string `json:"criterion"`
-		Evaluator int    `json:"evaluator"`
-		Old       string `json:"old"`
-		New       string `json:"new"`
-	}
-	if err := json.Unmarshal(raw, &c); err != nil {
+	c, err := decodeChange(raw)
+	if err != nil {
 		return string(raw)
 	}
 	team := teams[c.Team]
@@ -348,56 +341,19 @@ func (s *server) handleAdminRound(w http.ResponseWriter, r *http.Request) error 
 // when the store's error is one a person can act on; other errors go to
 // the error page.
 func (s *server) refuseRound(w http.ResponseWriter, ar *adminReq, slug string, err error, edit func(*adminview.RoundAdminPage)) error {
-	msg, status := ar.workflowNotice(err)
-	if msg == "" {
+	ref, ok := ar.refusal(err, adminview.NewForm(nil), "")
+	if !ok {
 		return err
 	}
 	v, verr := s.roundPage(ar, slug)
 	if verr != nil {
 		return verr
 	}
-	v.Notice, v.NoticeKind = msg, "error"
+	v.Notice, v.NoticeKind = ref.notice, "error"
 	if edit != nil {
 		edit(&v)
 	}
-	return s.render(w, ar.r, status, admin.Round(v))
-}
-
-// workflowNotice explains a refused workflow step in the page's language:
-// missing scores, an undecided tie, a status that does not allow it, or an
-// input the store refused. "" for errors that are not the user's to fix.
-func (ar *adminReq) workflowNotice(err error) (string, int) {
-	var ie *postgres.IncompleteError
-	switch {
-	case errors.As(err, &ie):
-		var parts []string
-		if len(ie.Missing) > 0 {
-			parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
-		}
-		if len(ie.Blocked) > 0 {
-			parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
-		}
-		return strings.Join(parts, "\n"), http.StatusConflict
-	case errors.Is(err, postgres.ErrRoundState):
-		return ar.T("admin.notice.state"), http.StatusConflict
-	case errors.Is(err, postgres.ErrLastAdmin):
-		return ar.T("admin.notice.last_admin"), http.StatusConflict
-	case errors.Is(err, contest.ErrStale):
-		return ar.T("admin.notice.stale"), http.StatusConflict
-	case errors.Is(err, contest.ErrInvalid):
-		return ar.T("admin.notice.refused", "detail", storeDetail(err)), http.StatusUnprocessableEntity
-	}
-	return "", 0
-}
-
-// storeDetail is the store's own explanation, without its operation
-// prefixes ("postgres: correct round: invalid: …").
-func storeDetail(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"postgres: ", "correct round: ", "decide round: ", "set eligibility: ", "save scores: ", "invalid: "} {
-		msg = strings.ReplaceAll(msg, p, "")
-	}
-	return msg
+	return s.render(w, ar.r, ref.status, admin.Round(v))
 }
 
 // roundAction runs a workflow step and goes back to the round with a notice.
@@ -447,7 +403,7 @@ func (s *server) handleRoundSchedule(w http.ResponseWriter, r *http.Request) err
 	done := "admin.done.unschedule"
 	if r.PostFormValue("cancel") == "" {
 		done = "admin.done.schedule"
-		f := adminview.Form{Values: map[string]string{"at": trimmed(r, "at")}, Errors: map[string]string{}}
+		f := formOf(r, "at")
 		at, err = time.ParseInLocation(kstLocal, f.V("at"), format.KST)
 		switch {
 		case err != nil:
@@ -482,22 +438,18 @@ func (ar *adminReq) checkReasons(f adminview.Form, koField, enField string, requ
 		switch {
 		case required && val == "":
 			f.Errors[name] = ar.T("admin.invalid.required")
-		case utf8.RuneCountInString(val) > maxReason || strings.ContainsFunc(val, func(r rune) bool { return unicode.IsControl(r) }):
+		case utf8.RuneCountInString(val) > maxReason || strings.ContainsFunc(val, unicode.IsControl):
 			f.Errors[name] = ar.T("admin.invalid.reason")
 		}
 	}
 }
 
-func formOf(r *http.Request, names ...string) adminview.Form {
-	f := adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}
-	for _, n := range names {
-		f.Values[n] = trimmed(r, n)
-	}
-	return f
-}
-
-func validEntryStatus(s string) bool {
-	return s == contest.EntryEligible || s == contest.EntryDisqualified || s == contest.EntryWithdrew
+// reasonRequired says whether an entry status needs its reason in Korean
+// and English: the database requires one for a disqualification, and the
+// console asks for one for a withdrawal too, in the eligibility form and
+// in a correction alike, so a published withdrawal is always explained.
+func reasonRequired(status string) bool {
+	return status == contest.EntryDisqualified || status == contest.EntryWithdrew
 }
 
 // handleEligibility records a team's eligibility with its reason in Korean
@@ -510,10 +462,10 @@ func (s *server) handleEligibility(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	f := formOf(r, "team", "status", "reason_ko", "reason_en")
-	if !validEntryStatus(f.V("status")) {
+	if !slices.Contains(contest.EntryStatuses, f.V("status")) {
 		f.Errors["status"] = ar.T("admin.invalid.choice")
 	}
-	ar.checkReasons(f, "reason_ko", "reason_en", f.V("status") != contest.EntryEligible)
+	ar.checkReasons(f, "reason_ko", "reason_en", reasonRequired(f.V("status")))
 	rerender := func(status int, notice string) error {
 		v, err := s.roundPage(ar, slug)
 		if err != nil {
@@ -536,8 +488,8 @@ func (s *server) handleEligibility(w http.ResponseWriter, r *http.Request) error
 	err = s.store.SetEligibility(r.Context(), prog.Slug, slug, f.V("team"), f.V("status"),
 		contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}, ar.actor())
 	if err != nil {
-		if msg, status := ar.workflowNotice(err); msg != "" {
-			return rerender(status, msg)
+		if ref, ok := ar.refusal(err, f, ""); ok {
+			return rerender(ref.status, ref.notice)
 		}
 		return err
 	}
@@ -553,8 +505,7 @@ func (s *server) handleRoundDecide(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f := formOf(r, "reason_ko", "reason_en")
-	_ = r.ParseForm()
+	f := formOf(r, "reason_ko", "reason_en") // parses the form
 	advance := r.PostForm["advance"]
 	f.Values["advance"] = strings.Join(advance, ",")
 	ar.checkReasons(f, "reason_ko", "reason_en", true)
@@ -614,10 +565,10 @@ func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) erro
 	case "eligibility":
 		f = formOf(r, "team", "status", "reason_ko", "reason_en", "why_ko", "why_en")
 		c = postgres.Correction{Team: f.V("team"), Status: f.V("status"), Reason: contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}}
-		if !validEntryStatus(c.Status) {
+		if !slices.Contains(contest.EntryStatuses, c.Status) {
 			f.Errors["status"] = ar.T("admin.invalid.choice")
 		}
-		ar.checkReasons(f, "reason_ko", "reason_en", c.Status == contest.EntryDisqualified)
+		ar.checkReasons(f, "reason_ko", "reason_en", reasonRequired(c.Status))
 	default:
 		return &statusError{status: http.StatusBadRequest, err: fmt.Errorf("web: unknown correction kind %q", kind)}
 	}

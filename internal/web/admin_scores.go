@@ -88,9 +88,9 @@ func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 		if !c.Leaf {
 			continue
 		}
-		max, ok := new(big.Rat).SetString(c.Max)
-		if !ok {
-			return nil, fmt.Errorf("web: criterion %s has max %q", c.Code, c.Max)
+		max, err := rules.ParseValue(c.Max)
+		if err != nil {
+			return nil, fmt.Errorf("web: criterion %s: %w", c.Code, err)
 		}
 		leaf := gridLeaf{AdminCriterion: c, max: max}
 		big := c.PanelSize > mainGridPanelMax
@@ -360,8 +360,8 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 		}
 		return rerender(http.StatusConflict, ar.T("admin.scores.conflict_notice"))
 	case err != nil:
-		if msg, status := ar.workflowNotice(err); msg != "" {
-			return rerender(status, msg)
+		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
+			return rerender(ref.status, ref.notice)
 		}
 		return err
 	}
@@ -371,7 +371,12 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 }
 
 // handleScoresImport previews a score CSV (a dry run that writes nothing)
-// or, when confirmed, imports it: all rows or none.
+// or, when confirmed, imports it: all rows or none. The preview carries the
+// base of the scores it was computed from; a confirmation whose base is no
+// longer current (someone saved or imported a score since) imports nothing
+// and comes back (409) with the preview against the scores as they are now,
+// to be confirmed again. The store checks the base inside the import's
+// transaction, with the round locked, so no save can slip in between.
 func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), "")
@@ -394,6 +399,15 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		data = []byte(r.PostFormValue("csv"))
 		confirm = r.PostFormValue("confirm") == "1"
 	}
+	expect := ""
+	if confirm {
+		// Required: a confirmation without the preview's base is stale too.
+		expect = r.PostFormValue("base")
+		if expect == "" {
+			expect = "none"
+		}
+	}
+	moved := false
 	preview := &adminview.ImportPreview{}
 	render := func(status int, notice string) error {
 		v := ar.gridPage(g, nil)
@@ -418,7 +432,13 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 	rows, err := scorecsv.Parse(bytes.NewReader(data))
 	var diff postgres.ScoreDiff
 	if err == nil {
-		diff, err = s.store.ImportScores(r.Context(), g.program, g.slug, rows, ar.actor(), !confirm)
+		diff, err = s.store.ImportScores(r.Context(), g.program, g.slug, rows, ar.actor(), !confirm, expect)
+		if confirm && errors.Is(err, contest.ErrStale) {
+			// Someone saved a score since the preview: preview again,
+			// against the scores as they are now.
+			moved, confirm = true, false
+			diff, err = s.store.ImportScores(r.Context(), g.program, g.slug, rows, ar.actor(), true, "")
+		}
 	}
 	var lineErrs scorecsv.Errors
 	switch {
@@ -432,8 +452,8 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		}
 		return render(http.StatusUnprocessableEntity, "")
 	case err != nil:
-		if msg, status := ar.workflowNotice(err); msg != "" {
-			return render(status, msg)
+		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
+			return render(ref.status, ref.notice)
 		}
 		return err
 	}
@@ -442,7 +462,7 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		http.Redirect(w, r, ar.gridURL(g.slug, ""), http.StatusSeeOther)
 		return nil
 	}
-	preview.CSV = string(data)
+	preview.CSV, preview.Base = string(data), diff.Base
 	preview.Summary = ar.T("admin.import.summary", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged)
 	conv := func(cs []postgres.ScoreChange) []adminview.ImportChange {
 		out := make([]adminview.ImportChange, len(cs))
@@ -455,5 +475,8 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		return out
 	}
 	preview.New, preview.Changed = conv(diff.New), conv(diff.Changed)
+	if moved {
+		return render(http.StatusConflict, ar.T("admin.notice.stale"))
+	}
 	return render(http.StatusOK, "")
 }

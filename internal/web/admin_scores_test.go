@@ -221,3 +221,80 @@ func TestScoreGridReadOnly(t *testing.T) {
 		t.Fatalf("a closed round's scores changed:\n%s", diff)
 	}
 }
+
+// A CSV import confirmed after a colleague saved a score since the preview
+// imports nothing: it comes back (409) with the preview against the scores
+// as they are now, which can then be confirmed deliberately. A
+// confirmation that carries no preview base is treated the same way.
+func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.client("192.0.2.85")
+	c.login(scorerEmail)
+	colleague := env.client("192.0.2.86")
+	colleague.login(adminEmail)
+
+	csv := "team,criterion,evaluator,value\nt1,nia,,12.5\nt2,global,,20\n"
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "scores.csv", []byte(csv))
+	if r.status != http.StatusOK {
+		t.Fatalf("dry run: %d\n%s", r.status, r.body)
+	}
+	confirm := formValues(t, r.body, "import-confirm-form")
+	if confirm.Get("base") == "" {
+		t.Fatal("the confirm form carries no base")
+	}
+
+	// Meanwhile the colleague saves t1/nia in the grid.
+	grid := formValues(t, colleague.get("/admin/rounds/r1/scores").body, "score-grid-form")
+	grid.Set("v.t1.nia.0", "15")
+	if r := colleague.post("/admin/rounds/r1/scores", grid); r.status != http.StatusSeeOther {
+		t.Fatalf("colleague's save: %d", r.status)
+	}
+
+	before := env.dump()
+	r = c.post("/admin/rounds/r1/scores/import", confirm)
+	if r.status != http.StatusConflict {
+		t.Fatalf("confirm after a colleague's edit: %d, want 409\n%s", r.status, r.body)
+	}
+	if !strings.Contains(r.body, "그사이 다른 사람이 바꾸었습니다") {
+		t.Error("the 409 page does not say someone changed the scores")
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("a stale confirmation changed the database:\n%s", diff)
+	}
+	if got := env.score("r1", "t1", "nia", 0); got != "15.00" {
+		t.Errorf("t1/nia = %q, want the colleague's 15.00", got)
+	}
+	if n := env.auditCount("scores.import"); n != 0 {
+		t.Errorf("%d scores.import events, want 0", n)
+	}
+	// The new preview shows the colleague's value as the one to change.
+	i := strings.Index(r.body, `data-testid="import-changes"`)
+	if i < 0 || !strings.Contains(r.body[i:], ">15.00<") || !strings.Contains(r.body, "새 점수 1개, 바뀌는 점수 1개") {
+		t.Errorf("the new preview does not show the current value:\n%s", r.body)
+	}
+	again := formValues(t, r.body, "import-confirm-form")
+	if again.Get("base") == confirm.Get("base") {
+		t.Error("the new preview carries the old base")
+	}
+
+	// Without a base a confirmation is refused too.
+	noBase := url.Values{"csv": {csv}, "confirm": {"1"}}
+	if r := c.post("/admin/rounds/r1/scores/import", noBase); r.status != http.StatusConflict {
+		t.Errorf("confirm without a base: %d, want 409", r.status)
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("a confirmation without a base changed the database:\n%s", diff)
+	}
+
+	// Confirming the new preview imports, over the colleague's value.
+	if r := c.post("/admin/rounds/r1/scores/import", again); r.status != http.StatusSeeOther {
+		t.Fatalf("deliberate confirm: %d\n%s", r.status, r.body)
+	}
+	if got := env.score("r1", "t1", "nia", 0); got != "12.50" {
+		t.Errorf("after the deliberate import t1/nia = %q, want 12.50", got)
+	}
+	if n := env.auditCount("scores.import"); n != 1 {
+		t.Errorf("%d scores.import events, want 1", n)
+	}
+}

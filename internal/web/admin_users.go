@@ -29,7 +29,7 @@ func (s *server) usersPage(ar *adminReq, add adminview.Form) (adminview.UsersPag
 		return adminview.UsersPage{}, err
 	}
 	if add.Values == nil {
-		add.Values = map[string]string{"role": auth.RoleScorer}
+		add = adminview.NewForm(map[string]string{"role": auth.RoleScorer})
 	}
 	v := adminview.UsersPage{AdminPage: ar.page("users", ar.T("admin.users.title")), Add: add, Roles: ar.roleOptions("")}
 	v.Path = "/admin/users"
@@ -39,7 +39,6 @@ func (s *server) usersPage(ar *adminReq, add adminview.Form) (adminview.UsersPag
 			Email:    u.Email,
 			Name:     u.Name,
 			Role:     ar.T("admin.role." + u.Role),
-			RoleCode: u.Role,
 			Disabled: u.Disabled,
 			Status:   ar.T("admin.users.active"),
 			Created:  ar.L.DateTime(&u.CreatedAt),
@@ -139,14 +138,18 @@ func (s *server) handleUserRole(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	role := r.PostFormValue("role")
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || !auth.ValidRole(role) {
+	f := editFormOf(r, "role")
+	ver, err := version(f)
+	if err != nil {
+		return err
+	}
+	role := f.V("role")
+	if !auth.ValidRole(role) {
 		return s.refuseUsers(w, ar, http.StatusUnprocessableEntity, ar.T("admin.invalid.choice"), adminview.Form{})
 	}
-	if err := s.store.SetUserRole(r.Context(), u.ID, role, version, ar.actor()); err != nil {
-		if msg, status := ar.workflowNotice(err); msg != "" {
-			return s.refuseUsers(w, ar, status, msg, adminview.Form{})
+	if err := s.store.SetUserRole(r.Context(), u.ID, role, ver, ar.actor()); err != nil {
+		if ref, ok := ar.refusal(err, f, ""); ok {
+			return s.refuseUsers(w, ar, ref.status, ref.notice, adminview.Form{})
 		}
 		return err
 	}
@@ -174,8 +177,8 @@ func (s *server) handleUserDisable(w http.ResponseWriter, r *http.Request) error
 		return s.refuseUsers(w, ar, http.StatusUnprocessableEntity, ar.T("admin.users.self_disable"), adminview.Form{})
 	}
 	if err := s.store.DisableUser(r.Context(), u.Email, ar.actor()); err != nil {
-		if msg, status := ar.workflowNotice(err); msg != "" {
-			return s.refuseUsers(w, ar, status, msg, adminview.Form{})
+		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
+			return s.refuseUsers(w, ar, ref.status, ref.notice, adminview.Form{})
 		}
 		return err
 	}

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web"
@@ -277,5 +280,98 @@ func TestAuditPageShowsTampering(t *testing.T) {
 	r := c.get("/en/admin/audit")
 	if !strings.Contains(r.body, "Hash chain broken at event 2") || !strings.Contains(r.body, "notice-error") {
 		t.Errorf("tampering not reported:\n%s", r.body)
+	}
+}
+
+// A disqualification or a withdrawal needs its reason in Korean and
+// English, in the eligibility form and in a correction alike; eligible
+// needs none.
+func TestEntryReasonRules(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.client("192.0.2.97")
+	c.login(adminEmail)
+	wantReasonErrors := func(what string, r response, form string) {
+		t.Helper()
+		if r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", what, r.status)
+			return
+		}
+		i := strings.Index(r.body, `data-testid="`+form+`"`)
+		if i < 0 {
+			t.Errorf("%s: no form %s", what, form)
+			return
+		}
+		seg := r.body[i:]
+		seg = seg[:strings.Index(seg, "</form>")]
+		for _, want := range []string{`data-testid="error-reason_ko"`, `data-testid="error-reason_en"`} {
+			if !strings.Contains(seg, want) {
+				t.Errorf("%s: form %s lacks %s", what, form, want)
+			}
+		}
+	}
+	before := env.dump()
+	for _, status := range []string{contest.EntryDisqualified, contest.EntryWithdrew} {
+		r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {status}, "reason_ko": {""}, "reason_en": {""}})
+		wantReasonErrors("eligibility "+status+" without a reason", r, "elig-form-t2")
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("a refused eligibility form changed the database:\n%s", diff)
+	}
+	if r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"withdrew"}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("withdraw with a reason: %d\n%s", r.status, r.body)
+	}
+	if r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}); r.status != http.StatusSeeOther {
+		t.Fatalf("eligible without a reason: %d\n%s", r.status, r.body)
+	}
+
+	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("publish r2: %d\n%s", r.status, r.body)
+	}
+	correct := func(status, ko, en string) response {
+		return c.post("/admin/rounds/r2/correct", url.Values{
+			"kind": {"eligibility"}, "team": {"t3"}, "status": {status}, "reason_ko": {ko}, "reason_en": {en},
+			"why_ko": {"발표 후 확인"}, "why_en": {"Found after publication"},
+		})
+	}
+	before = env.dump()
+	for _, status := range []string{contest.EntryDisqualified, contest.EntryWithdrew} {
+		wantReasonErrors("correction to "+status+" without a reason", correct(status, "", ""), "correct-eligibility")
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("a refused correction changed the database:\n%s", diff)
+	}
+	if r := correct(contest.EntryWithdrew, "자진 철회", "Withdrew voluntarily"); r.status != http.StatusSeeOther {
+		t.Fatalf("correction to withdrew with a reason: %d\n%s", r.status, r.body)
+	}
+	if n := env.auditCount("round.correct"); n != 1 {
+		t.Errorf("%d round.correct events, want 1", n)
+	}
+}
+
+// The console reads the store's refusals one way: a round whose status
+// forbids a workflow step is 422 with the same explanation as a record
+// edit it forbids, and nothing changes.
+func TestWorkflowRefusalStatus(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.client("192.0.2.98")
+	c.login(adminEmail)
+	before := env.dump()
+	r := c.post("/admin/rounds/r2/reopen", nil) // r2 is being scored, not closed
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "라운드의 현재 상태에서는 할 수 없는 작업입니다") {
+		t.Errorf("reopen an open round: %d, want 422 with the round-state notice", r.status)
+	}
+	r = c.post("/en/admin/rounds/r2/reopen", nil)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "The round&#39;s current status does not allow this.") {
+		t.Errorf("reopen an open round (en): %d, want 422 with the round-state notice", r.status)
+	}
+	// A role change with a garbled version is a bad request, as on every
+	// record form.
+	if r := c.post("/admin/users/"+env.userID(scorerEmail)+"/role", url.Values{"role": {"admin"}, "version": {"x"}}); r.status != http.StatusBadRequest {
+		t.Errorf("role change with a garbled version: %d, want 400", r.status)
+	}
+	if diff := cmp.Diff(before, env.dump()); diff != "" {
+		t.Fatalf("refused steps changed the database:\n%s", diff)
 	}
 }

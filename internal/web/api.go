@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -164,15 +163,7 @@ func (s *server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 			ae.status, ae.code, ae.msg = http.StatusBadRequest, "bad_request", "bad request"
 		}
 	}
-	if ae.status >= 500 {
-		level := slog.LevelError
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			level = slog.LevelInfo
-		}
-		s.log.LogAttrs(r.Context(), level, "api request failed",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", ae.status), slog.String("error", err.Error()))
-	}
+	s.logFailure(r, "api request failed", ae.status, err)
 	writeAPIError(w, ae)
 }
 
@@ -228,8 +219,17 @@ func (s *server) api(h apiFunc) http.HandlerFunc {
 // body) and answers a matching If-None-Match with 304 Not Modified. Caches
 // may keep it for a minute, so an announcement-day crowd mostly revalidates.
 func writeCacheable(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	writeTagged(w, r, contentType, body, etagOf(body))
+}
+
+// etagOf is the strong ETag of a body: a hash of it.
+func etagOf(body []byte) string {
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// writeTagged is writeCacheable with the body's ETag already known.
+func writeTagged(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag string) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "public, max-age=60")

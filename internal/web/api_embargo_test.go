@@ -14,8 +14,8 @@ import (
 // and the round's results stay 404.
 func TestAPIEmbargo(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
-	odPlantSentinels(t, env.pool)
+	env := newEnv(t, true, false)
+	plantSentinels(t, env.pool)
 	h := env.h
 
 	paths := []string{"/api/v1/programs", "/api/v1/programs/sovereign-ai", "/api/v1/rounds", "/api/v1/teams", "/api/v1/organizations",
@@ -28,7 +28,7 @@ func TestAPIEmbargo(t *testing.T) {
 	} {
 		var v map[string]json.RawMessage
 		var items []struct{ Slug string }
-		if err := json.Unmarshal([]byte(odGet(t, h, list.path).body), &v); err != nil {
+		if err := json.Unmarshal([]byte(get(t, h, list.path).body), &v); err != nil {
 			t.Fatal(err)
 		}
 		if err := json.Unmarshal(v[list.key], &items); err != nil {
@@ -46,7 +46,7 @@ func TestAPIEmbargo(t *testing.T) {
 	}
 	served := 0
 	for _, p := range paths {
-		r := odGet(t, h, p)
+		r := get(t, h, p)
 		odCheckNoSentinel(t, p, r.body)
 		if r.status == http.StatusOK {
 			served++

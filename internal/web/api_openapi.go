@@ -13,7 +13,11 @@ import (
 //go:embed openapi.json
 var openAPIDocument []byte
 
+// openAPIETag is the ETag of the embedded document, which never changes
+// while the process runs.
+var openAPIETag = etagOf(openAPIDocument)
+
 // handleOpenAPI serves the OpenAPI document.
 func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	writeCacheable(w, r, "application/json; charset=utf-8", openAPIDocument)
+	writeTagged(w, r, "application/json; charset=utf-8", openAPIDocument, openAPIETag)
 }

@@ -44,7 +44,7 @@ func decodeJSON(t *testing.T, what, body string) any {
 
 func loadOpenAPI(t *testing.T, h http.Handler) *oaDoc {
 	t.Helper()
-	r := odGet(t, h, "/api/v1/openapi.json")
+	r := get(t, h, "/api/v1/openapi.json")
 	if r.status != http.StatusOK {
 		t.Fatalf("openapi.json: %d", r.status)
 	}
@@ -360,7 +360,7 @@ func (d *oaDoc) responseSchema(t *testing.T, path string, status int) map[string
 // path's parameters match its template.
 func TestOpenAPIDocument(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	d := loadOpenAPI(t, env.h)
 	if d.root["openapi"] != "3.1.0" {
 		t.Errorf("openapi = %v", d.root["openapi"])
@@ -429,7 +429,7 @@ func TestOpenAPIDocument(t *testing.T) {
 // /api/v1, all of them GET.
 func TestOpenAPIRoutes(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	d := loadOpenAPI(t, env.h)
 	servers := d.root["servers"].([]any)
 	prefix := servers[0].(map[string]any)["url"].(string)
@@ -443,8 +443,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 	// The server's handler wraps its router; the router is found in the
 	// route context of a request, which reaches the store.
 	spy := &routesSpy{Store: env.store}
-	h := web.NewServer(web.Deps{Store: spy, BaseURL: odBase})
-	odGet(t, h, "/api/v1/teams")
+	h := web.NewServer(web.Deps{Store: spy, BaseURL: baseURL})
+	get(t, h, "/api/v1/teams")
 	routes := spy.routes
 	if routes == nil {
 		t.Fatal("no chi route context reached the store")
@@ -485,9 +485,9 @@ func (s *routesSpy) DefaultProgram(ctx context.Context) (postgres.PublicProgram,
 
 // odAPIEnv is the real record plus the demo program, whose round r1 is
 // published and then corrected, so every kind of resource exists.
-func odAPIEnv(t *testing.T) *odEnv {
+func odAPIEnv(t *testing.T) *testEnv {
 	t.Helper()
-	env := odServer(t, true, true)
+	env := newEnv(t, true, true)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 3, 14, 0, 0, 0, time.UTC)
 	if _, err := env.store.PublishRound(ctx, "demo", "r1", odActor, at); err != nil {
@@ -525,7 +525,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		path, key string
 		out       *[]call
 	}{{"/api/v1/teams", "teams", &teams}, {"/api/v1/organizations", "organizations", &orgs}} {
-		v := decodeJSON(t, list.path, odGet(t, env.h, list.path).body).(map[string]any)
+		v := decodeJSON(t, list.path, get(t, env.h, list.path).body).(map[string]any)
 		for _, x := range v[list.key].([]any) {
 			*list.out = append(*list.out, call{list.path + "/" + x.(map[string]any)["slug"].(string), http.StatusOK})
 		}
@@ -570,7 +570,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	for _, path := range documented {
 		for _, c := range calls[path] {
-			r := odGet(t, env.h, c.url)
+			r := get(t, env.h, c.url)
 			if r.status != c.status {
 				t.Errorf("GET %s: %d, want %d: %s", c.url, r.status, c.status, r.body)
 				continue
@@ -591,14 +591,14 @@ func TestOpenAPIResponses(t *testing.T) {
 			if c.status == http.StatusOK {
 				// 304 is documented and served for a matching validator.
 				d.responseSchema(t, path, http.StatusNotModified)
-				if r2 := odGet(t, env.h, c.url, "If-None-Match", r.header.Get("ETag")); r2.status != http.StatusNotModified || r2.body != "" {
+				if r2 := get(t, env.h, c.url, "If-None-Match", r.header.Get("ETag")); r2.status != http.StatusNotModified || r2.body != "" {
 					t.Errorf("GET %s with its ETag: %d %q", c.url, r2.status, r2.body)
 				}
 			}
 		}
 		// Writing is refused with a documented 405.
 		u := strings.ReplaceAll(strings.ReplaceAll(calls[path][0].url, "{", ""), "}", "")
-		r := odDo(t, env.h, http.MethodPost, u)
+		r := do(t, env.h, http.MethodPost, u)
 		if r.status != http.StatusMethodNotAllowed {
 			t.Errorf("POST %s: %d, want 405", u, r.status)
 			continue
@@ -609,7 +609,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 
 	// The record download uses the same schemas.
-	r := odGet(t, env.h, "/data/record.json")
+	r := get(t, env.h, "/data/record.json")
 	if r.status != http.StatusOK {
 		t.Fatalf("record.json: %d", r.status)
 	}

@@ -6,6 +6,7 @@ package web
 // store methods it calls cannot.
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -80,13 +81,21 @@ func (s *server) apiRoundShow(w http.ResponseWriter, r *http.Request) (any, erro
 	if err != nil {
 		return nil, notFound(err, "no round %q in program %q", slug, a.prog)
 	}
-	var corrections []postgres.CorrectionRecord
-	if rd.Published && rd.Computed {
-		if corrections, err = s.store.Corrections(a.ctx(), a.prog, slug); err != nil {
-			return nil, err
-		}
+	corrections, err := s.publishedCorrections(a.ctx(), a.prog, rd)
+	if err != nil {
+		return nil, err
 	}
 	return a.roundDetail(rd, corrections), nil
+}
+
+// publishedCorrections are the published corrections of a round whose
+// results were computed (revision 2 on); a round not published, or whose
+// outcomes were only announced, has none and costs no query.
+func (s *server) publishedCorrections(ctx context.Context, program string, rd postgres.PublicRoundDetail) ([]postgres.CorrectionRecord, error) {
+	if !rd.Published || !rd.Computed {
+		return nil, nil
+	}
+	return s.store.Corrections(ctx, program, rd.Slug)
 }
 
 // apiRoundResults is the results document of FORMATS.md §3, exactly as the

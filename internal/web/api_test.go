@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -20,9 +19,9 @@ import (
 )
 
 // apiJSON gets path and decodes its JSON body into v.
-func apiJSON(t *testing.T, h http.Handler, path string, v any) odResponse {
+func apiJSON(t *testing.T, h http.Handler, path string, v any) response {
 	t.Helper()
-	r := odGet(t, h, path)
+	r := get(t, h, path)
 	if r.status != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", path, r.status, r.body)
 	}
@@ -37,7 +36,7 @@ func apiJSON(t *testing.T, h http.Handler, path string, v any) odResponse {
 // languages, KST timestamps and stable links.
 func TestAPIRecord(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	h := env.h
 
 	var results struct {
@@ -79,7 +78,7 @@ func TestAPIRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := json.MarshalIndent(rr.Report, "", "  ")
-	if got := odGet(t, h, "/api/v1/rounds/stage-1/results").body; got != string(want)+"\n" {
+	if got := get(t, h, "/api/v1/rounds/stage-1/results").body; got != string(want)+"\n" {
 		t.Errorf("results body differs from the store's document:\n%s", got)
 	}
 
@@ -87,7 +86,7 @@ func TestAPIRecord(t *testing.T) {
 	apiJSON(t, h, "/api/v1/teams/lg", &team)
 	name := team["name"].(map[string]any)
 	if name["ko"] != "LG AI연구원 컨소시엄" || name["en"] != "LG AI Research consortium" || team["status"] != "competing" ||
-		team["href"] != odBase+"/api/v1/teams/lg" || team["web_url"].(map[string]any)["en"] != odBase+"/en/teams/lg" {
+		team["href"] != baseURL+"/api/v1/teams/lg" || team["web_url"].(map[string]any)["en"] != baseURL+"/en/teams/lg" {
 		t.Errorf("LG team = %v", team)
 	}
 	members := team["members"].([]any)
@@ -151,7 +150,7 @@ func TestAPIRecord(t *testing.T) {
 	if diff := cmp.Diff(want2, got); diff != "" {
 		t.Errorf("rounds (-want +got):\n%s", diff)
 	}
-	if r := rounds2.Rounds[2]; *r.PublishedAt != "2026-01-15T00:00:00+09:00" || *r.ResultsHref != odBase+"/api/v1/rounds/stage-1/results" {
+	if r := rounds2.Rounds[2]; *r.PublishedAt != "2026-01-15T00:00:00+09:00" || *r.ResultsHref != baseURL+"/api/v1/rounds/stage-1/results" {
 		t.Errorf("stage 1 = %+v", r)
 	}
 
@@ -167,7 +166,7 @@ func TestAPIRecord(t *testing.T) {
 // writes 405, all as JSON errors that are never cached.
 func TestAPIErrors(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	for _, tc := range []struct {
 		method, path string
 		status       int
@@ -191,7 +190,7 @@ func TestAPIErrors(t *testing.T) {
 		{"DELETE", "/api/v1/teams/lg", 405, "method_not_allowed"},
 		{"PUT", "/api/v1/rounds/stage-1/results", 405, "method_not_allowed"},
 	} {
-		r := odDo(t, env.h, tc.method, tc.path)
+		r := do(t, env.h, tc.method, tc.path)
 		if r.status != tc.status {
 			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, r.status, tc.status)
 			continue
@@ -224,38 +223,38 @@ func TestAPIErrors(t *testing.T) {
 // like GET.
 func TestAPIConditional(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	h := env.h
-	r := odGet(t, h, "/api/v1/teams")
+	r := get(t, h, "/api/v1/teams")
 	etag := r.header.Get("ETag")
 	if !regexp.MustCompile(`^"[0-9a-f]{32}"$`).MatchString(etag) {
 		t.Fatalf("ETag %q is not a strong validator", etag)
 	}
-	if again := odGet(t, h, "/api/v1/teams"); again.header.Get("ETag") != etag || again.body != r.body {
+	if again := get(t, h, "/api/v1/teams"); again.header.Get("ETag") != etag || again.body != r.body {
 		t.Errorf("the same resource gave another ETag")
 	}
-	if other := odGet(t, h, "/api/v1/teams/lg"); other.header.Get("ETag") == etag {
+	if other := get(t, h, "/api/v1/teams/lg"); other.header.Get("ETag") == etag {
 		t.Errorf("two resources share an ETag")
 	}
 	for _, inm := range []string{etag, "W/" + etag, `"nope", ` + etag, "*"} {
-		r2 := odGet(t, h, "/api/v1/teams", "If-None-Match", inm)
+		r2 := get(t, h, "/api/v1/teams", "If-None-Match", inm)
 		if r2.status != http.StatusNotModified || r2.body != "" || r2.header.Get("ETag") != etag || r2.header.Get("Cache-Control") != "public, max-age=60" {
 			t.Errorf("If-None-Match %s: %d, ETag %q, body %d bytes", inm, r2.status, r2.header.Get("ETag"), len(r2.body))
 		}
 	}
-	if r2 := odGet(t, h, "/api/v1/teams", "If-None-Match", `"0123"`); r2.status != http.StatusOK || r2.body != r.body {
+	if r2 := get(t, h, "/api/v1/teams", "If-None-Match", `"0123"`); r2.status != http.StatusOK || r2.body != r.body {
 		t.Errorf("stale If-None-Match: %d", r2.status)
 	}
-	head := odDo(t, h, http.MethodHead, "/api/v1/teams")
+	head := do(t, h, http.MethodHead, "/api/v1/teams")
 	if head.status != http.StatusOK || head.header.Get("ETag") != etag || head.header.Get("Content-Length") == "" {
 		t.Errorf("HEAD: %d %v", head.status, head.header)
 	}
 	// A publication changes the representation, hence the ETag.
-	before := odGet(t, h, "/api/v1/rounds/stage-2")
+	before := get(t, h, "/api/v1/rounds/stage-2")
 	if _, err := env.pool.Exec(context.Background(), `UPDATE rounds SET note_en = 'changed' WHERE slug = 'stage-2'`); err != nil {
 		t.Fatal(err)
 	}
-	if after := odGet(t, h, "/api/v1/rounds/stage-2", "If-None-Match", before.header.Get("ETag")); after.status != http.StatusOK {
+	if after := get(t, h, "/api/v1/rounds/stage-2", "If-None-Match", before.header.Get("ETag")); after.status != http.StatusOK {
 		t.Errorf("a changed round still answers 304")
 	}
 }
@@ -264,13 +263,13 @@ func TestAPIConditional(t *testing.T) {
 // GET and HEAD only.
 func TestAPICORS(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	h := env.h
-	r := odGet(t, h, "/api/v1/rounds", "Origin", "https://news.example")
+	r := get(t, h, "/api/v1/rounds", "Origin", "https://news.example")
 	if r.header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(r.header.Get("Access-Control-Expose-Headers"), "ETag") {
 		t.Errorf("GET: CORS headers %v", r.header)
 	}
-	pre := odDo(t, h, http.MethodOptions, "/api/v1/rounds/stage-1/results", "Origin", "https://news.example",
+	pre := do(t, h, http.MethodOptions, "/api/v1/rounds/stage-1/results", "Origin", "https://news.example",
 		"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "If-None-Match")
 	if pre.status != http.StatusNoContent || pre.header.Get("Access-Control-Allow-Origin") != "*" ||
 		pre.header.Get("Access-Control-Allow-Methods") != "GET, HEAD" || !strings.Contains(pre.header.Get("Access-Control-Allow-Headers"), "If-None-Match") ||
@@ -278,17 +277,17 @@ func TestAPICORS(t *testing.T) {
 		t.Errorf("preflight GET: %d %v", pre.status, pre.header)
 	}
 	for _, m := range []string{"POST", "DELETE", "PUT"} {
-		bad := odDo(t, h, http.MethodOptions, "/api/v1/teams", "Origin", "https://news.example", "Access-Control-Request-Method", m)
+		bad := do(t, h, http.MethodOptions, "/api/v1/teams", "Origin", "https://news.example", "Access-Control-Request-Method", m)
 		if bad.status != http.StatusMethodNotAllowed || bad.header.Get("Access-Control-Allow-Methods") != "" {
 			t.Errorf("preflight %s: %d %v", m, bad.status, bad.header)
 		}
 	}
-	plain := odDo(t, h, http.MethodOptions, "/api/v1/teams")
+	plain := do(t, h, http.MethodOptions, "/api/v1/teams")
 	if plain.status != http.StatusNoContent || plain.header.Get("Allow") != "GET, HEAD, OPTIONS" {
 		t.Errorf("OPTIONS: %d %v", plain.status, plain.header)
 	}
 	// Errors are readable cross-origin too.
-	if nf := odGet(t, h, "/api/v1/teams/nobody", "Origin", "https://news.example"); nf.header.Get("Access-Control-Allow-Origin") != "*" {
+	if nf := get(t, h, "/api/v1/teams/nobody", "Origin", "https://news.example"); nf.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("404 without CORS")
 	}
 }
@@ -299,10 +298,10 @@ func TestAPICORS(t *testing.T) {
 // the old one stays available.
 func TestAPIPublication(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, false, true)
+	env := newEnv(t, false, true)
 	h := env.h
 	ctx := context.Background()
-	if r := odGet(t, h, "/api/v1/rounds/r1/results"); r.status != http.StatusNotFound {
+	if r := get(t, h, "/api/v1/rounds/r1/results"); r.status != http.StatusNotFound {
 		t.Fatalf("results before publication: %d %s", r.status, r.body)
 	}
 	var round map[string]any
@@ -368,21 +367,14 @@ func TestAPIPublication(t *testing.T) {
 	}
 }
 
-// odDownStore is a store whose database is gone.
-type odDownStore struct{ web.Store }
-
-func (odDownStore) DefaultProgram(context.Context) (postgres.PublicProgram, error) {
-	return postgres.PublicProgram{}, errors.New("connection refused")
-}
-
 // TestAPIDatabaseDown: a server error is a logged 500 in JSON that tells
 // the client nothing internal.
 func TestAPIDatabaseDown(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	h := web.NewServer(web.Deps{Store: odDownStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	h := web.NewServer(web.Deps{Store: downStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	for _, p := range []string{"/api/v1/teams", "/api/v1/rounds/stage-1/results"} {
-		r := odGet(t, h, p)
+		r := get(t, h, p)
 		if r.status != http.StatusInternalServerError || !strings.Contains(r.body, `"internal_error"`) || strings.Contains(r.body, "refused") ||
 			r.header.Get("Cache-Control") != "no-store" {
 			t.Errorf("%s: %d %s", p, r.status, r.body)
@@ -392,7 +384,7 @@ func TestAPIDatabaseDown(t *testing.T) {
 		t.Errorf("the error is not logged with the request: %s", logs.String())
 	}
 	// The OpenAPI document needs no database.
-	if r := odGet(t, h, "/api/v1/openapi.json"); r.status != http.StatusOK {
+	if r := get(t, h, "/api/v1/openapi.json"); r.status != http.StatusOK {
 		t.Errorf("openapi.json without a database: %d", r.status)
 	}
 }
@@ -401,12 +393,12 @@ func TestAPIDatabaseDown(t *testing.T) {
 // rest is 404.
 func TestAPIEmpty(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, false, false)
-	if r := odGet(t, env.h, "/api/v1/programs"); r.status != http.StatusOK || !strings.Contains(r.body, `"programs": []`) {
+	env := newEnv(t, false, false)
+	if r := get(t, env.h, "/api/v1/programs"); r.status != http.StatusOK || !strings.Contains(r.body, `"programs": []`) {
 		t.Errorf("programs: %d %s", r.status, r.body)
 	}
 	for _, p := range []string{"/api/v1/teams", "/api/v1/rounds/stage-1/results", "/data/teams.csv", "/feed.atom"} {
-		if r := odGet(t, env.h, p); r.status != http.StatusNotFound {
+		if r := get(t, env.h, p); r.status != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", p, r.status)
 		}
 	}

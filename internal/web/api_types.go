@@ -19,6 +19,10 @@ import (
 	"github.com/kai-challenge/portal/internal/web/format"
 )
 
+// instant formats an instant as the API, the downloads and the feed write
+// it: RFC 3339 in KST.
+func instant(t time.Time) string { return t.In(format.KST).Format(time.RFC3339) }
+
 // apiDate formats a calendar date as stored; nil stays null.
 func apiDate(t *time.Time) *string {
 	if t == nil {
@@ -33,7 +37,7 @@ func apiTime(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.In(format.KST).Format(time.RFC3339)
+	s := instant(*t)
 	return &s
 }
 
@@ -165,18 +169,6 @@ func (a *apiReq) programDetail(p postgres.PublicProgram, ov postgres.PublicOverv
 		d.LatestRound = &ref
 	}
 	return d
-}
-
-// publicRoundStatus is the status the public sees: before publication a
-// round is only planned or being evaluated.
-func publicRoundStatus(status string) string {
-	switch status {
-	case contest.StatusPublished, contest.StatusCorrected:
-		return status
-	case contest.StatusScoring, contest.StatusClosed:
-		return "evaluating"
-	}
-	return "planned"
 }
 
 type apiRule struct {

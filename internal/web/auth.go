@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -74,11 +75,39 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.RecordLogin(ctx, u.Email, true, contest.Actor{Name: u.Email, Addr: addr}); err != nil {
 		return err
 	}
+	if auth.NeedsRehash(hash) {
+		u = s.rehash(r, u, password, addr)
+	}
 	if err := s.signIn(r, u); err != nil {
 		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// rehash stores a new hash, with the current parameters, of the password
+// the user just proved to know, when their stored hash was made with older
+// ones. Like any password change it raises the account's version, so the
+// account's other sessions end; it returns the account at its new version.
+// A failure is logged and the sign-in goes on with the old hash.
+func (s *server) rehash(r *http.Request, u postgres.User, password, addr string) postgres.User {
+	ctx := r.Context()
+	fail := func(err error) postgres.User {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "rehash password", slog.Int64("user", u.ID), slog.String("error", err.Error()))
+		return u
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.store.SetPassword(ctx, u.ID, hash, contest.Actor{Name: u.Email, Addr: addr}); err != nil {
+		return fail(err)
+	}
+	now, err := s.store.UserByID(ctx, u.ID)
+	if err != nil {
+		return fail(err)
+	}
+	return now
 }
 
 // signIn binds the session to the account under a new token, so a token
@@ -105,9 +134,21 @@ func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 }
 
 // safeNext accepts only a path on this site as the page to go to after
-// sign-in, so the sign-in form cannot be used to send staff elsewhere.
+// sign-in, so the sign-in form cannot be used to send staff elsewhere:
+// no scheme or host, a path starting with a single "/", and no backslash
+// or control character anywhere, typed or percent-encoded (browsers drop
+// tabs and newlines from a URL and read a backslash as a slash, so
+// "/<tab>/evil.example" and "/\evil.example" would lead to evil.example).
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	unsafe := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || unicode.IsControl(r) })
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || unsafe(next) {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || unsafe(u.Path) {
 		return fallback
 	}
 	return next
@@ -133,7 +174,7 @@ func (s *server) handleSetupForm(w http.ResponseWriter, r *http.Request) error {
 	if !open {
 		return contest.ErrNotFound
 	}
-	return s.renderSetup(w, s.adminBegin(r), http.StatusOK, token, adminview.Form{})
+	return s.renderSetup(w, s.adminBegin(r), http.StatusOK, token, adminview.NewForm(nil))
 }
 
 func (s *server) renderSetup(w http.ResponseWriter, ar *adminReq, status int, token string, f adminview.Form) error {
@@ -155,7 +196,7 @@ func (s *server) handleSetup(w http.ResponseWriter, r *http.Request) error {
 	if !open {
 		return contest.ErrNotFound
 	}
-	f := adminview.Form{Values: map[string]string{"email": trimmed(r, "email"), "name": trimmed(r, "name")}, Errors: map[string]string{}}
+	f := formOf(r, "email", "name")
 	pw, pw2 := r.PostFormValue("password"), r.PostFormValue("password2")
 	ar.checkAccount(f, f.V("email"), f.V("name"))
 	ar.checkNewPassword(f, pw, pw2, f.V("email"))
@@ -214,7 +255,7 @@ func validEmail(s string) bool {
 }
 
 func (s *server) handlePasswordForm(w http.ResponseWriter, r *http.Request) error {
-	return s.renderPassword(w, s.adminBegin(r), http.StatusOK, adminview.Form{})
+	return s.renderPassword(w, s.adminBegin(r), http.StatusOK, adminview.NewForm(nil))
 }
 
 func (s *server) renderPassword(w http.ResponseWriter, ar *adminReq, status int, f adminview.Form) error {
@@ -231,7 +272,7 @@ func (s *server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	ctx := r.Context()
 	u := ar.user
-	f := adminview.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	f := adminview.NewForm(nil)
 	addr := clientAddr(r)
 	if blocked, err := s.logins.blocked(ctx, u.Email, addr); err != nil {
 		return err

@@ -16,13 +16,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 )
 
@@ -131,18 +129,13 @@ func cellKRW(n *int64) string {
 	return strconv.FormatInt(*n, 10)
 }
 
-func cellDate(t *time.Time) string {
-	if t == nil {
+// cellOf is an optional API value as a cell: empty for null. Dates and
+// instants are written as the API writes them: cellOf(apiDate(d)).
+func cellOf(s *string) string {
+	if s == nil {
 		return ""
 	}
-	return t.Format(time.DateOnly)
-}
-
-func cellTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.In(format.KST).Format(time.RFC3339)
+	return *s
 }
 
 func cellBool(b bool) string { return strconv.FormatBool(b) }
@@ -318,8 +311,8 @@ func (s *server) handleRoundsCSV(w http.ResponseWriter, r *http.Request) error {
 		col("상태", "status"), col("발표 일시", "published at"), col("통과·선정 정원", "advance"), col("결원 보충", "backfill"),
 		col("최저 총점", "minimum total"), col("참가 팀", "entrants"), col("통과·선정 팀", "through"), col("점수로 계산", "computed")}}
 	for _, rd := range rounds {
-		t.add(strconv.Itoa(rd.Position), rd.Slug, rd.Name.KO, rd.Name.EN, rd.Kind, rd.Period, cellDate(rd.EvaluatedOn), cellTime(rd.AnnounceAt),
-			cellBool(rd.AnnounceDateOnly), publicRoundStatus(rd.Status), cellTime(rd.PublishedAt), strconv.Itoa(rd.Advance), cellBool(rd.Backfill),
+		t.add(strconv.Itoa(rd.Position), rd.Slug, rd.Name.KO, rd.Name.EN, rd.Kind, rd.Period, cellOf(apiDate(rd.EvaluatedOn)), cellOf(apiTime(rd.AnnounceAt)),
+			cellBool(rd.AnnounceDateOnly), publicRoundStatus(rd.Status), cellOf(apiTime(rd.PublishedAt)), strconv.Itoa(rd.Advance), cellBool(rd.Backfill),
 			rd.MinTotal, strconv.Itoa(rd.Entrants), cellInt(rd.Through), cellBool(rd.Computed))
 	}
 	return writeCSV(w, r, a.prog+"-rounds.csv", t)
@@ -346,7 +339,7 @@ func (s *server) handleOutcomesCSV(w http.ResponseWriter, r *http.Request) error
 		}
 		for _, o := range rd.Outcomes {
 			ko, en := s.labels("outcome." + o.Outcome)
-			t.add(rd.Slug, rd.Name.KO, rd.Name.EN, cellTime(rd.PublishedAt), o.Team.Slug, o.Team.Name.KO, o.Team.Name.EN, cellInt(o.Rank),
+			t.add(rd.Slug, rd.Name.KO, rd.Name.EN, cellOf(apiTime(rd.PublishedAt)), o.Team.Slug, o.Team.Name.KO, o.Team.Name.EN, cellInt(o.Rank),
 				o.Outcome, ko, en, o.Reason.KO, o.Reason.EN, o.Note.KO, o.Note.EN, cellSources(o.Sources))
 		}
 	}
@@ -411,7 +404,7 @@ func (s *server) handleMembershipsCSV(w http.ResponseWriter, r *http.Request) er
 		col("비고(한국어)", "note (Korean)"), col("비고(영어)", "note (English)"), col("출처", "sources")}}
 	for _, m := range ms {
 		t.add(m.Team.Slug, m.Team.Name.KO, m.Team.Name.EN, m.Org.Slug, m.Org.Name.KO, m.Org.Name.EN, m.Org.Kind, m.Role,
-			cellDate(m.Since), cellDate(m.Until), m.Confidence, m.Note.KO, m.Note.EN, cellSources(m.Sources))
+			cellOf(apiDate(m.Since)), cellOf(apiDate(m.Until)), m.Confidence, m.Note.KO, m.Note.EN, cellSources(m.Sources))
 	}
 	return writeCSV(w, r, a.prog+"-memberships.csv", t)
 }

@@ -94,12 +94,9 @@ func (s *server) record(a *apiReq) (apiRecord, error) {
 			continue // unpublished meanwhile: never happens, but never leak
 		}
 		rr := apiRecordRound{Revisions: []apiRevision{}}
-		corrections, err := s.store.Corrections(ctx, a.prog, rd.Slug)
+		corrections, err := s.publishedCorrections(ctx, a.prog, detail)
 		if err != nil {
 			return rec, err
-		}
-		if !detail.Computed {
-			corrections = nil
 		}
 		rr.Round = a.roundDetail(detail, corrections)
 		res, err := s.store.PublishedResults(ctx, a.prog, rd.Slug)

@@ -22,7 +22,7 @@ var roundCSVFiles = []string{"results.csv", "published-scores.csv", "statistics.
 // by the first column, with the header under "".
 func getCSV(t *testing.T, h http.Handler, path string) ([][]string, map[string][]string) {
 	t.Helper()
-	r := odGet(t, h, path)
+	r := get(t, h, path)
 	if r.status != http.StatusOK {
 		t.Fatalf("%s: %d", path, r.status)
 	}
@@ -75,7 +75,7 @@ func cell(t *testing.T, header, row []string, col string) string {
 // figures of the pages.
 func TestDownloadCSV(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	h := env.h
 	for _, p := range csvFiles {
 		getCSV(t, h, p)
@@ -100,7 +100,7 @@ func TestDownloadCSV(t *testing.T) {
 		t.Errorf("category column %q", header[4])
 	}
 	// The same figures are on the round page.
-	page := html.UnescapeString(odGet(t, h, "/rounds/stage-1").body)
+	page := html.UnescapeString(get(t, h, "/rounds/stage-1").body)
 	for _, v := range []string{"90.20", "33.60", "31.60", "25.00"} {
 		if !strings.Contains(page, v) {
 			t.Errorf("the round page lacks %s", v)
@@ -171,22 +171,22 @@ func TestDownloadCSV(t *testing.T) {
 // record holds published rounds only.
 func TestDownloadUnpublished(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	for _, round := range []string{"stage-2", "final", "nope"} {
 		for _, f := range roundCSVFiles {
-			if r := odGet(t, env.h, "/data/rounds/"+round+"/"+f); r.status != http.StatusNotFound {
+			if r := get(t, env.h, "/data/rounds/"+round+"/"+f); r.status != http.StatusNotFound {
 				t.Errorf("%s/%s: %d, want 404", round, f, r.status)
 			}
 		}
 	}
-	if r := odGet(t, env.h, "/data/teams.csv?program=Bad!"); r.status != http.StatusBadRequest {
+	if r := get(t, env.h, "/data/teams.csv?program=Bad!"); r.status != http.StatusBadRequest {
 		t.Errorf("bad program: %d, want 400", r.status)
 	}
-	if r := odGet(t, env.h, "/data/teams.csv?program=nope"); r.status != http.StatusNotFound {
+	if r := get(t, env.h, "/data/teams.csv?program=nope"); r.status != http.StatusNotFound {
 		t.Errorf("unknown program: %d, want 404", r.status)
 	}
 
-	r := odGet(t, env.h, "/data/record.json")
+	r := get(t, env.h, "/data/record.json")
 	if r.status != http.StatusOK || r.header.Get("Content-Disposition") != `attachment; filename="sovereign-ai-record.json"` {
 		t.Fatalf("record: %d %v", r.status, r.header)
 	}
@@ -243,7 +243,7 @@ func TestDownloadUnpublished(t *testing.T) {
 // gives works.
 func TestDownloadPage(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	for _, tc := range []struct {
 		path string
 		want []string
@@ -251,7 +251,7 @@ func TestDownloadPage(t *testing.T) {
 		{"/data", []string{"데이터", "전체 공개 기록 (record.json)", "결과표 (results.csv)", "1차 단계평가", "OpenAPI 3 문서", "한국어 피드", "BOM"}},
 		{"/en/data", []string{"Open data", "The whole public record (record.json)", "Results table (results.csv)", "Stage 1 evaluation", "OpenAPI 3 document", "English-first feed", "byte order mark"}},
 	} {
-		r := odGet(t, env.h, tc.path)
+		r := get(t, env.h, tc.path)
 		if r.status != http.StatusOK {
 			t.Fatalf("%s: %d", tc.path, r.status)
 		}
@@ -276,7 +276,7 @@ func TestDownloadPage(t *testing.T) {
 		for _, m := range regexp.MustCompile(`href="(/[^"]*)"`).FindAllStringSubmatch(main, -1) {
 			links[html.UnescapeString(m[1])] = true
 		}
-		if !strings.Contains(main, "<code>"+odBase+"/data/record.json</code>") {
+		if !strings.Contains(main, "<code>"+baseURL+"/data/record.json</code>") {
 			t.Errorf("%s: addresses are not shown in full", tc.path)
 		}
 		for _, p := range append([]string{"/data/record.json", "/api/v1/openapi.json", "/feed.atom", "/en/feed.atom", "/api/v1/teams",
@@ -286,7 +286,7 @@ func TestDownloadPage(t *testing.T) {
 			}
 		}
 		for p := range links {
-			if r := odGet(t, env.h, p); r.status != http.StatusOK {
+			if r := get(t, env.h, p); r.status != http.StatusOK {
 				t.Errorf("%s links %s, which answers %d", tc.path, p, r.status)
 			}
 		}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/web/view"
@@ -50,20 +53,27 @@ func errorStatus(err error) int {
 	}
 }
 
-// fail writes the error page for err. Only server errors are logged, with
-// the request's attributes; a request the client abandoned is not an error.
+// fail writes the error page for err.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := errorStatus(err)
-	if status >= 500 {
-		level := slog.LevelError
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			level = slog.LevelInfo
-		}
-		s.log.LogAttrs(r.Context(), level, "request failed",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", status), slog.String("error", err.Error()))
-	}
+	s.logFailure(r, "request failed", status, err)
 	s.renderError(w, r, status)
+}
+
+// logFailure logs a failed request of the pages or the API. Only server
+// errors are logged, with the request's attributes; a request the client
+// abandoned is not an error.
+func (s *server) logFailure(r *http.Request, msg string, status int, err error) {
+	if status < 500 {
+		return
+	}
+	level := slog.LevelError
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		level = slog.LevelInfo
+	}
+	s.log.LogAttrs(r.Context(), level, msg,
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", status), slog.String("error", err.Error()))
 }
 
 // renderError renders the error page of status in the request's language,
@@ -97,7 +107,39 @@ func (s *server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
 	return contest.ErrNotFound
 }
 
-func (s *server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", "GET, HEAD")
-	s.renderError(w, r, http.StatusMethodNotAllowed)
+// methodNotAllowed answers a request whose path has routes, none of them
+// for its method: the 405 page (never cached, like every error page) with
+// the methods the path does allow, found in the router itself.
+func (s *server) methodNotAllowed(mux chi.Routes) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.RawPath // what chi routes on, when set
+		if path == "" {
+			path = r.URL.Path
+		}
+		if allow := allowedMethods(mux, path); allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		s.renderError(w, r, http.StatusMethodNotAllowed)
+	}
+}
+
+// routeMethods are the methods allowedMethods tries, in the order the Allow
+// header lists them.
+var routeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// allowedMethods lists the methods mux routes path for, as an Allow header
+// value. HEAD goes with GET, which middleware.GetHead answers it with.
+func allowedMethods(mux chi.Routes, path string) string {
+	var allow []string
+	get := false
+	for _, m := range routeMethods {
+		ok := mux.Match(chi.NewRouteContext(), m, path)
+		if m == http.MethodGet {
+			get = ok
+		}
+		if ok || (m == http.MethodHead && get) {
+			allow = append(allow, m)
+		}
+	}
+	return strings.Join(allow, ", ")
 }

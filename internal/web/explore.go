@@ -248,9 +248,9 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	in.Entries = entryOrder(in.Entries, d.Entries)
 	official := decodeWhatIf(url.Values{}, &in)
 	form := decodeWhatIf(r.URL.Query(), &in)
-	v.Form = pr.whatIfFormView(form, official, names, d.Slug)
 	if errs := form.Validate(); len(errs) > 0 {
 		// The form comes back with the visitor's input and each error.
+		v.Form = pr.whatIfFormView(form, official, names, d.Slug)
 		v.Errors = map[string]string{}
 		for k, id := range errs {
 			v.Errors[k] = pr.T(id, "n", len(form.teams))
@@ -261,7 +261,7 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	v.Form = pr.whatIfFormView(form, official, names, d.Slug)
 	q := form.query(official)
 	v.Query = q
-	v.ShareURL = pr.s.baseURL + withRawQuery(L.URL("/rounds/"+d.Slug+"/what-if"), q)
+	v.ShareURL = pr.s.baseURL + view.WithQuery(L.URL("/rounds/"+d.Slug+"/what-if"), q)
 	res, notes, err := s.simulate(form, official, rr)
 	if err != nil {
 		v.Errors = map[string]string{"scenario": pr.T("whatif.error.scenario")}
@@ -269,14 +269,6 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, res, notes, names)
 	return s.render(w, r, http.StatusOK, pages.WhatIf(v))
-}
-
-// withRawQuery appends a query string to a path when there is one.
-func withRawQuery(path, q string) string {
-	if q == "" {
-		return path
-	}
-	return path + "?" + q
 }
 
 // simulation notes, as message ids.
@@ -416,11 +408,6 @@ func (pr *pageReq) whatIfFormView(f, official whatIfForm, n roundNames, round st
 	return fv
 }
 
-// goesThrough reports whether an engine outcome goes through.
-func goesThrough(o rules.Outcome) bool {
-	return o == rules.OutcomeAdvanced || o == rules.OutcomeSelected
-}
-
 // whatIfResult compares the simulated result with the official one.
 func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *rules.Result, notes []string, n roundNames) *view.WhatIfResult {
 	L := pr.L
@@ -429,12 +416,12 @@ func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *r
 	offThrough, simThrough := 0, 0
 	for _, t := range off.Teams {
 		offBy[t.Team] = t
-		if goesThrough(t.Outcome) {
+		if passed(string(t.Outcome)) {
 			offThrough++
 		}
 	}
 	for _, t := range sim.Teams {
-		if goesThrough(t.Outcome) {
+		if passed(string(t.Outcome)) {
 			simThrough++
 		}
 		o := offBy[t.Team]

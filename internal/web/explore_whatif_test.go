@@ -158,6 +158,9 @@ func TestWhatIfInvalid(t *testing.T) {
 			t.Errorf("%s: status %d, want 422", tc.path, r.status)
 			continue
 		}
+		if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: a 422 must not be cached: Cache-Control %q", tc.path, cc)
+		}
 		checkPage(t, tc.path, r)
 		if !strings.Contains(r.body, `data-testid="error-`+tc.field+`"`) {
 			t.Errorf("%s: no error next to %s", tc.path, tc.field)

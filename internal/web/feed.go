@@ -4,10 +4,12 @@ package web
 // of a round, per correction of published results, and per team selected,
 // added, not selected, eliminated, disqualified or withdrawn in a published
 // round. /feed.atom puts Korean first, /en/feed.atom English first; every
-// title carries both languages. The feed reads only PublicFeed, so an
+// title carries both languages. The feed reads PublicFeed, and the public
+// round page of a corrected round for the names of its criteria, so an
 // unpublished round never appears in it.
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -22,7 +24,6 @@ import (
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 )
 
@@ -114,24 +115,26 @@ func (b *feedBuilder) title(id string, args func(l *i18n.Localizer) []any) strin
 
 func (b *feedBuilder) pageURL(path string) string { return b.base + b.L.URL(path) }
 
-func stamp(t time.Time) string { return t.In(format.KST).Format(time.RFC3339) }
-
 // handleFeed serves the Atom feed of the default program.
 func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) error {
-	lang, _ := splitPath(r)
-	prog, err := s.store.DefaultProgram(r.Context())
+	pr, err := s.begin(r)
 	if err != nil {
 		return err
 	}
-	f, err := s.store.PublicFeed(r.Context(), prog.Slug)
+	lang := pr.L.Lang()
+	f, err := s.store.PublicFeed(r.Context(), pr.prog.Slug)
 	if err != nil {
 		return err
 	}
 	base := s.absBase(r)
-	b := &feedBuilder{s: s, L: s.i18n.Localizer(lang), O: s.i18n.Localizer(lang.Other()), base: base,
+	b := &feedBuilder{s: s, L: pr.L, O: s.i18n.Localizer(lang.Other()), base: base,
 		tag: "tag:" + tagAuthority(base) + "," + feedTagDate + ":" + f.Program.Slug + "/"}
 	for _, rd := range f.Rounds {
-		b.round(rd)
+		crit, err := s.correctedCriteria(r.Context(), f.Program.Slug, rd)
+		if err != nil {
+			return err
+		}
+		b.round(rd, crit)
 	}
 	sort.SliceStable(b.items, func(i, j int) bool {
 		x, y := b.items[i], b.items[j]
@@ -152,7 +155,7 @@ func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 		ID:       b.tag + "feed/" + string(lang),
 		Title:    atomText{Type: "text", Body: b.L.T("site.name") + " — " + b.L.Text(f.Program.Name)},
 		Subtitle: atomText{Type: "text", Body: b.L.T("data.feed.subtitle")},
-		Updated:  stamp(f.Program.UpdatedAt),
+		Updated:  instant(f.Program.UpdatedAt),
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: self},
 			{Rel: "alternate", Type: "text/html", Hreflang: string(lang), Href: base + i18n.Localize(lang, "/")},
@@ -207,9 +210,32 @@ func tagAuthority(base string) string {
 	return strings.ToLower(host)
 }
 
+// correctedCriteria names the criteria of a published round that has
+// corrections, so a correction entry names the criterion it changed as
+// the round page does; nil, without a query, for a round never corrected.
+func (s *server) correctedCriteria(ctx context.Context, program string, rd postgres.PublicFeedRound) (map[string]contest.Text, error) {
+	corrected := false
+	for _, v := range rd.Revisions {
+		corrected = corrected || v.Revision > 1
+	}
+	if !corrected {
+		return nil, nil
+	}
+	d, err := s.store.PublicRound(ctx, program, rd.Slug)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]contest.Text, len(d.Criteria))
+	for _, c := range d.Criteria {
+		names[c.Code] = c.Name
+	}
+	return names, nil
+}
+
 // round adds the entries of one published round: its publication, each
-// correction and each team that joined or left.
-func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
+// correction and each team that joined or left. criteria names the
+// round's criteria by code.
+func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]contest.Text) {
 	published := rd.PublishedAt
 	if published == nil { // a published round always has its time; be safe
 		published = rd.AnnounceAt
@@ -259,8 +285,8 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
 		entry: atomEntry{
 			ID:        b.tag + "rounds/" + rd.Slug + "/publication",
 			Title:     atomText{Type: "text", Body: b.title("data.feed.published", roundName)},
-			Updated:   stamp(*published),
-			Published: stamp(*published),
+			Updated:   instant(*published),
+			Published: instant(*published),
 			Links: []atomLink{
 				{Rel: "alternate", Type: "text/html", Href: roundURL},
 				{Rel: "related", Type: "application/json", Title: "results", Href: resultsURL},
@@ -282,7 +308,7 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
 			continue
 		}
 		n := v.Revision
-		change := b.describeChange(v.Change, teamNames)
+		change := b.describeChange(v.Change, teamNames, criteria)
 		summary := b.L.T("data.feed.corrected.summary", "reason", b.L.Text(v.Reason), "change", change)
 		revURL := b.base + apiPrefix + "/rounds/" + rd.Slug + "/revisions/" + strconv.Itoa(n)
 		b.items = append(b.items, feedItem{
@@ -291,8 +317,8 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
 				Title: atomText{Type: "text", Body: b.title("data.feed.corrected", func(l *i18n.Localizer) []any {
 					return []any{"round", l.Text(rd.Name), "n", n}
 				})},
-				Updated:   stamp(v.PublishedAt),
-				Published: stamp(v.PublishedAt),
+				Updated:   instant(v.PublishedAt),
+				Published: instant(v.PublishedAt),
 				Links: []atomLink{
 					{Rel: "alternate", Type: "text/html", Href: roundURL},
 					{Rel: "related", Type: "application/json", Title: "revision " + strconv.Itoa(n), Href: revURL},
@@ -331,8 +357,8 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
 			entry: atomEntry{
 				ID:        b.tag + "rounds/" + rd.Slug + "/teams/" + o.Team.Slug,
 				Title:     atomText{Type: "text", Body: b.title(id, args)},
-				Updated:   stamp(outcomesAt),
-				Published: stamp(*published),
+				Updated:   instant(outcomesAt),
+				Published: instant(*published),
 				Links: []atomLink{
 					{Rel: "alternate", Type: "text/html", Href: b.pageURL("/teams/" + o.Team.Slug)},
 					{Rel: "related", Type: "text/html", Title: b.L.Text(rd.Name), Href: roundURL},
@@ -346,30 +372,28 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound) {
 	}
 }
 
-// describeChange says in the feed's language what a correction changed.
-func (b *feedBuilder) describeChange(raw json.RawMessage, names map[string]contest.Text) string {
-	var c struct {
-		Kind      string `json:"kind"`
-		Team      string `json:"team"`
-		Criterion string `json:"criterion"`
-		Evaluator int    `json:"evaluator"`
-		Old       string `json:"old"`
-		New       string `json:"new"`
-	}
-	if err := json.Unmarshal(raw, &c); err != nil || c.Kind == "" {
+// describeChange says in the feed's language what a correction changed,
+// naming the team and the criterion as the round page does.
+func (b *feedBuilder) describeChange(raw json.RawMessage, teams, criteria map[string]contest.Text) string {
+	c, err := decodeChange(raw)
+	if err != nil || c.Kind == "" {
 		return b.L.T("data.feed.change.unknown")
 	}
 	team := c.Team
-	if n, ok := names[c.Team]; ok {
+	if n, ok := teams[c.Team]; ok {
 		team = b.L.Text(n)
 	}
 	switch c.Kind {
-	case "score":
-		if c.Evaluator > 0 {
-			return b.L.T("data.feed.change.score_evaluator", "team", team, "criterion", c.Criterion, "evaluator", c.Evaluator, "old", c.Old, "new", c.New)
+	case changeScore:
+		crit := c.Criterion
+		if n, ok := criteria[c.Criterion]; ok {
+			crit = b.L.Text(n)
 		}
-		return b.L.T("data.feed.change.score", "team", team, "criterion", c.Criterion, "old", c.Old, "new", c.New)
-	case "eligibility":
+		if c.Evaluator > 0 {
+			return b.L.T("data.feed.change.score_evaluator", "team", team, "criterion", crit, "evaluator", c.Evaluator, "old", c.Old, "new", c.New)
+		}
+		return b.L.T("data.feed.change.score", "team", team, "criterion", crit, "old", c.Old, "new", c.New)
+	case changeEligibility:
 		return b.L.T("data.feed.change.eligibility", "team", team, "old", b.L.T("entry."+c.Old), "new", b.L.T("entry."+c.New))
 	}
 	return b.L.T("data.feed.change.unknown")

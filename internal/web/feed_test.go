@@ -51,7 +51,8 @@ type atomEntryT struct {
 	Summary    []atomTextT `xml:"http://www.w3.org/2005/Atom summary"`
 	Content    []atomTextT `xml:"http://www.w3.org/2005/Atom content"`
 	Categories []struct {
-		Term string `xml:"term,attr"`
+		Term  string `xml:"term,attr"`
+		Label string `xml:"label,attr"`
 	} `xml:"http://www.w3.org/2005/Atom category"`
 }
 
@@ -77,7 +78,7 @@ func (e atomEntryT) id() string {
 // alternate links per type and language; unique entry ids.
 func parseAtom(t *testing.T, h http.Handler, path string) atomDoc {
 	t.Helper()
-	r := odGet(t, h, path)
+	r := get(t, h, path)
 	if r.status != http.StatusOK {
 		t.Fatalf("%s: %d", path, r.status)
 	}
@@ -139,12 +140,12 @@ func parseAtom(t *testing.T, h http.Handler, path string) atomDoc {
 	checkLinks("the feed", f.Links)
 	var self bool
 	for _, l := range f.Links {
-		if l.Rel == "self" && l.Href == odBase+path {
+		if l.Rel == "self" && l.Href == baseURL+path {
 			self = true
 		}
 	}
 	if !self {
-		t.Errorf("%s: no self link to %s: %+v", path, odBase+path, f.Links)
+		t.Errorf("%s: no self link to %s: %+v", path, baseURL+path, f.Links)
 	}
 	ids := map[string]bool{}
 	for i, e := range f.Entries {
@@ -163,7 +164,7 @@ func parseAtom(t *testing.T, h http.Handler, path string) atomDoc {
 		ids[e.IDs[0]] = true
 		var alternate bool
 		for _, l := range e.Links {
-			if (l.Rel == "" || l.Rel == "alternate") && strings.HasPrefix(l.Href, odBase+"/") {
+			if (l.Rel == "" || l.Rel == "alternate") && strings.HasPrefix(l.Href, baseURL+"/") {
 				alternate = true
 			}
 		}
@@ -199,18 +200,18 @@ func entryTitles(f atomDoc) map[string]atomEntryT {
 // for the unpublished rounds.
 func TestFeedRecord(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	for _, tc := range []struct {
-		path, lang string
-		titles     map[string]string
+		path, lang, advanced string
+		titles               map[string]string
 	}{
-		{"/feed.atom", "ko", map[string]string{
+		{"/feed.atom", "ko", "통과", map[string]string{
 			"rounds/stage-1/publication":         "1차 단계평가 결과 발표 / Stage 1 evaluation results published",
 			"rounds/additional-call/teams/motif": "모티프테크놀로지스 컨소시엄 추가 선정 — 추가 공모 / Motif Technologies consortium added — Additional call",
 			"rounds/stage-1/teams/naver-cloud":   "네이버클라우드 컨소시엄 실격 — 1차 단계평가 / Naver Cloud consortium disqualified — Stage 1 evaluation",
 			"rounds/stage-1/teams/nc-ai":         "NC AI 컨소시엄 탈락 — 1차 단계평가 / NC AI consortium eliminated — Stage 1 evaluation",
 		}},
-		{"/en/feed.atom", "en", map[string]string{
+		{"/en/feed.atom", "en", "advanced", map[string]string{
 			"rounds/stage-1/publication":                 "Stage 1 evaluation results published / 1차 단계평가 결과 발표",
 			"rounds/additional-call/teams/motif":         "Motif Technologies consortium added — Additional call / 모티프테크놀로지스 컨소시엄 추가 선정 — 추가 공모",
 			"rounds/additional-call/teams/trillion-labs": "Trillion Labs consortium not selected — Additional call / 트릴리온랩스 컨소시엄 미선정 — 추가 공모",
@@ -236,16 +237,34 @@ func TestFeedRecord(t *testing.T) {
 		if n := len(f.Entries); n != 4+15+10+2+2 {
 			t.Errorf("%s: %d entries, want 33", tc.path, n)
 		}
-		for id := range entries {
-			if strings.Contains(id, "stage-2") || strings.Contains(id, "final") || strings.Contains(id, "/advanced") {
-				t.Errorf("%s: entry %s for an unpublished round or a team that only advanced", tc.path, id)
+		teamEntries := 0
+		for id, e := range entries {
+			if strings.Contains(id, "stage-2") || strings.Contains(id, "final") {
+				t.Errorf("%s: entry %s for an unpublished round", tc.path, id)
 			}
-			if strings.Contains(id, "stage-1/teams/lg") {
-				t.Errorf("%s: entry for LG, which only advanced", tc.path)
+			// A team entry is labelled with the team's outcome; advancing
+			// is no change of the field, so no entry has that outcome.
+			for _, c := range e.Categories {
+				if c.Term != "team" {
+					continue
+				}
+				teamEntries++
+				if c.Label == "" || c.Label == tc.advanced {
+					t.Errorf("%s: team entry %s labelled %q", tc.path, id, c.Label)
+				}
+			}
+		}
+		if teamEntries != 15+10+2+2 {
+			t.Errorf("%s: %d team entries, want 29", tc.path, teamEntries)
+		}
+		// The teams that advanced at stage 1 get no entry for it.
+		for _, team := range []string{"lg", "skt", "upstage"} {
+			if _, ok := entries["rounds/stage-1/teams/"+team]; ok {
+				t.Errorf("%s: entry for %s, which only advanced at stage 1", tc.path, team)
 			}
 		}
 		motif := entries["rounds/additional-call/teams/motif"]
-		if motif.Updated[0] != "2026-02-20T00:00:00+09:00" || !strings.HasPrefix(motif.Links[0].Href, odBase) {
+		if motif.Updated[0] != "2026-02-20T00:00:00+09:00" || !strings.HasPrefix(motif.Links[0].Href, baseURL) {
 			t.Errorf("%s: Motif entry = %+v", tc.path, motif)
 		}
 		if f.Entries[0].id() != entries["rounds/additional-call/publication"].id() || f.Updated[0] != "2026-02-20T00:00:00+09:00" {
@@ -258,7 +277,7 @@ func TestFeedRecord(t *testing.T) {
 // a correction adds one that says what changed and why.
 func TestFeedPublication(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, false, true)
+	env := newEnv(t, false, true)
 	ctx := context.Background()
 	f := parseAtom(t, env.h, "/feed.atom")
 	if len(f.Entries) != 0 {
@@ -289,8 +308,9 @@ func TestFeedPublication(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ path, title, summary string }{
-		{"/feed.atom", "시범 평가 결과 정정 (개정 2) / Demo evaluation results corrected (revision 2)", "정정 사유: 입력 오류 정정. 변경: 시범 팀 3: a 점수 20.00 → 45.00"},
-		{"/en/feed.atom", "Demo evaluation results corrected (revision 2) / 시범 평가 결과 정정 (개정 2)", "Reason: Data entry error corrected. Change: Demo team 3: a score 20.00 → 45.00"},
+		// The criterion is named as on the round page, not by its code.
+		{"/feed.atom", "시범 평가 결과 정정 (개정 2) / Demo evaluation results corrected (revision 2)", "정정 사유: 입력 오류 정정. 변경: 시범 팀 3: 가 영역 점수 20.00 → 45.00"},
+		{"/en/feed.atom", "Demo evaluation results corrected (revision 2) / 시범 평가 결과 정정 (개정 2)", "Reason: Data entry error corrected. Change: Demo team 3: Area A score 20.00 → 45.00"},
 	} {
 		f = parseAtom(t, env.h, tc.path)
 		entries = entryTitles(f)

@@ -127,19 +127,24 @@ func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		{Label: pr.T("history.rounds_published"), Value: L.Number(published)},
 		{Label: pr.T("history.still_in"), Value: L.Number(len(field))},
 	}
+	// The diagram shows the entrants of the next round only: of the rounds
+	// to come, only the first is read. Entrants of a round to come are
+	// public; their eligibility is not.
 	upcoming := map[string][]postgres.PublicTeamRef{}
 	for _, rd := range h.Rounds {
-		if rd.Published || rd.Entrants == 0 {
+		if rd.Published {
 			continue
 		}
-		// Entrants of a round to come are public; their eligibility is not.
-		d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, rd.Slug)
-		if err != nil {
-			return err
+		if rd.Entrants > 0 {
+			d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, rd.Slug)
+			if err != nil {
+				return err
+			}
+			for _, e := range d.Entries {
+				upcoming[rd.Slug] = append(upcoming[rd.Slug], e.Team)
+			}
 		}
-		for _, e := range d.Entries {
-			upcoming[rd.Slug] = append(upcoming[rd.Slug], e.Team)
-		}
+		break
 	}
 	v.Path, v.Diagram = pr.lifelines(h, upcoming)
 	v.Description = pr.T("desc.history", "path", v.Path)
@@ -315,7 +320,7 @@ func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]pos
 	})
 	for _, slug := range order {
 		l := lanes[slug]
-		in.Lanes = append(in.Lanes, chart.LifelineLane{Name: L.Text(l.team.Name), URL: L.URL("/teams/" + slug), Cells: l.cells})
+		in.Lanes = append(in.Lanes, chart.LifelineLane{Name: L.Text(l.team.Name), URL: L.URL(teamPath(slug)), Cells: l.cells})
 	}
 	in.Legend = []chart.LegendMark{
 		{Mark: chart.MarkPass, Label: pr.T("history.legend.pass")},

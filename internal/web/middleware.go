@@ -55,7 +55,9 @@ func (s *server) protect(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderAdminError(w, r, http.StatusForbidden, "admin.error.cross_origin")
 	}))
-	// The security headers go on the refusal too.
+	// This is the one place that sets the security headers: around
+	// everything, so they go on every response, the refusal and pages
+	// from the page cache included.
 	h := securityHeaders(cop.Handler(next))
 	if !s.secure {
 		return h

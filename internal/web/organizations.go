@@ -29,7 +29,7 @@ func (s *server) handleOrganizationIndex(w http.ResponseWriter, r *http.Request)
 				continue
 			}
 			g.Orgs = append(g.Orgs, view.OrgRow{
-				Org:   view.Link{Text: pr.L.Text(o.Name), URL: pr.L.URL("/organizations/" + o.Slug)},
+				Org:   pr.orgLink(o.Slug, o.Name),
 				Teams: pr.T("count.consortia", "n", o.Teams),
 			})
 		}
@@ -61,7 +61,7 @@ func (s *server) handleOrganizationShow(w http.ResponseWriter, r *http.Request) 
 	}
 	for _, m := range o.Memberships {
 		row := view.OrgTeam{
-			Team:       view.Link{Text: L.Text(m.Team.Name), URL: L.URL("/teams/" + m.Team.Slug)},
+			Team:       pr.teamLink(m.Team.Slug, m.Team.Name),
 			Since:      L.Date(m.Since),
 			Marker:     pr.marker(m.Confidence),
 			StatusCode: m.Team.Status,

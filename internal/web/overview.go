@@ -39,8 +39,8 @@ func (s *server) handleOverview(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, t := range ov.StillIn {
 		c := view.TeamCard{
-			Team:  view.Link{Text: L.Text(t.Name), URL: L.URL("/teams/" + t.Slug)},
-			Lead:  pr.orgLink(t.Lead),
+			Team:  pr.teamLink(t.Slug, t.Name),
+			Lead:  pr.orgLink(t.Lead.Slug, t.Lead.Name),
 			Model: t.Model,
 		}
 		if t.Last != nil {

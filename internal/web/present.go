@@ -41,8 +41,8 @@ func (pr *pageReq) page(section, title string) view.Page {
 	p.PrintCSS = pr.s.static.URL("print.css")
 	// Each section describes itself for link previews; pages about one
 	// team or round override it.
-	if msg := pr.L.T("desc.section." + section); !strings.HasPrefix(msg, "⟦") {
-		p.Description = msg
+	if id := "desc.section." + section; pr.L.Has(id) {
+		p.Description = pr.L.T(id)
 	}
 	return p
 }
@@ -52,18 +52,26 @@ func (pr *pageReq) T(id string, args ...any) string { return pr.L.T(id, args...)
 // label translates id when the catalog has it and falls back to raw, for
 // open-ended codes such as membership roles.
 func (pr *pageReq) label(id, raw string) string {
-	if msg := pr.L.T(id); !strings.HasPrefix(msg, "⟦") {
-		return msg
+	if pr.L.Has(id) {
+		return pr.L.T(id)
 	}
 	return raw
 }
 
-func (pr *pageReq) teamLink(t postgres.PublicTeamRef) view.Link {
-	return view.Link{Text: pr.L.Text(t.Name), URL: pr.L.URL("/teams/" + t.Slug)}
+// teamPath and orgPath are the language-neutral paths of a team's and an
+// organization's page.
+func teamPath(slug string) string { return "/teams/" + slug }
+func orgPath(slug string) string  { return "/organizations/" + slug }
+
+// teamLink links a team's page; the store names teams in several record
+// types, so it takes the slug and the name.
+func (pr *pageReq) teamLink(slug string, name contest.Text) view.Link {
+	return view.Link{Text: pr.L.Text(name), URL: pr.L.URL(teamPath(slug))}
 }
 
-func (pr *pageReq) orgLink(o postgres.PublicOrgRef) view.Link {
-	return view.Link{Text: pr.L.Text(o.Name), URL: pr.L.URL("/organizations/" + o.Slug)}
+// orgLink links an organization's page.
+func (pr *pageReq) orgLink(slug string, name contest.Text) view.Link {
+	return view.Link{Text: pr.L.Text(name), URL: pr.L.URL(orgPath(slug))}
 }
 
 func (pr *pageReq) roundLink(slug string, name contest.Text) view.Link {
@@ -127,7 +135,7 @@ func (pr *pageReq) marker(confidence string) *view.Marker {
 
 func (pr *pageReq) outcome(o postgres.PublicOutcome) view.Outcome {
 	v := view.Outcome{
-		Team:    pr.teamLink(o.Team),
+		Team:    pr.teamLink(o.Team.Slug, o.Team.Name),
 		Slug:    o.Team.Slug,
 		Code:    o.Outcome,
 		Label:   pr.T("outcome." + o.Outcome),
@@ -162,9 +170,15 @@ func (pr *pageReq) figures(scores []postgres.PublicScore) []view.Figure {
 	return out
 }
 
+// undisclosed is the cell of a figure that was never published: it says
+// so, never 0 or blank.
+func (pr *pageReq) undisclosed() view.Cell {
+	return view.Cell{Text: pr.L.Undisclosed(), Undisclosed: true}
+}
+
 func (pr *pageReq) money(krw *int64) view.Amount {
 	if krw == nil {
-		return view.Amount{Text: pr.L.Undisclosed(), Undisclosed: true}
+		return pr.undisclosed()
 	}
 	return view.Amount{Text: pr.L.Money(krw)}
 }
@@ -180,7 +194,7 @@ func (pr *pageReq) allocation(a postgres.PublicAllocation) view.Allocation {
 		Sources:   pr.sources(a.Sources),
 	}
 	if a.Team != nil {
-		v.Recipient = pr.teamLink(*a.Team)
+		v.Recipient = pr.teamLink(a.Team.Slug, a.Team.Name)
 	}
 	switch {
 	case a.GPUModel != "" && a.Quantity != nil:
@@ -196,17 +210,28 @@ func (pr *pageReq) allocation(a postgres.PublicAllocation) view.Allocation {
 // roundStatus is the public code and label of a round status: the steps
 // before publication are only "planned" or "in evaluation" to the public.
 func (pr *pageReq) roundStatus(status string) (code, label string) {
-	switch status {
-	case contest.StatusPublished:
-		code = "published"
-	case contest.StatusCorrected:
-		code = "corrected"
-	case contest.StatusScoring, contest.StatusClosed:
-		code = "evaluating"
-	default:
-		code = "planned"
-	}
+	code = publicRoundStatus(status)
 	return code, pr.T("round.status." + code)
+}
+
+// publicRoundStatus is the status the public sees, in the pages, the API and
+// the downloads: before publication a round is only planned or being
+// evaluated.
+func publicRoundStatus(status string) string {
+	switch status {
+	case contest.StatusPublished, contest.StatusCorrected:
+		return status
+	case contest.StatusScoring, contest.StatusClosed:
+		return "evaluating"
+	}
+	return "planned"
+}
+
+// passed reports whether an outcome keeps a team in the competition: it
+// was selected or advanced. Engine outcomes (rules.Outcome) are the same
+// codes: pass string(o).
+func passed(outcome string) bool {
+	return outcome == contest.OutcomeSelected || outcome == contest.OutcomeAdvanced
 }
 
 // teamStatus is the label of a team status code.

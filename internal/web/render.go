@@ -24,16 +24,22 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", string(lang))
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	if status < 500 {
-		// Public pages may be cached briefly by browsers and CDNs: a flash
-		// crowd on announcement day then mostly hits caches.
-		h.Set("Cache-Control", "public, max-age=60")
-	} else {
-		h.Set("Cache-Control", "no-store")
-	}
+	h.Set("Cache-Control", pageCacheControl(status))
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+// pageCacheControl is the Cache-Control of a page of status. A page that
+// rendered (200) may be cached briefly by browsers and CDNs: a flash crowd
+// on announcement day then mostly hits caches. Any other status is never
+// stored: a 404 or 405 for the results, revisions or downloads of a round
+// about to be published would otherwise outlive the announcement.
+func pageCacheControl(status int) string {
+	if status == http.StatusOK {
+		return "public, max-age=60"
+	}
+	return "no-store"
 }
 
 // splitPath returns the request's language and its language-neutral path.

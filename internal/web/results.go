@@ -53,9 +53,9 @@ func namesOf(entries []postgres.PublicEntry, in *postgres.FrozenInput) roundName
 
 func (pr *pageReq) teamOf(n roundNames, slug string) view.Link {
 	if t, ok := n.teams[slug]; ok {
-		return pr.teamLink(t)
+		return pr.teamLink(t.Slug, t.Name)
 	}
-	return view.Link{Text: slug, URL: pr.L.URL("/teams/" + slug)}
+	return view.Link{Text: slug, URL: pr.L.URL(teamPath(slug))}
 }
 
 func (pr *pageReq) teamName(n roundNames, slug string) string { return pr.teamOf(n, slug).Text }
@@ -103,11 +103,25 @@ func (pr *pageReq) cutLabel(kind string, n int) string {
 	return pr.T(key, "n", n)
 }
 
-// cutIndex is the index of the first team outside the n places in a result
-// ordered by rank: the first team ranked below n, or not ranked.
-func cutIndex(teams []rules.TeamResult, n int) int {
+// resultPlaces is the number of places a computed result was decided
+// with: the advance of the frozen input it was computed from, or else the
+// round's rule. The public results and the staff preview both draw their
+// cut line with it.
+func resultPlaces(rr postgres.RoundResults) int {
+	if rr.Input != nil {
+		return rr.Input.Advance
+	}
+	return rr.Info.Advance
+}
+
+// cutAt is where the cut line goes in a results document ordered by rank
+// (ranked teams first, then the unranked): before the first team that is
+// not ranked (withdrawn, or disqualified with backfill) or ranked below the
+// places; len(teams) when every team is inside them. The public results
+// and the staff preview both use it.
+func cutAt(teams []rules.ReportTeam, places int) int {
 	for i, t := range teams {
-		if t.Rank == 0 || t.Rank > n {
+		if t.Rank == nil || *t.Rank > places {
 			return i
 		}
 	}
@@ -167,10 +181,7 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 	}
 	v.Columns = append(v.Columns, view.ScoreColumn{Code: "total", Name: pr.T("table.total"), Total: true})
 
-	advance := rr.Info.Advance
-	if in != nil {
-		advance = in.Advance
-	}
+	advance := resultPlaces(rr)
 	for _, t := range res.Teams {
 		row := view.ResultRow{
 			Rank:        pr.rankText(t.Rank, t.Tied),
@@ -190,7 +201,8 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 		v.Rows = append(v.Rows, row)
 	}
 	if len(res.Teams) > 0 {
-		v.CutAt = cutIndex(res.Teams, advance)
+		// The results document lists the same teams in the same order.
+		v.CutAt = cutAt(rr.Report.Teams, advance)
 		v.CutLabel = pr.cutLabel(rr.Info.Kind, advance)
 	}
 	if in != nil && in.Decision != nil {
@@ -246,7 +258,7 @@ func (pr *pageReq) roundChart(roundName string, res *rules.Result, cats []postgr
 			Label: pr.teamName(n, t.Team),
 			Total: ratNum(t.Total),
 			Note:  rules.FormatCents(t.Total) + " · " + pr.outcomeLabel(t.Outcome),
-			Out:   t.Outcome != rules.OutcomeAdvanced && t.Outcome != rules.OutcomeSelected,
+			Out:   !passed(string(t.Outcome)),
 		}
 		var parts []string
 		for i, c := range t.Categories {
@@ -389,10 +401,13 @@ func (pr *pageReq) evaluatorValue(e int, v *big.Rat) string {
 	return pr.T("results.method.evaluator", "n", e) + " (" + rules.FormatCents(v) + ")"
 }
 
-// correctionChange is the JSON change a correction records.
+// correctionChange is the change a correction records (its JSON change):
+// a score of a team's criterion (by one evaluator of a panel, or directly
+// when Evaluator is 0), or a team's eligibility. The round page, the feed
+// and the staff round page all read it with decodeChange.
 type correctionChange struct {
 	Team      string       `json:"team"`
-	Kind      string       `json:"kind"`
+	Kind      string       `json:"kind"` // changeScore | changeEligibility
 	Criterion string       `json:"criterion"`
 	Evaluator int          `json:"evaluator"`
 	Old       string       `json:"old"`
@@ -400,21 +415,34 @@ type correctionChange struct {
 	NewReason contest.Text `json:"new_reason"`
 }
 
+// The kinds of correction.
+const (
+	changeScore       = "score"
+	changeEligibility = "eligibility"
+)
+
+// decodeChange reads the change a correction records.
+func decodeChange(raw []byte) (correctionChange, error) {
+	var c correctionChange
+	err := json.Unmarshal(raw, &c)
+	return c, err
+}
+
 // changeText says what a correction changed, in the page language.
 func (pr *pageReq) changeText(raw json.RawMessage, n roundNames) string {
-	var c correctionChange
-	if err := json.Unmarshal(raw, &c); err != nil || c.Team == "" {
+	c, err := decodeChange(raw)
+	if err != nil || c.Team == "" {
 		return ""
 	}
 	team := pr.teamName(n, c.Team)
 	switch c.Kind {
-	case "score":
+	case changeScore:
 		crit := pr.criterionName(n, c.Criterion)
 		if c.Evaluator > 0 {
 			crit += " · " + pr.T("results.method.evaluator", "n", c.Evaluator)
 		}
 		return pr.T("results.correction.score", "team", team, "criterion", crit, "old", c.Old, "new", c.New)
-	case "eligibility":
+	case changeEligibility:
 		s := pr.T("results.correction.eligibility", "team", team, "old", pr.T("entry."+c.Old), "new", pr.T("entry."+c.New))
 		if r := pr.L.Text(c.NewReason); r != "" {
 			s += ": " + r

@@ -240,6 +240,9 @@ func TestTieDecisionOnRoundPage(t *testing.T) {
 		{"/en/rounds/stage-1", "tied 4th", "Let through by the decision Naver Cloud consortium Reason higher independence score"},
 	} {
 		r := get(t, h, tc.path)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: status %d", tc.path, r.status)
+		}
 		checkPage(t, tc.path, r)
 		for _, slug := range []string{"naver-cloud", "nc-ai"} {
 			if got := rowCells(t, r.body, "results-row-"+slug); got[0] != tc.rank {
@@ -264,20 +267,27 @@ func TestCorrectionsAndRevisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		lang, prefix, current, change, reason, old, oldRev string
+		lang, prefix, current, change, reason, when, old, oldRev string
 	}{
-		{"ko", "", "발표본 2 (현재)", "NC AI 컨소시엄 · 전문가 평가 · 평가위원 3:", "평가위원 3 입력 오류 정정", "이전 발표본입니다", "발표본 1"},
-		{"en", "/en", "Revision 2 (current)", "NC AI consortium · Expert evaluation · Expert 3:", "Expert 3's entry corrected", "This is an earlier revision", "Revision 1"},
+		{"ko", "", "발표본 2 (현재)", "NC AI 컨소시엄 · 전문가 평가 · 평가위원 3:", "평가위원 3 입력 오류 정정", "2026년 1월 20일 14:00 KST", "이전 발표본입니다", "발표본 1"},
+		{"en", "/en", "Revision 2 (current)", "NC AI consortium · Expert evaluation · Expert 3:", "Expert 3's entry corrected", "20 Jan 2026, 14:00 KST", "This is an earlier revision", "Revision 1"},
 	} {
 		r := get(t, h, tc.prefix+"/rounds/stage-1")
+		if r.status != http.StatusOK {
+			t.Fatalf("%s round page: status %d", tc.lang, r.status)
+		}
 		checkPage(t, tc.prefix+"/rounds/stage-1", r)
 		page := visibleText(r.body)
-		for _, w := range []string{tc.current, tc.change, "→ 10.00", tc.reason, "2026"} {
+		for _, w := range []string{tc.current, tc.change, "→ 10.00", tc.reason} {
 			if !strings.Contains(page, w) {
 				t.Errorf("%s round page: missing %q", tc.lang, w)
 			}
 		}
+		// The correction says when it was published (05:00 UTC is 14:00 KST).
 		corr := section(t, r.body, `data-testid="corrections"`, "</section>")
+		if got := visibleText(corr); !strings.Contains(got, tc.when) {
+			t.Errorf("%s: corrections %q do not give the time %q", tc.lang, got, tc.when)
+		}
 		for _, link := range []string{`href="` + tc.prefix + `/rounds/stage-1/revisions/1"`, `href="` + tc.prefix + `/rounds/stage-1/revisions/2"`} {
 			if !strings.Contains(corr, link) {
 				t.Errorf("%s: corrections do not link %s", tc.lang, link)
@@ -333,6 +343,10 @@ func TestUnpublishedRoundHasNoResults(t *testing.T) {
 	}
 	h := web.NewServer(web.Deps{Store: st, BaseURL: baseURL})
 	r := get(t, h, "/rounds/stage-1")
+	if r.status != http.StatusOK {
+		t.Fatalf("unpublished round page: status %d, want 200", r.status)
+	}
+	checkPage(t, "/rounds/stage-1", r)
 	for _, s := range []string{`data-testid="round-results"`, "90.20", "whatif-link", "독자성 기준 미충족"} {
 		if strings.Contains(r.body, s) {
 			t.Errorf("unpublished round page shows %q", s)

@@ -94,7 +94,7 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 		v.Criteria = append(v.Criteria, row)
 	}
 	for _, e := range d.Entries {
-		row := view.Entry{Team: pr.teamLink(e.Team), Code: e.Status, Reason: L.Text(e.Reason)}
+		row := view.Entry{Team: pr.teamLink(e.Team.Slug, e.Team.Name), Code: e.Status, Reason: L.Text(e.Reason)}
 		if e.Status != "" {
 			row.Eligibility = pr.T("entry." + e.Status)
 		}
@@ -135,7 +135,7 @@ func (s *server) currentResults(ctx context.Context, pr *pageReq, d postgres.Pub
 	if rr.Result == nil || rr.Announced {
 		return nil, nil
 	}
-	recs, err := s.store.Corrections(ctx, pr.prog.Slug, d.Slug)
+	recs, err := s.publishedCorrections(ctx, pr.prog.Slug, d)
 	if err != nil {
 		return nil, err
 	}
@@ -183,14 +183,11 @@ func (s *server) handleRoundRevision(w http.ResponseWriter, r *http.Request) err
 	if rr.Result == nil {
 		return contest.ErrNotFound
 	}
-	current, err := s.store.PublishedResults(r.Context(), pr.prog.Slug, d.Slug)
-	if err != nil {
-		return err
-	}
 	recs, err := s.store.Corrections(r.Context(), pr.prog.Slug, d.Slug)
 	if err != nil {
 		return err
 	}
+	current := currentRevision(recs)
 	L := pr.L
 	name := L.Text(d.Name)
 	names := namesOf(d.Entries, rr.Input)
@@ -203,8 +200,8 @@ func (s *server) handleRoundRevision(w http.ResponseWriter, r *http.Request) err
 	} else {
 		res.RevisionNote = pr.T("results.revision.published", "when", L.DateTime(&at))
 	}
-	res.Current = view.Link{Text: pr.T("revision.current_link", "n", current.Revision), URL: L.URL("/rounds/" + d.Slug)}
-	res.Old = n < current.Revision
+	res.Current = view.Link{Text: pr.T("revision.current_link", "n", current), URL: L.URL("/rounds/" + d.Slug)}
+	res.Old = n < current
 	res.Corrections, res.Revisions = pr.corrections(d.Slug, recs, names)
 	title := pr.T("revision.title", "round", name, "n", n)
 	v := view.RevisionPage{
@@ -216,6 +213,15 @@ func (s *server) handleRoundRevision(w http.ResponseWriter, r *http.Request) err
 	v.Description = pr.T("desc.revision", "round", name, "n", n)
 	v.OGType = "article"
 	return s.render(w, r, http.StatusOK, pages.RoundRevision(v))
+}
+
+// currentRevision is the number of a published round's current revision:
+// that of its latest correction, or 1 when it was never corrected.
+func currentRevision(corrections []postgres.CorrectionRecord) int {
+	if len(corrections) == 0 {
+		return 1
+	}
+	return corrections[len(corrections)-1].Revision
 }
 
 // rule states a round's rule in words.
@@ -264,7 +270,7 @@ func (pr *pageReq) scoreTable(d postgres.PublicRoundDetail) *view.ScoreTable {
 		Columns: pr.scoreColumns(d),
 	}
 	for _, e := range d.Entries {
-		row := view.ScoreRow{Head: pr.teamLink(e.Team), Code: e.Team.Slug, Sources: pr.figureSources(byTeam[e.Team.Slug])}
+		row := view.ScoreRow{Head: pr.teamLink(e.Team.Slug, e.Team.Name), Code: e.Team.Slug, Sources: pr.figureSources(byTeam[e.Team.Slug])}
 		for _, c := range t.Columns {
 			row.Cells = append(row.Cells, pr.cell(values, e.Team.Slug, c.Code))
 		}
@@ -306,12 +312,7 @@ func (pr *pageReq) cell(values map[[2]string]string, row, col string) view.Cell 
 	if v, ok := values[[2]string{row, col}]; ok {
 		return view.Cell{Text: pr.L.Points(v)}
 	}
-	return view.Cell{Text: pr.L.Undisclosed(), Undisclosed: true}
-}
-
-// passed reports whether an outcome keeps a team in the competition.
-func passed(outcome string) bool {
-	return outcome == contest.OutcomeSelected || outcome == contest.OutcomeAdvanced
+	return pr.undisclosed()
 }
 
 // figureSources are the sources cited for a set of published figures, each

@@ -10,9 +10,10 @@ import (
 // routes lists every route of the portal and its middleware.
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverPanics, securityHeaders, middleware.GetHead)
+	// The security headers are set by protect, around the whole router.
+	r.Use(s.recoverPanics, middleware.GetHead)
 	r.NotFound(s.handle(s.handleNotFound))
-	r.MethodNotAllowed(s.handleMethodNotAllowed)
+	r.MethodNotAllowed(s.methodNotAllowed(r))
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)

@@ -26,13 +26,14 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if utf8.RuneCountInString(q) > maxQuery {
 		q = string([]rune(q)[:maxQuery])
 	}
-	v := view.SearchPage{Page: pr.page("search", pr.T("data.search.title")), Query: q}
+	v := view.SearchPage{Page: pr.page("search", pr.T("data.search.title")), Q: q}
 	if q == "" {
 		return s.render(w, r, http.StatusOK, pages.Search(v))
 	}
-	// The query is part of the page: the language switch and the
-	// alternate links keep it.
-	v.Path += "?q=" + url.QueryEscape(q)
+	// The query is part of the page: its permalink, the alternate links
+	// and the language switch keep it.
+	v.Query = url.Values{"q": {q}}.Encode()
+	v.RawQuery = v.Query
 	v.Title = pr.T("data.search.title_query", "query", q)
 	res, err := s.store.PublicSearch(r.Context(), pr.prog.Slug, q)
 	if err != nil {
@@ -45,14 +46,14 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 			if t.Model != "" {
 				detail += " · " + t.Model
 			}
-			g.Items = append(g.Items, view.SearchItem{Link: pr.teamLink(t.PublicTeamRef), Detail: detail})
+			g.Items = append(g.Items, view.SearchItem{Link: pr.teamLink(t.Slug, t.Name), Detail: detail})
 		}
 		v.Groups = append(v.Groups, g)
 	}
 	if len(res.Organizations) > 0 {
 		g := view.SearchGroup{Kind: "organizations", Title: pr.T("data.search.organizations")}
 		for _, o := range res.Organizations {
-			g.Items = append(g.Items, view.SearchItem{Link: pr.orgLink(o), Detail: pr.T("data.org_kind." + o.Kind)})
+			g.Items = append(g.Items, view.SearchItem{Link: pr.orgLink(o.Slug, o.Name), Detail: pr.T("data.org_kind." + o.Kind)})
 		}
 		v.Groups = append(v.Groups, g)
 	}

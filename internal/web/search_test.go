@@ -14,7 +14,7 @@ import (
 // pages; an empty query shows a hint; the query is escaped everywhere.
 func TestSearchPage(t *testing.T) {
 	t.Parallel()
-	env := odServer(t, true, false)
+	env := newEnv(t, true, false)
 	for _, tc := range []struct {
 		path       string
 		want, not  []string
@@ -39,7 +39,7 @@ func TestSearchPage(t *testing.T) {
 		{path: "/search?q=_", none: true},
 		{path: "/en/search?q=" + url.QueryEscape(`<script>alert(1)</script>`), none: true, not: []string{"<script>alert"}},
 	} {
-		r := odGet(t, env.h, tc.path)
+		r := get(t, env.h, tc.path)
 		if r.status != http.StatusOK {
 			t.Errorf("%s: %d", tc.path, r.status)
 			continue
@@ -78,7 +78,7 @@ func TestSearchPage(t *testing.T) {
 	}
 
 	// The language switch keeps the query.
-	r := odGet(t, env.h, "/search?q="+url.QueryEscape("모티프"))
+	r := get(t, env.h, "/search?q="+url.QueryEscape("모티프"))
 	sw := regexp.MustCompile(`<a[^>]*data-testid="lang-switch"[^>]*>`).FindString(r.body)
 	if !strings.Contains(html.UnescapeString(sw), `href="/en/search?q=`+url.QueryEscape("모티프")+`"`) {
 		t.Errorf("language switch %s does not keep the query", sw)
@@ -87,8 +87,8 @@ func TestSearchPage(t *testing.T) {
 		t.Errorf("search for 모티프 lacks Motif or the query in the form")
 	}
 	// A search in the draft round's planted data finds the round, never its results.
-	odPlantSentinels(t, env.pool)
+	plantSentinels(t, env.pool)
 	for _, q := range []string{"stage", "sentinel", "센티널", "lg"} {
-		odCheckNoSentinel(t, "/search?q="+q, odGet(t, env.h, "/search?q="+url.QueryEscape(q)).body)
+		odCheckNoSentinel(t, "/search?q="+q, get(t, env.h, "/search?q="+url.QueryEscape(q)).body)
 	}
 }

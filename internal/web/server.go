@@ -127,10 +127,12 @@ func NewServer(d Deps) http.Handler {
 
 // uncached tells the page cache which requests always go to the handlers:
 // staff pages, sign-in, health checks, and anyone with a staff session.
+// The language-neutral path of a path without a language prefix is the
+// path itself, so one test covers /admin and /en/admin alike.
 func (s *server) uncached(r *http.Request) bool {
 	_, path := i18n.Split(r.URL.Path)
 	for _, prefix := range []string{"/admin", "/login", "/logout", "/healthz", "/readyz", "/static/"} {
-		if strings.HasPrefix(path, prefix) || strings.HasPrefix(r.URL.Path, prefix) {
+		if strings.HasPrefix(path, prefix) {
 			return true
 		}
 	}

@@ -43,8 +43,8 @@ func (s *server) handleStandings(w http.ResponseWriter, r *http.Request) error {
 
 func (pr *pageReq) standing(t postgres.PublicTeam) view.Standing {
 	st := view.Standing{
-		Team:       view.Link{Text: pr.L.Text(t.Name), URL: pr.L.URL("/teams/" + t.Slug)},
-		Lead:       pr.orgLink(t.Lead),
+		Team:       pr.teamLink(t.Slug, t.Name),
+		Lead:       pr.orgLink(t.Lead.Slug, t.Lead.Name),
 		StatusCode: t.Status,
 		Status:     pr.teamStatus(t.Status),
 		Figures:    pr.figures(t.Scores),

@@ -37,8 +37,8 @@ func (s *server) handleTeamIndex(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			row := view.TeamRow{
-				Team:    view.Link{Text: pr.L.Text(t.Name), URL: pr.L.URL("/teams/" + t.Slug)},
-				Lead:    pr.orgLink(t.Lead),
+				Team:    pr.teamLink(t.Slug, t.Name),
+				Lead:    pr.orgLink(t.Lead.Slug, t.Lead.Name),
 				Model:   t.Model,
 				Members: pr.T("count.orgs", "n", t.Size),
 			}
@@ -85,7 +85,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 		Name:        L.Text(t.Name),
 		StatusCode:  t.Status,
 		Status:      pr.teamStatus(t.Status),
-		Lead:        pr.orgLink(t.Lead),
+		Lead:        pr.orgLink(t.Lead.Slug, t.Lead.Name),
 		LeadKind:    pr.T("org.kind." + t.Lead.Kind),
 		Model:       t.Model,
 		ModelNote:   L.Text(t.ModelNote),
@@ -105,7 +105,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			g.Members = append(g.Members, view.Member{
-				Org:     pr.orgLink(m.Org),
+				Org:     pr.orgLink(m.Org.Slug, m.Org.Name),
 				Role:    pr.memberRole(m.Role),
 				Since:   L.Date(m.Since),
 				Until:   L.Date(m.Until),
@@ -242,7 +242,7 @@ func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTe
 				ri.Team = append(ri.Team, chart.SeriesValue{Series: series[code], Value: ratNum(val),
 					Title: in.Series[series[code]] + " " + rules.FormatCents(val)})
 			default:
-				row.Cells = append(row.Cells, view.Cell{Text: L.Undisclosed(), Undisclosed: true})
+				row.Cells = append(row.Cells, pr.undisclosed())
 			}
 		}
 		var total string
@@ -251,7 +251,7 @@ func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTe
 			ri.Disclosed, ri.TeamTotal, ri.TeamNote = true, ratNum(tot), total
 			row.Total, row.Disclose = view.Cell{Text: total}, true
 		} else {
-			row.Total = view.Cell{Text: L.Undisclosed(), Undisclosed: true}
+			row.Total = pr.undisclosed()
 			v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.undisclosed", "round", name))
 		}
 		means, meanTotal, computed := roundMeans(cr.d, codes)
@@ -273,14 +273,14 @@ func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTe
 			}
 		} else {
 			ri.MeanNote = pr.T("team.chart.mean_undisclosed")
-			row.Mean = view.Cell{Text: L.Undisclosed(), Undisclosed: true}
+			row.Mean = pr.undisclosed()
 		}
 		if cut := roundCut(cr.d); cut != nil {
 			c := ratNum(cut)
 			ri.Cut, ri.CutNote = &c, pr.T("team.chart.cut", "v", rules.FormatCents(cut))
 			row.Cut = view.Cell{Text: rules.FormatCents(cut)}
 		} else {
-			row.Cut = view.Cell{Text: L.Undisclosed(), Undisclosed: true}
+			row.Cut = pr.undisclosed()
 			v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.cut_unknown", "round", name))
 		}
 		in.Rounds = append(in.Rounds, ri)

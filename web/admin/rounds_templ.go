@@ -2213,15 +2213,15 @@ func eligibilityForm(v adminview.RoundAdminPage, e adminview.EntryRow) templ.Com
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = selectField(adminview.Form{}, "elig-"+e.Team+"-status", "status", v.T("admin.eligibility.status"), e.Options).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = selectField(adminview.NewForm(nil), "elig-"+e.Team+"-status", "status", v.T("admin.eligibility.status"), e.Options).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(adminview.Form{Values: map[string]string{"reason_ko": e.ReasonKO}}, "elig-"+e.Team+"-ko", "reason_ko", v.T("admin.field.reason_ko")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = textField(adminview.NewForm(map[string]string{"reason_ko": e.ReasonKO}), "elig-"+e.Team+"-ko", "reason_ko", v.T("admin.field.reason_ko")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(adminview.Form{Values: map[string]string{"reason_en": e.ReasonEN}}, "elig-"+e.Team+"-en", "reason_en", v.T("admin.field.reason_en")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = textField(adminview.NewForm(map[string]string{"reason_en": e.ReasonEN}), "elig-"+e.Team+"-en", "reason_en", v.T("admin.field.reason_en")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

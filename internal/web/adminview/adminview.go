@@ -25,8 +25,6 @@ type AdminPage struct {
 // AdminUser is the signed-in staff member.
 type AdminUser struct {
 	Email   string
-	Name    string
-	Role    string // code
 	RoleTxt string
 	IsAdmin bool
 }
@@ -39,19 +37,33 @@ type AdminNavItem struct {
 	Current bool
 }
 
-// AdminNav lists the console's navigation for the signed-in user.
+// adminNav is the console's navigation in order: the key (also the page's
+// Section), the path, the label's message id and whether only admins see it.
+var adminNav = []struct {
+	key, path, label string
+	adminOnly        bool
+}{
+	{"rounds", "/admin", "admin.nav.rounds", false},
+	{"teams", "/admin/teams", "records.nav.teams", true},
+	{"organizations", "/admin/organizations", "records.nav.organizations", true},
+	{"budgets", "/admin/budgets", "records.nav.budgets", true},
+	{"audit", "/admin/audit", "admin.nav.audit", true},
+	{"users", "/admin/users", "admin.nav.users", true},
+	{"password", "/admin/password", "admin.nav.password", false},
+}
+
+// AdminNav lists the console's navigation for the signed-in user: the
+// record pages, the audit log and the accounts are for admins only.
 func (p AdminPage) AdminNav() []AdminNavItem {
 	if p.User == nil {
 		return nil
 	}
-	items := []struct{ key, path string }{{"rounds", "/admin"}}
-	if p.User.IsAdmin {
-		items = append(items, struct{ key, path string }{"audit", "/admin/audit"}, struct{ key, path string }{"users", "/admin/users"})
-	}
-	items = append(items, struct{ key, path string }{"password", "/admin/password"})
-	out := make([]AdminNavItem, len(items))
-	for i, it := range items {
-		out[i] = AdminNavItem{Key: it.key, Label: p.T("admin.nav." + it.key), URL: p.URL(it.path), Current: p.Section == it.key}
+	var out []AdminNavItem
+	for _, it := range adminNav {
+		if it.adminOnly && !p.User.IsAdmin {
+			continue
+		}
+		out = append(out, AdminNavItem{Key: it.key, Label: p.T(it.label), URL: p.URL(it.path), Current: p.Section == it.key})
 	}
 	return out
 }
@@ -61,6 +73,15 @@ func (p AdminPage) AdminNav() []AdminNavItem {
 type Form struct {
 	Values map[string]string
 	Errors map[string]string
+}
+
+// NewForm is the one way to make a form: values are its fields as typed
+// or saved (nil for none), and nothing is refused yet.
+func NewForm(values map[string]string) Form {
+	if values == nil {
+		values = map[string]string{}
+	}
+	return Form{Values: values, Errors: map[string]string{}}
 }
 
 // V returns a field's value.
@@ -305,13 +326,15 @@ type CellConflict struct {
 // ImportPreview is the dry run of a score CSV: what would change, or the
 // line-numbered reasons it cannot be imported.
 type ImportPreview struct {
-	CSV       string // the file's text, posted again to confirm
-	Errors    []string
-	New       []ImportChange
-	Changed   []ImportChange
-	Unchanged string
-	Summary   string
-	Done      bool
+	CSV string // the file's text, posted again to confirm
+	// Base fingerprints the round's stored scores the preview was computed
+	// from, posted again to confirm: a confirmation after someone else
+	// changed a score is refused.
+	Base    string
+	Errors  []string
+	New     []ImportChange
+	Changed []ImportChange
+	Summary string
 }
 
 // ImportChange is one score the import adds or changes.
@@ -367,7 +390,6 @@ type UserRow struct {
 	Email    string
 	Name     string
 	Role     string
-	RoleCode string
 	Disabled bool
 	Status   string
 	Created  string

@@ -6,29 +6,6 @@ package adminview
 // form that met a newer version of its record also carries the saved
 // values next to the typed ones.
 
-// ConsoleNav is the console's navigation with the record pages after the
-// rounds, for admins; other staff get AdminNav unchanged.
-func (p AdminPage) ConsoleNav() []AdminNavItem {
-	nav := p.AdminNav()
-	if p.User == nil || !p.User.IsAdmin {
-		return nav
-	}
-	var records []AdminNavItem
-	for _, it := range []struct{ key, path string }{
-		{"teams", "/admin/teams"}, {"organizations", "/admin/organizations"}, {"budgets", "/admin/budgets"},
-	} {
-		records = append(records, AdminNavItem{Key: it.key, Label: p.T("records.nav." + it.key), URL: p.URL(it.path), Current: p.Section == it.key})
-	}
-	out := make([]AdminNavItem, 0, len(nav)+len(records))
-	for _, n := range nav {
-		out = append(out, n)
-		if n.Key == "rounds" {
-			out = append(out, records...)
-		}
-	}
-	return out
-}
-
 // StaleField is one field of a record that someone else saved while the
 // form was open: the value typed and the value saved now.
 type StaleField struct {

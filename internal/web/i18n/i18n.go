@@ -152,6 +152,12 @@ type Localizer struct {
 // Lang returns the localizer's language.
 func (l *Localizer) Lang() Lang { return l.lang }
 
+// Has reports whether the catalog defines the message id.
+func (l *Localizer) Has(id string) bool {
+	_, ok := l.msgs[id]
+	return ok
+}
+
 // T returns the message id, with {name} placeholders replaced by the
 // name/value pairs in args. A missing id comes back as "⟦id⟧" so it shows in
 // pages and fails the catalog tests rather than vanishing.

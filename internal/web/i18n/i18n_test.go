@@ -120,6 +120,9 @@ func TestLocalizer(t *testing.T) {
 	if got := en.T("no.such.message"); got != "⟦no.such.message⟧" {
 		t.Errorf("missing message = %q", got)
 	}
+	if !en.Has("count.teams") || en.Has("no.such.message") {
+		t.Errorf("Has: count.teams %v, no.such.message %v", en.Has("count.teams"), en.Has("no.such.message"))
+	}
 	if got := ko.Undisclosed(); got != "비공개" {
 		t.Errorf("ko undisclosed = %q", got)
 	}

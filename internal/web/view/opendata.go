@@ -4,7 +4,9 @@ package view
 // kind. An empty query shows a hint instead.
 type SearchPage struct {
 	Page
-	Query  string
+	// Q is what the visitor searched for (the q parameter); Page.Query is
+	// the page's canonical query string, which it determines.
+	Q      string
 	Groups []SearchGroup
 	// Total counts every match; 0 with a query means nothing was found.
 	Total int

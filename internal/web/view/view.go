@@ -35,8 +35,8 @@ type Page struct {
 	// OGType is the Open Graph type: "website" (the default) or "article".
 	OGType string
 	// Query is the canonical query string of a page whose content it
-	// determines (a what-if scenario), without "?"; "" for every other
-	// page, whose permalink is its path.
+	// determines (a what-if scenario, a search), without "?"; "" for every
+	// other page, whose permalink is its path.
 	Query string
 	// RawQuery is the request's own query on such a page, kept by the
 	// language switch so the visitor's input survives it.
@@ -60,7 +60,7 @@ func (p Page) SwitchLang() string { return string(p.L.Lang().Other()) }
 // SwitchURL is this page in the other language (with the same scenario,
 // for pages that have one).
 func (p Page) SwitchURL() string {
-	return withQuery(i18n.Localize(p.L.Lang().Other(), p.Path), p.RawQuery)
+	return WithQuery(i18n.Localize(p.L.Lang().Other(), p.Path), p.RawQuery)
 }
 
 // SwitchLabel names the other language in that language.
@@ -73,13 +73,14 @@ func (p Page) SwitchLabel() string {
 
 // AltURL is the absolute URL of this page in lang, for rel=alternate links.
 func (p Page) AltURL(lang string) string {
-	return p.BaseURL + withQuery(i18n.Localize(i18n.Lang(lang), p.Path), p.Query)
+	return p.BaseURL + WithQuery(i18n.Localize(i18n.Lang(lang), p.Path), p.Query)
 }
 
 // CanonicalURL is the page's permalink: its absolute URL in its language.
 func (p Page) CanonicalURL() string { return p.AltURL(p.Lang()) }
 
-func withQuery(path, query string) string {
+// WithQuery appends a query string (without "?") to a path when there is one.
+func WithQuery(path, query string) string {
 	if query == "" {
 		return path
 	}

@@ -8,6 +8,7 @@
 package devdb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,6 +37,9 @@ type Cluster struct {
 	cmd     *exec.Cmd
 	done    chan error
 	running bool
+	// adopted is the pid of a server left running by a portal process that
+	// died without stopping it; this process stops it like its own.
+	adopted int
 }
 
 // FindBinaries returns the folder that holds initdb and postgres.
@@ -153,9 +158,14 @@ func (c *Cluster) Start(ctx context.Context, database string) error {
 	}
 	// A server already answering on the socket belongs to another portal
 	// process sharing this folder (say `portal serve` while `portal user
-	// add` runs): use it and leave it running. A pid file left by a crash
+	// add` runs): use it and leave it running. If the process that started
+	// it is gone (the server was re-parented to init after a crash), adopt
+	// it so that stopping this process stops it. A pid file left by a crash
 	// without a live server is cleared by PostgreSQL itself at start.
 	if conn, err := pgx.Connect(ctx, c.URL("postgres")); err == nil {
+		if pid := c.postmasterPID(); pid > 0 && parentPID(pid) == 1 {
+			c.adopted = pid
+		}
 		err = ensureDatabase(ctx, conn, database)
 		conn.Close(ctx)
 		return err
@@ -234,6 +244,19 @@ func ensureDatabase(ctx context.Context, conn *pgx.Conn, name string) error {
 
 // Stop shuts the server down (fast shutdown) and waits for it to exit.
 func (c *Cluster) Stop() error {
+	if c.adopted != 0 {
+		pid := c.adopted
+		c.adopted = 0
+		if err := syscall.Kill(pid, syscall.SIGINT); err != nil {
+			return nil // already gone
+		}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if syscall.Kill(pid, 0) != nil {
+				return nil
+			}
+		}
+		return errors.New("devdb: the adopted postgres did not stop in time")
+	}
 	if !c.running {
 		return nil
 	}
@@ -247,4 +270,34 @@ func (c *Cluster) Stop() error {
 		<-c.done
 		return errors.New("devdb: postgres did not stop in time; killed")
 	}
+}
+
+// postmasterPID reads the server's pid from its pid file (first line).
+func (c *Cluster) postmasterPID() int {
+	b, err := os.ReadFile(filepath.Join(c.dataDir(), "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(line)))
+	return pid
+}
+
+// parentPID returns the parent of pid from /proc, or 0 when unknown.
+func parentPID(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name in parentheses may hold spaces; fields follow the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ppid
 }

@@ -3,20 +3,6 @@
 // every layer uses. It has no SQL and no HTTP.
 package contest
 
-import "errors"
-
-// Sentinel errors shared by the store and the web layer.
-var (
-	// ErrNotFound means the requested record does not exist (or is not public).
-	ErrNotFound = errors.New("not found")
-	// ErrConflict means a uniqueness rule was violated.
-	ErrConflict = errors.New("conflict")
-	// ErrStale means the record changed since the caller read it.
-	ErrStale = errors.New("stale version")
-	// ErrInvalid means the input broke a domain rule.
-	ErrInvalid = errors.New("invalid")
-)
-
 // Text is a string in Korean and English.
 type Text struct {
 	KO string `json:"ko"`

@@ -239,7 +239,7 @@ func (im *importer) refuseRemoving(ctx context.Context, query string, keep []int
 		return err
 	}
 	if names != nil {
-		return fmt.Errorf("%w: "+msg, ErrRoundState, *names)
+		return fmt.Errorf("%w: "+msg, contest.ErrRoundState, *names)
 	}
 	return nil
 }
@@ -472,7 +472,7 @@ WHERE (entries.status, entries.reason_ko, entries.reason_en, entries.position)
 		return err
 	}
 	if frozen && im.tx.changes != changesBefore {
-		return fmt.Errorf("%w: its results are published; its criteria, entries and scores change only through a correction", ErrRoundState)
+		return fmt.Errorf("%w: its results are published; its criteria, entries and scores change only through a correction", contest.ErrRoundState)
 	}
 
 	// Announced outcomes.
@@ -669,7 +669,7 @@ func (im *importer) publishScored(ctx context.Context, round string, at time.Tim
 	if err == nil {
 		im.tx.changes++
 	}
-	var ie *IncompleteError
+	var ie *contest.IncompleteError
 	if errors.As(err, &ie) {
 		im.notes = append(im.notes, fmt.Sprintf("round %s was not published: %v", round, ie))
 		return nil

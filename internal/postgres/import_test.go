@@ -3,10 +3,11 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"github.com/jackc/pgx/v5/pgconn"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -238,7 +239,7 @@ func TestImportKeepsPublishedRecord(t *testing.T) {
 	before := pgtest.Dump(t, pool)
 	f := readProgram(t, realProgram)
 	f.Rounds = f.Rounds[1:] // drop the published document review
-	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, postgres.ErrRoundState) || !strings.Contains(err.Error(), "document-review") {
+	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, contest.ErrRoundState) || !strings.Contains(err.Error(), "document-review") {
 		t.Errorf("dropping a published round: %v", err)
 	}
 	f = readProgram(t, realProgram)
@@ -265,7 +266,7 @@ func TestImportKeepsPublishedRecord(t *testing.T) {
 		}
 	}
 	f.Teams = teams
-	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, postgres.ErrRoundState) || !strings.Contains(err.Error(), "lunit") {
+	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, contest.ErrRoundState) || !strings.Contains(err.Error(), "lunit") {
 		t.Errorf("dropping a team of a published round: %v", err)
 	}
 	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {

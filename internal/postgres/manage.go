@@ -1009,7 +1009,7 @@ VALUES ($1, $2, (SELECT coalesce(max(position) + 1, 0) FROM rounds WHERE program
 }
 
 // UpdateRound changes the settings of the round now named slug if it is
-// still at r.Version. A closed round keeps its kind and rule (ErrRoundState;
+// still at r.Version. A closed round keeps its kind and rule (contest.ErrRoundState;
 // reopen it first); a published round changes only its note — its results
 // are changed through corrections.
 func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRecord, actor contest.Actor) (RoundRecord, error) {
@@ -1041,7 +1041,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 			refused = slices.DeleteFunc(slices.Clone(changed), func(f string) bool { return f == "note" })
 			if len(refused) > 0 {
 				return fmt.Errorf("%w: %s is published: only its note may change (correct its results instead); refused: %s",
-					ErrRoundState, slug, strings.Join(refused, ", "))
+					contest.ErrRoundState, slug, strings.Join(refused, ", "))
 			}
 		case cur.Status == contest.StatusClosed:
 			for _, f := range changed {
@@ -1051,7 +1051,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 			}
 			if len(refused) > 0 {
 				return fmt.Errorf("%w: %s is closed: its kind and rule cannot change (reopen it first); refused: %s",
-					ErrRoundState, slug, strings.Join(refused, ", "))
+					contest.ErrRoundState, slug, strings.Join(refused, ", "))
 			}
 		}
 		if slices.Contains(changed, "kind") {
@@ -1098,9 +1098,9 @@ func editableRound(ctx context.Context, tx DBTX, program, round string) (RoundIn
 	}
 	switch {
 	case contest.Published(ri.Status):
-		return ri, fmt.Errorf("%w: %s is published; correct its results instead", ErrRoundState, round)
+		return ri, fmt.Errorf("%w: %s is published; correct its results instead", contest.ErrRoundState, round)
 	case ri.Status == contest.StatusClosed:
-		return ri, fmt.Errorf("%w: %s is closed; reopen it first", ErrRoundState, round)
+		return ri, fmt.Errorf("%w: %s is closed; reopen it first", contest.ErrRoundState, round)
 	}
 	return ri, nil
 }

@@ -401,19 +401,19 @@ func TestManageRounds(t *testing.T) {
 	} {
 		edit := s1
 		change(&edit)
-		if _, err := store.UpdateRound(ctx, manageProgram, "stage-1", edit, manageActor); !errors.Is(err, postgres.ErrRoundState) {
-			t.Errorf("change of published stage-1: err = %v, want ErrRoundState", err)
+		if _, err := store.UpdateRound(ctx, manageProgram, "stage-1", edit, manageActor); !errors.Is(err, contest.ErrRoundState) {
+			t.Errorf("change of published stage-1: err = %v, want contest.ErrRoundState", err)
 		}
 	}
 	if _, err := store.CreateCriterion(ctx, manageProgram, "stage-1", postgres.CriterionRecord{Code: "extra",
-		Name: contest.Text{KO: "추가", EN: "Extra"}, Max: "5"}, manageActor); !errors.Is(err, postgres.ErrRoundState) {
-		t.Errorf("criterion added to published stage-1: err = %v, want ErrRoundState", err)
+		Name: contest.Text{KO: "추가", EN: "Extra"}, Max: "5"}, manageActor); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("criterion added to published stage-1: err = %v, want contest.ErrRoundState", err)
 	}
-	if err := store.DeleteCriterion(ctx, manageProgram, "stage-1", "nia", 1, manageActor); !errors.Is(err, postgres.ErrRoundState) {
-		t.Errorf("criterion deleted from published stage-1: err = %v, want ErrRoundState", err)
+	if err := store.DeleteCriterion(ctx, manageProgram, "stage-1", "nia", 1, manageActor); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("criterion deleted from published stage-1: err = %v, want contest.ErrRoundState", err)
 	}
-	if err := store.AddEntry(ctx, manageProgram, "stage-1", "kt", manageActor); !errors.Is(err, postgres.ErrRoundState) {
-		t.Errorf("entry added to published stage-1: err = %v, want ErrRoundState", err)
+	if err := store.AddEntry(ctx, manageProgram, "stage-1", "kt", manageActor); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("entry added to published stage-1: err = %v, want contest.ErrRoundState", err)
 	}
 	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
 		t.Errorf("refused changes of stage-1 changed the database:\n%s", diff)
@@ -636,19 +636,19 @@ func TestManageClosedRoundKeepsRuleAndCriteria(t *testing.T) {
 	}
 	rule := r
 	rule.Advance = 1
-	if _, err := store.UpdateRound(ctx, manageProgram, round, rule, manageActor); !errors.Is(err, postgres.ErrRoundState) {
-		t.Errorf("rule of a closed round: err = %v, want ErrRoundState", err)
+	if _, err := store.UpdateRound(ctx, manageProgram, round, rule, manageActor); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("rule of a closed round: err = %v, want contest.ErrRoundState", err)
 	}
 	c, err := store.Criterion(ctx, manageProgram, round, "total_score")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Name.EN = "Total score"
-	if _, err := store.UpdateCriterion(ctx, manageProgram, round, "total_score", c, manageActor); !errors.Is(err, postgres.ErrRoundState) {
-		t.Errorf("criterion of a closed round: err = %v, want ErrRoundState", err)
+	if _, err := store.UpdateCriterion(ctx, manageProgram, round, "total_score", c, manageActor); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("criterion of a closed round: err = %v, want contest.ErrRoundState", err)
 	}
-	if err := store.RemoveEntry(ctx, manageProgram, round, "skt", manageActor); !errors.Is(err, postgres.ErrRoundState) {
-		t.Errorf("entry of a closed round: err = %v, want ErrRoundState", err)
+	if err := store.RemoveEntry(ctx, manageProgram, round, "skt", manageActor); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("entry of a closed round: err = %v, want contest.ErrRoundState", err)
 	}
 	// Before publication its name, note and announcement may still change.
 	at := time.Date(2026, 12, 30, 10, 0, 0, 0, time.UTC)

@@ -5,8 +5,9 @@ import (
 	"os"
 
 	"context"
-	"github.com/golang-migrate/migrate/v4"
 	"testing"
+
+	"github.com/golang-migrate/migrate/v4"
 
 	"github.com/jackc/pgx/v5"
 

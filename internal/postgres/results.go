@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -434,40 +433,10 @@ WHERE o.round_id = $1`, ri.ID)
 
 func passes(o rules.Outcome) bool { return o == rules.OutcomeAdvanced || o == rules.OutcomeSelected }
 
-// ErrRoundState is returned when a round's status forbids the operation.
-var ErrRoundState = errors.New("the round's status does not allow this")
-
-// IncompleteError lists what keeps a round from being closed or published.
-type IncompleteError struct {
-	Missing []rules.Missing
-	Blocked []string // teams in an undecided tie at the cut
-}
-
-func (e *IncompleteError) Error() string {
-	var b strings.Builder
-	if len(e.Missing) > 0 {
-		fmt.Fprintf(&b, "%d required score(s) missing:", len(e.Missing))
-		for _, m := range e.Missing {
-			if m.Evaluator > 0 {
-				fmt.Fprintf(&b, "\n  team %s, criterion %s, evaluator %d", m.Team, m.Criterion, m.Evaluator)
-			} else {
-				fmt.Fprintf(&b, "\n  team %s, criterion %s", m.Team, m.Criterion)
-			}
-		}
-	}
-	if len(e.Blocked) > 0 {
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "a tie straddles the cut (%s): record a decision first (portal round decide)", strings.Join(e.Blocked, ", "))
-	}
-	return b.String()
-}
-
 // incomplete says what keeps a computed result from being closed,
 // published or corrected: the missing scores and an undecided tie at the cut.
-func incomplete(res rules.Result) *IncompleteError {
-	ie := &IncompleteError{Missing: res.Missing}
+func incomplete(res rules.Result) *contest.IncompleteError {
+	ie := &contest.IncompleteError{Missing: res.Missing}
 	if res.Complete && res.Blocked {
 		for _, t := range res.Teams {
 			if t.ReasonCode == rules.ReasonTieAtCut {
@@ -478,9 +447,6 @@ func incomplete(res rules.Result) *IncompleteError {
 	return ie
 }
 
-// Is makes the error match contest.ErrInvalid.
-func (e *IncompleteError) Is(target error) bool { return target == contest.ErrInvalid }
-
 // CloseRound ends scoring: the round must be complete.
 func (s *Store) CloseRound(ctx context.Context, program, round string, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -489,7 +455,7 @@ func (s *Store) CloseRound(ctx context.Context, program, round string, actor con
 			return err
 		}
 		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-			return fmt.Errorf("%w: %s is %s", ErrRoundState, round, ri.Status)
+			return fmt.Errorf("%w: %s is %s", contest.ErrRoundState, round, ri.Status)
 		}
 		in, err := loadInput(ctx, tx, ri)
 		if err != nil {
@@ -522,7 +488,7 @@ func (s *Store) ReopenRound(ctx context.Context, program, round string, actor co
 			return err
 		}
 		if ri.Status != contest.StatusClosed {
-			return fmt.Errorf("%w: only a closed round can be reopened; %s is %s", ErrRoundState, round, ri.Status)
+			return fmt.Errorf("%w: only a closed round can be reopened; %s is %s", contest.ErrRoundState, round, ri.Status)
 		}
 		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
 			return err
@@ -547,7 +513,7 @@ func (s *Store) PublishRound(ctx context.Context, program, round string, actor c
 			return err
 		}
 		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", ErrRoundState, round)
+			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
 		}
 		return publish(ctx, tx, ri, actor, now)
 	})
@@ -563,7 +529,7 @@ func publish(ctx context.Context, tx DBTX, ri RoundInfo, actor contest.Actor, no
 		return err
 	}
 	if len(in.Criteria) == 0 {
-		return fmt.Errorf("%w: %s has no criteria to compute results from", ErrRoundState, ri.Slug)
+		return fmt.Errorf("%w: %s has no criteria to compute results from", contest.ErrRoundState, ri.Slug)
 	}
 	res, err := rules.Compute(in.EngineInput())
 	if err != nil {
@@ -604,7 +570,7 @@ func (s *Store) DecideRound(ctx context.Context, program, round string, advance 
 			return err
 		}
 		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", ErrRoundState, round)
+			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
 		}
 		in, err := loadInput(ctx, tx, ri)
 		if err != nil {

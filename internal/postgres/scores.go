@@ -45,7 +45,7 @@ func scoringRound(ctx context.Context, tx DBTX, program, round string) (RoundInf
 		return ri, err
 	}
 	if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-		return ri, fmt.Errorf("%w: the scores of %s are read-only while it is %s", ErrRoundState, round, ri.Status)
+		return ri, fmt.Errorf("%w: the scores of %s are read-only while it is %s", contest.ErrRoundState, round, ri.Status)
 	}
 	return ri, nil
 }

@@ -229,7 +229,7 @@ func (s *Store) SchedulePublication(ctx context.Context, program, round string, 
 			return err
 		}
 		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", ErrRoundState, round)
+			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
 		}
 		var when any
 		if !at.IsZero() {
@@ -292,8 +292,8 @@ WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND r.status NOT IN ('publ
 		// Only a round that cannot be published as it is loses its schedule
 		// (and says so in the audit log); a passing failure, such as a lost
 		// connection, is retried at the next check.
-		var ie *IncompleteError
-		if !errors.As(perr, &ie) && !errors.Is(perr, ErrRoundState) && !errors.Is(perr, contest.ErrInvalid) {
+		var ie *contest.IncompleteError
+		if !errors.As(perr, &ie) && !errors.Is(perr, contest.ErrRoundState) && !errors.Is(perr, contest.ErrInvalid) {
 			continue
 		}
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -348,7 +348,7 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 			return err
 		}
 		if !contest.Published(ri.Status) {
-			return fmt.Errorf("%w: only a published round is corrected; %s is %s", ErrRoundState, round, ri.Status)
+			return fmt.Errorf("%w: only a published round is corrected; %s is %s", contest.ErrRoundState, round, ri.Status)
 		}
 		change := map[string]any{"team": c.Team}
 		switch {

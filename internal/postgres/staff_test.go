@@ -3,13 +3,14 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"github.com/google/go-cmp/cmp"
-	"github.com/kai-challenge/portal/internal/rules"
-	"github.com/kai-challenge/portal/internal/scorecsv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/scorecsv"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"

@@ -27,11 +27,6 @@ type User struct {
 	CreatedAt time.Time
 }
 
-// ErrLastAdmin refuses to disable or demote the last enabled admin: with
-// none left, nobody could manage users, and the first-admin setup would
-// open again to whoever reaches it.
-var ErrLastAdmin = fmt.Errorf("%w: the last enabled admin cannot be disabled or demoted", contest.ErrInvalid)
-
 // usersLock serialises the changes that depend on how many enabled admins
 // there are, so two concurrent changes cannot both pass the check.
 const usersLock = 7_242_002
@@ -216,14 +211,14 @@ func keepAnAdmin(ctx context.Context, tx DBTX, u User) error {
 		return err
 	}
 	if n <= 1 {
-		return ErrLastAdmin
+		return contest.ErrLastAdmin
 	}
 	return nil
 }
 
 // DisableUser stops an account from logging in; disabling a disabled
 // account changes nothing. The last enabled admin cannot be disabled
-// (ErrLastAdmin).
+// (contest.ErrLastAdmin).
 func (s *Store) DisableUser(ctx context.Context, email string, actor contest.Actor) error {
 	return s.setDisabled(ctx, email, true, actor)
 }
@@ -267,7 +262,7 @@ WHERE id = $1 RETURNING `+userCols, u.ID, disabled))
 }
 
 // SetUserRole changes an account's role if it is still at version (else
-// ErrStale). The last enabled admin cannot be demoted (ErrLastAdmin).
+// ErrStale). The last enabled admin cannot be demoted (contest.ErrLastAdmin).
 func (s *Store) SetUserRole(ctx context.Context, id int64, role string, version int, actor contest.Actor) error {
 	if !auth.ValidRole(role) {
 		return fmt.Errorf("postgres: set user role: %w: role %q is not one of %s", contest.ErrInvalid, role, strings.Join(auth.Roles, ", "))

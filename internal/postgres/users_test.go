@@ -167,8 +167,8 @@ func TestDisableEnableAndLastAdmin(t *testing.T) {
 	}
 
 	// The last enabled admin stays.
-	if err := s.DisableUser(ctx, "kim@msit.go.kr", userAdmin); !errors.Is(err, postgres.ErrLastAdmin) || !errors.Is(err, contest.ErrInvalid) {
-		t.Errorf("disable last admin: %v, want ErrLastAdmin", err)
+	if err := s.DisableUser(ctx, "kim@msit.go.kr", userAdmin); !errors.Is(err, contest.ErrLastAdmin) || !errors.Is(err, contest.ErrInvalid) {
+		t.Errorf("disable last admin: %v, want contest.ErrLastAdmin", err)
 	}
 	mustCreateUser(t, s, "park@msit.go.kr", auth.RoleAdmin)
 	countAdmins(2)
@@ -212,7 +212,7 @@ func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
 		t.Errorf("%d enabled admins after concurrent disables (errors %v), want 1", n, errs)
 	}
 	if (errs[0] == nil) == (errs[1] == nil) {
-		t.Errorf("errors %v: want exactly one ErrLastAdmin", errs)
+		t.Errorf("errors %v: want exactly one contest.ErrLastAdmin", errs)
 	}
 }
 
@@ -247,8 +247,8 @@ func TestSetUserRole(t *testing.T) {
 	if err := s.SetUserRole(ctx, kim.ID, auth.RoleScorer, kim.Version, userAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetUserRole(ctx, lee.ID, auth.RoleScorer, u.Version, userAdmin); !errors.Is(err, postgres.ErrLastAdmin) {
-		t.Errorf("demote last admin: %v, want ErrLastAdmin", err)
+	if err := s.SetUserRole(ctx, lee.ID, auth.RoleScorer, u.Version, userAdmin); !errors.Is(err, contest.ErrLastAdmin) {
+		t.Errorf("demote last admin: %v, want contest.ErrLastAdmin", err)
 	}
 	var roles []string
 	for _, e := range userEvents(t, s) {

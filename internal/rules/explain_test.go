@@ -34,14 +34,14 @@ func TestCompleteness(t *testing.T) {
 			name:     "without backfill disqualified teams are ranked and need every score",
 			backfill: false,
 			want: []Missing{
-				{"a", "nia", 0}, {"a", "expert", 2},
-				{"c", "nia", 0}, {"c", "expert", 1}, {"c", "expert", 2}, {"c", "expert", 3},
+				{Team: "a", Criterion: "nia"}, {Team: "a", Criterion: "expert", Evaluator: 2},
+				{Team: "c", Criterion: "nia"}, {Team: "c", Criterion: "expert", Evaluator: 1}, {Team: "c", Criterion: "expert", Evaluator: 2}, {Team: "c", Criterion: "expert", Evaluator: 3},
 			},
 		},
 		{
 			name:     "with backfill disqualified teams are not required",
 			backfill: true,
-			want:     []Missing{{"a", "nia", 0}, {"a", "expert", 2}},
+			want:     []Missing{{Team: "a", Criterion: "nia", Evaluator: 0}, {Team: "a", Criterion: "expert", Evaluator: 2}},
 		},
 	}
 	for _, tc := range tests {

@@ -351,7 +351,7 @@ func checkResult(in Input, res Result) error {
 	// Missing from first principles.
 	present := make(map[Missing]bool)
 	for _, s := range in.Scores {
-		present[Missing{s.Team, s.Criterion, s.Evaluator}] = true
+		present[Missing{Team: s.Team, Criterion: s.Criterion, Evaluator: s.Evaluator}] = true
 	}
 	teams := make([]string, 0, len(status))
 	for team := range status {
@@ -373,7 +373,7 @@ func checkResult(in Input, res Result) error {
 				}
 			}
 			for _, ev := range evs {
-				if m := (Missing{team, l.code, ev}); !present[m] {
+				if m := (Missing{Team: team, Criterion: l.code, Evaluator: ev}); !present[m] {
 					missing = append(missing, m)
 				}
 			}

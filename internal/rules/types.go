@@ -1,6 +1,10 @@
 package rules
 
-import "math/big"
+import (
+	"math/big"
+
+	"github.com/kai-challenge/portal/internal/contest"
+)
 
 // Text is a human explanation in Korean and English; both are shown to the
 // public, Korean by default.
@@ -224,11 +228,7 @@ type Result struct {
 }
 
 // Missing names one required score that is absent.
-type Missing struct {
-	Team      string
-	Criterion string
-	Evaluator int
-}
+type Missing = contest.MissingScore
 
 // TeamResult is one team's computed result.
 type TeamResult struct {

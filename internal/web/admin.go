@@ -222,11 +222,11 @@ func (s *server) handleAdmin(h handlerFunc) http.HandlerFunc {
 // adminStatus extends errorStatus with the store's workflow errors, with
 // the statuses refusal gives them.
 func adminStatus(err error) int {
-	var ie *postgres.IncompleteError
+	var ie *contest.IncompleteError
 	switch {
-	case errors.As(err, &ie), errors.Is(err, postgres.ErrLastAdmin):
+	case errors.As(err, &ie), errors.Is(err, contest.ErrLastAdmin):
 		return http.StatusConflict
-	case errors.Is(err, postgres.ErrRoundState):
+	case errors.Is(err, contest.ErrRoundState):
 		return http.StatusUnprocessableEntity
 	}
 	return errorStatus(err)

@@ -82,7 +82,7 @@ type refusal struct {
 //   - a taken identifier, on takenField when it is one (422);
 //   - any other input the store refused, in its own words (422).
 func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (refusal, bool) {
-	var ie *postgres.IncompleteError
+	var ie *contest.IncompleteError
 	var fe *postgres.FieldErrors
 	switch {
 	case errors.As(err, &ie):
@@ -96,9 +96,9 @@ func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (ref
 		return refusal{status: http.StatusConflict, notice: strings.Join(parts, "\n")}, true
 	case errors.Is(err, contest.ErrStale):
 		return refusal{status: http.StatusConflict, notice: ar.T("records.notice.stale"), stale: true}, true
-	case errors.Is(err, postgres.ErrLastAdmin):
+	case errors.Is(err, contest.ErrLastAdmin):
 		return refusal{status: http.StatusConflict, notice: ar.T("admin.notice.last_admin")}, true
-	case errors.Is(err, postgres.ErrRoundState):
+	case errors.Is(err, contest.ErrRoundState):
 		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.state"), state: true}, true
 	case errors.As(err, &fe):
 		var lines []string

@@ -189,7 +189,7 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 			}
 		}
 		v.CanCorrect = isAdmin && published && d.Scored && !rr.Announced && rr.Result != nil
-	case errors.Is(err, rules.ErrInvalidInput) || errors.Is(err, contest.ErrInvalid) || errors.Is(err, postgres.ErrRoundState):
+	case errors.Is(err, rules.ErrInvalidInput) || errors.Is(err, contest.ErrInvalid) || errors.Is(err, contest.ErrRoundState):
 		// A round without criteria or entries yet has nothing to compute.
 		v.PreviewError = ar.T("admin.preview.unavailable")
 	default:

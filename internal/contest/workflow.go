@@ -1,0 +1,133 @@
+package contest
+
+// The round workflow as one state machine. The store refuses what it
+// forbids, the console offers only what it allows and the CLI goes through
+// the store, so the three can never disagree about "which status allows
+// what".
+
+import "fmt"
+
+// Action is something staff do to a round.
+type Action string
+
+// The actions on a round.
+const (
+	// ActScore enters, changes or imports scores and sets eligibility.
+	ActScore Action = "score"
+	// ActEditSetup changes the round's rule, kind, criteria tree or entries.
+	ActEditSetup Action = "edit_setup"
+	// ActEditDetails changes the round's name, dates, note and sources.
+	ActEditDetails Action = "edit_details"
+	// ActClose ends scoring.
+	ActClose Action = "close"
+	// ActReopen takes a closed round back to scoring.
+	ActReopen Action = "reopen"
+	// ActDecide records which teams of a tie at the cut go through.
+	ActDecide Action = "decide"
+	// ActPublish makes the results public (at once, by import, or as
+	// requested and approved).
+	ActPublish Action = "publish"
+	// ActSchedule sets or clears the time of an automatic publication.
+	ActSchedule Action = "schedule"
+	// ActCorrect publishes a new revision of published results.
+	ActCorrect Action = "correct"
+)
+
+// transitions lists, per status, the actions it permits and the status each
+// leads to (the same status when the action does not move the round).
+var transitions = map[string]map[Action]string{
+	StatusDraft: {
+		ActScore:       StatusScoring,
+		ActEditSetup:   StatusDraft,
+		ActEditDetails: StatusDraft,
+		ActClose:       StatusClosed,
+		ActDecide:      StatusDraft,
+		ActPublish:     StatusPublished,
+		ActSchedule:    StatusDraft,
+	},
+	StatusScoring: {
+		ActScore:       StatusScoring,
+		ActEditSetup:   StatusScoring,
+		ActEditDetails: StatusScoring,
+		ActClose:       StatusClosed,
+		ActDecide:      StatusScoring,
+		ActPublish:     StatusPublished,
+		ActSchedule:    StatusScoring,
+	},
+	StatusClosed: {
+		ActEditDetails: StatusClosed,
+		ActReopen:      StatusScoring,
+		ActDecide:      StatusClosed,
+		ActPublish:     StatusPublished,
+		ActSchedule:    StatusClosed,
+	},
+	StatusPublished: {
+		ActEditDetails: StatusPublished,
+		ActCorrect:     StatusCorrected,
+	},
+	StatusCorrected: {
+		ActEditDetails: StatusCorrected,
+		ActCorrect:     StatusCorrected,
+	},
+}
+
+// Statuses lists the round statuses in workflow order.
+var Statuses = []string{StatusDraft, StatusScoring, StatusClosed, StatusPublished, StatusCorrected}
+
+// Allows reports whether a round in status may undergo a.
+func Allows(status string, a Action) bool {
+	_, ok := transitions[status][a]
+	return ok
+}
+
+// Next is the status a round in status reaches through a; ok is false when
+// the status forbids a.
+func Next(status string, a Action) (next string, ok bool) {
+	next, ok = transitions[status][a]
+	return next, ok
+}
+
+// CheckRound returns nil when a round in status may undergo a, and
+// otherwise a *RoundStateError (matching ErrRoundState) that says why.
+func CheckRound(round, status string, a Action) error {
+	if Allows(status, a) {
+		return nil
+	}
+	return &RoundStateError{Round: round, Status: status, Action: a}
+}
+
+// ErrRoundState means a round's status does not allow the operation.
+var ErrRoundState = fmt.Errorf("the round's status does not allow this")
+
+// RoundStateError is an action the round's status forbids.
+type RoundStateError struct {
+	Round  string
+	Status string
+	Action Action
+}
+
+func (e *RoundStateError) Error() string {
+	msg := fmt.Sprintf("%s: %s is %s", ErrRoundState, e.Round, e.Status)
+	if hint := e.Hint(); hint != "" {
+		msg += "; " + hint
+	}
+	return msg
+}
+
+// Is makes the error match ErrRoundState.
+func (e *RoundStateError) Is(target error) bool { return target == ErrRoundState }
+
+// Hint says in English what would make the action possible, if anything.
+func (e *RoundStateError) Hint() string {
+	switch {
+	case Published(e.Status) && e.Action != ActCorrect:
+		return "correct its results instead"
+	case e.Status == StatusClosed && (e.Action == ActScore || e.Action == ActEditSetup):
+		return "reopen it first"
+	case e.Action == ActCorrect:
+		return "only published results can be corrected"
+	case e.Action == ActReopen:
+		return "only a closed round can be reopened"
+	}
+	return ""
+}

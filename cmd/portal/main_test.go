@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
@@ -367,8 +368,8 @@ func TestScoresImportCSV(t *testing.T) {
 func TestImportBadFileChangesNothing(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
-	mustCLI(t, url, "import", "../../data/sovereign-ai.yaml")
-	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	mustCLI(t, url, "import", fixtures.RecordFile())
+	data, err := os.ReadFile(fixtures.RecordFile())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,14 +402,14 @@ func TestServeImportSeedsOnce(t *testing.T) {
 	defer pool.Close()
 	store := postgres.New(pool)
 	var out bytes.Buffer
-	if err := seedFrom(context.Background(), store, "../../data/sovereign-ai.yaml", &out); err != nil || !strings.Contains(out.String(), "imported sovereign-ai") {
+	if err := seedFrom(context.Background(), store, fixtures.RecordFile(), &out); err != nil || !strings.Contains(out.String(), "imported sovereign-ai") {
 		t.Fatalf("first start: %v\n%s", err, out.String())
 	}
 	if _, err := pool.Exec(context.Background(), `UPDATE teams SET model = 'entered by staff' WHERE slug = 'lg'`); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if err := seedFrom(context.Background(), store, "../../data/sovereign-ai.yaml", &out); err != nil || !strings.Contains(out.String(), "already in the database") {
+	if err := seedFrom(context.Background(), store, fixtures.RecordFile(), &out); err != nil || !strings.Contains(out.String(), "already in the database") {
 		t.Fatalf("second start: %v\n%s", err, out.String())
 	}
 	var model string

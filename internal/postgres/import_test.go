@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -30,7 +31,7 @@ func readProgram(t *testing.T, path string) *programfile.File {
 	return f
 }
 
-const realProgram = "../../data/sovereign-ai.yaml"
+var realProgram = fixtures.RecordFile()
 
 func TestImportRealRecordIsIdempotent(t *testing.T) {
 	t.Parallel()

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -29,7 +30,7 @@ var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
 // database with.
 func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	data, err := os.ReadFile(fixtures.RecordFile())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -22,11 +23,11 @@ import (
 
 const program = "sovereign-ai"
 
-// importRecord imports the real program record (data/sovereign-ai.yaml)
+// importRecord imports the real program record (a frozen copy in fixtures)
 // into a fresh database.
 func importRecord(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	data, err := os.ReadFile(fixtures.RecordFile())
 	if err != nil {
 		t.Fatal(err)
 	}

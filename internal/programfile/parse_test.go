@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kai-challenge/portal/internal/fixtures"
 )
 
 func readFixture(t *testing.T, name string) string {
@@ -542,7 +543,7 @@ func TestPathErrorFormat(t *testing.T) {
 // TestRealProgramFile checks the program's public record shipped with the
 // repository.
 func TestRealProgramFile(t *testing.T) {
-	data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+	data, err := os.ReadFile(fixtures.RecordFile())
 	if err != nil {
 		t.Fatalf("the real program file must exist: %v", err)
 	}

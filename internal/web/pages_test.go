@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -31,7 +32,7 @@ type testEnv struct {
 }
 
 // newEnv returns a portal on a fresh database holding the real record
-// (data/sovereign-ai.yaml, the default program) when record is set, and the
+// (a frozen copy of the record, the default program) when record is set, and the
 // small scored program "demo" (see odDemoFile) when demo is set, imported
 // in that order.
 func newEnv(t *testing.T, record, demo bool) *testEnv {
@@ -40,7 +41,7 @@ func newEnv(t *testing.T, record, demo bool) *testEnv {
 	st := postgres.New(pool)
 	ctx := context.Background()
 	if record {
-		data, err := os.ReadFile("../../data/sovereign-ai.yaml")
+		data, err := os.ReadFile(fixtures.RecordFile())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -49,6 +49,7 @@ func genInput(s source, wild bool) Input {
 	nTeams := 1 + s.intn(len(teamNames))
 	in.Rule.Advance = s.intn(nTeams + 2)
 	in.Rule.Backfill = s.intn(2) == 1
+	in.Rule.Rounding = Rounding{Decimals: s.intn(3), Level: []RoundingLevel{"", RoundCategory, RoundLeaf}[s.intn(3)]}
 
 	leafNo := 0
 	newLeaf := func() Criterion {
@@ -62,6 +63,10 @@ func genInput(s source, wild bool) Input {
 			}
 			c.Panel = &Panel{Size: size, Aggregate: agg}
 		}
+		if s.intn(4) == 0 {
+			from := big.NewRat(int64(s.intn(3)), 1)
+			c.Scale = &Scale{From: from, To: new(big.Rat).Add(from, big.NewRat(int64(1+s.intn(100)), 1))}
+		}
 		return c
 	}
 	var leaves []Criterion
@@ -74,7 +79,7 @@ func genInput(s source, wild bool) Input {
 			totalMax.Add(totalMax, c.Max)
 			continue
 		}
-		cat := Criterion{Code: fmt.Sprintf("cat%d", i), Max: big.NewRat(int64(s.intn(3)), 1)}
+		cat := Criterion{Code: fmt.Sprintf("cat%d", i), Max: new(big.Rat)}
 		for range 1 + s.intn(3) {
 			c := newLeaf()
 			leaves = append(leaves, c)
@@ -127,7 +132,7 @@ func genInput(s source, wild bool) Input {
 				if !complete && s.intn(5) == 0 {
 					continue
 				}
-				in.Scores = append(in.Scores, Score{Team: team, Criterion: l.Code, Evaluator: ev, Value: genValue(s, l.Max)})
+				in.Scores = append(in.Scores, Score{Team: team, Criterion: l.Code, Evaluator: ev, Value: genLeafValue(s, l)})
 			}
 		}
 	}
@@ -136,6 +141,16 @@ func genInput(s source, wild bool) Input {
 		breakInput(s, &in)
 	}
 	return in
+}
+
+// genLeafValue picks a value for leaf c: points within 0..max, or a raw
+// value within its scale.
+func genLeafValue(s source, c Criterion) *big.Rat {
+	if c.Scale == nil {
+		return genValue(s, c.Max)
+	}
+	width := new(big.Rat).Sub(c.Scale.To, c.Scale.From)
+	return new(big.Rat).Add(c.Scale.From, genValue(s, width))
 }
 
 // genValue picks a value within 0..limit, often a round fraction of it so

@@ -42,7 +42,7 @@ func (p *parser) file(root node) *File {
 }
 
 func (p *parser) program(n node) Program {
-	o := p.object(n, "slug", "name", "ministry", "goal", "note", "final_teams", "started_on", "agencies", "sources")
+	o := p.object(n, "slug", "name", "ministry", "goal", "note", "final_teams", "started_on", "agencies", "sources", "publication")
 	if o == nil {
 		return Program{}
 	}
@@ -59,7 +59,33 @@ func (p *parser) program(n node) Program {
 		pr.Agencies = append(pr.Agencies, p.text(it, true))
 	}
 	pr.Sources = p.sources(o.get("sources"))
+	pr.Approvals = p.publication(o.get("publication"))
 	return pr
+}
+
+// publication reads `publication: {approvals: 1|2}` and returns the number
+// of approvals, 1 when omitted.
+func (p *parser) publication(n node) int {
+	if !n.set {
+		return 1
+	}
+	o := p.object(n, "approvals")
+	if o == nil {
+		return 1
+	}
+	approvalsN := o.get("approvals")
+	if !approvalsN.set {
+		return 1
+	}
+	a, ok := p.intValue(approvalsN, 1)
+	if ok && a > 2 {
+		p.fail(approvalsN, "must be 1 or 2 (got %d)", a)
+		return 1
+	}
+	if !ok {
+		return 1
+	}
+	return a
 }
 
 func (p *parser) organizations(n node, r refs) []Organization {

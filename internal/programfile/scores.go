@@ -20,53 +20,82 @@ func (p *parser) scores(n node, rd *round) []Score {
 		teamN := o.get("team")
 		s.Team = p.str(teamN, true)
 		p.entry(teamN, s.Team, rd)
-
-		critN := o.get("criterion")
-		s.Criterion = p.str(critN, true)
-		c, known := rd.crits[s.Criterion]
-		switch {
-		case s.Criterion == "":
-		case !known:
-			p.fail(critN, "unknown criterion %q", s.Criterion)
-		case !c.leaf:
-			p.fail(critN, "%q is not a leaf criterion; scores are entered on leaves", s.Criterion)
-			known = false
-		}
-
-		evalN := o.get("evaluator")
-		switch {
-		case known && c.panel != nil && !evalN.set:
-			p.fail(evalN, "required: %s is scored by a panel of %d evaluators", s.Criterion, c.panel.Size)
-		case known && c.panel == nil && evalN.set:
-			p.fail(evalN, "must be empty: %s is scored directly, not by a panel", s.Criterion)
-		case evalN.set:
-			if ev, ok := p.intValue(evalN, 1); ok {
-				s.Evaluator = ev
-				if known && c.panel.Size > 0 && ev > c.panel.Size {
-					p.fail(evalN, "must be between 1 and %d (the panel size of %s)", c.panel.Size, s.Criterion)
-				}
-			}
-		}
-
+		c, known := p.scoreCriterion(o.get("criterion"), &s, rd)
+		p.scoreEvaluator(o.get("evaluator"), &s, c, known)
 		valueN := o.get("value")
 		s.Value = p.decimal(valueN, true)
 		if known {
-			p.atMost(valueN, s.Value, c.max, s.Criterion)
+			p.scoreValue(valueN, s, c)
 		}
-		if s.Team != "" && s.Criterion != "" {
-			key := s.Team + "\x00" + s.Criterion + "\x00" + strconv.Itoa(s.Evaluator)
-			if seen[key] {
-				if s.Evaluator > 0 {
-					p.fail(it, "duplicate score for team %q, criterion %q, evaluator %d", s.Team, s.Criterion, s.Evaluator)
-				} else {
-					p.fail(it, "duplicate score for team %q, criterion %q", s.Team, s.Criterion)
-				}
-			}
-			seen[key] = true
-		}
+		p.uniqueScore(it, s, seen)
 		out = append(out, s)
 	}
 	return out
+}
+
+// scoreCriterion reads the criterion of a score; known is false unless it
+// is a leaf of the round.
+func (p *parser) scoreCriterion(n node, s *Score, rd *round) (c crit, known bool) {
+	s.Criterion = p.str(n, true)
+	c, known = rd.crits[s.Criterion]
+	switch {
+	case s.Criterion == "":
+	case !known:
+		p.fail(n, "unknown criterion %q", s.Criterion)
+	case !c.leaf:
+		p.fail(n, "%q is not a leaf criterion; scores are entered on leaves", s.Criterion)
+		known = false
+	}
+	return c, known
+}
+
+// scoreEvaluator reads the evaluator of a score: required for a panel leaf,
+// absent for a direct one.
+func (p *parser) scoreEvaluator(n node, s *Score, c crit, known bool) {
+	switch {
+	case known && c.panel != nil && !n.set:
+		p.fail(n, "required: %s is scored by a panel of %d evaluators", s.Criterion, c.panel.Size)
+	case known && c.panel == nil && n.set:
+		p.fail(n, "must be empty: %s is scored directly, not by a panel", s.Criterion)
+	case n.set:
+		ev, ok := p.intValue(n, 1)
+		if !ok {
+			return
+		}
+		s.Evaluator = ev
+		if known && c.panel.Size > 0 && ev > c.panel.Size {
+			p.fail(n, "must be between 1 and %d (the panel size of %s)", c.panel.Size, s.Criterion)
+		}
+	}
+}
+
+// scoreValue checks a score's value against its leaf: within 0..max, or
+// within the leaf's scale for raw values.
+func (p *parser) scoreValue(n node, s Score, c crit) {
+	if c.scale == nil {
+		p.atMost(n, s.Value, c.max, s.Criterion)
+		return
+	}
+	if v := s.Value; v != "" && (rat(v).Cmp(rat(c.scale.From)) < 0 || rat(v).Cmp(rat(c.scale.To)) > 0) {
+		p.fail(n, "%s is outside the scale %s..%s of %s", v, c.scale.From, c.scale.To, s.Criterion)
+	}
+}
+
+// uniqueScore reports a second score for the same team, criterion and
+// evaluator.
+func (p *parser) uniqueScore(n node, s Score, seen map[string]bool) {
+	if s.Team == "" || s.Criterion == "" {
+		return
+	}
+	key := s.Team + "\x00" + s.Criterion + "\x00" + strconv.Itoa(s.Evaluator)
+	switch {
+	case !seen[key]:
+		seen[key] = true
+	case s.Evaluator > 0:
+		p.fail(n, "duplicate score for team %q, criterion %q, evaluator %d", s.Team, s.Criterion, s.Evaluator)
+	default:
+		p.fail(n, "duplicate score for team %q, criterion %q", s.Team, s.Criterion)
+	}
 }
 
 func (p *parser) outcomes(n node, kind string, rd *round) []Outcome {

@@ -194,29 +194,16 @@ func checkResult(in Input, res Result) error {
 			return fmt.Errorf("team %q unknown or listed twice", tr.Team)
 		}
 		seen[tr.Team] = true
-		if err := checkFigures(in, rounding, tr); err != nil {
-			return err
-		}
-		if tr.Reason.KO == "" || tr.Reason.EN == "" {
-			return fmt.Errorf("%s: empty explanation %+v", tr.Team, tr.Reason)
-		}
-		mustRank := st == StatusEligible || (st == StatusDisqualified && !in.Rule.Backfill)
-		if mustRank != (tr.Rank > 0) {
-			return fmt.Errorf("%s (%s): rank %d", tr.Team, st, tr.Rank)
-		}
-		if mustRank {
-			ranked = append(ranked, tr)
-			if tr.Rank <= in.Rule.Advance {
-				tally.withinN++
-			}
-		}
 		if i > 0 {
 			if err := checkOrder(res.Teams[i-1], tr); err != nil {
 				return err
 			}
 		}
-		if err := checkOutcome(in, st, tr, &tally); err != nil {
+		if err := checkTeam(in, rounding, st, tr, &tally); err != nil {
 			return err
+		}
+		if tr.Rank > 0 {
+			ranked = append(ranked, tr)
 		}
 	}
 	if err := tally.check(in, res); err != nil {
@@ -226,6 +213,24 @@ func checkResult(in Input, res Result) error {
 		return err
 	}
 	return checkMissing(in, res, status)
+}
+
+// checkTeam checks one team's figures, explanation, rank and outcome.
+func checkTeam(in Input, rounding Rounding, st Status, tr TeamResult, tally *outcomeTally) error {
+	if err := checkFigures(in, rounding, tr); err != nil {
+		return err
+	}
+	if tr.Reason.KO == "" || tr.Reason.EN == "" {
+		return fmt.Errorf("%s: empty explanation %+v", tr.Team, tr.Reason)
+	}
+	mustRank := st == StatusEligible || (st == StatusDisqualified && !in.Rule.Backfill)
+	if mustRank != (tr.Rank > 0) {
+		return fmt.Errorf("%s (%s): rank %d", tr.Team, st, tr.Rank)
+	}
+	if mustRank && tr.Rank <= in.Rule.Advance {
+		tally.withinN++
+	}
+	return checkOutcome(in, st, tr, tally)
 }
 
 // outcomeTally counts what the whole result must agree with.
@@ -351,24 +356,41 @@ func checkOutcome(in Input, st Status, tr TeamResult, tally *outcomeTally) error
 // eligibleOutcomeOK reports whether an eligible team's outcome follows
 // from its rank and total.
 func eligibleOutcomeOK(in Input, tr TeamResult) bool {
-	n := in.Rule.Advance
-	pass, fail := in.Kind.Pass(), in.Kind.Fail()
-	belowMin := in.Rule.MinTotal != nil && tr.Total.Cmp(in.Rule.MinTotal) < 0
-	switch tr.ReasonCode {
-	case ReasonWithinCut:
-		return tr.Outcome == pass && tr.Rank <= n && !belowMin
-	case ReasonBelowCut:
-		return tr.Outcome == fail && tr.Rank > n
-	case ReasonBelowMinTotal:
-		return tr.Outcome == fail && tr.Rank <= n && belowMin
-	case ReasonTieAtCut:
-		return tr.Outcome == "" && in.Decision == nil && tr.Tied && tr.Rank <= n
-	case ReasonDecision:
-		return in.Decision != nil && tr.Tied && tr.Rank <= n &&
-			(tr.Outcome == pass) == slices.Contains(in.Decision.Advance, tr.Team) &&
-			(tr.Outcome == pass || tr.Outcome == fail)
+	c := outcomeCase{
+		in: in, tr: tr, pass: in.Kind.Pass(), fail: in.Kind.Fail(),
+		within:   tr.Rank <= in.Rule.Advance,
+		belowMin: in.Rule.MinTotal != nil && tr.Total.Cmp(in.Rule.MinTotal) < 0,
 	}
-	return false
+	ok := outcomeRules[tr.ReasonCode]
+	return ok != nil && ok(c)
+}
+
+// outcomeCase is what an eligible team's outcome is checked against.
+type outcomeCase struct {
+	in               Input
+	tr               TeamResult
+	pass, fail       Outcome
+	within, belowMin bool
+}
+
+// outcomeRules says, per reason code, when an eligible team's outcome is
+// right.
+var outcomeRules = map[ReasonCode]func(c outcomeCase) bool{
+	ReasonWithinCut:     func(c outcomeCase) bool { return c.tr.Outcome == c.pass && c.within && !c.belowMin },
+	ReasonBelowCut:      func(c outcomeCase) bool { return c.tr.Outcome == c.fail && !c.within },
+	ReasonBelowMinTotal: func(c outcomeCase) bool { return c.tr.Outcome == c.fail && c.within && c.belowMin },
+	ReasonTieAtCut: func(c outcomeCase) bool {
+		return c.tr.Outcome == "" && c.in.Decision == nil && c.tr.Tied && c.within
+	},
+	ReasonDecision: func(c outcomeCase) bool {
+		if c.in.Decision == nil || !c.tr.Tied || !c.within {
+			return false
+		}
+		if slices.Contains(c.in.Decision.Advance, c.tr.Team) {
+			return c.tr.Outcome == c.pass
+		}
+		return c.tr.Outcome == c.fail
+	},
 }
 
 // checkRanks checks ranks from first principles: 1 + the number of

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/rules"
 )
 
 // Text is a Korean/English pair.
@@ -46,6 +47,9 @@ type Program struct {
 	StartedOn  string
 	Agencies   []Text
 	Sources    []Source
+	// Approvals is how many admins a publication or correction needs
+	// (`publication: {approvals}`): 1 (the default), or 2 for four-eyes.
+	Approvals int
 }
 
 // Organization is a company, university, institute or public body.
@@ -122,6 +126,56 @@ type Round struct {
 	Note             Text
 	Sources          []Source
 	Publish          bool
+	// Disclosure is what the published round discloses: one of
+	// DisclosureLevels, DisclosureFull when omitted.
+	Disclosure string
+	// Disclosures is the dated history of the disclosure level, widening
+	// only; when given, its last level is Disclosure.
+	Disclosures []Disclosure
+	Objections  []Objection
+}
+
+// The disclosure levels of a published round, narrowest first (FORMATS §4).
+const (
+	DisclosureOutcomes   = "outcomes"
+	DisclosureAggregates = "aggregates"
+	DisclosureFull       = "full"
+)
+
+// DisclosureLevels lists the disclosure levels, narrowest first.
+var DisclosureLevels = []string{DisclosureOutcomes, DisclosureAggregates, DisclosureFull}
+
+// Disclosure is one dated step of a round's disclosure: from On, the round
+// disclosed Level.
+type Disclosure struct {
+	On      string // YYYY-MM-DD
+	Level   string // one of DisclosureLevels
+	Note    Text
+	Sources []Source
+}
+
+// The statuses of an objection.
+const (
+	ObjectionPending   = "pending"
+	ObjectionUpheld    = "upheld"
+	ObjectionRejected  = "rejected"
+	ObjectionWithdrawn = "withdrawn"
+)
+
+// ObjectionStatuses lists the statuses of an objection.
+var ObjectionStatuses = []string{ObjectionPending, ObjectionUpheld, ObjectionRejected, ObjectionWithdrawn}
+
+// Objection is a formal objection (이의신청) a team filed against a round.
+// DecidedOn and Decision are set exactly when Status is not pending.
+type Objection struct {
+	Team        string
+	FiledOn     string // YYYY-MM-DD
+	Summary     Text   // what was asked for
+	DecisionDue string // YYYY-MM-DD or ""
+	Status      string // one of ObjectionStatuses
+	DecidedOn   string
+	Decision    Text
+	Sources     []Source
 }
 
 // Rule is how a round's outcome follows from its ranking.
@@ -129,7 +183,20 @@ type Rule struct {
 	Advance  int
 	Backfill bool
 	MinTotal string // "" when none
+	// Rounding is filled in with its defaults when the file omits it:
+	// two decimals, category level.
+	Rounding Rounding
 }
+
+// Rounding is how a round rounds its figures (FORMATS "Rounding and
+// scales"): half-up to Decimals (1 or 2) at Level ("category" or "leaf").
+type Rounding struct {
+	Decimals int
+	Level    string
+}
+
+// RoundingLevels lists the rounding levels.
+var RoundingLevels = []string{string(rules.RoundCategory), string(rules.RoundLeaf)}
 
 // Criterion is a node of a round's criteria tree.
 type Criterion struct {
@@ -139,7 +206,15 @@ type Criterion struct {
 	Note        Text
 	Max         string
 	Panel       *Panel // only on leaves
+	Scale       *Scale // only on leaves: scores are raw values on this range
 	Children    []Criterion
+}
+
+// Scale is the range of a leaf's raw values, canonical decimals with
+// From < To; the leaf's points are (aggregate − From) / (To − From) × Max.
+type Scale struct {
+	From string
+	To   string
 }
 
 // Panel says how a leaf's evaluator scores are aggregated.

@@ -42,6 +42,7 @@ func validFile() *File {
 				{URL: "https://example.org/program"},
 				{URL: "https://example.org/notice", Label: "S1", Date: "2025-06-20", DateNote: "~2025-06"},
 			},
+			Approvals: 1,
 		},
 		Organizations: []Organization{
 			{Slug: "lg-ai-research", Name: txt("LG AI연구원", "LG AI Research"), Kind: "research_institute"},
@@ -94,7 +95,8 @@ func validFile() *File {
 				Period:           "2025H1",
 				AnnounceAt:       tm(time.Date(2025, 8, 4, 0, 0, 0, 0, time.FixedZone("KST", 9*3600))),
 				AnnounceDateOnly: true,
-				Rule:             Rule{Advance: 2},
+				Rule:             Rule{Advance: 2, Rounding: Rounding{Decimals: 2, Level: "category"}},
+				Disclosure:       "full",
 				Entries: []Entry{
 					{Team: "lg", Status: "eligible"},
 					{Team: "upstage", Status: "eligible"},
@@ -118,7 +120,8 @@ func validFile() *File {
 				Period:      "2025H2",
 				EvaluatedOn: "2026-01-14",
 				AnnounceAt:  tm(time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)),
-				Rule:        Rule{Advance: 1, Backfill: true, MinTotal: "60.00"},
+				Rule:        Rule{Advance: 1, Backfill: true, MinTotal: "60.00", Rounding: Rounding{Decimals: 2, Level: "category"}},
+				Disclosure:  "full",
 				Criteria: []Criterion{
 					{
 						Code:        "benchmark",
@@ -209,7 +212,7 @@ func TestParseMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &File{Program: Program{Slug: "p", Name: txt("이름", "Name"), Ministry: txt("부처", "Ministry")}}
+	want := &File{Program: Program{Slug: "p", Name: txt("이름", "Name"), Ministry: txt("부처", "Ministry"), Approvals: 1}}
 	if diff := cmp.Diff(want, f); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -68,9 +68,11 @@ func (r *round) compute() (Result, error) {
 		teams[i] = t
 	}
 
-	var res Result
+	res := Result{Rounding: r.rounding}
+	// A required score is required whatever the team's status, except
+	// for a team that withdrew: it takes no scores.
 	for _, t := range teams {
-		if !t.ranked {
+		if t.entry.Status == StatusWithdrew {
 			continue
 		}
 		for _, l := range t.leaves {
@@ -123,15 +125,17 @@ func (r *round) points(ti int, e Entry) (*team, error) {
 		if n.leaf >= 0 {
 			d := r.leafDetail(n, r.values[ti][n.leaf])
 			t.leaves[n.leaf] = d
-			pts[ni] = d.Exact
+			pts[ni] = d.Rounded
 			continue
 		}
 		sum := new(big.Rat)
 		for _, c := range n.children {
-			sum.Add(sum, pts[c])
+			if pts[c] != nil { // a preview sums the points that exist
+				sum.Add(sum, pts[c])
+			}
 		}
 		if sum.Cmp(n.max) > 0 {
-			return nil, inputErr(n.path, fmt.Sprintf("team %q: points %s exceed the maximum %s of %q (the children's maxima add up to more than it)",
+			return nil, inputErr(n.path, fmt.Sprintf("team %q: points %s exceed the maximum %s of %q",
 				e.Team, showRat(sum), showRat(n.max), n.code))
 		}
 		pts[ni] = sum
@@ -140,8 +144,12 @@ func (r *round) points(ti int, e Entry) (*team, error) {
 	t.total = new(big.Rat)
 	t.cats = make([]CategoryPoints, len(r.roots))
 	for i, ni := range r.roots {
-		rounded := RoundCents(pts[ni])
-		t.cats[i] = CategoryPoints{Code: r.nodes[ni].code, Exact: pts[ni], Rounded: rounded}
+		exact := pts[ni]
+		if exact == nil {
+			exact = new(big.Rat) // a category leaf without a figure yet
+		}
+		rounded := RoundTo(exact, r.rounding.Decimals)
+		t.cats[i] = CategoryPoints{Code: r.nodes[ni].code, Exact: exact, Rounded: rounded}
 		t.total.Add(t.total, rounded)
 	}
 	return t, nil
@@ -156,19 +164,43 @@ func (r *round) leafDetail(n *node, vals []value) LeafDetail {
 		Category:  r.nodes[r.roots[n.category]].code,
 		Max:       new(big.Rat).Set(n.max),
 		Direct:    n.panel == nil,
-		Exact:     new(big.Rat),
+		Scale:     n.scale,
+	}
+	if n.scale != nil {
+		d.Scale = &Scale{From: new(big.Rat).Set(n.scale.From), To: new(big.Rat).Set(n.scale.To)}
 	}
 	if d.Direct {
 		if v := vals[0]; v.rat != nil {
 			d.Values = []EvaluatorValue{{Evaluator: 0, Value: v.rat}}
-			d.Exact.Set(v.rat)
+			d.Raw = new(big.Rat).Set(v.rat)
 		} else {
 			d.Missing = []int{0}
 		}
-		return d
+	} else {
+		d.Raw = aggregate(&d, n.panel.Aggregate, vals)
 	}
+	if d.Raw == nil {
+		return d // the figure does not exist: nil, never 0
+	}
+	d.Exact = d.Raw
+	if s := n.scale; s != nil {
+		// (raw − from) / (to − from) × max, exactly.
+		d.Exact = new(big.Rat).Sub(d.Raw, s.From)
+		d.Exact.Mul(d.Exact, n.max)
+		d.Exact.Quo(d.Exact, new(big.Rat).Sub(s.To, s.From))
+	}
+	d.Rounded = d.Exact
+	if r.rounding.Level == RoundLeaf {
+		d.Rounded = RoundTo(d.Exact, r.rounding.Decimals)
+	}
+	return d
+}
 
-	d.Aggregate = n.panel.Aggregate
+// aggregate fills the panel part of d from vals (indexed by evaluator from
+// 1) and returns the aggregate of the values present, or nil when it does
+// not exist: no value present, or a trimmed mean of fewer than three.
+func aggregate(d *LeafDetail, agg Aggregate, vals []value) *big.Rat {
+	d.Aggregate = agg
 	present := make([]*big.Int, 0, len(vals)-1)
 	for ev := 1; ev < len(vals); ev++ {
 		if v := vals[ev]; v.rat != nil {
@@ -178,24 +210,20 @@ func (r *round) leafDetail(n *node, vals []value) LeafDetail {
 			d.Missing = append(d.Missing, ev)
 		}
 	}
-	if len(present) == 0 {
-		return d
+	if len(present) == 0 || (agg == AggregateTrimmedMean && len(present) < 3) {
+		return nil
 	}
-	d.Applied = d.Aggregate
-	if d.Applied == AggregateTrimmedMean && len(present) < 3 {
-		d.Applied = AggregateMean
-	}
-	switch d.Applied {
-	case AggregateMean:
-		d.Exact = meanCents(present, -1, -1)
+	d.Applied = agg
+	switch agg {
 	case AggregateMedian:
-		d.Exact = medianCents(present)
+		return medianCents(present)
 	case AggregateTrimmedMean:
 		lo, hi := extremes(present)
 		d.Dropped = []int{d.Values[lo].Evaluator, d.Values[hi].Evaluator}
-		d.Exact = meanCents(present, lo, hi)
+		return meanCents(present, lo, hi)
+	default:
+		return meanCents(present, -1, -1)
 	}
-	return d
 }
 
 // meanCents returns the mean, in points, of values given in cents, leaving
@@ -298,77 +326,100 @@ func rank(teams []*team) []group {
 // decision to a tie at the cut and marking the result blocked when a tie
 // has no decision.
 func (r *round) decide(teams []*team, groups []group, res *Result) error {
-	n := r.rule.Advance
-	pass, fail := r.kind.Pass(), r.kind.Fail()
-	belowMin := func(t *team) bool {
-		return r.rule.MinTotal != nil && t.total.Cmp(r.rule.MinTotal) < 0
+	tie := r.tieAtCut(groups)
+	chosen, err := r.checkDecision(tie)
+	if err != nil {
+		return err
 	}
+	for _, t := range teams {
+		t.outcome, t.code = r.outcome(t, tie, chosen)
+		if t.code == ReasonTieAtCut {
+			res.Blocked = true
+		}
+	}
+	return nil
+}
 
-	// The tie at the cut is the group whose shared rank is within the
-	// first n places while its last member would be beyond them. It needs
-	// a decision only if it holds an eligible team whose total does not
-	// already fail the minimum.
+// belowMin reports whether t's total fails the rule's minimum.
+func (r *round) belowMin(t *team) bool {
+	return r.rule.MinTotal != nil && t.total.Cmp(r.rule.MinTotal) < 0
+}
+
+// tieAtCut returns the group whose shared rank is within the first n
+// places while its last member would be beyond them, or nil. It needs a
+// decision only if it holds an eligible team whose total does not already
+// fail the minimum, so only such a group is returned.
+func (r *round) tieAtCut(groups []group) *group {
+	n := r.rule.Advance
 	var tie *group
 	for gi := range groups {
 		g := &groups[gi]
-		if g.rank <= n && g.rank+len(g.teams)-1 > n && !belowMin(g.teams[0]) &&
+		if g.rank <= n && g.rank+len(g.teams)-1 > n && !r.belowMin(g.teams[0]) &&
 			slices.ContainsFunc(g.teams, func(t *team) bool { return t.entry.Status == StatusEligible }) {
 			tie = g
 		}
 	}
+	return tie
+}
 
+// checkDecision checks the recorded decision against the tie at the cut
+// and returns the teams it lets through.
+func (r *round) checkDecision(tie *group) (map[string]bool, error) {
 	d := r.decision
 	chosen := make(map[string]bool)
-	if d != nil {
-		if tie == nil {
-			return &InputError{Path: "decision", Err: ErrDecisionNotNeeded,
-				Msg: fmt.Sprintf("a decision is recorded but no tie straddles the cut of %d places", n)}
-		}
-		names := make([]string, len(tie.teams))
-		for i, t := range tie.teams {
-			names[i] = t.entry.Team
-		}
-		for i, name := range d.Advance {
-			path := fmt.Sprintf("decision.advance[%d]", i)
-			ti := slices.IndexFunc(tie.teams, func(t *team) bool { return t.entry.Team == name })
-			switch {
-			case ti < 0:
-				return decisionErr(path, fmt.Sprintf("team %q is not in the tie at the cut (rank %d: %s)", name, tie.rank, strings.Join(names, ", ")))
-			case tie.teams[ti].entry.Status != StatusEligible:
-				return decisionErr(path, fmt.Sprintf("team %q is disqualified and cannot go through", name))
-			}
-			chosen[name] = true
-		}
-		if places := n - (tie.rank - 1); len(d.Advance) > places {
-			return decisionErr("decision.advance", fmt.Sprintf("names %d teams but the tie at the cut (rank %d) has only %d places left", len(d.Advance), tie.rank, places))
-		}
+	if d == nil {
+		return chosen, nil
 	}
-
-	for _, t := range teams {
+	n := r.rule.Advance
+	if tie == nil {
+		return nil, &InputError{Path: "decision", Err: ErrDecisionNotNeeded,
+			Msg: fmt.Sprintf("a decision is recorded but no tie straddles the cut of %d places", n)}
+	}
+	names := make([]string, len(tie.teams))
+	for i, t := range tie.teams {
+		names[i] = t.entry.Team
+	}
+	for i, name := range d.Advance {
+		path := fmt.Sprintf("decision.advance[%d]", i)
+		ti := slices.IndexFunc(tie.teams, func(t *team) bool { return t.entry.Team == name })
 		switch {
-		case t.entry.Status == StatusWithdrew:
-			t.outcome, t.code = OutcomeWithdrew, ReasonWithdrew
-		case t.entry.Status == StatusDisqualified:
-			t.outcome, t.code = OutcomeDisqualified, ReasonDisqualified
-		case tie != nil && t.rank == tie.rank:
-			switch {
-			case d == nil:
-				t.outcome, t.code = "", ReasonTieAtCut
-				res.Blocked = true
-			case chosen[t.entry.Team]:
-				t.outcome, t.code = pass, ReasonDecision
-			default:
-				t.outcome, t.code = fail, ReasonDecision
-			}
-		case t.rank > n:
-			t.outcome, t.code = fail, ReasonBelowCut
-		case belowMin(t):
-			t.outcome, t.code = fail, ReasonBelowMinTotal
-		default:
-			t.outcome, t.code = pass, ReasonWithinCut
+		case ti < 0:
+			return nil, decisionErr(path, fmt.Sprintf("team %q is not in the tie at the cut (rank %d: %s)", name, tie.rank, strings.Join(names, ", ")))
+		case tie.teams[ti].entry.Status != StatusEligible:
+			return nil, decisionErr(path, fmt.Sprintf("team %q is disqualified and cannot go through", name))
 		}
+		chosen[name] = true
 	}
-	return nil
+	if places := n - (tie.rank - 1); len(d.Advance) > places {
+		return nil, decisionErr("decision.advance", fmt.Sprintf("names %d teams but the tie at the cut (rank %d) has only %d places left", len(d.Advance), tie.rank, places))
+	}
+	return chosen, nil
+}
+
+// outcome is t's outcome and reason code.
+func (r *round) outcome(t *team, tie *group, chosen map[string]bool) (Outcome, ReasonCode) {
+	pass, fail := r.kind.Pass(), r.kind.Fail()
+	switch {
+	case t.entry.Status == StatusWithdrew:
+		return OutcomeWithdrew, ReasonWithdrew
+	case t.entry.Status == StatusDisqualified:
+		return OutcomeDisqualified, ReasonDisqualified
+	case tie != nil && t.rank == tie.rank:
+		switch {
+		case r.decision == nil:
+			return "", ReasonTieAtCut
+		case chosen[t.entry.Team]:
+			return pass, ReasonDecision
+		default:
+			return fail, ReasonDecision
+		}
+	case t.rank > r.rule.Advance:
+		return fail, ReasonBelowCut
+	case r.belowMin(t):
+		return fail, ReasonBelowMinTotal
+	default:
+		return pass, ReasonWithinCut
+	}
 }
 
 func (r *round) teamResult(t *team) TeamResult {

@@ -11,10 +11,10 @@
 // # Input and output
 //
 // An [Input] holds the round [Kind], its [Rule] (advance N, backfill,
-// optional minimum total), the [Criterion] tree, the [Entry] of every team
+// optional minimum total, rounding), the [Criterion] tree, the [Entry] of every team
 // taking part, the [Score] values and, when a tie straddles the cut, the
 // admin's [Decision]. [Compute] returns a [Result]: completeness (every
-// [Missing] required score), whether publishing is blocked by an undecided
+// [Missing] required score of every team that did not withdraw), whether publishing is blocked by an undecided
 // tie, and one [TeamResult] per entry with its [CategoryPoints], total,
 // rank, [Outcome], [ReasonCode], explanation and the per-leaf trail
 // ([LeafDetail]) showing how the points were computed. [NewReport] shapes a
@@ -30,11 +30,19 @@
 // All computation is exact, with [math/big.Rat]; floating point is never
 // used. Score values carry at most two decimals ([ParseValue] reads them
 // from text). A leaf scored directly contributes its value; a panel leaf
-// contributes the mean, median or trimmed mean of its evaluators' values.
-// A node's points are the sum of its children's exact points. Each
-// top-level category is rounded half-up to cents and the total is the sum
-// of the rounded categories, so a published table adds up to the cent
-// ([FormatCents] prints such figures).
+// contributes the mean, median or trimmed mean of its evaluators' values
+// (a trimmed mean needs at least three). A leaf with a [Scale] takes raw
+// values (a benchmark index, a rating) mapped linearly onto its points. A
+// figure that does not exist (no value yet) is nil, never 0. The
+// children's maxima of a node add up exactly to its own.
+//
+// The [Rule]'s [Rounding] says how figures are rounded, half-up to one or
+// two decimals: by category (the default; leaves stay exact and each
+// top-level category is rounded) or by leaf (each leaf's points are
+// rounded and every parent sums its children's rounded points). Either
+// way the total is the sum of the rounded categories, so a published
+// table adds up ([FormatDecimals] prints such figures, [LeafDetail.Trail]
+// how a leaf's points came about: "35.0 → 8.75 → 8.8").
 //
 // # Ranking and outcomes
 //

@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"math/big"
 	"strconv"
+	"strings"
 )
 
 // explain writes the Korean and English explanation of t's outcome, naming
@@ -10,7 +12,7 @@ import (
 func (r *round) explain(t *team) Text {
 	n := r.rule.Advance
 	stage := r.kind == KindStage
-	place := placeText(t)
+	place := placeText(t, r.rounding.Decimals)
 	within, outside := cutText(stage, n)
 	switch t.code {
 	case ReasonWithdrew:
@@ -25,7 +27,7 @@ func (r *round) explain(t *team) Text {
 	case ReasonBelowCut:
 		return Text{KO: place.KO + " — " + outside.KO, EN: place.EN + ", " + outside.EN}
 	case ReasonBelowMinTotal:
-		threshold := FormatCents(r.rule.MinTotal)
+		threshold := FormatDecimals(r.rule.MinTotal, r.rounding.Decimals)
 		return Text{
 			KO: fmt.Sprintf("%s — %s이나 최소 총점 %s점 미달", place.KO, within.KO, threshold),
 			EN: fmt.Sprintf("%s, %s but below the minimum total of %s", place.EN, within.EN, threshold),
@@ -56,9 +58,10 @@ func (r *round) explain(t *team) Text {
 }
 
 // placeText is "4위 (80.00점)" / "ranked 4th (80.00)", or
-// "공동 4위 (80.00점)" / "tied 4th (80.00)" for a shared rank.
-func placeText(t *team) Text {
-	total := FormatCents(t.total)
+// "공동 4위 (80.00점)" / "tied 4th (80.00)" for a shared rank, with the
+// total written with the round's decimals.
+func placeText(t *team, decimals int) Text {
+	total := FormatDecimals(t.total, decimals)
 	if t.tied {
 		return Text{
 			KO: fmt.Sprintf("공동 %d위 (%s점)", t.rank, total),
@@ -131,4 +134,39 @@ func Ordinal(n int) string {
 		suffix = "rd"
 	}
 	return strconv.Itoa(n) + suffix
+}
+
+// Trail writes how a leaf's points were computed, for explanations: the
+// raw aggregate, the exact points and the rounded points, each step shown
+// only when it changes something. A scaled leaf rounded to one decimal
+// reads "35.0 → 8.75 → 8.8"; an unscaled leaf rounded at category level
+// reads "8.75". Decimal figures are written with at least decimals digits
+// (1 or 2; other values read as 2). It is empty when the figure does not
+// exist.
+func (l LeafDetail) Trail(decimals int) string {
+	if l.Raw == nil || l.Exact == nil {
+		return ""
+	}
+	if decimals != 1 {
+		decimals = 2
+	}
+	steps := []string{showPadded(l.Raw, decimals)}
+	if l.Scale != nil {
+		steps = append(steps, showPadded(l.Exact, decimals))
+	}
+	if l.Rounded != nil && l.Rounded.Cmp(l.Exact) != 0 {
+		steps = append(steps, FormatDecimals(l.Rounded, decimals))
+	}
+	return strings.Join(steps, " → ")
+}
+
+// showPadded writes r as showRat does, with at least decimals digits after
+// the point when it is a terminating decimal: 35 → "35.0", 8.75 → "8.75".
+func showPadded(r *big.Rat, decimals int) string {
+	for k := decimals; k <= 6; k++ {
+		if hasDecimals(r, k) {
+			return r.FloatString(k)
+		}
+	}
+	return r.RatString()
 }

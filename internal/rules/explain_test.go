@@ -10,7 +10,7 @@ import (
 // missing list, and the preview computed from what is present.
 func TestCompleteness(t *testing.T) {
 	criteria := []Criterion{
-		category("benchmark", "40", leaf("nia", "10"), leaf("common", "20")),
+		category("benchmark", "30", leaf("nia", "10"), leaf("common", "20")),
 		panelLeaf("expert", "35", 3, AggregateMean),
 	}
 	entries := []Entry{
@@ -39,9 +39,16 @@ func TestCompleteness(t *testing.T) {
 			},
 		},
 		{
-			name:     "with backfill disqualified teams are not required",
+			// This used to leave c's scores out of the missing list, so a
+			// round reported complete and published a made-up 0.00 for c.
+			// A required score is required whatever the team's status;
+			// only a team that withdrew takes no scores.
+			name:     "with backfill disqualified teams need every score too",
 			backfill: true,
-			want:     []Missing{{Team: "a", Criterion: "nia", Evaluator: 0}, {Team: "a", Criterion: "expert", Evaluator: 2}},
+			want: []Missing{
+				{Team: "a", Criterion: "nia"}, {Team: "a", Criterion: "expert", Evaluator: 2},
+				{Team: "c", Criterion: "nia"}, {Team: "c", Criterion: "expert", Evaluator: 1}, {Team: "c", Criterion: "expert", Evaluator: 2}, {Team: "c", Criterion: "expert", Evaluator: 3},
+			},
 		},
 	}
 	for _, tc := range tests {
@@ -55,7 +62,8 @@ func TestCompleteness(t *testing.T) {
 			if diff := gocmp.Diff(tc.want, res.Missing); diff != "" {
 				t.Errorf("missing (-want +got):\n%s", diff)
 			}
-			// The preview: nia absent counts 0, expert is the mean of 20 and 30.
+			// The preview sums the points that exist: nia has none yet,
+			// expert is the mean of 20 and 30.
 			a := teamResult(t, res, "a")
 			want := []CategoryPoints{{"benchmark", rat("12.5"), rat("12.5")}, {"expert", rat("25"), rat("25")}}
 			if diff := gocmp.Diff(want, a.Categories, ratComparer); diff != "" {

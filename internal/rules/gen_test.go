@@ -49,20 +49,39 @@ func genInput(s source, wild bool) Input {
 	nTeams := 1 + s.intn(len(teamNames))
 	in.Rule.Advance = s.intn(nTeams + 2)
 	in.Rule.Backfill = s.intn(2) == 1
+	in.Rule.Rounding = Rounding{Decimals: s.intn(3), Level: []RoundingLevel{"", RoundCategory, RoundLeaf}[s.intn(3)]}
+	leaves := genCriteria(s, &in)
 
+	complete := s.intn(3) > 0
+	for ti, team := range teamNames[:nTeams] {
+		in.Entries = append(in.Entries, genEntry(s, team))
+		if ti > 0 && s.intn(3) == 0 {
+			// A twin of an earlier team: same scores, so a tie.
+			twin := teamNames[s.intn(ti)]
+			for _, sc := range in.Scores {
+				if sc.Team == twin {
+					sc.Team = team
+					in.Scores = append(in.Scores, sc)
+				}
+			}
+			continue
+		}
+		in.Scores = append(in.Scores, genScores(s, team, leaves, complete)...)
+	}
+
+	if wild {
+		breakInput(s, &in)
+	}
+	return in
+}
+
+// genCriteria fills in the criteria and maybe a minimum total, and returns
+// the leaves.
+func genCriteria(s source, in *Input) []Criterion {
 	leafNo := 0
 	newLeaf := func() Criterion {
 		leafNo++
-		c := Criterion{Code: fmt.Sprintf("c%d", leafNo), Max: big.NewRat(int64(1+s.intn(20)), 1)}
-		if s.intn(3) > 0 {
-			agg := []Aggregate{AggregateMean, AggregateMedian, AggregateTrimmedMean}[s.intn(3)]
-			size := 1 + s.intn(5)
-			if agg == AggregateTrimmedMean && size < 3 {
-				size = 3
-			}
-			c.Panel = &Panel{Size: size, Aggregate: agg}
-		}
-		return c
+		return genLeaf(s, fmt.Sprintf("c%d", leafNo))
 	}
 	var leaves []Criterion
 	totalMax := new(big.Rat)
@@ -74,7 +93,7 @@ func genInput(s source, wild bool) Input {
 			totalMax.Add(totalMax, c.Max)
 			continue
 		}
-		cat := Criterion{Code: fmt.Sprintf("cat%d", i), Max: big.NewRat(int64(s.intn(3)), 1)}
+		cat := Criterion{Code: fmt.Sprintf("cat%d", i), Max: new(big.Rat)}
 		for range 1 + s.intn(3) {
 			c := newLeaf()
 			leaves = append(leaves, c)
@@ -88,54 +107,73 @@ func genInput(s source, wild bool) Input {
 		cents := new(big.Int).Mul(totalMax.Num(), big.NewInt(100))
 		in.Rule.MinTotal = big.NewRat(int64(s.intn(int(cents.Int64())+1)), 100)
 	}
+	return leaves
+}
 
-	complete := s.intn(3) > 0
-	for ti, team := range teamNames[:nTeams] {
-		e := Entry{Team: team}
-		switch k := s.intn(10); {
-		case k < 7:
-			if k%2 == 0 {
-				e.Status = StatusEligible
-			}
-		case k < 9:
-			e.Status = StatusDisqualified
-			e.Reason = Text{KO: "실격 사유", EN: "reason"}
-		default:
-			e.Status = StatusWithdrew
+// genLeaf makes a leaf, direct or scored by a panel, sometimes on a scale.
+func genLeaf(s source, code string) Criterion {
+	c := Criterion{Code: code, Max: big.NewRat(int64(1+s.intn(20)), 1)}
+	if s.intn(3) > 0 {
+		agg := []Aggregate{AggregateMean, AggregateMedian, AggregateTrimmedMean}[s.intn(3)]
+		size := 1 + s.intn(5)
+		if agg == AggregateTrimmedMean && size < 3 {
+			size = 3
 		}
-		in.Entries = append(in.Entries, e)
-		if ti > 0 && s.intn(3) == 0 {
-			// A twin of an earlier team: same scores, so a tie.
-			twin := teamNames[s.intn(ti)]
-			for _, sc := range in.Scores {
-				if sc.Team == twin {
-					sc.Team = team
-					in.Scores = append(in.Scores, sc)
-				}
-			}
-			continue
+		c.Panel = &Panel{Size: size, Aggregate: agg}
+	}
+	if s.intn(4) == 0 {
+		from := big.NewRat(int64(s.intn(3)), 1)
+		c.Scale = &Scale{From: from, To: new(big.Rat).Add(from, big.NewRat(int64(1+s.intn(100)), 1))}
+	}
+	return c
+}
+
+// genEntry enters a team, mostly eligible.
+func genEntry(s source, team string) Entry {
+	e := Entry{Team: team}
+	switch k := s.intn(10); {
+	case k < 7:
+		if k%2 == 0 {
+			e.Status = StatusEligible
 		}
-		for _, l := range leaves {
-			evs := []int{0}
-			if l.Panel != nil {
-				evs = evs[:0]
-				for ev := 1; ev <= l.Panel.Size; ev++ {
-					evs = append(evs, ev)
-				}
+	case k < 9:
+		e.Status = StatusDisqualified
+		e.Reason = Text{KO: "실격 사유", EN: "reason"}
+	default:
+		e.Status = StatusWithdrew
+	}
+	return e
+}
+
+// genScores scores a team on every leaf, leaving some out unless complete.
+func genScores(s source, team string, leaves []Criterion, complete bool) []Score {
+	var out []Score
+	for _, l := range leaves {
+		evs := []int{0}
+		if l.Panel != nil {
+			evs = evs[:0]
+			for ev := 1; ev <= l.Panel.Size; ev++ {
+				evs = append(evs, ev)
 			}
-			for _, ev := range evs {
-				if !complete && s.intn(5) == 0 {
-					continue
-				}
-				in.Scores = append(in.Scores, Score{Team: team, Criterion: l.Code, Evaluator: ev, Value: genValue(s, l.Max)})
+		}
+		for _, ev := range evs {
+			if !complete && s.intn(5) == 0 {
+				continue
 			}
+			out = append(out, Score{Team: team, Criterion: l.Code, Evaluator: ev, Value: genLeafValue(s, l)})
 		}
 	}
+	return out
+}
 
-	if wild {
-		breakInput(s, &in)
+// genLeafValue picks a value for leaf c: points within 0..max, or a raw
+// value within its scale.
+func genLeafValue(s source, c Criterion) *big.Rat {
+	if c.Scale == nil {
+		return genValue(s, c.Max)
 	}
-	return in
+	width := new(big.Rat).Sub(c.Scale.To, c.Scale.From)
+	return new(big.Rat).Add(c.Scale.From, genValue(s, width))
 }
 
 // genValue picks a value within 0..limit, often a round fraction of it so
@@ -159,61 +197,61 @@ func genValue(s source, limit *big.Rat) *big.Rat {
 // breakInput may damage in one way or add a decision, valid or not.
 func breakInput(s source, in *Input) {
 	pick := func(n int) int { return s.intn(max(n, 1)) }
-	switch s.intn(16) {
-	case 0:
-		if len(in.Scores) > 0 {
-			sc := &in.Scores[pick(len(in.Scores))]
-			sc.Value = new(big.Rat).Add(sc.Value, big.NewRat(int64(s.intn(3000))-1500, 100))
-		}
-	case 1:
-		if len(in.Scores) > 0 {
-			in.Scores[pick(len(in.Scores))].Value = big.NewRat(int64(s.intn(100)), 1000)
-		}
-	case 2:
-		if len(in.Scores) > 0 {
-			in.Scores = append(in.Scores, in.Scores[pick(len(in.Scores))])
-		}
-	case 3:
-		if len(in.Scores) > 0 {
-			in.Scores[pick(len(in.Scores))].Evaluator += s.intn(5) - 2
-		}
-	case 4:
-		if len(in.Scores) > 0 {
-			in.Scores[pick(len(in.Scores))].Team = teamNames[pick(len(teamNames))]
-		}
-	case 5:
-		if len(in.Scores) > 0 {
-			in.Scores[pick(len(in.Scores))].Criterion = fmt.Sprintf("c%d", s.intn(12))
-		}
-	case 6:
-		in.Rule.Advance -= s.intn(3)
-	case 7:
-		if len(in.Criteria) > 0 {
-			c := &in.Criteria[pick(len(in.Criteria))]
-			if s.intn(2) == 0 {
-				c.Max = big.NewRat(int64(s.intn(5)), 1)
-			} else {
-				c.Panel = &Panel{Size: s.intn(5), Aggregate: []Aggregate{AggregateTrimmedMean, "mode", AggregateMedian}[s.intn(3)]}
+	// A damage to one random score, when there is one.
+	score := func(f func(sc *Score)) func() {
+		return func() {
+			if len(in.Scores) > 0 {
+				f(&in.Scores[pick(len(in.Scores))])
 			}
 		}
-	case 8:
-		if len(in.Entries) > 0 {
-			in.Entries = append(in.Entries, in.Entries[pick(len(in.Entries))])
-		}
-	case 9:
-		if len(in.Scores) > 0 {
-			in.Scores[pick(len(in.Scores))].Value = nil
-		}
-	case 10, 11, 12:
-		d := &Decision{Reason: Text{KO: "결정", EN: "decision"}}
-		for range s.intn(4) {
-			d.Advance = append(d.Advance, teamNames[pick(len(teamNames))])
-		}
-		if s.intn(4) == 0 {
-			d.Reason.EN = ""
-		}
-		in.Decision = d
 	}
+	damages := []func(){
+		score(func(sc *Score) { sc.Value = new(big.Rat).Add(sc.Value, big.NewRat(int64(s.intn(3000))-1500, 100)) }),
+		score(func(sc *Score) { sc.Value = big.NewRat(int64(s.intn(100)), 1000) }),
+		score(func(sc *Score) { in.Scores = append(in.Scores, *sc) }),
+		score(func(sc *Score) { sc.Evaluator += s.intn(5) - 2 }),
+		score(func(sc *Score) { sc.Team = teamNames[pick(len(teamNames))] }),
+		score(func(sc *Score) { sc.Criterion = fmt.Sprintf("c%d", s.intn(12)) }),
+		func() { in.Rule.Advance -= s.intn(3) },
+		func() { breakCriterion(s, in) },
+		func() {
+			if len(in.Entries) > 0 {
+				in.Entries = append(in.Entries, in.Entries[pick(len(in.Entries))])
+			}
+		},
+		score(func(sc *Score) { sc.Value = nil }),
+	}
+	decide := func() { in.Decision = genDecision(s) }
+	damages = append(damages, decide, decide, decide)
+	if k := s.intn(16); k < len(damages) {
+		damages[k]()
+	}
+}
+
+// breakCriterion gives a random category a bad maximum or panel.
+func breakCriterion(s source, in *Input) {
+	if len(in.Criteria) == 0 {
+		return
+	}
+	c := &in.Criteria[s.intn(len(in.Criteria))]
+	if s.intn(2) == 0 {
+		c.Max = big.NewRat(int64(s.intn(5)), 1)
+	} else {
+		c.Panel = &Panel{Size: s.intn(5), Aggregate: []Aggregate{AggregateTrimmedMean, "mode", AggregateMedian}[s.intn(3)]}
+	}
+}
+
+// genDecision makes an arbitrary decision, sometimes without an English
+// reason.
+func genDecision(s source) *Decision {
+	d := &Decision{Reason: Text{KO: "결정", EN: "decision"}}
+	for range s.intn(4) {
+		d.Advance = append(d.Advance, teamNames[s.intn(len(teamNames))])
+	}
+	if s.intn(4) == 0 {
+		d.Reason.EN = ""
+	}
+	return d
 }
 
 // shuffled returns a copy of in with entries, scores and decision teams in

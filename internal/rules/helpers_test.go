@@ -181,32 +181,12 @@ func checkResult(in Input, res Result) error {
 	if len(res.Teams) != len(in.Entries) {
 		return fmt.Errorf("%d team results for %d entries", len(res.Teams), len(in.Entries))
 	}
-	n := in.Rule.Advance
-	pass, fail := in.Kind.Pass(), in.Kind.Fail()
-
-	// Leaves in tree order, for the missing list.
-	type leafInfo struct {
-		code string
-		size int // 0 for direct
+	rounding := in.Rule.Rounding.Normalized()
+	if res.Rounding != rounding {
+		return fmt.Errorf("rounding %+v, want %+v", res.Rounding, rounding)
 	}
-	var leaves []leafInfo
-	var walk func(cs []Criterion)
-	walk = func(cs []Criterion) {
-		for _, c := range cs {
-			switch {
-			case len(c.Children) > 0:
-				walk(c.Children)
-			case c.Panel != nil:
-				leaves = append(leaves, leafInfo{c.Code, c.Panel.Size})
-			default:
-				leaves = append(leaves, leafInfo{c.Code, 0})
-			}
-		}
-	}
-	walk(in.Criteria)
-
 	seen := make(map[string]bool)
-	passed, tiedAtCut, withinN := 0, 0, 0
+	var tally outcomeTally
 	var ranked []TeamResult
 	for i, tr := range res.Teams {
 		st, known := status[tr.Team]
@@ -214,111 +194,208 @@ func checkResult(in Input, res Result) error {
 			return fmt.Errorf("team %q unknown or listed twice", tr.Team)
 		}
 		seen[tr.Team] = true
-		if len(tr.Categories) != len(in.Criteria) {
-			return fmt.Errorf("%s: %d categories, want %d", tr.Team, len(tr.Categories), len(in.Criteria))
-		}
-		sum := new(big.Rat)
-		for ci, c := range tr.Categories {
-			if c.Code != in.Criteria[ci].Code {
-				return fmt.Errorf("%s: category %d is %q, want %q", tr.Team, ci, c.Code, in.Criteria[ci].Code)
-			}
-			if c.Rounded.Cmp(RoundCents(c.Exact)) != 0 || !isCents(c.Rounded) {
-				return fmt.Errorf("%s: %s rounded %s from %s", tr.Team, c.Code, c.Rounded.RatString(), c.Exact.RatString())
-			}
-			if c.Exact.Sign() < 0 || c.Exact.Cmp(in.Criteria[ci].Max) > 0 {
-				return fmt.Errorf("%s: %s points %s outside 0..max", tr.Team, c.Code, c.Exact.RatString())
-			}
-			sum.Add(sum, c.Rounded)
-		}
-		if tr.Total.Cmp(sum) != 0 {
-			return fmt.Errorf("%s: total %s is not the sum %s of rounded categories", tr.Team, tr.Total.RatString(), sum.RatString())
-		}
-		for _, l := range tr.Leaves {
-			if l.Exact.Sign() < 0 || l.Exact.Cmp(l.Max) > 0 {
-				return fmt.Errorf("%s: leaf %s points %s outside 0..%s", tr.Team, l.Criterion, l.Exact.RatString(), l.Max.RatString())
-			}
-		}
-		if tr.Reason.KO == "" || tr.Reason.EN == "" {
-			return fmt.Errorf("%s: empty explanation %+v", tr.Team, tr.Reason)
-		}
-		mustRank := st == StatusEligible || (st == StatusDisqualified && !in.Rule.Backfill)
-		if mustRank != (tr.Rank > 0) {
-			return fmt.Errorf("%s (%s): rank %d", tr.Team, st, tr.Rank)
-		}
-		if mustRank {
-			ranked = append(ranked, tr)
-			if tr.Rank <= n {
-				withinN++
-			}
-		}
 		if i > 0 {
-			prev := res.Teams[i-1]
-			pr, cr := prev.Rank, tr.Rank
-			if pr == 0 {
-				pr = int(^uint(0) >> 1)
-			}
-			if cr == 0 {
-				cr = int(^uint(0) >> 1)
-			}
-			if c := cmp.Or(cmp.Compare(pr, cr), strings.Compare(prev.Team, tr.Team)); c >= 0 {
-				return fmt.Errorf("teams out of order: %s (rank %d) before %s (rank %d)", prev.Team, prev.Rank, tr.Team, tr.Rank)
+			if err := checkOrder(res.Teams[i-1], tr); err != nil {
+				return err
 			}
 		}
-		switch st {
-		case StatusWithdrew:
-			if tr.Outcome != OutcomeWithdrew || tr.ReasonCode != ReasonWithdrew {
-				return fmt.Errorf("%s withdrew but got %s/%s", tr.Team, tr.Outcome, tr.ReasonCode)
-			}
-		case StatusDisqualified:
-			if tr.Outcome != OutcomeDisqualified || tr.ReasonCode != ReasonDisqualified {
-				return fmt.Errorf("%s disqualified but got %s/%s", tr.Team, tr.Outcome, tr.ReasonCode)
-			}
-		default:
-			belowMin := in.Rule.MinTotal != nil && tr.Total.Cmp(in.Rule.MinTotal) < 0
-			switch tr.ReasonCode {
-			case ReasonWithinCut:
-				if tr.Outcome != pass || tr.Rank > n || belowMin {
-					return fmt.Errorf("%s: %s with rank %d, total %s", tr.Team, tr.ReasonCode, tr.Rank, FormatCents(tr.Total))
-				}
-			case ReasonBelowCut:
-				if tr.Outcome != fail || tr.Rank <= n {
-					return fmt.Errorf("%s: %s with rank %d", tr.Team, tr.ReasonCode, tr.Rank)
-				}
-			case ReasonBelowMinTotal:
-				if tr.Outcome != fail || tr.Rank > n || !belowMin {
-					return fmt.Errorf("%s: %s with rank %d, total %s", tr.Team, tr.ReasonCode, tr.Rank, FormatCents(tr.Total))
-				}
-			case ReasonTieAtCut:
-				if tr.Outcome != "" || in.Decision != nil || !tr.Tied || tr.Rank > n {
-					return fmt.Errorf("%s: tie_at_cut with outcome %q, rank %d", tr.Team, tr.Outcome, tr.Rank)
-				}
-				tiedAtCut++
-			case ReasonDecision:
-				if in.Decision == nil || !tr.Tied || tr.Rank > n {
-					return fmt.Errorf("%s: decision without a decision or a tie", tr.Team)
-				}
-				if (tr.Outcome == pass) != slices.Contains(in.Decision.Advance, tr.Team) || (tr.Outcome != pass && tr.Outcome != fail) {
-					return fmt.Errorf("%s: outcome %s does not follow the decision", tr.Team, tr.Outcome)
-				}
-			default:
-				return fmt.Errorf("%s: eligible team with reason %s", tr.Team, tr.ReasonCode)
-			}
+		if err := checkTeam(in, rounding, st, tr, &tally); err != nil {
+			return err
 		}
-		if tr.Outcome == pass {
-			passed++
+		if tr.Rank > 0 {
+			ranked = append(ranked, tr)
 		}
 	}
-	if passed > n {
-		return fmt.Errorf("%d teams pass, only %d places", passed, n)
+	if err := tally.check(in, res); err != nil {
+		return err
 	}
-	if res.Blocked != (tiedAtCut > 0) {
-		return fmt.Errorf("blocked=%v with %d teams tied at the cut", res.Blocked, tiedAtCut)
+	if err := checkRanks(ranked); err != nil {
+		return err
 	}
-	if tiedAtCut > 0 && withinN <= n {
-		return fmt.Errorf("tie at the cut but only %d teams within %d places", withinN, n)
-	}
+	return checkMissing(in, res, status)
+}
 
-	// Ranks from first principles: 1 + number of strictly better teams.
+// checkTeam checks one team's figures, explanation, rank and outcome.
+func checkTeam(in Input, rounding Rounding, st Status, tr TeamResult, tally *outcomeTally) error {
+	if err := checkFigures(in, rounding, tr); err != nil {
+		return err
+	}
+	if tr.Reason.KO == "" || tr.Reason.EN == "" {
+		return fmt.Errorf("%s: empty explanation %+v", tr.Team, tr.Reason)
+	}
+	mustRank := st == StatusEligible || (st == StatusDisqualified && !in.Rule.Backfill)
+	if mustRank != (tr.Rank > 0) {
+		return fmt.Errorf("%s (%s): rank %d", tr.Team, st, tr.Rank)
+	}
+	if mustRank && tr.Rank <= in.Rule.Advance {
+		tally.withinN++
+	}
+	return checkOutcome(in, st, tr, tally)
+}
+
+// outcomeTally counts what the whole result must agree with.
+type outcomeTally struct {
+	passed, tiedAtCut, withinN int
+}
+
+func (c outcomeTally) check(in Input, res Result) error {
+	n := in.Rule.Advance
+	if c.passed > n {
+		return fmt.Errorf("%d teams pass, only %d places", c.passed, n)
+	}
+	if res.Blocked != (c.tiedAtCut > 0) {
+		return fmt.Errorf("blocked=%v with %d teams tied at the cut", res.Blocked, c.tiedAtCut)
+	}
+	if c.tiedAtCut > 0 && c.withinN <= n {
+		return fmt.Errorf("tie at the cut but only %d teams within %d places", c.withinN, n)
+	}
+	return nil
+}
+
+// checkFigures checks a team's categories, total and leaves against the
+// rounding rule.
+func checkFigures(in Input, rounding Rounding, tr TeamResult) error {
+	d := rounding.Decimals
+	if len(tr.Categories) != len(in.Criteria) {
+		return fmt.Errorf("%s: %d categories, want %d", tr.Team, len(tr.Categories), len(in.Criteria))
+	}
+	sum := new(big.Rat)
+	for ci, c := range tr.Categories {
+		if c.Code != in.Criteria[ci].Code {
+			return fmt.Errorf("%s: category %d is %q, want %q", tr.Team, ci, c.Code, in.Criteria[ci].Code)
+		}
+		if c.Rounded.Cmp(RoundTo(c.Exact, d)) != 0 || !hasDecimals(c.Rounded, d) {
+			return fmt.Errorf("%s: %s rounded %s from %s", tr.Team, c.Code, c.Rounded.RatString(), c.Exact.RatString())
+		}
+		if c.Exact.Sign() < 0 || c.Exact.Cmp(in.Criteria[ci].Max) > 0 {
+			return fmt.Errorf("%s: %s points %s outside 0..max", tr.Team, c.Code, c.Exact.RatString())
+		}
+		sum.Add(sum, c.Rounded)
+	}
+	if tr.Total.Cmp(sum) != 0 {
+		return fmt.Errorf("%s: total %s is not the sum %s of rounded categories", tr.Team, tr.Total.RatString(), sum.RatString())
+	}
+	for _, l := range tr.Leaves {
+		if err := checkLeaf(rounding, tr.Team, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkLeaf checks one leaf's trail: a figure exists exactly when a value
+// is present (three for a trimmed mean), and rounds as the rule says.
+func checkLeaf(rounding Rounding, team string, l LeafDetail) error {
+	need := 1
+	if l.Aggregate == AggregateTrimmedMean {
+		need = 3
+	}
+	if exists := len(l.Values) >= need; exists != (l.Exact != nil) || exists != (l.Raw != nil) || exists != (l.Rounded != nil) {
+		return fmt.Errorf("%s: leaf %s with %d values has raw %v, exact %v, rounded %v", team, l.Criterion, len(l.Values), l.Raw, l.Exact, l.Rounded)
+	}
+	if l.Exact == nil {
+		return nil
+	}
+	if l.Exact.Sign() < 0 || l.Exact.Cmp(l.Max) > 0 {
+		return fmt.Errorf("%s: leaf %s points %s outside 0..%s", team, l.Criterion, l.Exact.RatString(), l.Max.RatString())
+	}
+	want := l.Exact
+	if rounding.Level == RoundLeaf {
+		want = RoundTo(l.Exact, rounding.Decimals)
+	}
+	if l.Rounded.Cmp(want) != 0 {
+		return fmt.Errorf("%s: leaf %s rounded %s from %s", team, l.Criterion, l.Rounded.RatString(), l.Exact.RatString())
+	}
+	return nil
+}
+
+// checkOrder checks that prev comes before cur: by rank (unranked last),
+// then by slug.
+func checkOrder(prev, cur TeamResult) error {
+	pr, cr := prev.Rank, cur.Rank
+	if pr == 0 {
+		pr = int(^uint(0) >> 1)
+	}
+	if cr == 0 {
+		cr = int(^uint(0) >> 1)
+	}
+	if c := cmp.Or(cmp.Compare(pr, cr), strings.Compare(prev.Team, cur.Team)); c >= 0 {
+		return fmt.Errorf("teams out of order: %s (rank %d) before %s (rank %d)", prev.Team, prev.Rank, cur.Team, cur.Rank)
+	}
+	return nil
+}
+
+// checkOutcome checks one team's outcome and reason code against its
+// status, rank and total.
+func checkOutcome(in Input, st Status, tr TeamResult, tally *outcomeTally) error {
+	pass := in.Kind.Pass()
+	if tr.Outcome == pass {
+		tally.passed++
+	}
+	switch st {
+	case StatusWithdrew:
+		if tr.Outcome != OutcomeWithdrew || tr.ReasonCode != ReasonWithdrew {
+			return fmt.Errorf("%s withdrew but got %s/%s", tr.Team, tr.Outcome, tr.ReasonCode)
+		}
+		return nil
+	case StatusDisqualified:
+		if tr.Outcome != OutcomeDisqualified || tr.ReasonCode != ReasonDisqualified {
+			return fmt.Errorf("%s disqualified but got %s/%s", tr.Team, tr.Outcome, tr.ReasonCode)
+		}
+		return nil
+	}
+	if tr.ReasonCode == ReasonTieAtCut {
+		tally.tiedAtCut++
+	}
+	if !eligibleOutcomeOK(in, tr) {
+		return fmt.Errorf("%s: %s/%s with rank %d, total %s", tr.Team, tr.Outcome, tr.ReasonCode, tr.Rank, FormatCents(tr.Total))
+	}
+	return nil
+}
+
+// eligibleOutcomeOK reports whether an eligible team's outcome follows
+// from its rank and total.
+func eligibleOutcomeOK(in Input, tr TeamResult) bool {
+	c := outcomeCase{
+		in: in, tr: tr, pass: in.Kind.Pass(), fail: in.Kind.Fail(),
+		within:   tr.Rank <= in.Rule.Advance,
+		belowMin: in.Rule.MinTotal != nil && tr.Total.Cmp(in.Rule.MinTotal) < 0,
+	}
+	ok := outcomeRules[tr.ReasonCode]
+	return ok != nil && ok(c)
+}
+
+// outcomeCase is what an eligible team's outcome is checked against.
+type outcomeCase struct {
+	in               Input
+	tr               TeamResult
+	pass, fail       Outcome
+	within, belowMin bool
+}
+
+// outcomeRules says, per reason code, when an eligible team's outcome is
+// right.
+var outcomeRules = map[ReasonCode]func(c outcomeCase) bool{
+	ReasonWithinCut:     func(c outcomeCase) bool { return c.tr.Outcome == c.pass && c.within && !c.belowMin },
+	ReasonBelowCut:      func(c outcomeCase) bool { return c.tr.Outcome == c.fail && !c.within },
+	ReasonBelowMinTotal: func(c outcomeCase) bool { return c.tr.Outcome == c.fail && c.within && c.belowMin },
+	ReasonTieAtCut: func(c outcomeCase) bool {
+		return c.tr.Outcome == "" && c.in.Decision == nil && c.tr.Tied && c.within
+	},
+	ReasonDecision: func(c outcomeCase) bool {
+		if c.in.Decision == nil || !c.tr.Tied || !c.within {
+			return false
+		}
+		if slices.Contains(c.in.Decision.Advance, c.tr.Team) {
+			return c.tr.Outcome == c.pass
+		}
+		return c.tr.Outcome == c.fail
+	},
+}
+
+// checkRanks checks ranks from first principles: 1 + the number of
+// strictly better teams.
+func checkRanks(ranked []TeamResult) error {
 	better := func(a, b TeamResult) int {
 		if c := a.Total.Cmp(b.Total); c != 0 {
 			return c
@@ -347,35 +424,48 @@ func checkResult(in Input, res Result) error {
 			return fmt.Errorf("%s: rank %d tied=%v, want %d tied=%v", a.Team, a.Rank, a.Tied, want, tied)
 		}
 	}
+	return nil
+}
 
-	// Missing from first principles.
+// requiredScores lists, in tree order, the scores a leaf needs: evaluator
+// 0 for a direct leaf, 1..size for a panel.
+func requiredScores(cs []Criterion) []Missing {
+	var out []Missing
+	for _, c := range cs {
+		switch {
+		case len(c.Children) > 0:
+			out = append(out, requiredScores(c.Children)...)
+		case c.Panel != nil:
+			for ev := 1; ev <= c.Panel.Size; ev++ {
+				out = append(out, Missing{Criterion: c.Code, Evaluator: ev})
+			}
+		default:
+			out = append(out, Missing{Criterion: c.Code})
+		}
+	}
+	return out
+}
+
+// checkMissing checks the missing list from first principles: every score
+// of every team that did not withdraw is required, whatever its status.
+func checkMissing(in Input, res Result, status map[string]Status) error {
 	present := make(map[Missing]bool)
 	for _, s := range in.Scores {
 		present[Missing{Team: s.Team, Criterion: s.Criterion, Evaluator: s.Evaluator}] = true
 	}
 	teams := make([]string, 0, len(status))
-	for team := range status {
-		teams = append(teams, team)
+	for team, st := range status {
+		if st != StatusWithdrew {
+			teams = append(teams, team)
+		}
 	}
 	slices.Sort(teams)
+	required := requiredScores(in.Criteria)
 	var missing []Missing
 	for _, team := range teams {
-		st := status[team]
-		if st == StatusWithdrew || (st == StatusDisqualified && in.Rule.Backfill) {
-			continue
-		}
-		for _, l := range leaves {
-			evs := []int{0}
-			if l.size > 0 {
-				evs = evs[:0]
-				for ev := 1; ev <= l.size; ev++ {
-					evs = append(evs, ev)
-				}
-			}
-			for _, ev := range evs {
-				if m := (Missing{Team: team, Criterion: l.code, Evaluator: ev}); !present[m] {
-					missing = append(missing, m)
-				}
+		for _, m := range required {
+			if m.Team = team; !present[m] {
+				missing = append(missing, m)
 			}
 		}
 	}

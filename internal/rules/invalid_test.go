@@ -66,12 +66,16 @@ func TestInvalidInput(t *testing.T) {
 			"scores[2]", "evaluator 1",
 		},
 		{
-			"children points beyond the category max",
-			func(in *Input) {
-				in.Criteria[0].Max = rat("10")
-				in.Scores = append(in.Scores, direct("a", "global", "1"))
-			},
-			"criteria[0]", "10.2 exceed the maximum 10",
+			// Refused whatever the scores: the children's maxima must
+			// add up exactly to their parent's.
+			"children maxima beyond the category max",
+			func(in *Input) { in.Criteria[0].Max = rat("10") },
+			"criteria[0]", "children's maxima add up to 40, not 10",
+		},
+		{
+			"children maxima below the category max",
+			func(in *Input) { in.Criteria[0].Max = rat("45") },
+			"criteria[0]", "children's maxima add up to 40, not 45",
 		},
 	}
 	for _, tc := range tests {

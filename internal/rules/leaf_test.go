@@ -23,10 +23,11 @@ func TestLeafPoints(t *testing.T) {
 				Values: []EvaluatorValue{{0, rat("7.25")}}},
 		},
 		{
-			name:      "direct value absent counts zero",
+			// A figure that does not exist is nil, never 0.
+			name:      "direct value absent has no points",
 			criterion: leaf("nia", "10"),
 			values:    []string{""},
-			want:      LeafDetail{Direct: true, Exact: rat("0"), Missing: []int{0}},
+			want:      LeafDetail{Direct: true, Missing: []int{0}},
 		},
 		{
 			name:      "mean is exact",
@@ -77,11 +78,13 @@ func TestLeafPoints(t *testing.T) {
 				Dropped: []int{2, 4}, Exact: rat("3"), Missing: []int{1, 3}},
 		},
 		{
-			name:      "trimmed mean with fewer than three present falls back to the mean",
+			// It used to fall back to the mean (4 here): a trimmed mean
+			// never runs on fewer than three values, so the figure does
+			// not exist.
+			name:      "trimmed mean with fewer than three present has no points",
 			criterion: panelLeaf("p", "10", 5, AggregateTrimmedMean),
 			values:    []string{"2", "", "6", "", ""},
-			want: LeafDetail{Aggregate: AggregateTrimmedMean, Applied: AggregateMean,
-				Exact: rat("4"), Missing: []int{2, 4, 5}},
+			want:      LeafDetail{Aggregate: AggregateTrimmedMean, Missing: []int{2, 4, 5}},
 		},
 		{
 			name:      "mean of the values present",
@@ -91,10 +94,10 @@ func TestLeafPoints(t *testing.T) {
 				Exact: rat("3.5"), Missing: []int{2}},
 		},
 		{
-			name:      "panel without values counts zero",
+			name:      "panel without values has no points",
 			criterion: panelLeaf("p", "10", 3, AggregateMedian),
 			values:    []string{"", "", ""},
-			want:      LeafDetail{Aggregate: AggregateMedian, Exact: rat("0"), Missing: []int{1, 2, 3}},
+			want:      LeafDetail{Aggregate: AggregateMedian, Missing: []int{1, 2, 3}},
 		},
 	}
 	for _, tc := range tests {
@@ -103,6 +106,9 @@ func TestLeafPoints(t *testing.T) {
 				Entries: []Entry{{Team: "a"}}}
 			want := tc.want
 			want.Criterion, want.Category, want.Max = tc.criterion.Code, tc.criterion.Code, tc.criterion.Max
+			// Without a scale and rounded by category, the raw aggregate,
+			// the exact and the counted points are one figure.
+			want.Raw, want.Rounded = want.Exact, want.Exact
 			if tc.criterion.Panel == nil {
 				if tc.values[0] != "" {
 					in.Scores = append(in.Scores, direct("a", tc.criterion.Code, tc.values[0]))
@@ -218,7 +224,7 @@ func TestLeafTrailNamesCategories(t *testing.T) {
 	in := Input{
 		Kind: KindStage, Rule: Rule{Advance: 1},
 		Criteria: []Criterion{
-			category("benchmark", "40", leaf("nia", "10"), category("global", "30", leaf("common", "20"))),
+			category("benchmark", "30", leaf("nia", "10"), category("global", "20", leaf("common", "20"))),
 			panelLeaf("expert", "35", 3, AggregateMean),
 		},
 		Entries: []Entry{{Team: "a"}},

@@ -38,11 +38,13 @@ type ReportTeam struct {
 	Team string `json:"team"`
 	// Rank is null when the team is not ranked.
 	Rank *int `json:"rank"`
-	// Total is a two-decimal string such as "90.20"; null when not
-	// disclosed (historic rounds built by callers).
+	// Total is a decimal string with the round's decimals, such as
+	// "90.20" or "70.6"; null when it does not exist (a score of the team
+	// is missing) or is not disclosed (historic rounds built by callers).
 	Total *string `json:"total"`
-	// Categories maps category codes to two-decimal strings. A category
-	// whose points were not disclosed is left out. The object is never
+	// Categories maps category codes to decimal strings with the round's
+	// decimals. A category whose points do not exist yet (a score is
+	// missing) or were not disclosed is left out. The object is never
 	// null.
 	Categories map[string]string `json:"categories"`
 	// Outcome is null only for a team in a tie at the cut while the round
@@ -65,6 +67,7 @@ func NewReport(program, round, status string, r Result) Report {
 		Blocked:  r.Blocked,
 		Teams:    make([]ReportTeam, 0, len(r.Teams)),
 	}
+	decimals := r.Rounding.Normalized().Decimals
 	for _, m := range r.Missing {
 		rep.Missing = append(rep.Missing, ReportMissing(m))
 	}
@@ -79,15 +82,7 @@ func NewReport(program, round, status string, r Result) Report {
 			rank := t.Rank
 			line.Rank = &rank
 		}
-		// A team that withdrew was not evaluated: its points are not
-		// reported (null), rather than shown as zeros.
-		if t.Total != nil && t.ReasonCode != ReasonWithdrew {
-			total := FormatCents(t.Total)
-			line.Total = &total
-			for _, c := range t.Categories {
-				line.Categories[c.Code] = FormatCents(c.Rounded)
-			}
-		}
+		reportFigures(&line, t, decimals)
 		if t.Outcome != "" {
 			outcome := t.Outcome
 			line.Outcome = &outcome
@@ -95,4 +90,29 @@ func NewReport(program, round, status string, r Result) Report {
 		rep.Teams = append(rep.Teams, line)
 	}
 	return rep
+}
+
+// reportFigures fills the total and categories of line from t: only figures that
+// exist. A team that withdrew was not evaluated, and a category with a
+// missing score has no points yet: such figures are null (left out), never
+// shown as zeros.
+func reportFigures(line *ReportTeam, t TeamResult, decimals int) {
+	if t.Total == nil || t.ReasonCode == ReasonWithdrew {
+		return
+	}
+	incomplete := make(map[string]bool)
+	for _, l := range t.Leaves {
+		if len(l.Missing) > 0 || l.Exact == nil {
+			incomplete[l.Category] = true
+		}
+	}
+	for _, c := range t.Categories {
+		if !incomplete[c.Code] {
+			line.Categories[c.Code] = FormatDecimals(c.Rounded, decimals)
+		}
+	}
+	if len(incomplete) == 0 {
+		total := FormatDecimals(t.Total, decimals)
+		line.Total = &total
+	}
 }

@@ -60,23 +60,40 @@ func TestStage1January2026(t *testing.T) {
 	if got := figures(lg); !gocmp.Equal(got, []string{"33.60", "31.60", "25.00", "90.20"}) {
 		t.Errorf("LG benchmark, expert, user, total = %v; published 33.6 / 31.6 / 25.0 / 90.2", got)
 	}
-	leafPoints := func(team, criterion string) *big.Rat {
-		for _, l := range teamResult(t, res, team).Leaves {
-			if l.Criterion == criterion {
-				return l.Exact
-			}
+	checkStage1Leaves(t, res)
+	checkStage1Maxima(t, res)
+	checkStage1Averages(t, res)
+	checkStage1Trail(t, lg)
+	checkStage1Reasons(t, res)
+}
+
+// leafPoints returns a team's exact points for a leaf.
+func leafPoints(t *testing.T, res Result, team, criterion string) *big.Rat {
+	t.Helper()
+	for _, l := range teamResult(t, res, team).Leaves {
+		if l.Criterion == criterion {
+			return l.Exact
 		}
-		t.Fatalf("no leaf %s for %s", criterion, team)
-		return nil
 	}
+	t.Fatalf("no leaf %s for %s", criterion, team)
+	return nil
+}
+
+// checkStage1Leaves checks the published leaf points.
+func checkStage1Leaves(t *testing.T, res Result) {
 	for _, c := range []struct{ team, criterion, want string }{
 		{"lg", "nia", "9.2"}, {"lg", "global_common", "14.4"}, {"lg", "global_individual", "10"},
 		{"skt", "nia", "9.2"}, {"upstage", "global_individual", "10"},
 	} {
-		if got := leafPoints(c.team, c.criterion); got.Cmp(rat(c.want)) != 0 {
+		if got := leafPoints(t, res, c.team, c.criterion); got.Cmp(rat(c.want)) != 0 {
 			t.Errorf("%s %s = %s, published %s", c.team, c.criterion, FormatCents(got), c.want)
 		}
 	}
+}
+
+// checkStage1Maxima checks the published maxima.
+func checkStage1Maxima(t *testing.T, res Result) {
+	lg := teamResult(t, res, "lg")
 
 	// Published maxima: LG leads every category; NIA 9.2 (LG, SKT), global
 	// common 14.4 (LG alone), global individual 10.0 (LG, Upstage).
@@ -95,7 +112,7 @@ func TestStage1January2026(t *testing.T) {
 			}
 		}
 		for _, m := range maxima {
-			v := leafPoints(tr.Team, m.criterion)
+			v := leafPoints(t, res, tr.Team, m.criterion)
 			c := v.Cmp(rat(m.max))
 			if c > 0 || (c == 0) != slices.Contains(m.reachedBy, tr.Team) {
 				t.Errorf("%s %s %s contradicts the published maximum %s", tr.Team, m.criterion, FormatCents(v), m.max)
@@ -103,6 +120,10 @@ func TestStage1January2026(t *testing.T) {
 		}
 	}
 
+}
+
+// checkStage1Averages checks the published averages.
+func checkStage1Averages(t *testing.T, res Result) {
 	// Published averages over the five teams: 30.4 / 28.56 / 20.76, total
 	// 79.7. The category averages are matched to the cent; the total
 	// average is 79.72, published as 79.7 (30.4 + 28.56 + 20.76 = 79.72,
@@ -129,6 +150,10 @@ func TestStage1January2026(t *testing.T) {
 		t.Errorf("total average = %s, published 79.7", got)
 	}
 
+}
+
+// checkStage1Trail checks LG's user-panel trail.
+func checkStage1Trail(t *testing.T, lg TeamResult) {
 	// The trail: LG's user panel gave 25.00 but for one low outlier; the
 	// trimmed mean drops it and one (the first) of the many 25.00 values.
 	var user LeafDetail
@@ -149,6 +174,10 @@ func TestStage1January2026(t *testing.T) {
 		t.Errorf("LG user trail: %d values, dropped %v (want [%d %d]), applied %s", len(user.Values), user.Dropped, low, firstTop, user.Applied)
 	}
 
+}
+
+// checkStage1Reasons checks the explanations of the two teams that left.
+func checkStage1Reasons(t *testing.T, res Result) {
 	naver := teamResult(t, res, "naver")
 	if want := (Text{
 		KO: "4위 (77.00점)였으나 실격: 독자성 기준 미충족 (해외 모델 인코더 가중치 사용)",

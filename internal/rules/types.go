@@ -49,13 +49,67 @@ type Panel struct {
 // children is a leaf: scored directly (one consolidated value, Panel nil)
 // or by a panel. Only leaves may carry a Panel.
 //
-// Max bounds every score of a leaf and the computed points of every node.
-// The children's maxima need not add up to their parent's.
+// Max bounds the computed points of every node and, without a Scale, every
+// score of a leaf. The children's maxima add up exactly to their parent's.
+//
+// Scale, only on leaves, says that the leaf's scores are raw values within
+// [Scale.From, Scale.To] (a benchmark index from 0 to 100, a rating from 1
+// to 5), mapped linearly onto 0..Max: points = (aggregate − From) / (To −
+// From) × Max, exactly. Without it, scores are points within 0..Max.
 type Criterion struct {
 	Code     string
 	Max      *big.Rat
 	Panel    *Panel
+	Scale    *Scale
 	Children []Criterion
+}
+
+// Scale is the range of a leaf's raw values; From < To, both with at most
+// two decimals and not negative.
+type Scale struct {
+	From *big.Rat
+	To   *big.Rat
+}
+
+// RoundingLevel says which figures of a round are rounded.
+type RoundingLevel string
+
+// The rounding levels.
+const (
+	// RoundCategory keeps leaf points exact and rounds each top-level
+	// category; the default.
+	RoundCategory RoundingLevel = "category"
+	// RoundLeaf rounds each leaf's points (after panel aggregation and
+	// scaling); every parent is the sum of its children's rounded points.
+	RoundLeaf RoundingLevel = "leaf"
+)
+
+// Valid reports whether l is a known level or empty (category).
+func (l RoundingLevel) Valid() bool {
+	switch l {
+	case "", RoundCategory, RoundLeaf:
+		return true
+	}
+	return false
+}
+
+// Rounding is how a round rounds its figures: half-up to Decimals (1 or
+// 2) at Level. The zero value is two decimals at category level.
+type Rounding struct {
+	Decimals int
+	Level    RoundingLevel
+}
+
+// Normalized returns r with its defaults filled in: 2 decimals, category
+// level.
+func (r Rounding) Normalized() Rounding {
+	if r.Decimals == 0 {
+		r.Decimals = 2
+	}
+	if r.Level == "" {
+		r.Level = RoundCategory
+	}
+	return r
 }
 
 // Kind is the kind of a round, which decides the outcome wording.
@@ -109,6 +163,9 @@ type Rule struct {
 	// MinTotal, when not nil, is the lowest total with which an eligible
 	// team within the cut still passes.
 	MinTotal *big.Rat
+	// Rounding says how figures are rounded; the zero value rounds each
+	// category to two decimals.
+	Rounding Rounding
 }
 
 // Status is a team's eligibility in a round.
@@ -225,6 +282,10 @@ type Result struct {
 	// Teams holds one result per entry, ordered by rank (unranked teams
 	// last), then by team slug.
 	Teams []TeamResult
+	// Rounding is the round's rounding with its defaults filled in; its
+	// Decimals is the number of decimals of every rounded figure. A zero
+	// Rounding (a Result built by a caller) reads as two decimals.
+	Rounding Rounding
 }
 
 // Missing names one required score that is absent.
@@ -238,7 +299,9 @@ type TeamResult struct {
 	Rank int
 	// Tied is true when another ranked team shares Rank.
 	Tied bool
-	// Total is the sum of the rounded categories, a whole number of cents.
+	// Total is the sum of the rounded categories, a whole number of the
+	// round's smallest unit (a cent with two decimals). In a preview it
+	// sums the points that exist so far.
 	Total *big.Rat
 	// Categories holds the top-level categories in declared order.
 	Categories []CategoryPoints
@@ -253,8 +316,10 @@ type TeamResult struct {
 	Leaves []LeafDetail
 }
 
-// CategoryPoints are a top-level category's exact points and the same
-// rounded half-up to cents.
+// CategoryPoints are a top-level category's points before rounding (the sum
+// of its leaves' points as counted: exact, or rounded when the round rounds
+// leaves) and the same rounded half-up to the round's decimals. In a preview
+// they sum the leaves whose points exist so far.
 type CategoryPoints struct {
 	Code    string
 	Exact   *big.Rat
@@ -281,17 +346,30 @@ type LeafDetail struct {
 	Values []EvaluatorValue
 	// Aggregate is the panel's declared aggregate; empty for direct leaves.
 	Aggregate Aggregate
-	// Applied is the aggregate actually applied to Values. It differs
-	// from Aggregate only when a trimmed mean had fewer than three values
-	// (possible while scores are missing) and fell back to the mean. It
-	// is empty for direct leaves and when no value is present.
+	// Applied is the aggregate applied to Values: Aggregate when the
+	// leaf's figure exists, empty for direct leaves and when it does not
+	// (no value present, or a trimmed mean with fewer than three values:
+	// a trimmed mean never runs on fewer than three, and never falls back
+	// to another aggregate).
 	Applied Aggregate
 	// Dropped lists the evaluators whose values a trimmed mean dropped:
 	// first the lowest value, then the highest. Among equal values the
 	// lowest evaluator number is dropped.
 	Dropped []int
-	// Exact is the leaf's points, exactly; 0 when no value is present.
+	// Scale is the leaf's raw range; nil when its scores are points.
+	Scale *Scale
+	// Raw is the aggregate of the values as entered: a raw value on the
+	// Scale, or points without one. Nil when the figure does not exist.
+	Raw *big.Rat
+	// Exact is the leaf's points, exactly: Raw mapped through the Scale,
+	// or Raw itself. Nil when the figure does not exist (never 0).
 	Exact *big.Rat
+	// Rounded is the leaf's points as counted in its parent: Exact
+	// rounded half-up to the round's decimals when the round rounds
+	// leaves, Exact itself otherwise. Nil when the figure does not exist.
+	// The trail of a scaled leaf rounded at leaf level reads
+	// Raw → Exact → Rounded, e.g. 35.0 → 8.75 → 8.8 (see Trail).
+	Rounded *big.Rat
 	// Missing lists the absent evaluators (0 for a direct leaf whose value
 	// is absent), for every team, required or not.
 	Missing []int

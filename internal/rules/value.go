@@ -50,16 +50,28 @@ func digitsOnly(s string) bool {
 // Negative values round half away from zero (-0.125 → -0.13), the mirror
 // image of the non-negative case. A nil r counts as zero.
 func RoundCents(r *big.Rat) *big.Rat {
+	return RoundTo(r, 2)
+}
+
+// RoundTo returns r rounded half-up to the given number of decimals (0 to
+// 18), as a new value; negative values round half away from zero. A nil r
+// counts as zero.
+func RoundTo(r *big.Rat, decimals int) *big.Rat {
 	if r == nil {
 		return new(big.Rat)
 	}
-	return new(big.Rat).SetFrac(roundedCents(r), hundred)
+	return new(big.Rat).SetFrac(roundedUnits(r, decimals), pow10(decimals))
 }
 
-// roundedCents returns r×100 rounded half away from zero, as an integer.
-func roundedCents(r *big.Rat) *big.Int {
-	// floor((2·|num|·100 + den) / (2·den)) = floor(|r|·100 + ½).
-	num := new(big.Int).Mul(r.Num(), hundred)
+// pow10 returns 10^d as a new integer.
+func pow10(d int) *big.Int {
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d)), nil)
+}
+
+// roundedUnits returns r×10^d rounded half away from zero, as an integer.
+func roundedUnits(r *big.Rat, d int) *big.Int {
+	// floor((2·|num|·10^d + den) / (2·den)) = floor(|r|·10^d + ½).
+	num := new(big.Int).Mul(r.Num(), pow10(d))
 	neg := num.Sign() < 0
 	num.Abs(num)
 	num.Mul(num, two)
@@ -76,15 +88,26 @@ func roundedCents(r *big.Rat) *big.Int {
 // decimals: "90.20", "0.00", "-1.50". A nil r, meaning "unknown", prints
 // as the empty string.
 func FormatCents(r *big.Rat) string {
+	return FormatDecimals(r, 2)
+}
+
+// FormatDecimals prints r rounded half-up to the given number of decimals
+// (0 to 18) with exactly that many: "70.6" for one, "90.20" for two. A nil
+// r, meaning "unknown", prints as the empty string.
+func FormatDecimals(r *big.Rat, decimals int) string {
 	if r == nil {
 		return ""
 	}
-	c := roundedCents(r)
+	u := roundedUnits(r, decimals)
 	sign := ""
-	if c.Sign() < 0 {
+	if u.Sign() < 0 {
 		sign = "-"
-		c.Neg(c)
+		u.Neg(u)
 	}
-	q, m := new(big.Int).QuoRem(c, hundred, new(big.Int))
-	return fmt.Sprintf("%s%s.%02d", sign, q.String(), m.Int64())
+	if decimals == 0 {
+		return sign + u.String()
+	}
+	q, m := new(big.Int).QuoRem(u, pow10(decimals), new(big.Int))
+	frac := m.String()
+	return sign + q.String() + "." + strings.Repeat("0", decimals-len(frac)) + frac
 }

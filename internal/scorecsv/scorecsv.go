@@ -69,12 +69,48 @@ func Parse(r io.Reader) ([]Row, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	idx, width, errs := readHeader(cr)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var rows []Row
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, &LineError{Line: csvLine(err), Msg: csvMsg(err)})
+			break // the reader cannot resynchronise after a quoting error
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rec) != width {
+			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
+			continue
+		}
+		row, rowErrs := parseRow(rec, idx, line)
+		errs = append(errs, rowErrs...)
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rows, nil
+}
+
+// readHeader reads the header line and returns the index of each column and
+// the number of fields a row must have.
+func readHeader(cr *csv.Reader) (map[string]int, int, Errors) {
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, Errors{{Line: 1, Msg: "the file is empty; want a header team,criterion,evaluator,value"}}
+		return nil, 0, Errors{{Line: 1, Msg: "the file is empty; want a header team,criterion,evaluator,value"}}
 	}
 	if err != nil {
-		return nil, Errors{{Line: 1, Msg: csvMsg(err)}}
+		return nil, 0, Errors{{Line: 1, Msg: csvMsg(err)}}
 	}
 	idx := map[string]int{}
 	var errs Errors
@@ -95,59 +131,46 @@ func Parse(r io.Reader) ([]Row, error) {
 			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("unknown column %q", h)})
 		}
 	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Msg < errs[j].Msg })
-		return nil, errs
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Msg < errs[j].Msg })
+	return idx, len(header), errs
+}
+
+// parseRow reads one record of the right width.
+func parseRow(rec []string, idx map[string]int, line int) (Row, Errors) {
+	get := func(c string) string { return strings.TrimSpace(rec[idx[c]]) }
+	row := Row{Line: line, Team: get("team"), Criterion: get("criterion"), Value: get("value")}
+	var errs Errors
+	bad := func(format string, a ...any) {
+		errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf(format, a...)})
 	}
-	var rows []Row
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			errs = append(errs, &LineError{Line: line, Msg: csvMsg(err)})
-			break // the reader cannot resynchronise after a quoting error
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		if len(rec) != len(header) {
-			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
-			continue
-		}
-		get := func(c string) string { return strings.TrimSpace(rec[idx[c]]) }
-		row := Row{Line: line, Team: get("team"), Criterion: get("criterion"), Value: get("value")}
-		if row.Team == "" {
-			errs = append(errs, &LineError{Line: line, Msg: "team is empty"})
-		}
-		if row.Criterion == "" {
-			errs = append(errs, &LineError{Line: line, Msg: "criterion is empty"})
-		}
-		if ev := get("evaluator"); ev != "" {
-			n, err := strconv.Atoi(ev)
-			if err != nil || n < 1 {
-				errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("evaluator %q must be a whole number from 1, or empty for a directly scored criterion", ev)})
-			}
-			row.Evaluator = n
-		}
-		if row.Value == "" {
-			errs = append(errs, &LineError{Line: line, Msg: "value is empty"})
-		} else if _, err := rules.ParseValue(row.Value); err != nil {
-			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("value %q must be a number with at most two decimals and a dot (e.g. 1.5)", row.Value)})
-		}
-		rows = append(rows, row)
+	if row.Team == "" {
+		bad("team is empty")
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if row.Criterion == "" {
+		bad("criterion is empty")
 	}
-	return rows, nil
+	if ev := get("evaluator"); ev != "" {
+		n, err := strconv.Atoi(ev)
+		if err != nil || n < 1 {
+			bad("evaluator %q must be a whole number from 1, or empty for a directly scored criterion", ev)
+		}
+		row.Evaluator = n
+	}
+	if row.Value == "" {
+		bad("value is empty")
+	} else if _, err := rules.ParseValue(row.Value); err != nil {
+		bad("value %q must be a number with at most two decimals and a dot (e.g. 1.5)", row.Value)
+	}
+	return row, errs
+}
+
+// csvLine is the line of a CSV reader error, 0 when unknown.
+func csvLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 0
 }
 
 func csvMsg(err error) string {
@@ -162,6 +185,9 @@ func csvMsg(err error) string {
 type Leaf struct {
 	Max       *big.Rat
 	PanelSize int // 0 for a directly scored leaf
+	// Scale, when not nil, is the range of the leaf's raw values, which
+	// then replaces 0..Max as the range of its scores.
+	Scale *rules.Scale
 }
 
 // Round is what Check needs to know of a round.
@@ -179,7 +205,7 @@ type Key struct {
 
 // Check validates rows against the round: the team is entered, the criterion
 // is a leaf, the evaluator matches the leaf's panel, the value is within
-// 0..max, and no key appears twice.
+// 0..max (or the leaf's scale), and no key appears twice.
 func Check(rows []Row, rd Round) error {
 	var errs Errors
 	seen := map[Key]int{}
@@ -190,23 +216,12 @@ func Check(rows []Row, rd Round) error {
 		if !rd.Teams[r.Team] {
 			bad("unknown team %q: not entered in this round", r.Team)
 		}
-		leaf, ok := rd.Leaves[r.Criterion]
-		switch {
-		case !ok && rd.Criteria[r.Criterion]:
+		if leaf, ok := rd.Leaves[r.Criterion]; ok {
+			checkLeaf(r, leaf, bad)
+		} else if rd.Criteria[r.Criterion] {
 			bad("criterion %q is a category; scores go on its leaf criteria", r.Criterion)
-		case !ok:
+		} else {
 			bad("unknown criterion %q", r.Criterion)
-		case leaf.PanelSize == 0 && r.Evaluator != 0:
-			bad("criterion %q is scored directly; leave evaluator empty", r.Criterion)
-		case leaf.PanelSize > 0 && r.Evaluator == 0:
-			bad("criterion %q is scored by a panel; evaluator (1–%d) is missing", r.Criterion, leaf.PanelSize)
-		case leaf.PanelSize > 0 && r.Evaluator > leaf.PanelSize:
-			bad("evaluator %d is outside the panel of %q (1–%d)", r.Evaluator, r.Criterion, leaf.PanelSize)
-		}
-		if ok {
-			if v, err := rules.ParseValue(r.Value); err == nil && v.Cmp(leaf.Max) > 0 {
-				bad("value %s exceeds the maximum %s of %q", r.Value, rules.FormatCents(leaf.Max), r.Criterion)
-			}
 		}
 		k := Key{r.Team, r.Criterion, r.Evaluator}
 		if first, dup := seen[k]; dup {
@@ -219,6 +234,28 @@ func Check(rows []Row, rd Round) error {
 		return errs
 	}
 	return nil
+}
+
+// checkLeaf checks a row's evaluator and value against its leaf.
+func checkLeaf(r Row, leaf Leaf, bad func(string, ...any)) {
+	switch {
+	case leaf.PanelSize == 0 && r.Evaluator != 0:
+		bad("criterion %q is scored directly; leave evaluator empty", r.Criterion)
+	case leaf.PanelSize > 0 && r.Evaluator == 0:
+		bad("criterion %q is scored by a panel; evaluator (1–%d) is missing", r.Criterion, leaf.PanelSize)
+	case leaf.PanelSize > 0 && r.Evaluator > leaf.PanelSize:
+		bad("evaluator %d is outside the panel of %q (1–%d)", r.Evaluator, r.Criterion, leaf.PanelSize)
+	}
+	v, err := rules.ParseValue(r.Value)
+	switch {
+	case err != nil:
+	case leaf.Scale != nil:
+		if v.Cmp(leaf.Scale.From) < 0 || v.Cmp(leaf.Scale.To) > 0 {
+			bad("value %s is outside the scale %s–%s of %q", r.Value, rules.FormatCents(leaf.Scale.From), rules.FormatCents(leaf.Scale.To), r.Criterion)
+		}
+	case v.Cmp(leaf.Max) > 0:
+		bad("value %s exceeds the maximum %s of %q", r.Value, rules.FormatCents(leaf.Max), r.Criterion)
+	}
 }
 
 func evalText(e int) string {

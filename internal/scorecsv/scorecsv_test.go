@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kai-challenge/portal/internal/rules"
 )
 
 func TestParse(t *testing.T) {
@@ -82,5 +83,38 @@ func TestCheck(t *testing.T) {
 	}
 	if Check(rows[:1], rd) != nil {
 		t.Error("a good row was refused")
+	}
+}
+
+// TestCheckScale: a leaf with raw values is checked against its scale,
+// not against its maximum in points.
+func TestCheckScale(t *testing.T) {
+	rd := Round{
+		Teams: map[string]bool{"lg": true},
+		Leaves: map[string]Leaf{
+			"aaii":   {Max: big.NewRat(25, 1), Scale: &rules.Scale{From: big.NewRat(0, 1), To: big.NewRat(100, 1)}},
+			"public": {Max: big.NewRat(10, 1), PanelSize: 185, Scale: &rules.Scale{From: big.NewRat(1, 1), To: big.NewRat(5, 1)}},
+		},
+		Criteria: map[string]bool{"aaii": true, "public": true},
+	}
+	good := []Row{
+		{Line: 2, Team: "lg", Criterion: "aaii", Value: "47.4"},
+		{Line: 3, Team: "lg", Criterion: "public", Evaluator: 1, Value: "5"},
+	}
+	if err := Check(good, rd); err != nil {
+		t.Errorf("raw values within their scales refused: %v", err)
+	}
+	bad := []Row{
+		{Line: 2, Team: "lg", Criterion: "aaii", Value: "100.01"},
+		{Line: 3, Team: "lg", Criterion: "public", Evaluator: 1, Value: "0.5"},
+	}
+	err := Check(bad, rd)
+	for _, w := range []string{
+		`line 2: value 100.01 is outside the scale 0.00–100.00 of "aaii"`,
+		`line 3: value 0.5 is outside the scale 1.00–5.00 of "public"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("missing %q in:\n%v", w, err)
+		}
 	}
 }

@@ -25,9 +25,10 @@ import (
 	"github.com/kai-challenge/portal/internal/web"
 )
 
-func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdServe(ctx context.Context, args []string, e env) error {
+	stdout, stderr := e.stdout, e.stderr
 	var importFile string
-	cfg, _, err := config.Load("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+	cfg, _, err := config.Load("serve", args, e.getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&importFile, "import", "", "program file that seeds an empty database")
 	})
 	if err != nil {
@@ -103,8 +104,8 @@ func displayAddr(a net.Addr) string {
 	return a.String()
 }
 
-func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config.Load("migrate", args, getenv, stderr)
+func cmdMigrate(ctx context.Context, args []string, e env) error {
+	cfg, rest, err := config.Load("migrate", args, e.getenv, e.stderr)
 	if err != nil {
 		return usageError(err.Error())
 	}
@@ -115,7 +116,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if len(rest) > 1 || (dir != "up" && dir != "down") {
 		return usageError("usage: portal migrate [up|down]")
 	}
-	url, stop, err := connectDatabase(ctx, cfg, stderr)
+	url, stop, err := connectDatabase(ctx, cfg, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -128,28 +129,25 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "migrate %s: done\n", dir)
+	fmt.Fprintf(e.stdout, "migrate %s: done\n", dir)
 	return nil
 }
 
-func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config.Load("import", args, getenv, stderr)
-	if err != nil {
-		return usageError(err.Error())
-	}
-	if len(rest) != 1 {
-		return usageError("import: want exactly one FILE")
-	}
-	f, err := readProgramFile(rest[0])
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return importProgram(ctx, db.Store, rest[0], f, stdout)
+func cmdImport(ctx context.Context, args []string, e env) error {
+	var f *programfile.File
+	return dbCommand{
+		name: "import",
+		check: func(rest []string) (err error) {
+			if len(rest) != 1 {
+				return usageError("import: want exactly one FILE")
+			}
+			f, err = readProgramFile(rest[0])
+			return err
+		},
+		run: func(db *database, rest []string) error {
+			return importProgram(ctx, db.Store, rest[0], f, e.stdout)
+		},
+	}.exec(ctx, args, e)
 }
 
 // readProgramFile reads and validates a program file; nothing touches the

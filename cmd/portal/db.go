@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -61,4 +62,36 @@ func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (
 			fmt.Fprintln(stderr, err)
 		}
 	}, nil
+}
+
+// dbCommand is a command that works on the migrated database: it reads the
+// configuration and its flags, checks its arguments before touching the
+// database, then runs with the database open.
+type dbCommand struct {
+	name  string
+	flags func(*flag.FlagSet)       // the command's own flags, if any
+	check func(rest []string) error // runs before the database is opened, if set
+	run   func(db *database, rest []string) error
+}
+
+func (c dbCommand) exec(ctx context.Context, args []string, e env) error {
+	var extra []func(*flag.FlagSet)
+	if c.flags != nil {
+		extra = append(extra, c.flags)
+	}
+	cfg, rest, err := config.Load(c.name, args, e.getenv, e.stderr, extra...)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	if c.check != nil {
+		if err := c.check(rest); err != nil {
+			return err
+		}
+	}
+	db, err := openDatabase(ctx, cfg, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return c.run(db, rest)
 }

@@ -44,6 +44,25 @@ commands:
 Environment: DATABASE_URL (empty: a private PostgreSQL cluster under .data/), ADDR (default :8080).
 `
 
+// env is what a command reads and writes besides its arguments.
+type env struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// commands maps each command name to the function that runs it.
+var commands = map[string]func(ctx context.Context, args []string, e env) error{
+	"serve":   cmdServe,
+	"migrate": cmdMigrate,
+	"import":  cmdImport,
+	"scores":  cmdScores,
+	"results": cmdResults,
+	"round":   cmdRound,
+	"audit":   cmdAudit,
+	"user":    cmdUser,
+}
+
 // run is the whole program behind main, with its inputs and outputs passed in
 // so tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -51,30 +70,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError("no command")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, getenv, stdout, stderr)
-	case "migrate":
-		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
-	case "import":
-		return cmdImport(ctx, rest, getenv, stdout, stderr)
-	case "scores":
-		return cmdScores(ctx, rest, getenv, stdout, stderr)
-	case "results":
-		return cmdResults(ctx, rest, getenv, stdout, stderr)
-	case "round":
-		return cmdRound(ctx, rest, getenv, stdout, stderr)
-	case "audit":
-		return cmdAudit(ctx, rest, getenv, stdout, stderr)
-	case "user":
-		return cmdUser(ctx, rest, getenv, stdin, stdout, stderr)
+	name, rest := args[0], args[1:]
+	switch name {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError("unknown command " + cmd)
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return usageError("unknown command " + name)
+	}
+	return cmd(ctx, rest, env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
 }
 
 // usageError is a mistake in the command line (exit status 2).

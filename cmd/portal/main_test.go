@@ -30,6 +30,12 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // returns stdout, stderr and the error.
 func cli(t *testing.T, url string, args ...string) (string, string, error) {
 	t.Helper()
+	return cliIn(t, url, "", args...)
+}
+
+// cliIn is cli with stdin as given.
+func cliIn(t *testing.T, url, stdin string, args ...string) (string, string, error) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string {
 		if k == "DATABASE_URL" {
@@ -37,7 +43,7 @@ func cli(t *testing.T, url string, args ...string) (string, string, error) {
 		}
 		return ""
 	}
-	err := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr)
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &stdout, &stderr)
 	return stdout.String(), stderr.String(), err
 }
 
@@ -367,8 +373,7 @@ func TestScoresImportCSV(t *testing.T) {
 
 func TestImportBadFileChangesNothing(t *testing.T) {
 	t.Parallel()
-	url := pgtest.URL(t)
-	mustCLI(t, url, "import", fixtures.RecordFile())
+	url := pgtest.RecordURL(t)
 	data, err := os.ReadFile(fixtures.RecordFile())
 	if err != nil {
 		t.Fatal(err)

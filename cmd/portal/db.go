@@ -27,7 +27,13 @@ func (d *database) Close() { d.close() }
 // openDatabase connects to the database (see connectDatabase) and brings its
 // schema up to date.
 func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*database, error) {
-	url, stopCluster, err := connectDatabase(ctx, cfg, stderr)
+	return openDatabaseFor(ctx, cfg, stderr, false)
+}
+
+// openDatabaseFor is openDatabase; server claims the private cluster for
+// this process (see connectDatabaseFor).
+func openDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, server bool) (*database, error) {
+	url, stopCluster, err := connectDatabaseFor(ctx, cfg, stderr, server)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +52,13 @@ func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*da
 // connectDatabase returns the URL of cfg.DatabaseURL, or starts the private
 // cluster under cfg.DataDir when it is empty; stop lets that cluster go.
 func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (url string, stop func(), err error) {
+	return connectDatabaseFor(ctx, cfg, stderr, false)
+}
+
+// connectDatabaseFor is connectDatabase. A server (portal serve) claims the
+// private cluster: one server per data folder, and a second one refuses at
+// once; commands share the cluster of a running server.
+func connectDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, server bool) (url string, stop func(), err error) {
 	if cfg.DatabaseURL != "" {
 		return cfg.DatabaseURL, func() {}, nil
 	}
@@ -53,8 +66,15 @@ func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (
 	if err != nil {
 		return "", nil, err
 	}
+	c.Log = stderr
+	if server {
+		if err := c.Lock(); err != nil {
+			return "", nil, err
+		}
+	}
 	fmt.Fprintf(stderr, "DATABASE_URL is not set: using the private PostgreSQL cluster in %s\n", c.Dir)
 	if err := c.Start(ctx, "portal"); err != nil {
+		_ = c.Stop() // releases the lock
 		return "", nil, err
 	}
 	return c.URL("portal"), func() {

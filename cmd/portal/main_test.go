@@ -24,7 +24,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv("PORTAL_TEST_RUN_MAIN") == "1" {
+		main() // this test binary acting as the portal: see startPortal
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // cli runs the portal's run function against the database at url and
 // returns stdout, stderr and the error.

@@ -68,6 +68,7 @@ func setup() {
 		if setupErr != nil {
 			return
 		}
+		cluster.Throwaway = true // removed afterwards: speed over durability
 		if setupErr = cluster.Start(ctx, ""); setupErr != nil {
 			return
 		}

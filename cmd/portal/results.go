@@ -12,9 +12,10 @@ import (
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
+// cmdResults prints a round's results as a table, or as the results
+// document with --json.
 func cmdResults(ctx context.Context, args []string, e env) error {
 	var asJSON bool
-	stdout := e.stdout
 	return withRound(ctx, "results", args, e, func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the results document (JSON)")
 	}, func(db *database, program string, rest []string) error {
@@ -30,10 +31,10 @@ func cmdResults(ctx context.Context, args []string, e env) error {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(stdout, "%s\n", b)
+			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
 			return err
 		}
-		writeResultsTable(stdout, rr)
+		writeResultsTable(e.stdout, rr)
 		return nil
 	})
 }

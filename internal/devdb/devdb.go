@@ -172,7 +172,7 @@ func (c *Cluster) makeReachable() error {
 				return fmt.Errorf("make %s traversable for the PostgreSQL server's user: %w", dir, err)
 			}
 			if c.Log != nil {
-				fmt.Fprintf(c.Log, "devdb: %s was private; it is now traversable (search permission only, %v) so the PostgreSQL server, running as uid %d, can reach %s\n",
+				fmt.Fprintf(c.Log, "devdb: %s was private; it is now traversable (search permission only, mode %#o) so the PostgreSQL server, running as uid %d, can reach %s\n",
 					dir, fi.Mode().Perm()|bit, c.cred.Uid, c.Dir)
 			}
 		}
@@ -192,8 +192,8 @@ var ErrLocked = errors.New("devdb: the cluster is in use by another server")
 // cluster do not lock it. Lock before Start: a locked Start waits for a
 // server started by such a command to stop, then starts its own.
 func (c *Cluster) Lock() error {
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("devdb: %w", err)
+	if err := c.mkdir(); err != nil {
+		return err
 	}
 	path := filepath.Join(c.Dir, "server.lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
@@ -250,17 +250,26 @@ func (c *Cluster) prepare() error {
 	if len(filepath.Join(c.SocketDir(), ".s.PGSQL.5432")) > 100 {
 		return fmt.Errorf("devdb: the path %s is too long for a Unix socket; move the checkout or set DATABASE_URL", c.Dir)
 	}
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("devdb: %w", err)
-	}
-	if err := os.Chmod(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("devdb: %w", err)
+	if err := c.mkdir(); err != nil {
+		return err
 	}
 	if err := c.makeReachable(); err != nil {
 		return fmt.Errorf("devdb: %w", err)
 	}
 	if err := c.chownAll(); err != nil {
 		return fmt.Errorf("devdb: chown %s: %w", c.Dir, err)
+	}
+	return nil
+}
+
+// mkdir makes the cluster folder, private to the server; parents it creates
+// are traversable (0755) so an unprivileged server can reach its folder.
+func (c *Cluster) mkdir() error {
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	if err := os.Chmod(c.Dir, 0o700); err != nil {
+		return fmt.Errorf("devdb: %w", err)
 	}
 	return nil
 }

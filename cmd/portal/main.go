@@ -27,7 +27,8 @@ func main() {
 const usage = `usage: portal <command> [flags] [args]
 
 commands:
-  serve [-import FILE]             run the web portal (FILE seeds an empty database)
+  serve [-import FILE]             run the web portal (FILE seeds an empty database);
+                                   SIGTERM/SIGINT drain it (-drain-delay 1s, -shutdown-timeout 10s)
   migrate [up|down]                apply or roll back the database schema
   import FILE                      import a program file (YAML or JSON), atomically
   scores import ROUND FILE.csv [--dry-run]

@@ -155,17 +155,7 @@ func TestServeOneServerPerFolderAndGracefulShutdown(t *testing.T) {
 		"-import", stage1Program(t, false, stage1Entries))
 	waitReady(t, addr, func() bool { return first.wait(0) != -1 }, first.out.String)
 
-	start := time.Now()
-	second := startPortal(t, env, "serve", "-addr", freeAddr(t))
-	if code := second.wait(5 * time.Second); code <= 0 {
-		t.Fatalf("second server on the folder: exit status %d, want non-zero\n%s", code, second.out.String())
-	}
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("the second server took %v to refuse", took)
-	}
-	if !strings.Contains(second.out.String(), "used by the portal server") {
-		t.Errorf("the refusal does not say why:\n%s", second.out.String())
-	}
+	secondServerRefused(t, env)
 
 	// Make a request slow: it waits for a lock held by the test.
 	ctx := context.Background()
@@ -225,6 +215,23 @@ func TestServeOneServerPerFolderAndGracefulShutdown(t *testing.T) {
 	t.Logf("exited %v after SIGTERM", time.Since(signalled).Round(time.Millisecond))
 	if _, err := os.Stat(filepath.Join(base, "d", "postgres", "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the private cluster is still running after the server exited (%v)", err)
+	}
+}
+
+// secondServerRefused checks that another `portal serve` on the data folder
+// of env refuses at once, saying why.
+func secondServerRefused(t *testing.T, env []string) {
+	t.Helper()
+	start := time.Now()
+	second := startPortal(t, env, "serve", "-addr", freeAddr(t))
+	if code := second.wait(5 * time.Second); code <= 0 {
+		t.Fatalf("second server on the folder: exit status %d, want non-zero\n%s", code, second.out.String())
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the second server took %v to refuse", took)
+	}
+	if !strings.Contains(second.out.String(), "used by the portal server") {
+		t.Errorf("the refusal does not say why:\n%s", second.out.String())
 	}
 }
 

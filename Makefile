@@ -24,10 +24,14 @@ browser-deps:
 generate:
 	$(GO) tool templ generate
 
-## check: formatting, vet and generated code are clean (used by CI)
+## check: formatting, vet, staticcheck and generated code are clean (used by CI)
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	@for d in $$(git ls-files '*.templ' | xargs -r -n1 dirname | sort -u); do \
+		$(GO) tool templ fmt -fail -log-level warn "$$d" || { echo "templ fmt changed the .templ files in $$d; review and commit them"; exit 1; }; \
+	done
 	$(GO) tool templ generate >/dev/null
 	@git diff --exit-code -- '*_templ.go' || { echo "generated templ code was stale; run make generate and commit"; exit 1; }
 

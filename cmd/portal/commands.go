@@ -2,109 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"strings"
-	"time"
-
-	"github.com/alexedwards/scs/pgxstore"
 
 	"github.com/kai-challenge/portal/internal/config"
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
-	"github.com/kai-challenge/portal/internal/scheduler"
-	"github.com/kai-challenge/portal/internal/web"
 )
 
-func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var importFile string
-	cfg, _, err := config.Load("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&importFile, "import", "", "program file that seeds an empty database")
-	})
-	if err != nil {
-		return usageError(err.Error())
-	}
-	db, err := openDatabase(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if importFile != "" {
-		if err := seedFrom(ctx, db.Store, importFile, stdout); err != nil {
-			return err
-		}
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	go scheduler.Run(ctx, db.Store, 5*time.Second, logger)
-	// Staff sessions live in the sessions table: they survive a restart and
-	// are shared by every web process.
-	sessions := pgxstore.New(db.Store.Pool())
-	defer sessions.StopCleanup()
-	// A fresh installation has no account and no default password: while
-	// no enabled admin exists, a one-time link creates the first one.
-	setupToken := ""
-	if n, err := db.Store.CountAdmins(ctx); err != nil {
-		return err
-	} else if n == 0 {
-		setupToken = rand.Text()
-	}
-	// Public pages are served from memory until the record changes; every
-	// change is announced by PostgreSQL, so all processes stay fresh.
-	cache := pagecache.New(60*time.Second, 5000)
-	go db.Store.ListenChanges(ctx, cache.Invalidate)
-	srv := &http.Server{
-		Addr: cfg.Addr,
-		Handler: web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
-			Sessions: sessions, SetupToken: setupToken, PageCache: cache}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
-	}
-	fmt.Fprintf(stdout, "portal: serving on http://%s\n", displayAddr(ln.Addr()))
-	if setupToken != "" {
-		fmt.Fprintf(stdout, "portal: no admin account exists yet; create the first one (this link works once):\n  %s/admin/setup?token=%s\n",
-			strings.TrimRight(cfg.BaseURL, "/"), setupToken)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	fmt.Fprintln(stdout, "portal: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-func displayAddr(a net.Addr) string {
-	if t, ok := a.(*net.TCPAddr); ok && (t.IP == nil || t.IP.IsUnspecified()) {
-		return fmt.Sprintf("localhost:%d", t.Port)
-	}
-	return a.String()
-}
-
-func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config.Load("migrate", args, getenv, stderr)
+func cmdMigrate(ctx context.Context, args []string, e env) error {
+	cfg, rest, err := config.Load("migrate", args, e.getenv, e.stderr)
 	if err != nil {
 		return usageError(err.Error())
 	}
@@ -115,7 +25,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if len(rest) > 1 || (dir != "up" && dir != "down") {
 		return usageError("usage: portal migrate [up|down]")
 	}
-	url, stop, err := connectDatabase(ctx, cfg, stderr)
+	url, stop, err := connectDatabase(ctx, cfg, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -128,28 +38,25 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "migrate %s: done\n", dir)
+	fmt.Fprintf(e.stdout, "migrate %s: done\n", dir)
 	return nil
 }
 
-func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config.Load("import", args, getenv, stderr)
-	if err != nil {
-		return usageError(err.Error())
-	}
-	if len(rest) != 1 {
-		return usageError("import: want exactly one FILE")
-	}
-	f, err := readProgramFile(rest[0])
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return importProgram(ctx, db.Store, rest[0], f, stdout)
+func cmdImport(ctx context.Context, args []string, e env) error {
+	var f *programfile.File
+	return dbCommand{
+		name: "import",
+		check: func(rest []string) (err error) {
+			if len(rest) != 1 {
+				return usageError("import: want exactly one FILE")
+			}
+			f, err = readProgramFile(rest[0])
+			return err
+		},
+		run: func(db *database, rest []string) error {
+			return importProgram(ctx, db.Store, rest[0], f, e.stdout)
+		},
+	}.exec(ctx, args, e)
 }
 
 // readProgramFile reads and validates a program file; nothing touches the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -26,7 +27,13 @@ func (d *database) Close() { d.close() }
 // openDatabase connects to the database (see connectDatabase) and brings its
 // schema up to date.
 func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*database, error) {
-	url, stopCluster, err := connectDatabase(ctx, cfg, stderr)
+	return openDatabaseFor(ctx, cfg, stderr, false)
+}
+
+// openDatabaseFor is openDatabase; server claims the private cluster for
+// this process (see connectDatabaseFor).
+func openDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, server bool) (*database, error) {
+	url, stopCluster, err := connectDatabaseFor(ctx, cfg, stderr, server)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +52,13 @@ func openDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (*da
 // connectDatabase returns the URL of cfg.DatabaseURL, or starts the private
 // cluster under cfg.DataDir when it is empty; stop lets that cluster go.
 func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (url string, stop func(), err error) {
+	return connectDatabaseFor(ctx, cfg, stderr, false)
+}
+
+// connectDatabaseFor is connectDatabase. A server (portal serve) claims the
+// private cluster: one server per data folder, and a second one refuses at
+// once; commands share the cluster of a running server.
+func connectDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, server bool) (url string, stop func(), err error) {
 	if cfg.DatabaseURL != "" {
 		return cfg.DatabaseURL, func() {}, nil
 	}
@@ -52,8 +66,15 @@ func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (
 	if err != nil {
 		return "", nil, err
 	}
+	c.Log = stderr
+	if server {
+		if err := c.Lock(); err != nil {
+			return "", nil, err
+		}
+	}
 	fmt.Fprintf(stderr, "DATABASE_URL is not set: using the private PostgreSQL cluster in %s\n", c.Dir)
 	if err := c.Start(ctx, "portal"); err != nil {
+		_ = c.Stop() // releases the lock
 		return "", nil, err
 	}
 	return c.URL("portal"), func() {
@@ -61,4 +82,36 @@ func connectDatabase(ctx context.Context, cfg config.Config, stderr io.Writer) (
 			fmt.Fprintln(stderr, err)
 		}
 	}, nil
+}
+
+// dbCommand is a command that works on the migrated database: it reads the
+// configuration and its flags, checks its arguments before touching the
+// database, then runs with the database open.
+type dbCommand struct {
+	name  string
+	flags func(*flag.FlagSet)       // the command's own flags, if any
+	check func(rest []string) error // runs before the database is opened, if set
+	run   func(db *database, rest []string) error
+}
+
+func (c dbCommand) exec(ctx context.Context, args []string, e env) error {
+	var extra []func(*flag.FlagSet)
+	if c.flags != nil {
+		extra = append(extra, c.flags)
+	}
+	cfg, rest, err := config.Load(c.name, args, e.getenv, e.stderr, extra...)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	if c.check != nil {
+		if err := c.check(rest); err != nil {
+			return err
+		}
+	}
+	db, err := openDatabase(ctx, cfg, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return c.run(db, rest)
 }

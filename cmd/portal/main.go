@@ -13,6 +13,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal starts a graceful shutdown; a second one ends the
+	// process at once.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -24,7 +27,8 @@ func main() {
 const usage = `usage: portal <command> [flags] [args]
 
 commands:
-  serve [-import FILE]             run the web portal (FILE seeds an empty database)
+  serve [-import FILE]             run the web portal (FILE seeds an empty database);
+                                   SIGTERM/SIGINT drain it (-drain-delay 1s, -shutdown-timeout 10s)
   migrate [up|down]                apply or roll back the database schema
   import FILE                      import a program file (YAML or JSON), atomically
   scores import ROUND FILE.csv [--dry-run]
@@ -44,6 +48,25 @@ commands:
 Environment: DATABASE_URL (empty: a private PostgreSQL cluster under .data/), ADDR (default :8080).
 `
 
+// env is what a command reads and writes besides its arguments.
+type env struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// commands maps each command name to the function that runs it.
+var commands = map[string]func(ctx context.Context, args []string, e env) error{
+	"serve":   cmdServe,
+	"migrate": cmdMigrate,
+	"import":  cmdImport,
+	"scores":  cmdScores,
+	"results": cmdResults,
+	"round":   cmdRound,
+	"audit":   cmdAudit,
+	"user":    cmdUser,
+}
+
 // run is the whole program behind main, with its inputs and outputs passed in
 // so tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -51,30 +74,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError("no command")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, getenv, stdout, stderr)
-	case "migrate":
-		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
-	case "import":
-		return cmdImport(ctx, rest, getenv, stdout, stderr)
-	case "scores":
-		return cmdScores(ctx, rest, getenv, stdout, stderr)
-	case "results":
-		return cmdResults(ctx, rest, getenv, stdout, stderr)
-	case "round":
-		return cmdRound(ctx, rest, getenv, stdout, stderr)
-	case "audit":
-		return cmdAudit(ctx, rest, getenv, stdout, stderr)
-	case "user":
-		return cmdUser(ctx, rest, getenv, stdin, stdout, stderr)
+	name, rest := args[0], args[1:]
+	switch name {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError("unknown command " + cmd)
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return usageError("unknown command " + name)
+	}
+	return cmd(ctx, rest, env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
 }
 
 // usageError is a mistake in the command line (exit status 2).

@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/kai-challenge/portal/internal/auth"
-	"github.com/kai-challenge/portal/internal/config"
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 const userUsage = `usage: portal user add --email E --role admin|scorer [--name N]
@@ -23,145 +21,139 @@ const userUsage = `usage: portal user add --email E --role admin|scorer [--name 
 add and password read the password from the first line of stdin; an empty
 line generates one, which is printed once.`
 
+// userArgs are the flags of the user commands, and the new password's hash
+// for add and password.
+type userArgs struct {
+	email, role, name string
+	hash              string
+}
+
+// userActions are the user subcommands; each runs with the arguments checked.
+var userActions = map[string]func(ctx context.Context, st *postgres.Store, u userArgs, stdout io.Writer) error{
+	"add":      userAdd,
+	"password": userPassword,
+	"disable":  userDisable,
+	"enable":   userEnable,
+	"list":     userList,
+}
+
 // cmdUser manages staff accounts from the command line: the way to create
 // the first admin on a server, and to let someone in again who is locked out.
-func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func cmdUser(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
 		return usageError(userUsage)
 	}
-	sub, args := args[0], args[1:]
-	var email, role, name string
-	cfg, rest, err := config.Load("user "+sub, args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&email, "email", "", "the account's email")
-		fs.StringVar(&role, "role", "", "admin or scorer")
-		fs.StringVar(&name, "name", "", "display name")
-	})
-	if err != nil {
-		return usageError(err.Error())
+	sub := args[0]
+	action, ok := userActions[sub]
+	if !ok {
+		return usageError(userUsage)
 	}
+	var u userArgs
+	return dbCommand{
+		name: "user " + sub,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&u.email, "email", "", "the account's email")
+			fs.StringVar(&u.role, "role", "", "admin or scorer")
+			fs.StringVar(&u.name, "name", "", "display name")
+		},
+		check: func(rest []string) error { return u.check(sub, rest, e) },
+		run: func(db *database, _ []string) error {
+			if err := action(ctx, db.Store, u, e.stdout); err != nil {
+				return fmt.Errorf("user %s: %w", sub, err)
+			}
+			return nil
+		},
+	}.exec(ctx, args[1:], e)
+}
+
+// check validates the command line of user sub and settles the password
+// before the database is touched, so a weak one fails fast and leaves
+// nothing behind.
+func (u *userArgs) check(sub string, rest []string, e env) error {
 	if len(rest) != 0 {
 		return usageError(userUsage)
 	}
-	switch sub {
-	case "add", "password", "disable", "enable":
-		if email == "" {
-			return usageError("portal user " + sub + ": --email is required\n" + userUsage)
-		}
-	case "list":
-	default:
-		return usageError(userUsage)
+	if sub != "list" && u.email == "" {
+		return usageError("portal user " + sub + ": --email is required\n" + userUsage)
 	}
-	if sub == "add" && !auth.ValidRole(role) {
+	if sub == "add" && !auth.ValidRole(u.role) {
 		return usageError(fmt.Sprintf("portal user add: --role must be one of %s\n%s", strings.Join(auth.Roles, ", "), userUsage))
 	}
-
-	// Settle the password before touching the database, so a weak one
-	// fails fast and leaves nothing behind.
-	var hash string
 	if sub == "add" || sub == "password" {
-		if hash, err = newPasswordHash(email, stdin, stdout, stderr); err != nil {
+		hash, err := newPasswordHash(u.email, e.stdin, e.stdout, e.stderr)
+		if err != nil {
 			return fmt.Errorf("user %s: %w", sub, err)
 		}
-	}
-
-	db, err := openDatabase(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	st := db.Store
-	notFound := func(err error) error {
-		if errors.Is(err, contest.ErrNotFound) {
-			return fmt.Errorf("user %s: no user has the email %s", sub, email)
-		}
-		return fmt.Errorf("user %s: %w", sub, err)
-	}
-	switch sub {
-	case "add":
-		u, err := st.CreateUser(ctx, email, name, role, hash, cliActor)
-		if errors.Is(err, contest.ErrConflict) {
-			return fmt.Errorf("user add: a user with the email %s already exists", email)
-		}
-		if err != nil {
-			return fmt.Errorf("user add: %w", err)
-		}
-		fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
-	case "password":
-		u, _, err := st.UserByEmail(ctx, email)
-		if err == nil {
-			err = st.SetPassword(ctx, u.ID, hash, cliActor)
-		}
-		if err != nil {
-			return notFound(err)
-		}
-		fmt.Fprintf(stdout, "password changed for %s\n", u.Email)
-	case "disable":
-		if err := st.DisableUser(ctx, email, cliActor); err != nil {
-			return notFound(err)
-		}
-		fmt.Fprintf(stdout, "disabled %s\n", email)
-	case "enable":
-		if err := st.EnableUser(ctx, email, cliActor); err != nil {
-			return notFound(err)
-		}
-		fmt.Fprintf(stdout, "enabled %s\n", email)
-	case "list":
-		users, err := st.Users(ctx)
-		if err != nil {
-			return fmt.Errorf("user list: %w", err)
-		}
-		if len(users) == 0 {
-			fmt.Fprintln(stdout, "no users yet; create the first admin with: portal user add --email E --role admin")
-			return nil
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSTATUS\tCREATED")
-		for _, u := range users {
-			status := "enabled"
-			if u.Disabled {
-				status = "disabled"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, status, u.CreatedAt.UTC().Format("2006-01-02"))
-		}
-		return tw.Flush()
+		u.hash = hash
 	}
 	return nil
 }
 
-// newPasswordHash reads the password from the first line of stdin, or
-// generates one when the line is empty and prints it once, checks it
-// against the policy for email, and returns its hash.
-func newPasswordHash(email string, stdin io.Reader, stdout, stderr io.Writer) (string, error) {
-	pw, err := readPasswordLine(stdin, stderr)
-	if err != nil {
-		return "", err
+// unknownEmail words a missing account for the person at the terminal.
+func unknownEmail(err error, email string) error {
+	if errors.Is(err, contest.ErrNotFound) {
+		return fmt.Errorf("no user has the email %s", email)
 	}
-	if pw == "" {
-		pw = auth.GeneratePassword()
-		fmt.Fprintf(stdout, "generated password for %s (shown only once; store it now):\n    %s\n", email, pw)
-	}
-	if err := auth.ValidatePasswordFor(pw, email); err != nil {
-		return "", err
-	}
-	return auth.HashPassword(pw)
+	return err
 }
 
-// readPasswordLine returns the first line of stdin without its line ending;
-// nothing else of it is changed. On a terminal it prompts first (the
-// password is echoed: prefer piping it in or letting one be generated).
-func readPasswordLine(stdin io.Reader, stderr io.Writer) (string, error) {
-	if stdin == nil {
-		return "", nil
+func userAdd(ctx context.Context, st *postgres.Store, u userArgs, stdout io.Writer) error {
+	created, err := st.CreateUser(ctx, u.email, u.name, u.role, u.hash, cliActor)
+	if errors.Is(err, contest.ErrConflict) {
+		return fmt.Errorf("a user with the email %s already exists", u.email)
 	}
-	if f, ok := stdin.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprint(stderr, "password (empty line: generate one): ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)\n", created.Role, created.Email, created.ID)
+	return nil
+}
+
+func userPassword(ctx context.Context, st *postgres.Store, u userArgs, stdout io.Writer) error {
+	acct, _, err := st.UserByEmail(ctx, u.email)
+	if err == nil {
+		err = st.SetPassword(ctx, acct.ID, u.hash, cliActor)
+	}
+	if err != nil {
+		return unknownEmail(err, u.email)
+	}
+	fmt.Fprintf(stdout, "password changed for %s\n", acct.Email)
+	return nil
+}
+
+func userDisable(ctx context.Context, st *postgres.Store, u userArgs, stdout io.Writer) error {
+	if err := st.DisableUser(ctx, u.email, cliActor); err != nil {
+		return unknownEmail(err, u.email)
+	}
+	fmt.Fprintf(stdout, "disabled %s\n", u.email)
+	return nil
+}
+
+func userEnable(ctx context.Context, st *postgres.Store, u userArgs, stdout io.Writer) error {
+	if err := st.EnableUser(ctx, u.email, cliActor); err != nil {
+		return unknownEmail(err, u.email)
+	}
+	fmt.Fprintf(stdout, "enabled %s\n", u.email)
+	return nil
+}
+
+func userList(ctx context.Context, st *postgres.Store, _ userArgs, stdout io.Writer) error {
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		fmt.Fprintln(stdout, "no users yet; create the first admin with: portal user add --email E --role admin")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSTATUS\tCREATED")
+	for _, u := range users {
+		status := "enabled"
+		if u.Disabled {
+			status = "disabled"
 		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, status, u.CreatedAt.UTC().Format("2006-01-02"))
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && err != io.EOF {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	line = strings.TrimSuffix(line, "\n")
-	return strings.TrimSuffix(line, "\r"), nil
+	return tw.Flush()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"regexp"
@@ -17,15 +16,7 @@ import (
 // userCLI runs the portal like cli does, with stdin as given.
 func userCLI(t *testing.T, url, stdin string, args ...string) (string, string, error) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	getenv := func(k string) string {
-		if k == "DATABASE_URL" {
-			return url
-		}
-		return ""
-	}
-	err := cmdUser(context.Background(), args, getenv, strings.NewReader(stdin), &stdout, &stderr)
-	return stdout.String(), stderr.String(), err
+	return cliIn(t, url, stdin, append([]string{"user"}, args...)...)
 }
 
 func mustUserCLI(t *testing.T, url, stdin string, args ...string) string {

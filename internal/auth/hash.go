@@ -130,9 +130,8 @@ func encode(p params, salt, key []byte) string {
 }
 
 func decode(hash string) (params, []byte, []byte, error) {
-	var p params
 	bad := func(why string) (params, []byte, []byte, error) {
-		return p, nil, nil, fmt.Errorf("%w: %s", ErrMalformedHash, why)
+		return params{}, nil, nil, fmt.Errorf("%w: %s", ErrMalformedHash, why)
 	}
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[0] != "" {
@@ -144,26 +143,10 @@ func decode(hash string) (params, []byte, []byte, error) {
 	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return bad("unsupported version " + parts[2])
 	}
-	kv := strings.Split(parts[3], ",")
-	if len(kv) != 3 {
-		return bad("parameters are not m,t,p")
+	p, why := decodeParams(parts[3])
+	if why != "" {
+		return bad(why)
 	}
-	var vals [3]uint64
-	for i, name := range []string{"m", "t", "p"} {
-		v, ok := strings.CutPrefix(kv[i], name+"=")
-		if !ok {
-			return bad("parameters are not m,t,p")
-		}
-		n, err := strconv.ParseUint(v, 10, 32)
-		if err != nil {
-			return bad("parameter " + name + " is not a number")
-		}
-		vals[i] = n
-	}
-	if vals[2] < 1 || vals[2] > maxThreads || vals[1] < 1 || vals[1] > maxTime || vals[0] < 8*vals[2] || vals[0] > maxMemory {
-		return bad("parameters out of range")
-	}
-	p.memory, p.time, p.threads = uint32(vals[0]), uint32(vals[1]), uint8(vals[2])
 	salt, err := b64.Strict().DecodeString(parts[4])
 	if err != nil || len(salt) < 8 || len(salt) > 64 {
 		return bad("bad salt")
@@ -174,4 +157,31 @@ func decode(hash string) (params, []byte, []byte, error) {
 	}
 	p.saltLen, p.keyLen = len(salt), len(key)
 	return p, salt, key, nil
+}
+
+// decodeParams reads the "m=…,t=…,p=…" field of a hash; a non-empty why
+// says what is wrong with it.
+func decodeParams(field string) (p params, why string) {
+	kv := strings.Split(field, ",")
+	if len(kv) != 3 {
+		return p, "parameters are not m,t,p"
+	}
+	var vals [3]uint64
+	for i, name := range []string{"m", "t", "p"} {
+		v, ok := strings.CutPrefix(kv[i], name+"=")
+		if !ok {
+			return p, "parameters are not m,t,p"
+		}
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return p, "parameter " + name + " is not a number"
+		}
+		vals[i] = n
+	}
+	m, t, threads := vals[0], vals[1], vals[2]
+	if threads < 1 || threads > maxThreads || t < 1 || t > maxTime || m < 8*threads || m > maxMemory {
+		return p, "parameters out of range"
+	}
+	p.memory, p.time, p.threads = uint32(m), uint32(t), uint8(threads)
+	return p, ""
 }

@@ -20,8 +20,13 @@ type Config struct {
 	DataDir string
 	// BaseURL is the public address used in feeds and share links.
 	BaseURL string
-	// ShutdownTimeout bounds the graceful shutdown of the HTTP server.
+	// ShutdownTimeout is the grace period of a graceful shutdown: from the
+	// signal, in-flight requests have this long to finish.
 	ShutdownTimeout time.Duration
+	// DrainDelay is how long, at the start of a shutdown, /readyz answers
+	// 503 while requests are still accepted, so load balancers can stop
+	// sending new ones first. It is part of ShutdownTimeout.
+	DrainDelay time.Duration
 }
 
 // Load reads the environment through getenv and then the flags in args
@@ -35,6 +40,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		DataDir:         getenv("DATA_DIR"),
 		BaseURL:         getenv("BASE_URL"),
 		ShutdownTimeout: 10 * time.Second,
+		DrainDelay:      time.Second,
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"

@@ -3,7 +3,10 @@
 // A test package calls Main from its TestMain. The first test that needs a
 // database migrates a template database once; each test then gets a clone
 // (CREATE DATABASE … TEMPLATE), so tests can run in parallel and never see
-// each other's rows. The server is the one at TEST_DATABASE_URL when set;
+// each other's rows. Tests that need the frozen public record
+// (fixtures.RecordFile) use RecordURL or NewRecordDB: the record is imported
+// once into a second template, and each test clones that one instead of
+// importing the record again. The server is the one at TEST_DATABASE_URL when set;
 // otherwise a private throwaway cluster is started with the installed
 // PostgreSQL binaries and removed afterwards. There is no silent skip: if no
 // database can be had, the test fails.
@@ -25,16 +28,22 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/devdb"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
 )
 
 var (
 	once     sync.Once
 	setupErr error
 	baseURL  string // maintenance database on the server
-	template string
+	template string // migrated, empty
 	cluster  *devdb.Cluster
 	tmpDir   string
+
+	recordOnce     sync.Once
+	recordErr      error
+	recordTemplate string // migrated, with the frozen record imported
 )
 
 // Main runs the package's tests and then removes the template database and
@@ -59,6 +68,7 @@ func setup() {
 		if setupErr != nil {
 			return
 		}
+		cluster.Throwaway = true // removed afterwards: speed over durability
 		if setupErr = cluster.Start(ctx, ""); setupErr != nil {
 			return
 		}
@@ -73,10 +83,46 @@ func setup() {
 	}
 }
 
+// setupRecord makes the second template: a clone of the migrated one with
+// the frozen record imported the way the portal imports it.
+func setupRecord() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	data, err := os.ReadFile(fixtures.RecordFile())
+	if err != nil {
+		recordErr = err
+		return
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		recordErr = fmt.Errorf("pgtest: parse the record: %w", err)
+		return
+	}
+	name := "portal_tmpl_record_" + randomHex()
+	if recordErr = exec(ctx, baseURL, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); recordErr != nil {
+		return
+	}
+	recordTemplate = name // dropped at teardown from here on
+	pool, err := postgres.Open(ctx, withDatabase(baseURL, name))
+	if err != nil {
+		recordErr = err
+		return
+	}
+	// A template must have no connections left when it is cloned.
+	defer pool.Close()
+	if _, err := postgres.New(pool).ImportProgram(ctx, f); err != nil {
+		recordErr = fmt.Errorf("pgtest: import the record: %w", err)
+	}
+}
+
 func teardown() {
-	if template != "" && cluster == nil {
+	if cluster == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_ = exec(ctx, baseURL, "DROP DATABASE IF EXISTS "+template+" WITH (FORCE)")
+		for _, tmpl := range []string{recordTemplate, template} {
+			if tmpl != "" {
+				_ = exec(ctx, baseURL, "DROP DATABASE IF EXISTS "+tmpl+" WITH (FORCE)")
+			}
+		}
 		cancel()
 	}
 	if cluster != nil {
@@ -118,30 +164,44 @@ func withDatabase(dsn, db string) string {
 // ends, and returns its connection URL.
 func URL(t testing.TB) string {
 	t.Helper()
-	once.Do(setup)
-	if setupErr != nil {
-		t.Fatalf("pgtest: no test database: %v", setupErr)
-	}
-	name := "portal_test_" + randomHex()
-	ctx := context.Background()
-	if err := exec(ctx, baseURL, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); err != nil {
-		t.Fatalf("%v", err)
-	}
-	t.Cleanup(func() {
-		_ = exec(context.Background(), baseURL, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
-	return withDatabase(baseURL, name)
+	return clone(t, "portal_test_", func() string { return template })
 }
 
 // EmptyURL creates a fresh database without any migration applied.
 func EmptyURL(t testing.TB) string {
 	t.Helper()
+	return clone(t, "portal_empty_", func() string { return "" })
+}
+
+// RecordURL creates a fresh migrated database holding the frozen public
+// record (fixtures.RecordFile, imported as the actor "import"), drops it when
+// the test ends, and returns its connection URL.
+func RecordURL(t testing.TB) string {
+	t.Helper()
+	return clone(t, "portal_record_", func() string {
+		recordOnce.Do(setupRecord)
+		if recordErr != nil {
+			t.Fatalf("pgtest: no record template: %v", recordErr)
+		}
+		return recordTemplate
+	})
+}
+
+// clone creates a database named prefix plus a random suffix from the
+// template that tmpl returns (none when empty) and drops it when the test
+// ends.
+func clone(t testing.TB, prefix string, tmpl func() string) string {
+	t.Helper()
 	once.Do(setup)
 	if setupErr != nil {
 		t.Fatalf("pgtest: no test database: %v", setupErr)
 	}
-	name := "portal_empty_" + randomHex()
-	if err := exec(context.Background(), baseURL, "CREATE DATABASE "+name); err != nil {
+	name := prefix + randomHex()
+	sql := "CREATE DATABASE " + name
+	if from := tmpl(); from != "" {
+		sql += " TEMPLATE " + from
+	}
+	if err := exec(context.Background(), baseURL, sql); err != nil {
 		t.Fatalf("%v", err)
 	}
 	t.Cleanup(func() {
@@ -153,7 +213,18 @@ func EmptyURL(t testing.TB) string {
 // New returns a pool on a fresh migrated database, closed when the test ends.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	u := URL(t)
+	return pool(t, URL(t))
+}
+
+// NewRecordDB returns a pool on a fresh database holding the frozen public
+// record (see RecordURL), closed when the test ends.
+func NewRecordDB(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	return pool(t, RecordURL(t))
+}
+
+func pool(t testing.TB, u string) *pgxpool.Pool {
+	t.Helper()
 	pool, err := pgxpool.New(context.Background(), u)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)

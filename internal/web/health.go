@@ -29,3 +29,19 @@ func (s *server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	}
 	fmt.Fprintln(w, "ok")
 }
+
+// Draining wraps the portal's handler for a graceful shutdown: once
+// draining reports true, /readyz answers 503 so load balancers send no new
+// requests, while every other request is still served as usual.
+func Draining(h http.Handler, draining func() bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/readyz" && draining() {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "shutting down")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

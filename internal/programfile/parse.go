@@ -153,3 +153,16 @@ func (o *obj) get(name string) node {
 	}
 	return o.n.child(name, o.end, nil, false)
 }
+
+// objects reads n as a list of mappings with the given fields and returns
+// what read makes of each; items that are not mappings are reported and
+// skipped.
+func objects[T any](p *parser, n node, fields []string, read func(o *obj, it node) T) []T {
+	var out []T
+	for _, it := range p.list(n) {
+		if o := p.object(it, fields...); o != nil {
+			out = append(out, read(o, it))
+		}
+	}
+	return out
+}

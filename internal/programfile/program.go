@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/goccy/go-yaml"
 	"github.com/kai-challenge/portal/internal/contest"
 )
 
@@ -16,12 +15,12 @@ type refs struct {
 
 func (p *parser) file(root node) *File {
 	if root.set {
-		if _, ok := root.v.(yaml.MapSlice); !ok {
+		if _, ok := root.v.(mapping); !ok {
 			p.fail(root, "a program file must be a mapping with program, organizations, teams, budgets, rounds and timeline")
 			return nil
 		}
 	} else {
-		root.v = yaml.MapSlice{}
+		root.v = mapping{}
 	}
 	o := p.object(root, "program", "organizations", "teams", "budgets", "rounds", "timeline")
 	r := refs{orgs: map[string]bool{}, teams: map[string]bool{}}

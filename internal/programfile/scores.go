@@ -8,8 +8,14 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 )
 
+// scoreKey identifies a score.
+type scoreKey struct {
+	team, criterion string
+	evaluator       int
+}
+
 func (p *parser) scores(n node, rd *round) []Score {
-	seen := map[string]bool{}
+	seen := map[scoreKey]bool{}
 	return objects(p, n, []string{"team", "criterion", "evaluator", "value"}, func(o *obj, it node) Score {
 		var s Score
 		s.Team = p.entryTeam(o, rd)
@@ -75,11 +81,11 @@ func (p *parser) scoreValue(n node, s Score, c crit) {
 
 // uniqueScore reports a second score for the same team, criterion and
 // evaluator.
-func (p *parser) uniqueScore(n node, s Score, seen map[string]bool) {
+func (p *parser) uniqueScore(n node, s Score, seen map[scoreKey]bool) {
 	if s.Team == "" || s.Criterion == "" {
 		return
 	}
-	key := s.Team + "\x00" + s.Criterion + "\x00" + strconv.Itoa(s.Evaluator)
+	key := scoreKey{s.Team, s.Criterion, s.Evaluator}
 	switch {
 	case !seen[key]:
 		seen[key] = true

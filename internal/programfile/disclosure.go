@@ -56,15 +56,8 @@ func cmpOr(a, b string) string {
 
 // objections reads a round's formal objections.
 func (p *parser) objections(n node, rd *round) []Objection {
-	var out []Objection
-	for _, it := range p.list(n) {
-		o := p.object(it, "team", "filed_on", "summary", "decision_due", "status", "decided_on", "decision", "sources")
-		if o == nil {
-			continue
-		}
-		teamN := o.get("team")
-		ob := Objection{Team: p.str(teamN, true)}
-		p.entry(teamN, ob.Team, rd)
+	return objects(p, n, []string{"team", "filed_on", "summary", "decision_due", "status", "decided_on", "decision", "sources"}, func(o *obj, _ node) Objection {
+		ob := Objection{Team: p.entryTeam(o, rd)}
 		ob.FiledOn = p.date(o.get("filed_on"), true)
 		ob.Summary = p.text(o.get("summary"), true)
 		dueN := o.get("decision_due")
@@ -73,9 +66,8 @@ func (p *parser) objections(n node, rd *round) []Objection {
 		ob.Status = p.enum(o.get("status"), ObjectionPending, ObjectionStatuses...)
 		p.objectionDecision(o, &ob)
 		ob.Sources = p.sources(o.get("sources"))
-		out = append(out, ob)
-	}
-	return out
+		return ob
+	})
 }
 
 // objectionDecision reads decided_on and decision: required once the

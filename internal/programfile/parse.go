@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/goccy/go-yaml"
-	yamlparser "github.com/goccy/go-yaml/parser"
 )
 
 // PathError is one problem in a program file, at the path of the bad value
@@ -47,58 +44,72 @@ func Parse(data []byte) (*File, error) {
 	f := p.file(node{v: root, set: root != nil})
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b posError) int { return slices.Compare(a.pos, b.pos) })
-		out := make(Errors, len(p.errs))
-		for i, e := range p.errs {
-			out[i] = e.err
+		out := make(Errors, 0, min(len(p.errs), MaxErrors+1))
+		for _, e := range p.errs[:min(len(p.errs), MaxErrors)] {
+			out = append(out, e.err)
+		}
+		if more := len(p.errs) - MaxErrors; more > 0 {
+			out = append(out, &PathError{Msg: fmt.Sprintf("… and %d more problems (only the first %d are listed)", more, MaxErrors)})
 		}
 		return nil, &out
 	}
 	return f, nil
 }
 
-// decode turns the single YAML document in data into a generic tree of
-// yaml.MapSlice (mappings, key order kept), []any, string, bool, integer,
-// float64 and nil values.
-func decode(data []byte) (any, error) {
-	doc, err := yamlparser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, fmt.Errorf("invalid YAML: %s", yaml.FormatError(err, false, false))
-	}
-	if len(doc.Docs) > 1 {
-		return nil, fmt.Errorf("invalid YAML: a program file holds a single document, found %d", len(doc.Docs))
-	}
-	var v any
-	if err := yaml.UnmarshalWithOptions(data, &v, yaml.UseOrderedMap()); err != nil {
-		return nil, fmt.Errorf("invalid YAML: %s", yaml.FormatError(err, false, false))
-	}
-	return v, nil
-}
-
 // node is a value of the generic tree with its path. pos locates it in the
 // document (index of the key or item at each level) and orders the errors.
 type node struct {
-	path string
-	pos  []int
-	v    any
-	set  bool // present and not null
+	at  *loc // nil for the root
+	v   any
+	set bool // present and not null
+}
+
+// loc is where a value sits: a field or an item of its parent. Paths and
+// positions are only written out for an error, so they are kept as links.
+type loc struct {
+	up    *loc
+	name  string // the field's key
+	item  bool   // a list item rather than a field
+	index int    // the position of the key or item within its parent
 }
 
 func (n node) child(name string, i int, v any, present bool) node {
-	path := name
-	if n.path != "" {
-		path = n.path + "." + name
-	}
-	return node{path: path, pos: appendPos(n.pos, i), v: v, set: present && v != nil}
+	return node{at: &loc{up: n.at, name: name, index: i}, v: v, set: present && v != nil}
 }
 
 func (n node) item(i int, v any) node {
-	return node{path: fmt.Sprintf("%s[%d]", n.path, i), pos: appendPos(n.pos, i), v: v, set: v != nil}
+	return node{at: &loc{up: n.at, item: true, index: i}, v: v, set: v != nil}
 }
 
-func appendPos(pos []int, i int) []int {
-	out := make([]int, len(pos), len(pos)+1)
-	copy(out, pos)
-	return append(out, i)
+// path is n's path in the file: rounds[2].criteria[0].max.
+func (n node) path() string {
+	var segs []*loc
+	for l := n.at; l != nil; l = l.up {
+		segs = append(segs, l)
+	}
+	var b strings.Builder
+	for i := len(segs) - 1; i >= 0; i-- {
+		switch l := segs[i]; {
+		case l.item:
+			fmt.Fprintf(&b, "[%d]", l.index)
+		case b.Len() > 0:
+			b.WriteString("." + l.name)
+		default:
+			b.WriteString(l.name)
+		}
+	}
+	return b.String()
+}
+
+// pos locates n in the document (the index of the key or item at each
+// level) and orders the errors.
+func (n node) pos() []int {
+	var pos []int
+	for l := n.at; l != nil; l = l.up {
+		pos = append(pos, l.index)
+	}
+	slices.Reverse(pos)
+	return pos
 }
 
 type posError struct {
@@ -111,45 +122,59 @@ type parser struct {
 }
 
 func (p *parser) fail(n node, format string, args ...any) {
-	p.errs = append(p.errs, posError{pos: n.pos, err: &PathError{Path: n.path, Msg: fmt.Sprintf(format, args...)}})
+	p.errs = append(p.errs, posError{pos: n.pos(), err: &PathError{Path: n.path(), Msg: fmt.Sprintf(format, args...)}})
 }
 
 // obj is a mapping whose keys were checked against the known field names.
 type obj struct {
 	n      node
 	known  []string
-	fields map[string]node
-	end    int // position given to absent fields: after the present ones
+	fields []node // by the index of the name in known; at is nil when absent
+	end    int    // position given to absent fields: after the present ones
 }
 
 // object reads n as a mapping with the given fields; unknown keys are
 // reported. It reports and returns nil when n is not a mapping.
 func (p *parser) object(n node, known ...string) *obj {
-	m, ok := n.v.(yaml.MapSlice)
+	m, ok := n.v.(mapping)
 	if !ok {
 		p.fail(n, "must be a mapping")
 		return nil
 	}
-	o := &obj{n: n, known: known, fields: make(map[string]node, len(m)), end: len(m)}
+	o := &obj{n: n, known: known, fields: make([]node, len(known)), end: len(m)}
 	for i, it := range m {
-		k := fmt.Sprint(it.Key)
-		c := n.child(k, i, it.Value, true)
-		if !slices.Contains(known, k) {
+		c := n.child(it.Key, i, it.Value, true)
+		j := slices.Index(known, it.Key)
+		if j < 0 {
 			p.fail(c, "unknown field")
 			continue
 		}
-		o.fields[k] = c
+		o.fields[j] = c
 	}
 	return o
 }
 
 // get returns the field name, or an absent node placed after the present keys.
 func (o *obj) get(name string) node {
-	if !slices.Contains(o.known, name) {
+	j := slices.Index(o.known, name)
+	if j < 0 {
 		panic("programfile: field " + name + " not declared")
 	}
-	if c, ok := o.fields[name]; ok {
+	if c := o.fields[j]; c.at != nil {
 		return c
 	}
 	return o.n.child(name, o.end, nil, false)
+}
+
+// objects reads n as a list of mappings with the given fields and returns
+// what read makes of each; items that are not mappings are reported and
+// skipped.
+func objects[T any](p *parser, n node, fields []string, read func(o *obj, it node) T) []T {
+	var out []T
+	for _, it := range p.list(n) {
+		if o := p.object(it, fields...); o != nil {
+			out = append(out, read(o, it))
+		}
+	}
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/goccy/go-yaml"
 	"github.com/kai-challenge/portal/internal/contest"
 )
 
@@ -16,12 +15,12 @@ type refs struct {
 
 func (p *parser) file(root node) *File {
 	if root.set {
-		if _, ok := root.v.(yaml.MapSlice); !ok {
+		if _, ok := root.v.(mapping); !ok {
 			p.fail(root, "a program file must be a mapping with program, organizations, teams, budgets, rounds and timeline")
 			return nil
 		}
 	} else {
-		root.v = yaml.MapSlice{}
+		root.v = mapping{}
 	}
 	o := p.object(root, "program", "organizations", "teams", "budgets", "rounds", "timeline")
 	r := refs{orgs: map[string]bool{}, teams: map[string]bool{}}
@@ -89,12 +88,7 @@ func (p *parser) publication(n node) int {
 }
 
 func (p *parser) organizations(n node, r refs) []Organization {
-	var out []Organization
-	for _, it := range p.list(n) {
-		o := p.object(it, "slug", "name", "kind", "sources")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"slug", "name", "kind", "sources"}, func(o *obj, it node) Organization {
 		slugN := o.get("slug")
 		org := Organization{
 			Slug:    p.slug(slugN),
@@ -103,18 +97,12 @@ func (p *parser) organizations(n node, r refs) []Organization {
 			Sources: p.sources(o.get("sources")),
 		}
 		p.unique(r.orgs, slugN, org.Slug, strconv.Quote(org.Slug))
-		out = append(out, org)
-	}
-	return out
+		return org
+	})
 }
 
 func (p *parser) teams(n node, r refs) []Team {
-	var out []Team
-	for _, it := range p.list(n) {
-		o := p.object(it, "slug", "name", "lead", "members", "model", "model_note", "goal", "note", "sources")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"slug", "name", "lead", "members", "model", "model_note", "goal", "note", "sources"}, func(o *obj, it node) Team {
 		slugN := o.get("slug")
 		t := Team{Slug: p.slug(slugN), Name: p.text(o.get("name"), true)}
 		p.unique(r.teams, slugN, t.Slug, strconv.Quote(t.Slug))
@@ -133,9 +121,8 @@ func (p *parser) teams(n node, r refs) []Team {
 		t.Goal = p.text(o.get("goal"), false)
 		t.Note = p.text(o.get("note"), false)
 		t.Sources = p.sources(o.get("sources"))
-		out = append(out, t)
-	}
-	return out
+		return t
+	})
 }
 
 func (p *parser) member(n node, lead string, seen map[string]bool, r refs) (Member, bool) {
@@ -174,13 +161,8 @@ func (p *parser) member(n node, lead string, seen map[string]bool, r refs) (Memb
 }
 
 func (p *parser) budgets(n node, r refs) []Budget {
-	var out []Budget
 	years := map[string]bool{}
-	for _, it := range p.list(n) {
-		o := p.object(it, "year", "amount_krw", "confidence", "note", "sources", "allocations")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"year", "amount_krw", "confidence", "note", "sources", "allocations"}, func(o *obj, it node) Budget {
 		var b Budget
 		yearN := o.get("year")
 		if y, ok := p.reqInt(yearN, math.MinInt64); ok {
@@ -200,9 +182,8 @@ func (p *parser) budgets(n node, r refs) []Budget {
 				b.Allocations = append(b.Allocations, a)
 			}
 		}
-		out = append(out, b)
-	}
-	return out
+		return b
+	})
 }
 
 func (p *parser) allocation(n node, r refs) (Allocation, bool) {
@@ -228,12 +209,7 @@ func (p *parser) allocation(n node, r refs) (Allocation, bool) {
 }
 
 func (p *parser) timeline(n node) []Event {
-	var out []Event
-	for _, it := range p.list(n) {
-		o := p.object(it, "date", "until", "title", "confidence", "sources")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"date", "until", "title", "confidence", "sources"}, func(o *obj, it node) Event {
 		var e Event
 		e.Date = p.date(o.get("date"), true)
 		untilN := o.get("until")
@@ -243,7 +219,6 @@ func (p *parser) timeline(n node) []Event {
 		e.Title = p.text(o.get("title"), true)
 		e.Confidence = p.confidence(o.get("confidence"))
 		e.Sources = p.sources(o.get("sources"))
-		out = append(out, e)
-	}
-	return out
+		return e
+	})
 }

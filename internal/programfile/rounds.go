@@ -32,6 +32,14 @@ type round struct {
 	decimals int // of the round's rounding
 }
 
+// entryTeam reads the required team of o, an entry of the round.
+func (p *parser) entryTeam(o *obj, rd *round) string {
+	n := o.get("team")
+	team := p.str(n, true)
+	p.entry(n, team, rd)
+	return team
+}
+
 // entry checks that team is an entry of the round.
 func (p *parser) entry(n node, team string, rd *round) {
 	switch {
@@ -69,15 +77,10 @@ func (p *parser) atMost(n node, value, max, code string) {
 }
 
 func (p *parser) rounds(n node, r refs) []Round {
-	var out []Round
 	slugs := map[string]bool{}
-	for _, it := range p.list(n) {
-		o := p.object(it, "slug", "kind", "name", "period", "evaluated_on", "announce_at", "rule", "disclosure", "disclosures",
-			"criteria", "entries", "scores", "outcomes", "published_scores", "published_stats", "decision", "objections",
-			"note", "sources", "publish")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"slug", "kind", "name", "period", "evaluated_on", "announce_at", "rule", "disclosure", "disclosures",
+		"criteria", "entries", "scores", "outcomes", "published_scores", "published_stats", "decision", "objections",
+		"note", "sources", "publish"}, func(o *obj, it node) Round {
 		var rn Round
 		slugN := o.get("slug")
 		rn.Slug = p.slug(slugN)
@@ -105,9 +108,8 @@ func (p *parser) rounds(n node, r refs) []Round {
 		rn.Note = p.text(o.get("note"), false)
 		rn.Sources = p.sources(o.get("sources"))
 		rn.Publish = p.boolean(o.get("publish"))
-		out = append(out, rn)
-	}
-	return out
+		return rn
+	})
 }
 
 // totalMax is the sum of the top-level maxima, "" when one is unknown.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/rules"
 )
@@ -304,7 +303,7 @@ func (p *parser) sources(n node) []Source {
 			out = append(out, Source{URL: s})
 			continue
 		}
-		if _, ok := it.v.(yaml.MapSlice); !ok {
+		if _, ok := it.v.(mapping); !ok {
 			p.fail(it, "must be a URL or a mapping with url, label, date, date_note")
 			continue
 		}

@@ -8,18 +8,17 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 )
 
+// scoreKey identifies a score.
+type scoreKey struct {
+	team, criterion string
+	evaluator       int
+}
+
 func (p *parser) scores(n node, rd *round) []Score {
-	var out []Score
-	seen := map[string]bool{}
-	for _, it := range p.list(n) {
-		o := p.object(it, "team", "criterion", "evaluator", "value")
-		if o == nil {
-			continue
-		}
+	seen := map[scoreKey]bool{}
+	return objects(p, n, []string{"team", "criterion", "evaluator", "value"}, func(o *obj, it node) Score {
 		var s Score
-		teamN := o.get("team")
-		s.Team = p.str(teamN, true)
-		p.entry(teamN, s.Team, rd)
+		s.Team = p.entryTeam(o, rd)
 		c, known := p.scoreCriterion(o.get("criterion"), &s, rd)
 		p.scoreEvaluator(o.get("evaluator"), &s, c, known)
 		valueN := o.get("value")
@@ -28,9 +27,8 @@ func (p *parser) scores(n node, rd *round) []Score {
 			p.scoreValue(valueN, s, c)
 		}
 		p.uniqueScore(it, s, seen)
-		out = append(out, s)
-	}
-	return out
+		return s
+	})
 }
 
 // scoreCriterion reads the criterion of a score; known is false unless it
@@ -83,11 +81,11 @@ func (p *parser) scoreValue(n node, s Score, c crit) {
 
 // uniqueScore reports a second score for the same team, criterion and
 // evaluator.
-func (p *parser) uniqueScore(n node, s Score, seen map[string]bool) {
+func (p *parser) uniqueScore(n node, s Score, seen map[scoreKey]bool) {
 	if s.Team == "" || s.Criterion == "" {
 		return
 	}
-	key := s.Team + "\x00" + s.Criterion + "\x00" + strconv.Itoa(s.Evaluator)
+	key := scoreKey{s.Team, s.Criterion, s.Evaluator}
 	switch {
 	case !seen[key]:
 		seen[key] = true
@@ -107,18 +105,11 @@ func (p *parser) outcomes(n node, kind string, rd *round) []Outcome {
 	default: // the kind is already reported; accept any outcome
 		allowed = append(slices.Clone(selectionResults), contest.OutcomeAdvanced, contest.OutcomeEliminated)
 	}
-	var out []Outcome
 	seen := map[string]bool{}
-	for _, it := range p.list(n) {
-		o := p.object(it, "team", "outcome", "rank", "reason", "note", "sources")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"team", "outcome", "rank", "reason", "note", "sources"}, func(o *obj, _ node) Outcome {
 		var oc Outcome
-		teamN := o.get("team")
-		oc.Team = p.str(teamN, true)
-		p.entry(teamN, oc.Team, rd)
-		p.unique(seen, teamN, oc.Team, strconv.Quote(oc.Team))
+		oc.Team = p.entryTeam(o, rd)
+		p.unique(seen, o.get("team"), oc.Team, strconv.Quote(oc.Team))
 		outcomeN := o.get("outcome")
 		if s, ok := outcomeN.v.(string); ok && slices.Contains(contest.RoundKinds, kind) && !slices.Contains(allowed, s) {
 			p.fail(outcomeN, "must be one of %s for a %s round (got %q)", strings.Join(allowed, ", "), kind, s)
@@ -129,23 +120,15 @@ func (p *parser) outcomes(n node, kind string, rd *round) []Outcome {
 		oc.Reason = p.text(o.get("reason"), true)
 		oc.Note = p.text(o.get("note"), false)
 		oc.Sources = p.sources(o.get("sources"))
-		out = append(out, oc)
-	}
-	return out
+		return oc
+	})
 }
 
 func (p *parser) publishedScores(n node, rd *round) []PublishedScore {
-	var out []PublishedScore
 	seen := map[string]bool{}
-	for _, it := range p.list(n) {
-		o := p.object(it, "team", "criterion", "value", "sources")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"team", "criterion", "value", "sources"}, func(o *obj, it node) PublishedScore {
 		var ps PublishedScore
-		teamN := o.get("team")
-		ps.Team = p.str(teamN, true)
-		p.entry(teamN, ps.Team, rd)
+		ps.Team = p.entryTeam(o, rd)
 		code, max := p.publishedCriterion(o.get("criterion"), rd)
 		ps.Criterion = code
 		valueN := o.get("value")
@@ -159,19 +142,13 @@ func (p *parser) publishedScores(n node, rd *round) []PublishedScore {
 			}
 			seen[key] = true
 		}
-		out = append(out, ps)
-	}
-	return out
+		return ps
+	})
 }
 
 func (p *parser) publishedStats(n node, rd *round) []PublishedStat {
-	var out []PublishedStat
 	seen := map[string]bool{}
-	for _, it := range p.list(n) {
-		o := p.object(it, "criterion", "stat", "value")
-		if o == nil {
-			continue
-		}
+	return objects(p, n, []string{"criterion", "stat", "value"}, func(o *obj, it node) PublishedStat {
 		var st PublishedStat
 		code, max := p.publishedCriterion(o.get("criterion"), rd)
 		st.Criterion = code
@@ -186,9 +163,8 @@ func (p *parser) publishedStats(n node, rd *round) []PublishedStat {
 			}
 			seen[key] = true
 		}
-		out = append(out, st)
-	}
-	return out
+		return st
+	})
 }
 
 func (p *parser) decision(n node, rd *round) *Decision {

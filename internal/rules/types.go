@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math/big"
+	"slices"
 
 	"github.com/kai-challenge/portal/internal/contest"
 )
@@ -30,11 +31,7 @@ const (
 
 // Valid reports whether a is one of the known aggregates.
 func (a Aggregate) Valid() bool {
-	switch a {
-	case AggregateMean, AggregateMedian, AggregateTrimmedMean:
-		return true
-	}
-	return false
+	return slices.Contains([]Aggregate{AggregateMean, AggregateMedian, AggregateTrimmedMean}, a)
 }
 
 // Panel describes a leaf scored by a panel of evaluators numbered 1..Size,
@@ -86,11 +83,7 @@ const (
 
 // Valid reports whether l is a known level or empty (category).
 func (l RoundingLevel) Valid() bool {
-	switch l {
-	case "", RoundCategory, RoundLeaf:
-		return true
-	}
-	return false
+	return slices.Contains([]RoundingLevel{"", RoundCategory, RoundLeaf}, l)
 }
 
 // Rounding is how a round rounds its figures: half-up to Decimals (1 or
@@ -127,11 +120,7 @@ const (
 
 // Valid reports whether k is one of the known round kinds.
 func (k Kind) Valid() bool {
-	switch k {
-	case KindSelection, KindStage, KindAdditional:
-		return true
-	}
-	return false
+	return slices.Contains([]Kind{KindSelection, KindStage, KindAdditional}, k)
 }
 
 // Pass is the outcome of a team that goes through in a round of this kind.
@@ -180,11 +169,7 @@ const (
 
 // Valid reports whether s is a known status or empty (eligible).
 func (s Status) Valid() bool {
-	switch s {
-	case "", StatusEligible, StatusDisqualified, StatusWithdrew:
-		return true
-	}
-	return false
+	return slices.Contains([]Status{"", StatusEligible, StatusDisqualified, StatusWithdrew}, s)
 }
 
 // Entry is one team's participation in a round. Reason explains a

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -169,4 +170,20 @@ func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 		vr.Head = hex.EncodeToString(hash)
 	}
 	return vr, rows.Err()
+}
+
+// AuditHead returns the chain head recorded by a round's latest
+// publication (hex), or "" when there is none.
+func (s *Store) AuditHead(ctx context.Context, program, round string) (string, error) {
+	var head []byte
+	err := s.pool.QueryRow(ctx, `
+SELECT coalesce(v.audit_head, '') FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
+WHERE p.slug = $1 AND r.slug = $2 AND r.status IN ('published', 'corrected') ORDER BY v.revision DESC LIMIT 1`, program, round).Scan(&head)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("postgres: audit head: %w", err)
+	}
+	return hex.EncodeToString(head), nil
 }

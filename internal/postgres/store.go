@@ -104,3 +104,49 @@ type dbError struct {
 
 func (e *dbError) Error() string   { return e.sentinel.Error() + ": " + e.msg }
 func (e *dbError) Unwrap() []error { return []error{e.sentinel, e.err} }
+
+// orNull passes "" (no date, no value) as SQL NULL.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func staleError(what string, have, yours int) error {
+	return fmt.Errorf("%w: %s was changed by someone else meanwhile (now version %d, yours %d); reload it", contest.ErrStale, what, have, yours)
+}
+
+// editProgram returns a program's id; lock serialises the writes that
+// append a row at the end of a list of the program.
+func editProgram(ctx context.Context, db DBTX, program string, lock bool) (int64, error) {
+	q := `SELECT id FROM programs WHERE slug = $1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	var id int64
+	if err := db.QueryRow(ctx, q, program).Scan(&id); err != nil {
+		return 0, fmt.Errorf("program %s: %w", program, mapErr(err))
+	}
+	return id, nil
+}
+
+// conflict turns a unique violation into ErrConflict with a message naming
+// the record; other errors go through mapErr.
+func conflict(err error, format string, args ...any) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: "+format, append([]any{contest.ErrConflict}, args...)...)
+	}
+	return mapErr(err)
+}
+
+// readTx runs fn in a read-only repeatable-read transaction, so a page built
+// from several queries sees one consistent snapshot.
+func (s *Store) readTx(ctx context.Context, op string, fn func(pgx.Tx) error) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, fn)
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, mapErr(err))
+	}
+	return nil
+}

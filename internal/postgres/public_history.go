@@ -1,0 +1,103 @@
+package postgres
+
+// The public history page: rounds in order and dated events.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+)
+
+// PublicHistoryRound is one step of the elimination history.
+type PublicHistoryRound struct {
+	PublicRound
+	Outcomes []PublicOutcome
+}
+
+// PublicEvent is a dated program event that is not a decision round.
+type PublicEvent struct {
+	On         time.Time
+	Until      *time.Time
+	Title      contest.Text
+	Confidence string
+	Sources    []PublicSource
+}
+
+// PublicHistory is every round in order with its public outcomes, and the
+// program's timeline events.
+type PublicHistory struct {
+	Rounds []PublicHistoryRound
+	Events []PublicEvent
+}
+
+// PublicHistory returns every round in order with its public outcomes, and
+// the program's timeline events in date order.
+func (s *Store) PublicHistory(ctx context.Context, program string) (PublicHistory, error) {
+	var h PublicHistory
+	err := s.readTx(ctx, "public history", func(tx pgx.Tx) error {
+		pid, err := editProgram(ctx, tx, program, false)
+		if err != nil {
+			return err
+		}
+		if h.Rounds, err = pubHistoryRounds(ctx, tx, pid); err != nil {
+			return err
+		}
+		h.Events, err = pubEvents(ctx, tx, pid)
+		return err
+	})
+	return h, err
+}
+
+func pubHistoryRounds(ctx context.Context, tx DBTX, programID int64) ([]PublicHistoryRound, error) {
+	rounds, ids, err := pubRounds(ctx, tx, programID, nil)
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := pubOutcomes(ctx, tx, programID, ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PublicHistoryRound, len(rounds))
+	for i, r := range rounds {
+		out[i] = PublicHistoryRound{PublicRound: r, Outcomes: outcomes[ids[i]]}
+	}
+	return out, nil
+}
+
+func pubEvents(ctx context.Context, tx DBTX, programID int64) ([]PublicEvent, error) {
+	rows, err := tx.Query(ctx, `
+SELECT id, happened_on, until_on, title_ko, title_en, confidence::text
+FROM events WHERE program_id = $1
+ORDER BY happened_on, position`, programID)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	var out []PublicEvent
+	var ids []int64
+	for rows.Next() {
+		var e PublicEvent
+		var id int64
+		if err := rows.Scan(&id, &e.On, &e.Until, &e.Title.KO, &e.Title.EN, &e.Confidence); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("events: %w", err)
+		}
+		out = append(out, e)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	srcs, err := pubSources(ctx, tx, "event_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		out[i].Sources = srcs[id]
+	}
+	return out, nil
+}

@@ -1,0 +1,191 @@
+package postgres
+
+// Importing scores from a CSV file, with a preview (dry run) first.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/scorecsv"
+)
+
+// errDryRun rolls back the transaction of a dry run.
+var errDryRun = errors.New("dry run")
+
+// ScoreChange is one row of an import preview.
+type ScoreChange struct {
+	Line      int
+	Team      string
+	Criterion string
+	Evaluator int
+	Old       string // "" when new
+	New       string
+}
+
+// ScoreDiff says what a score import did, or would do in a dry run.
+type ScoreDiff struct {
+	New       []ScoreChange
+	Changed   []ScoreChange
+	Unchanged int
+	// Base fingerprints the round's stored scores (every cell with its
+	// value and version) the diff was computed against. A preview passes it
+	// back as expectBase, so its confirmation writes only if nobody changed
+	// a score since.
+	Base string
+}
+
+// roundShape reads what scorecsv.Check needs to know of a round.
+func roundShape(ctx context.Context, db DBTX, roundID int64) (scorecsv.Round, map[string]int64, map[string]int64, error) {
+	rd := scorecsv.Round{Teams: map[string]bool{}, Leaves: map[string]scorecsv.Leaf{}, Criteria: map[string]bool{}}
+	teams, crits := map[string]int64{}, map[string]int64{}
+	rows, err := db.Query(ctx, `SELECT t.slug, t.id FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1`, roundID)
+	if err != nil {
+		return rd, nil, nil, err
+	}
+	for rows.Next() {
+		var slug string
+		var id int64
+		if err := rows.Scan(&slug, &id); err != nil {
+			rows.Close()
+			return rd, nil, nil, err
+		}
+		rd.Teams[slug], teams[slug] = true, id
+	}
+	if err := rows.Err(); err != nil {
+		return rd, nil, nil, err
+	}
+	rows, err = db.Query(ctx, `
+SELECT c.code, c.id, c.max::text, coalesce(c.panel_size, 0), NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
+FROM criteria c WHERE c.round_id = $1`, roundID)
+	if err != nil {
+		return rd, nil, nil, err
+	}
+	for rows.Next() {
+		var code, max string
+		var id int64
+		var size int
+		var leaf bool
+		if err := rows.Scan(&code, &id, &max, &size, &leaf); err != nil {
+			rows.Close()
+			return rd, nil, nil, err
+		}
+		rd.Criteria[code] = true
+		if leaf {
+			rd.Leaves[code] = scorecsv.Leaf{Max: mustRat(max), PanelSize: size}
+			crits[code] = id
+		}
+	}
+	return rd, teams, crits, rows.Err()
+}
+
+// ImportScores writes the given score rows to a round in one transaction:
+// all rows are checked against the round first, and a file with any bad row
+// writes nothing. With dryRun nothing is written either way; the diff says
+// what would change. Scores of a closed or published round are read-only.
+//
+// With a non-empty expectBase the import writes only if the round's stored
+// scores still have that fingerprint (ScoreDiff.Base of the preview);
+// otherwise it fails with contest.ErrStale and writes nothing. The round is
+// locked meanwhile, so no grid save can slip in between.
+func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool, expectBase string) (ScoreDiff, error) {
+	var diff ScoreDiff
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := scoringRound(ctx, tx, program, round)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `
+SELECT encode(sha256(convert_to(coalesce(string_agg(format('%s %s %s %s %s', team_id, criterion_id, evaluator, value, version), E'\n'
+  ORDER BY team_id, criterion_id, evaluator), ''), 'UTF8')), 'hex')
+FROM scores WHERE round_id = $1`, ri.ID).Scan(&diff.Base); err != nil {
+			return err
+		}
+		if expectBase != "" && expectBase != diff.Base {
+			return fmt.Errorf("%w: the scores of %s changed since the preview; review the new preview", contest.ErrStale, round)
+		}
+		shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
+		if err != nil {
+			return err
+		}
+		if err := scorecsv.Check(rows, shape); err != nil {
+			return err
+		}
+		existing := map[scorecsv.Key]string{}
+		erows, err := tx.Query(ctx, `
+SELECT t.slug, c.code, s.evaluator, s.value::text FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1`, ri.ID)
+		if err != nil {
+			return err
+		}
+		for erows.Next() {
+			var k scorecsv.Key
+			var v string
+			if err := erows.Scan(&k.Team, &k.Criterion, &k.Evaluator, &v); err != nil {
+				erows.Close()
+				return err
+			}
+			existing[k] = v
+		}
+		if err := erows.Err(); err != nil {
+			return err
+		}
+		n := len(rows)
+		teams, crits, evals, values := make([]int64, 0, n), make([]int64, 0, n), make([]int32, 0, n), make([]string, 0, n)
+		for _, r := range rows {
+			k := scorecsv.Key{Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator}
+			v, _ := rules.ParseValue(r.Value)
+			val := rules.FormatCents(v)
+			ch := ScoreChange{Line: r.Line, Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator, New: val}
+			old, ok := existing[k]
+			switch {
+			case !ok:
+				diff.New = append(diff.New, ch)
+			case mustRat(old).Cmp(v) != 0:
+				ch.Old = rules.FormatCents(mustRat(old))
+				diff.Changed = append(diff.Changed, ch)
+			default:
+				diff.Unchanged++
+				continue
+			}
+			teams, crits, evals, values = append(teams, teamIDs[r.Team]), append(crits, critIDs[r.Criterion]), append(evals, int32(r.Evaluator)), append(values, val)
+		}
+		if dryRun {
+			return errDryRun
+		}
+		if len(teams) == 0 {
+			return nil
+		}
+		if err := writeScores(ctx, tx, ri.ID, teams, crits, evals, values, actor.Name, false); err != nil {
+			return err
+		}
+		before, after := map[string]string{}, map[string]string{}
+		for _, c := range append(append([]ScoreChange{}, diff.New...), diff.Changed...) {
+			key := scoreKey(c.Team, c.Criterion, c.Evaluator)
+			if c.Old != "" {
+				before[key] = c.Old
+			}
+			after[key] = c.New
+		}
+		if _, err := appendAudit(ctx, tx, actor, "scores.import", "round:"+ri.Slug, &ri.ID, before, after); err != nil {
+			return err
+		}
+		return startScoring(ctx, tx, ri)
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return diff, fmt.Errorf("postgres: import scores: %w", mapErr(err))
+	}
+	return diff, nil
+}
+
+// scoreKey names a score in audit events: team/criterion or team/criterion/evaluator.
+func scoreKey(team, criterion string, evaluator int) string {
+	if evaluator == 0 {
+		return team + "/" + criterion
+	}
+	return fmt.Sprintf("%s/%s/%d", team, criterion, evaluator)
+}

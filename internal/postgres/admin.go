@@ -74,7 +74,7 @@ func scanAdminRound(row pgx.Row, program string) (RoundInfo, AdminRoundSummary, 
 func (s *Store) AdminRounds(ctx context.Context, program string) ([]AdminRoundSummary, error) {
 	var out []AdminRoundSummary
 	err := s.readTx(ctx, "admin rounds", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -206,7 +206,7 @@ type AdminRound struct {
 func (s *Store) AdminRound(ctx context.Context, program, round string) (AdminRound, error) {
 	var ar AdminRound
 	err := s.readTx(ctx, "admin round", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -309,7 +309,7 @@ type RoundRef struct {
 func (s *Store) RoundRefs(ctx context.Context, program string) ([]RoundRef, error) {
 	var out []RoundRef
 	err := s.readTx(ctx, "round refs", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

@@ -155,7 +155,7 @@ func allocationsOf(ctx context.Context, db DBTX, programID int64, year *int) ([]
 func (s *Store) Budgets(ctx context.Context, program string) ([]BudgetRecord, error) {
 	var out []BudgetRecord
 	err := s.readTx(ctx, "budgets", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func (s *Store) Budgets(ctx context.Context, program string) ([]BudgetRecord, er
 func (s *Store) Budget(ctx context.Context, program string, year int) (BudgetRecord, error) {
 	var b BudgetRecord
 	err := s.readTx(ctx, "budget", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Store) Budget(ctx context.Context, program string, year int) (BudgetRec
 func (s *Store) Allocation(ctx context.Context, program string, id int64) (AllocationRecord, error) {
 	var a AllocationRecord
 	err := s.readTx(ctx, "allocation", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord
 	}
 	var out BudgetRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b Bu
 	}
 	var out BudgetRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -260,21 +260,17 @@ func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b Bu
 		if err != nil {
 			return err
 		}
-		if cur.Version != b.Version {
-			return staleError(fmt.Sprintf("budget %d", year), cur.Version, b.Version)
+		if err := checkVersion(fmt.Sprintf("budget %d", year), cur.Version, b.Version); err != nil {
+			return err
 		}
 		if cur.sameAs(b) {
 			out = cur
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `
+		if err := writeVersioned(ctx, tx, fmt.Sprintf("budget %d", year), cur.Version, b.Version, fmt.Sprintf("%s already has a budget for %d", program, b.Year), `
 UPDATE budgets SET year = $3, amount_krw = $4, confidence = $5, note_ko = $6, note_en = $7, version = version + 1
-WHERE id = $1 AND version = $2`, cur.ID, b.Version, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN)
-		if err != nil {
-			return conflict(err, "%s already has a budget for %d", program, b.Year)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError(fmt.Sprintf("budget %d", year), cur.Version+1, b.Version)
+WHERE id = $1 AND version = $2`, cur.ID, b.Version, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN); err != nil {
+			return err
 		}
 		if out, err = budgetByYear(ctx, tx, pid, b.Year, false); err != nil {
 			return err
@@ -307,7 +303,7 @@ func (s *Store) CreateAllocation(ctx context.Context, program string, year int, 
 	fe := a.clean()
 	var out AllocationRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -348,7 +344,7 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 	fe := a.clean()
 	var out AllocationRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -356,8 +352,8 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 		if err != nil {
 			return err
 		}
-		if cur.Version != a.Version {
-			return staleError(fmt.Sprintf("allocation %d", a.ID), cur.Version, a.Version)
+		if err := checkVersion(fmt.Sprintf("allocation %d", a.ID), cur.Version, a.Version); err != nil {
+			return err
 		}
 		team, err := allocationTeam(ctx, tx, fe, pid, a.Team)
 		if err != nil {
@@ -370,15 +366,11 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 			out = cur
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `
+		if err := writeVersioned(ctx, tx, fmt.Sprintf("allocation %d", a.ID), cur.Version, a.Version, "", `
 UPDATE allocations SET team_id = $3, kind = $4, gpu_model = $5, quantity = $6, amount_krw = $7, confidence = $8,
   note_ko = $9, note_en = $10, version = version + 1
-WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confidence, a.Note.KO, a.Note.EN)
-		if err != nil {
-			return mapErr(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError(fmt.Sprintf("allocation %d", a.ID), cur.Version+1, a.Version)
+WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confidence, a.Note.KO, a.Note.EN); err != nil {
+			return err
 		}
 		if out, err = allocationByID(ctx, tx, pid, cur.ID, false); err != nil {
 			return err
@@ -395,7 +387,7 @@ WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.
 // DeleteAllocation removes an allocation if it is still at version.
 func (s *Store) DeleteAllocation(ctx context.Context, program string, id int64, version int, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -403,12 +395,8 @@ func (s *Store) DeleteAllocation(ctx context.Context, program string, id int64, 
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM allocations WHERE id = $1 AND version = $2`, id, version)
-		if err != nil {
-			return mapErr(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError(fmt.Sprintf("allocation %d", id), cur.Version, version)
+		if err := writeVersioned(ctx, tx, fmt.Sprintf("allocation %d", id), cur.Version, version, "", `DELETE FROM allocations WHERE id = $1 AND version = $2`, id, version); err != nil {
+			return err
 		}
 		_, err = appendAudit(ctx, tx, actor, "allocation.delete", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(id, 10), nil, cur, nil)
 		return err

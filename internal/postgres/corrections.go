@@ -45,12 +45,9 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 	}
 	var revision int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActCorrect)
 		if err != nil {
 			return err
-		}
-		if !contest.Published(ri.Status) {
-			return fmt.Errorf("%w: only a published round is corrected; %s is %s", contest.ErrRoundState, round, ri.Status)
 		}
 		change := map[string]any{"team": c.Team}
 		switch {

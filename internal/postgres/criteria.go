@@ -226,8 +226,8 @@ func (s *Store) UpdateCriterion(ctx context.Context, program, round, code string
 		if err != nil {
 			return err
 		}
-		if cur.Version != c.Version {
-			return staleError("criterion "+code+" of "+round, cur.Version, c.Version)
+		if err := checkVersion("criterion "+code+" of "+round, cur.Version, c.Version); err != nil {
+			return err
 		}
 		if c.Parent != cur.Parent {
 			crits, err := criteriaOf(ctx, tx, ri.ID)
@@ -259,7 +259,8 @@ func (s *Store) UpdateCriterion(ctx context.Context, program, round, code string
 		if c.Parent != cur.Parent {
 			position = -1 // last among the new siblings
 		}
-		tag, err := tx.Exec(ctx, `
+		err = writeVersioned(ctx, tx, "criterion "+code+" of "+round, cur.Version, c.Version,
+			fmt.Sprintf("a criterion with code %s already exists in %s", c.Code, round), `
 UPDATE criteria c SET code = $3, parent_id = p.id, name_ko = $5, name_en = $6, description_ko = $7, description_en = $8,
   note_ko = $9, note_en = $10, max = $11, panel_size = $12, aggregate = $13,
   position = CASE WHEN $14::int >= 0 THEN $14::int
@@ -269,15 +270,12 @@ FROM (SELECT (SELECT id FROM criteria WHERE round_id = $15 AND code = $4) AS id)
 WHERE c.id = $1 AND c.version = $2`,
 			cur.ID, c.Version, c.Code, c.Parent, c.Name.KO, c.Name.EN, c.Description.KO, c.Description.EN, c.Note.KO, c.Note.EN,
 			c.Max, size, agg, position, ri.ID)
-		if err != nil {
-			if isMaxBelowScore(err) {
-				fe.add("max", "입력된 점수보다 낮게 줄일 수 없습니다", "cannot be lower than a score already entered")
-				return fe
-			}
-			return conflict(err, "a criterion with code %s already exists in %s", c.Code, round)
+		if isMaxBelowScore(err) {
+			fe.add("max", "입력된 점수보다 낮게 줄일 수 없습니다", "cannot be lower than a score already entered")
+			return fe
 		}
-		if tag.RowsAffected() == 0 {
-			return staleError("criterion "+code+" of "+round, cur.Version+1, c.Version)
+		if err != nil {
+			return err
 		}
 		if out, err = criterionByCode(ctx, tx, ri.ID, c.Code); err != nil {
 			return err
@@ -340,8 +338,8 @@ func (s *Store) DeleteCriterion(ctx context.Context, program, round, code string
 		if err != nil {
 			return err
 		}
-		if cur.Version != version {
-			return staleError("criterion "+code+" of "+round, cur.Version, version)
+		if err := checkVersion("criterion "+code+" of "+round, cur.Version, version); err != nil {
+			return err
 		}
 		var figures int
 		if err := tx.QueryRow(ctx, `
@@ -360,12 +358,8 @@ SELECT (SELECT count(*) FROM published_scores WHERE criterion_id = $1) + (SELECT
 			return recordError("공개된 점수나 통계가 기록된 항목은 지울 수 없습니다",
 				"the criterion has published figures; it cannot be deleted")
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM criteria WHERE id = $1 AND version = $2`, cur.ID, version)
-		if err != nil {
-			return mapErr(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError("criterion "+code+" of "+round, cur.Version+1, version)
+		if err := writeVersioned(ctx, tx, "criterion "+code+" of "+round, cur.Version, version, "", `DELETE FROM criteria WHERE id = $1 AND version = $2`, cur.ID, version); err != nil {
+			return err
 		}
 		_, err = appendAudit(ctx, tx, actor, "criterion.delete", "round:"+ri.Slug+"/criterion:"+code, &ri.ID, cur, nil)
 		return err

@@ -662,7 +662,7 @@ func (im *importer) publishScored(ctx context.Context, round string, at time.Tim
 	if err != nil {
 		return err
 	}
-	if contest.Published(ri.Status) {
+	if !contest.Allows(ri.Status, contest.ActPublish) {
 		return nil
 	}
 	err = publish(ctx, im.tx.Tx, ri, im.actor, at)

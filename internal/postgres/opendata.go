@@ -60,7 +60,7 @@ type PublicMembership struct {
 func (s *Store) PublicMemberships(ctx context.Context, program string) ([]PublicMembership, error) {
 	var out []PublicMembership
 	err := s.readTx(ctx, "public memberships", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ ORDER BY t.position, t.id, m.position, m.id`, programID)
 func (s *Store) PublicOrganizationDetails(ctx context.Context, program string) ([]PublicOrgDetail, error) {
 	var out []PublicOrgDetail
 	err := s.readTx(ctx, "public organization details", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -245,7 +245,7 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 	q = strings.TrimSpace(q)
 	if q == "" {
 		// The program must still exist.
-		_, err := editProgram(ctx, s.pool, program, false)
+		_, err := programIDBySlug(ctx, s.pool, program, false)
 		if err != nil {
 			return res, fmt.Errorf("postgres: public search: %w", err)
 		}
@@ -254,7 +254,7 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 	pat := likePattern(q)
 	compact := likePattern(strings.Join(strings.Fields(q), ""))
 	err := s.readTx(ctx, "public search", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

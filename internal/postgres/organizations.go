@@ -117,21 +117,17 @@ func (s *Store) UpdateOrganization(ctx context.Context, slug string, o OrgRecord
 		if err != nil {
 			return err
 		}
-		if cur.Version != o.Version {
-			return staleError("organization "+slug, cur.Version, o.Version)
+		if err := checkVersion("organization "+slug, cur.Version, o.Version); err != nil {
+			return err
 		}
 		if cur.Slug == o.Slug && cur.Name == o.Name && cur.Kind == o.Kind {
 			out = cur
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `
+		if err := writeVersioned(ctx, tx, "organization "+slug, cur.Version, o.Version, fmt.Sprintf("an organization with slug %s already exists", o.Slug), `
 UPDATE organizations SET slug = $3, name_ko = $4, name_en = $5, kind = $6, version = version + 1, updated_at = now()
-WHERE id = $1 AND version = $2`, cur.ID, o.Version, o.Slug, o.Name.KO, o.Name.EN, o.Kind)
-		if err != nil {
-			return conflict(err, "an organization with slug %s already exists", o.Slug)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError("organization "+slug, cur.Version+1, o.Version)
+WHERE id = $1 AND version = $2`, cur.ID, o.Version, o.Slug, o.Name.KO, o.Name.EN, o.Kind); err != nil {
+			return err
 		}
 		if out, err = orgBySlug(ctx, tx, o.Slug, false); err != nil {
 			return err

@@ -84,7 +84,7 @@ ORDER BY b.year, a.position`, programID, teamID)
 func (s *Store) PublicFunding(ctx context.Context, program string) ([]PublicBudget, error) {
 	var out []PublicBudget
 	err := s.readTx(ctx, "public funding", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

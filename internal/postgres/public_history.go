@@ -39,7 +39,7 @@ type PublicHistory struct {
 func (s *Store) PublicHistory(ctx context.Context, program string) (PublicHistory, error) {
 	var h PublicHistory
 	err := s.readTx(ctx, "public history", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

@@ -66,7 +66,7 @@ ORDER BY o.kind, o.name_ko, o.id`
 func (s *Store) PublicOrganizations(ctx context.Context, program string) ([]PublicOrg, error) {
 	var out []PublicOrg
 	err := s.readTx(ctx, "public organizations", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Store) PublicOrganizations(ctx context.Context, program string) ([]Publ
 func (s *Store) PublicOrganization(ctx context.Context, program, slug string) (PublicOrgDetail, error) {
 	var d PublicOrgDetail
 	err := s.readTx(ctx, "public organization "+slug, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

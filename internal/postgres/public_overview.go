@@ -27,7 +27,7 @@ type PublicOverview struct {
 func (s *Store) PublicOverview(ctx context.Context, program string) (PublicOverview, error) {
 	var ov PublicOverview
 	err := s.readTx(ctx, "public overview", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

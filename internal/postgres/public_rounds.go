@@ -117,7 +117,7 @@ ORDER BY r.position`, programID, slug)
 func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound, error) {
 	var out []PublicRound
 	err := s.readTx(ctx, "public rounds", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound
 func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRoundDetail, error) {
 	var d PublicRoundDetail
 	err := s.readTx(ctx, "public round "+slug, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

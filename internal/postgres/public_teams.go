@@ -248,7 +248,7 @@ ORDER BY f.team_id, f.code IS NULL, f.path`, programID, ids)
 func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, error) {
 	var teams []PublicTeam
 	err := s.readTx(ctx, "public teams", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -262,7 +262,7 @@ func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, 
 func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTeamDetail, error) {
 	var d PublicTeamDetail
 	err := s.readTx(ctx, "public team "+slug, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}

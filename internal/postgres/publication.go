@@ -20,12 +20,9 @@ import (
 // the server publishes a round by itself.
 func (s *Store) SchedulePublication(ctx context.Context, program, round string, at time.Time, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActSchedule)
 		if err != nil {
 			return err
-		}
-		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
 		}
 		var when any
 		if !at.IsZero() {
@@ -75,7 +72,7 @@ WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND r.status NOT IN ('publ
 			if err != nil {
 				return err
 			}
-			if contest.Published(ri.Status) {
+			if !contest.Allows(ri.Status, contest.ActPublish) {
 				return nil // another server got there first
 			}
 			return publish(ctx, tx, ri, actor, now)
@@ -113,12 +110,9 @@ WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND r.status NOT IN ('publ
 // CloseRound ends scoring: the round must be complete.
 func (s *Store) CloseRound(ctx context.Context, program, round string, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActClose)
 		if err != nil {
 			return err
-		}
-		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-			return fmt.Errorf("%w: %s is %s", contest.ErrRoundState, round, ri.Status)
 		}
 		in, err := loadInput(ctx, tx, ri)
 		if err != nil {
@@ -146,12 +140,9 @@ func (s *Store) CloseRound(ctx context.Context, program, round string, actor con
 // ReopenRound takes a closed round back to scoring.
 func (s *Store) ReopenRound(ctx context.Context, program, round string, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActReopen)
 		if err != nil {
 			return err
-		}
-		if ri.Status != contest.StatusClosed {
-			return fmt.Errorf("%w: only a closed round can be reopened; %s is %s", contest.ErrRoundState, round, ri.Status)
 		}
 		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
 			return err
@@ -171,12 +162,9 @@ func (s *Store) ReopenRound(ctx context.Context, program, round string, actor co
 func (s *Store) PublishRound(ctx context.Context, program, round string, actor contest.Actor, now time.Time) (RoundResults, error) {
 	var rr RoundResults
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActPublish)
 		if err != nil {
 			return err
-		}
-		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
 		}
 		return publish(ctx, tx, ri, actor, now)
 	})
@@ -228,12 +216,9 @@ VALUES ($1, 1, $2, $3, $4, $5, $6)`, ri.ID, now, snap, inputs, head, actor.Name)
 // reason. The decision must resolve the round's current tie.
 func (s *Store) DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActDecide)
 		if err != nil {
 			return err
-		}
-		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
 		}
 		in, err := loadInput(ctx, tx, ri)
 		if err != nil {

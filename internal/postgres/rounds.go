@@ -134,7 +134,7 @@ func roundBySlug(ctx context.Context, db DBTX, programID int64, slug string, loc
 func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord, error) {
 	var out []RoundRecord
 	err := s.readTx(ctx, "rounds", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord
 func (s *Store) RoundRecord(ctx context.Context, program, round string) (RoundRecord, error) {
 	var r RoundRecord
 	err := s.readTx(ctx, "round", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func (s *Store) CreateRound(ctx context.Context, program string, r RoundRecord, 
 	}
 	var out RoundRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, true)
+		pid, err := programIDBySlug(ctx, tx, program, true)
 		if err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 	fe := r.clean()
 	var out RoundRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -225,8 +225,8 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 		if err != nil {
 			return err
 		}
-		if cur.Version != r.Version {
-			return staleError("round "+slug, cur.Version, r.Version)
+		if err := checkVersion("round "+slug, cur.Version, r.Version); err != nil {
+			return err
 		}
 		if err := fe.orNil(); err != nil {
 			return err
@@ -236,24 +236,8 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 			out = cur
 			return nil
 		}
-		var refused []string
-		switch {
-		case contest.Published(cur.Status):
-			refused = slices.DeleteFunc(slices.Clone(changed), func(f string) bool { return f == "note" })
-			if len(refused) > 0 {
-				return fmt.Errorf("%w: %s is published: only its note may change (correct its results instead); refused: %s",
-					contest.ErrRoundState, slug, strings.Join(refused, ", "))
-			}
-		case cur.Status == contest.StatusClosed:
-			for _, f := range changed {
-				if f == "kind" || f == "advance" || f == "backfill" || f == "min_total" {
-					refused = append(refused, f)
-				}
-			}
-			if len(refused) > 0 {
-				return fmt.Errorf("%w: %s is closed: its kind and rule cannot change (reopen it first); refused: %s",
-					contest.ErrRoundState, slug, strings.Join(refused, ", "))
-			}
+		if err := checkRoundChanges(slug, cur.Status, changed); err != nil {
+			return err
 		}
 		if slices.Contains(changed, "kind") {
 			var announced bool
@@ -266,17 +250,13 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 				return fe
 			}
 		}
-		tag, err := tx.Exec(ctx, `
+		if err := writeVersioned(ctx, tx, "round "+slug, cur.Version, r.Version, fmt.Sprintf("a round with slug %s already exists in %s", r.Slug, program), `
 UPDATE rounds SET slug = $3, kind = $4, name_ko = $5, name_en = $6, period = $7, evaluated_on = $8, announce_at = $9,
   announce_date_only = $10, advance = $11, backfill = $12, min_total = $13, note_ko = $14, note_en = $15,
   version = version + 1, updated_at = now()
 WHERE id = $1 AND version = $2`, cur.ID, r.Version, r.Slug, r.Kind, r.Name.KO, r.Name.EN, r.Period, orNull(r.EvaluatedOn),
-			r.AnnounceAt, r.AnnounceDateOnly, r.Advance, r.Backfill, orNull(r.MinTotal), r.Note.KO, r.Note.EN)
-		if err != nil {
-			return conflict(err, "a round with slug %s already exists in %s", r.Slug, program)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError("round "+slug, cur.Version+1, r.Version)
+			r.AnnounceAt, r.AnnounceDateOnly, r.Advance, r.Backfill, orNull(r.MinTotal), r.Note.KO, r.Note.EN); err != nil {
+			return err
 		}
 		if out, err = roundBySlug(ctx, tx, pid, r.Slug, false); err != nil {
 			return err
@@ -290,20 +270,51 @@ WHERE id = $1 AND version = $2`, cur.ID, r.Version, r.Slug, r.Kind, r.Name.KO, r
 	return out, nil
 }
 
-// editableRound locks a round whose criteria and entries may still change:
-// not closed, not published.
-func editableRound(ctx context.Context, tx DBTX, program, round string) (RoundInfo, error) {
+// roundFieldAction is the workflow action that changing a field of a round
+// (as RoundRecord.changes names it) is.
+func roundFieldAction(field string) contest.Action {
+	switch field {
+	case "kind", "advance", "backfill", "min_total":
+		return contest.ActEditSetup
+	case "note":
+		return contest.ActEditNote
+	}
+	return contest.ActEditDetails
+}
+
+// checkRoundChanges refuses the changed fields of a round that its status
+// forbids: a *contest.RoundStateError naming them.
+func checkRoundChanges(slug, status string, changed []string) error {
+	var refused []string
+	var first error
+	for _, f := range changed {
+		if err := contest.CheckRound(slug, status, roundFieldAction(f)); err != nil {
+			refused = append(refused, f)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if first != nil {
+		return fmt.Errorf("%w; refused: %s", first, strings.Join(refused, ", "))
+	}
+	return nil
+}
+
+// lockRoundFor locks a round and checks that its status permits a
+// (contest.CheckRound: a *contest.RoundStateError otherwise).
+func lockRoundFor(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, error) {
 	ri, err := roundInfo(ctx, tx, program, round, true)
 	if err != nil {
 		return ri, err
 	}
-	switch {
-	case contest.Published(ri.Status):
-		return ri, fmt.Errorf("%w: %s is published; correct its results instead", contest.ErrRoundState, round)
-	case ri.Status == contest.StatusClosed:
-		return ri, fmt.Errorf("%w: %s is closed; reopen it first", contest.ErrRoundState, round)
-	}
-	return ri, nil
+	return ri, contest.CheckRound(round, ri.Status, a)
+}
+
+// editableRound locks a round whose criteria and entries may still change
+// (contest.ActEditSetup).
+func editableRound(ctx context.Context, tx DBTX, program, round string) (RoundInfo, error) {
+	return lockRoundFor(ctx, tx, program, round, contest.ActEditSetup)
 }
 
 // AddEntry enters a team in a round that is not closed or published, as
@@ -393,7 +404,7 @@ WHERE e.round_id = $1 AND t.slug = $2 FOR UPDATE OF e`, ri.ID, team).Scan(
 // published yet (published rounds are changed through corrections).
 func (s *Store) SetEligibility(ctx context.Context, program, round, team, status string, reason contest.Text, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
+		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActScore)
 		if err != nil {
 			return err
 		}

@@ -15,25 +15,24 @@ import (
 	"github.com/kai-challenge/portal/internal/scorecsv"
 )
 
-// scoringRound locks a round whose scores may be entered: draft or scoring.
+// scoringRound locks a round whose scores may be entered (contest.ActScore).
 // Scores of a closed or published round are read-only (corrections aside).
 func scoringRound(ctx context.Context, tx DBTX, program, round string) (RoundInfo, error) {
-	ri, err := roundInfo(ctx, tx, program, round, true)
-	if err != nil {
-		return ri, err
+	ri, err := lockRoundFor(ctx, tx, program, round, contest.ActScore)
+	if errors.Is(err, contest.ErrRoundState) {
+		return ri, fmt.Errorf("the scores of %s are read-only: %w", round, err)
 	}
-	if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-		return ri, fmt.Errorf("%w: the scores of %s are read-only while it is %s", contest.ErrRoundState, round, ri.Status)
-	}
-	return ri, nil
+	return ri, err
 }
 
-// startScoring moves a draft round to scoring once scores arrive.
+// startScoring moves the round to the status that scoring leads to (a draft
+// round starts scoring once scores arrive).
 func startScoring(ctx context.Context, tx DBTX, ri RoundInfo) error {
-	if ri.Status != contest.StatusDraft {
+	next, ok := contest.Next(ri.Status, contest.ActScore)
+	if !ok || next == ri.Status {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
+	_, err := tx.Exec(ctx, `UPDATE rounds SET status = $2, updated_at = now() WHERE id = $1`, ri.ID, next)
 	return err
 }
 

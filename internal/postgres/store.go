@@ -117,9 +117,43 @@ func staleError(what string, have, yours int) error {
 	return fmt.Errorf("%w: %s was changed by someone else meanwhile (now version %d, yours %d); reload it", contest.ErrStale, what, have, yours)
 }
 
-// editProgram returns a program's id; lock serialises the writes that
-// append a row at the end of a list of the program.
-func editProgram(ctx context.Context, db DBTX, program string, lock bool) (int64, error) {
+// checkVersion refuses a write based on a read of an older version (have is
+// the version in the database, yours the one the caller read) with
+// contest.ErrStale naming what.
+func checkVersion(what string, have, yours int) error {
+	if have != yours {
+		return staleError(what, have, yours)
+	}
+	return nil
+}
+
+// writeVersioned is the optimistic-lock write of every console Update and
+// Delete: sql is guarded by "WHERE id = $1 AND version = $2" and args start
+// with the id and the version the caller read (yours). A version other than
+// have, or no row touched, is contest.ErrStale naming what; a unique
+// violation is contest.ErrConflict with the message dup (no dup: mapErr).
+func writeVersioned(ctx context.Context, tx DBTX, what string, have, yours int, dup string, sql string, args ...any) error {
+	if err := checkVersion(what, have, yours); err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, sql, args...)
+	if err != nil {
+		if dup != "" {
+			return conflict(err, "%s", dup)
+		}
+		return mapErr(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return staleError(what, have+1, yours)
+	}
+	return nil
+}
+
+// programIDBySlug returns the id of the program with the given slug
+// (contest.ErrNotFound if there is none); lock takes a row lock on the
+// program, which serialises the writes that append a row at the end of one
+// of its lists.
+func programIDBySlug(ctx context.Context, db DBTX, program string, lock bool) (int64, error) {
 	q := `SELECT id FROM programs WHERE slug = $1`
 	if lock {
 		q += ` FOR UPDATE`

@@ -149,7 +149,7 @@ func memberByOrg(ctx context.Context, db DBTX, teamID int64, org string, lock bo
 func (s *Store) Teams(ctx context.Context, program string) ([]TeamRecord, error) {
 	var out []TeamRecord
 	err := s.readTx(ctx, "teams", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *Store) Teams(ctx context.Context, program string) ([]TeamRecord, error)
 func (s *Store) Team(ctx context.Context, program, slug string) (TeamRecord, error) {
 	var t TeamRecord
 	err := s.readTx(ctx, "team", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (s *Store) CreateTeam(ctx context.Context, program string, t TeamRecord, ac
 	fe := t.clean()
 	var out TeamRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, true)
+		pid, err := programIDBySlug(ctx, tx, program, true)
 		if err != nil {
 			return err
 		}
@@ -244,7 +244,7 @@ func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamReco
 	fe := t.clean()
 	var out TeamRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -252,8 +252,8 @@ func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamReco
 		if err != nil {
 			return err
 		}
-		if cur.Version != t.Version {
-			return staleError("team "+slug, cur.Version, t.Version)
+		if err := checkVersion("team "+slug, cur.Version, t.Version); err != nil {
+			return err
 		}
 		var lead int64
 		if t.Lead != "" {
@@ -290,16 +290,12 @@ SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
 			out = cur
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `
+		if err := writeVersioned(ctx, tx, "team "+slug, cur.Version, t.Version, fmt.Sprintf("a team with slug %s already exists in %s", t.Slug, program), `
 UPDATE teams SET slug = $3, name_ko = $4, name_en = $5, lead_org_id = $6, model = $7, model_note_ko = $8, model_note_en = $9,
   goal_ko = $10, goal_en = $11, note_ko = $12, note_en = $13, version = version + 1, updated_at = now()
 WHERE id = $1 AND version = $2`, cur.ID, t.Version, t.Slug, t.Name.KO, t.Name.EN, lead, t.Model, t.ModelNote.KO, t.ModelNote.EN,
-			t.Goal.KO, t.Goal.EN, t.Note.KO, t.Note.EN)
-		if err != nil {
-			return conflict(err, "a team with slug %s already exists in %s", t.Slug, program)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError("team "+slug, cur.Version+1, t.Version)
+			t.Goal.KO, t.Goal.EN, t.Note.KO, t.Note.EN); err != nil {
+			return err
 		}
 		if out, err = teamBySlug(ctx, tx, pid, t.Slug, false); err != nil {
 			return err
@@ -320,7 +316,7 @@ func (s *Store) AddMember(ctx context.Context, program, team string, m MemberRec
 	fe := m.clean()
 	var out MemberRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -369,7 +365,7 @@ func (s *Store) UpdateMember(ctx context.Context, program, team string, m Member
 	}
 	var out MemberRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -381,21 +377,17 @@ func (s *Store) UpdateMember(ctx context.Context, program, team string, m Member
 		if err != nil {
 			return err
 		}
-		if cur.Version != m.Version {
-			return staleError("member "+m.Org+" of team "+team, cur.Version, m.Version)
+		if err := checkVersion("member "+m.Org+" of team "+team, cur.Version, m.Version); err != nil {
+			return err
 		}
 		if cur.sameAs(m) {
 			out = cur
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `
+		if err := writeVersioned(ctx, tx, "member "+m.Org+" of team "+team, cur.Version, m.Version, "", `
 UPDATE memberships SET role = $3, since = $4, until = $5, confidence = $6, note_ko = $7, note_en = $8, version = version + 1
-WHERE id = $1 AND version = $2`, cur.ID, m.Version, m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN)
-		if err != nil {
-			return mapErr(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError("member "+m.Org+" of team "+team, cur.Version+1, m.Version)
+WHERE id = $1 AND version = $2`, cur.ID, m.Version, m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN); err != nil {
+			return err
 		}
 		if out, err = memberByOrg(ctx, tx, t.ID, m.Org, false); err != nil {
 			return err
@@ -413,7 +405,7 @@ WHERE id = $1 AND version = $2`, cur.ID, m.Version, m.Role, orNull(m.Since), orN
 // membership is still at version.
 func (s *Store) RemoveMember(ctx context.Context, program, team, org string, version int, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
+		pid, err := programIDBySlug(ctx, tx, program, false)
 		if err != nil {
 			return err
 		}
@@ -425,12 +417,8 @@ func (s *Store) RemoveMember(ctx context.Context, program, team, org string, ver
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM memberships WHERE id = $1 AND version = $2`, cur.ID, version)
-		if err != nil {
-			return mapErr(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return staleError("member "+org+" of team "+team, cur.Version, version)
+		if err := writeVersioned(ctx, tx, "member "+org+" of team "+team, cur.Version, version, "", `DELETE FROM memberships WHERE id = $1 AND version = $2`, cur.ID, version); err != nil {
+			return err
 		}
 		_, err = appendAudit(ctx, tx, actor, "membership.remove", "team:"+t.Slug+"/org:"+org, nil, cur, nil)
 		return err

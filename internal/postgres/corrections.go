@@ -52,88 +52,114 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 		change := map[string]any{"team": c.Team}
 		switch {
 		case c.Criterion != "":
-			shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
-			if err != nil {
-				return err
-			}
-			if err := scorecsv.Check([]scorecsv.Row{{Line: 1, Team: c.Team, Criterion: c.Criterion, Evaluator: c.Evaluator, Value: c.Value}}, shape); err != nil {
-				return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
-			}
-			v, _ := rules.ParseValue(c.Value)
-			var old string
-			err = tx.QueryRow(ctx, `SELECT value::text FROM scores WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`,
-				ri.ID, teamIDs[c.Team], critIDs[c.Criterion], c.Evaluator).Scan(&old)
-			if err != nil {
-				return fmt.Errorf("score %s: %w", scoreKey(c.Team, c.Criterion, c.Evaluator), mapErr(err))
-			}
-			if mustRat(old).Cmp(v) == 0 {
-				return fmt.Errorf("%w: the score is already %s", contest.ErrInvalid, rules.FormatCents(v))
-			}
-			if _, err := tx.Exec(ctx, `
-UPDATE scores SET value = $5, version = version + 1, entered_by = $6, entered_at = now()
-WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`,
-				ri.ID, teamIDs[c.Team], critIDs[c.Criterion], c.Evaluator, rules.FormatCents(v), actor.Name); err != nil {
-				return mapErr(err)
-			}
-			change["kind"], change["criterion"], change["old"], change["new"] = "score", c.Criterion, rules.FormatCents(mustRat(old)), rules.FormatCents(v)
-			if c.Evaluator > 0 {
-				change["evaluator"] = c.Evaluator
-			}
+			err = correctScore(ctx, tx, ri, c, actor, change)
 		case c.Status != "":
-			var old FrozenEntry
-			if err := tx.QueryRow(ctx, `SELECT e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
-WHERE e.round_id = $1 AND t.slug = $2`, ri.ID, c.Team).Scan(&old.Status, &old.Reason.KO, &old.Reason.EN); err != nil {
-				return fmt.Errorf("team %s: %w", c.Team, mapErr(err))
-			}
-			if err := setEligibility(ctx, tx, ri, c.Team, c.Status, c.Reason, actor, "entry.eligibility"); err != nil {
-				return err
-			}
-			change["kind"], change["old"], change["new"] = "eligibility", old.Status, c.Status
-			if c.Status == contest.EntryDisqualified {
-				change["new_reason"] = c.Reason
-			}
+			err = correctEligibility(ctx, tx, ri, c, actor, change)
 		default:
-			return fmt.Errorf("%w: nothing to correct", contest.ErrInvalid)
+			err = fmt.Errorf("%w: nothing to correct", contest.ErrInvalid)
 		}
-		in, err := loadInput(ctx, tx, ri)
 		if err != nil {
 			return err
 		}
-		res, _, err := compute(in)
-		if err != nil {
-			return err
-		}
-		if !res.Complete || res.Blocked {
-			return incomplete(res)
-		}
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(revision), 0) + 1 FROM result_revisions WHERE round_id = $1`, ri.ID).Scan(&revision); err != nil {
-			return err
-		}
-		snap, err := json.Marshal(rules.NewReport(ri.Program, ri.Slug, rules.ReportCorrected, res))
-		if err != nil {
-			return err
-		}
-		inputs, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		head, err := appendAudit(ctx, tx, actor, "round.correct", "round:"+ri.Slug, &ri.ID, nil,
-			map[string]any{"revision": revision, "change": change, "reason": why, "results": json.RawMessage(snap)})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `
-INSERT INTO result_revisions (round_id, revision, published_at, reason_ko, reason_en, snapshot, inputs, audit_head, change, published_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ri.ID, revision, now, why.KO, why.EN, snap, inputs, head, change, actor.Name); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'corrected', updated_at = now() WHERE id = $1`, ri.ID)
+		revision, err = publishRevision(ctx, tx, ri, change, why, actor, now)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: correct round: %w", err)
 	}
 	return revision, nil
+}
+
+// correctScore changes one score of a published round and notes the change.
+func correctScore(ctx context.Context, tx DBTX, ri RoundInfo, c Correction, actor contest.Actor, change map[string]any) error {
+	shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
+	if err != nil {
+		return err
+	}
+	if err := scorecsv.Check([]scorecsv.Row{{Line: 1, Team: c.Team, Criterion: c.Criterion, Evaluator: c.Evaluator, Value: c.Value}}, shape); err != nil {
+		return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
+	}
+	v, _ := rules.ParseValue(c.Value)
+	var old string
+	err = tx.QueryRow(ctx, `SELECT value::text FROM scores WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`,
+		ri.ID, teamIDs[c.Team], critIDs[c.Criterion], c.Evaluator).Scan(&old)
+	if err != nil {
+		return fmt.Errorf("score %s: %w", scoreKey(c.Team, c.Criterion, c.Evaluator), mapErr(err))
+	}
+	if mustRat(old).Cmp(v) == 0 {
+		return fmt.Errorf("%w: the score is already %s", contest.ErrInvalid, rules.FormatCents(v))
+	}
+	if _, err := tx.Exec(ctx, `
+UPDATE scores SET value = $5, version = version + 1, entered_by = $6, entered_at = now()
+WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`,
+		ri.ID, teamIDs[c.Team], critIDs[c.Criterion], c.Evaluator, rules.FormatCents(v), actor.Name); err != nil {
+		return mapErr(err)
+	}
+	change["kind"], change["criterion"], change["old"], change["new"] = "score", c.Criterion, rules.FormatCents(mustRat(old)), rules.FormatCents(v)
+	if c.Evaluator > 0 {
+		change["evaluator"] = c.Evaluator
+	}
+	return nil
+}
+
+// correctEligibility changes a team's eligibility in a published round and
+// notes the change.
+func correctEligibility(ctx context.Context, tx DBTX, ri RoundInfo, c Correction, actor contest.Actor, change map[string]any) error {
+	var old FrozenEntry
+	if err := tx.QueryRow(ctx, `SELECT e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
+WHERE e.round_id = $1 AND t.slug = $2`, ri.ID, c.Team).Scan(&old.Status, &old.Reason.KO, &old.Reason.EN); err != nil {
+		return fmt.Errorf("team %s: %w", c.Team, mapErr(err))
+	}
+	if err := setEligibility(ctx, tx, ri, c.Team, c.Status, c.Reason, actor, "entry.eligibility"); err != nil {
+		return err
+	}
+	change["kind"], change["old"], change["new"] = "eligibility", old.Status, c.Status
+	if c.Status == contest.EntryDisqualified {
+		change["new_reason"] = c.Reason
+	}
+	return nil
+}
+
+// publishRevision recomputes a corrected round and publishes the result as
+// its next revision, with the change and its reason; it returns the
+// revision.
+func publishRevision(ctx context.Context, tx DBTX, ri RoundInfo, change map[string]any, why contest.Text, actor contest.Actor, now time.Time) (int, error) {
+	in, err := loadInput(ctx, tx, ri)
+	if err != nil {
+		return 0, err
+	}
+	res, _, err := compute(in)
+	if err != nil {
+		return 0, err
+	}
+	if !res.Complete || res.Blocked {
+		return 0, incomplete(res)
+	}
+	var revision int
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(revision), 0) + 1 FROM result_revisions WHERE round_id = $1`, ri.ID).Scan(&revision); err != nil {
+		return 0, err
+	}
+	snap, err := json.Marshal(rules.NewReport(ri.Program, ri.Slug, rules.ReportCorrected, res))
+	if err != nil {
+		return 0, err
+	}
+	inputs, err := json.Marshal(in)
+	if err != nil {
+		return 0, err
+	}
+	head, err := appendAudit(ctx, tx, actor, "round.correct", "round:"+ri.Slug, &ri.ID, nil,
+		map[string]any{"revision": revision, "change": change, "reason": why, "results": json.RawMessage(snap)})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `
+INSERT INTO result_revisions (round_id, revision, published_at, reason_ko, reason_en, snapshot, inputs, audit_head, change, published_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ri.ID, revision, now, why.KO, why.EN, snap, inputs, head, change, actor.Name); err != nil {
+		return 0, err
+	}
+	next, _ := contest.Next(ri.Status, contest.ActCorrect)
+	_, err = tx.Exec(ctx, `UPDATE rounds SET status = $2, updated_at = now() WHERE id = $1`, ri.ID, next)
+	return revision, err
 }
 
 // Corrections lists a published round's revisions after the first, oldest

@@ -229,20 +229,8 @@ func (s *Store) UpdateCriterion(ctx context.Context, program, round, code string
 		if err := checkVersion("criterion "+code+" of "+round, cur.Version, c.Version); err != nil {
 			return err
 		}
-		if c.Parent != cur.Parent {
-			crits, err := criteriaOf(ctx, tx, ri.ID)
-			if err != nil {
-				return err
-			}
-			checkParent(crits, cur.Code, c.Parent, fe)
-		}
-		if !cur.Leaf && c.PanelSize > 0 {
-			fe.add("panel_size", "하위 항목이 있는 항목에는 평가위원단을 둘 수 없습니다", "only leaf criteria have a panel; this criterion has sub-criteria")
-		}
-		if cur.Scores > 0 {
-			if err := checkScoresFit(ctx, tx, cur, c, fe); err != nil {
-				return err
-			}
+		if err := checkCriterionChange(ctx, tx, ri.ID, cur, c, fe); err != nil {
+			return err
 		}
 		if err := fe.orNil(); err != nil {
 			return err
@@ -318,6 +306,28 @@ func checkScoresFit(ctx context.Context, tx DBTX, cur, c CriterionRecord, fe *Fi
 	case c.PanelSize > 0 && c.PanelSize < maxEval:
 		fe.add("panel_size", fmt.Sprintf("평가위원 %d의 점수가 있어 %d명 이상이어야 합니다", maxEval, maxEval),
 			fmt.Sprintf("must be at least %d: evaluator %d has scores", maxEval, maxEval))
+	}
+	return nil
+}
+
+// checkCriterionChange adds to fe what keeps cur from becoming c: a parent
+// that is not in the tree or would make a cycle, a panel on a criterion
+// with sub-criteria, or entered scores the change does not fit.
+func checkCriterionChange(ctx context.Context, tx DBTX, roundID int64, cur, c CriterionRecord, fe *FieldErrors) error {
+	if c.Parent != cur.Parent {
+		crits, err := criteriaOf(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		checkParent(crits, cur.Code, c.Parent, fe)
+	}
+	if !cur.Leaf && c.PanelSize > 0 {
+		fe.add("panel_size", "하위 항목이 있는 항목에는 평가위원단을 둘 수 없습니다", "only leaf criteria have a panel; this criterion has sub-criteria")
+	}
+	if cur.Scores > 0 {
+		if err := checkScoresFit(ctx, tx, cur, c, fe); err != nil {
+			return err
+		}
 	}
 	return nil
 }

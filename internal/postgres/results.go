@@ -58,31 +58,50 @@ type FrozenDecision struct {
 	Reason  contest.Text `json:"reason"`
 }
 
+// loadInput reads what the rule engine computes a round's results from.
 func loadInput(ctx context.Context, db DBTX, ri RoundInfo) (FrozenInput, error) {
 	in := FrozenInput{Kind: ri.Kind, Advance: ri.Advance, Backfill: ri.Backfill, MinTotal: ri.MinTotal,
 		Criteria: []FrozenCriterion{}, Entries: []FrozenEntry{}, Scores: []FrozenScore{}}
-	rows, err := db.Query(ctx, `
-SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
-FROM criteria WHERE round_id = $1 ORDER BY position, id`, ri.ID)
+	tree, err := loadCriteriaTree(ctx, db, ri.ID)
 	if err != nil {
 		return in, err
 	}
+	if tree != nil {
+		in.Criteria = tree
+	}
+	if in.Entries, err = appendRows(ctx, db, in.Entries, scanWith(func(e *FrozenEntry) []any {
+		return []any{&e.Team, &e.Status, &e.Reason.KO, &e.Reason.EN}
+	}), `
+SELECT t.slug, e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
+WHERE e.round_id = $1 ORDER BY t.slug`, ri.ID); err != nil {
+		return in, err
+	}
+	if in.Scores, err = appendRows(ctx, db, in.Scores, scanWith(func(sc *FrozenScore) []any {
+		return []any{&sc.Team, &sc.Criterion, &sc.Evaluator, &sc.Value}
+	}), `
+SELECT t.slug, c.code, s.evaluator, s.value::text
+FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID); err != nil {
+		return in, err
+	}
+	in.Decision, err = loadDecision(ctx, db, ri.ID)
+	return in, err
+}
+
+// loadCriteriaTree reads a round's criteria as a tree; nil when it has none.
+func loadCriteriaTree(ctx context.Context, db DBTX, roundID int64) ([]FrozenCriterion, error) {
 	type node struct {
 		c      FrozenCriterion
 		parent *int64
 		id     int64
 	}
-	var nodes []node
-	for rows.Next() {
-		var n node
-		if err := rows.Scan(&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate); err != nil {
-			rows.Close()
-			return in, err
-		}
-		nodes = append(nodes, n)
-	}
-	if err := rows.Err(); err != nil {
-		return in, err
+	nodes, err := appendRows(ctx, db, nil, scanWith(func(n *node) []any {
+		return []any{&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate}
+	}), `
+SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
+FROM criteria WHERE round_id = $1 ORDER BY position, id`, roundID)
+	if err != nil {
+		return nil, err
 	}
 	var build func(parent *int64) []FrozenCriterion
 	build = func(parent *int64) []FrozenCriterion {
@@ -97,58 +116,22 @@ FROM criteria WHERE round_id = $1 ORDER BY position, id`, ri.ID)
 		}
 		return out
 	}
-	if tree := build(nil); tree != nil {
-		in.Criteria = tree
-	}
+	return build(nil), nil
+}
 
-	rows, err = db.Query(ctx, `
-SELECT t.slug, e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
-WHERE e.round_id = $1 ORDER BY t.slug`, ri.ID)
-	if err != nil {
-		return in, err
-	}
-	for rows.Next() {
-		var e FrozenEntry
-		if err := rows.Scan(&e.Team, &e.Status, &e.Reason.KO, &e.Reason.EN); err != nil {
-			rows.Close()
-			return in, err
-		}
-		in.Entries = append(in.Entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return in, err
-	}
-
-	rows, err = db.Query(ctx, `
-SELECT t.slug, c.code, s.evaluator, s.value::text
-FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
-WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID)
-	if err != nil {
-		return in, err
-	}
-	for rows.Next() {
-		var sc FrozenScore
-		if err := rows.Scan(&sc.Team, &sc.Criterion, &sc.Evaluator, &sc.Value); err != nil {
-			rows.Close()
-			return in, err
-		}
-		in.Scores = append(in.Scores, sc)
-	}
-	if err := rows.Err(); err != nil {
-		return in, err
-	}
-
+// loadDecision reads a round's recorded tie decision; nil when there is none.
+func loadDecision(ctx context.Context, db DBTX, roundID int64) (*FrozenDecision, error) {
 	var d FrozenDecision
-	err = db.QueryRow(ctx, `
+	err := db.QueryRow(ctx, `
 SELECT array(SELECT t.slug FROM teams t WHERE t.id = ANY(d.team_ids) ORDER BY t.slug), d.reason_ko, d.reason_en
-FROM decisions d WHERE d.round_id = $1`, ri.ID).Scan(&d.Advance, &d.Reason.KO, &d.Reason.EN)
+FROM decisions d WHERE d.round_id = $1`, roundID).Scan(&d.Advance, &d.Reason.KO, &d.Reason.EN)
 	switch {
 	case err == nil:
-		in.Decision = &d
-	case !errors.Is(err, pgx.ErrNoRows):
-		return in, err
+		return &d, nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, nil
 	}
-	return in, nil
+	return nil, err
 }
 
 func mustRat(s string) *big.Rat {
@@ -250,6 +233,34 @@ func (s *Store) PublishedResults(ctx context.Context, program, round string) (Ro
 	return rr, err
 }
 
+// latestRevision fills rr with the latest result revision of its round:
+// the frozen report, its inputs and the result computed from them. found is
+// false when the round has no revision (a historic round).
+func latestRevision(ctx context.Context, db DBTX, rr *RoundResults) (found bool, err error) {
+	var snap, inputs []byte
+	err = db.QueryRow(ctx, `
+SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, rr.Info.ID).Scan(&rr.Revision, &snap, &inputs)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(snap, &rr.Report); err != nil {
+		return true, fmt.Errorf("snapshot of %s: %w", rr.Info.Slug, err)
+	}
+	var in FrozenInput
+	if err := json.Unmarshal(inputs, &in); err != nil {
+		return true, fmt.Errorf("inputs of %s: %w", rr.Info.Slug, err)
+	}
+	res, _, err := compute(in)
+	if err != nil {
+		return true, err
+	}
+	rr.Result, rr.Input = &res, &in
+	return true, nil
+}
+
 func results(ctx context.Context, db DBTX, program, round string, public bool) (RoundResults, error) {
 	ri, err := roundInfo(ctx, db, program, round, false)
 	if err != nil {
@@ -261,25 +272,8 @@ func results(ctx context.Context, db DBTX, program, round string, public bool) (
 		return rr, contest.ErrNotFound
 	}
 	if published {
-		var snap, inputs []byte
-		err := db.QueryRow(ctx, `
-SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, ri.ID).Scan(&rr.Revision, &snap, &inputs)
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(snap, &rr.Report); err != nil {
-				return rr, fmt.Errorf("snapshot of %s: %w", round, err)
-			}
-			var in FrozenInput
-			if err := json.Unmarshal(inputs, &in); err != nil {
-				return rr, fmt.Errorf("inputs of %s: %w", round, err)
-			}
-			res, _, err := compute(in)
-			if err != nil {
-				return rr, err
-			}
-			rr.Result, rr.Input = &res, &in
-			return rr, nil
-		case !errors.Is(err, pgx.ErrNoRows):
+		found, err := latestRevision(ctx, db, &rr)
+		if found || err != nil {
 			return rr, err
 		}
 	}

@@ -115,62 +115,21 @@ FROM scores WHERE round_id = $1`, ri.ID).Scan(&diff.Base); err != nil {
 		if err := scorecsv.Check(rows, shape); err != nil {
 			return err
 		}
-		existing := map[scorecsv.Key]string{}
-		erows, err := tx.Query(ctx, `
-SELECT t.slug, c.code, s.evaluator, s.value::text FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
-WHERE s.round_id = $1`, ri.ID)
+		existing, err := existingScores(ctx, tx, ri.ID)
 		if err != nil {
 			return err
 		}
-		for erows.Next() {
-			var k scorecsv.Key
-			var v string
-			if err := erows.Scan(&k.Team, &k.Criterion, &k.Evaluator, &v); err != nil {
-				erows.Close()
-				return err
-			}
-			existing[k] = v
-		}
-		if err := erows.Err(); err != nil {
-			return err
-		}
-		n := len(rows)
-		teams, crits, evals, values := make([]int64, 0, n), make([]int64, 0, n), make([]int32, 0, n), make([]string, 0, n)
-		for _, r := range rows {
-			k := scorecsv.Key{Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator}
-			v, _ := rules.ParseValue(r.Value)
-			val := rules.FormatCents(v)
-			ch := ScoreChange{Line: r.Line, Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator, New: val}
-			old, ok := existing[k]
-			switch {
-			case !ok:
-				diff.New = append(diff.New, ch)
-			case mustRat(old).Cmp(v) != 0:
-				ch.Old = rules.FormatCents(mustRat(old))
-				diff.Changed = append(diff.Changed, ch)
-			default:
-				diff.Unchanged++
-				continue
-			}
-			teams, crits, evals, values = append(teams, teamIDs[r.Team]), append(crits, critIDs[r.Criterion]), append(evals, int32(r.Evaluator)), append(values, val)
-		}
+		w := diff.add(rows, existing, teamIDs, critIDs)
 		if dryRun {
 			return errDryRun
 		}
-		if len(teams) == 0 {
+		if len(w.teams) == 0 {
 			return nil
 		}
-		if err := writeScores(ctx, tx, ri.ID, teams, crits, evals, values, actor.Name, false); err != nil {
+		if err := writeScores(ctx, tx, ri.ID, w.teams, w.crits, w.evals, w.values, actor.Name, false); err != nil {
 			return err
 		}
-		before, after := map[string]string{}, map[string]string{}
-		for _, c := range append(append([]ScoreChange{}, diff.New...), diff.Changed...) {
-			key := scoreKey(c.Team, c.Criterion, c.Evaluator)
-			if c.Old != "" {
-				before[key] = c.Old
-			}
-			after[key] = c.New
-		}
+		before, after := diff.audit()
 		if _, err := appendAudit(ctx, tx, actor, "scores.import", "round:"+ri.Slug, &ri.ID, before, after); err != nil {
 			return err
 		}
@@ -183,6 +142,72 @@ WHERE s.round_id = $1`, ri.ID)
 }
 
 // scoreKey names a score in audit events: team/criterion or team/criterion/evaluator.
+// existingScores reads a round's scores by key.
+func existingScores(ctx context.Context, db DBTX, roundID int64) (map[scorecsv.Key]string, error) {
+	existing := map[scorecsv.Key]string{}
+	rows, err := db.Query(ctx, `
+SELECT t.slug, c.code, s.evaluator, s.value::text FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1`, roundID)
+	if err != nil {
+		return nil, err
+	}
+	var k scorecsv.Key
+	var v string
+	_, err = pgx.ForEachRow(rows, []any{&k.Team, &k.Criterion, &k.Evaluator, &v}, func() error {
+		existing[k] = v
+		return nil
+	})
+	return existing, err
+}
+
+// scoreColumns are the rows of a bulk score write, column by column.
+type scoreColumns struct {
+	teams, crits []int64
+	evals        []int32
+	values       []string
+}
+
+// add sorts the imported rows into new, changed and unchanged scores and
+// returns the new and changed ones as the columns to write.
+func (d *ScoreDiff) add(rows []scorecsv.Row, existing map[scorecsv.Key]string, teamIDs, critIDs map[string]int64) scoreColumns {
+	n := len(rows)
+	w := scoreColumns{make([]int64, 0, n), make([]int64, 0, n), make([]int32, 0, n), make([]string, 0, n)}
+	for _, r := range rows {
+		k := scorecsv.Key{Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator}
+		v, _ := rules.ParseValue(r.Value)
+		val := rules.FormatCents(v)
+		ch := ScoreChange{Line: r.Line, Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator, New: val}
+		old, ok := existing[k]
+		switch {
+		case !ok:
+			d.New = append(d.New, ch)
+		case mustRat(old).Cmp(v) != 0:
+			ch.Old = rules.FormatCents(mustRat(old))
+			d.Changed = append(d.Changed, ch)
+		default:
+			d.Unchanged++
+			continue
+		}
+		w.teams, w.crits = append(w.teams, teamIDs[r.Team]), append(w.crits, critIDs[r.Criterion])
+		w.evals, w.values = append(w.evals, int32(r.Evaluator)), append(w.values, val)
+	}
+	return w
+}
+
+// audit returns the values the import changes, before and after, by score
+// key.
+func (d ScoreDiff) audit() (before, after map[string]string) {
+	before, after = map[string]string{}, map[string]string{}
+	for _, c := range append(append([]ScoreChange{}, d.New...), d.Changed...) {
+		key := scoreKey(c.Team, c.Criterion, c.Evaluator)
+		if c.Old != "" {
+			before[key] = c.Old
+		}
+		after[key] = c.New
+	}
+	return before, after
+}
+
 func scoreKey(team, criterion string, evaluator int) string {
 	if evaluator == 0 {
 		return team + "/" + criterion

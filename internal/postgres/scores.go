@@ -120,53 +120,16 @@ func (s *Store) SaveScores(ctx context.Context, program, round string, edits []S
 		if err := scorecsv.Check(rows, shape); err != nil {
 			return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
 		}
-		var stale StaleScoresError
-		before, after := map[string]string{}, map[string]string{}
+		w := scoreSaver{tx: tx, ri: ri, teamIDs: teamIDs, critIDs: critIDs, actor: actor,
+			before: map[string]string{}, after: map[string]string{}}
 		for _, e := range edits {
-			v, err := rules.ParseValue(e.Value)
-			if err != nil {
-				return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
-			}
-			val := rules.FormatCents(v)
-			var cur ScoreCell
-			err = tx.QueryRow(ctx, `
-SELECT value::text, version, entered_by, entered_at FROM scores
-WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4 FOR UPDATE`,
-				ri.ID, teamIDs[e.Team], critIDs[e.Criterion], e.Evaluator).Scan(&cur.Value, &cur.Version, &cur.EnteredBy, &cur.EnteredAt)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			if err := w.save(ctx, e); err != nil {
 				return err
 			}
-			cur.Team, cur.Criterion, cur.Evaluator = e.Team, e.Criterion, e.Evaluator
-			if cur.Version != e.Version {
-				if cur.Version > 0 && mustRat(cur.Value).Cmp(v) == 0 {
-					continue // someone saved the same value: no conflict
-				}
-				stale = append(stale, &StaleScoreError{Current: cur, Yours: val})
-				continue
-			}
-			if cur.Version > 0 && mustRat(cur.Value).Cmp(v) == 0 {
-				continue
-			}
-			key := scoreKey(e.Team, e.Criterion, e.Evaluator)
-			if cur.Version > 0 {
-				before[key] = cur.Value
-				_, err = tx.Exec(ctx, `
-UPDATE scores SET value = $5, version = version + 1, entered_by = $6, entered_at = now()
-WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`,
-					ri.ID, teamIDs[e.Team], critIDs[e.Criterion], e.Evaluator, val, actor.Name)
-			} else {
-				_, err = tx.Exec(ctx, `
-INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-					ri.ID, teamIDs[e.Team], critIDs[e.Criterion], e.Evaluator, val, actor.Name)
-			}
-			if err != nil {
-				return mapErr(err)
-			}
-			after[key] = val
-			saved++
 		}
-		if len(stale) > 0 {
-			return stale
+		saved = w.saved
+		if len(w.stale) > 0 {
+			return w.stale
 		}
 		if saved == 0 {
 			return nil
@@ -174,7 +137,7 @@ INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_b
 		if err := startScoring(ctx, tx, ri); err != nil {
 			return err
 		}
-		_, err = appendAudit(ctx, tx, actor, "scores.save", "round:"+ri.Slug, &ri.ID, before, after)
+		_, err = appendAudit(ctx, tx, actor, "scores.save", "round:"+ri.Slug, &ri.ID, w.before, w.after)
 		return err
 	})
 	if err != nil {
@@ -186,6 +149,60 @@ INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_b
 		return 0, fmt.Errorf("postgres: save scores: %w", err)
 	}
 	return saved, nil
+}
+
+// scoreSaver saves the cells of one SaveScores call, collecting the stale
+// ones and the values before and after for the audit log.
+type scoreSaver struct {
+	tx               DBTX
+	ri               RoundInfo
+	teamIDs, critIDs map[string]int64
+	actor            contest.Actor
+	stale            StaleScoresError
+	before, after    map[string]string
+	saved            int
+}
+
+// save writes one cell unless it is stale (someone else saved another value
+// since e.Version was read) or unchanged.
+func (w *scoreSaver) save(ctx context.Context, e ScoreEdit) error {
+	v, err := rules.ParseValue(e.Value)
+	if err != nil {
+		return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
+	}
+	val := rules.FormatCents(v)
+	ids := []any{w.ri.ID, w.teamIDs[e.Team], w.critIDs[e.Criterion], e.Evaluator}
+	cur := ScoreCell{Team: e.Team, Criterion: e.Criterion, Evaluator: e.Evaluator}
+	err = w.tx.QueryRow(ctx, `
+SELECT value::text, version, entered_by, entered_at FROM scores
+WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4 FOR UPDATE`, ids...).Scan(&cur.Value, &cur.Version, &cur.EnteredBy, &cur.EnteredAt)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	same := cur.Version > 0 && mustRat(cur.Value).Cmp(v) == 0
+	switch {
+	case same:
+		return nil // unchanged, or someone saved the same value: no conflict
+	case cur.Version != e.Version:
+		w.stale = append(w.stale, &StaleScoreError{Current: cur, Yours: val})
+		return nil
+	}
+	key := scoreKey(e.Team, e.Criterion, e.Evaluator)
+	if cur.Version > 0 {
+		w.before[key] = cur.Value
+		_, err = w.tx.Exec(ctx, `
+UPDATE scores SET value = $5, version = version + 1, entered_by = $6, entered_at = now()
+WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`, append(ids, val, w.actor.Name)...)
+	} else {
+		_, err = w.tx.Exec(ctx, `
+INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_by) VALUES ($1, $2, $3, $4, $5, $6)`, append(ids, val, w.actor.Name)...)
+	}
+	if err != nil {
+		return mapErr(err)
+	}
+	w.after[key] = val
+	w.saved++
+	return nil
 }
 
 // StaleScoresError lists every cell that changed since the editor read it.

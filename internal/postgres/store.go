@@ -184,3 +184,23 @@ func (s *Store) readTx(ctx context.Context, op string, fn func(pgx.Tx) error) er
 	}
 	return nil
 }
+
+// scanWith makes a row scanner for pgx.CollectRows and appendRows from the
+// scan destinations of a T.
+func scanWith[T any](dest func(*T) []any) pgx.RowToFunc[T] {
+	return func(row pgx.CollectableRow) (T, error) {
+		var v T
+		err := row.Scan(dest(&v)...)
+		return v, err
+	}
+}
+
+// appendRows runs sql and appends its rows, scanned by scan, to dst. With
+// no rows, dst comes back as it was (a nil dst stays nil).
+func appendRows[T any](ctx context.Context, db DBTX, dst []T, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return dst, err
+	}
+	return pgx.AppendRows(dst, rows, scan)
+}

@@ -261,27 +261,8 @@ func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamReco
 				return err
 			}
 		}
-		if t.Slug != cur.Slug && t.Slug != "" {
-			var published bool
-			if err := tx.QueryRow(ctx, `
-SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
-               WHERE e.team_id = $1 AND r.status IN ('published', 'corrected'))`, cur.ID).Scan(&published); err != nil {
-				return err
-			}
-			if published {
-				fe.add("slug", "공개된 결과에 나오는 팀이라 식별자를 바꿀 수 없습니다",
-					"cannot change: the team appears in published results, which name it by its slug")
-			}
-		}
-		if lead != 0 && t.Lead != cur.Lead {
-			var member bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE team_id = $1 AND org_id = $2)`, cur.ID, lead).Scan(&member); err != nil {
-				return err
-			}
-			if member {
-				fe.add("lead", fmt.Sprintf("%q은(는) 이미 이 팀의 구성원입니다. 먼저 구성원에서 빼 주세요", t.Lead),
-					fmt.Sprintf("%q is already a member of the team; remove the membership first", t.Lead))
-			}
+		if err := checkTeamChange(ctx, tx, cur, t, lead, fe); err != nil {
+			return err
 		}
 		if err := fe.orNil(); err != nil {
 			return err
@@ -307,6 +288,35 @@ WHERE id = $1 AND version = $2`, cur.ID, t.Version, t.Slug, t.Name.KO, t.Name.EN
 		return t, fmt.Errorf("postgres: update team: %w", err)
 	}
 	return out, nil
+}
+
+// checkTeamChange adds to fe what keeps cur from becoming t: a new slug
+// for a team in published results, or a lead organization that is already
+// one of its members.
+func checkTeamChange(ctx context.Context, tx DBTX, cur, t TeamRecord, lead int64, fe *FieldErrors) error {
+	if t.Slug != cur.Slug && t.Slug != "" {
+		var published bool
+		if err := tx.QueryRow(ctx, `
+SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
+               WHERE e.team_id = $1 AND r.status IN ('published', 'corrected'))`, cur.ID).Scan(&published); err != nil {
+			return err
+		}
+		if published {
+			fe.add("slug", "공개된 결과에 나오는 팀이라 식별자를 바꿀 수 없습니다",
+				"cannot change: the team appears in published results, which name it by its slug")
+		}
+	}
+	if lead != 0 && t.Lead != cur.Lead {
+		var member bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE team_id = $1 AND org_id = $2)`, cur.ID, lead).Scan(&member); err != nil {
+			return err
+		}
+		if member {
+			fe.add("lead", fmt.Sprintf("%q은(는) 이미 이 팀의 구성원입니다. 먼저 구성원에서 빼 주세요", t.Lead),
+				fmt.Sprintf("%q is already a member of the team; remove the membership first", t.Lead))
+		}
+	}
+	return nil
 }
 
 // AddMember adds an organization to a team's consortium, after its other

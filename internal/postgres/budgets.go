@@ -107,15 +107,7 @@ func scanBudget(row pgx.Row) (BudgetRecord, error) {
 }
 
 func budgetByYear(ctx context.Context, db DBTX, programID int64, year int, lock bool) (BudgetRecord, error) {
-	q := budgetSelect + ` WHERE b.program_id = $1 AND b.year = $2`
-	if lock {
-		q += ` FOR UPDATE OF b`
-	}
-	b, err := scanBudget(db.QueryRow(ctx, q, programID, year))
-	if err != nil {
-		return b, fmt.Errorf("budget %d: %w", year, mapErr(err))
-	}
-	return b, nil
+	return lookup(ctx, db, scanBudget, fmt.Sprintf("budget %d", year), lock, "b", budgetSelect+` WHERE b.program_id = $1 AND b.year = $2`, programID, year)
 }
 
 const allocationSelect = `
@@ -131,15 +123,7 @@ func scanAllocation(row pgx.Row) (AllocationRecord, error) {
 }
 
 func allocationByID(ctx context.Context, db DBTX, programID, id int64, lock bool) (AllocationRecord, error) {
-	q := allocationSelect + ` WHERE b.program_id = $1 AND a.id = $2`
-	if lock {
-		q += ` FOR UPDATE OF a`
-	}
-	a, err := scanAllocation(db.QueryRow(ctx, q, programID, id))
-	if err != nil {
-		return a, fmt.Errorf("allocation %d: %w", id, mapErr(err))
-	}
-	return a, nil
+	return lookup(ctx, db, scanAllocation, fmt.Sprintf("allocation %d", id), lock, "a", allocationSelect+` WHERE b.program_id = $1 AND a.id = $2`, programID, id)
 }
 
 func allocationsOf(ctx context.Context, db DBTX, programID int64, year *int) ([]AllocationRecord, error) {
@@ -154,11 +138,7 @@ func allocationsOf(ctx context.Context, db DBTX, programID int64, year *int) ([]
 // Budgets lists a program's budgets by year, each with its allocations.
 func (s *Store) Budgets(ctx context.Context, program string) ([]BudgetRecord, error) {
 	var out []BudgetRecord
-	err := s.readTx(ctx, "budgets", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "budgets", program, func(tx pgx.Tx, pid int64) (err error) {
 		rows, err := tx.Query(ctx, budgetSelect+` WHERE b.program_id = $1 ORDER BY b.year`, pid)
 		if err != nil {
 			return err
@@ -185,11 +165,7 @@ func (s *Store) Budgets(ctx context.Context, program string) ([]BudgetRecord, er
 // Budget returns one year's budget with its allocations.
 func (s *Store) Budget(ctx context.Context, program string, year int) (BudgetRecord, error) {
 	var b BudgetRecord
-	err := s.readTx(ctx, "budget", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "budget", program, func(tx pgx.Tx, pid int64) (err error) {
 		if b, err = budgetByYear(ctx, tx, pid, year, false); err != nil {
 			return err
 		}
@@ -202,11 +178,7 @@ func (s *Store) Budget(ctx context.Context, program string, year int) (BudgetRec
 // Allocation returns one allocation of a program's budgets.
 func (s *Store) Allocation(ctx context.Context, program string, id int64) (AllocationRecord, error) {
 	var a AllocationRecord
-	err := s.readTx(ctx, "allocation", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "allocation", program, func(tx pgx.Tx, pid int64) (err error) {
 		a, err = allocationByID(ctx, tx, pid, id, false)
 		return err
 	})
@@ -222,11 +194,7 @@ func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord
 		return b, fmt.Errorf("postgres: create budget: %w", err)
 	}
 	var out BudgetRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		_, err = tx.Exec(ctx, `INSERT INTO budgets (program_id, year, amount_krw, confidence, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6)`,
 			pid, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN)
 		if err != nil {
@@ -251,11 +219,7 @@ func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b Bu
 		return b, fmt.Errorf("postgres: update budget: %w", err)
 	}
 	var out BudgetRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		cur, err := budgetByYear(ctx, tx, pid, year, true)
 		if err != nil {
 			return err
@@ -302,11 +266,7 @@ func allocationTeam(ctx context.Context, db DBTX, fe *FieldErrors, programID int
 func (s *Store) CreateAllocation(ctx context.Context, program string, year int, a AllocationRecord, actor contest.Actor) (AllocationRecord, error) {
 	fe := a.clean()
 	var out AllocationRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		b, err := budgetByYear(ctx, tx, pid, year, true)
 		if err != nil {
 			return err
@@ -343,11 +303,7 @@ RETURNING id`, b.ID, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confid
 func (s *Store) UpdateAllocation(ctx context.Context, program string, a AllocationRecord, actor contest.Actor) (AllocationRecord, error) {
 	fe := a.clean()
 	var out AllocationRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		cur, err := allocationByID(ctx, tx, pid, a.ID, true)
 		if err != nil {
 			return err
@@ -386,11 +342,7 @@ WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.
 
 // DeleteAllocation removes an allocation if it is still at version.
 func (s *Store) DeleteAllocation(ctx context.Context, program string, id int64, version int, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		cur, err := allocationByID(ctx, tx, pid, id, true)
 		if err != nil {
 			return err

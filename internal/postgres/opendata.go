@@ -59,11 +59,7 @@ type PublicMembership struct {
 // team in team order, the lead first, then the members in their order.
 func (s *Store) PublicMemberships(ctx context.Context, program string) ([]PublicMembership, error) {
 	var out []PublicMembership
-	err := s.readTx(ctx, "public memberships", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public memberships", program, func(tx pgx.Tx, pid int64) (err error) {
 		out, err = pubMemberships(ctx, tx, pid)
 		return err
 	})
@@ -118,11 +114,7 @@ ORDER BY t.position, t.id, m.position, m.id`, programID)
 // PublicOrganization returns for it.
 func (s *Store) PublicOrganizationDetails(ctx context.Context, program string) ([]PublicOrgDetail, error) {
 	var out []PublicOrgDetail
-	err := s.readTx(ctx, "public organization details", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public organization details", program, func(tx pgx.Tx, pid int64) (err error) {
 		out, err = pubOrgDetails(ctx, tx, pid, nil)
 		return err
 	})
@@ -253,11 +245,7 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 	}
 	pat := likePattern(q)
 	compact := likePattern(strings.Join(strings.Fields(q), ""))
-	err := s.readTx(ctx, "public search", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public search", program, func(tx pgx.Tx, pid int64) (err error) {
 		// matches is the search condition on column x.
 		matches := func(x string) string {
 			return `(` + x + ` ILIKE $2 ESCAPE '\' OR replace(` + x + `, ' ', '') ILIKE $3 ESCAPE '\')`

@@ -48,15 +48,7 @@ func scanOrg(row pgx.Row) (OrgRecord, error) {
 }
 
 func orgBySlug(ctx context.Context, db DBTX, slug string, lock bool) (OrgRecord, error) {
-	q := orgSelect + ` WHERE o.slug = $1`
-	if lock {
-		q += ` FOR UPDATE OF o`
-	}
-	o, err := scanOrg(db.QueryRow(ctx, q, slug))
-	if err != nil {
-		return o, fmt.Errorf("organization %s: %w", slug, mapErr(err))
-	}
-	return o, nil
+	return lookup(ctx, db, scanOrg, "organization "+slug, lock, "o", orgSelect+` WHERE o.slug = $1`, slug)
 }
 
 // Organizations lists every organization, by slug.

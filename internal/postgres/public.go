@@ -185,7 +185,12 @@ func pubSources(ctx context.Context, tx DBTX, column string, ids []int64) (map[i
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := tx.Query(ctx, `
+	var id int64
+	var src PublicSource
+	err := forEachRow(ctx, tx, []any{&id, &src.URL, &src.Label, &src.PublishedOn, &src.DateNote}, func() error {
+		out[id] = append(out[id], src)
+		return nil
+	}, `
 SELECT c.`+column+`, s.url, s.label, s.published_on, s.date_note
 FROM citations c JOIN sources s ON s.id = c.source_id
 WHERE c.`+column+` = ANY($1)
@@ -193,16 +198,7 @@ ORDER BY c.`+column+`, c.position, s.id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var src PublicSource
-		if err := rows.Scan(&id, &src.URL, &src.Label, &src.PublishedOn, &src.DateNote); err != nil {
-			return nil, fmt.Errorf("sources: %w", err)
-		}
-		out[id] = append(out[id], src)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // criteriaOrderCTE numbers every criterion of the program's rounds in tree

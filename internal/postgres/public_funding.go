@@ -83,11 +83,7 @@ ORDER BY b.year, a.position`, programID, teamID)
 // PublicFunding returns the program's budgets by year with their allocations.
 func (s *Store) PublicFunding(ctx context.Context, program string) ([]PublicBudget, error) {
 	var out []PublicBudget
-	err := s.readTx(ctx, "public funding", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public funding", program, func(tx pgx.Tx, pid int64) (err error) {
 		rows, err := tx.Query(ctx, `
 SELECT id, year, amount_krw, confidence::text, note_ko, note_en FROM budgets WHERE program_id = $1 ORDER BY year`, pid)
 		if err != nil {

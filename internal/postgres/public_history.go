@@ -38,11 +38,7 @@ type PublicHistory struct {
 // the program's timeline events in date order.
 func (s *Store) PublicHistory(ctx context.Context, program string) (PublicHistory, error) {
 	var h PublicHistory
-	err := s.readTx(ctx, "public history", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public history", program, func(tx pgx.Tx, pid int64) (err error) {
 		if h.Rounds, err = pubHistoryRounds(ctx, tx, pid); err != nil {
 			return err
 		}

@@ -65,25 +65,12 @@ ORDER BY o.kind, o.name_ko, o.id`
 // consortia, by kind and Korean name.
 func (s *Store) PublicOrganizations(ctx context.Context, program string) ([]PublicOrg, error) {
 	var out []PublicOrg
-	err := s.readTx(ctx, "public organizations", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, pubOrgsSQL, pid, nil)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var o PublicOrg
-			var id int64
-			if err := rows.Scan(&id, &o.Slug, &o.Name.KO, &o.Name.EN, &o.Kind, &o.Teams); err != nil {
-				return err
-			}
-			out = append(out, o)
-		}
-		return rows.Err()
+	err := s.readProgram(ctx, "public organizations", program, func(tx pgx.Tx, pid int64) (err error) {
+		var id int64
+		out, err = appendRows(ctx, tx, nil, scanWith(func(o *PublicOrg) []any {
+			return []any{&id, &o.Slug, &o.Name.KO, &o.Name.EN, &o.Kind, &o.Teams}
+		}), pubOrgsSQL, pid, nil)
+		return err
 	})
 	return out, err
 }
@@ -93,11 +80,7 @@ func (s *Store) PublicOrganizations(ctx context.Context, program string) ([]Publ
 // organization that takes part in none of them is contest.ErrNotFound.
 func (s *Store) PublicOrganization(ctx context.Context, program, slug string) (PublicOrgDetail, error) {
 	var d PublicOrgDetail
-	err := s.readTx(ctx, "public organization "+slug, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public organization "+slug, program, func(tx pgx.Tx, pid int64) (err error) {
 		ds, err := pubOrgDetails(ctx, tx, pid, &slug)
 		if err != nil {
 			return err

@@ -26,11 +26,7 @@ type PublicOverview struct {
 // decision.
 func (s *Store) PublicOverview(ctx context.Context, program string) (PublicOverview, error) {
 	var ov PublicOverview
-	err := s.readTx(ctx, "public overview", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public overview", program, func(tx pgx.Tx, pid int64) (err error) {
 		teams, _, err := pubTeams(ctx, tx, pid, nil)
 		if err != nil {
 			return err

@@ -116,11 +116,7 @@ ORDER BY r.position`, programID, slug)
 // PublicRounds lists the program's rounds in order.
 func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound, error) {
 	var out []PublicRound
-	err := s.readTx(ctx, "public rounds", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public rounds", program, func(tx pgx.Tx, pid int64) (err error) {
 		out, _, err = pubRounds(ctx, tx, pid, nil)
 		return err
 	})
@@ -131,11 +127,7 @@ func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound
 // unpublished round comes with its rule, criteria and entrants only.
 func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRoundDetail, error) {
 	var d PublicRoundDetail
-	err := s.readTx(ctx, "public round "+slug, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public round "+slug, program, func(tx pgx.Tx, pid int64) (err error) {
 		rounds, ids, err := pubRounds(ctx, tx, pid, &slug)
 		if err != nil {
 			return err

@@ -247,11 +247,7 @@ ORDER BY f.team_id, f.code IS NULL, f.path`, programID, ids)
 // PublicTeams lists the program's teams in their declared order.
 func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, error) {
 	var teams []PublicTeam
-	err := s.readTx(ctx, "public teams", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public teams", program, func(tx pgx.Tx, pid int64) (err error) {
 		teams, _, err = pubTeams(ctx, tx, pid, nil)
 		return err
 	})
@@ -261,11 +257,7 @@ func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, 
 // PublicTeam returns the team page of the team with the given slug.
 func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTeamDetail, error) {
 	var d PublicTeamDetail
-	err := s.readTx(ctx, "public team "+slug, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public team "+slug, program, func(tx pgx.Tx, pid int64) (err error) {
 		teams, ids, err := pubTeams(ctx, tx, pid, &slug)
 		if err != nil {
 			return err

@@ -119,25 +119,13 @@ func scanRound(row pgx.Row) (RoundRecord, error) {
 }
 
 func roundBySlug(ctx context.Context, db DBTX, programID int64, slug string, lock bool) (RoundRecord, error) {
-	q := roundSelect + ` WHERE r.program_id = $1 AND r.slug = $2`
-	if lock {
-		q += ` FOR UPDATE OF r`
-	}
-	r, err := scanRound(db.QueryRow(ctx, q, programID, slug))
-	if err != nil {
-		return r, fmt.Errorf("round %s: %w", slug, mapErr(err))
-	}
-	return r, nil
+	return lookup(ctx, db, scanRound, "round "+slug, lock, "r", roundSelect+` WHERE r.program_id = $1 AND r.slug = $2`, programID, slug)
 }
 
 // RoundRecords lists a program's rounds in order, without entries.
 func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord, error) {
 	var out []RoundRecord
-	err := s.readTx(ctx, "rounds", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "rounds", program, func(tx pgx.Tx, pid int64) (err error) {
 		rows, err := tx.Query(ctx, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`, pid)
 		if err != nil {
 			return err
@@ -151,11 +139,7 @@ func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord
 // RoundRecord returns a round's settings and its entries.
 func (s *Store) RoundRecord(ctx context.Context, program, round string) (RoundRecord, error) {
 	var r RoundRecord
-	err := s.readTx(ctx, "round", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "round", program, func(tx pgx.Tx, pid int64) (err error) {
 		if r, err = roundBySlug(ctx, tx, pid, round, false); err != nil {
 			return err
 		}
@@ -183,11 +167,7 @@ func (s *Store) CreateRound(ctx context.Context, program string, r RoundRecord, 
 		return r, fmt.Errorf("postgres: create round: %w", err)
 	}
 	var out RoundRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, true)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, true, func(tx pgx.Tx, pid int64) (err error) {
 		_, err = tx.Exec(ctx, `
 INSERT INTO rounds (program_id, slug, position, kind, name_ko, name_en, period, evaluated_on, announce_at, announce_date_only,
                     advance, backfill, min_total, note_ko, note_en)
@@ -216,11 +196,7 @@ VALUES ($1, $2, (SELECT coalesce(max(position) + 1, 0) FROM rounds WHERE program
 func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRecord, actor contest.Actor) (RoundRecord, error) {
 	fe := r.clean()
 	var out RoundRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		cur, err := roundBySlug(ctx, tx, pid, slug, true)
 		if err != nil {
 			return err

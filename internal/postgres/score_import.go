@@ -43,44 +43,28 @@ type ScoreDiff struct {
 func roundShape(ctx context.Context, db DBTX, roundID int64) (scorecsv.Round, map[string]int64, map[string]int64, error) {
 	rd := scorecsv.Round{Teams: map[string]bool{}, Leaves: map[string]scorecsv.Leaf{}, Criteria: map[string]bool{}}
 	teams, crits := map[string]int64{}, map[string]int64{}
-	rows, err := db.Query(ctx, `SELECT t.slug, t.id FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1`, roundID)
+	var code, max string
+	var id int64
+	err := forEachRow(ctx, db, []any{&code, &id}, func() error {
+		rd.Teams[code], teams[code] = true, id
+		return nil
+	}, `SELECT t.slug, t.id FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1`, roundID)
 	if err != nil {
 		return rd, nil, nil, err
 	}
-	for rows.Next() {
-		var slug string
-		var id int64
-		if err := rows.Scan(&slug, &id); err != nil {
-			rows.Close()
-			return rd, nil, nil, err
-		}
-		rd.Teams[slug], teams[slug] = true, id
-	}
-	if err := rows.Err(); err != nil {
-		return rd, nil, nil, err
-	}
-	rows, err = db.Query(ctx, `
-SELECT c.code, c.id, c.max::text, coalesce(c.panel_size, 0), NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
-FROM criteria c WHERE c.round_id = $1`, roundID)
-	if err != nil {
-		return rd, nil, nil, err
-	}
-	for rows.Next() {
-		var code, max string
-		var id int64
-		var size int
-		var leaf bool
-		if err := rows.Scan(&code, &id, &max, &size, &leaf); err != nil {
-			rows.Close()
-			return rd, nil, nil, err
-		}
+	var size int
+	var leaf bool
+	err = forEachRow(ctx, db, []any{&code, &id, &max, &size, &leaf}, func() error {
 		rd.Criteria[code] = true
 		if leaf {
 			rd.Leaves[code] = scorecsv.Leaf{Max: mustRat(max), PanelSize: size}
 			crits[code] = id
 		}
-	}
-	return rd, teams, crits, rows.Err()
+		return nil
+	}, `
+SELECT c.code, c.id, c.max::text, coalesce(c.panel_size, 0), NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
+FROM criteria c WHERE c.round_id = $1`, roundID)
+	return rd, teams, crits, err
 }
 
 // ImportScores writes the given score rows to a round in one transaction:

@@ -69,23 +69,16 @@ func (s *Store) RoundScores(ctx context.Context, program, round string) ([]Score
 	if err != nil {
 		return nil, fmt.Errorf("postgres: round scores: %w", err)
 	}
-	rows, err := s.pool.Query(ctx, `
+	out, err := appendRows(ctx, s.pool, nil, scanWith(func(c *ScoreCell) []any {
+		return []any{&c.Team, &c.Criterion, &c.Evaluator, &c.Value, &c.Version, &c.EnteredBy, &c.EnteredAt}
+	}), `
 SELECT t.slug, c.code, s.evaluator, s.value::text, s.version, s.entered_by, s.entered_at
 FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
 WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: round scores: %w", err)
 	}
-	var out []ScoreCell
-	for rows.Next() {
-		var c ScoreCell
-		if err := rows.Scan(&c.Team, &c.Criterion, &c.Evaluator, &c.Value, &c.Version, &c.EnteredBy, &c.EnteredAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ScoreEdit is one cell a staff member saves: the value they typed and the

@@ -204,3 +204,51 @@ func appendRows[T any](ctx context.Context, db DBTX, dst []T, scan pgx.RowToFunc
 	}
 	return pgx.AppendRows(dst, rows, scan)
 }
+
+// forEachRow runs sql and calls fn after scanning each row into dest.
+func forEachRow(ctx context.Context, db DBTX, dest []any, fn func() error, sql string, args ...any) error {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	_, err = pgx.ForEachRow(rows, dest, fn)
+	return err
+}
+
+// readProgram runs fn in a read transaction (readTx) with the id of the
+// program with the given slug.
+func (s *Store) readProgram(ctx context.Context, op, program string, fn func(tx pgx.Tx, programID int64) error) error {
+	return s.readTx(ctx, op, func(tx pgx.Tx) error {
+		pid, err := programIDBySlug(ctx, tx, program, false)
+		if err != nil {
+			return err
+		}
+		return fn(tx, pid)
+	})
+}
+
+// writeProgram runs fn in a write transaction with the id of the program
+// with the given slug; lock takes a row lock on the program
+// (programIDBySlug).
+func (s *Store) writeProgram(ctx context.Context, program string, lock bool, fn func(tx pgx.Tx, programID int64) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		pid, err := programIDBySlug(ctx, tx, program, lock)
+		if err != nil {
+			return err
+		}
+		return fn(tx, pid)
+	})
+}
+
+// lookup reads the one row of sql with scan; lock locks it (FOR UPDATE OF
+// alias). A missing row is contest.ErrNotFound, prefixed with what.
+func lookup[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, error), what string, lock bool, alias, sql string, args ...any) (T, error) {
+	if lock {
+		sql += " FOR UPDATE OF " + alias
+	}
+	v, err := scan(db.QueryRow(ctx, sql, args...))
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", what, mapErr(err))
+	}
+	return v, nil
+}

@@ -110,15 +110,7 @@ func scanTeam(row pgx.Row) (TeamRecord, error) {
 }
 
 func teamBySlug(ctx context.Context, db DBTX, programID int64, slug string, lock bool) (TeamRecord, error) {
-	q := teamSelect + ` WHERE t.program_id = $1 AND t.slug = $2`
-	if lock {
-		q += ` FOR UPDATE OF t`
-	}
-	t, err := scanTeam(db.QueryRow(ctx, q, programID, slug))
-	if err != nil {
-		return t, fmt.Errorf("team %s: %w", slug, mapErr(err))
-	}
-	return t, nil
+	return lookup(ctx, db, scanTeam, "team "+slug, lock, "t", teamSelect+` WHERE t.program_id = $1 AND t.slug = $2`, programID, slug)
 }
 
 const memberSelect = `
@@ -134,25 +126,13 @@ func scanMember(row pgx.Row) (MemberRecord, error) {
 }
 
 func memberByOrg(ctx context.Context, db DBTX, teamID int64, org string, lock bool) (MemberRecord, error) {
-	q := memberSelect + ` WHERE m.team_id = $1 AND o.slug = $2`
-	if lock {
-		q += ` FOR UPDATE OF m`
-	}
-	m, err := scanMember(db.QueryRow(ctx, q, teamID, org))
-	if err != nil {
-		return m, fmt.Errorf("member %s: %w", org, mapErr(err))
-	}
-	return m, nil
+	return lookup(ctx, db, scanMember, "member "+org, lock, "m", memberSelect+` WHERE m.team_id = $1 AND o.slug = $2`, teamID, org)
 }
 
 // Teams lists a program's teams in their order (applicants included).
 func (s *Store) Teams(ctx context.Context, program string) ([]TeamRecord, error) {
 	var out []TeamRecord
-	err := s.readTx(ctx, "teams", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "teams", program, func(tx pgx.Tx, pid int64) (err error) {
 		rows, err := tx.Query(ctx, teamSelect+` WHERE t.program_id = $1 ORDER BY t.position, t.id`, pid)
 		if err != nil {
 			return err
@@ -166,11 +146,7 @@ func (s *Store) Teams(ctx context.Context, program string) ([]TeamRecord, error)
 // Team returns a team with its members.
 func (s *Store) Team(ctx context.Context, program, slug string) (TeamRecord, error) {
 	var t TeamRecord
-	err := s.readTx(ctx, "team", func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "team", program, func(tx pgx.Tx, pid int64) (err error) {
 		if t, err = teamBySlug(ctx, tx, pid, slug, false); err != nil {
 			return err
 		}
@@ -204,11 +180,7 @@ func orgID(ctx context.Context, db DBTX, fe *FieldErrors, field, slug string) (i
 func (s *Store) CreateTeam(ctx context.Context, program string, t TeamRecord, actor contest.Actor) (TeamRecord, error) {
 	fe := t.clean()
 	var out TeamRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, true)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, true, func(tx pgx.Tx, pid int64) (err error) {
 		var lead int64
 		if t.Lead != "" {
 			if lead, err = orgID(ctx, tx, fe, "lead", t.Lead); err != nil {
@@ -243,11 +215,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT coalesce(max(
 func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamRecord, actor contest.Actor) (TeamRecord, error) {
 	fe := t.clean()
 	var out TeamRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		cur, err := teamBySlug(ctx, tx, pid, slug, true)
 		if err != nil {
 			return err
@@ -325,11 +293,7 @@ SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
 func (s *Store) AddMember(ctx context.Context, program, team string, m MemberRecord, actor contest.Actor) (MemberRecord, error) {
 	fe := m.clean()
 	var out MemberRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		t, err := teamBySlug(ctx, tx, pid, team, true)
 		if err != nil {
 			return err
@@ -374,11 +338,7 @@ func (s *Store) UpdateMember(ctx context.Context, program, team string, m Member
 		return m, fmt.Errorf("postgres: update member: %w", err)
 	}
 	var out MemberRecord
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		t, err := teamBySlug(ctx, tx, pid, team, false)
 		if err != nil {
 			return err
@@ -414,11 +374,7 @@ WHERE id = $1 AND version = $2`, cur.ID, m.Version, m.Role, orNull(m.Since), orN
 // RemoveMember takes an organization out of a team's consortium if the
 // membership is still at version.
 func (s *Store) RemoveMember(ctx context.Context, program, team, org string, version int, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		pid, err := programIDBySlug(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
 		t, err := teamBySlug(ctx, tx, pid, team, false)
 		if err != nil {
 			return err

@@ -112,6 +112,7 @@ type RoundStateError struct {
 	Action Action
 }
 
+// Error names the round, its status and, if any, the hint.
 func (e *RoundStateError) Error() string {
 	msg := fmt.Sprintf("%s: %s is %s", ErrRoundState, e.Round, e.Status)
 	if hint := e.Hint(); hint != "" {

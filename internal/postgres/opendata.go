@@ -67,7 +67,9 @@ func (s *Store) PublicMemberships(ctx context.Context, program string) ([]Public
 }
 
 func pubMemberships(ctx context.Context, tx DBTX, programID int64) ([]PublicMembership, error) {
-	rows, err := tx.Query(ctx, `
+	out, err := citedRows(ctx, tx, "membership_id", func(m *PublicMembership) []any {
+		return []any{&m.Team.Slug, &m.Team.Name.KO, &m.Team.Name.EN, &m.Org.Slug, &m.Org.Name.KO, &m.Org.Name.EN, &m.Org.Kind, &m.Lead, &m.Role, &m.Since, &m.Until, &m.Confidence, &m.Note.KO, &m.Note.EN}
+	}, func(m *PublicMembership) *[]PublicSource { return &m.Sources }, `
 SELECT m.id, t.slug, t.name_ko, t.name_en, o.slug, o.name_ko, o.name_en, o.kind::text, m.lead, m.role, m.since, m.until,
        m.confidence, m.note_ko, m.note_en
 FROM (`+programMembershipsSQL+`) m
@@ -76,34 +78,6 @@ JOIN organizations o ON o.id = m.org_id
 ORDER BY t.position, t.id, m.position, m.id`, programID)
 	if err != nil {
 		return nil, fmt.Errorf("memberships: %w", err)
-	}
-	var out []PublicMembership
-	var ids []int64
-	var at []int
-	for rows.Next() {
-		var m PublicMembership
-		var id *int64
-		if err := rows.Scan(&id, &m.Team.Slug, &m.Team.Name.KO, &m.Team.Name.EN, &m.Org.Slug, &m.Org.Name.KO, &m.Org.Name.EN, &m.Org.Kind,
-			&m.Lead, &m.Role, &m.Since, &m.Until, &m.Confidence, &m.Note.KO, &m.Note.EN); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("memberships: %w", err)
-		}
-		if id != nil {
-			ids = append(ids, *id)
-			at = append(at, len(out))
-		}
-		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("memberships: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "membership_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		out[at[i]].Sources = srcs[id]
 	}
 	return out, nil
 }

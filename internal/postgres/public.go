@@ -221,7 +221,15 @@ func pubOutcomes(ctx context.Context, tx DBTX, programID int64, roundIDs []int64
 	if len(roundIDs) == 0 {
 		return out, nil
 	}
-	rows, err := tx.Query(ctx, `
+	type row struct {
+		round int64
+		o     PublicOutcome
+	}
+	rows, err := citedRows(ctx, tx, "outcome_id", func(r *row) []any {
+		o := &r.o
+		return []any{&r.round, &o.Team.Slug, &o.Team.Name.KO, &o.Team.Name.EN, &o.Outcome, &o.Rank,
+			&o.Reason.KO, &o.Reason.EN, &o.Note.KO, &o.Note.EN}
+	}, func(r *row) *[]PublicSource { return &r.o.Sources }, `
 WITH `+publicResultsCTE+`
 SELECT o.outcome_id, o.round_id, t.slug, t.name_ko, t.name_en, o.outcome::text, o.rank, o.reason_ko, o.reason_en, o.note_ko, o.note_en
 FROM public_outcomes o
@@ -232,37 +240,8 @@ ORDER BY o.round_id, o.rank NULLS LAST, e.position, t.position`, programID, roun
 	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}
-	type loc struct {
-		round int64
-		i     int
-	}
-	var ids []int64
-	var locs []loc
-	for rows.Next() {
-		var o PublicOutcome
-		var id *int64
-		var rid int64
-		if err := rows.Scan(&id, &rid, &o.Team.Slug, &o.Team.Name.KO, &o.Team.Name.EN, &o.Outcome, &o.Rank,
-			&o.Reason.KO, &o.Reason.EN, &o.Note.KO, &o.Note.EN); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("outcomes: %w", err)
-		}
-		if id != nil { // computed outcomes cite no source of their own
-			ids = append(ids, *id)
-			locs = append(locs, loc{rid, len(out[rid])})
-		}
-		out[rid] = append(out[rid], o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("outcomes: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "outcome_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		out[locs[i].round][locs[i].i].Sources = srcs[id]
+	for _, r := range rows {
+		out[r.round] = append(out[r.round], r.o)
 	}
 	return out, nil
 }
@@ -274,9 +253,16 @@ func pubScores(ctx context.Context, tx DBTX, programID int64, roundIDs []int64, 
 	if len(roundIDs) == 0 {
 		return out, nil
 	}
-	rows, err := tx.Query(ctx, `
+	type row struct {
+		round int64
+		sc    PublicScore
+	}
+	rows, err := citedRows(ctx, tx, "published_score_id", func(r *row) []any {
+		sc := &r.sc
+		return []any{&r.round, &sc.Team, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value}
+	}, func(r *row) *[]PublicSource { return &r.sc.Sources }, `
 WITH RECURSIVE `+criteriaOrderCTE+`, `+publicResultsCTE+`
-SELECT f.round_id, t.slug, COALESCE(c.code, 'total'), COALESCE(c.name_ko, ''), COALESCE(c.name_en, ''), f.value::text, f.score_id
+SELECT f.score_id, f.round_id, t.slug, COALESCE(c.code, 'total'), COALESCE(c.name_ko, ''), COALESCE(c.name_en, ''), f.value::text
 FROM public_figures f
 JOIN teams t ON t.id = f.team_id
 JOIN entries e ON e.round_id = f.round_id AND e.team_id = f.team_id
@@ -287,36 +273,42 @@ ORDER BY f.round_id, e.position, c.id IS NULL, tr.path`, programID, roundIDs, te
 	if err != nil {
 		return nil, fmt.Errorf("published scores: %w", err)
 	}
-	type loc struct {
-		round int64
-		i     int
+	for _, r := range rows {
+		out[r.round] = append(out[r.round], r.sc)
 	}
-	var ids []int64
-	var locs []loc
-	for rows.Next() {
-		var rid int64
-		var sc PublicScore
+	return out, nil
+}
+
+// citedRows runs sql, whose first column is the id an item's sources are
+// cited by (NULL: it cites none of its own), scans the other columns into
+// dest of a T, and sets the sources of every item through sources
+// (pubSources of column). No rows is a nil slice.
+func citedRows[T any](ctx context.Context, tx DBTX, column string, dest func(*T) []any, sources func(*T) *[]PublicSource, sql string, args ...any) ([]T, error) {
+	var ids []*int64
+	out, err := appendRows(ctx, tx, nil, func(row pgx.CollectableRow) (T, error) {
+		var v T
 		var id *int64
-		if err := rows.Scan(&rid, &sc.Team, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value, &id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("published scores: %w", err)
-		}
+		err := row.Scan(append([]any{&id}, dest(&v)...)...)
+		ids = append(ids, id)
+		return v, err
+	}, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	var keys []int64
+	for _, id := range ids {
 		if id != nil {
-			ids = append(ids, *id)
-			locs = append(locs, loc{rid, len(out[rid])})
+			keys = append(keys, *id)
 		}
-		out[rid] = append(out[rid], sc)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("published scores: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "published_score_id", ids)
+	srcs, err := pubSources(ctx, tx, column, keys)
 	if err != nil {
 		return nil, err
 	}
 	for i, id := range ids {
-		out[locs[i].round][locs[i].i].Sources = srcs[id]
+		if id != nil {
+			*sources(&out[i]) = srcs[*id]
+		}
 	}
 	return out, nil
 }

@@ -65,35 +65,14 @@ func pubHistoryRounds(ctx context.Context, tx DBTX, programID int64) ([]PublicHi
 }
 
 func pubEvents(ctx context.Context, tx DBTX, programID int64) ([]PublicEvent, error) {
-	rows, err := tx.Query(ctx, `
+	out, err := citedRows(ctx, tx, "event_id", func(e *PublicEvent) []any {
+		return []any{&e.On, &e.Until, &e.Title.KO, &e.Title.EN, &e.Confidence}
+	}, func(e *PublicEvent) *[]PublicSource { return &e.Sources }, `
 SELECT id, happened_on, until_on, title_ko, title_en, confidence::text
 FROM events WHERE program_id = $1
 ORDER BY happened_on, position`, programID)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
-	}
-	var out []PublicEvent
-	var ids []int64
-	for rows.Next() {
-		var e PublicEvent
-		var id int64
-		if err := rows.Scan(&id, &e.On, &e.Until, &e.Title.KO, &e.Title.EN, &e.Confidence); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		out = append(out, e)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "event_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		out[i].Sources = srcs[id]
 	}
 	return out, nil
 }

@@ -291,37 +291,15 @@ func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTea
 }
 
 func pubMembers(ctx context.Context, tx DBTX, teamID int64) ([]PublicMember, error) {
-	rows, err := tx.Query(ctx, `
+	ms, err := citedRows(ctx, tx, "membership_id", func(m *PublicMember) []any {
+		return []any{&m.Org.Slug, &m.Org.Name.KO, &m.Org.Name.EN, &m.Org.Kind, &m.Role, &m.Since, &m.Until, &m.Confidence, &m.Note.KO, &m.Note.EN}
+	}, func(m *PublicMember) *[]PublicSource { return &m.Sources }, `
 SELECT m.id, o.slug, o.name_ko, o.name_en, o.kind::text, m.role, m.since, m.until, m.confidence::text, m.note_ko, m.note_en
 FROM memberships m JOIN organizations o ON o.id = m.org_id
 WHERE m.team_id = $1
 ORDER BY m.position, m.id`, teamID)
 	if err != nil {
 		return nil, fmt.Errorf("members: %w", err)
-	}
-	var ms []PublicMember
-	var ids []int64
-	for rows.Next() {
-		var m PublicMember
-		var id int64
-		if err := rows.Scan(&id, &m.Org.Slug, &m.Org.Name.KO, &m.Org.Name.EN, &m.Org.Kind, &m.Role, &m.Since, &m.Until,
-			&m.Confidence, &m.Note.KO, &m.Note.EN); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("members: %w", err)
-		}
-		ms = append(ms, m)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("members: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "membership_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		ms[i].Sources = srcs[id]
 	}
 	return ms, nil
 }

@@ -55,6 +55,7 @@ type StaleScoreError struct {
 	Yours   string
 }
 
+// Error says which cell changed, to what, and what the editor typed.
 func (e *StaleScoreError) Error() string {
 	return fmt.Sprintf("score %s was changed by %s to %s meanwhile (yours: %s)",
 		scoreKey(e.Current.Team, e.Current.Criterion, e.Current.Evaluator), e.Current.EnteredBy, e.Current.Value, e.Yours)
@@ -201,6 +202,7 @@ INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_b
 // StaleScoresError lists every cell that changed since the editor read it.
 type StaleScoresError []*StaleScoreError
 
+// Error lists the stale cells.
 func (e StaleScoresError) Error() string {
 	msg := fmt.Sprintf("%d score(s) changed meanwhile; nothing was saved", len(e))
 	for _, s := range e {

@@ -23,6 +23,7 @@ type FieldErrors struct {
 	Fields map[string]contest.Text
 }
 
+// Error lists the problems in English, field by field.
 func (e *FieldErrors) Error() string {
 	keys := slices.Sorted(maps.Keys(e.Fields))
 	parts := make([]string, len(keys))

@@ -127,23 +127,14 @@ func allocationByID(ctx context.Context, db DBTX, programID, id int64, lock bool
 }
 
 func allocationsOf(ctx context.Context, db DBTX, programID int64, year *int) ([]AllocationRecord, error) {
-	rows, err := db.Query(ctx, allocationSelect+` WHERE b.program_id = $1 AND ($2::int IS NULL OR b.year = $2) ORDER BY b.year, a.position, a.id`,
-		programID, year)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AllocationRecord, error) { return scanAllocation(r) })
+	return collectRows(ctx, db, scanAllocation, allocationSelect+` WHERE b.program_id = $1 AND ($2::int IS NULL OR b.year = $2) ORDER BY b.year, a.position, a.id`, programID, year)
 }
 
 // Budgets lists a program's budgets by year, each with its allocations.
 func (s *Store) Budgets(ctx context.Context, program string) ([]BudgetRecord, error) {
 	var out []BudgetRecord
 	err := s.readProgram(ctx, "budgets", program, func(tx pgx.Tx, pid int64) (err error) {
-		rows, err := tx.Query(ctx, budgetSelect+` WHERE b.program_id = $1 ORDER BY b.year`, pid)
-		if err != nil {
-			return err
-		}
-		if out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BudgetRecord, error) { return scanBudget(r) }); err != nil {
+		if out, err = collectRows(ctx, tx, scanBudget, budgetSelect+` WHERE b.program_id = $1 ORDER BY b.year`, pid); err != nil {
 			return err
 		}
 		allocs, err := allocationsOf(ctx, tx, pid, nil)

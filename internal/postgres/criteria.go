@@ -84,11 +84,7 @@ func scanCriterion(row pgx.Row) (CriterionRecord, error) {
 }
 
 func criteriaOf(ctx context.Context, db DBTX, roundID int64) ([]CriterionRecord, error) {
-	rows, err := db.Query(ctx, criteriaTreeSQL+` ORDER BY t.path`, roundID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CriterionRecord, error) { return scanCriterion(r) })
+	return collectRows(ctx, db, scanCriterion, criteriaTreeSQL+` ORDER BY t.path`, roundID)
 }
 
 func criterionByCode(ctx context.Context, db DBTX, roundID int64, code string) (CriterionRecord, error) {
@@ -215,18 +211,8 @@ func (s *Store) UpdateCriterion(ctx context.Context, program, round, code string
 	fe := c.clean()
 	var out CriterionRecord
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
+		ri, cur, err := lockCriterion(ctx, tx, program, round, code, c.Version)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM criteria WHERE round_id = $1 AND code = $2 FOR UPDATE`, ri.ID, code); err != nil {
-			return err
-		}
-		cur, err := criterionByCode(ctx, tx, ri.ID, code)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion("criterion "+code+" of "+round, cur.Version, c.Version); err != nil {
 			return err
 		}
 		if err := checkCriterionChange(ctx, tx, ri.ID, cur, c, fe); err != nil {
@@ -332,23 +318,30 @@ func checkCriterionChange(ctx context.Context, tx DBTX, roundID int64, cur, c Cr
 	return nil
 }
 
+// lockCriterion locks a criterion of a round whose setup may change
+// (editableRound) and checks that it is still at version.
+func lockCriterion(ctx context.Context, tx DBTX, program, round, code string, version int) (RoundInfo, CriterionRecord, error) {
+	ri, err := editableRound(ctx, tx, program, round)
+	if err != nil {
+		return ri, CriterionRecord{}, err
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM criteria WHERE round_id = $1 AND code = $2 FOR UPDATE`, ri.ID, code); err != nil {
+		return ri, CriterionRecord{}, err
+	}
+	cur, err := criterionByCode(ctx, tx, ri.ID, code)
+	if err != nil {
+		return ri, cur, err
+	}
+	return ri, cur, checkVersion("criterion "+code+" of "+round, cur.Version, version)
+}
+
 // DeleteCriterion removes a criterion of a round that is not closed or
 // published, if it is still at version. A criterion with sub-criteria,
 // scores or published figures is kept: deleting it would lose them.
 func (s *Store) DeleteCriterion(ctx context.Context, program, round, code string, version int, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
+		ri, cur, err := lockCriterion(ctx, tx, program, round, code, version)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM criteria WHERE round_id = $1 AND code = $2 FOR UPDATE`, ri.ID, code); err != nil {
-			return err
-		}
-		cur, err := criterionByCode(ctx, tx, ri.ID, code)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion("criterion "+code+" of "+round, cur.Version, version); err != nil {
 			return err
 		}
 		var figures int

@@ -243,8 +243,7 @@ func (im *importer) refuseRemoving(ctx context.Context, query string, keep []int
 }
 
 func (im *importer) members(ctx context.Context, teamID int64, ms []programfile.Member) error {
-	keep := []int64{}
-	for i, m := range ms {
+	return syncRows(ctx, im.tx, ms, func(i int, m programfile.Member) (int64, error) {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO memberships (team_id, org_id, role, since, until, confidence, note_ko, note_en, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -256,13 +255,11 @@ RETURNING id`,
 			[]any{teamID, im.orgs[m.Org], m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN, i},
 			`SELECT id FROM memberships WHERE team_id = $1 AND org_id = $2`, teamID, im.orgs[m.Org])
 		if err != nil {
-			return fmt.Errorf("%s: %w", m.Org, err)
+			return 0, fmt.Errorf("%s: %w", m.Org, err)
 		}
-		keep = append(keep, id)
 		im.cite("membership_id", id, m.Sources)
-	}
-	_, err := im.tx.Exec(ctx, `DELETE FROM memberships WHERE team_id = $1 AND NOT (id = ANY($2))`, teamID, keep)
-	return err
+		return id, nil
+	}, `DELETE FROM memberships WHERE team_id = $1 AND NOT (id = ANY($2))`, teamID)
 }
 
 func (im *importer) budgets(ctx context.Context) error {
@@ -385,4 +382,21 @@ RETURNING id`, []any{s.URL, s.Label, orNull(s.Date), s.DateNote}, `SELECT id FRO
 		}
 	}
 	return nil
+}
+
+// syncRows writes every item of a list with write, which returns the id of
+// the row it inserted or updated, then deletes the rows of owner that are
+// no longer in the list: prune is a DELETE with $1 the owner and $2 the ids
+// kept.
+func syncRows[T any](ctx context.Context, tx DBTX, items []T, write func(i int, item T) (int64, error), prune string, owner int64) error {
+	keep := []int64{}
+	for i, item := range items {
+		id, err := write(i, item)
+		if err != nil {
+			return err
+		}
+		keep = append(keep, id)
+	}
+	_, err := tx.Exec(ctx, prune, owner, keep)
+	return err
 }

@@ -182,8 +182,7 @@ WHERE (entries.status, entries.reason_ko, entries.reason_en, entries.position)
 // outcomes writes a round's announced outcomes and deletes those the file
 // no longer has.
 func (im *importer) outcomes(ctx context.Context, roundID int64, os []programfile.Outcome) error {
-	keepOutcomes := []int64{}
-	for _, o := range os {
+	return syncRows(ctx, im.tx, os, func(_ int, o programfile.Outcome) (int64, error) {
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO announced_outcomes (round_id, team_id, outcome, rank, reason_ko, reason_en, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (round_id, team_id) DO UPDATE SET outcome = excluded.outcome, rank = excluded.rank, reason_ko = excluded.reason_ko,
@@ -194,20 +193,17 @@ WHERE (announced_outcomes.outcome, announced_outcomes.rank, announced_outcomes.r
 RETURNING id`, []any{roundID, im.teams[o.Team], o.Outcome, o.Rank, o.Reason.KO, o.Reason.EN, o.Note.KO, o.Note.EN},
 			`SELECT id FROM announced_outcomes WHERE round_id = $1 AND team_id = $2`, roundID, im.teams[o.Team])
 		if err != nil {
-			return fmt.Errorf("outcome %s: %w", o.Team, err)
+			return 0, fmt.Errorf("outcome %s: %w", o.Team, err)
 		}
-		keepOutcomes = append(keepOutcomes, id)
 		im.cite("outcome_id", id, o.Sources)
-	}
-	_, err := im.tx.Exec(ctx, `DELETE FROM announced_outcomes WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID, keepOutcomes)
-	return err
+		return id, nil
+	}, `DELETE FROM announced_outcomes WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID)
 }
 
 // publishedScores writes a round's published figures per team and deletes
 // those the file no longer has.
 func (im *importer) publishedScores(ctx context.Context, roundID int64, crit map[string]int64, ps []programfile.PublishedScore) error {
-	keepPS := []int64{}
-	for _, p := range ps {
+	return syncRows(ctx, im.tx, ps, func(_ int, p programfile.PublishedScore) (int64, error) {
 		var critID any
 		if p.Criterion != contest.TotalCode {
 			critID = crit[p.Criterion]
@@ -220,20 +216,17 @@ RETURNING id`, []any{roundID, im.teams[p.Team], critID, p.Value},
 			`SELECT id FROM published_scores WHERE round_id = $1 AND team_id = $2 AND criterion_id IS NOT DISTINCT FROM $3`,
 			roundID, im.teams[p.Team], critID)
 		if err != nil {
-			return fmt.Errorf("published score %s/%s: %w", p.Team, p.Criterion, err)
+			return 0, fmt.Errorf("published score %s/%s: %w", p.Team, p.Criterion, err)
 		}
-		keepPS = append(keepPS, id)
 		im.cite("published_score_id", id, p.Sources)
-	}
-	_, err := im.tx.Exec(ctx, `DELETE FROM published_scores WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID, keepPS)
-	return err
+		return id, nil
+	}, `DELETE FROM published_scores WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID)
 }
 
 // publishedStats writes a round's published statistics and deletes those
 // the file no longer has.
 func (im *importer) publishedStats(ctx context.Context, roundID int64, crit map[string]int64, ps []programfile.PublishedStat) error {
-	keepStats := []int64{}
-	for _, p := range ps {
+	return syncRows(ctx, im.tx, ps, func(_ int, p programfile.PublishedStat) (int64, error) {
 		var critID any
 		if p.Criterion != contest.TotalCode {
 			critID = crit[p.Criterion]
@@ -245,12 +238,10 @@ WHERE published_stats.value IS DISTINCT FROM excluded.value
 RETURNING id`, []any{roundID, critID, p.Stat, p.Value},
 			`SELECT id FROM published_stats WHERE round_id = $1 AND criterion_id IS NOT DISTINCT FROM $2 AND stat = $3`, roundID, critID, p.Stat)
 		if err != nil {
-			return fmt.Errorf("published stat %s/%s: %w", p.Criterion, p.Stat, err)
+			return 0, fmt.Errorf("published stat %s/%s: %w", p.Criterion, p.Stat, err)
 		}
-		keepStats = append(keepStats, id)
-	}
-	_, err := im.tx.Exec(ctx, `DELETE FROM published_stats WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID, keepStats)
-	return err
+		return id, nil
+	}, `DELETE FROM published_stats WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID)
 }
 
 // decision writes a round's tie decision, or deletes it when the file has

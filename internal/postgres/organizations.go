@@ -53,11 +53,7 @@ func orgBySlug(ctx context.Context, db DBTX, slug string, lock bool) (OrgRecord,
 
 // Organizations lists every organization, by slug.
 func (s *Store) Organizations(ctx context.Context) ([]OrgRecord, error) {
-	rows, err := s.pool.Query(ctx, orgSelect+` ORDER BY o.slug`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: organizations: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OrgRecord, error) { return scanOrg(r) })
+	out, err := collectRows(ctx, s.pool, scanOrg, orgSelect+` ORDER BY o.slug`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: organizations: %w", err)
 	}

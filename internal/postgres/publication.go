@@ -125,16 +125,26 @@ func (s *Store) CloseRound(ctx context.Context, program, round string, actor con
 		if !res.Complete {
 			return incomplete(res)
 		}
-		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.close", "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": "closed"})
-		return err
+		return moveRound(ctx, tx, ri, contest.ActClose, actor, "round.close")
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: close round: %w", err)
 	}
 	return nil
+}
+
+// moveRound sets a round to the status that a leads to (contest.Next) and
+// records the move in the audit log as action.
+func moveRound(ctx context.Context, tx DBTX, ri RoundInfo, a contest.Action, actor contest.Actor, action string) error {
+	next, ok := contest.Next(ri.Status, a)
+	if !ok {
+		return contest.CheckRound(ri.Slug, ri.Status, a)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE rounds SET status = $2, updated_at = now() WHERE id = $1`, ri.ID, next); err != nil {
+		return err
+	}
+	_, err := appendAudit(ctx, tx, actor, action, "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": next})
+	return err
 }
 
 // ReopenRound takes a closed round back to scoring.
@@ -144,11 +154,7 @@ func (s *Store) ReopenRound(ctx context.Context, program, round string, actor co
 		if err != nil {
 			return err
 		}
-		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.reopen", "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": "scoring"})
-		return err
+		return moveRound(ctx, tx, ri, contest.ActReopen, actor, "round.reopen")
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: reopen round: %w", err)

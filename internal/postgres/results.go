@@ -212,22 +212,21 @@ func compute(in FrozenInput) (rules.Result, bool, error) {
 // revision when there is one, the announced outcomes of a historic round, or
 // otherwise a preview computed from the scores entered so far.
 func (s *Store) Results(ctx context.Context, program, round string) (RoundResults, error) {
-	var rr RoundResults
-	err := s.readTx(ctx, "results", func(tx pgx.Tx) error {
-		var err error
-		rr, err = results(ctx, tx, program, round, false)
-		return err
-	})
-	return rr, err
+	return s.readResults(ctx, "results", program, round, false)
 }
 
 // PublishedResults returns the public results of a round: contest.ErrNotFound
 // unless the round is published (the embargo lives here, in the query).
 func (s *Store) PublishedResults(ctx context.Context, program, round string) (RoundResults, error) {
+	return s.readResults(ctx, "published results", program, round, true)
+}
+
+// readResults runs results in a read transaction.
+func (s *Store) readResults(ctx context.Context, op, program, round string, public bool) (RoundResults, error) {
 	var rr RoundResults
-	err := s.readTx(ctx, "published results", func(tx pgx.Tx) error {
+	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
 		var err error
-		rr, err = results(ctx, tx, program, round, true)
+		rr, err = results(ctx, tx, program, round, public)
 		return err
 	})
 	return rr, err

@@ -126,11 +126,7 @@ func roundBySlug(ctx context.Context, db DBTX, programID int64, slug string, loc
 func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord, error) {
 	var out []RoundRecord
 	err := s.readProgram(ctx, "rounds", program, func(tx pgx.Tx, pid int64) (err error) {
-		rows, err := tx.Query(ctx, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`, pid)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (RoundRecord, error) { return scanRound(r) })
+		out, err = collectRows(ctx, tx, scanRound, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`, pid)
 		return err
 	})
 	return out, err

@@ -252,3 +252,13 @@ func lookup[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, error), 
 	}
 	return v, nil
 }
+
+// collectRows runs sql and scans every row with scan, as pgx.CollectRows
+// does: no rows is an empty, non-nil slice.
+func collectRows[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}

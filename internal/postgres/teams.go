@@ -133,11 +133,7 @@ func memberByOrg(ctx context.Context, db DBTX, teamID int64, org string, lock bo
 func (s *Store) Teams(ctx context.Context, program string) ([]TeamRecord, error) {
 	var out []TeamRecord
 	err := s.readProgram(ctx, "teams", program, func(tx pgx.Tx, pid int64) (err error) {
-		rows, err := tx.Query(ctx, teamSelect+` WHERE t.program_id = $1 ORDER BY t.position, t.id`, pid)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (TeamRecord, error) { return scanTeam(r) })
+		out, err = collectRows(ctx, tx, scanTeam, teamSelect+` WHERE t.program_id = $1 ORDER BY t.position, t.id`, pid)
 		return err
 	})
 	return out, err
@@ -157,11 +153,7 @@ func (s *Store) Team(ctx context.Context, program, slug string) (TeamRecord, err
 }
 
 func teamMembers(ctx context.Context, db DBTX, teamID int64) ([]MemberRecord, error) {
-	rows, err := db.Query(ctx, memberSelect+` WHERE m.team_id = $1 ORDER BY m.position, m.id`, teamID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (MemberRecord, error) { return scanMember(r) })
+	return collectRows(ctx, db, scanMember, memberSelect+` WHERE m.team_id = $1 ORDER BY m.position, m.id`, teamID)
 }
 
 // orgID resolves an organization slug named by a form field.

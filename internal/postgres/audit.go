@@ -170,7 +170,7 @@ func (s *Store) AuditHead(ctx context.Context, program, round string) (string, e
 	var head []byte
 	err := s.pool.QueryRow(ctx, `
 SELECT coalesce(v.audit_head, '') FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
-WHERE p.slug = $1 AND r.slug = $2 AND r.status IN ('published', 'corrected') ORDER BY v.revision DESC LIMIT 1`, program, round).Scan(&head)
+WHERE p.slug = $1 AND r.slug = $2 AND r.published ORDER BY v.revision DESC LIMIT 1`, program, round).Scan(&head)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}

@@ -170,7 +170,7 @@ func (s *Store) Corrections(ctx context.Context, program, round string) ([]Corre
 	}), `
 SELECT v.revision, v.published_at, v.reason_ko, v.reason_en, coalesce(v.change, '{}'), coalesce(encode(v.audit_head, 'hex'), '')
 FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
-WHERE p.slug = $1 AND r.slug = $2 AND r.status IN ('published', 'corrected') AND v.revision > 1
+WHERE p.slug = $1 AND r.slug = $2 AND r.published AND v.revision > 1
 ORDER BY v.revision`, program, round)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: corrections: %w", err)

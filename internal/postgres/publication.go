@@ -46,24 +46,12 @@ func (s *Store) SchedulePublication(ctx context.Context, program, round string, 
 // those that failed.
 func (s *Store) PublishDue(ctx context.Context, now time.Time) (published []string, failed map[string]error, err error) {
 	failed = map[string]error{}
-	rows, err := s.pool.Query(ctx, `
+	type due struct{ program, round string }
+	list, err := appendRows(ctx, s.pool, nil, scanWith(func(d *due) []any { return []any{&d.program, &d.round} }), `
 SELECT p.slug, r.slug FROM rounds r JOIN programs p ON p.id = r.program_id
-WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND r.status NOT IN ('published', 'corrected') ORDER BY r.publish_at`, now)
+WHERE r.publish_at IS NOT NULL AND r.publish_at <= $1 AND NOT r.published ORDER BY r.publish_at`, now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: due publications: %w", err)
-	}
-	type due struct{ program, round string }
-	var list []due
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.program, &d.round); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		list = append(list, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
 	}
 	actor := contest.Actor{Name: "scheduler"}
 	for _, d := range list {

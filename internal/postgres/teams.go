@@ -258,7 +258,7 @@ func checkTeamChange(ctx context.Context, tx DBTX, cur, t TeamRecord, lead int64
 		var published bool
 		if err := tx.QueryRow(ctx, `
 SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
-               WHERE e.team_id = $1 AND r.status IN ('published', 'corrected'))`, cur.ID).Scan(&published); err != nil {
+               WHERE e.team_id = $1 AND r.published)`, cur.ID).Scan(&published); err != nil {
 			return err
 		}
 		if published {

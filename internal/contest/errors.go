@@ -37,6 +37,7 @@ type IncompleteError struct {
 	Blocked []string // teams in an undecided tie at the cut
 }
 
+// Error lists the missing scores and the undecided tie.
 func (e *IncompleteError) Error() string {
 	var b strings.Builder
 	if len(e.Missing) > 0 {

@@ -16,8 +16,11 @@ const (
 	ActScore Action = "score"
 	// ActEditSetup changes the round's rule, kind, criteria tree or entries.
 	ActEditSetup Action = "edit_setup"
-	// ActEditDetails changes the round's name, dates, note and sources.
+	// ActEditDetails changes the round's slug, name and dates.
 	ActEditDetails Action = "edit_details"
+	// ActEditNote changes the round's note, which stays editable after
+	// publication.
+	ActEditNote Action = "edit_note"
 	// ActClose ends scoring.
 	ActClose Action = "close"
 	// ActReopen takes a closed round back to scoring.
@@ -40,6 +43,7 @@ var transitions = map[string]map[Action]string{
 		ActScore:       StatusScoring,
 		ActEditSetup:   StatusDraft,
 		ActEditDetails: StatusDraft,
+		ActEditNote:    StatusDraft,
 		ActClose:       StatusClosed,
 		ActDecide:      StatusDraft,
 		ActPublish:     StatusPublished,
@@ -49,6 +53,7 @@ var transitions = map[string]map[Action]string{
 		ActScore:       StatusScoring,
 		ActEditSetup:   StatusScoring,
 		ActEditDetails: StatusScoring,
+		ActEditNote:    StatusScoring,
 		ActClose:       StatusClosed,
 		ActDecide:      StatusScoring,
 		ActPublish:     StatusPublished,
@@ -56,18 +61,19 @@ var transitions = map[string]map[Action]string{
 	},
 	StatusClosed: {
 		ActEditDetails: StatusClosed,
+		ActEditNote:    StatusClosed,
 		ActReopen:      StatusScoring,
 		ActDecide:      StatusClosed,
 		ActPublish:     StatusPublished,
 		ActSchedule:    StatusClosed,
 	},
 	StatusPublished: {
-		ActEditDetails: StatusPublished,
-		ActCorrect:     StatusCorrected,
+		ActEditNote: StatusPublished,
+		ActCorrect:  StatusCorrected,
 	},
 	StatusCorrected: {
-		ActEditDetails: StatusCorrected,
-		ActCorrect:     StatusCorrected,
+		ActEditNote: StatusCorrected,
+		ActCorrect:  StatusCorrected,
 	},
 }
 
@@ -106,6 +112,7 @@ type RoundStateError struct {
 	Action Action
 }
 
+// Error names the round, its status and, if any, the hint.
 func (e *RoundStateError) Error() string {
 	msg := fmt.Sprintf("%s: %s is %s", ErrRoundState, e.Round, e.Status)
 	if hint := e.Hint(); hint != "" {

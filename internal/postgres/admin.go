@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -73,11 +72,7 @@ func scanAdminRound(row pgx.Row, program string) (RoundInfo, AdminRoundSummary, 
 // contest.ErrNotFound.
 func (s *Store) AdminRounds(ctx context.Context, program string) ([]AdminRoundSummary, error) {
 	var out []AdminRoundSummary
-	err := s.readTx(ctx, "admin rounds", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "admin rounds", program, func(tx pgx.Tx, pid int64) (err error) {
 		rows, err := tx.Query(ctx, adminRoundsSQL, pid, nil)
 		if err != nil {
 			return err
@@ -205,11 +200,7 @@ type AdminRound struct {
 // status.
 func (s *Store) AdminRound(ctx context.Context, program, round string) (AdminRound, error) {
 	var ar AdminRound
-	err := s.readTx(ctx, "admin round", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "admin round", program, func(tx pgx.Tx, pid int64) (err error) {
 		ri, a, err := scanAdminRound(tx.QueryRow(ctx, adminRoundsSQL, pid, round), program)
 		if err != nil {
 			return fmt.Errorf("round %s/%s: %w", program, round, mapErr(err))
@@ -258,44 +249,20 @@ func adminCriteria(tree []FrozenCriterion) []AdminCriterion {
 }
 
 func adminEntries(ctx context.Context, db DBTX, roundID int64) ([]AdminEntry, error) {
-	rows, err := db.Query(ctx, `
+	return appendRows(ctx, db, nil, scanWith(func(e *AdminEntry) []any {
+		return []any{&e.Team, &e.Name.KO, &e.Name.EN, &e.Status, &e.Reason.KO, &e.Reason.EN, &e.Version}
+	}), `
 SELECT t.slug, t.name_ko, t.name_en, e.status, e.reason_ko, e.reason_en, e.version
 FROM entries e JOIN teams t ON t.id = e.team_id
 WHERE e.round_id = $1 ORDER BY e.position, t.position, t.slug`, roundID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AdminEntry
-	for rows.Next() {
-		var e AdminEntry
-		if err := rows.Scan(&e.Team, &e.Name.KO, &e.Name.EN, &e.Status, &e.Reason.KO, &e.Reason.EN, &e.Version); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 func adminRevisions(ctx context.Context, db DBTX, roundID int64) ([]AdminRevision, error) {
-	rows, err := db.Query(ctx, `
-SELECT revision, published_at, published_by, reason_ko, reason_en, change, coalesce(audit_head, '')
+	return appendRows(ctx, db, nil, scanWith(func(v *AdminRevision) []any {
+		return []any{&v.Revision, &v.PublishedAt, &v.PublishedBy, &v.Reason.KO, &v.Reason.EN, &v.Change, &v.AuditHead}
+	}), `
+SELECT revision, published_at, published_by, reason_ko, reason_en, change, coalesce(encode(audit_head, 'hex'), '')
 FROM result_revisions WHERE round_id = $1 ORDER BY revision`, roundID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AdminRevision
-	for rows.Next() {
-		var v AdminRevision
-		var head []byte
-		if err := rows.Scan(&v.Revision, &v.PublishedAt, &v.PublishedBy, &v.Reason.KO, &v.Reason.EN, &v.Change, &head); err != nil {
-			return nil, err
-		}
-		v.AuditHead = hex.EncodeToString(head)
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // RoundRef names a round.
@@ -308,24 +275,10 @@ type RoundRef struct {
 // program is contest.ErrNotFound.
 func (s *Store) RoundRefs(ctx context.Context, program string) ([]RoundRef, error) {
 	var out []RoundRef
-	err := s.readTx(ctx, "round refs", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT slug, name_ko, name_en FROM rounds WHERE program_id = $1 ORDER BY position, id`, pid)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r RoundRef
-			if err := rows.Scan(&r.Slug, &r.Name.KO, &r.Name.EN); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+	err := s.readProgram(ctx, "round refs", program, func(tx pgx.Tx, pid int64) (err error) {
+		out, err = appendRows(ctx, tx, nil, scanWith(func(r *RoundRef) []any { return []any{&r.Slug, &r.Name.KO, &r.Name.EN} }),
+			`SELECT slug, name_ko, name_en FROM rounds WHERE program_id = $1 ORDER BY position, id`, pid)
+		return err
 	})
 	if err != nil {
 		return nil, err

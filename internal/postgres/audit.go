@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -106,8 +107,11 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, e
 	if !f.To.IsZero() {
 		to = f.To
 	}
-	rows, err := s.pool.Query(ctx, `
-SELECT e.id, e.at, e.actor, e.client_addr, e.action, e.entity, e.round_id, coalesce(r.slug, ''), e.before, e.after, e.hash
+	out, err := appendRows(ctx, s.pool, nil, scanWith(func(e *AuditEvent) []any {
+		return []any{&e.ID, &e.At, &e.Actor, &e.ClientAddr, &e.Action, &e.Entity, &e.RoundID, &e.Round, &e.Before, &e.After, &e.Hash}
+	}), `
+SELECT e.id, e.at, e.actor, e.client_addr, e.action, e.entity, e.round_id, coalesce(r.slug, ''), e.before, e.after,
+  coalesce(encode(e.hash, 'hex'), '')
 FROM audit_events e LEFT JOIN rounds r ON r.id = e.round_id
 WHERE ($1 = '' OR e.actor = $1) AND ($2 = '' OR r.slug = $2) AND ($3 = '' OR e.action = $3)
   AND ($4::timestamptz IS NULL OR e.at >= $4) AND ($5::timestamptz IS NULL OR e.at < $5)
@@ -115,18 +119,7 @@ ORDER BY e.id DESC LIMIT $6`, f.Actor, f.Round, f.Action, from, to, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: audit events: %w", err)
 	}
-	var out []AuditEvent
-	for rows.Next() {
-		var e AuditEvent
-		var hash []byte
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.ClientAddr, &e.Action, &e.Entity, &e.RoundID, &e.Round, &e.Before, &e.After, &hash); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("postgres: audit events: %w", err)
-		}
-		e.Hash = hex.EncodeToString(hash)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // VerifyResult is the outcome of checking the audit chain.
@@ -169,4 +162,20 @@ func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 		vr.Head = hex.EncodeToString(hash)
 	}
 	return vr, rows.Err()
+}
+
+// AuditHead returns the chain head recorded by a round's latest
+// publication (hex), or "" when there is none.
+func (s *Store) AuditHead(ctx context.Context, program, round string) (string, error) {
+	var head []byte
+	err := s.pool.QueryRow(ctx, `
+SELECT coalesce(v.audit_head, '') FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
+WHERE p.slug = $1 AND r.slug = $2 AND r.published ORDER BY v.revision DESC LIMIT 1`, program, round).Scan(&head)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("postgres: audit head: %w", err)
+	}
+	return hex.EncodeToString(head), nil
 }

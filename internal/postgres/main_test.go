@@ -1,9 +1,185 @@
 package postgres_test
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"slices"
+	"strconv"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
+	"github.com/kai-challenge/portal/internal/rules"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const manageProgram = "sovereign-ai"
+
+var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
+
+// manageStore imports the real public record into a fresh database and
+// returns a store working as the runtime role, and a pool to inspect the
+// database with.
+func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+	t.Helper()
+	data, err := os.ReadFile(fixtures.RecordFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store := postgres.New(pool)
+	if _, err := store.ImportProgram(context.Background(), f); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return store, pool
+}
+
+// wantFieldErrors checks that err is a *FieldErrors matching
+// contest.ErrInvalid with a Korean and an English message for exactly the
+// given fields.
+func wantFieldErrors(t *testing.T, err error, fields ...string) *postgres.FieldErrors {
+	t.Helper()
+	if !errors.Is(err, contest.ErrInvalid) {
+		t.Fatalf("err = %v, want contest.ErrInvalid", err)
+	}
+	var fe *postgres.FieldErrors
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v (%T), want a *postgres.FieldErrors", err, err)
+	}
+	var got []string
+	for f, msg := range fe.Fields {
+		got = append(got, f)
+		if msg.KO == "" || msg.EN == "" {
+			t.Errorf("field %q: message %+v lacks a language", f, msg)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(fields)
+	if diff := cmp.Diff(fields, got); diff != "" {
+		t.Errorf("fields with errors (-want +got):\n%s\n%v", diff, err)
+	}
+	return fe
+}
+
+// auditEvents returns the events of one action, oldest first.
+func auditEvents(t *testing.T, store *postgres.Store, action string) []postgres.AuditEvent {
+	t.Helper()
+	ev, err := store.AuditEvents(context.Background(), postgres.AuditFilter{Action: action, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(ev)
+	return ev
+}
+
+// wantAudit checks that action was logged count times and that its last
+// event names entity and records the given before/after fields (nil: the
+// side must be absent).
+func wantAudit(t *testing.T, store *postgres.Store, action string, count int, entity string, before, after map[string]any) {
+	t.Helper()
+	ev := auditEvents(t, store, action)
+	if len(ev) != count {
+		t.Fatalf("%d %s events, want %d", len(ev), action, count)
+	}
+	e := ev[len(ev)-1]
+	if e.Actor != manageActor.Name || e.ClientAddr != manageActor.Addr {
+		t.Errorf("%s: actor %s from %s, want %s from %s", action, e.Actor, e.ClientAddr, manageActor.Name, manageActor.Addr)
+	}
+	if e.Entity != entity {
+		t.Errorf("%s: entity %q, want %q", action, e.Entity, entity)
+	}
+	check := func(side string, raw json.RawMessage, want map[string]any) {
+		if want == nil {
+			if len(raw) != 0 && string(raw) != "null" {
+				t.Errorf("%s: %s = %s, want none", action, side, raw)
+			}
+			return
+		}
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("%s: %s = %s: %v", action, side, raw, err)
+		}
+		for k, v := range want {
+			if diff := cmp.Diff(v, got[k]); diff != "" {
+				t.Errorf("%s: %s[%s] (-want +got):\n%s", action, side, k, diff)
+			}
+		}
+	}
+	check("before", e.Before, before)
+	check("after", e.After, after)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// scoredFixture imports a small program: one stage round, two direct
+// leaves, three teams, N = 2; fully scored unless partial.
+func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
+	t.Helper()
+	url := pgtest.URL(t)
+	pool, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	store := postgres.New(pool)
+	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
+	f := &programfile.File{Program: programfile.Program{Slug: "p", Name: txt("P"), Ministry: txt("M")}}
+	f.Organizations = []programfile.Organization{{Slug: "o", Name: txt("O"), Kind: "other"}}
+	r := programfile.Round{Slug: "r1", Kind: "stage", Name: txt("Round"), Rule: programfile.Rule{Advance: 2},
+		Criteria: []programfile.Criterion{{Code: "a", Name: txt("A"), Max: "50.00"}, {Code: "b", Name: txt("B"), Max: "50.00"}}}
+	vals := map[string][2]string{"t1": {"40.00", "40.00"}, "t2": {"30.00", "30.00"}, "t3": {"20.00", "20.00"}}
+	for _, team := range []string{"t1", "t2", "t3"} {
+		f.Teams = append(f.Teams, programfile.Team{Slug: team, Name: txt(team), Lead: "o"})
+		r.Entries = append(r.Entries, programfile.Entry{Team: team, Status: "eligible"})
+		r.Scores = append(r.Scores, programfile.Score{Team: team, Criterion: "a", Value: vals[team][0]})
+		if !partial || team != "t3" {
+			r.Scores = append(r.Scores, programfile.Score{Team: team, Criterion: "b", Value: vals[team][1]})
+		}
+	}
+	f.Rounds = []programfile.Round{r}
+	if _, err := store.ImportProgram(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	return store, url
+}
+
+var alice = contest.Actor{Name: "alice@example.com", Addr: "192.0.2.1"}
+
+var bob = contest.Actor{Name: "bob@example.com", Addr: "192.0.2.2"}
+
+func countAudit(t *testing.T, store *postgres.Store, action string) int {
+	t.Helper()
+	ev, err := store.AuditEvents(context.Background(), postgres.AuditFilter{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ev)
+}
+
+func reportTeam(t *testing.T, rep rules.Report, team string) rules.ReportTeam {
+	t.Helper()
+	for _, tm := range rep.Teams {
+		if tm.Team == team {
+			return tm
+		}
+	}
+	t.Fatalf("team %s is not in the report", team)
+	return rules.ReportTeam{}
+}

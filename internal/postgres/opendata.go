@@ -59,11 +59,7 @@ type PublicMembership struct {
 // team in team order, the lead first, then the members in their order.
 func (s *Store) PublicMemberships(ctx context.Context, program string) ([]PublicMembership, error) {
 	var out []PublicMembership
-	err := s.readTx(ctx, "public memberships", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public memberships", program, func(tx pgx.Tx, pid int64) (err error) {
 		out, err = pubMemberships(ctx, tx, pid)
 		return err
 	})
@@ -71,7 +67,9 @@ func (s *Store) PublicMemberships(ctx context.Context, program string) ([]Public
 }
 
 func pubMemberships(ctx context.Context, tx DBTX, programID int64) ([]PublicMembership, error) {
-	rows, err := tx.Query(ctx, `
+	out, err := citedRows(ctx, tx, "membership_id", func(m *PublicMembership) []any {
+		return []any{&m.Team.Slug, &m.Team.Name.KO, &m.Team.Name.EN, &m.Org.Slug, &m.Org.Name.KO, &m.Org.Name.EN, &m.Org.Kind, &m.Lead, &m.Role, &m.Since, &m.Until, &m.Confidence, &m.Note.KO, &m.Note.EN}
+	}, func(m *PublicMembership) *[]PublicSource { return &m.Sources }, `
 SELECT m.id, t.slug, t.name_ko, t.name_en, o.slug, o.name_ko, o.name_en, o.kind::text, m.lead, m.role, m.since, m.until,
        m.confidence, m.note_ko, m.note_en
 FROM (`+programMembershipsSQL+`) m
@@ -80,34 +78,6 @@ JOIN organizations o ON o.id = m.org_id
 ORDER BY t.position, t.id, m.position, m.id`, programID)
 	if err != nil {
 		return nil, fmt.Errorf("memberships: %w", err)
-	}
-	var out []PublicMembership
-	var ids []int64
-	var at []int
-	for rows.Next() {
-		var m PublicMembership
-		var id *int64
-		if err := rows.Scan(&id, &m.Team.Slug, &m.Team.Name.KO, &m.Team.Name.EN, &m.Org.Slug, &m.Org.Name.KO, &m.Org.Name.EN, &m.Org.Kind,
-			&m.Lead, &m.Role, &m.Since, &m.Until, &m.Confidence, &m.Note.KO, &m.Note.EN); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("memberships: %w", err)
-		}
-		if id != nil {
-			ids = append(ids, *id)
-			at = append(at, len(out))
-		}
-		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("memberships: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "membership_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		out[at[i]].Sources = srcs[id]
 	}
 	return out, nil
 }
@@ -118,11 +88,7 @@ ORDER BY t.position, t.id, m.position, m.id`, programID)
 // PublicOrganization returns for it.
 func (s *Store) PublicOrganizationDetails(ctx context.Context, program string) ([]PublicOrgDetail, error) {
 	var out []PublicOrgDetail
-	err := s.readTx(ctx, "public organization details", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public organization details", program, func(tx pgx.Tx, pid int64) (err error) {
 		out, err = pubOrgDetails(ctx, tx, pid, nil)
 		return err
 	})
@@ -245,7 +211,7 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 	q = strings.TrimSpace(q)
 	if q == "" {
 		// The program must still exist.
-		_, err := editProgram(ctx, s.pool, program, false)
+		_, err := programIDBySlug(ctx, s.pool, program, false)
 		if err != nil {
 			return res, fmt.Errorf("postgres: public search: %w", err)
 		}
@@ -253,11 +219,7 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 	}
 	pat := likePattern(q)
 	compact := likePattern(strings.Join(strings.Fields(q), ""))
-	err := s.readTx(ctx, "public search", func(tx pgx.Tx) error {
-		pid, err := editProgram(ctx, tx, program, false)
-		if err != nil {
-			return err
-		}
+	err := s.readProgram(ctx, "public search", program, func(tx pgx.Tx, pid int64) (err error) {
 		// matches is the search condition on column x.
 		matches := func(x string) string {
 			return `(` + x + ` ILIKE $2 ESCAPE '\' OR replace(` + x + `, ' ', '') ILIKE $3 ESCAPE '\')`

@@ -7,55 +7,12 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/rules"
 )
-
-// RoundInfo is a round's identity, rule and workflow status.
-type RoundInfo struct {
-	ID          int64
-	Program     string
-	Slug        string
-	Kind        string
-	Status      string
-	Name        contest.Text
-	Advance     int
-	Backfill    bool
-	MinTotal    *string
-	AnnounceAt  *time.Time
-	PublishedAt *time.Time
-}
-
-func roundInfo(ctx context.Context, db DBTX, program, round string, lock bool) (RoundInfo, error) {
-	q := `
-SELECT r.id, p.slug, r.slug, r.kind, r.status, r.name_ko, r.name_en, r.advance, r.backfill, r.min_total::text,
-       r.announce_at, r.published_at
-FROM rounds r JOIN programs p ON p.id = r.program_id
-WHERE p.slug = $1 AND r.slug = $2`
-	if lock {
-		q += ` FOR UPDATE OF r`
-	}
-	var ri RoundInfo
-	err := db.QueryRow(ctx, q, program, round).Scan(&ri.ID, &ri.Program, &ri.Slug, &ri.Kind, &ri.Status, &ri.Name.KO, &ri.Name.EN,
-		&ri.Advance, &ri.Backfill, &ri.MinTotal, &ri.AnnounceAt, &ri.PublishedAt)
-	if err != nil {
-		return ri, fmt.Errorf("round %s/%s: %w", program, round, mapErr(err))
-	}
-	return ri, nil
-}
-
-// Round returns a round's identity and status.
-func (s *Store) Round(ctx context.Context, program, round string) (RoundInfo, error) {
-	ri, err := roundInfo(ctx, s.pool, program, round, false)
-	if err != nil {
-		return ri, fmt.Errorf("postgres: %w", err)
-	}
-	return ri, nil
-}
 
 // FrozenInput is the engine input of a round in plain, JSON-friendly form:
 // what a publication freezes next to its results.
@@ -101,31 +58,50 @@ type FrozenDecision struct {
 	Reason  contest.Text `json:"reason"`
 }
 
+// loadInput reads what the rule engine computes a round's results from.
 func loadInput(ctx context.Context, db DBTX, ri RoundInfo) (FrozenInput, error) {
 	in := FrozenInput{Kind: ri.Kind, Advance: ri.Advance, Backfill: ri.Backfill, MinTotal: ri.MinTotal,
 		Criteria: []FrozenCriterion{}, Entries: []FrozenEntry{}, Scores: []FrozenScore{}}
-	rows, err := db.Query(ctx, `
-SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
-FROM criteria WHERE round_id = $1 ORDER BY position, id`, ri.ID)
+	tree, err := loadCriteriaTree(ctx, db, ri.ID)
 	if err != nil {
 		return in, err
 	}
+	if tree != nil {
+		in.Criteria = tree
+	}
+	if in.Entries, err = appendRows(ctx, db, in.Entries, scanWith(func(e *FrozenEntry) []any {
+		return []any{&e.Team, &e.Status, &e.Reason.KO, &e.Reason.EN}
+	}), `
+SELECT t.slug, e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
+WHERE e.round_id = $1 ORDER BY t.slug`, ri.ID); err != nil {
+		return in, err
+	}
+	if in.Scores, err = appendRows(ctx, db, in.Scores, scanWith(func(sc *FrozenScore) []any {
+		return []any{&sc.Team, &sc.Criterion, &sc.Evaluator, &sc.Value}
+	}), `
+SELECT t.slug, c.code, s.evaluator, s.value::text
+FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID); err != nil {
+		return in, err
+	}
+	in.Decision, err = loadDecision(ctx, db, ri.ID)
+	return in, err
+}
+
+// loadCriteriaTree reads a round's criteria as a tree; nil when it has none.
+func loadCriteriaTree(ctx context.Context, db DBTX, roundID int64) ([]FrozenCriterion, error) {
 	type node struct {
 		c      FrozenCriterion
 		parent *int64
 		id     int64
 	}
-	var nodes []node
-	for rows.Next() {
-		var n node
-		if err := rows.Scan(&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate); err != nil {
-			rows.Close()
-			return in, err
-		}
-		nodes = append(nodes, n)
-	}
-	if err := rows.Err(); err != nil {
-		return in, err
+	nodes, err := appendRows(ctx, db, nil, scanWith(func(n *node) []any {
+		return []any{&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate}
+	}), `
+SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
+FROM criteria WHERE round_id = $1 ORDER BY position, id`, roundID)
+	if err != nil {
+		return nil, err
 	}
 	var build func(parent *int64) []FrozenCriterion
 	build = func(parent *int64) []FrozenCriterion {
@@ -140,58 +116,22 @@ FROM criteria WHERE round_id = $1 ORDER BY position, id`, ri.ID)
 		}
 		return out
 	}
-	if tree := build(nil); tree != nil {
-		in.Criteria = tree
-	}
+	return build(nil), nil
+}
 
-	rows, err = db.Query(ctx, `
-SELECT t.slug, e.status, e.reason_ko, e.reason_en FROM entries e JOIN teams t ON t.id = e.team_id
-WHERE e.round_id = $1 ORDER BY t.slug`, ri.ID)
-	if err != nil {
-		return in, err
-	}
-	for rows.Next() {
-		var e FrozenEntry
-		if err := rows.Scan(&e.Team, &e.Status, &e.Reason.KO, &e.Reason.EN); err != nil {
-			rows.Close()
-			return in, err
-		}
-		in.Entries = append(in.Entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return in, err
-	}
-
-	rows, err = db.Query(ctx, `
-SELECT t.slug, c.code, s.evaluator, s.value::text
-FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
-WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID)
-	if err != nil {
-		return in, err
-	}
-	for rows.Next() {
-		var sc FrozenScore
-		if err := rows.Scan(&sc.Team, &sc.Criterion, &sc.Evaluator, &sc.Value); err != nil {
-			rows.Close()
-			return in, err
-		}
-		in.Scores = append(in.Scores, sc)
-	}
-	if err := rows.Err(); err != nil {
-		return in, err
-	}
-
+// loadDecision reads a round's recorded tie decision; nil when there is none.
+func loadDecision(ctx context.Context, db DBTX, roundID int64) (*FrozenDecision, error) {
 	var d FrozenDecision
-	err = db.QueryRow(ctx, `
+	err := db.QueryRow(ctx, `
 SELECT array(SELECT t.slug FROM teams t WHERE t.id = ANY(d.team_ids) ORDER BY t.slug), d.reason_ko, d.reason_en
-FROM decisions d WHERE d.round_id = $1`, ri.ID).Scan(&d.Advance, &d.Reason.KO, &d.Reason.EN)
+FROM decisions d WHERE d.round_id = $1`, roundID).Scan(&d.Advance, &d.Reason.KO, &d.Reason.EN)
 	switch {
 	case err == nil:
-		in.Decision = &d
-	case !errors.Is(err, pgx.ErrNoRows):
-		return in, err
+		return &d, nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, nil
 	}
-	return in, nil
+	return nil, err
 }
 
 func mustRat(s string) *big.Rat {
@@ -272,25 +212,52 @@ func compute(in FrozenInput) (rules.Result, bool, error) {
 // revision when there is one, the announced outcomes of a historic round, or
 // otherwise a preview computed from the scores entered so far.
 func (s *Store) Results(ctx context.Context, program, round string) (RoundResults, error) {
-	var rr RoundResults
-	err := s.readTx(ctx, "results", func(tx pgx.Tx) error {
-		var err error
-		rr, err = results(ctx, tx, program, round, false)
-		return err
-	})
-	return rr, err
+	return s.readResults(ctx, "results", program, round, false)
 }
 
 // PublishedResults returns the public results of a round: contest.ErrNotFound
 // unless the round is published (the embargo lives here, in the query).
 func (s *Store) PublishedResults(ctx context.Context, program, round string) (RoundResults, error) {
+	return s.readResults(ctx, "published results", program, round, true)
+}
+
+// readResults runs results in a read transaction.
+func (s *Store) readResults(ctx context.Context, op, program, round string, public bool) (RoundResults, error) {
 	var rr RoundResults
-	err := s.readTx(ctx, "published results", func(tx pgx.Tx) error {
+	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
 		var err error
-		rr, err = results(ctx, tx, program, round, true)
+		rr, err = results(ctx, tx, program, round, public)
 		return err
 	})
 	return rr, err
+}
+
+// latestRevision fills rr with the latest result revision of its round:
+// the frozen report, its inputs and the result computed from them. found is
+// false when the round has no revision (a historic round).
+func latestRevision(ctx context.Context, db DBTX, rr *RoundResults) (found bool, err error) {
+	var snap, inputs []byte
+	err = db.QueryRow(ctx, `
+SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, rr.Info.ID).Scan(&rr.Revision, &snap, &inputs)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(snap, &rr.Report); err != nil {
+		return true, fmt.Errorf("snapshot of %s: %w", rr.Info.Slug, err)
+	}
+	var in FrozenInput
+	if err := json.Unmarshal(inputs, &in); err != nil {
+		return true, fmt.Errorf("inputs of %s: %w", rr.Info.Slug, err)
+	}
+	res, _, err := compute(in)
+	if err != nil {
+		return true, err
+	}
+	rr.Result, rr.Input = &res, &in
+	return true, nil
 }
 
 func results(ctx context.Context, db DBTX, program, round string, public bool) (RoundResults, error) {
@@ -304,25 +271,8 @@ func results(ctx context.Context, db DBTX, program, round string, public bool) (
 		return rr, contest.ErrNotFound
 	}
 	if published {
-		var snap, inputs []byte
-		err := db.QueryRow(ctx, `
-SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, ri.ID).Scan(&rr.Revision, &snap, &inputs)
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(snap, &rr.Report); err != nil {
-				return rr, fmt.Errorf("snapshot of %s: %w", round, err)
-			}
-			var in FrozenInput
-			if err := json.Unmarshal(inputs, &in); err != nil {
-				return rr, fmt.Errorf("inputs of %s: %w", round, err)
-			}
-			res, _, err := compute(in)
-			if err != nil {
-				return rr, err
-			}
-			rr.Result, rr.Input = &res, &in
-			return rr, nil
-		case !errors.Is(err, pgx.ErrNoRows):
+		found, err := latestRevision(ctx, db, &rr)
+		if found || err != nil {
 			return rr, err
 		}
 	}
@@ -445,157 +395,4 @@ func incomplete(res rules.Result) *contest.IncompleteError {
 		}
 	}
 	return ie
-}
-
-// CloseRound ends scoring: the round must be complete.
-func (s *Store) CloseRound(ctx context.Context, program, round string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
-		if err != nil {
-			return err
-		}
-		if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-			return fmt.Errorf("%w: %s is %s", contest.ErrRoundState, round, ri.Status)
-		}
-		in, err := loadInput(ctx, tx, ri)
-		if err != nil {
-			return err
-		}
-		res, _, err := compute(in)
-		if err != nil {
-			return err
-		}
-		if !res.Complete {
-			return incomplete(res)
-		}
-		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'closed', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.close", "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": "closed"})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("postgres: close round: %w", err)
-	}
-	return nil
-}
-
-// ReopenRound takes a closed round back to scoring.
-func (s *Store) ReopenRound(ctx context.Context, program, round string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
-		if err != nil {
-			return err
-		}
-		if ri.Status != contest.StatusClosed {
-			return fmt.Errorf("%w: only a closed round can be reopened; %s is %s", contest.ErrRoundState, round, ri.Status)
-		}
-		if _, err = tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.reopen", "round:"+ri.Slug, &ri.ID, map[string]string{"status": ri.Status}, map[string]string{"status": "scoring"})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("postgres: reopen round: %w", err)
-	}
-	return nil
-}
-
-// PublishRound computes the round, refuses when it is incomplete or blocked,
-// and otherwise freezes the results and their inputs as revision 1 and makes
-// the round public.
-func (s *Store) PublishRound(ctx context.Context, program, round string, actor contest.Actor, now time.Time) (RoundResults, error) {
-	var rr RoundResults
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
-		if err != nil {
-			return err
-		}
-		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
-		}
-		return publish(ctx, tx, ri, actor, now)
-	})
-	if err != nil {
-		return rr, fmt.Errorf("postgres: publish round: %w", err)
-	}
-	return s.Results(ctx, program, round)
-}
-
-func publish(ctx context.Context, tx DBTX, ri RoundInfo, actor contest.Actor, now time.Time) error {
-	in, err := loadInput(ctx, tx, ri)
-	if err != nil {
-		return err
-	}
-	if len(in.Criteria) == 0 {
-		return fmt.Errorf("%w: %s has no criteria to compute results from", contest.ErrRoundState, ri.Slug)
-	}
-	res, err := rules.Compute(in.EngineInput())
-	if err != nil {
-		return err
-	}
-	if !res.Complete || res.Blocked {
-		return incomplete(res)
-	}
-	snap, err := json.Marshal(rules.NewReport(ri.Program, ri.Slug, rules.ReportPublished, res))
-	if err != nil {
-		return err
-	}
-	inputs, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	// The publication event is appended first so the revision can record
-	// the chain head that includes it.
-	head, err := appendAudit(ctx, tx, actor, "round.publish", "round:"+ri.Slug, &ri.ID,
-		map[string]string{"status": ri.Status}, map[string]any{"status": "published", "revision": 1, "results": json.RawMessage(snap)})
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO result_revisions (round_id, revision, published_at, snapshot, inputs, audit_head, published_by)
-VALUES ($1, 1, $2, $3, $4, $5, $6)`, ri.ID, now, snap, inputs, head, actor.Name); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE rounds SET status = 'published', published_at = $2, publish_at = NULL, updated_at = now() WHERE id = $1`, ri.ID, now)
-	return err
-}
-
-// DecideRound records which teams of a tie at the cut go through, with a
-// reason. The decision must resolve the round's current tie.
-func (s *Store) DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, true)
-		if err != nil {
-			return err
-		}
-		if contest.Published(ri.Status) {
-			return fmt.Errorf("%w: %s is already published", contest.ErrRoundState, round)
-		}
-		in, err := loadInput(ctx, tx, ri)
-		if err != nil {
-			return err
-		}
-		if res, _, err := compute(in); err == nil && !res.Complete {
-			return incomplete(res)
-		}
-		in.Decision = &FrozenDecision{Advance: advance, Reason: reason}
-		if _, err := rules.Compute(in.EngineInput()); err != nil {
-			return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
-		}
-		_, err = tx.Exec(ctx, `
-INSERT INTO decisions (round_id, team_ids, reason_ko, reason_en, decided_by)
-VALUES ($1, array(SELECT id FROM teams WHERE program_id = (SELECT program_id FROM rounds WHERE id = $1) AND slug = ANY($2) ORDER BY id), $3, $4, $5)
-ON CONFLICT (round_id) DO UPDATE SET team_ids = excluded.team_ids, reason_ko = excluded.reason_ko, reason_en = excluded.reason_en,
-  decided_by = excluded.decided_by, decided_at = now()`, ri.ID, advance, reason.KO, reason.EN, actor.Name)
-		if err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.decide", "round:"+ri.Slug, &ri.ID, nil, in.Decision)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("postgres: decide round: %w", err)
-	}
-	return nil
 }

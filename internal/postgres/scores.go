@@ -1,9 +1,12 @@
 package postgres
 
+// Entering scores from the staff grid, with optimistic locking per cell.
+
 import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,200 +15,201 @@ import (
 	"github.com/kai-challenge/portal/internal/scorecsv"
 )
 
-// errDryRun rolls back the transaction of a dry run.
-var errDryRun = errors.New("dry run")
-
-// ScoreChange is one row of an import preview.
-type ScoreChange struct {
-	Line      int
-	Team      string
-	Criterion string
-	Evaluator int
-	Old       string // "" when new
-	New       string
-}
-
-// ScoreDiff says what a score import did, or would do in a dry run.
-type ScoreDiff struct {
-	New       []ScoreChange
-	Changed   []ScoreChange
-	Unchanged int
-	// Base fingerprints the round's stored scores (every cell with its
-	// value and version) the diff was computed against. A preview passes it
-	// back as expectBase, so its confirmation writes only if nobody changed
-	// a score since.
-	Base string
-}
-
-// scoringRound locks a round whose scores may be entered: draft or scoring.
+// scoringRound locks a round whose scores may be entered (contest.ActScore).
 // Scores of a closed or published round are read-only (corrections aside).
 func scoringRound(ctx context.Context, tx DBTX, program, round string) (RoundInfo, error) {
-	ri, err := roundInfo(ctx, tx, program, round, true)
-	if err != nil {
-		return ri, err
+	ri, err := lockRoundFor(ctx, tx, program, round, contest.ActScore)
+	if errors.Is(err, contest.ErrRoundState) {
+		return ri, fmt.Errorf("the scores of %s are read-only: %w", round, err)
 	}
-	if ri.Status != contest.StatusDraft && ri.Status != contest.StatusScoring {
-		return ri, fmt.Errorf("%w: the scores of %s are read-only while it is %s", contest.ErrRoundState, round, ri.Status)
-	}
-	return ri, nil
+	return ri, err
 }
 
-// startScoring moves a draft round to scoring once scores arrive.
+// startScoring moves the round to the status that scoring leads to (a draft
+// round starts scoring once scores arrive).
 func startScoring(ctx context.Context, tx DBTX, ri RoundInfo) error {
-	if ri.Status != contest.StatusDraft {
+	next, ok := contest.Next(ri.Status, contest.ActScore)
+	if !ok || next == ri.Status {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `UPDATE rounds SET status = 'scoring', updated_at = now() WHERE id = $1`, ri.ID)
+	_, err := tx.Exec(ctx, `UPDATE rounds SET status = $2, updated_at = now() WHERE id = $1`, ri.ID, next)
 	return err
 }
 
-// roundShape reads what scorecsv.Check needs to know of a round.
-func roundShape(ctx context.Context, db DBTX, roundID int64) (scorecsv.Round, map[string]int64, map[string]int64, error) {
-	rd := scorecsv.Round{Teams: map[string]bool{}, Leaves: map[string]scorecsv.Leaf{}, Criteria: map[string]bool{}}
-	teams, crits := map[string]int64{}, map[string]int64{}
-	rows, err := db.Query(ctx, `SELECT t.slug, t.id FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1`, roundID)
-	if err != nil {
-		return rd, nil, nil, err
-	}
-	for rows.Next() {
-		var slug string
-		var id int64
-		if err := rows.Scan(&slug, &id); err != nil {
-			rows.Close()
-			return rd, nil, nil, err
-		}
-		rd.Teams[slug], teams[slug] = true, id
-	}
-	if err := rows.Err(); err != nil {
-		return rd, nil, nil, err
-	}
-	rows, err = db.Query(ctx, `
-SELECT c.code, c.id, c.max::text, coalesce(c.panel_size, 0), NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
-FROM criteria c WHERE c.round_id = $1`, roundID)
-	if err != nil {
-		return rd, nil, nil, err
-	}
-	for rows.Next() {
-		var code, max string
-		var id int64
-		var size int
-		var leaf bool
-		if err := rows.Scan(&code, &id, &max, &size, &leaf); err != nil {
-			rows.Close()
-			return rd, nil, nil, err
-		}
-		rd.Criteria[code] = true
-		if leaf {
-			rd.Leaves[code] = scorecsv.Leaf{Max: mustRat(max), PanelSize: size}
-			crits[code] = id
-		}
-	}
-	return rd, teams, crits, rows.Err()
+// ScoreCell is one score of the staff grid with its version for optimistic
+// locking (Version 0: not entered yet).
+type ScoreCell struct {
+	Team      string
+	Criterion string
+	Evaluator int
+	Value     string
+	Version   int
+	EnteredBy string
+	EnteredAt time.Time
 }
 
-// ImportScores writes the given score rows to a round in one transaction:
-// all rows are checked against the round first, and a file with any bad row
-// writes nothing. With dryRun nothing is written either way; the diff says
-// what would change. Scores of a closed or published round are read-only.
-//
-// With a non-empty expectBase the import writes only if the round's stored
-// scores still have that fingerprint (ScoreDiff.Base of the preview);
-// otherwise it fails with contest.ErrStale and writes nothing. The round is
-// locked meanwhile, so no grid save can slip in between.
-func (s *Store) ImportScores(ctx context.Context, program, round string, rows []scorecsv.Row, actor contest.Actor, dryRun bool, expectBase string) (ScoreDiff, error) {
-	var diff ScoreDiff
+// StaleScoreError is returned when a score changed since the editor read it;
+// Current is what is stored now, so both values can be shown.
+type StaleScoreError struct {
+	Current ScoreCell
+	Yours   string
+}
+
+// Error says which cell changed, to what, and what the editor typed.
+func (e *StaleScoreError) Error() string {
+	return fmt.Sprintf("score %s was changed by %s to %s meanwhile (yours: %s)",
+		scoreKey(e.Current.Team, e.Current.Criterion, e.Current.Evaluator), e.Current.EnteredBy, e.Current.Value, e.Yours)
+}
+
+// Is makes the error match contest.ErrStale.
+func (e *StaleScoreError) Is(target error) bool { return target == contest.ErrStale }
+
+// RoundScores returns every entered score of a round with its version.
+func (s *Store) RoundScores(ctx context.Context, program, round string) ([]ScoreCell, error) {
+	ri, err := roundInfo(ctx, s.pool, program, round, false)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: round scores: %w", err)
+	}
+	out, err := appendRows(ctx, s.pool, nil, scanWith(func(c *ScoreCell) []any {
+		return []any{&c.Team, &c.Criterion, &c.Evaluator, &c.Value, &c.Version, &c.EnteredBy, &c.EnteredAt}
+	}), `
+SELECT t.slug, c.code, s.evaluator, s.value::text, s.version, s.entered_by, s.entered_at
+FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: round scores: %w", err)
+	}
+	return out, nil
+}
+
+// ScoreEdit is one cell a staff member saves: the value they typed and the
+// version they saw (0 when the cell was empty).
+type ScoreEdit struct {
+	Team      string
+	Criterion string
+	Evaluator int
+	Value     string
+	Version   int
+}
+
+// SaveScores saves grid cells in one transaction with optimistic locking:
+// if any cell changed since the editor read it, nothing is saved and the
+// conflicts are returned (as *StaleScoresError). Values are checked like a
+// CSV import. Cells whose value is unchanged are skipped.
+func (s *Store) SaveScores(ctx context.Context, program, round string, edits []ScoreEdit, actor contest.Actor) (int, error) {
+	saved := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ri, err := scoringRound(ctx, tx, program, round)
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `
-SELECT encode(sha256(convert_to(coalesce(string_agg(format('%s %s %s %s %s', team_id, criterion_id, evaluator, value, version), E'\n'
-  ORDER BY team_id, criterion_id, evaluator), ''), 'UTF8')), 'hex')
-FROM scores WHERE round_id = $1`, ri.ID).Scan(&diff.Base); err != nil {
-			return err
-		}
-		if expectBase != "" && expectBase != diff.Base {
-			return fmt.Errorf("%w: the scores of %s changed since the preview; review the new preview", contest.ErrStale, round)
-		}
 		shape, teamIDs, critIDs, err := roundShape(ctx, tx, ri.ID)
 		if err != nil {
 			return err
 		}
+		rows := make([]scorecsv.Row, len(edits))
+		for i, e := range edits {
+			rows[i] = scorecsv.Row{Line: i + 1, Team: e.Team, Criterion: e.Criterion, Evaluator: e.Evaluator, Value: e.Value}
+		}
 		if err := scorecsv.Check(rows, shape); err != nil {
-			return err
+			return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
 		}
-		existing := map[scorecsv.Key]string{}
-		erows, err := tx.Query(ctx, `
-SELECT t.slug, c.code, s.evaluator, s.value::text FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
-WHERE s.round_id = $1`, ri.ID)
-		if err != nil {
-			return err
-		}
-		for erows.Next() {
-			var k scorecsv.Key
-			var v string
-			if err := erows.Scan(&k.Team, &k.Criterion, &k.Evaluator, &v); err != nil {
-				erows.Close()
+		w := scoreSaver{tx: tx, ri: ri, teamIDs: teamIDs, critIDs: critIDs, actor: actor,
+			before: map[string]string{}, after: map[string]string{}}
+		for _, e := range edits {
+			if err := w.save(ctx, e); err != nil {
 				return err
 			}
-			existing[k] = v
 		}
-		if err := erows.Err(); err != nil {
-			return err
+		saved = w.saved
+		if len(w.stale) > 0 {
+			return w.stale
 		}
-		n := len(rows)
-		teams, crits, evals, values := make([]int64, 0, n), make([]int64, 0, n), make([]int32, 0, n), make([]string, 0, n)
-		for _, r := range rows {
-			k := scorecsv.Key{Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator}
-			v, _ := rules.ParseValue(r.Value)
-			val := rules.FormatCents(v)
-			ch := ScoreChange{Line: r.Line, Team: r.Team, Criterion: r.Criterion, Evaluator: r.Evaluator, New: val}
-			old, ok := existing[k]
-			switch {
-			case !ok:
-				diff.New = append(diff.New, ch)
-			case mustRat(old).Cmp(v) != 0:
-				ch.Old = rules.FormatCents(mustRat(old))
-				diff.Changed = append(diff.Changed, ch)
-			default:
-				diff.Unchanged++
-				continue
-			}
-			teams, crits, evals, values = append(teams, teamIDs[r.Team]), append(crits, critIDs[r.Criterion]), append(evals, int32(r.Evaluator)), append(values, val)
-		}
-		if dryRun {
-			return errDryRun
-		}
-		if len(teams) == 0 {
+		if saved == 0 {
 			return nil
 		}
-		if err := writeScores(ctx, tx, ri.ID, teams, crits, evals, values, actor.Name, false); err != nil {
+		if err := startScoring(ctx, tx, ri); err != nil {
 			return err
 		}
-		before, after := map[string]string{}, map[string]string{}
-		for _, c := range append(append([]ScoreChange{}, diff.New...), diff.Changed...) {
-			key := scoreKey(c.Team, c.Criterion, c.Evaluator)
-			if c.Old != "" {
-				before[key] = c.Old
-			}
-			after[key] = c.New
-		}
-		if _, err := appendAudit(ctx, tx, actor, "scores.import", "round:"+ri.Slug, &ri.ID, before, after); err != nil {
-			return err
-		}
-		return startScoring(ctx, tx, ri)
+		_, err = appendAudit(ctx, tx, actor, "scores.save", "round:"+ri.Slug, &ri.ID, w.before, w.after)
+		return err
 	})
-	if err != nil && !errors.Is(err, errDryRun) {
-		return diff, fmt.Errorf("postgres: import scores: %w", mapErr(err))
+	if err != nil {
+		saved = 0
+		var se StaleScoresError
+		if errors.As(err, &se) {
+			return 0, se
+		}
+		return 0, fmt.Errorf("postgres: save scores: %w", err)
 	}
-	return diff, nil
+	return saved, nil
 }
 
-// scoreKey names a score in audit events: team/criterion or team/criterion/evaluator.
-func scoreKey(team, criterion string, evaluator int) string {
-	if evaluator == 0 {
-		return team + "/" + criterion
-	}
-	return fmt.Sprintf("%s/%s/%d", team, criterion, evaluator)
+// scoreSaver saves the cells of one SaveScores call, collecting the stale
+// ones and the values before and after for the audit log.
+type scoreSaver struct {
+	tx               DBTX
+	ri               RoundInfo
+	teamIDs, critIDs map[string]int64
+	actor            contest.Actor
+	stale            StaleScoresError
+	before, after    map[string]string
+	saved            int
 }
+
+// save writes one cell unless it is stale (someone else saved another value
+// since e.Version was read) or unchanged.
+func (w *scoreSaver) save(ctx context.Context, e ScoreEdit) error {
+	v, err := rules.ParseValue(e.Value)
+	if err != nil {
+		return fmt.Errorf("%w: %v", contest.ErrInvalid, err)
+	}
+	val := rules.FormatCents(v)
+	ids := []any{w.ri.ID, w.teamIDs[e.Team], w.critIDs[e.Criterion], e.Evaluator}
+	cur := ScoreCell{Team: e.Team, Criterion: e.Criterion, Evaluator: e.Evaluator}
+	err = w.tx.QueryRow(ctx, `
+SELECT value::text, version, entered_by, entered_at FROM scores
+WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4 FOR UPDATE`, ids...).Scan(&cur.Value, &cur.Version, &cur.EnteredBy, &cur.EnteredAt)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	same := cur.Version > 0 && mustRat(cur.Value).Cmp(v) == 0
+	switch {
+	case same:
+		return nil // unchanged, or someone saved the same value: no conflict
+	case cur.Version != e.Version:
+		w.stale = append(w.stale, &StaleScoreError{Current: cur, Yours: val})
+		return nil
+	}
+	key := scoreKey(e.Team, e.Criterion, e.Evaluator)
+	if cur.Version > 0 {
+		w.before[key] = cur.Value
+		_, err = w.tx.Exec(ctx, `
+UPDATE scores SET value = $5, version = version + 1, entered_by = $6, entered_at = now()
+WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4`, append(ids, val, w.actor.Name)...)
+	} else {
+		_, err = w.tx.Exec(ctx, `
+INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value, entered_by) VALUES ($1, $2, $3, $4, $5, $6)`, append(ids, val, w.actor.Name)...)
+	}
+	if err != nil {
+		return mapErr(err)
+	}
+	w.after[key] = val
+	w.saved++
+	return nil
+}
+
+// StaleScoresError lists every cell that changed since the editor read it.
+type StaleScoresError []*StaleScoreError
+
+// Error lists the stale cells.
+func (e StaleScoresError) Error() string {
+	msg := fmt.Sprintf("%d score(s) changed meanwhile; nothing was saved", len(e))
+	for _, s := range e {
+		msg += "\n  " + s.Error()
+	}
+	return msg
+}
+
+// Is makes the error match contest.ErrStale.
+func (e StaleScoresError) Is(target error) bool { return target == contest.ErrStale }

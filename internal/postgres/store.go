@@ -104,3 +104,161 @@ type dbError struct {
 
 func (e *dbError) Error() string   { return e.sentinel.Error() + ": " + e.msg }
 func (e *dbError) Unwrap() []error { return []error{e.sentinel, e.err} }
+
+// orNull passes "" (no date, no value) as SQL NULL.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func staleError(what string, have, yours int) error {
+	return fmt.Errorf("%w: %s was changed by someone else meanwhile (now version %d, yours %d); reload it", contest.ErrStale, what, have, yours)
+}
+
+// checkVersion refuses a write based on a read of an older version (have is
+// the version in the database, yours the one the caller read) with
+// contest.ErrStale naming what.
+func checkVersion(what string, have, yours int) error {
+	if have != yours {
+		return staleError(what, have, yours)
+	}
+	return nil
+}
+
+// writeVersioned is the optimistic-lock write of every console Update and
+// Delete: sql is guarded by "WHERE id = $1 AND version = $2" and args start
+// with the id and the version the caller read (yours). A version other than
+// have, or no row touched, is contest.ErrStale naming what; a unique
+// violation is contest.ErrConflict with the message dup (no dup: mapErr).
+func writeVersioned(ctx context.Context, tx DBTX, what string, have, yours int, dup string, sql string, args ...any) error {
+	if err := checkVersion(what, have, yours); err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, sql, args...)
+	if err != nil {
+		if dup != "" {
+			return conflict(err, "%s", dup)
+		}
+		return mapErr(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return staleError(what, have+1, yours)
+	}
+	return nil
+}
+
+// programIDBySlug returns the id of the program with the given slug
+// (contest.ErrNotFound if there is none); lock takes a row lock on the
+// program, which serialises the writes that append a row at the end of one
+// of its lists.
+func programIDBySlug(ctx context.Context, db DBTX, program string, lock bool) (int64, error) {
+	q := `SELECT id FROM programs WHERE slug = $1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	var id int64
+	if err := db.QueryRow(ctx, q, program).Scan(&id); err != nil {
+		return 0, fmt.Errorf("program %s: %w", program, mapErr(err))
+	}
+	return id, nil
+}
+
+// conflict turns a unique violation into ErrConflict with a message naming
+// the record; other errors go through mapErr.
+func conflict(err error, format string, args ...any) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: "+format, append([]any{contest.ErrConflict}, args...)...)
+	}
+	return mapErr(err)
+}
+
+// readTx runs fn in a read-only repeatable-read transaction, so a page built
+// from several queries sees one consistent snapshot.
+func (s *Store) readTx(ctx context.Context, op string, fn func(pgx.Tx) error) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, fn)
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, mapErr(err))
+	}
+	return nil
+}
+
+// scanWith makes a row scanner for pgx.CollectRows and appendRows from the
+// scan destinations of a T.
+func scanWith[T any](dest func(*T) []any) pgx.RowToFunc[T] {
+	return func(row pgx.CollectableRow) (T, error) {
+		var v T
+		err := row.Scan(dest(&v)...)
+		return v, err
+	}
+}
+
+// appendRows runs sql and appends its rows, scanned by scan, to dst. With
+// no rows, dst comes back as it was (a nil dst stays nil).
+func appendRows[T any](ctx context.Context, db DBTX, dst []T, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return dst, err
+	}
+	return pgx.AppendRows(dst, rows, scan)
+}
+
+// forEachRow runs sql and calls fn after scanning each row into dest.
+func forEachRow(ctx context.Context, db DBTX, dest []any, fn func() error, sql string, args ...any) error {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	_, err = pgx.ForEachRow(rows, dest, fn)
+	return err
+}
+
+// readProgram runs fn in a read transaction (readTx) with the id of the
+// program with the given slug.
+func (s *Store) readProgram(ctx context.Context, op, program string, fn func(tx pgx.Tx, programID int64) error) error {
+	return s.readTx(ctx, op, func(tx pgx.Tx) error {
+		pid, err := programIDBySlug(ctx, tx, program, false)
+		if err != nil {
+			return err
+		}
+		return fn(tx, pid)
+	})
+}
+
+// writeProgram runs fn in a write transaction with the id of the program
+// with the given slug; lock takes a row lock on the program
+// (programIDBySlug).
+func (s *Store) writeProgram(ctx context.Context, program string, lock bool, fn func(tx pgx.Tx, programID int64) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		pid, err := programIDBySlug(ctx, tx, program, lock)
+		if err != nil {
+			return err
+		}
+		return fn(tx, pid)
+	})
+}
+
+// lookup reads the one row of sql with scan; lock locks it (FOR UPDATE OF
+// alias). A missing row is contest.ErrNotFound, prefixed with what.
+func lookup[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, error), what string, lock bool, alias, sql string, args ...any) (T, error) {
+	if lock {
+		sql += " FOR UPDATE OF " + alias
+	}
+	v, err := scan(db.QueryRow(ctx, sql, args...))
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", what, mapErr(err))
+	}
+	return v, nil
+}
+
+// collectRows runs sql and scans every row with scan, as pgx.CollectRows
+// does: no rows is an empty, non-nil slice.
+func collectRows[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}

@@ -147,20 +147,9 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 
 // Users lists every account, disabled ones included, by email.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY lower(email), id`)
+	out, err := appendRows(ctx, s.pool, nil, func(row pgx.CollectableRow) (User, error) { return scanUser(row) },
+		`SELECT `+userCols+` FROM users ORDER BY lower(email), id`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: users: %w", err)
 	}
 	return out, nil

@@ -1,0 +1,83 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
+)
+
+func TestCorrectionMakesNewRevision(t *testing.T) {
+	t.Parallel()
+	store, _ := scoredFixture(t, false)
+	ctx := context.Background()
+	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	first, err := store.PublishedResults(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	why := contest.Text{KO: "입력 오류 정정", EN: "data entry error corrected"}
+	if _, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, contest.Text{}, alice, time.Now()); !errors.Is(err, contest.ErrInvalid) {
+		t.Errorf("correction without a reason: %v", err)
+	}
+	rev, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, alice, time.Now())
+	if err != nil || rev != 2 {
+		t.Fatalf("correct: rev %d, %v", rev, err)
+	}
+	cur, _ := store.PublishedResults(ctx, "p", "r1")
+	if cur.Report.Status != "corrected" || cur.Revision != 2 || cur.Report.Teams[1].Team != "t3" {
+		t.Errorf("current revision: %+v", cur.Report)
+	}
+	old, rec, err := store.Revision(ctx, "p", "r1", 1)
+	if err != nil || rec.Revision != 1 {
+		t.Fatalf("revision 1: %v, revision %d", err, rec.Revision)
+	}
+	if diff := cmp.Diff(first.Report, old.Report); diff != "" {
+		t.Errorf("revision 1 changed after the correction (-as published +now):\n%s", diff)
+	}
+	list, err := store.Corrections(ctx, "p", "r1")
+	if err != nil || len(list) != 1 || list[0].Reason != why || !strings.Contains(string(list[0].Change), `"old": "20.00"`) {
+		t.Errorf("corrections list: %+v %v", list, err)
+	}
+	// An eligibility correction too.
+	rev, err = store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t1", Status: "disqualified", Reason: contest.Text{KO: "실격", EN: "disqualified"}}, why, bob, time.Now())
+	if err != nil || rev != 3 {
+		t.Fatalf("eligibility correction: %d %v", rev, err)
+	}
+	cur, _ = store.PublishedResults(ctx, "p", "r1")
+	if tm := reportTeam(t, cur.Report, "t1"); tm.Outcome == nil || *tm.Outcome != "disqualified" {
+		t.Errorf("t1 after disqualification: %+v", tm)
+	}
+}
+
+// A correction that creates a tie across the cut is refused with a message
+// that names the tied teams.
+func TestCorrectionIntoATieIsRefused(t *testing.T) {
+	t.Parallel()
+	store, _ := scoredFixture(t, false)
+	ctx := context.Background()
+	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	why := contest.Text{KO: "정정", EN: "correction"}
+	// t3 (20, 20) becomes (30, 20): still third, revision 2.
+	if _, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "30"}, why, alice, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// (30, 30) would tie t2 exactly across the cut of two places.
+	_, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "b", Value: "30"}, why, alice, time.Now())
+	if !errors.Is(err, contest.ErrInvalid) || !strings.Contains(err.Error(), "a tie straddles the cut (t2, t3)") {
+		t.Errorf("correction into a tie: %v", err)
+	}
+	if rr, _ := store.PublishedResults(ctx, "p", "r1"); rr.Revision != 2 {
+		t.Errorf("after a refused correction the current revision is %d, want 2", rr.Revision)
+	}
+}

@@ -1,0 +1,108 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/pgtest"
+	"github.com/kai-challenge/portal/internal/postgres"
+)
+
+func TestManageOrganizations(t *testing.T) {
+	t.Parallel()
+	store, pool := manageStore(t)
+	ctx := context.Background()
+
+	orgs, err := store.Organizations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orgs) < 50 {
+		t.Fatalf("%d organizations, want the real record's", len(orgs))
+	}
+	lg, err := store.Organization(ctx, "lg-ai-research")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lg.Kind != "research_institute" || lg.Name.EN != "LG AI Research" || lg.Teams != 1 || lg.Version != 1 {
+		t.Errorf("lg-ai-research = %+v", lg)
+	}
+	if _, err := store.Organization(ctx, "nope"); !errors.Is(err, contest.ErrNotFound) {
+		t.Errorf("unknown organization: err = %v, want ErrNotFound", err)
+	}
+
+	// Create.
+	o, err := store.CreateOrganization(ctx, postgres.OrgRecord{
+		Slug: " new-lab ", Name: contest.Text{KO: "새 연구소", EN: "New Lab"}, Kind: "startup"}, manageActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Slug != "new-lab" || o.Version != 1 || o.ID == 0 {
+		t.Errorf("created %+v", o)
+	}
+	wantAudit(t, store, "organization.create", 1, "organization:new-lab", nil,
+		map[string]any{"slug": "new-lab", "kind": "startup", "name": map[string]any{"ko": "새 연구소", "en": "New Lab"}})
+
+	// Field errors: bad slug, empty names, bad kind; nothing is written.
+	before := pgtest.Dump(t, pool)
+	_, err = store.CreateOrganization(ctx, postgres.OrgRecord{Slug: "Bad_Slug", Kind: "guild"}, manageActor)
+	fe := wantFieldErrors(t, err, "slug", "name_ko", "name_en", "kind")
+	if got := fe.Fields["name_ko"]; got.KO != "필수 항목입니다" || got.EN != "required" {
+		t.Errorf("name_ko message = %+v", got)
+	}
+	if !strings.Contains(fe.Fields["slug"].EN, "lowercase letters and digits") || !strings.Contains(fe.Fields["slug"].KO, "소문자") {
+		t.Errorf("slug message = %+v", fe.Fields["slug"])
+	}
+	if en := fe.In("en"); en["kind"] == "" || !strings.Contains(en["kind"], "research_institute") {
+		t.Errorf("kind message in English = %q", en["kind"])
+	}
+	// Duplicate slug.
+	_, err = store.CreateOrganization(ctx, postgres.OrgRecord{Slug: "kaist", Name: contest.Text{KO: "카이스트", EN: "KAIST"}, Kind: "university"}, manageActor)
+	if !errors.Is(err, contest.ErrConflict) {
+		t.Errorf("duplicate slug: err = %v, want ErrConflict", err)
+	}
+	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+		t.Errorf("refused creates changed the database:\n%s", diff)
+	}
+
+	// Update, slug included.
+	o.Slug, o.Name.EN, o.Kind = "newer-lab", "Newer Lab", "company"
+	up, err := store.UpdateOrganization(ctx, "new-lab", o, manageActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Slug != "newer-lab" || up.Name.EN != "Newer Lab" || up.Kind != "company" || up.Version != 2 {
+		t.Errorf("updated %+v", up)
+	}
+	wantAudit(t, store, "organization.update", 1, "organization:new-lab",
+		map[string]any{"slug": "new-lab", "kind": "startup", "version": float64(1)},
+		map[string]any{"slug": "newer-lab", "kind": "company", "version": float64(2)})
+
+	// Saving the same values again writes nothing.
+	if same, err := store.UpdateOrganization(ctx, "newer-lab", up, manageActor); err != nil || same.Version != 2 {
+		t.Errorf("unchanged update: %+v, %v", same, err)
+	}
+	if n := len(auditEvents(t, store, "organization.update")); n != 1 {
+		t.Errorf("%d update events after an unchanged save, want 1", n)
+	}
+
+	// Stale version: refused, nothing changed.
+	before = pgtest.Dump(t, pool)
+	o.Name.EN = "Overwritten"
+	if _, err := store.UpdateOrganization(ctx, "newer-lab", o, manageActor); !errors.Is(err, contest.ErrStale) {
+		t.Errorf("stale update: err = %v, want ErrStale", err)
+	}
+	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+		t.Errorf("stale update changed the database:\n%s", diff)
+	}
+	// Renaming onto a taken slug.
+	up.Slug = "kaist"
+	if _, err := store.UpdateOrganization(ctx, "newer-lab", up, manageActor); !errors.Is(err, contest.ErrConflict) {
+		t.Errorf("rename onto kaist: err = %v, want ErrConflict", err)
+	}
+}

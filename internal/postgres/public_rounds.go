@@ -1,0 +1,243 @@
+package postgres
+
+// The public round list and round pages.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kai-challenge/portal/internal/contest"
+)
+
+// PublicStat is one published round statistic. Criterion is "total" for the total.
+type PublicStat struct {
+	Criterion string
+	Stat      string // mean | median | max | min
+	Value     string
+}
+
+// PublicRound is a round in a list.
+type PublicRound struct {
+	Slug             string
+	Position         int
+	Kind             string
+	Name             contest.Text
+	Period           string
+	EvaluatedOn      *time.Time
+	AnnounceAt       *time.Time
+	AnnounceDateOnly bool
+	Status           string
+	Published        bool
+	PublishedAt      *time.Time
+	Advance          int
+	Backfill         bool
+	MinTotal         string // "" when none
+	Note             contest.Text
+	Entrants         int
+	// Through counts the teams selected or advanced; nil when not published.
+	Through *int
+	// Computed is true when the published results were computed by the
+	// rule engine (the round has a result revision), false for a historic
+	// round whose outcomes were only announced.
+	Computed bool
+}
+
+// PublicCriterion is a node of a round's criteria tree, listed in tree order.
+type PublicCriterion struct {
+	Code        string
+	Parent      string // parent code, "" at the top level
+	Depth       int
+	Name        contest.Text
+	Description contest.Text
+	Note        contest.Text
+	Max         string
+	PanelSize   *int
+	Aggregate   string
+	Leaf        bool
+}
+
+// PublicEntry is a team's entry in a round. Status and Reason are empty
+// while the round is not published.
+type PublicEntry struct {
+	Team   PublicTeamRef
+	Status string
+	Reason contest.Text
+}
+
+// PublicRoundDetail is everything the round page shows.
+type PublicRoundDetail struct {
+	PublicRound
+	Criteria []PublicCriterion
+	Entries  []PublicEntry
+	Scores   []PublicScore
+	Stats    []PublicStat
+	Outcomes []PublicOutcome
+	Sources  []PublicSource
+}
+
+// pubRounds lists the program's rounds (or the one named by slug) in order,
+// with their ids.
+func pubRounds(ctx context.Context, tx DBTX, programID int64, slug *string) ([]PublicRound, []int64, error) {
+	rows, err := tx.Query(ctx, `
+WITH `+publicResultsCTE+`
+SELECT r.id, r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.period, r.evaluated_on, r.announce_at, r.announce_date_only,
+  r.status::text, r.published, r.published_at, r.advance, r.backfill, COALESCE(r.min_total::text, ''),
+  r.note_ko, r.note_en,
+  (SELECT count(*) FROM entries e WHERE e.round_id = r.id),
+  CASE WHEN r.published THEN
+    (SELECT count(*) FROM public_outcomes o WHERE o.round_id = r.id AND o.outcome IN ('selected', 'advanced')) END,
+  EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = r.id)
+FROM rounds r
+WHERE r.program_id = $1 AND ($2::text IS NULL OR r.slug = $2)
+ORDER BY r.position`, programID, slug)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rounds: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicRound
+	var ids []int64
+	for rows.Next() {
+		var r PublicRound
+		var id int64
+		if err := rows.Scan(&id, &r.Slug, &r.Position, &r.Kind, &r.Name.KO, &r.Name.EN, &r.Period, &r.EvaluatedOn, &r.AnnounceAt, &r.AnnounceDateOnly,
+			&r.Status, &r.Published, &r.PublishedAt, &r.Advance, &r.Backfill, &r.MinTotal, &r.Note.KO, &r.Note.EN,
+			&r.Entrants, &r.Through, &r.Computed); err != nil {
+			return nil, nil, fmt.Errorf("rounds: %w", err)
+		}
+		out = append(out, r)
+		ids = append(ids, id)
+	}
+	return out, ids, rows.Err()
+}
+
+// PublicRounds lists the program's rounds in order.
+func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound, error) {
+	var out []PublicRound
+	err := s.readProgram(ctx, "public rounds", program, func(tx pgx.Tx, pid int64) (err error) {
+		out, _, err = pubRounds(ctx, tx, pid, nil)
+		return err
+	})
+	return out, err
+}
+
+// PublicRound returns the round page of the round with the given slug. An
+// unpublished round comes with its rule, criteria and entrants only.
+func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRoundDetail, error) {
+	var d PublicRoundDetail
+	err := s.readProgram(ctx, "public round "+slug, program, func(tx pgx.Tx, pid int64) (err error) {
+		rounds, ids, err := pubRounds(ctx, tx, pid, &slug)
+		if err != nil {
+			return err
+		}
+		if len(rounds) == 0 {
+			return contest.ErrNotFound
+		}
+		d.PublicRound = rounds[0]
+		rid := ids[0]
+		if d.Criteria, err = pubCriteria(ctx, tx, pid, rid); err != nil {
+			return err
+		}
+		if d.Entries, err = pubEntries(ctx, tx, rid); err != nil {
+			return err
+		}
+		scores, err := pubScores(ctx, tx, pid, ids, nil)
+		if err != nil {
+			return err
+		}
+		d.Scores = scores[rid]
+		if d.Stats, err = pubStats(ctx, tx, rid); err != nil {
+			return err
+		}
+		outcomes, err := pubOutcomes(ctx, tx, pid, ids, nil)
+		if err != nil {
+			return err
+		}
+		d.Outcomes = outcomes[rid]
+		srcs, err := pubSources(ctx, tx, "round_id", ids)
+		if err != nil {
+			return err
+		}
+		d.Sources = srcs[rid]
+		return nil
+	})
+	return d, err
+}
+
+func pubCriteria(ctx context.Context, tx DBTX, programID, roundID int64) ([]PublicCriterion, error) {
+	rows, err := tx.Query(ctx, `
+WITH RECURSIVE `+criteriaOrderCTE+`
+SELECT c.code, COALESCE(p.code, ''), tr.depth, c.name_ko, c.name_en, c.description_ko, c.description_en, c.note_ko, c.note_en,
+  c.max::text, c.panel_size, COALESCE(c.aggregate::text, ''),
+  NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
+FROM criteria c
+JOIN tree tr ON tr.id = c.id
+LEFT JOIN criteria p ON p.id = c.parent_id
+WHERE c.round_id = $2
+ORDER BY tr.path`, programID, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("criteria: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicCriterion
+	for rows.Next() {
+		var c PublicCriterion
+		if err := rows.Scan(&c.Code, &c.Parent, &c.Depth, &c.Name.KO, &c.Name.EN, &c.Description.KO, &c.Description.EN,
+			&c.Note.KO, &c.Note.EN, &c.Max, &c.PanelSize, &c.Aggregate, &c.Leaf); err != nil {
+			return nil, fmt.Errorf("criteria: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// pubEntries lists a round's entrants. Eligibility decisions are part of the
+// embargoed result, so they are returned only once the round is published.
+func pubEntries(ctx context.Context, tx DBTX, roundID int64) ([]PublicEntry, error) {
+	rows, err := tx.Query(ctx, `
+SELECT t.slug, t.name_ko, t.name_en,
+  CASE WHEN r.published THEN e.status::text ELSE '' END,
+  CASE WHEN r.published THEN e.reason_ko ELSE '' END,
+  CASE WHEN r.published THEN e.reason_en ELSE '' END
+FROM entries e JOIN rounds r ON r.id = e.round_id JOIN teams t ON t.id = e.team_id
+WHERE e.round_id = $1
+ORDER BY e.position, t.position`, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("entries: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicEntry
+	for rows.Next() {
+		var e PublicEntry
+		if err := rows.Scan(&e.Team.Slug, &e.Team.Name.KO, &e.Team.Name.EN, &e.Status, &e.Reason.KO, &e.Reason.EN); err != nil {
+			return nil, fmt.Errorf("entries: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func pubStats(ctx context.Context, tx DBTX, roundID int64) ([]PublicStat, error) {
+	rows, err := tx.Query(ctx, `
+SELECT COALESCE(c.code, 'total'), s.stat::text, s.value::text
+FROM published_stats s
+JOIN rounds r ON r.id = s.round_id
+LEFT JOIN criteria c ON c.id = s.criterion_id
+WHERE s.round_id = $1 AND r.published
+ORDER BY s.stat, c.id IS NULL, c.id`, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("published stats: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicStat
+	for rows.Next() {
+		var st PublicStat
+		if err := rows.Scan(&st.Criterion, &st.Stat, &st.Value); err != nil {
+			return nil, fmt.Errorf("published stats: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}

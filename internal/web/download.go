@@ -27,22 +27,6 @@ import (
 // utf8BOM starts every CSV file.
 const utf8BOM = "\uFEFF"
 
-// downloadRoutes registers the downloads. Each takes an optional
-// ?program= (the default program otherwise).
-func (s *server) downloadRoutes(r chi.Router) {
-	r.Get("/data/record.json", s.handle(s.handleRecordDownload))
-	r.Get("/data/rounds.csv", s.handle(s.handleRoundsCSV))
-	r.Get("/data/outcomes.csv", s.handle(s.handleOutcomesCSV))
-	r.Get("/data/teams.csv", s.handle(s.handleTeamsCSV))
-	r.Get("/data/memberships.csv", s.handle(s.handleMembershipsCSV))
-	r.Get("/data/organizations.csv", s.handle(s.handleOrganizationsCSV))
-	r.Get("/data/budgets.csv", s.handle(s.handleBudgetsCSV))
-	r.Get("/data/allocations.csv", s.handle(s.handleAllocationsCSV))
-	r.Get("/data/rounds/{slug}/results.csv", s.handle(s.handleResultsCSV))
-	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(s.handlePublishedScoresCSV))
-	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(s.handleStatisticsCSV))
-}
-
 // downloadProgram resolves the program of a download like the API does;
 // a malformed ?program= is a 400 page.
 func (s *server) downloadProgram(r *http.Request) (*apiReq, error) {

@@ -19,13 +19,6 @@ import (
 	"github.com/kai-challenge/portal/web/pages"
 )
 
-// explorePages registers the language-prefixed pages that explore published
-// results (the what-if explorer and revision pages).
-func (s *server) explorePages(r chi.Router) {
-	r.Get("/rounds/{slug}/what-if", s.handle(s.handleWhatIf))
-	r.Get("/rounds/{slug}/revisions/{n}", s.handle(s.handleRoundRevision))
-}
-
 // maxWeight bounds a category's maximum in a scenario; it only keeps the
 // arithmetic within what a score column can hold.
 var maxWeight = big.NewRat(1000, 1)

@@ -101,6 +101,7 @@ type apiError struct {
 	msg    string
 }
 
+// Error is the message of the error body.
 func (e *apiError) Error() string { return e.msg }
 
 func badRequest(format string, args ...any) error {

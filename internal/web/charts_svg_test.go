@@ -151,7 +151,7 @@ func TestHistoryDiagram(t *testing.T) {
 				names = append(names, tm.Name.In(tc.lang))
 			}
 			doc := checkSVG(t, r.body, "history-diagram", names)
-			if got := innerText(t, r.body, `data-testid="history-path"`, "</p>"); got != tc.pathLine {
+			if got := selText(t, r.body, testid("history-path")); got != tc.pathLine {
 				t.Errorf("path %q, want %q", got, tc.pathLine)
 			}
 			if !strings.HasPrefix(doc.desc, tc.pathLine) {
@@ -256,7 +256,7 @@ func TestTeamChart(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("/teams/lunit: status %d", r.status)
 	}
-	if strings.Contains(r.body, `data-testid="team-chart"`) {
+	if parseHTML(t, r.body).Find(testid("team-chart")).Length() > 0 {
 		t.Errorf("lunit: chart without any scored round")
 	}
 }
@@ -286,7 +286,7 @@ func TestTeamChartComputedRound(t *testing.T) {
 		t.Fatalf("status %d", r.status)
 	}
 	checkSVG(t, r.body, "team-chart", []string{"90.20", "cut 82.40"})
-	table := innerText(t, r.body, `data-testid="team-chart-table"`, "</table>")
+	table := selText(t, r.body, testid("team-chart-table"))
 	for _, w := range []string{"33.60", "31.60", "25.00", "90.20", "82.40", "advanced"} {
 		if !strings.Contains(table, w) {
 			t.Errorf("chart table lacks %q: %s", w, table)
@@ -303,15 +303,15 @@ func TestTeamTimelineMarkers(t *testing.T) {
 	t.Parallel()
 	h, _ := newServer(t)
 	motif := get(t, h, "/teams/motif").body
-	if !strings.Contains(section(t, motif, `data-testid="team-round-additional-call"`, "</li>"), `data-testid="team-joined"`) {
+	if one(t, motif, testid("team-round-additional-call")).Find(testid("team-joined")).Length() == 0 {
 		t.Errorf("Motif's timeline does not mark its joining")
 	}
-	if !strings.Contains(section(t, motif, `data-testid="team-round-presentation-review"`, "</li>"), `data-testid="team-exited"`) {
+	if one(t, motif, testid("team-round-presentation-review")).Find(testid("team-exited")).Length() == 0 {
 		t.Errorf("Motif's timeline does not mark its exit at the presentation review")
 	}
 	naver := get(t, h, "/en/teams/naver-cloud").body
-	stage := section(t, naver, `data-testid="team-round-stage-1"`, "</li>")
-	if !strings.Contains(stage, `data-testid="team-exited"`) || !strings.Contains(visibleText(stage), "disqualified") {
-		t.Errorf("Naver Cloud's stage-1 exit is not marked: %s", visibleText(stage))
+	stage := one(t, naver, testid("team-round-stage-1"))
+	if stage.Find(testid("team-exited")).Length() == 0 || !strings.Contains(textOf(stage), "disqualified") {
+		t.Errorf("Naver Cloud's stage-1 exit is not marked: %s", textOf(stage))
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // csvFiles are the program-wide CSV downloads.
@@ -255,28 +257,30 @@ func TestDownloadPage(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("%s: %d", tc.path, r.status)
 		}
-		body := html.UnescapeString(r.body)
+		doc := parseHTML(t, r.body)
+		body := textOf(doc.Selection)
 		for _, w := range tc.want {
 			if !strings.Contains(body, w) {
 				t.Errorf("%s: missing %q", tc.path, w)
 			}
 		}
-		if strings.Contains(body, "⟦") || strings.Contains(body, "2차 단계평가") || strings.Contains(body, "Stage 2 evaluation") {
+		// Attributes included: the unpublished round is named nowhere.
+		if raw := html.UnescapeString(r.body); strings.Contains(raw, "⟦") || strings.Contains(raw, "2차 단계평가") || strings.Contains(raw, "Stage 2 evaluation") {
 			t.Errorf("%s: untranslated message or an unpublished round", tc.path)
 		}
 		lang := "ko"
 		if strings.HasPrefix(tc.path, "/en/") {
 			lang = "en"
 		}
-		if !strings.Contains(r.body, `<html lang="`+lang+`">`) {
-			t.Errorf("%s: document language is not %s", tc.path, lang)
+		if got := doc.Find("html").AttrOr("lang", ""); got != lang {
+			t.Errorf("%s: document language is %q, not %s", tc.path, got, lang)
 		}
 		links := map[string]bool{}
-		main := r.body[strings.Index(r.body, `<main`):strings.Index(r.body, `</main>`)]
-		for _, m := range regexp.MustCompile(`href="(/[^"]*)"`).FindAllStringSubmatch(main, -1) {
-			links[html.UnescapeString(m[1])] = true
-		}
-		if !strings.Contains(main, "<code>"+baseURL+"/data/record.json</code>") {
+		main := doc.Find("main")
+		main.Find(`a[href^="/"]`).Each(func(_ int, a *goquery.Selection) { links[a.AttrOr("href", "")] = true })
+		full := false
+		main.Find("code").Each(func(_ int, c *goquery.Selection) { full = full || c.Text() == baseURL+"/data/record.json" })
+		if !full {
 			t.Errorf("%s: addresses are not shown in full", tc.path)
 		}
 		for _, p := range append([]string{"/data/record.json", "/api/v1/openapi.json", "/feed.atom", "/en/feed.atom", "/api/v1/teams",

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -205,11 +203,7 @@ func sameValue(a, b string) bool {
 // unofficial simulation; a round whose full scores were never disclosed is
 // not simulated at all.
 func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	pr, d, err := loadSlug(s, r, s.store.PublicRound)
 	if err != nil {
 		return err
 	}

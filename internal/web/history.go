@@ -19,11 +19,7 @@ import (
 // through and who left (and why), the teams added by additional calls, the
 // timeline events in date order, and the rounds still to come.
 func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	h, err := s.store.PublicHistory(r.Context(), pr.prog.Slug)
+	pr, h, err := load(s, r, s.store.PublicHistory)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -21,11 +19,7 @@ var teamGroups = []string{postgres.TeamCompeting, postgres.TeamOut, postgres.Tea
 
 // handleTeamIndex lists every team, grouped by where it stands.
 func (s *server) handleTeamIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	teams, err := s.store.PublicTeams(r.Context(), pr.prog.Slug)
+	pr, teams, err := load(s, r, s.store.PublicTeams)
 	if err != nil {
 		return err
 	}
@@ -71,11 +65,7 @@ func (pr *pageReq) memberRole(role string) string {
 
 // handleTeamShow is one team's page.
 func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.store.PublicTeam(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	pr, t, err := loadSlug(s, r, s.store.PublicTeam)
 	if err != nil {
 		return err
 	}

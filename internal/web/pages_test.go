@@ -365,20 +365,6 @@ func TestStageOneRound(t *testing.T) {
 	}
 }
 
-// section returns body from the first start marker to the next end marker.
-func section(t *testing.T, body, start, end string) string {
-	t.Helper()
-	i := strings.Index(body, start)
-	if i < 0 {
-		t.Fatalf("no %s", start)
-	}
-	j := strings.Index(body[i:], end)
-	if j < 0 {
-		t.Fatalf("no %s after %s", end, start)
-	}
-	return body[i : i+j]
-}
-
 // The history lists the steps in order: the call, the two selection rounds,
 // stage 1, then the additional call with Motif joining.
 func TestHistoryOrder(t *testing.T) {

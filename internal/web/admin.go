@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -86,50 +84,6 @@ type AdminStore interface {
 	// The audit log.
 	AuditEvents(ctx context.Context, f postgres.AuditFilter) ([]postgres.AuditEvent, error)
 	VerifyAudit(ctx context.Context) (postgres.VerifyResult, error)
-}
-
-// adminRoutes registers the staff console under /admin (and /en/admin),
-// with /login and /logout. Every route runs with the session loaded and
-// is never cached; each is checked for the role on the server: scorers
-// enter and import scores and see previews, admins do everything.
-func (s *server) adminRoutes(r chi.Router) {
-	r.Group(func(r chi.Router) {
-		r.Use(noStore, limitBody, s.sessions.LoadAndSave, s.loadUser)
-		r.Get("/login", s.handleAdmin(s.handleLoginForm))
-		r.Post("/login", s.handleAdmin(s.handleLogin))
-		r.Post("/logout", s.handleAdmin(s.handleLogout))
-		r.Get("/admin/setup", s.handleAdmin(s.handleSetupForm))
-		r.Post("/admin/setup", s.handleAdmin(s.handleSetup))
-
-		r.Group(func(r chi.Router) {
-			r.Use(s.requireUser)
-			r.Get("/admin", s.handleAdmin(s.handleDashboard))
-			r.Get("/admin/rounds/{slug}", s.handleAdmin(s.handleAdminRound))
-			r.Get("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScores))
-			r.Post("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScoresSave))
-			r.Post("/admin/rounds/{slug}/scores/import", s.handleAdmin(s.handleScoresImport))
-			r.Get("/admin/password", s.handleAdmin(s.handlePasswordForm))
-			r.Post("/admin/password", s.handleAdmin(s.handlePassword))
-
-			r.Group(func(r chi.Router) {
-				r.Use(s.requireAdmin)
-				r.Post("/admin/rounds/{slug}/eligibility", s.handleAdmin(s.handleEligibility))
-				r.Post("/admin/rounds/{slug}/close", s.handleAdmin(s.handleRoundClose))
-				r.Post("/admin/rounds/{slug}/reopen", s.handleAdmin(s.handleRoundReopen))
-				r.Post("/admin/rounds/{slug}/publish", s.handleAdmin(s.handleRoundPublish))
-				r.Post("/admin/rounds/{slug}/schedule", s.handleAdmin(s.handleRoundSchedule))
-				r.Post("/admin/rounds/{slug}/decide", s.handleAdmin(s.handleRoundDecide))
-				r.Post("/admin/rounds/{slug}/correct", s.handleAdmin(s.handleRoundCorrect))
-				r.Get("/admin/audit", s.handleAdmin(s.handleAudit))
-				r.Get("/admin/users", s.handleAdmin(s.handleUsers))
-				r.Post("/admin/users", s.handleAdmin(s.handleUserAdd))
-				r.Post("/admin/users/{id}/role", s.handleAdmin(s.handleUserRole))
-				r.Post("/admin/users/{id}/disable", s.handleAdmin(s.handleUserDisable))
-				r.Post("/admin/users/{id}/enable", s.handleAdmin(s.handleUserEnable))
-				s.recordRoutes(r)
-			})
-		})
-	})
 }
 
 // maxFormBytes bounds a console request body: a score CSV is the largest.

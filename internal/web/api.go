@@ -27,28 +27,6 @@ import (
 // apiPrefix is the path of the API's version 1.
 const apiPrefix = "/api/v1"
 
-// apiRoutes registers the API. Its own not-found and method-not-allowed
-// handlers answer in JSON, and every response carries the CORS headers.
-func (s *server) apiRoutes(r chi.Router) {
-	r.Route(apiPrefix, func(r chi.Router) {
-		r.Use(apiCORS)
-		r.NotFound(s.apiNotFound)
-		r.MethodNotAllowed(s.apiMethodNotAllowed)
-		r.Get("/openapi.json", s.handleOpenAPI)
-		r.Get("/programs", s.api(s.apiProgramIndex))
-		r.Get("/programs/{program}", s.api(s.apiProgramShow))
-		r.Get("/rounds", s.api(s.apiRoundIndex))
-		r.Get("/rounds/{slug}", s.api(s.apiRoundShow))
-		r.Get("/rounds/{slug}/results", s.api(s.apiRoundResults))
-		r.Get("/rounds/{slug}/revisions/{revision}", s.api(s.apiRoundRevision))
-		r.Get("/teams", s.api(s.apiTeamIndex))
-		r.Get("/teams/{slug}", s.api(s.apiTeamShow))
-		r.Get("/organizations", s.api(s.apiOrganizationIndex))
-		r.Get("/organizations/{slug}", s.api(s.apiOrganizationShow))
-		r.Get("/budgets", s.api(s.apiBudgetIndex))
-	})
-}
-
 // apiReq is one API request with the program it reads. Resources of the
 // default program link to their web pages; the others (chosen with
 // ?program=) carry the parameter in their API links.
@@ -123,6 +101,7 @@ type apiError struct {
 	msg    string
 }
 
+// Error is the message of the error body.
 func (e *apiError) Error() string { return e.msg }
 
 func badRequest(format string, args ...any) error {

@@ -1,19 +1,23 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/go-chi/chi/v5"
 	"github.com/google/go-cmp/cmp"
 
@@ -22,16 +26,10 @@ import (
 	"github.com/kai-challenge/portal/internal/web"
 )
 
-// oaDoc is the OpenAPI document, decoded with json.Number so integers can
-// be told from other numbers.
-type oaDoc struct {
-	root map[string]any
-}
-
+// decodeJSON decodes one JSON value and nothing after it.
 func decodeJSON(t *testing.T, what, body string) any {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(body))
-	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		t.Fatalf("%s: invalid JSON: %v", what, err)
@@ -42,352 +40,117 @@ func decodeJSON(t *testing.T, what, body string) any {
 	return v
 }
 
-func loadOpenAPI(t *testing.T, h http.Handler) *oaDoc {
+// uriFormats checks the string formats the document uses beyond the date
+// formats kin-openapi knows: uri is absolute, uri-reference parses.
+var uriFormats = []openapi3.SchemaValidationOption{
+	openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
+		u, err := url.Parse(s)
+		if err == nil && (u.Scheme == "" || u.Host == "") {
+			err = errors.New("not absolute")
+		}
+		return err
+	})),
+	openapi3.WithStringFormatValidator("uri-reference", openapi3.NewCallbackValidator(func(s string) error {
+		_, err := url.Parse(s)
+		return err
+	})),
+}
+
+// schemaOptions validate every error at once, by JSON Schema 2020-12 (the
+// dialect of OpenAPI 3.1), with the uri formats.
+var schemaOptions = append([]openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.EnableJSONSchema2020()}, uriFormats...)
+
+// parseOpenAPI loads an OpenAPI document and checks that it is valid:
+// every $ref resolves and every schema is well formed.
+func parseOpenAPI(data []byte) (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// loadOpenAPI is the OpenAPI document the server serves.
+func loadOpenAPI(t *testing.T, h http.Handler) *openapi3.T {
 	t.Helper()
 	r := get(t, h, "/api/v1/openapi.json")
 	if r.status != http.StatusOK {
 		t.Fatalf("openapi.json: %d", r.status)
 	}
-	root, ok := decodeJSON(t, "openapi.json", r.body).(map[string]any)
-	if !ok {
-		t.Fatal("openapi.json is not an object")
-	}
-	return &oaDoc{root: root}
-}
-
-// resolve follows a local JSON pointer such as #/components/schemas/Team.
-func (d *oaDoc) resolve(ref string) (map[string]any, error) {
-	if !strings.HasPrefix(ref, "#/") {
-		return nil, fmt.Errorf("unsupported $ref %q", ref)
-	}
-	var cur any = d.root
-	for _, part := range strings.Split(ref[2:], "/") {
-		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("$ref %q: %q is not in an object", ref, part)
-		}
-		if cur, ok = m[part]; !ok {
-			return nil, fmt.Errorf("$ref %q: no %q", ref, part)
-		}
-	}
-	m, ok := cur.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("$ref %q is not an object", ref)
-	}
-	return m, nil
-}
-
-// deref returns the object itself, or what its $ref points to.
-func (d *oaDoc) deref(m map[string]any) (map[string]any, error) {
-	for i := 0; i < 10; i++ {
-		ref, ok := m["$ref"].(string)
-		if !ok {
-			return m, nil
-		}
-		var err error
-		if m, err = d.resolve(ref); err != nil {
-			return nil, err
-		}
-	}
-	return nil, fmt.Errorf("$ref chain too long")
-}
-
-// schemaKeywords are the JSON Schema keywords the validator implements;
-// the document may use no other (checkSchema enforces it), so nothing it
-// says goes unchecked.
-var schemaKeywords = map[string]bool{
-	"$ref": true, "type": true, "properties": true, "required": true, "items": true, "enum": true,
-	"oneOf": true, "additionalProperties": true, "format": true, "pattern": true, "description": true,
-}
-
-// checkSchema reports every unsupported keyword and unresolvable $ref in
-// a schema and its subschemas.
-func (d *oaDoc) checkSchema(s map[string]any, at string, errs *[]string) {
-	for k := range s {
-		if !schemaKeywords[k] {
-			*errs = append(*errs, fmt.Sprintf("%s: unsupported keyword %q", at, k))
-		}
-	}
-	if ref, ok := s["$ref"].(string); ok {
-		if _, err := d.resolve(ref); err != nil {
-			*errs = append(*errs, fmt.Sprintf("%s: %v", at, err))
-		}
-	}
-	if props, ok := s["properties"].(map[string]any); ok {
-		for name, p := range props {
-			if ps, ok := p.(map[string]any); ok {
-				d.checkSchema(ps, at+".properties."+name, errs)
-			} else {
-				*errs = append(*errs, at+".properties."+name+": not a schema")
-			}
-		}
-	}
-	if req, ok := s["required"].([]any); ok {
-		props, _ := s["properties"].(map[string]any)
-		for _, r := range req {
-			if _, ok := props[fmt.Sprint(r)]; !ok {
-				*errs = append(*errs, fmt.Sprintf("%s: required %v is not a property", at, r))
-			}
-		}
-	}
-	if items, ok := s["items"].(map[string]any); ok {
-		d.checkSchema(items, at+".items", errs)
-	}
-	if ap, ok := s["additionalProperties"].(map[string]any); ok {
-		d.checkSchema(ap, at+".additionalProperties", errs)
-	}
-	if one, ok := s["oneOf"].([]any); ok {
-		for i, o := range one {
-			if os, ok := o.(map[string]any); ok {
-				d.checkSchema(os, at+".oneOf["+strconv.Itoa(i)+"]", errs)
-			}
-		}
-	}
-	if p, ok := s["pattern"].(string); ok {
-		if _, err := regexp.Compile(p); err != nil {
-			*errs = append(*errs, fmt.Sprintf("%s: pattern: %v", at, err))
-		}
-	}
-}
-
-// validate checks v against schema s and returns every violation, each
-// with the JSON path where it is.
-func (d *oaDoc) validate(s map[string]any, v any, at string) []string {
-	s, err := d.deref(s)
+	doc, err := parseOpenAPI([]byte(r.body))
 	if err != nil {
-		return []string{at + ": " + err.Error()}
+		t.Fatalf("openapi.json: %v", err)
 	}
-	var errs []string
-	fail := func(format string, args ...any) { errs = append(errs, at+": "+fmt.Sprintf(format, args...)) }
-
-	if one, ok := s["oneOf"].([]any); ok {
-		matched := 0
-		var why []string
-		for _, o := range one {
-			sub := d.validate(o.(map[string]any), v, at)
-			if len(sub) == 0 {
-				matched++
-			} else {
-				why = append(why, sub...)
-			}
-		}
-		if matched != 1 {
-			fail("matches %d of the oneOf schemas, want exactly 1 (%s)", matched, strings.Join(why, "; "))
-		}
-	}
-	if t, ok := s["type"]; ok {
-		var types []string
-		switch t := t.(type) {
-		case string:
-			types = []string{t}
-		case []any:
-			for _, x := range t {
-				types = append(types, fmt.Sprint(x))
-			}
-		}
-		okType := false
-		for _, ty := range types {
-			if jsonType(v, ty) {
-				okType = true
-			}
-		}
-		if !okType {
-			fail("%s is not of type %v", short(v), types)
-			return errs
-		}
-	}
-	if enum, ok := s["enum"].([]any); ok {
-		found := false
-		for _, e := range enum {
-			if fmt.Sprintf("%T %v", e, e) == fmt.Sprintf("%T %v", v, v) {
-				found = true
-			}
-		}
-		if !found {
-			fail("%s is not one of %v", short(v), enum)
-		}
-	}
-	if str, ok := v.(string); ok {
-		if p, ok := s["pattern"].(string); ok && !regexp.MustCompile(p).MatchString(str) {
-			fail("%q does not match %s", str, p)
-		}
-		if f, ok := s["format"].(string); ok {
-			if err := checkFormat(f, str); err != nil {
-				fail("%q is not a %s: %v", str, f, err)
-			}
-		}
-	}
-	if obj, ok := v.(map[string]any); ok {
-		props, _ := s["properties"].(map[string]any)
-		if req, ok := s["required"].([]any); ok {
-			for _, r := range req {
-				if _, ok := obj[fmt.Sprint(r)]; !ok {
-					fail("missing required property %q", r)
-				}
-			}
-		}
-		keys := make([]string, 0, len(obj))
-		for k := range obj {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if ps, ok := props[k].(map[string]any); ok {
-				errs = append(errs, d.validate(ps, obj[k], at+"."+k)...)
-				continue
-			}
-			switch ap := s["additionalProperties"].(type) {
-			case bool:
-				if !ap {
-					fail("property %q is not documented", k)
-				}
-			case map[string]any:
-				errs = append(errs, d.validate(ap, obj[k], at+"."+k)...)
-			}
-		}
-	}
-	if arr, ok := v.([]any); ok {
-		if items, ok := s["items"].(map[string]any); ok {
-			for i, x := range arr {
-				errs = append(errs, d.validate(items, x, at+"["+strconv.Itoa(i)+"]")...)
-			}
-		}
-	}
-	return errs
-}
-
-func jsonType(v any, ty string) bool {
-	switch ty {
-	case "null":
-		return v == nil
-	case "boolean":
-		_, ok := v.(bool)
-		return ok
-	case "string":
-		_, ok := v.(string)
-		return ok
-	case "object":
-		_, ok := v.(map[string]any)
-		return ok
-	case "array":
-		_, ok := v.([]any)
-		return ok
-	case "number":
-		_, ok := v.(json.Number)
-		return ok
-	case "integer":
-		n, ok := v.(json.Number)
-		if !ok {
-			return false
-		}
-		_, err := strconv.ParseInt(n.String(), 10, 64)
-		return err == nil
-	}
-	return false
-}
-
-func checkFormat(f, s string) error {
-	switch f {
-	case "date":
-		_, err := time.Parse(time.DateOnly, s)
-		return err
-	case "date-time":
-		_, err := time.Parse(time.RFC3339, s)
-		return err
-	case "uri":
-		u, err := url.Parse(s)
-		if err == nil && (u.Scheme == "" || u.Host == "") {
-			err = fmt.Errorf("not absolute")
-		}
-		return err
-	case "uri-reference":
-		_, err := url.Parse(s)
-		return err
-	}
-	return fmt.Errorf("unknown format %q", f)
-}
-
-func short(v any) string {
-	b, _ := json.Marshal(v)
-	if len(b) > 80 {
-		return string(b[:80]) + "…"
-	}
-	return string(b)
+	return doc
 }
 
 // operation returns the GET operation of a documented path.
-func (d *oaDoc) operation(t *testing.T, path string) map[string]any {
+func operation(t *testing.T, doc *openapi3.T, path string) *openapi3.Operation {
 	t.Helper()
-	paths := d.root["paths"].(map[string]any)
-	item, ok := paths[path].(map[string]any)
-	if !ok {
+	item := doc.Paths.Value(path)
+	if item == nil {
 		t.Fatalf("path %s is not documented", path)
 	}
-	op, ok := item["get"].(map[string]any)
-	if !ok {
+	if item.Get == nil {
 		t.Fatalf("path %s has no GET operation", path)
 	}
-	return op
+	return item.Get
 }
 
-// responseSchema returns the JSON schema documented for a status of a path;
-// nil when the response has no body.
-func (d *oaDoc) responseSchema(t *testing.T, path string, status int) map[string]any {
+// checkResponse validates a response to method target against what the
+// document says of the path's GET operation for its status: an
+// undocumented status, a wrong media type or a body that does not match
+// the schema is an error.
+func checkResponse(t *testing.T, doc *openapi3.T, path, method, target string, r response) error {
 	t.Helper()
-	responses := d.operation(t, path)["responses"].(map[string]any)
-	resp, ok := responses[strconv.Itoa(status)].(map[string]any)
-	if !ok {
-		t.Fatalf("%s: status %d is not documented", path, status)
+	op := operation(t, doc, path)
+	if op.Responses.Status(r.status) == nil {
+		return fmt.Errorf("status %d is not documented", r.status)
 	}
-	resp, err := d.deref(resp)
-	if err != nil {
-		t.Fatal(err)
+	in := &openapi3filter.RequestValidationInput{
+		Request: httptest.NewRequest(method, target, nil),
+		Route:   &routers.Route{Spec: doc, Path: path, PathItem: doc.Paths.Value(path), Method: http.MethodGet, Operation: op},
 	}
-	content, ok := resp["content"].(map[string]any)
-	if !ok {
-		return nil
-	}
-	media, ok := content["application/json"].(map[string]any)
-	if !ok {
-		t.Fatalf("%s %d: no application/json content", path, status)
-	}
-	return media["schema"].(map[string]any)
+	return openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 r.status,
+		Header:                 r.header,
+		Body:                   io.NopCloser(strings.NewReader(r.body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus:   true,
+			MultiError:              true,
+			SchemaValidationOptions: uriFormats,
+		},
+	})
 }
 
-// TestOpenAPIDocument: the document is OpenAPI 3.1, every $ref resolves,
-// it uses only the schema keywords the validator implements, and every
-// path's parameters match its template.
+// TestOpenAPIDocument: the document is OpenAPI 3.1 and valid (every $ref
+// resolves, every schema is well formed), every path's parameters match
+// its template, and 200, 304 and 405 are documented for every path.
 func TestOpenAPIDocument(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t, true, false)
 	d := loadOpenAPI(t, env.h)
-	if d.root["openapi"] != "3.1.0" {
-		t.Errorf("openapi = %v", d.root["openapi"])
+	if d.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %v", d.OpenAPI)
 	}
 	var errs []string
-	schemas := d.root["components"].(map[string]any)["schemas"].(map[string]any)
-	for name, s := range schemas {
-		d.checkSchema(s.(map[string]any), "schemas."+name, &errs)
-	}
 	placeholder := regexp.MustCompile(`\{([a-z]+)\}`)
-	for path := range d.root["paths"].(map[string]any) {
-		op := d.operation(t, path)
+	for path, item := range d.Paths.Map() {
+		op := operation(t, d, path)
 		var inPath []string
-		params, _ := op["parameters"].([]any)
-		for _, p := range params {
-			pm, err := d.deref(p.(map[string]any))
-			if err != nil {
-				errs = append(errs, path+": "+err.Error())
+		for _, p := range append(item.Parameters, op.Parameters...) {
+			if p.Value == nil {
+				errs = append(errs, path+": unresolved parameter "+p.Ref)
 				continue
 			}
-			if ps, ok := pm["schema"].(map[string]any); ok {
-				d.checkSchema(ps, path+" parameter "+fmt.Sprint(pm["name"]), &errs)
-			}
-			if pm["in"] == "path" {
-				inPath = append(inPath, fmt.Sprint(pm["name"]))
-				if pm["required"] != true {
-					errs = append(errs, path+": path parameter "+fmt.Sprint(pm["name"])+" is not required")
+			if p.Value.In == openapi3.ParameterInPath {
+				inPath = append(inPath, p.Value.Name)
+				if !p.Value.Required {
+					errs = append(errs, path+": path parameter "+p.Value.Name+" is not required")
 				}
 			}
 		}
@@ -400,22 +163,9 @@ func TestOpenAPIDocument(t *testing.T) {
 		if strings.Join(want, ",") != strings.Join(inPath, ",") {
 			errs = append(errs, fmt.Sprintf("%s: path parameters %v, template has %v", path, inPath, want))
 		}
-		responses, _ := op["responses"].(map[string]any)
-		for status, resp := range responses {
-			rm, err := d.deref(resp.(map[string]any))
-			if err != nil {
-				errs = append(errs, path+" "+status+": "+err.Error())
-				continue
-			}
-			if content, ok := rm["content"].(map[string]any); ok {
-				for _, media := range content {
-					d.checkSchema(media.(map[string]any)["schema"].(map[string]any), path+" "+status, &errs)
-				}
-			}
-		}
-		for _, s := range []string{"200", "304", "405"} {
-			if _, ok := responses[s]; !ok {
-				errs = append(errs, path+": response "+s+" is not documented")
+		for _, s := range []int{200, 304, 405} {
+			if op.Responses.Status(s) == nil {
+				errs = append(errs, fmt.Sprintf("%s: response %d is not documented", path, s))
 			}
 		}
 	}
@@ -431,13 +181,12 @@ func TestOpenAPIRoutes(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t, true, false)
 	d := loadOpenAPI(t, env.h)
-	servers := d.root["servers"].([]any)
-	prefix := servers[0].(map[string]any)["url"].(string)
+	prefix := d.Servers[0].URL
 	if prefix != "/api/v1" {
 		t.Fatalf("server url %q", prefix)
 	}
 	var documented []string
-	for path := range d.root["paths"].(map[string]any) {
+	for _, path := range d.Paths.InMatchingOrder() {
 		documented = append(documented, prefix+path)
 	}
 	// The server's handler wraps its router; the router is found in the
@@ -557,9 +306,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		"/budgets":              ok("/api/v1/budgets", "/api/v1/budgets?program=demo"),
 	}
 	var documented, tested []string
-	for p := range d.root["paths"].(map[string]any) {
-		documented = append(documented, p)
-	}
+	documented = d.Paths.InMatchingOrder()
 	for p := range calls {
 		tested = append(tested, p)
 	}
@@ -584,13 +331,15 @@ func TestOpenAPIResponses(t *testing.T) {
 			if c.status == http.StatusOK && (r.header.Get("ETag") == "" || r.header.Get("Cache-Control") != "public, max-age=60") {
 				t.Errorf("GET %s: ETag %q, Cache-Control %q", c.url, r.header.Get("ETag"), r.header.Get("Cache-Control"))
 			}
-			schema := d.responseSchema(t, path, c.status)
-			for _, e := range d.validate(schema, decodeJSON(t, c.url, r.body), "$") {
-				t.Errorf("GET %s: %s", c.url, e)
+			decodeJSON(t, c.url, r.body)
+			if err := checkResponse(t, d, path, http.MethodGet, c.url, r); err != nil {
+				t.Errorf("GET %s: %v", c.url, err)
 			}
 			if c.status == http.StatusOK {
 				// 304 is documented and served for a matching validator.
-				d.responseSchema(t, path, http.StatusNotModified)
+				if operation(t, d, path).Responses.Status(http.StatusNotModified) == nil {
+					t.Errorf("%s: 304 is not documented", path)
+				}
 				if r2 := get(t, env.h, c.url, "If-None-Match", r.header.Get("ETag")); r2.status != http.StatusNotModified || r2.body != "" {
 					t.Errorf("GET %s with its ETag: %d %q", c.url, r2.status, r2.body)
 				}
@@ -603,8 +352,9 @@ func TestOpenAPIResponses(t *testing.T) {
 			t.Errorf("POST %s: %d, want 405", u, r.status)
 			continue
 		}
-		for _, e := range d.validate(d.responseSchema(t, path, http.StatusMethodNotAllowed), decodeJSON(t, u, r.body), "$") {
-			t.Errorf("POST %s: %s", u, e)
+		decodeJSON(t, u, r.body)
+		if err := checkResponse(t, d, path, http.MethodPost, u, r); err != nil {
+			t.Errorf("POST %s: %v", u, err)
 		}
 	}
 
@@ -613,56 +363,81 @@ func TestOpenAPIResponses(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("record.json: %d", r.status)
 	}
-	for _, e := range d.validate(map[string]any{"$ref": "#/components/schemas/Record"}, decodeJSON(t, "record.json", r.body), "$") {
-		t.Errorf("record.json: %s", e)
+	if err := d.Components.Schemas["Record"].Value.VisitJSON(decodeJSON(t, "record.json", r.body), schemaOptions...); err != nil {
+		t.Errorf("record.json: %v", err)
 	}
 }
 
-// The validator itself must catch what it claims to check.
+// The validation must catch what the tests rely on it to check: types
+// (an integer is not 1.5), required and undocumented properties, oneOf
+// with null, enums, formats, patterns, additionalProperties schemas; and a
+// document with a dangling $ref does not load.
 func TestOpenAPIValidator(t *testing.T) {
 	t.Parallel()
-	d := &oaDoc{root: map[string]any{"components": map[string]any{"schemas": map[string]any{
-		"Text": map[string]any{"type": "object", "required": []any{"ko", "en"}, "additionalProperties": false,
-			"properties": map[string]any{"ko": map[string]any{"type": "string"}, "en": map[string]any{"type": "string"}}},
-	}}}}
-	schema := map[string]any{"type": "object", "required": []any{"n", "name"}, "additionalProperties": false, "properties": map[string]any{
-		"n":     map[string]any{"type": []any{"integer", "null"}},
-		"name":  map[string]any{"oneOf": []any{map[string]any{"$ref": "#/components/schemas/Text"}, map[string]any{"type": "null"}}},
-		"kind":  map[string]any{"type": "string", "enum": []any{"a", "b"}},
-		"on":    map[string]any{"type": "string", "format": "date"},
-		"tags":  map[string]any{"type": "array", "items": map[string]any{"type": "string", "pattern": "^[a-z]+$"}},
-		"extra": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
-	}}
+	doc, err := parseOpenAPI([]byte(`{
+	  "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+	  "paths": {"/docs": {"get": {"responses": {"200": {"description": "ok",
+	    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Doc"}}}}}}}},
+	  "components": {"schemas": {
+	    "Text": {"type": "object", "required": ["ko", "en"], "additionalProperties": false,
+	      "properties": {"ko": {"type": "string"}, "en": {"type": "string"}}},
+	    "Doc": {"type": "object", "required": ["n", "name"], "additionalProperties": false, "properties": {
+	      "n": {"type": ["integer", "null"]},
+	      "name": {"oneOf": [{"$ref": "#/components/schemas/Text"}, {"type": "null"}]},
+	      "kind": {"type": "string", "enum": ["a", "b"]},
+	      "on": {"type": "string", "format": "date"},
+	      "at": {"type": "string", "format": "date-time"},
+	      "home": {"type": "string", "format": "uri"},
+	      "tags": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$"}},
+	      "extra": {"type": "object", "additionalProperties": {"type": "string"}}}}
+	  }}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := doc.Components.Schemas["Doc"].Value
 	for _, tc := range []struct {
-		doc  string
-		errs int
+		doc   string
+		valid bool
 	}{
-		{`{"n": 1, "name": {"ko": "가", "en": "a"}, "kind": "a", "on": "2026-01-15", "tags": ["x"], "extra": {"k": "v"}}`, 0},
-		{`{"n": null, "name": null}`, 0},
-		{`{"n": 1.5, "name": null}`, 1},
-		{`{"n": 1}`, 1},
-		{`{"n": 1, "name": {"ko": "가"}}`, 1},
-		{`{"n": 1, "name": {"ko": "가", "en": "a", "fr": "a"}}`, 1},
-		{`{"n": 1, "name": null, "kind": "c"}`, 1},
-		{`{"n": 1, "name": null, "on": "15 Jan 2026"}`, 1},
-		{`{"n": 1, "name": null, "tags": ["X"]}`, 1},
-		{`{"n": 1, "name": null, "extra": {"k": 1}}`, 1},
-		{`{"n": 1, "name": null, "surprise": true}`, 1},
-		{`[]`, 1},
+		{`{"n": 1, "name": {"ko": "가", "en": "a"}, "kind": "a", "on": "2026-01-15", "at": "2026-01-15T09:00:00+09:00",
+		   "home": "https://example.org/x", "tags": ["x"], "extra": {"k": "v"}}`, true},
+		{`{"n": null, "name": null}`, true},
+		{`{"n": 1.5, "name": null}`, false},
+		{`{"n": 1}`, false},
+		{`{"n": 1, "name": {"ko": "가"}}`, false},
+		{`{"n": 1, "name": {"ko": "가", "en": "a", "fr": "a"}}`, false},
+		{`{"n": 1, "name": null, "kind": "c"}`, false},
+		{`{"n": 1, "name": null, "on": "15 Jan 2026"}`, false},
+		{`{"n": 1, "name": null, "at": "2026-01-15"}`, false},
+		{`{"n": 1, "name": null, "home": "/relative"}`, false},
+		{`{"n": 1, "name": null, "tags": ["X"]}`, false},
+		{`{"n": 1, "name": null, "extra": {"k": 1}}`, false},
+		{`{"n": 1, "name": null, "surprise": true}`, false},
+		{`[]`, false},
 	} {
-		var v any
-		dec := json.NewDecoder(bytes.NewReader([]byte(tc.doc)))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
-		if errs := d.validate(schema, v, "$"); len(errs) != tc.errs {
-			t.Errorf("%s: %d errors %v, want %d", tc.doc, len(errs), errs, tc.errs)
+		err := schema.VisitJSON(decodeJSON(t, tc.doc, tc.doc), schemaOptions...)
+		if (err == nil) != tc.valid {
+			t.Errorf("%s: error %v, want valid %v", tc.doc, err, tc.valid)
 		}
 	}
-	var errs []string
-	d.checkSchema(map[string]any{"type": "object", "minProperties": 1, "properties": map[string]any{"x": map[string]any{"$ref": "#/nowhere"}}}, "s", &errs)
-	if len(errs) != 2 {
-		t.Errorf("checkSchema found %v, want the unsupported keyword and the dangling $ref", errs)
+	// A response is checked for its status, media type and body.
+	jsonType := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	for _, tc := range []struct {
+		r     response
+		valid bool
+	}{
+		{response{status: 200, header: jsonType, body: `{"n": 1, "name": null}`}, true},
+		{response{status: 200, header: jsonType, body: `{"n": "1", "name": null}`}, false},
+		{response{status: 200, header: http.Header{"Content-Type": {"text/html"}}, body: `{"n": 1, "name": null}`}, false},
+		{response{status: 404, header: jsonType, body: `{"n": 1, "name": null}`}, false},
+	} {
+		err := checkResponse(t, doc, "/docs", http.MethodGet, "/docs", tc.r)
+		if (err == nil) != tc.valid {
+			t.Errorf("%d %s %s: error %v, want valid %v", tc.r.status, tc.r.header.Get("Content-Type"), tc.r.body, err, tc.valid)
+		}
+	}
+	if _, err := parseOpenAPI([]byte(`{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+	  "components": {"schemas": {"S": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Nowhere"}}}}}}`)); err == nil {
+		t.Error("a dangling $ref loaded")
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
-	"net/http"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
@@ -151,19 +151,19 @@ func TestHistoryDiagram(t *testing.T) {
 				names = append(names, tm.Name.In(tc.lang))
 			}
 			doc := checkSVG(t, r.body, "history-diagram", names)
-			if got := innerText(t, r.body, `data-testid="history-path"`, "</p>"); got != tc.pathLine {
+			if got := selText(t, r.body, testid("history-path")); got != tc.pathLine {
 				t.Errorf("path %q, want %q", got, tc.pathLine)
 			}
 			if !strings.HasPrefix(doc.desc, tc.pathLine) {
 				t.Errorf("desc does not state the path: %q", doc.desc)
 			}
 			for _, rd := range []string{"document-review", "presentation-review", "stage-1", "additional-call", "stage-2", "final"} {
-				if !hasString(doc.links, tc.prefix+"/rounds/"+rd) {
+				if !slices.Contains(doc.links, tc.prefix+"/rounds/"+rd) {
 					t.Errorf("diagram does not link round %s", rd)
 				}
 			}
 			for _, tm := range teams {
-				if !hasString(doc.links, tc.prefix+"/teams/"+tm.Slug) {
+				if !slices.Contains(doc.links, tc.prefix+"/teams/"+tm.Slug) {
 					t.Errorf("diagram does not link team %s", tm.Slug)
 				}
 			}
@@ -187,26 +187,12 @@ func TestHistoryDiagram(t *testing.T) {
 				}
 			}
 			// The accessible list carries the same exits.
-			steps := section(t, r.body, `data-testid="history-steps"`, "</ol>")
-			exits := 0
-			for _, li := range regexp.MustCompile(`data-testid="outcome-[^"]+"`).FindAllString(steps, -1) {
-				_ = li
-				exits++
-			}
+			exits := one(t, r.body, testid("history-steps")).Find(`[data-testid^="outcome-"]`).Length()
 			if exits != 11+1+1+1 { // the exits and Motif's joining
 				t.Errorf("the step list shows %d outcomes, want 14", exits)
 			}
 		})
 	}
-}
-
-func hasString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // A team's chart shows its published points against the round average; a
@@ -215,10 +201,7 @@ func hasString(list []string, s string) bool {
 func TestTeamChart(t *testing.T) {
 	t.Parallel()
 	h, _ := newServer(t)
-	lg := get(t, h, "/teams/lg")
-	if lg.status != http.StatusOK {
-		t.Fatalf("/teams/lg: status %d", lg.status)
-	}
+	lg := getPage(t, h, "/teams/lg")
 	doc := checkSVG(t, lg.body, "team-chart", []string{"1차 단계평가", "90.20", "79.70"})
 	if doc.class["chart-undisclosed"] != 0 {
 		t.Errorf("LG's chart says its figures were not disclosed")
@@ -226,7 +209,7 @@ func TestTeamChart(t *testing.T) {
 	// The table has a row per scored round: the round, its category
 	// points, the total, the average, the cut (not disclosed) and the
 	// outcome.
-	rows := bodyRows(t, section(t, lg.body, `data-testid="team-chart-table"`, "</table>"))
+	rows := bodyRows(one(t, lg.body, testid("team-chart-table")))
 	if len(rows) == 0 {
 		t.Fatalf("the chart table has no data rows")
 	}
@@ -239,10 +222,7 @@ func TestTeamChart(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ path, undisclosed string }{{"/teams/skt", "점수 비공개"}, {"/en/teams/nc-ai", "not disclosed"}} {
-		r := get(t, h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: status %d", tc.path, r.status)
-		}
+		r := getPage(t, h, tc.path)
 		doc := checkSVG(t, r.body, "team-chart", []string{tc.undisclosed})
 		if doc.class["chart-undisclosed"] != 1 {
 			t.Errorf("%s: chart does not say the figures were not disclosed", tc.path)
@@ -252,27 +232,16 @@ func TestTeamChart(t *testing.T) {
 		}
 	}
 	// A team with no scored round has no chart.
-	r := get(t, h, "/teams/lunit")
-	if r.status != http.StatusOK {
-		t.Fatalf("/teams/lunit: status %d", r.status)
-	}
-	if strings.Contains(r.body, `data-testid="team-chart"`) {
+	r := getPage(t, h, "/teams/lunit")
+	if parseHTML(t, r.body).Find(testid("team-chart")).Length() > 0 {
 		t.Errorf("lunit: chart without any scored round")
 	}
 }
 
 // bodyRows returns the text of each cell of each row in a table's <tbody>.
-func bodyRows(t *testing.T, table string) [][]string {
-	t.Helper()
-	body := section(t, table, "<tbody", "</tbody>")
+func bodyRows(table *goquery.Selection) [][]string {
 	var rows [][]string
-	for _, tr := range regexp.MustCompile(`(?s)<tr[^>]*>(.*?)</tr>`).FindAllStringSubmatch(body, -1) {
-		var cells []string
-		for _, c := range regexp.MustCompile(`(?s)<t[dh][^>]*>(.*?)</t[dh]>`).FindAllStringSubmatch(tr[1], -1) {
-			cells = append(cells, visibleText(c[1]))
-		}
-		rows = append(rows, cells)
-	}
+	table.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) { rows = append(rows, cellsOf(tr)) })
 	return rows
 }
 
@@ -281,12 +250,9 @@ func bodyRows(t *testing.T, table string) [][]string {
 func TestTeamChartComputedRound(t *testing.T) {
 	t.Parallel()
 	h, _ := newStage1Server(t)
-	r := get(t, h, "/en/teams/lg")
-	if r.status != http.StatusOK {
-		t.Fatalf("status %d", r.status)
-	}
+	r := getPage(t, h, "/en/teams/lg")
 	checkSVG(t, r.body, "team-chart", []string{"90.20", "cut 82.40"})
-	table := innerText(t, r.body, `data-testid="team-chart-table"`, "</table>")
+	table := selText(t, r.body, testid("team-chart-table"))
 	for _, w := range []string{"33.60", "31.60", "25.00", "90.20", "82.40", "advanced"} {
 		if !strings.Contains(table, w) {
 			t.Errorf("chart table lacks %q: %s", w, table)
@@ -303,15 +269,15 @@ func TestTeamTimelineMarkers(t *testing.T) {
 	t.Parallel()
 	h, _ := newServer(t)
 	motif := get(t, h, "/teams/motif").body
-	if !strings.Contains(section(t, motif, `data-testid="team-round-additional-call"`, "</li>"), `data-testid="team-joined"`) {
+	if one(t, motif, testid("team-round-additional-call")).Find(testid("team-joined")).Length() == 0 {
 		t.Errorf("Motif's timeline does not mark its joining")
 	}
-	if !strings.Contains(section(t, motif, `data-testid="team-round-presentation-review"`, "</li>"), `data-testid="team-exited"`) {
+	if one(t, motif, testid("team-round-presentation-review")).Find(testid("team-exited")).Length() == 0 {
 		t.Errorf("Motif's timeline does not mark its exit at the presentation review")
 	}
 	naver := get(t, h, "/en/teams/naver-cloud").body
-	stage := section(t, naver, `data-testid="team-round-stage-1"`, "</li>")
-	if !strings.Contains(stage, `data-testid="team-exited"`) || !strings.Contains(visibleText(stage), "disqualified") {
-		t.Errorf("Naver Cloud's stage-1 exit is not marked: %s", visibleText(stage))
+	stage := one(t, naver, testid("team-round-stage-1"))
+	if stage.Find(testid("team-exited")).Length() == 0 || !strings.Contains(textOf(stage), "disqualified") {
+		t.Errorf("Naver Cloud's stage-1 exit is not marked: %s", textOf(stage))
 	}
 }

@@ -10,11 +10,7 @@ import (
 // handleDataPage lists every download, the JSON API with its OpenAPI
 // document, and the Atom feeds.
 func (s *server) handleDataPage(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	rounds, err := s.store.PublicRounds(r.Context(), pr.prog.Slug)
+	pr, rounds, err := load(s, r, s.store.PublicRounds)
 	if err != nil {
 		return err
 	}

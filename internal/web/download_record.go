@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
 )
 
@@ -78,62 +79,11 @@ func (s *server) record(a *apiReq) (apiRecord, error) {
 	// The record names no unpublished round, not even the next one.
 	rec.Program.NextRound = nil
 
-	rounds, err := s.store.PublicRounds(ctx, a.prog)
-	if err != nil {
+	if rec.Rounds, err = s.recordRounds(a); err != nil {
 		return rec, err
 	}
-	for _, rd := range rounds {
-		if !rd.Published {
-			continue
-		}
-		detail, err := s.store.PublicRound(ctx, a.prog, rd.Slug)
-		if err != nil {
-			return rec, err
-		}
-		if !detail.Published {
-			continue // unpublished meanwhile: never happens, but never leak
-		}
-		rr := apiRecordRound{Revisions: []apiRevision{}}
-		corrections, err := s.publishedCorrections(ctx, a.prog, detail)
-		if err != nil {
-			return rec, err
-		}
-		rr.Round = a.roundDetail(detail, corrections)
-		res, err := s.store.PublishedResults(ctx, a.prog, rd.Slug)
-		switch {
-		case err == nil:
-			rr.Results = &res.Report
-		case !errors.Is(err, contest.ErrNotFound):
-			return rec, err
-		}
-		for _, ref := range rr.Round.Revisions {
-			res, c, err := s.store.Revision(ctx, a.prog, rd.Slug, ref.Revision)
-			if err != nil {
-				return rec, err
-			}
-			rr.Revisions = append(rr.Revisions, apiRevisionOf(res, c))
-		}
-		rec.Rounds = append(rec.Rounds, rr)
-	}
-
-	teams, err := s.store.PublicTeams(ctx, a.prog)
-	if err != nil {
+	if rec.Teams, err = s.recordTeams(a); err != nil {
 		return rec, err
-	}
-	for _, t := range teams {
-		d, err := s.store.PublicTeam(ctx, a.prog, t.Slug)
-		if err != nil {
-			return rec, err
-		}
-		// The record holds published rounds only.
-		all := d.Rounds
-		d.Rounds = d.Rounds[:0:0]
-		for _, tr := range all {
-			if tr.Published {
-				d.Rounds = append(d.Rounds, tr)
-			}
-		}
-		rec.Teams = append(rec.Teams, a.teamDetail(d))
 	}
 
 	orgs, err := s.store.PublicOrganizationDetails(ctx, a.prog)
@@ -158,4 +108,85 @@ func (s *server) record(a *apiReq) (apiRecord, error) {
 		rec.Events = append(rec.Events, apiEventOf(e))
 	}
 	return rec, nil
+}
+
+// recordRounds are the published rounds of the record, each with its
+// results and revisions.
+func (s *server) recordRounds(a *apiReq) ([]apiRecordRound, error) {
+	ctx := a.ctx()
+	out := []apiRecordRound{}
+	rounds, err := s.store.PublicRounds(ctx, a.prog)
+	if err != nil {
+		return nil, err
+	}
+	for _, rd := range rounds {
+		if !rd.Published {
+			continue
+		}
+		detail, err := s.store.PublicRound(ctx, a.prog, rd.Slug)
+		if err != nil {
+			return nil, err
+		}
+		if !detail.Published {
+			continue // unpublished meanwhile: never happens, but never leak
+		}
+		rr, err := s.recordRound(a, detail)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rr)
+	}
+	return out, nil
+}
+
+// recordRound is one published round of the record.
+func (s *server) recordRound(a *apiReq, detail postgres.PublicRoundDetail) (apiRecordRound, error) {
+	ctx := a.ctx()
+	rr := apiRecordRound{Revisions: []apiRevision{}}
+	corrections, err := s.publishedCorrections(ctx, a.prog, detail)
+	if err != nil {
+		return rr, err
+	}
+	rr.Round = a.roundDetail(detail, corrections)
+	res, err := s.store.PublishedResults(ctx, a.prog, detail.Slug)
+	switch {
+	case err == nil:
+		rr.Results = &res.Report
+	case !errors.Is(err, contest.ErrNotFound):
+		return rr, err
+	}
+	for _, ref := range rr.Round.Revisions {
+		res, c, err := s.store.Revision(ctx, a.prog, detail.Slug, ref.Revision)
+		if err != nil {
+			return rr, err
+		}
+		rr.Revisions = append(rr.Revisions, apiRevisionOf(res, c))
+	}
+	return rr, nil
+}
+
+// recordTeams are the team pages of the record, each with its published
+// rounds only.
+func (s *server) recordTeams(a *apiReq) ([]apiTeamDetail, error) {
+	ctx := a.ctx()
+	out := []apiTeamDetail{}
+	teams, err := s.store.PublicTeams(ctx, a.prog)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		d, err := s.store.PublicTeam(ctx, a.prog, t.Slug)
+		if err != nil {
+			return nil, err
+		}
+		all := d.Rounds
+		d.Rounds = d.Rounds[:0:0]
+		for _, tr := range all {
+			if tr.Published {
+				d.Rounds = append(d.Rounds, tr)
+			}
+		}
+		out = append(out, a.teamDetail(d))
+	}
+	return out, nil
 }

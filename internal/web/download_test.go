@@ -6,8 +6,11 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // csvFiles are the program-wide CSV downloads.
@@ -99,11 +102,11 @@ func TestDownloadCSV(t *testing.T) {
 	if !strings.Contains(header[4], "벤치마크 평가 / Benchmarks") || !strings.Contains(header[4], "max 40.00") {
 		t.Errorf("category column %q", header[4])
 	}
-	// The same figures are on the round page.
-	page := html.UnescapeString(get(t, h, "/rounds/stage-1").body)
+	// The same figures are in LG's row of the round page.
+	row := textsOf(parseHTML(t, get(t, h, "/rounds/stage-1").body).Find(testid("scores-table-lg") + " td"))
 	for _, v := range []string{"90.20", "33.60", "31.60", "25.00"} {
-		if !strings.Contains(page, v) {
-			t.Errorf("the round page lacks %s", v)
+		if !slices.Contains(row, v) {
+			t.Errorf("the round page's LG row %v lacks %s", row, v)
 		}
 	}
 
@@ -255,28 +258,30 @@ func TestDownloadPage(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("%s: %d", tc.path, r.status)
 		}
-		body := html.UnescapeString(r.body)
+		doc := parseHTML(t, r.body)
+		body := textOf(doc.Selection)
 		for _, w := range tc.want {
 			if !strings.Contains(body, w) {
 				t.Errorf("%s: missing %q", tc.path, w)
 			}
 		}
-		if strings.Contains(body, "⟦") || strings.Contains(body, "2차 단계평가") || strings.Contains(body, "Stage 2 evaluation") {
+		// Attributes included: the unpublished round is named nowhere.
+		if raw := html.UnescapeString(r.body); strings.Contains(raw, "⟦") || strings.Contains(raw, "2차 단계평가") || strings.Contains(raw, "Stage 2 evaluation") {
 			t.Errorf("%s: untranslated message or an unpublished round", tc.path)
 		}
 		lang := "ko"
 		if strings.HasPrefix(tc.path, "/en/") {
 			lang = "en"
 		}
-		if !strings.Contains(r.body, `<html lang="`+lang+`">`) {
-			t.Errorf("%s: document language is not %s", tc.path, lang)
+		if got := doc.Find("html").AttrOr("lang", ""); got != lang {
+			t.Errorf("%s: document language is %q, not %s", tc.path, got, lang)
 		}
 		links := map[string]bool{}
-		main := r.body[strings.Index(r.body, `<main`):strings.Index(r.body, `</main>`)]
-		for _, m := range regexp.MustCompile(`href="(/[^"]*)"`).FindAllStringSubmatch(main, -1) {
-			links[html.UnescapeString(m[1])] = true
-		}
-		if !strings.Contains(main, "<code>"+baseURL+"/data/record.json</code>") {
+		main := doc.Find("main")
+		main.Find(`a[href^="/"]`).Each(func(_ int, a *goquery.Selection) { links[a.AttrOr("href", "")] = true })
+		full := false
+		main.Find("code").Each(func(_ int, c *goquery.Selection) { full = full || c.Text() == baseURL+"/data/record.json" })
+		if !full {
 			t.Errorf("%s: addresses are not shown in full", tc.path)
 		}
 		for _, p := range append([]string{"/data/record.json", "/api/v1/openapi.json", "/feed.atom", "/en/feed.atom", "/api/v1/teams",

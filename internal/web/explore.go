@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -18,13 +16,6 @@ import (
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
-
-// explorePages registers the language-prefixed pages that explore published
-// results (the what-if explorer and revision pages).
-func (s *server) explorePages(r chi.Router) {
-	r.Get("/rounds/{slug}/what-if", s.handle(s.handleWhatIf))
-	r.Get("/rounds/{slug}/revisions/{n}", s.handle(s.handleRoundRevision))
-}
 
 // maxWeight bounds a category's maximum in a scenario; it only keeps the
 // arithmetic within what a score column can hold.
@@ -212,11 +203,7 @@ func sameValue(a, b string) bool {
 // unofficial simulation; a round whose full scores were never disclosed is
 // not simulated at all.
 func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	pr, d, err := loadSlug(s, r, s.store.PublicRound)
 	if err != nil {
 		return err
 	}
@@ -410,7 +397,6 @@ func (pr *pageReq) whatIfFormView(f, official whatIfForm, n roundNames, round st
 
 // whatIfResult compares the simulated result with the official one.
 func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *rules.Result, notes []string, n roundNames) *view.WhatIfResult {
-	L := pr.L
 	v := &view.WhatIfResult{}
 	offBy := map[string]rules.TeamResult{}
 	offThrough, simThrough := 0, 0
@@ -424,75 +410,81 @@ func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *r
 		if passed(string(t.Outcome)) {
 			simThrough++
 		}
-		o := offBy[t.Team]
-		row := view.WhatIfRow{
-			Team:                pr.teamOf(n, t.Team),
-			Slug:                t.Team,
-			OfficialRank:        pr.rankText(o.Rank, o.Tied),
-			OfficialOutcomeCode: string(o.Outcome),
-			OfficialOutcome:     pr.outcomeLabel(o.Outcome),
-			OfficialTotal:       rules.FormatCents(o.Total),
-			Rank:                pr.rankText(t.Rank, t.Tied),
-			OutcomeCode:         string(t.Outcome),
-			Outcome:             pr.outcomeLabel(t.Outcome),
-			Total:               rules.FormatCents(t.Total),
-			Reason:              L.Text(contest.Text(t.Reason)),
-		}
-		if t.Outcome == "" {
-			row.OutcomeCode = "pending"
-		}
-		var changes []string
-		if o.Rank != t.Rank || o.Tied != t.Tied {
-			changes = append(changes, pr.T("whatif.change.rank", "from", row.OfficialRank, "to", row.Rank))
-		}
-		if o.Outcome != t.Outcome {
-			changes = append(changes, pr.T("whatif.change.outcome", "from", row.OfficialOutcome, "to", row.Outcome))
-		}
-		if len(changes) > 0 {
-			row.Changed = true
-			row.ChangeNote = strings.Join(changes, "; ")
-		}
-		v.Rows = append(v.Rows, row)
+		v.Rows = append(v.Rows, pr.whatIfRow(offBy[t.Team], t, n))
 	}
 	key := "whatif.summary.selection"
 	if kind == contest.KindStage {
 		key = "whatif.summary.stage"
 	}
 	v.Summary = pr.T(key, "n", simThrough, "official", offThrough)
-	for _, c := range f.cats {
-		if !sameValue(f.Max[c.Code], official.Max[c.Code]) {
-			factor := new(big.Rat).Quo(parseRat(f.Max[c.Code]), parseRat(official.Max[c.Code]))
-			v.Changes = append(v.Changes, pr.T("whatif.change.max", "name", L.Text(c.Name),
-				"from", official.Max[c.Code], "to", f.Max[c.Code], "factor", exactText(factor)))
-		}
-	}
-	if f.Advance != official.Advance {
-		v.Changes = append(v.Changes, pr.T("whatif.change.advance", "from", official.Advance, "to", f.Advance))
-	}
-	if f.Backfill != official.Backfill {
-		v.Changes = append(v.Changes, pr.T("whatif.change.backfill",
-			"from", pr.T("whatif.backfill."+official.Backfill), "to", pr.T("whatif.backfill."+f.Backfill)))
-	}
-	if !sameValue(f.MinTotal, official.MinTotal) {
-		from, to := official.MinTotal, f.MinTotal
-		if from == "" {
-			from = pr.T("whatif.none")
-		}
-		if to == "" {
-			to = pr.T("whatif.none")
-		}
-		v.Changes = append(v.Changes, pr.T("whatif.change.min_total", "from", from, "to", to))
-	}
-	for _, t := range f.teams {
-		if f.Status[t] != official.Status[t] {
-			v.Changes = append(v.Changes, pr.T("whatif.change.status", "team", pr.teamName(n, t),
-				"from", pr.T("entry."+official.Status[t]), "to", pr.T("entry."+f.Status[t])))
-		}
-	}
+	v.Changes = pr.scenarioChanges(f, official, n)
 	for _, id := range notes {
 		v.Notes = append(v.Notes, pr.T(id))
 	}
 	return v
+}
+
+// whatIfRow is a team's official result (o) beside its simulated one (t).
+func (pr *pageReq) whatIfRow(o, t rules.TeamResult, n roundNames) view.WhatIfRow {
+	row := view.WhatIfRow{
+		Team:                pr.teamOf(n, t.Team),
+		Slug:                t.Team,
+		OfficialRank:        pr.rankText(o.Rank, o.Tied),
+		OfficialOutcomeCode: string(o.Outcome),
+		OfficialOutcome:     pr.outcomeLabel(o.Outcome),
+		OfficialTotal:       rules.FormatCents(o.Total),
+		Rank:                pr.rankText(t.Rank, t.Tied),
+		OutcomeCode:         string(t.Outcome),
+		Outcome:             pr.outcomeLabel(t.Outcome),
+		Total:               rules.FormatCents(t.Total),
+		Reason:              pr.L.Text(contest.Text(t.Reason)),
+	}
+	if t.Outcome == "" {
+		row.OutcomeCode = "pending"
+	}
+	var changes []string
+	if o.Rank != t.Rank || o.Tied != t.Tied {
+		changes = append(changes, pr.T("whatif.change.rank", "from", row.OfficialRank, "to", row.Rank))
+	}
+	if o.Outcome != t.Outcome {
+		changes = append(changes, pr.T("whatif.change.outcome", "from", row.OfficialOutcome, "to", row.Outcome))
+	}
+	if len(changes) > 0 {
+		row.Changed = true
+		row.ChangeNote = strings.Join(changes, "; ")
+	}
+	return row
+}
+
+// scenarioChanges states in words how the scenario f differs from the
+// official rule.
+func (pr *pageReq) scenarioChanges(f, official whatIfForm, n roundNames) []string {
+	var changes []string
+	for _, c := range f.cats {
+		if !sameValue(f.Max[c.Code], official.Max[c.Code]) {
+			factor := new(big.Rat).Quo(parseRat(f.Max[c.Code]), parseRat(official.Max[c.Code]))
+			changes = append(changes, pr.T("whatif.change.max", "name", pr.L.Text(c.Name),
+				"from", official.Max[c.Code], "to", f.Max[c.Code], "factor", exactText(factor)))
+		}
+	}
+	if f.Advance != official.Advance {
+		changes = append(changes, pr.T("whatif.change.advance", "from", official.Advance, "to", f.Advance))
+	}
+	if f.Backfill != official.Backfill {
+		changes = append(changes, pr.T("whatif.change.backfill",
+			"from", pr.T("whatif.backfill."+official.Backfill), "to", pr.T("whatif.backfill."+f.Backfill)))
+	}
+	if !sameValue(f.MinTotal, official.MinTotal) {
+		changes = append(changes, pr.T("whatif.change.min_total",
+			"from", orText(official.MinTotal, pr.T("whatif.none")), "to", orText(f.MinTotal, pr.T("whatif.none"))))
+	}
+	for _, t := range f.teams {
+		if f.Status[t] != official.Status[t] {
+			changes = append(changes, pr.T("whatif.change.status", "team", pr.teamName(n, t),
+				"from", pr.T("entry."+official.Status[t]), "to", pr.T("entry."+f.Status[t])))
+		}
+	}
+	return changes
 }
 
 // whatIfExamples are ready-made scenarios for a round's page: restoring

@@ -2,19 +2,25 @@ package web_test
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
-// scenarioOutcomes maps each team to its simulated outcome code.
+// scenarioOutcomes maps each team to its simulated outcome code, the
+// badge of its scenario-outcome cell.
 func scenarioOutcomes(t *testing.T, body string) map[string]string {
 	t.Helper()
-	table := section(t, body, `data-testid="whatif-table"`, "</table>")
 	out := map[string]string{}
-	for _, m := range regexp.MustCompile(`(?s)data-testid="whatif-row-([^"]+)".*?data-testid="scenario-outcome"><span class="badge badge-([a-z_]+)"`).FindAllStringSubmatch(table, -1) {
-		out[m[1]] = m[2]
-	}
+	one(t, body, testid("whatif-table")).Find(`tr[data-testid^="whatif-row-"]`).Each(func(_ int, tr *goquery.Selection) {
+		team := strings.TrimPrefix(tr.AttrOr("data-testid", ""), "whatif-row-")
+		for _, c := range strings.Fields(tr.Find(testid("scenario-outcome")+" > span.badge").AttrOr("class", "")) {
+			if code, ok := strings.CutPrefix(c, "badge-"); ok {
+				out[team] = code
+			}
+		}
+	})
 	return out
 }
 
@@ -30,15 +36,11 @@ func TestWhatIfRestoresDisqualifiedTeam(t *testing.T) {
 		{"/rounds/stage-1/what-if?status.naver-cloud=eligible", "이 시나리오에서는 4개 팀이 통과합니다 (공식 결과 3개 팀).", "비공식 시뮬레이션"},
 		{"/en/rounds/stage-1/what-if?status.naver-cloud=eligible", "In this scenario 4 teams advance (officially 3).", "Unofficial simulation"},
 	} {
-		r := get(t, h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: status %d", tc.path, r.status)
-		}
-		checkPage(t, tc.path, r)
-		if got := innerText(t, r.body, `data-testid="unofficial"`, "</p>"); !strings.Contains(got, tc.unofficial) {
+		r := getPage(t, h, tc.path)
+		if got := selText(t, r.body, testid("unofficial")); !strings.Contains(got, tc.unofficial) {
 			t.Errorf("%s: not labelled as unofficial: %q", tc.path, got)
 		}
-		if got := innerText(t, r.body, `data-testid="whatif-summary"`, "</p>"); got != tc.summary {
+		if got := selText(t, r.body, testid("whatif-summary")); got != tc.summary {
 			t.Errorf("%s: summary %q, want %q", tc.path, got, tc.summary)
 		}
 		got := scenarioOutcomes(t, r.body)
@@ -58,23 +60,23 @@ func TestWhatIfRestoresDisqualifiedTeam(t *testing.T) {
 			t.Errorf("%s: %d teams advance, want 4", tc.path, advanced)
 		}
 		// The change is highlighted on Naver Cloud's row only.
-		if !strings.Contains(r.body, `class="changed" data-testid="whatif-row-naver-cloud"`) {
+		doc := parseHTML(t, r.body)
+		if doc.Find("tr.changed"+testid("whatif-row-naver-cloud")).Length() != 1 {
 			t.Errorf("%s: Naver Cloud's changed outcome is not highlighted", tc.path)
 		}
-		if strings.Contains(r.body, `class="changed" data-testid="whatif-row-nc-ai"`) {
+		if doc.Find("tr.changed"+testid("whatif-row-nc-ai")).Length() != 0 {
 			t.Errorf("%s: NC AI marked as changed", tc.path)
 		}
 		// The scenario's permalink is its canonical URL and reproduces it.
-		share := section(t, r.body, `data-testid="whatif-share"`, "</p>")
-		if !strings.Contains(share, baseURL+tc.path) {
-			t.Errorf("%s: share link %s", tc.path, visibleText(share))
+		share := one(t, r.body, testid("whatif-share"))
+		if !strings.Contains(textOf(share), baseURL+tc.path) && share.Find(`[href="`+baseURL+tc.path+`"]`).Length() == 0 {
+			t.Errorf("%s: share link %s", tc.path, textOf(share))
 		}
 		if again := get(t, h, tc.path); again.body != r.body {
 			t.Errorf("%s: the same URL gave a different page", tc.path)
 		}
 		// The form carries the scenario.
-		form := section(t, r.body, `data-testid="whatif-form"`, "</form>")
-		if !regexp.MustCompile(`<option value="eligible" selected>[^<]*</option>`).MatchString(section(t, form, `name="status.naver-cloud"`, "</select>")) {
+		if doc.Find(testid("whatif-form")+` select[name="status.naver-cloud"] option[value="eligible"][selected]`).Length() != 1 {
 			t.Errorf("%s: the form does not show the scenario's eligibility", tc.path)
 		}
 	}
@@ -111,11 +113,7 @@ func TestWhatIfScenarios(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := get(t, h, tc.path)
-			if r.status != http.StatusOK {
-				t.Fatalf("status %d", r.status)
-			}
-			checkPage(t, tc.path, r)
+			r := getPage(t, h, tc.path)
 			got := scenarioOutcomes(t, r.body)
 			for team, o := range tc.want {
 				if got[team] != o {
@@ -132,10 +130,11 @@ func TestWhatIfScenarios(t *testing.T) {
 	}
 	// One scenario, one permalink: "60" and "60.00" are the same scenario.
 	r := get(t, h, "/rounds/stage-1/what-if?max.benchmark=60&advance=4&backfill=off")
-	if !strings.Contains(r.body, `<link rel="canonical" href="`+baseURL+`/rounds/stage-1/what-if?max.benchmark=60.00">`) {
-		t.Errorf("the canonical link is not the normalized scenario: %s", regexp.MustCompile(`<link rel="canonical"[^>]*>`).FindString(r.body))
+	doc := parseHTML(t, r.body)
+	if canon := doc.Find(`head link[rel="canonical"]`).AttrOr("href", ""); canon != baseURL+"/rounds/stage-1/what-if?max.benchmark=60.00" {
+		t.Errorf("the canonical link is not the normalized scenario: %s", canon)
 	}
-	if sw := switchLink.FindString(r.body); attr(sw, "href") != "/en/rounds/stage-1/what-if?max.benchmark=60&advance=4&backfill=off" {
+	if sw := doc.Find("a"+testid("lang-switch")).AttrOr("href", ""); sw != "/en/rounds/stage-1/what-if?max.benchmark=60&advance=4&backfill=off" {
 		t.Errorf("the language switch loses the scenario: %s", sw)
 	}
 }
@@ -162,13 +161,14 @@ func TestWhatIfInvalid(t *testing.T) {
 			t.Errorf("%s: a 422 must not be cached: Cache-Control %q", tc.path, cc)
 		}
 		checkPage(t, tc.path, r)
-		if !strings.Contains(r.body, `data-testid="error-`+tc.field+`"`) {
+		doc := parseHTML(t, r.body)
+		if doc.Find(testid("error-"+tc.field)).Length() == 0 {
 			t.Errorf("%s: no error next to %s", tc.path, tc.field)
 		}
-		if tc.value != "" && !strings.Contains(r.body, `value="`+tc.value+`"`) {
+		if tc.value != "" && doc.Find(`[value="`+tc.value+`"]`).Length() == 0 {
 			t.Errorf("%s: the input %q was not kept", tc.path, tc.value)
 		}
-		if strings.Contains(r.body, `data-testid="whatif-result"`) {
+		if doc.Find(testid("whatif-result")).Length() > 0 {
 			t.Errorf("%s: shows a result for an invalid scenario", tc.path)
 		}
 	}
@@ -184,12 +184,8 @@ func TestWhatIfUndisclosedRound(t *testing.T) {
 		{"/en/rounds/stage-1/what-if?status.naver-cloud=eligible", "this round's full scores were not disclosed, so it cannot be simulated"},
 		{"/rounds/additional-call/what-if", "전체 점수가 공개되지 않아"},
 	} {
-		r := get(t, h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: status %d", tc.path, r.status)
-		}
-		checkPage(t, tc.path, r)
-		if got := innerText(t, r.body, `data-testid="whatif-unavailable"`, "</p>"); !strings.Contains(strings.ToLower(got), strings.ToLower(tc.want)) {
+		r := getPage(t, h, tc.path)
+		if got := selText(t, r.body, testid("whatif-unavailable")); !strings.Contains(strings.ToLower(got), strings.ToLower(tc.want)) {
 			t.Errorf("%s: %q, want %q", tc.path, got, tc.want)
 		}
 		for _, s := range []string{`data-testid="whatif-form"`, `data-testid="whatif-result"`} {

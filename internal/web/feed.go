@@ -243,17 +243,21 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]con
 	if published == nil {
 		return
 	}
-	roundName := func(l *i18n.Localizer) []any { return []any{"round", l.Text(rd.Name)} }
-	roundURL := b.pageURL("/rounds/" + rd.Slug)
-	resultsURL := b.base + apiPrefix + "/rounds/" + rd.Slug + "/results"
-
 	// The outcomes now in force date from the latest revision.
 	outcomesAt := *published
 	if n := len(rd.Revisions); n > 0 {
 		outcomesAt = rd.Revisions[n-1].PublishedAt
 	}
+	b.publication(rd, *published)
+	b.corrections(rd, criteria)
+	b.teamChanges(rd, *published, outcomesAt)
+}
 
-	// Publication.
+// publication adds the entry of a round's publication: its outcomes.
+func (b *feedBuilder) publication(rd postgres.PublicFeedRound, published time.Time) {
+	roundName := func(l *i18n.Localizer) []any { return []any{"round", l.Text(rd.Name)} }
+	roundURL := b.pageURL("/rounds/" + rd.Slug)
+	resultsURL := b.base + apiPrefix + "/rounds/" + rd.Slug + "/results"
 	counts := map[string]int{}
 	var order []string
 	for _, o := range rd.Outcomes {
@@ -285,8 +289,8 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]con
 		entry: atomEntry{
 			ID:        b.tag + "rounds/" + rd.Slug + "/publication",
 			Title:     atomText{Type: "text", Body: b.title("data.feed.published", roundName)},
-			Updated:   instant(*published),
-			Published: instant(*published),
+			Updated:   instant(published),
+			Published: instant(published),
 			Links: []atomLink{
 				{Rel: "alternate", Type: "text/html", Href: roundURL},
 				{Rel: "related", Type: "application/json", Title: "results", Href: resultsURL},
@@ -295,10 +299,14 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]con
 			Summary:  atomText{Type: "text", Body: summary},
 			Content:  atomText{Type: "html", Body: content.String()},
 		},
-		updated: *published, round: rd.Position,
+		updated: published, round: rd.Position,
 	})
+}
 
-	// Corrections.
+// corrections adds an entry for each correction of a round. criteria names
+// the round's criteria by code.
+func (b *feedBuilder) corrections(rd postgres.PublicFeedRound, criteria map[string]contest.Text) {
+	roundURL := b.pageURL("/rounds/" + rd.Slug)
 	teamNames := map[string]contest.Text{}
 	for _, o := range rd.Outcomes {
 		teamNames[o.Team.Slug] = o.Team.Name
@@ -331,8 +339,12 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]con
 			updated: v.PublishedAt, round: rd.Position, seq: n,
 		})
 	}
+}
 
-	// Teams that joined or left. Advancing is no change of the field.
+// teamChanges adds an entry for each team that joined or left in a round.
+// Advancing is no change of the field.
+func (b *feedBuilder) teamChanges(rd postgres.PublicFeedRound, published, outcomesAt time.Time) {
+	roundURL := b.pageURL("/rounds/" + rd.Slug)
 	for i, o := range rd.Outcomes {
 		id := "data.feed.team." + o.Outcome
 		switch o.Outcome {
@@ -358,7 +370,7 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]con
 				ID:        b.tag + "rounds/" + rd.Slug + "/teams/" + o.Team.Slug,
 				Title:     atomText{Type: "text", Body: b.title(id, args)},
 				Updated:   instant(outcomesAt),
-				Published: instant(*published),
+				Published: instant(published),
 				Links: []atomLink{
 					{Rel: "alternate", Type: "text/html", Href: b.pageURL("/teams/" + o.Team.Slug)},
 					{Rel: "related", Type: "text/html", Title: b.L.Text(rd.Name), Href: roundURL},

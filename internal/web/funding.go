@@ -11,11 +11,7 @@ import (
 // handleFunding lists the budgets by year with the support they fund.
 // Amounts that were never disclosed say so.
 func (s *server) handleFunding(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	budgets, err := s.store.PublicFunding(r.Context(), pr.prog.Slug)
+	pr, budgets, err := load(s, r, s.store.PublicFunding)
 	if err != nil {
 		return err
 	}

@@ -19,84 +19,90 @@ import (
 // through and who left (and why), the teams added by additional calls, the
 // timeline events in date order, and the rounds still to come.
 func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	h, err := s.store.PublicHistory(r.Context(), pr.prog.Slug)
+	pr, h, err := load(s, r, s.store.PublicHistory)
 	if err != nil {
 		return err
 	}
 	v := view.HistoryPage{Page: pr.page("history", pr.T("nav.history"))}
-	type dated struct {
-		on   *time.Time // nil sorts last
-		rank int        // on the same day: the call, then rounds, then events
-		step view.HistoryStep
+	hs := pr.historySteps(h)
+	for _, d := range hs.steps {
+		v.Steps = append(v.Steps, d.step)
 	}
-	var steps []dated
-	L := pr.L
+	v.Summary = []view.Stat{
+		{Label: pr.T("history.applicants"), Value: pr.L.Number(hs.applicants)},
+		{Label: pr.T("history.rounds_published"), Value: pr.L.Number(hs.published)},
+		{Label: pr.T("history.still_in"), Value: pr.L.Number(hs.stillIn)},
+	}
+	upcoming, err := s.upcomingEntrants(r, pr.prog.Slug, h)
+	if err != nil {
+		return err
+	}
+	v.Path, v.Diagram = pr.lifelines(h, upcoming)
+	v.Description = pr.T("desc.history", "path", v.Path)
+	return s.render(w, r, http.StatusOK, pages.History(v))
+}
 
-	applicants := 0
+// upcomingEntrants are the entrants of the next round to come, the only
+// round to come the diagram reads. Entrants of a round to come are public;
+// their eligibility is not.
+func (s *server) upcomingEntrants(r *http.Request, program string, h postgres.PublicHistory) (map[string][]postgres.PublicTeamRef, error) {
+	upcoming := map[string][]postgres.PublicTeamRef{}
+	i := slices.IndexFunc(h.Rounds, func(rd postgres.PublicHistoryRound) bool { return !rd.Published })
+	if i < 0 || h.Rounds[i].Entrants == 0 {
+		return upcoming, nil
+	}
+	rd := h.Rounds[i]
+	d, err := s.store.PublicRound(r.Context(), program, rd.Slug)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range d.Entries {
+		upcoming[rd.Slug] = append(upcoming[rd.Slug], e.Team)
+	}
+	return upcoming, nil
+}
+
+// datedStep is a step of the history with the day it sorts on.
+type datedStep struct {
+	on   *time.Time // nil sorts last
+	rank int        // on the same day: the call, then rounds, then events
+	step view.HistoryStep
+}
+
+// historyList is the step list of the history and its summary counts.
+type historyList struct {
+	steps                          []datedStep
+	applicants, published, stillIn int
+}
+
+// historySteps lists the call, the rounds and the timeline events in date
+// order.
+func (pr *pageReq) historySteps(h postgres.PublicHistory) historyList {
+	var hl historyList
+	L := pr.L
 	if len(h.Rounds) > 0 {
-		applicants = h.Rounds[0].Entrants
-		steps = append(steps, dated{on: pr.prog.StartedOn, rank: 0, step: view.HistoryStep{
+		hl.applicants = h.Rounds[0].Entrants
+		hl.steps = append(hl.steps, datedStep{on: pr.prog.StartedOn, rank: 0, step: view.HistoryStep{
 			Kind:  "call",
 			Date:  L.Date(pr.prog.StartedOn),
 			Title: pr.T("history.call"),
-			Facts: []view.Stat{{Label: pr.T("history.applicants"), Value: pr.T("count.teams", "n", applicants)}},
+			Facts: []view.Stat{{Label: pr.T("history.applicants"), Value: pr.T("count.teams", "n", hl.applicants)}},
 		}})
 	}
-
 	field := map[string]bool{} // teams still in the running after each round
-	published := 0
 	for _, rd := range h.Rounds {
-		on := roundDay(rd.PublicRound)
-		if !rd.Published {
-			st := view.HistoryStep{
-				Kind:  "upcoming",
-				Date:  pr.roundDate(rd.PublicRound),
-				Round: pr.roundLink(rd.Slug, rd.Name),
-				Facts: []view.Stat{
-					{Label: pr.T("round.entrants"), Value: pr.T("count.teams", "n", rd.Entrants)},
-					{Label: pr.T("round.places"), Value: pr.T("count.teams", "n", rd.Advance)},
-				},
-			}
-			if st.Date == "" {
-				st.Date = pr.T("round.status.planned")
-			}
-			steps = append(steps, dated{on: on, rank: 1, step: st})
-			continue
+		var st view.HistoryStep
+		if rd.Published {
+			hl.published++
+			st = pr.publishedStep(rd, field)
+		} else {
+			st = pr.upcomingStep(rd)
 		}
-		published++
-		st := view.HistoryStep{Kind: "round", Date: pr.roundDate(rd.PublicRound), Round: pr.roundLink(rd.Slug, rd.Name)}
-		through := 0
-		for _, o := range rd.Outcomes {
-			vo := pr.outcome(o)
-			switch {
-			case passed(o.Outcome) && rd.Kind == contest.KindAdditional:
-				vo.Label = pr.T("history.added")
-				vo.Code = "added"
-				st.Joins = append(st.Joins, vo)
-				field[o.Team.Slug] = true
-				through++
-			case passed(o.Outcome):
-				field[o.Team.Slug] = true
-				through++
-			default:
-				st.Exits = append(st.Exits, vo)
-				delete(field, o.Team.Slug)
-			}
-		}
-		st.Facts = []view.Stat{
-			{Label: pr.T("history.entered"), Value: pr.T("count.teams", "n", rd.Entrants)},
-			{Label: pr.T("history.through"), Value: pr.T("count.teams", "n", through)},
-			{Label: pr.T("history.field"), Value: pr.T("count.teams", "n", len(field))},
-		}
-		steps = append(steps, dated{on: on, rank: 1, step: st})
+		hl.steps = append(hl.steps, datedStep{on: roundDay(rd.PublicRound), rank: 1, step: st})
 	}
-
+	hl.stillIn = len(field)
 	for _, e := range h.Events {
-		steps = append(steps, dated{on: &e.On, rank: 2, step: view.HistoryStep{
+		hl.steps = append(hl.steps, datedStep{on: &e.On, rank: 2, step: view.HistoryStep{
 			Kind:    "event",
 			Date:    L.DateRange(e.On, e.Until),
 			Title:   L.Text(e.Title),
@@ -104,8 +110,7 @@ func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 			Sources: pr.sources(e.Sources),
 		}})
 	}
-
-	slices.SortStableFunc(steps, func(a, b dated) int {
+	slices.SortStableFunc(hl.steps, func(a, b datedStep) int {
 		switch {
 		case a.on == nil && b.on == nil:
 			return 0
@@ -119,36 +124,54 @@ func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		}
 		return a.rank - b.rank
 	})
-	for _, d := range steps {
-		v.Steps = append(v.Steps, d.step)
+	return hl
+}
+
+// upcomingStep is a round still to come in the step list.
+func (pr *pageReq) upcomingStep(rd postgres.PublicHistoryRound) view.HistoryStep {
+	st := view.HistoryStep{
+		Kind:  "upcoming",
+		Date:  pr.roundDate(rd.PublicRound),
+		Round: pr.roundLink(rd.Slug, rd.Name),
+		Facts: []view.Stat{
+			{Label: pr.T("round.entrants"), Value: pr.T("count.teams", "n", rd.Entrants)},
+			{Label: pr.T("round.places"), Value: pr.T("count.teams", "n", rd.Advance)},
+		},
 	}
-	v.Summary = []view.Stat{
-		{Label: pr.T("history.applicants"), Value: L.Number(applicants)},
-		{Label: pr.T("history.rounds_published"), Value: L.Number(published)},
-		{Label: pr.T("history.still_in"), Value: L.Number(len(field))},
+	if st.Date == "" {
+		st.Date = pr.T("round.status.planned")
 	}
-	// The diagram shows the entrants of the next round only: of the rounds
-	// to come, only the first is read. Entrants of a round to come are
-	// public; their eligibility is not.
-	upcoming := map[string][]postgres.PublicTeamRef{}
-	for _, rd := range h.Rounds {
-		if rd.Published {
-			continue
+	return st
+}
+
+// publishedStep is a published round in the step list: who joined, who
+// left, and the field after it, which it updates.
+func (pr *pageReq) publishedStep(rd postgres.PublicHistoryRound, field map[string]bool) view.HistoryStep {
+	st := view.HistoryStep{Kind: "round", Date: pr.roundDate(rd.PublicRound), Round: pr.roundLink(rd.Slug, rd.Name)}
+	through := 0
+	for _, o := range rd.Outcomes {
+		vo := pr.outcome(o)
+		switch {
+		case passed(o.Outcome) && rd.Kind == contest.KindAdditional:
+			vo.Label = pr.T("history.added")
+			vo.Code = "added"
+			st.Joins = append(st.Joins, vo)
+			field[o.Team.Slug] = true
+			through++
+		case passed(o.Outcome):
+			field[o.Team.Slug] = true
+			through++
+		default:
+			st.Exits = append(st.Exits, vo)
+			delete(field, o.Team.Slug)
 		}
-		if rd.Entrants > 0 {
-			d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, rd.Slug)
-			if err != nil {
-				return err
-			}
-			for _, e := range d.Entries {
-				upcoming[rd.Slug] = append(upcoming[rd.Slug], e.Team)
-			}
-		}
-		break
 	}
-	v.Path, v.Diagram = pr.lifelines(h, upcoming)
-	v.Description = pr.T("desc.history", "path", v.Path)
-	return s.render(w, r, http.StatusOK, pages.History(v))
+	st.Facts = []view.Stat{
+		{Label: pr.T("history.entered"), Value: pr.T("count.teams", "n", rd.Entrants)},
+		{Label: pr.T("history.through"), Value: pr.T("count.teams", "n", through)},
+		{Label: pr.T("history.field"), Value: pr.T("count.teams", "n", len(field))},
+	}
+	return st
 }
 
 // historyLane is one team's path through the history, built column by column.
@@ -162,126 +185,175 @@ type historyLane struct {
 	key  int
 }
 
-// lifelines builds the elimination-history diagram and its one-line path
-// ("지원 15개 팀 → 서면 평가 10개 팀 → …") from the same public outcomes
-// as the step list, so the two always agree.
-func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]postgres.PublicTeamRef) (string, *chart.Lifelines) {
-	if len(h.Rounds) == 0 {
-		return "", nil
-	}
-	L := pr.L
-	in := chart.LifelinesInput{ID: "history-diagram", Title: pr.T("history.diagram.title")}
-	lanes := map[string]*historyLane{}
-	var order []string
-	ncols := len(h.Rounds) + 1
-	get := func(t postgres.PublicTeamRef) *historyLane {
-		if l, ok := lanes[t.Slug]; ok {
-			return l
-		}
-		l := &historyLane{team: t, cells: make([]chart.LaneCell, ncols), first: len(order), exit: -1}
-		lanes[t.Slug] = l
-		order = append(order, t.Slug)
+// lifelineBuilder holds the lanes of the diagram while its columns are
+// added from left to right, and the field of teams still in the running.
+type lifelineBuilder struct {
+	pr       *pageReq
+	upcoming map[string][]postgres.PublicTeamRef
+	ncols    int
+	lanes    map[string]*historyLane
+	order    []string
+	field    map[string]bool
+	path     []string
+}
+
+// lane is a team's lane, started the first time the team appears.
+func (b *lifelineBuilder) lane(t postgres.PublicTeamRef) *historyLane {
+	if l, ok := b.lanes[t.Slug]; ok {
 		return l
 	}
-	entrants := func(rd postgres.PublicHistoryRound) []postgres.PublicTeamRef {
-		if rd.Published {
-			out := make([]postgres.PublicTeamRef, 0, len(rd.Outcomes))
-			for _, o := range rd.Outcomes {
-				out = append(out, o.Team)
-			}
-			return out
-		}
-		return upcoming[rd.Slug]
-	}
+	l := &historyLane{team: t, cells: make([]chart.LaneCell, b.ncols), first: len(b.order), exit: -1}
+	b.lanes[t.Slug] = l
+	b.order = append(b.order, t.Slug)
+	return l
+}
 
-	// The call: the first round's entrants applied.
-	applicants := entrants(h.Rounds[0])
-	in.Columns = append(in.Columns, chart.LifelineColumn{
+// entrants are a round's entrants: its outcomes once published, its public
+// entries before.
+func (b *lifelineBuilder) entrants(rd postgres.PublicHistoryRound) []postgres.PublicTeamRef {
+	if !rd.Published {
+		return b.upcoming[rd.Slug]
+	}
+	out := make([]postgres.PublicTeamRef, 0, len(rd.Outcomes))
+	for _, o := range rd.Outcomes {
+		out = append(out, o.Team)
+	}
+	return out
+}
+
+// passThrough carries the lanes of the field that did not enter column col.
+func (b *lifelineBuilder) passThrough(col int, entered map[string]bool) {
+	for slug := range b.field {
+		if !entered[slug] {
+			b.lanes[slug].cells[col] = chart.LaneCell{Mark: chart.MarkField}
+		}
+	}
+}
+
+// callColumn is the first column: the first round's entrants applied.
+func (b *lifelineBuilder) callColumn(first postgres.PublicHistoryRound) chart.LifelineColumn {
+	pr, L := b.pr, b.pr.L
+	applicants := b.entrants(first)
+	for _, t := range applicants {
+		b.lane(t).cells[0] = chart.LaneCell{Mark: chart.MarkPass, Title: L.Text(t.Name) + " — " + pr.T("history.call")}
+		b.field[t.Slug] = true
+	}
+	b.path = []string{pr.T("history.path.applied", "n", len(applicants))}
+	return chart.LifelineColumn{
 		Name:  pr.T("history.call"),
 		Lines: []string{L.Date(pr.prog.StartedOn), pr.T("history.col.applied", "n", len(applicants))},
-	})
-	field := map[string]bool{}
-	for _, t := range applicants {
-		get(t).cells[0] = chart.LaneCell{Mark: chart.MarkPass, Title: L.Text(t.Name) + " — " + pr.T("history.call")}
-		field[t.Slug] = true
 	}
-	path := []string{pr.T("history.path.applied", "n", len(applicants))}
-	firstUpcoming := true
-	for i, rd := range h.Rounds {
-		col := i + 1
-		name := L.Text(rd.Name)
-		c := chart.LifelineColumn{Name: name, URL: L.URL("/rounds/" + rd.Slug), Upcoming: !rd.Published}
-		if date := pr.roundDate(rd.PublicRound); date != "" {
-			c.Lines = append(c.Lines, date)
-		}
-		entered := map[string]bool{}
-		if !rd.Published {
-			if rd.Entrants > 0 {
-				c.Lines = append(c.Lines, pr.T("history.col.entrants", "n", rd.Entrants))
-			} else {
-				c.Lines = append(c.Lines, pr.T("history.col.entrants_unknown"))
-			}
-			c.Lines = append(c.Lines, pr.T("history.col.places", "n", rd.Advance))
-			if firstUpcoming {
-				for _, t := range upcoming[rd.Slug] {
-					l := get(t)
-					l.cells[col] = chart.LaneCell{Mark: chart.MarkEntrant, Title: L.Text(t.Name) + " — " + name + ": " + pr.T("round.status.planned")}
-					entered[t.Slug] = true
-				}
-				for slug := range field {
-					if !entered[slug] {
-						lanes[slug].cells[col] = chart.LaneCell{Mark: chart.MarkField}
-					}
-				}
-			}
-			firstUpcoming = false
-			in.Columns = append(in.Columns, c)
-			continue
-		}
-		through, joined := 0, 0
-		for k, o := range rd.Outcomes {
-			l := get(o.Team)
-			entered[o.Team.Slug] = true
-			title := L.Text(o.Team.Name) + " — " + name + ": " + pr.T("outcome."+o.Outcome)
-			if reason := L.Text(o.Reason); reason != "" {
-				title += " (" + reason + ")"
-			}
-			switch {
-			case passed(o.Outcome) && !field[o.Team.Slug] && rd.Kind == contest.KindAdditional:
-				l.cells[col] = chart.LaneCell{Mark: chart.MarkJoin, Code: o.Outcome, Label: pr.T("history.added"), Title: title}
-				field[o.Team.Slug] = true
-				l.exit = -1
-				through++
-				joined++
-			case passed(o.Outcome):
-				l.cells[col] = chart.LaneCell{Mark: chart.MarkPass, Code: o.Outcome, Title: title}
-				field[o.Team.Slug] = true
-				through++
-			default:
-				l.cells[col] = chart.LaneCell{Mark: chart.MarkExit, Code: o.Outcome, Label: pr.T("outcome." + o.Outcome), Title: title}
-				delete(field, o.Team.Slug)
-				l.exit, l.key = col, k
-			}
-		}
-		for slug := range field {
-			if !entered[slug] {
-				lanes[slug].cells[col] = chart.LaneCell{Mark: chart.MarkField}
-			}
-		}
-		if rd.Kind == contest.KindAdditional {
-			c.Lines = append(c.Lines, pr.T("history.col.joined", "entered", len(rd.Outcomes), "through", joined))
-			path[len(path)-1] += " " + pr.T("history.path.joined", "n", joined)
-		} else {
-			c.Lines = append(c.Lines, pr.T("history.col.flow", "entered", len(rd.Outcomes), "through", through))
-			path = append(path, pr.T("history.path.step."+stepKind(rd.Kind), "round", name, "n", through))
-		}
-		c.Lines = append(c.Lines, pr.T("history.col.field", "n", len(field)))
-		in.Columns = append(in.Columns, c)
-	}
-	path = append(path, pr.T("history.path.now", "n", len(field)))
+}
 
-	// Teams still in first, in the order of the next round's entries; then
-	// the teams that left, the latest exits first.
+// upcomingColumn adds a round still to come; only the next one (first)
+// shows its entrants.
+func (b *lifelineBuilder) upcomingColumn(c *chart.LifelineColumn, col int, rd postgres.PublicHistoryRound, first bool) {
+	pr, L := b.pr, b.pr.L
+	if rd.Entrants > 0 {
+		c.Lines = append(c.Lines, pr.T("history.col.entrants", "n", rd.Entrants))
+	} else {
+		c.Lines = append(c.Lines, pr.T("history.col.entrants_unknown"))
+	}
+	c.Lines = append(c.Lines, pr.T("history.col.places", "n", rd.Advance))
+	if !first {
+		return
+	}
+	entered := map[string]bool{}
+	for _, t := range b.upcoming[rd.Slug] {
+		b.lane(t).cells[col] = chart.LaneCell{Mark: chart.MarkEntrant, Title: L.Text(t.Name) + " — " + c.Name + ": " + pr.T("round.status.planned")}
+		entered[t.Slug] = true
+	}
+	b.passThrough(col, entered)
+}
+
+// publishedColumn adds a published round: each entrant's mark, the field
+// after it and its step of the one-line path.
+func (b *lifelineBuilder) publishedColumn(c *chart.LifelineColumn, col int, rd postgres.PublicHistoryRound) {
+	pr, L := b.pr, b.pr.L
+	entered := map[string]bool{}
+	through, joined := 0, 0
+	for k, o := range rd.Outcomes {
+		entered[o.Team.Slug] = true
+		switch b.outcomeCell(col, k, c.Name, rd.Kind, o) {
+		case chart.MarkJoin:
+			through++
+			joined++
+		case chart.MarkPass:
+			through++
+		}
+	}
+	b.passThrough(col, entered)
+	if rd.Kind == contest.KindAdditional {
+		c.Lines = append(c.Lines, pr.T("history.col.joined", "entered", len(rd.Outcomes), "through", joined))
+		b.path[len(b.path)-1] += " " + pr.T("history.path.joined", "n", joined)
+	} else {
+		c.Lines = append(c.Lines, pr.T("history.col.flow", "entered", len(rd.Outcomes), "through", through))
+		b.path = append(b.path, pr.T("history.path.step."+stepKind(rd.Kind), "round", L.Text(rd.Name), "n", through))
+	}
+	c.Lines = append(c.Lines, pr.T("history.col.field", "n", len(b.field)))
+}
+
+// outcomeCell marks one published outcome in column col and updates the
+// field; it returns the mark.
+func (b *lifelineBuilder) outcomeCell(col, k int, round, kind string, o postgres.PublicOutcome) chart.Mark {
+	pr, L := b.pr, b.pr.L
+	l := b.lane(o.Team)
+	title := L.Text(o.Team.Name) + " — " + round + ": " + pr.T("outcome."+o.Outcome)
+	if reason := L.Text(o.Reason); reason != "" {
+		title += " (" + reason + ")"
+	}
+	switch {
+	case passed(o.Outcome) && !b.field[o.Team.Slug] && kind == contest.KindAdditional:
+		l.cells[col] = chart.LaneCell{Mark: chart.MarkJoin, Code: o.Outcome, Label: pr.T("history.added"), Title: title}
+		b.field[o.Team.Slug] = true
+		l.exit = -1
+	case passed(o.Outcome):
+		l.cells[col] = chart.LaneCell{Mark: chart.MarkPass, Code: o.Outcome, Title: title}
+		b.field[o.Team.Slug] = true
+	default:
+		l.cells[col] = chart.LaneCell{Mark: chart.MarkExit, Code: o.Outcome, Label: pr.T("outcome." + o.Outcome), Title: title}
+		delete(b.field, o.Team.Slug)
+		l.exit, l.key = col, k
+	}
+	return l.cells[col].Mark
+}
+
+// sortLanes puts the teams still in first, in the order of the next
+// round's entries (next); then the teams that left, the latest exits first.
+func (b *lifelineBuilder) sortLanes(next map[string]int) {
+	slices.SortStableFunc(b.order, func(a, c string) int {
+		la, lc := b.lanes[a], b.lanes[c]
+		if (la.exit < 0) != (lc.exit < 0) {
+			return boolOrder(la.exit < 0)
+		}
+		if la.exit >= 0 {
+			if la.exit != lc.exit {
+				return lc.exit - la.exit
+			}
+			return la.key - lc.key
+		}
+		ia, oka := next[a]
+		ic, okc := next[c]
+		switch {
+		case oka && okc:
+			return ia - ic
+		case oka != okc:
+			return boolOrder(oka)
+		}
+		return la.first - lc.first
+	})
+}
+
+// boolOrder sorts true first: -1 for true, 1 for false.
+func boolOrder(first bool) int {
+	if first {
+		return -1
+	}
+	return 1
+}
+
+// nextEntries is the position of each entrant of the next round to come.
+func nextEntries(h postgres.PublicHistory, upcoming map[string][]postgres.PublicTeamRef) map[string]int {
 	next := map[string]int{}
 	for _, rd := range h.Rounds {
 		if !rd.Published {
@@ -291,38 +363,12 @@ func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]pos
 			break
 		}
 	}
-	slices.SortStableFunc(order, func(a, b string) int {
-		la, lb := lanes[a], lanes[b]
-		if (la.exit < 0) != (lb.exit < 0) {
-			if la.exit < 0 {
-				return -1
-			}
-			return 1
-		}
-		if la.exit < 0 {
-			ia, oka := next[a]
-			ib, okb := next[b]
-			switch {
-			case oka && okb:
-				return ia - ib
-			case oka != okb:
-				if oka {
-					return -1
-				}
-				return 1
-			}
-			return la.first - lb.first
-		}
-		if la.exit != lb.exit {
-			return lb.exit - la.exit
-		}
-		return la.key - lb.key
-	})
-	for _, slug := range order {
-		l := lanes[slug]
-		in.Lanes = append(in.Lanes, chart.LifelineLane{Name: L.Text(l.team.Name), URL: L.URL(teamPath(slug)), Cells: l.cells})
-	}
-	in.Legend = []chart.LegendMark{
+	return next
+}
+
+// lifelineLegend explains the marks of the diagram.
+func (pr *pageReq) lifelineLegend() []chart.LegendMark {
+	return []chart.LegendMark{
 		{Mark: chart.MarkPass, Label: pr.T("history.legend.pass")},
 		{Mark: chart.MarkExit, Code: contest.OutcomeEliminated, Label: pr.T("outcome.eliminated")},
 		{Mark: chart.MarkExit, Code: contest.OutcomeDisqualified, Label: pr.T("outcome.disqualified")},
@@ -331,7 +377,45 @@ func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]pos
 		{Mark: chart.MarkJoin, Label: pr.T("history.legend.join")},
 		{Mark: chart.MarkEntrant, Label: pr.T("history.legend.entrant")},
 	}
-	line := strings.Join(path, " → ")
+}
+
+// lifelines builds the elimination-history diagram and its one-line path
+// ("지원 15개 팀 → 서면 평가 10개 팀 → …") from the same public outcomes
+// as the step list, so the two always agree.
+func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]postgres.PublicTeamRef) (string, *chart.Lifelines) {
+	if len(h.Rounds) == 0 {
+		return "", nil
+	}
+	L := pr.L
+	b := &lifelineBuilder{
+		pr: pr, upcoming: upcoming, ncols: len(h.Rounds) + 1,
+		lanes: map[string]*historyLane{}, field: map[string]bool{},
+	}
+	in := chart.LifelinesInput{ID: "history-diagram", Title: pr.T("history.diagram.title")}
+	in.Columns = append(in.Columns, b.callColumn(h.Rounds[0]))
+	firstUpcoming := true
+	for i, rd := range h.Rounds {
+		c := chart.LifelineColumn{Name: L.Text(rd.Name), URL: L.URL("/rounds/" + rd.Slug), Upcoming: !rd.Published}
+		if date := pr.roundDate(rd.PublicRound); date != "" {
+			c.Lines = append(c.Lines, date)
+		}
+		if rd.Published {
+			b.publishedColumn(&c, i+1, rd)
+		} else {
+			b.upcomingColumn(&c, i+1, rd, firstUpcoming)
+			firstUpcoming = false
+		}
+		in.Columns = append(in.Columns, c)
+	}
+	b.path = append(b.path, pr.T("history.path.now", "n", len(b.field)))
+
+	b.sortLanes(nextEntries(h, upcoming))
+	for _, slug := range b.order {
+		l := b.lanes[slug]
+		in.Lanes = append(in.Lanes, chart.LifelineLane{Name: L.Text(l.team.Name), URL: L.URL(teamPath(slug)), Cells: l.cells})
+	}
+	in.Legend = pr.lifelineLegend()
+	line := strings.Join(b.path, " → ")
 	in.Desc = line + ". " + pr.historyDesc(h)
 	return line, chart.LayoutLifelines(in)
 }

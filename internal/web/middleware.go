@@ -81,6 +81,7 @@ type noStoreWriter struct {
 	wrote bool
 }
 
+// WriteHeader marks the response no-store before its header goes out.
 func (w *noStoreWriter) WriteHeader(code int) {
 	if !w.wrote {
 		w.wrote = true
@@ -89,6 +90,7 @@ func (w *noStoreWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write sends the header first, as WriteHeader does, when it was not sent.
 func (w *noStoreWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)

@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
@@ -24,20 +22,4 @@ type OpenDataStore interface {
 	PublicFeed(ctx context.Context, program string) (postgres.PublicFeed, error)
 	// PublicSearch finds teams, organizations and rounds by name or slug.
 	PublicSearch(ctx context.Context, program, q string) (postgres.PublicSearchResults, error)
-}
-
-// openDataRoutes registers the language-neutral open-data routes: the JSON
-// API under /api/v1 and the downloads under /data/.
-func (s *server) openDataRoutes(r chi.Router) {
-	s.apiRoutes(r)
-	s.downloadRoutes(r)
-}
-
-// openDataPages registers the language-prefixed open-data pages: search,
-// the data page and the Atom feed (/feed.atom in Korean first, /en/feed.atom
-// in English first).
-func (s *server) openDataPages(r chi.Router) {
-	r.Get("/search", s.handle(s.handleSearch))
-	r.Get("/data", s.handle(s.handleDataPage))
-	r.Get("/feed.atom", s.handle(s.handleFeed))
 }

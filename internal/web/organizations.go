@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
@@ -13,11 +11,7 @@ import (
 // handleOrganizationIndex lists the organizations of the program's
 // consortia, grouped by kind.
 func (s *server) handleOrganizationIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	orgs, err := s.store.PublicOrganizations(r.Context(), pr.prog.Slug)
+	pr, orgs, err := load(s, r, s.store.PublicOrganizations)
 	if err != nil {
 		return err
 	}
@@ -44,11 +38,7 @@ func (s *server) handleOrganizationIndex(w http.ResponseWriter, r *http.Request)
 // handleOrganizationShow is one organization's page: the consortia it leads
 // or belongs to, with each team's status.
 func (s *server) handleOrganizationShow(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.store.PublicOrganization(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	pr, o, err := loadSlug(s, r, s.store.PublicOrganization)
 	if err != nil {
 		return err
 	}

@@ -11,11 +11,7 @@ import (
 // handleOverview is the home page: the program, who is still in, what is
 // next and the latest decision.
 func (s *server) handleOverview(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	ov, err := s.store.PublicOverview(r.Context(), pr.prog.Slug)
+	pr, ov, err := load(s, r, s.store.PublicOverview)
 	if err != nil {
 		return err
 	}

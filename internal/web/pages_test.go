@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/fixtures"
@@ -118,6 +119,18 @@ func otherLang(path string) string {
 	return "/en" + path
 }
 
+// getPage gets a public page, which must answer 200, and checks it with
+// checkPage.
+func getPage(t *testing.T, h http.Handler, path string) response {
+	t.Helper()
+	r := get(t, h, path)
+	if r.status != http.StatusOK {
+		t.Fatalf("%s: status %d", path, r.status)
+	}
+	checkPage(t, path, r)
+	return r
+}
+
 // checkPage asserts what every public page has: the language of the
 // document, the switch to the same page in the other language, alternate
 // links, the headers, and no untranslated message id.
@@ -127,22 +140,22 @@ func checkPage(t *testing.T, path string, r response) {
 	if path == "/en" || strings.HasPrefix(path, "/en/") {
 		lang, other = "en", "ko"
 	}
-	if !strings.Contains(r.body, `<html lang="`+lang+`">`) {
-		t.Errorf("%s: no <html lang=%q>", path, lang)
+	doc := parseHTML(t, r.body)
+	if got := doc.Find("html").AttrOr("lang", ""); got != lang {
+		t.Errorf("%s: <html lang=%q>, want %q", path, got, lang)
 	}
-	tag := switchLink.FindString(r.body)
-	if tag == "" {
+	sw := doc.Find("a" + testid("lang-switch"))
+	if sw.Length() == 0 {
 		t.Fatalf("%s: no language switch", path)
 	}
-	if attr(tag, "hreflang") != other || attr(tag, "lang") != other || attr(tag, "href") != otherLang(path) {
-		t.Errorf("%s: language switch %s, want hreflang=%s href=%s", path, tag, other, otherLang(path))
+	if sw.AttrOr("hreflang", "") != other || sw.AttrOr("lang", "") != other || sw.AttrOr("href", "") != otherLang(path) {
+		h, _ := goquery.OuterHtml(sw)
+		t.Errorf("%s: language switch %s, want hreflang=%s href=%s", path, h, other, otherLang(path))
 	}
-	for _, alt := range []string{
-		`<link rel="alternate" hreflang="ko" href="` + baseURL,
-		`<link rel="alternate" hreflang="en" href="` + baseURL,
-	} {
-		if !strings.Contains(r.body, alt) {
-			t.Errorf("%s: missing %s", path, alt)
+	for _, l := range []string{"ko", "en"} {
+		alt := doc.Find(`head link[rel="alternate"][hreflang="` + l + `"]`)
+		if !strings.HasPrefix(alt.AttrOr("href", ""), baseURL) {
+			t.Errorf("%s: no alternate link in %s to %s…", path, l, baseURL)
 		}
 	}
 	if strings.Contains(r.body, "⟦") {
@@ -160,84 +173,79 @@ func checkPage(t *testing.T, path string, r response) {
 	if strings.Contains(r.body, "style=") || strings.Contains(r.body, "<script") {
 		t.Errorf("%s: inline style or script (forbidden by the CSP)", path)
 	}
-	checkSharing(t, path, lang, r)
-}
-
-// metaTag finds <meta property|name="key" content="…"> and returns the content.
-func metaTag(body, attrName, key string) (string, bool) {
-	m := regexp.MustCompile(`<meta ` + attrName + `="` + regexp.QuoteMeta(key) + `" content="([^"]*)"`).FindStringSubmatch(body)
-	if m == nil {
-		return "", false
-	}
-	return html.UnescapeString(m[1]), true
+	checkSharing(t, path, lang, r, doc)
 }
 
 // checkSharing asserts what makes every page linkable and citable: a title,
 // a description, its permalink (canonical link) and the Open Graph tags of
 // link previews, the Atom feed and search in the page language, the
 // open-data link and, on pages that render, the print stylesheet.
-func checkSharing(t *testing.T, path, lang string, r response) {
+func checkSharing(t *testing.T, path, lang string, r response, doc *goquery.Document) {
 	t.Helper()
 	prefix := ""
 	if lang == "en" {
 		prefix = "/en"
 	}
-	canon := regexp.MustCompile(`<link rel="canonical" href="([^"]*)">`).FindStringSubmatch(r.body)
-	if canon == nil {
+	canon, ok := doc.Find(`head link[rel="canonical"]`).Attr("href")
+	if !ok {
 		t.Errorf("%s: no canonical link", path)
 		return
 	}
 	// A page's permalink is its path; a page whose query is its content (a
 	// what-if scenario) keeps the query, normalized.
 	p, _, _ := strings.Cut(path, "?")
-	if got := html.UnescapeString(canon[1]); r.status == http.StatusOK && got != baseURL+p && !strings.HasPrefix(got, baseURL+p+"?") {
-		t.Errorf("%s: canonical %q, want %q", path, got, baseURL+path)
+	if r.status == http.StatusOK && canon != baseURL+p && !strings.HasPrefix(canon, baseURL+p+"?") {
+		t.Errorf("%s: canonical %q, want %q", path, canon, baseURL+path)
 	}
-	if title := regexp.MustCompile(`<title>([^<]+)</title>`).FindStringSubmatch(r.body); title == nil || strings.TrimSpace(title[1]) == "" {
+	if title := doc.Find("head > title"); title.Length() != 1 || strings.TrimSpace(title.Text()) == "" {
 		t.Errorf("%s: no <title>", path)
 	}
-	if d, ok := metaTag(r.body, "name", "description"); !ok || d == "" {
+	if d := doc.Find(`head meta[name="description"]`).AttrOr("content", ""); d == "" {
 		t.Errorf("%s: no meta description", path)
 	}
 	locale := map[string]string{"ko": "ko_KR", "en": "en_US"}[lang]
 	for key, want := range map[string]string{
 		"og:title": "", "og:description": "", "og:site_name": "", "og:type": "",
-		"og:url": html.UnescapeString(canon[1]), "og:locale": locale,
+		"og:url": canon, "og:locale": locale,
 	} {
-		got, ok := metaTag(r.body, "property", key)
+		got := doc.Find(`head meta[property="`+key+`"]`).AttrOr("content", "")
 		switch {
-		case !ok || got == "":
+		case got == "":
 			t.Errorf("%s: no %s", path, key)
 		case want != "" && got != want:
 			t.Errorf("%s: %s = %q, want %q", path, key, got, want)
 		}
 	}
-	for _, s := range []string{
-		`<link rel="alternate" type="application/atom+xml" href="` + prefix + `/feed.atom"`,
-		`action="` + prefix + `/search"`,
-		`<label for="site-search-q">`,
-		`<input id="site-search-q" type="search" name="q"`,
-		`href="` + prefix + `/data"`,
+	for _, sel := range []string{
+		`head link[rel="alternate"][type="application/atom+xml"][href="` + prefix + `/feed.atom"]`,
+		`form[action="` + prefix + `/search"] label[for="site-search-q"]`,
+		`form[action="` + prefix + `/search"] input#site-search-q[type="search"][name="q"]`,
+		`a[href="` + prefix + `/data"]`,
 	} {
-		if !strings.Contains(r.body, s) {
-			t.Errorf("%s: missing %s", path, s)
+		if doc.Find(sel).Length() == 0 {
+			t.Errorf("%s: nothing matches %s", path, sel)
 		}
 	}
-	if r.status == http.StatusOK && !regexp.MustCompile(`<link rel="stylesheet" media="print" href="/static/print\.css\?v=[0-9a-f]+">`).MatchString(r.body) {
-		t.Errorf("%s: no print stylesheet", path)
+	if r.status == http.StatusOK {
+		print := doc.Find(`head link[rel="stylesheet"][media="print"]`).AttrOr("href", "")
+		if !regexp.MustCompile(`^/static/print\.css\?v=[0-9a-f]+$`).MatchString(print) {
+			t.Errorf("%s: no print stylesheet", path)
+		}
 	}
 }
 
 func TestPublicPages(t *testing.T) {
 	t.Parallel()
 	h, _ := newServer(t)
+	// nums are figures each page shows in <strong class="num">.
+	nums := map[string][]string{"/": {"90.20"}}
 	for _, tc := range []struct {
 		path string
 		want []string
 	}{
 		{"/", []string{"독자 AI 파운데이션 모델 프로젝트", "과학기술정보통신부", "경쟁 중인 팀 (4)",
 			"LG AI연구원 컨소시엄", "SK텔레콤 컨소시엄", "업스테이지 컨소시엄", "모티프테크놀로지스 컨소시엄",
-			"2차 단계평가", "4개 팀", "3개 팀", "추가 공모", "선정", "트릴리온랩스 컨소시엄", "공개 총점", `<strong class="num">90.20</strong>`}},
+			"2차 단계평가", "4개 팀", "3개 팀", "추가 공모", "선정", "트릴리온랩스 컨소시엄", "공개 총점"}},
 		{"/en", []string{"Sovereign AI Foundation Model Project", "Ministry of Science and ICT", "Still in (4)",
 			"LG AI Research consortium", "SK Telecom consortium", "Upstage consortium", "Motif Technologies consortium",
 			"Stage 2 evaluation", "4 teams", "3 teams", "Additional call", "Trillion Labs consortium"}},
@@ -272,11 +280,7 @@ func TestPublicPages(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			t.Parallel()
-			r := get(t, h, tc.path)
-			if r.status != http.StatusOK {
-				t.Fatalf("status %d", r.status)
-			}
-			checkPage(t, tc.path, r)
+			r := getPage(t, h, tc.path)
 			if cc := r.header.Get("Cache-Control"); cc != "public, max-age=60" {
 				t.Errorf("Cache-Control %q", cc)
 			}
@@ -286,35 +290,43 @@ func TestPublicPages(t *testing.T) {
 				false: {"K-AI 챌린지 포털", "독자 AI 파운데이션 모델 프로젝트", "최종 업데이트: "},
 				true:  {"K-AI Challenge Portal", "Sovereign AI Foundation Model Project", "Last updated: "},
 			}[tc.path == "/en" || strings.HasPrefix(tc.path, "/en/")]
-			if got := innerText(t, r.body, `data-testid="brand"`, "</a>"); got != "K "+frame[0] {
+			if got := selText(t, r.body, testid("brand")); got != "K "+frame[0] {
 				t.Errorf("brand %q, want the site name %q", got, frame[0])
 			}
-			if got := innerText(t, r.body, `<p class="footer-program"`, "</p>"); got != frame[1] {
+			if got := selText(t, r.body, "p.footer-program"); got != frame[1] {
 				t.Errorf("footer program %q, want %q", got, frame[1])
 			}
-			if got := innerText(t, r.body, `data-testid="updated-at"`, "</p>"); !strings.HasPrefix(got, frame[2]) || len(got) <= len(frame[2]) {
+			if got := selText(t, r.body, testid("updated-at")); !strings.HasPrefix(got, frame[2]) || len(got) <= len(frame[2]) {
 				t.Errorf("footer %q, want %q and a time", got, frame[2])
 			}
 			// The content is checked in <main>: the frame around it (site
 			// name, program, footer legend, last update) is on every page.
-			text := html.UnescapeString(mainOf(t, r.body))
+			main := mainOf(t, r.body)
+			text := textOf(main)
 			for _, w := range tc.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("missing %q in <main>", w)
+				}
+			}
+			for _, n := range nums[tc.path] {
+				found := false
+				main.Find("strong.num").Each(func(_ int, s *goquery.Selection) { found = found || s.Text() == n })
+				if !found {
+					t.Errorf("no <strong class=\"num\">%s</strong> in <main>", n)
 				}
 			}
 		})
 	}
 }
 
-// mainOf returns the page's <main> element, its content without the frame.
-func mainOf(t *testing.T, body string) string {
+// mainOf returns the page's one <main> element, its content without the
+// frame.
+func mainOf(t *testing.T, body string) *goquery.Selection {
 	t.Helper()
-	m := section(t, body, `<main id="main"`, "</main>")
-	if strings.Count(body, "<main") != 1 {
-		t.Errorf("%d <main> elements", strings.Count(body, "<main"))
+	if n := parseHTML(t, body).Find("main").Length(); n != 1 {
+		t.Errorf("%d <main> elements", n)
 	}
-	return m
+	return one(t, body, "main#main")
 }
 
 // The stage-1 table shows LG's published figures in their columns, every
@@ -326,43 +338,31 @@ func TestStageOneRound(t *testing.T) {
 		path, undisclosed string
 	}{{"/rounds/stage-1", "비공개"}, {"/en/rounds/stage-1", "not disclosed"}} {
 		body := get(t, h, tc.path).body
-		row := section(t, body, `data-testid="scores-table-lg"`, "</tr>")
-		cells := regexp.MustCompile(`<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(row, -1)
-		var got []string
-		for _, c := range cells {
-			got = append(got, regexp.MustCompile(`<[^>]+>`).ReplaceAllString(c[1], ""))
-		}
+		doc := parseHTML(t, body)
+		got := textsOf(doc.Find(testid("scores-table-lg") + " td"))
 		want := []string{"33.60", "9.20", "14.40", "10.00", "31.60", "25.00", "90.20"}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: LG row %v, want %v", tc.path, got, want)
 		}
-		nc := section(t, body, `data-testid="scores-table-nc-ai"`, "</tr>")
-		if n := strings.Count(nc, tc.undisclosed); n != 7 {
-			t.Errorf("%s: NC AI row has %d undisclosed cells, want 7", tc.path, n)
+		nc := textsOf(doc.Find(testid("scores-table-nc-ai") + " td"))
+		undisclosed := 0
+		for _, c := range nc {
+			switch {
+			case strings.Contains(c, tc.undisclosed):
+				undisclosed++
+			case c == "" || c == "0.00":
+				t.Errorf("%s: NC AI row shows a zero or a blank", tc.path)
+			}
 		}
-		if strings.Contains(nc, ">0.00<") || strings.Contains(nc, "<td class=\"num\"></td>") {
-			t.Errorf("%s: NC AI row shows a zero or a blank", tc.path)
+		if undisclosed != 7 {
+			t.Errorf("%s: NC AI row has %d undisclosed cells, want 7", tc.path, undisclosed)
 		}
-		for _, id := range []string{`data-testid="outcome-nc-ai"`, `data-testid="outcome-naver-cloud"`, `data-testid="badge-eliminated"`, `data-testid="badge-disqualified"`} {
-			if !strings.Contains(body, id) {
-				t.Errorf("%s: missing %s", tc.path, id)
+		for _, id := range []string{"outcome-nc-ai", "outcome-naver-cloud", "badge-eliminated", "badge-disqualified"} {
+			if doc.Find(testid(id)).Length() == 0 {
+				t.Errorf("%s: missing %s", tc.path, testid(id))
 			}
 		}
 	}
-}
-
-// section returns body from the first start marker to the next end marker.
-func section(t *testing.T, body, start, end string) string {
-	t.Helper()
-	i := strings.Index(body, start)
-	if i < 0 {
-		t.Fatalf("no %s", start)
-	}
-	j := strings.Index(body[i:], end)
-	if j < 0 {
-		t.Fatalf("no %s after %s", end, start)
-	}
-	return body[i : i+j]
 }
 
 // The history lists the steps in order: the call, the two selection rounds,
@@ -377,7 +377,8 @@ func TestHistoryOrder(t *testing.T) {
 		{"/history", []string{"공모 시작", "서면 평가", "발표 평가", "출범식 개최", "1차 단계평가", "추가 공모", "모티프테크놀로지스 컨소시엄", "2차 단계평가"}},
 		{"/en/history", []string{"Call opens", "Document review", "Presentation review", "Kickoff ceremony", "Stage 1 evaluation", "Additional call", "Motif Technologies consortium", "Stage 2 evaluation"}},
 	} {
-		body := html.UnescapeString(get(t, h, tc.path).body)
+		page := get(t, h, tc.path).body
+		body := html.UnescapeString(page)
 		body = body[strings.Index(body, `data-testid="history-steps"`):]
 		last := -1
 		for _, s := range tc.steps {
@@ -388,9 +389,9 @@ func TestHistoryOrder(t *testing.T) {
 			}
 			last += 1 + i
 		}
-		added := section(t, body[strings.Index(body, "/rounds/additional-call"):], `data-testid="outcome-motif"`, "</li>")
-		if !strings.Contains(added, `badge-added`) {
-			t.Errorf("%s: Motif is not marked as added: %s", tc.path, added)
+		added := parseHTML(t, page).Find(testid("history-steps") + " li:has(a[href$='/rounds/additional-call']) " + testid("outcome-motif"))
+		if added.Find(testid("badge-added")).Length() == 0 {
+			t.Errorf("%s: Motif is not marked as added: %s", tc.path, textOf(added))
 		}
 	}
 }
@@ -422,7 +423,7 @@ func TestNotFound(t *testing.T) {
 				return
 			}
 			checkPage(t, tc.path, r)
-			if !strings.Contains(r.body, tc.want) || !strings.Contains(r.body, `data-testid="error-404"`) {
+			if !strings.Contains(visibleText(r.body), tc.want) || parseHTML(t, r.body).Find(testid("error-404")).Length() == 0 {
 				t.Errorf("404 page without %q", tc.want)
 			}
 		})
@@ -515,7 +516,7 @@ func TestErrorResponsesNotCached(t *testing.T) {
 		if cc := r.header.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("%s %s: a 405 goes out with Cache-Control %q, want no-store", tc.method, tc.path, cc)
 		}
-		if !strings.Contains(r.body, `data-testid="error-405"`) {
+		if parseHTML(t, r.body).Find(testid("error-405")).Length() == 0 {
 			t.Errorf("%s %s: not the 405 page", tc.method, tc.path)
 		}
 	}

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
@@ -33,6 +35,26 @@ func (s *server) begin(r *http.Request) (*pageReq, error) {
 	return &pageReq{s: s, r: r, L: s.i18n.Localizer(lang), path: path, prog: prog}, nil
 }
 
+// load begins a page request and reads what the page shows of the
+// default program.
+func load[T any](s *server, r *http.Request, read func(ctx context.Context, program string) (T, error)) (*pageReq, T, error) {
+	pr, err := s.begin(r)
+	if err != nil {
+		var zero T
+		return nil, zero, err
+	}
+	v, err := read(r.Context(), pr.prog.Slug)
+	return pr, v, err
+}
+
+// loadSlug begins a page request and reads the record the path's {slug}
+// names.
+func loadSlug[T any](s *server, r *http.Request, read func(ctx context.Context, program, slug string) (T, error)) (*pageReq, T, error) {
+	return load(s, r, func(ctx context.Context, program string) (T, error) {
+		return read(ctx, program, chi.URLParam(r, "slug"))
+	})
+}
+
 // page returns the layout data for a page of section titled title.
 func (pr *pageReq) page(section, title string) view.Page {
 	p := pr.s.page(pr.L, pr.path, section, title)
@@ -47,6 +69,7 @@ func (pr *pageReq) page(section, title string) view.Page {
 	return p
 }
 
+// T translates a UI message into the page's language.
 func (pr *pageReq) T(id string, args ...any) string { return pr.L.T(id, args...) }
 
 // label translates id when the catalog has it and falls back to raw, for

@@ -369,31 +369,37 @@ func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames) view.LeafMethod 
 	if len(kept) == 0 {
 		return lm
 	}
-	switch l.Applied {
+	lm.Formula = pr.aggregateFormula(l.Applied, kept, lm.Exact)
+	if l.Applied != l.Aggregate {
+		lm.Formula += " " + pr.T("results.method.fallback")
+	}
+	return lm
+}
+
+// aggregateFormula is the arithmetic of an aggregate over the kept
+// evaluator scores, ending in its exact value.
+func (pr *pageReq) aggregateFormula(applied rules.Aggregate, kept []*big.Rat, exact string) string {
+	switch applied {
 	case rules.AggregateMean, rules.AggregateTrimmedMean:
 		sum := new(big.Rat)
 		for _, k := range kept {
 			sum.Add(sum, k)
 		}
 		key := "results.method.formula.mean"
-		if l.Applied == rules.AggregateTrimmedMean {
+		if applied == rules.AggregateTrimmedMean {
 			key = "results.method.formula.trimmed"
 		}
-		lm.Formula = pr.T(key, "sum", exactText(sum), "n", len(kept), "exact", lm.Exact)
+		return pr.T(key, "sum", exactText(sum), "n", len(kept), "exact", exact)
 	case rules.AggregateMedian:
 		sorted := slices.Clone(kept)
 		slices.SortFunc(sorted, func(a, b *big.Rat) int { return a.Cmp(b) })
-		if m := len(sorted); m%2 == 1 {
-			lm.Formula = pr.T("results.method.formula.median.odd", "exact", lm.Exact)
-		} else {
-			lm.Formula = pr.T("results.method.formula.median.even", "a", rules.FormatCents(sorted[m/2-1]),
-				"b", rules.FormatCents(sorted[m/2]), "exact", lm.Exact)
+		if m := len(sorted); m%2 == 0 {
+			return pr.T("results.method.formula.median.even", "a", rules.FormatCents(sorted[m/2-1]),
+				"b", rules.FormatCents(sorted[m/2]), "exact", exact)
 		}
+		return pr.T("results.method.formula.median.odd", "exact", exact)
 	}
-	if l.Applied != l.Aggregate {
-		lm.Formula += " " + pr.T("results.method.fallback")
-	}
-	return lm
+	return ""
 }
 
 // evaluatorValue is "평가위원 2 (29.75)" / "Expert 2 (29.75)".

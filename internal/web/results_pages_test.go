@@ -4,16 +4,17 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -97,31 +98,19 @@ func newStage1Server(t *testing.T) (http.Handler, *postgres.Store) {
 	return h, st
 }
 
-// visibleText strips tags and unescapes entities, leaving what a reader sees.
+// visibleText is what a reader sees of an HTML page or fragment.
 func visibleText(s string) string {
-	s = regexp.MustCompile(`(?s)<[^>]+>`).ReplaceAllString(s, " ")
-	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
-}
-
-// innerText is the text of the element marked by start, up to end.
-func innerText(t *testing.T, body, start, end string) string {
-	t.Helper()
-	s := section(t, body, start, end)
-	if i := strings.Index(s, ">"); i >= 0 {
-		s = s[i+1:]
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(s))
+	if err != nil {
+		panic(err) // the HTML parser reads any input
 	}
-	return visibleText(s)
+	return textOf(doc.Selection)
 }
 
 // rowCells returns the text of each cell of the table row marked testid.
-func rowCells(t *testing.T, body, testid string) []string {
+func rowCells(t *testing.T, body, id string) []string {
 	t.Helper()
-	row := section(t, body, `data-testid="`+testid+`"`, "</tr>")
-	var out []string
-	for _, c := range regexp.MustCompile(`(?s)<t[dh][^>]*>(.*?)</t[dh]>`).FindAllStringSubmatch(row, -1) {
-		out = append(out, visibleText(c[1]))
-	}
-	return out
+	return cellsOf(one(t, body, testid(id)))
 }
 
 // A published round computed by the rule engine shows the ranked table with
@@ -166,33 +155,30 @@ func TestComputedRoundPage(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			t.Parallel()
-			r := get(t, h, tc.path)
-			if r.status != http.StatusOK {
-				t.Fatalf("status %d", r.status)
-			}
-			checkPage(t, tc.path, r)
+			r := getPage(t, h, tc.path)
 			for id, want := range tc.rows {
 				if got := rowCells(t, r.body, id); strings.Join(got, " | ") != strings.Join(want, " | ") {
 					t.Errorf("%s:\n got %q\nwant %q", id, got, want)
 				}
 			}
 			// The cut line sits between the 4th place and the 5th.
-			table := section(t, r.body, `data-testid="results-table"`, "</table>")
-			order := []string{`results-row-lg"`, `results-row-skt"`, `results-row-upstage"`, `results-row-naver-cloud"`, `data-testid="cut-line"`, `results-row-nc-ai"`}
-			last := -1
-			for _, o := range order {
-				i := strings.Index(table, o)
-				if i <= last {
-					t.Errorf("%s out of order in the results table", o)
+			doc := parseHTML(t, r.body)
+			order := []string{"results-row-lg", "results-row-skt", "results-row-upstage", "results-row-naver-cloud", "cut-line", "results-row-nc-ai"}
+			var rows []string
+			doc.Find(testid("results-table") + " tr").Each(func(_ int, tr *goquery.Selection) {
+				if id := tr.AttrOr("data-testid", ""); slices.Contains(order, id) {
+					rows = append(rows, id)
 				}
-				last = i
+			})
+			if !slices.Equal(rows, order) {
+				t.Errorf("results table rows %v, want %v", rows, order)
 			}
-			if got := innerText(t, table, `data-testid="cut-line"`, "</tr>"); !strings.Contains(got, tc.cut) {
+			if got := selText(t, r.body, testid("results-table")+" "+testid("cut-line")); !strings.Contains(got, tc.cut) {
 				t.Errorf("cut line %q, want %q", got, tc.cut)
 			}
 			// Each team's computation is in a <details>, so it opens without JavaScript.
 			for _, slug := range []string{"lg", "skt", "upstage", "naver-cloud", "nc-ai"} {
-				if !strings.Contains(r.body, `<details class="team-method" data-testid="method-`+slug+`"`) {
+				if doc.Find("details.team-method"+testid("method-"+slug)).Length() != 1 {
 					t.Errorf("no computation details for %s", slug)
 				}
 			}
@@ -202,13 +188,13 @@ func TestComputedRoundPage(t *testing.T) {
 					t.Errorf("missing %q", w)
 				}
 			}
-			head := innerText(t, r.body, `data-testid="audit-head"`, "</section>")
+			head := selText(t, r.body, testid("audit-head"))
 			if !regexp.MustCompile(`\b[0-9a-f]{64}\b`).MatchString(head) {
 				t.Errorf("no audit chain head in %q", head)
 			}
 			// The computed table replaces the generic figures and outcomes.
-			for _, gone := range []string{`data-testid="scores-table"`, `data-testid="outcomes"`} {
-				if strings.Contains(r.body, gone) {
+			for _, gone := range []string{"scores-table", "outcomes"} {
+				if doc.Find(testid(gone)).Length() > 0 {
 					t.Errorf("%s shown next to the computed results", gone)
 				}
 			}
@@ -239,17 +225,13 @@ func TestTieDecisionOnRoundPage(t *testing.T) {
 		{"/rounds/stage-1", "공동 4위", "결정에 따라 통과 네이버클라우드 컨소시엄 사유 독자성 점수 우위"},
 		{"/en/rounds/stage-1", "tied 4th", "Let through by the decision Naver Cloud consortium Reason higher independence score"},
 	} {
-		r := get(t, h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: status %d", tc.path, r.status)
-		}
-		checkPage(t, tc.path, r)
+		r := getPage(t, h, tc.path)
 		for _, slug := range []string{"naver-cloud", "nc-ai"} {
 			if got := rowCells(t, r.body, "results-row-"+slug); got[0] != tc.rank {
 				t.Errorf("%s %s: rank %q, want %q", tc.path, slug, got[0], tc.rank)
 			}
 		}
-		if got := innerText(t, r.body, `data-testid="results-decision"`, "</section>"); !strings.Contains(got, tc.decision) {
+		if got := selText(t, r.body, testid("results-decision")); !strings.Contains(got, tc.decision) {
 			t.Errorf("%s: decision %q, want it to contain %q", tc.path, got, tc.decision)
 		}
 	}
@@ -272,11 +254,7 @@ func TestCorrectionsAndRevisions(t *testing.T) {
 		{"ko", "", "발표본 2 (현재)", "NC AI 컨소시엄 · 전문가 평가 · 평가위원 3:", "평가위원 3 입력 오류 정정", "2026년 1월 20일 14:00 KST", "이전 발표본입니다", "발표본 1"},
 		{"en", "/en", "Revision 2 (current)", "NC AI consortium · Expert evaluation · Expert 3:", "Expert 3's entry corrected", "20 Jan 2026, 14:00 KST", "This is an earlier revision", "Revision 1"},
 	} {
-		r := get(t, h, tc.prefix+"/rounds/stage-1")
-		if r.status != http.StatusOK {
-			t.Fatalf("%s round page: status %d", tc.lang, r.status)
-		}
-		checkPage(t, tc.prefix+"/rounds/stage-1", r)
+		r := getPage(t, h, tc.prefix+"/rounds/stage-1")
 		page := visibleText(r.body)
 		for _, w := range []string{tc.current, tc.change, "→ 10.00", tc.reason} {
 			if !strings.Contains(page, w) {
@@ -284,24 +262,20 @@ func TestCorrectionsAndRevisions(t *testing.T) {
 			}
 		}
 		// The correction says when it was published (05:00 UTC is 14:00 KST).
-		corr := section(t, r.body, `data-testid="corrections"`, "</section>")
-		if got := visibleText(corr); !strings.Contains(got, tc.when) {
+		corr := one(t, r.body, testid("corrections"))
+		if got := textOf(corr); !strings.Contains(got, tc.when) {
 			t.Errorf("%s: corrections %q do not give the time %q", tc.lang, got, tc.when)
 		}
-		for _, link := range []string{`href="` + tc.prefix + `/rounds/stage-1/revisions/1"`, `href="` + tc.prefix + `/rounds/stage-1/revisions/2"`} {
-			if !strings.Contains(corr, link) {
+		for _, link := range []string{tc.prefix + "/rounds/stage-1/revisions/1", tc.prefix + "/rounds/stage-1/revisions/2"} {
+			if corr.Find(`a[href="`+link+`"]`).Length() == 0 {
 				t.Errorf("%s: corrections do not link %s", tc.lang, link)
 			}
 		}
 
-		old := get(t, h, tc.prefix+"/rounds/stage-1/revisions/1")
-		if old.status != http.StatusOK {
-			t.Fatalf("revision 1: %d", old.status)
-		}
-		checkPage(t, tc.prefix+"/rounds/stage-1/revisions/1", old)
-		notice := section(t, old.body, `data-testid="old-revision"`, "</p>")
-		if !strings.Contains(innerText(t, old.body, `data-testid="old-revision"`, "</p>"), tc.old) || !strings.Contains(notice, `href="`+tc.prefix+`/rounds/stage-1"`) {
-			t.Errorf("%s: revision 1 is not marked old with a link to the current one: %s", tc.lang, notice)
+		old := getPage(t, h, tc.prefix+"/rounds/stage-1/revisions/1")
+		notice := one(t, old.body, testid("old-revision"))
+		if !strings.Contains(textOf(notice), tc.old) || notice.Find(`a[href="`+tc.prefix+`/rounds/stage-1"]`).Length() == 0 {
+			t.Errorf("%s: revision 1 is not marked old with a link to the current one: %s", tc.lang, textOf(notice))
 		}
 		if !strings.Contains(visibleText(old.body), tc.oldRev) {
 			t.Errorf("%s: revision 1 page does not name its revision", tc.lang)
@@ -313,7 +287,8 @@ func TestCorrectionsAndRevisions(t *testing.T) {
 			t.Errorf("%s: revision 1 shows the corrected expert points %s", tc.lang, now[3])
 		}
 		cur := get(t, h, tc.prefix+"/rounds/stage-1/revisions/2")
-		if cur.status != http.StatusOK || strings.Contains(cur.body, `data-testid="old-revision"`) || !strings.Contains(cur.body, `data-testid="current-revision"`) {
+		curDoc := parseHTML(t, cur.body)
+		if cur.status != http.StatusOK || curDoc.Find(testid("old-revision")).Length() > 0 || curDoc.Find(testid("current-revision")).Length() == 0 {
 			t.Errorf("%s: revision 2 is not the current one (%d)", tc.lang, cur.status)
 		}
 		if got := rowCells(t, cur.body, "results-row-nc-ai"); strings.Join(got, "|") != strings.Join(now, "|") {
@@ -342,11 +317,7 @@ func TestUnpublishedRoundHasNoResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := web.NewServer(web.Deps{Store: st, BaseURL: baseURL})
-	r := get(t, h, "/rounds/stage-1")
-	if r.status != http.StatusOK {
-		t.Fatalf("unpublished round page: status %d, want 200", r.status)
-	}
-	checkPage(t, "/rounds/stage-1", r)
+	r := getPage(t, h, "/rounds/stage-1")
 	for _, s := range []string{`data-testid="round-results"`, "90.20", "whatif-link", "독자성 기준 미충족"} {
 		if strings.Contains(r.body, s) {
 			t.Errorf("unpublished round page shows %q", s)

@@ -16,11 +16,7 @@ import (
 
 // handleRoundIndex lists the rounds in order.
 func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	rounds, err := s.store.PublicRounds(r.Context(), pr.prog.Slug)
+	pr, rounds, err := load(s, r, s.store.PublicRounds)
 	if err != nil {
 		return err
 	}
@@ -47,11 +43,7 @@ func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error 
 // handleRoundShow is one round's page. The store returns no figures,
 // outcomes or eligibility decisions for a round that is not published.
 func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	pr, d, err := loadSlug(s, r, s.store.PublicRound)
 	if err != nil {
 		return err
 	}

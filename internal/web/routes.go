@@ -7,7 +7,10 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 )
 
-// routes lists every route of the portal and its middleware.
+// routes lists every route of the portal and its middleware, top to bottom:
+// the probes and static files, the language-neutral open data (the JSON API
+// under /api/v1 and the downloads under /data/), then the pages, which exist
+// in Korean at /… and in English at /en/….
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
 	// The security headers are set by protect, around the whole router.
@@ -19,24 +22,101 @@ func (s *server) routes() http.Handler {
 	r.Get("/readyz", s.handleReadyz)
 	r.Get("/static/*", s.static.ServeHTTP)
 
-	// The public pages, in Korean at /… and in English at /en/….
-	public := func(r chi.Router) {
+	// The API answers not-found and method-not-allowed in JSON, and every
+	// response carries the CORS headers.
+	r.Route(apiPrefix, func(r chi.Router) {
+		r.Use(apiCORS)
+		r.NotFound(s.apiNotFound)
+		r.MethodNotAllowed(s.apiMethodNotAllowed)
+		r.Get("/openapi.json", s.handleOpenAPI)
+		r.Get("/programs", s.api(s.apiProgramIndex))
+		r.Get("/programs/{program}", s.api(s.apiProgramShow))
+		r.Get("/rounds", s.api(s.apiRoundIndex))
+		r.Get("/rounds/{slug}", s.api(s.apiRoundShow))
+		r.Get("/rounds/{slug}/results", s.api(s.apiRoundResults))
+		r.Get("/rounds/{slug}/revisions/{revision}", s.api(s.apiRoundRevision))
+		r.Get("/teams", s.api(s.apiTeamIndex))
+		r.Get("/teams/{slug}", s.api(s.apiTeamShow))
+		r.Get("/organizations", s.api(s.apiOrganizationIndex))
+		r.Get("/organizations/{slug}", s.api(s.apiOrganizationShow))
+		r.Get("/budgets", s.api(s.apiBudgetIndex))
+	})
+
+	// The downloads; each takes an optional ?program= (the default program
+	// otherwise).
+	r.Get("/data/record.json", s.handle(s.handleRecordDownload))
+	r.Get("/data/rounds.csv", s.handle(s.handleRoundsCSV))
+	r.Get("/data/outcomes.csv", s.handle(s.handleOutcomesCSV))
+	r.Get("/data/teams.csv", s.handle(s.handleTeamsCSV))
+	r.Get("/data/memberships.csv", s.handle(s.handleMembershipsCSV))
+	r.Get("/data/organizations.csv", s.handle(s.handleOrganizationsCSV))
+	r.Get("/data/budgets.csv", s.handle(s.handleBudgetsCSV))
+	r.Get("/data/allocations.csv", s.handle(s.handleAllocationsCSV))
+	r.Get("/data/rounds/{slug}/results.csv", s.handle(s.handleResultsCSV))
+	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(s.handlePublishedScoresCSV))
+	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(s.handleStatisticsCSV))
+
+	pages := func(r chi.Router) {
 		r.Get("/", s.handle(s.handleOverview))
 		r.Get("/standings", s.handle(s.handleStandings))
 		r.Get("/teams", s.handle(s.handleTeamIndex))
 		r.Get("/teams/{slug}", s.handle(s.handleTeamShow))
 		r.Get("/rounds", s.handle(s.handleRoundIndex))
 		r.Get("/rounds/{slug}", s.handle(s.handleRoundShow))
+		r.Get("/rounds/{slug}/what-if", s.handle(s.handleWhatIf))
+		r.Get("/rounds/{slug}/revisions/{n}", s.handle(s.handleRoundRevision))
 		r.Get("/history", s.handle(s.handleHistory))
 		r.Get("/organizations", s.handle(s.handleOrganizationIndex))
 		r.Get("/organizations/{slug}", s.handle(s.handleOrganizationShow))
 		r.Get("/funding", s.handle(s.handleFunding))
-		s.explorePages(r)
-		s.openDataPages(r)
-		s.adminRoutes(r)
+		r.Get("/search", s.handle(s.handleSearch))
+		r.Get("/data", s.handle(s.handleDataPage))
+		// In Korean first at /feed.atom, in English first at /en/feed.atom.
+		r.Get("/feed.atom", s.handle(s.handleFeed))
+
+		// The staff console under /admin, with /login and /logout. Every
+		// route runs with the session loaded and is never cached; each is
+		// checked for the role on the server: scorers enter and import
+		// scores and see previews, admins do everything.
+		r.Group(func(r chi.Router) {
+			r.Use(noStore, limitBody, s.sessions.LoadAndSave, s.loadUser)
+			r.Get("/login", s.handleAdmin(s.handleLoginForm))
+			r.Post("/login", s.handleAdmin(s.handleLogin))
+			r.Post("/logout", s.handleAdmin(s.handleLogout))
+			r.Get("/admin/setup", s.handleAdmin(s.handleSetupForm))
+			r.Post("/admin/setup", s.handleAdmin(s.handleSetup))
+
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireUser)
+				r.Get("/admin", s.handleAdmin(s.handleDashboard))
+				r.Get("/admin/rounds/{slug}", s.handleAdmin(s.handleAdminRound))
+				r.Get("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScores))
+				r.Post("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScoresSave))
+				r.Post("/admin/rounds/{slug}/scores/import", s.handleAdmin(s.handleScoresImport))
+				r.Get("/admin/password", s.handleAdmin(s.handlePasswordForm))
+				r.Post("/admin/password", s.handleAdmin(s.handlePassword))
+
+				r.Group(func(r chi.Router) {
+					r.Use(s.requireAdmin)
+					r.Post("/admin/rounds/{slug}/eligibility", s.handleAdmin(s.handleEligibility))
+					r.Post("/admin/rounds/{slug}/close", s.handleAdmin(s.handleRoundClose))
+					r.Post("/admin/rounds/{slug}/reopen", s.handleAdmin(s.handleRoundReopen))
+					r.Post("/admin/rounds/{slug}/publish", s.handleAdmin(s.handleRoundPublish))
+					r.Post("/admin/rounds/{slug}/schedule", s.handleAdmin(s.handleRoundSchedule))
+					r.Post("/admin/rounds/{slug}/decide", s.handleAdmin(s.handleRoundDecide))
+					r.Post("/admin/rounds/{slug}/correct", s.handleAdmin(s.handleRoundCorrect))
+					r.Get("/admin/audit", s.handleAdmin(s.handleAudit))
+					r.Get("/admin/users", s.handleAdmin(s.handleUsers))
+					r.Post("/admin/users", s.handleAdmin(s.handleUserAdd))
+					r.Post("/admin/users/{id}/role", s.handleAdmin(s.handleUserRole))
+					r.Post("/admin/users/{id}/disable", s.handleAdmin(s.handleUserDisable))
+					r.Post("/admin/users/{id}/enable", s.handleAdmin(s.handleUserEnable))
+					s.recordRoutes(r)
+				})
+			})
+		})
 	}
-	s.openDataRoutes(r)
-	r.Group(public)
-	r.Route("/en", public)
+	r.Group(pages)
+	r.Route("/en", pages)
 	return r
 }

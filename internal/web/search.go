@@ -39,41 +39,48 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if len(res.Teams) > 0 {
-		g := view.SearchGroup{Kind: "teams", Title: pr.T("data.search.teams")}
-		for _, t := range res.Teams {
-			detail := pr.L.Text(t.Lead.Name)
-			if t.Model != "" {
-				detail += " · " + t.Model
-			}
-			g.Items = append(g.Items, view.SearchItem{Link: pr.teamLink(t.Slug, t.Name), Detail: detail})
-		}
-		v.Groups = append(v.Groups, g)
-	}
-	if len(res.Organizations) > 0 {
-		g := view.SearchGroup{Kind: "organizations", Title: pr.T("data.search.organizations")}
-		for _, o := range res.Organizations {
-			g.Items = append(g.Items, view.SearchItem{Link: pr.orgLink(o.Slug, o.Name), Detail: pr.T("data.org_kind." + o.Kind)})
-		}
-		v.Groups = append(v.Groups, g)
-	}
-	if len(res.Rounds) > 0 {
-		g := view.SearchGroup{Kind: "rounds", Title: pr.T("data.search.rounds")}
-		for _, rd := range res.Rounds {
-			detail := pr.T("round.kind." + rd.Kind)
-			if rd.Period != "" {
-				detail += " · " + rd.Period
-			}
-			if when := pr.L.Announcement(rd.AnnounceAt, rd.AnnounceDateOnly); when != "" {
-				detail += " · " + when
-			}
-			g.Items = append(g.Items, view.SearchItem{Link: pr.roundLink(rd.Slug, rd.Name), Detail: detail})
-		}
-		v.Groups = append(v.Groups, g)
-	}
+	v.Groups = pr.searchGroups(res)
 	for _, g := range v.Groups {
 		v.Total += len(g.Items)
 		v.Capped = v.Capped || len(g.Items) >= postgres.SearchLimit
 	}
 	return s.render(w, r, http.StatusOK, pages.Search(v))
+}
+
+// searchGroups groups the matches by kind: teams, organizations, rounds;
+// kinds without a match are left out.
+func (pr *pageReq) searchGroups(res postgres.PublicSearchResults) []view.SearchGroup {
+	var groups []view.SearchGroup
+	add := func(kind, title string, items []view.SearchItem) {
+		if len(items) > 0 {
+			groups = append(groups, view.SearchGroup{Kind: kind, Title: title, Items: items})
+		}
+	}
+	var items []view.SearchItem
+	for _, t := range res.Teams {
+		detail := pr.L.Text(t.Lead.Name)
+		if t.Model != "" {
+			detail += " · " + t.Model
+		}
+		items = append(items, view.SearchItem{Link: pr.teamLink(t.Slug, t.Name), Detail: detail})
+	}
+	add("teams", pr.T("data.search.teams"), items)
+	items = nil
+	for _, o := range res.Organizations {
+		items = append(items, view.SearchItem{Link: pr.orgLink(o.Slug, o.Name), Detail: pr.T("data.org_kind." + o.Kind)})
+	}
+	add("organizations", pr.T("data.search.organizations"), items)
+	items = nil
+	for _, rd := range res.Rounds {
+		detail := pr.T("round.kind." + rd.Kind)
+		if rd.Period != "" {
+			detail += " · " + rd.Period
+		}
+		if when := pr.L.Announcement(rd.AnnounceAt, rd.AnnounceDateOnly); when != "" {
+			detail += " · " + when
+		}
+		items = append(items, view.SearchItem{Link: pr.roundLink(rd.Slug, rd.Name), Detail: detail})
+	}
+	add("rounds", pr.T("data.search.rounds"), items)
+	return groups
 }

@@ -1,12 +1,12 @@
 package web_test
 
 import (
-	"html"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestSearchPage: teams, organizations and rounds are found by Korean or
@@ -48,25 +48,33 @@ func TestSearchPage(t *testing.T) {
 		if strings.HasPrefix(tc.path, "/en/") {
 			lang = "en"
 		}
-		if !strings.Contains(r.body, `<html lang="`+lang+`">`) || strings.Contains(r.body, "⟦") {
+		doc := parseHTML(t, r.body)
+		if doc.Find("html").AttrOr("lang", "") != lang || strings.Contains(r.body, "⟦") {
 			t.Errorf("%s: wrong language or untranslated message", tc.path)
 		}
-		if got := strings.Contains(r.body, `data-testid="search-hint"`); got != tc.hint {
+		if got := doc.Find(testid("search-hint")).Length() > 0; got != tc.hint {
 			t.Errorf("%s: hint shown %v, want %v", tc.path, got, tc.hint)
 		}
-		if got := strings.Contains(r.body, `data-testid="search-none"`); got != tc.none {
+		if got := doc.Find(testid("search-none")).Length() > 0; got != tc.none {
 			t.Errorf("%s: 'nothing found' shown %v, want %v", tc.path, got, tc.none)
 		}
 		var groups []string
-		for _, m := range regexp.MustCompile(`<section[^>]*data-testid="search-(teams|organizations|rounds)"`).FindAllStringSubmatch(r.body, -1) {
-			groups = append(groups, m[1])
-		}
+		doc.Find("section").Each(func(_ int, s *goquery.Selection) {
+			switch id := s.AttrOr("data-testid", ""); id {
+			case "search-teams", "search-organizations", "search-rounds":
+				groups = append(groups, strings.TrimPrefix(id, "search-"))
+			}
+		})
 		if strings.Join(groups, ",") != strings.Join(tc.groups, ",") {
 			t.Errorf("%s: groups %v, want %v", tc.path, groups, tc.groups)
 		}
-		text := html.UnescapeString(r.body)
+		text := textOf(doc.Selection)
 		for _, w := range tc.want {
-			if !strings.Contains(r.body, w) && !strings.Contains(text, w) {
+			if href, ok := strings.CutPrefix(w, `href="`); ok {
+				if doc.Find(`a[href="`+strings.TrimSuffix(href, `"`)+`"]`).Length() == 0 {
+					t.Errorf("%s: no link %s", tc.path, w)
+				}
+			} else if !strings.Contains(text, w) {
 				t.Errorf("%s: missing %q", tc.path, w)
 			}
 		}
@@ -79,11 +87,11 @@ func TestSearchPage(t *testing.T) {
 
 	// The language switch keeps the query.
 	r := get(t, env.h, "/search?q="+url.QueryEscape("모티프"))
-	sw := regexp.MustCompile(`<a[^>]*data-testid="lang-switch"[^>]*>`).FindString(r.body)
-	if !strings.Contains(html.UnescapeString(sw), `href="/en/search?q=`+url.QueryEscape("모티프")+`"`) {
+	doc := parseHTML(t, r.body)
+	if sw := doc.Find("a"+testid("lang-switch")).AttrOr("href", ""); sw != "/en/search?q="+url.QueryEscape("모티프") {
 		t.Errorf("language switch %s does not keep the query", sw)
 	}
-	if !strings.Contains(r.body, `href="/teams/motif"`) || !strings.Contains(r.body, `value="모티프"`) {
+	if doc.Find(`a[href="/teams/motif"]`).Length() == 0 || doc.Find(`input[name="q"][value="모티프"]`).Length() == 0 {
 		t.Errorf("search for 모티프 lacks Motif or the query in the form")
 	}
 	// A search in the draft round's planted data finds the round, never its results.

@@ -13,11 +13,7 @@ import (
 // handleStandings is the current field: the teams still in, then every team
 // out with the round and reason it left, most recent exits first.
 func (s *server) handleStandings(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	teams, err := s.store.PublicTeams(r.Context(), pr.prog.Slug)
+	pr, teams, err := load(s, r, s.store.PublicTeams)
 	if err != nil {
 		return err
 	}

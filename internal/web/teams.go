@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -21,11 +19,7 @@ var teamGroups = []string{postgres.TeamCompeting, postgres.TeamOut, postgres.Tea
 
 // handleTeamIndex lists every team, grouped by where it stands.
 func (s *server) handleTeamIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	teams, err := s.store.PublicTeams(r.Context(), pr.prog.Slug)
+	pr, teams, err := load(s, r, s.store.PublicTeams)
 	if err != nil {
 		return err
 	}
@@ -71,11 +65,7 @@ func (pr *pageReq) memberRole(role string) string {
 
 // handleTeamShow is one team's page.
 func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.store.PublicTeam(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
+	pr, t, err := loadSlug(s, r, s.store.PublicTeam)
 	if err != nil {
 		return err
 	}
@@ -98,9 +88,29 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 		v.StatusDetail = pr.T("team.status.detail", "round", L.Text(t.Last.Round.Name),
 			"date", L.Announcement(t.Last.Round.AnnounceAt, t.Last.Round.AnnounceDateOnly))
 	}
+	v.MemberGroups = pr.memberGroups(t.Members)
+	for _, tr := range t.Rounds {
+		v.Rounds = append(v.Rounds, pr.teamRound(tr))
+	}
+	for _, a := range t.Support {
+		v.Support = append(v.Support, pr.allocation(a))
+	}
+	if err := s.teamChart(r.Context(), pr, t, &v); err != nil {
+		return err
+	}
+	v.Description = pr.T("desc.team", "team", v.Name)
+	v.OGType = "article"
+	return s.render(w, r, http.StatusOK, pages.Team(v))
+}
+
+// memberGroups are a team's consortium members by organization kind, in
+// the order of contest.OrgKinds; kinds without members are left out.
+func (pr *pageReq) memberGroups(members []postgres.PublicMember) []view.MemberGroup {
+	L := pr.L
+	var groups []view.MemberGroup
 	for _, kind := range contest.OrgKinds {
 		g := view.MemberGroup{Kind: pr.T("org.kind." + kind)}
-		for _, m := range t.Members {
+		for _, m := range members {
 			if m.Org.Kind != kind {
 				continue
 			}
@@ -115,45 +125,40 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 			})
 		}
 		if len(g.Members) > 0 {
-			v.MemberGroups = append(v.MemberGroups, g)
+			groups = append(groups, g)
 		}
 	}
-	for _, tr := range t.Rounds {
-		row := view.TeamRound{
-			Slug:          tr.Round.Slug,
-			Round:         pr.refLink(tr.Round),
-			Kind:          pr.T("round.kind." + tr.Round.Kind),
-			When:          L.Announcement(tr.Round.AnnounceAt, tr.Round.AnnounceDateOnly),
-			Published:     tr.Published,
-			Figures:       pr.figures(tr.Scores),
-			FigureSources: pr.figureSources(tr.Scores),
+	return groups
+}
+
+// teamRound is a round the team entered, in the team's timeline.
+func (pr *pageReq) teamRound(tr postgres.PublicTeamRound) view.TeamRound {
+	L := pr.L
+	row := view.TeamRound{
+		Slug:          tr.Round.Slug,
+		Round:         pr.refLink(tr.Round),
+		Kind:          pr.T("round.kind." + tr.Round.Kind),
+		When:          L.Announcement(tr.Round.AnnounceAt, tr.Round.AnnounceDateOnly),
+		Published:     tr.Published,
+		Figures:       pr.figures(tr.Scores),
+		FigureSources: pr.figureSources(tr.Scores),
+	}
+	_, row.Status = pr.roundStatus(tr.Status)
+	if tr.Outcome != nil {
+		o := pr.outcome(*tr.Outcome)
+		row.Outcome = &o
+		switch {
+		case passed(tr.Outcome.Outcome) && tr.Round.Kind == contest.KindAdditional:
+			row.Joined, row.Marker = true, pr.T("team.timeline.joined")
+		case !passed(tr.Outcome.Outcome):
+			row.Exited, row.Marker = true, pr.T("team.timeline.exited")
 		}
-		_, row.Status = pr.roundStatus(tr.Status)
-		if tr.Outcome != nil {
-			o := pr.outcome(*tr.Outcome)
-			row.Outcome = &o
-			switch {
-			case passed(tr.Outcome.Outcome) && tr.Round.Kind == contest.KindAdditional:
-				row.Joined, row.Marker = true, pr.T("team.timeline.joined")
-			case !passed(tr.Outcome.Outcome):
-				row.Exited, row.Marker = true, pr.T("team.timeline.exited")
-			}
-		} else if tr.Eligibility != "" && tr.Eligibility != contest.EntryEligible {
-			// Without an announced outcome the eligibility decision is the news.
-			row.Eligibility = pr.T("entry." + tr.Eligibility)
-			row.EntryReason = L.Text(tr.EntryReason)
-		}
-		v.Rounds = append(v.Rounds, row)
+	} else if tr.Eligibility != "" && tr.Eligibility != contest.EntryEligible {
+		// Without an announced outcome the eligibility decision is the news.
+		row.Eligibility = pr.T("entry." + tr.Eligibility)
+		row.EntryReason = L.Text(tr.EntryReason)
 	}
-	for _, a := range t.Support {
-		v.Support = append(v.Support, pr.allocation(a))
-	}
-	if err := s.teamChart(r.Context(), pr, t, &v); err != nil {
-		return err
-	}
-	v.Description = pr.T("desc.team", "team", v.Name)
-	v.OGType = "article"
-	return s.render(w, r, http.StatusOK, pages.Team(v))
+	return row
 }
 
 // chartRound is one published, scored round of a team, read for its chart.
@@ -186,8 +191,8 @@ func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTe
 	if len(rounds) == 0 {
 		return nil
 	}
-	L := pr.L
-	in := chart.TeamInput{
+	b := &teamChartBuilder{pr: pr, v: v, series: map[string]int{}}
+	b.in = chart.TeamInput{
 		ID:         "team-chart",
 		Title:      pr.T("team.chart.title", "team", v.Name),
 		TeamLabel:  pr.T("team.chart.this"),
@@ -195,104 +200,136 @@ func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTe
 		MeanLegend: pr.T("team.chart.mean_legend"),
 		CutLegend:  pr.T("team.chart.cut_legend"),
 	}
-	series := map[string]int{}
-	var codes []string
 	for _, cr := range rounds {
 		for _, c := range topCriteria(cr.d.Criteria) {
-			if _, ok := series[c.Code]; !ok {
-				series[c.Code] = len(codes)
-				codes = append(codes, c.Code)
-				in.Series = append(in.Series, L.Text(c.Name))
+			if _, ok := b.series[c.Code]; !ok {
+				b.series[c.Code] = len(b.codes)
+				b.codes = append(b.codes, c.Code)
+				b.in.Series = append(b.in.Series, pr.L.Text(c.Name))
 			}
 		}
 	}
-	v.ChartSeries = in.Series
+	v.ChartSeries = b.in.Series
 	var desc []string
 	for _, cr := range rounds {
-		name := L.Text(cr.d.Name)
-		fig := map[string]*big.Rat{}
-		for _, sc := range cr.tr.Scores {
-			fig[sc.Criterion] = parseRat(sc.Value)
-		}
-		cats := topCriteria(cr.d.Criteria)
-		scale := new(big.Rat)
-		for _, c := range cats {
-			scale.Add(scale, parseRat(c.Max))
-		}
-		ri := chart.TeamRoundInput{
-			Label:       name,
-			URL:         L.URL("/rounds/" + cr.d.Slug),
-			Scale:       ratNum(scale),
-			Undisclosed: pr.T("team.chart.undisclosed"),
-		}
-		row := view.TeamChartRow{Round: pr.roundLink(cr.d.Slug, cr.d.Name)}
-		if cr.tr.Outcome != nil {
-			row.Outcome = pr.T("outcome." + cr.tr.Outcome.Outcome)
-		}
-		present := map[string]bool{}
-		for _, c := range cats {
-			present[c.Code] = true
-		}
-		for _, code := range codes {
-			switch val, ok := fig[code]; {
-			case !present[code]:
-				row.Cells = append(row.Cells, view.Cell{Text: "—"})
-			case ok:
-				row.Cells = append(row.Cells, view.Cell{Text: rules.FormatCents(val)})
-				ri.Team = append(ri.Team, chart.SeriesValue{Series: series[code], Value: ratNum(val),
-					Title: in.Series[series[code]] + " " + rules.FormatCents(val)})
-			default:
-				row.Cells = append(row.Cells, pr.undisclosed())
-			}
-		}
-		var total string
-		if tot, ok := fig["total"]; ok {
-			total = rules.FormatCents(tot)
-			ri.Disclosed, ri.TeamTotal, ri.TeamNote = true, ratNum(tot), total
-			row.Total, row.Disclose = view.Cell{Text: total}, true
-		} else {
-			row.Total = pr.undisclosed()
-			v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.undisclosed", "round", name))
-		}
-		means, meanTotal, computed := roundMeans(cr.d, codes)
-		if meanTotal != nil {
-			m := ratNum(meanTotal)
-			ri.MeanTotal, ri.MeanNote = &m, rules.FormatCents(meanTotal)
-			row.Mean = view.Cell{Text: rules.FormatCents(meanTotal)}
-			if computed {
-				v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.mean_computed", "round", name))
-			}
-			for _, code := range codes {
-				if mv, ok := means[code]; ok && present[code] {
-					ri.Mean = append(ri.Mean, chart.SeriesValue{Series: series[code], Value: ratNum(mv),
-						Title: pr.T("team.chart.mean") + " · " + in.Series[series[code]] + " " + rules.FormatCents(mv)})
-				}
-			}
-			if len(ri.Mean) != len(cats) {
-				ri.Mean = nil // a partial breakdown would misstate the average
-			}
-		} else {
-			ri.MeanNote = pr.T("team.chart.mean_undisclosed")
-			row.Mean = pr.undisclosed()
-		}
-		if cut := roundCut(cr.d); cut != nil {
-			c := ratNum(cut)
-			ri.Cut, ri.CutNote = &c, pr.T("team.chart.cut", "v", rules.FormatCents(cut))
-			row.Cut = view.Cell{Text: rules.FormatCents(cut)}
-		} else {
-			row.Cut = pr.undisclosed()
-			v.ChartNotes = append(v.ChartNotes, pr.T("team.chart.note.cut_unknown", "round", name))
-		}
-		in.Rounds = append(in.Rounds, ri)
-		v.ChartRows = append(v.ChartRows, row)
-		desc = append(desc, pr.T("team.chart.desc.round", "round", name,
-			"total", orText(total, L.Undisclosed()), "mean", row.Mean.Text, "cut", row.Cut.Text))
+		desc = append(desc, b.round(cr))
 	}
-	in.Desc = strings.Join(desc, "; ") + "."
-	v.Chart = chart.LayoutTeam(in)
+	b.in.Desc = strings.Join(desc, "; ") + "."
+	v.Chart = chart.LayoutTeam(b.in)
 	return nil
 }
 
+// teamChartBuilder adds the team's rounds to its chart (in) and to the
+// chart's table and notes (v). Each top-level category is a series, by code.
+type teamChartBuilder struct {
+	pr     *pageReq
+	v      *view.TeamPage
+	in     chart.TeamInput
+	series map[string]int
+	codes  []string
+}
+
+// round adds one round to the chart and the table, and states it in words
+// for the chart's description.
+func (b *teamChartBuilder) round(cr chartRound) string {
+	pr, L := b.pr, b.pr.L
+	name := L.Text(cr.d.Name)
+	fig := map[string]*big.Rat{}
+	for _, sc := range cr.tr.Scores {
+		fig[sc.Criterion] = parseRat(sc.Value)
+	}
+	cats := topCriteria(cr.d.Criteria)
+	scale := new(big.Rat)
+	present := map[string]bool{}
+	for _, c := range cats {
+		scale.Add(scale, parseRat(c.Max))
+		present[c.Code] = true
+	}
+	ri := chart.TeamRoundInput{
+		Label:       name,
+		URL:         L.URL("/rounds/" + cr.d.Slug),
+		Scale:       ratNum(scale),
+		Undisclosed: pr.T("team.chart.undisclosed"),
+	}
+	row := view.TeamChartRow{Round: pr.roundLink(cr.d.Slug, cr.d.Name)}
+	if cr.tr.Outcome != nil {
+		row.Outcome = pr.T("outcome." + cr.tr.Outcome.Outcome)
+	}
+	for _, code := range b.codes {
+		switch val, ok := fig[code]; {
+		case !present[code]:
+			row.Cells = append(row.Cells, view.Cell{Text: "—"})
+		case ok:
+			row.Cells = append(row.Cells, view.Cell{Text: rules.FormatCents(val)})
+			ri.Team = append(ri.Team, chart.SeriesValue{Series: b.series[code], Value: ratNum(val),
+				Title: b.in.Series[b.series[code]] + " " + rules.FormatCents(val)})
+		default:
+			row.Cells = append(row.Cells, pr.undisclosed())
+		}
+	}
+	var total string
+	if tot, ok := fig["total"]; ok {
+		total = rules.FormatCents(tot)
+		ri.Disclosed, ri.TeamTotal, ri.TeamNote = true, ratNum(tot), total
+		row.Total, row.Disclose = view.Cell{Text: total}, true
+	} else {
+		row.Total = pr.undisclosed()
+		b.note("team.chart.note.undisclosed", name)
+	}
+	b.mean(cr.d, name, len(cats), present, &ri, &row)
+	b.cut(cr.d, name, &ri, &row)
+	b.in.Rounds = append(b.in.Rounds, ri)
+	b.v.ChartRows = append(b.v.ChartRows, row)
+	return pr.T("team.chart.desc.round", "round", name,
+		"total", orText(total, L.Undisclosed()), "mean", row.Mean.Text, "cut", row.Cut.Text)
+}
+
+// note adds a note under the chart about the round named name.
+func (b *teamChartBuilder) note(id, name string) {
+	b.v.ChartNotes = append(b.v.ChartNotes, b.pr.T(id, "round", name))
+}
+
+// mean adds the round average: the total and, when every category has
+// one, the breakdown (a partial breakdown would misstate the average).
+func (b *teamChartBuilder) mean(d postgres.PublicRoundDetail, name string, ncats int, present map[string]bool, ri *chart.TeamRoundInput, row *view.TeamChartRow) {
+	pr := b.pr
+	means, meanTotal, computed := roundMeans(d, b.codes)
+	if meanTotal == nil {
+		ri.MeanNote = pr.T("team.chart.mean_undisclosed")
+		row.Mean = pr.undisclosed()
+		return
+	}
+	m := ratNum(meanTotal)
+	ri.MeanTotal, ri.MeanNote = &m, rules.FormatCents(meanTotal)
+	row.Mean = view.Cell{Text: rules.FormatCents(meanTotal)}
+	if computed {
+		b.note("team.chart.note.mean_computed", name)
+	}
+	for _, code := range b.codes {
+		if mv, ok := means[code]; ok && present[code] {
+			ri.Mean = append(ri.Mean, chart.SeriesValue{Series: b.series[code], Value: ratNum(mv),
+				Title: pr.T("team.chart.mean") + " · " + b.in.Series[b.series[code]] + " " + rules.FormatCents(mv)})
+		}
+	}
+	if len(ri.Mean) != ncats {
+		ri.Mean = nil
+	}
+}
+
+// cut adds the round's cut when it is known.
+func (b *teamChartBuilder) cut(d postgres.PublicRoundDetail, name string, ri *chart.TeamRoundInput, row *view.TeamChartRow) {
+	cut := roundCut(d)
+	if cut == nil {
+		row.Cut = b.pr.undisclosed()
+		b.note("team.chart.note.cut_unknown", name)
+		return
+	}
+	c := ratNum(cut)
+	ri.Cut, ri.CutNote = &c, b.pr.T("team.chart.cut", "v", rules.FormatCents(cut))
+	row.Cut = view.Cell{Text: rules.FormatCents(cut)}
+}
+
+// orText is s, or alt when s is empty.
 func orText(s, alt string) string {
 	if s == "" {
 		return alt

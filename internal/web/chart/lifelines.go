@@ -135,63 +135,11 @@ func LayoutLifelines(in LifelinesInput) *Lifelines {
 	c := &Lifelines{ID: in.ID, Title: in.Title, Desc: in.Desc}
 	c.Width = lifeNameW + lifeColW*float64(len(in.Columns)) + lifeRight
 	for i, col := range in.Columns {
-		x := lifeNameW + lifeColW*float64(i)
-		pc := LifelinesColumn{X: x, W: lifeColW, CX: x + lifeColW/2, URL: col.URL, Upcoming: col.Upcoming}
-		for j, line := range wrap(col.Name, 15) {
-			pc.Name = append(pc.Name, Text{X: pc.CX, Y: 16 + float64(j)*14, S: line, Anchor: "middle"})
-		}
-		for j, line := range col.Lines {
-			pc.Lines = append(pc.Lines, Text{X: pc.CX, Y: 50 + float64(j)*14, S: line, Anchor: "middle"})
-		}
-		c.Columns = append(c.Columns, pc)
+		c.Columns = append(c.Columns, layoutLifelineColumn(i, col))
 	}
 	c.Top = lifeHeadH - 6
 	for r, lane := range in.Lanes {
-		y := lifeHeadH + lifeRowH*float64(r) + lifeRowH/2
-		pl := LifelinesLane{
-			Name:   Text{X: lifeNameW - 10, Y: y + 4, S: lane.Name, Anchor: "end"},
-			URL:    lane.URL,
-			Y:      y,
-			Stripe: r%2 == 1,
-		}
-		for i, cell := range lane.Cells {
-			if i >= len(c.Columns) {
-				break
-			}
-			cx := c.Columns[i].CX
-			prev := MarkNone
-			if i > 0 {
-				prev = lane.Cells[i-1].Mark
-			}
-			carries := func(m Mark) bool { return m == MarkPass || m == MarkJoin || m == MarkField }
-			switch {
-			case cell.Mark == MarkNone:
-			case i > 0 && carries(prev):
-				pl.Segments = append(pl.Segments, Segment{
-					X1: c.Columns[i-1].CX, X2: cx, Y: y,
-					Dashed: cell.Mark == MarkEntrant || c.Columns[i].Upcoming,
-				})
-			case i > 0 && cell.Mark != MarkField:
-				// Entering from outside the field: a short lead-in.
-				pl.Segments = append(pl.Segments, Segment{X1: cx - lifeColW*0.45, X2: cx, Y: y, Stub: true})
-			}
-			if cell.Mark == MarkNone || cell.Mark == MarkField {
-				continue
-			}
-			pm := PlacedMark{X: cx, Y: y, Mark: cell.Mark, Code: cell.Code, Title: cell.Title}
-			switch cell.Mark {
-			case MarkExit:
-				if cell.Label != "" {
-					pm.Label = &Text{X: cx + 10, Y: y + 4, S: cell.Label, Anchor: "start"}
-				}
-			case MarkJoin:
-				if cell.Label != "" {
-					pm.Label = &Text{X: cx - 10, Y: y - 6, S: cell.Label, Anchor: "end"}
-				}
-			}
-			pl.Marks = append(pl.Marks, pm)
-		}
-		c.Lanes = append(c.Lanes, pl)
+		c.Lanes = append(c.Lanes, c.layoutLane(r, lane))
 	}
 	c.Bottom = lifeHeadH + lifeRowH*float64(len(in.Lanes)) + 4
 	const itemW, rowH = 170.0, 20.0
@@ -205,6 +153,74 @@ func LayoutLifelines(in LifelinesInput) *Lifelines {
 	rows := (len(in.Legend) + perRow - 1) / perRow
 	c.Height = c.Bottom + 24 + float64(rows)*rowH + 4
 	return c
+}
+
+// layoutLifelineColumn places the i-th column header.
+func layoutLifelineColumn(i int, col LifelineColumn) LifelinesColumn {
+	x := lifeNameW + lifeColW*float64(i)
+	pc := LifelinesColumn{X: x, W: lifeColW, CX: x + lifeColW/2, URL: col.URL, Upcoming: col.Upcoming}
+	for j, line := range wrap(col.Name, 15) {
+		pc.Name = append(pc.Name, Text{X: pc.CX, Y: 16 + float64(j)*14, S: line, Anchor: "middle"})
+	}
+	for j, line := range col.Lines {
+		pc.Lines = append(pc.Lines, Text{X: pc.CX, Y: 50 + float64(j)*14, S: line, Anchor: "middle"})
+	}
+	return pc
+}
+
+// carries reports whether a lane's line goes on to the next column after m.
+func carries(m Mark) bool { return m == MarkPass || m == MarkJoin || m == MarkField }
+
+// layoutLane places the r-th lane under the placed columns.
+func (c *Lifelines) layoutLane(r int, lane LifelineLane) LifelinesLane {
+	y := lifeHeadH + lifeRowH*float64(r) + lifeRowH/2
+	pl := LifelinesLane{
+		Name:   Text{X: lifeNameW - 10, Y: y + 4, S: lane.Name, Anchor: "end"},
+		URL:    lane.URL,
+		Y:      y,
+		Stripe: r%2 == 1,
+	}
+	for i, cell := range lane.Cells {
+		if i >= len(c.Columns) {
+			break
+		}
+		cx := c.Columns[i].CX
+		prev := MarkNone
+		if i > 0 {
+			prev = lane.Cells[i-1].Mark
+		}
+		switch {
+		case cell.Mark == MarkNone:
+		case i > 0 && carries(prev):
+			pl.Segments = append(pl.Segments, Segment{
+				X1: c.Columns[i-1].CX, X2: cx, Y: y,
+				Dashed: cell.Mark == MarkEntrant || c.Columns[i].Upcoming,
+			})
+		case i > 0 && cell.Mark != MarkField:
+			// Entering from outside the field: a short lead-in.
+			pl.Segments = append(pl.Segments, Segment{X1: cx - lifeColW*0.45, X2: cx, Y: y, Stub: true})
+		}
+		if cell.Mark != MarkNone && cell.Mark != MarkField {
+			pl.Marks = append(pl.Marks, placeMark(cx, y, cell))
+		}
+	}
+	return pl
+}
+
+// placeMark places a cell's mark and its label: beside an exit, above a
+// join.
+func placeMark(cx, y float64, cell LaneCell) PlacedMark {
+	pm := PlacedMark{X: cx, Y: y, Mark: cell.Mark, Code: cell.Code, Title: cell.Title}
+	if cell.Label == "" {
+		return pm
+	}
+	switch cell.Mark {
+	case MarkExit:
+		pm.Label = &Text{X: cx + 10, Y: y + 4, S: cell.Label, Anchor: "start"}
+	case MarkJoin:
+		pm.Label = &Text{X: cx - 10, Y: y - 6, S: cell.Label, Anchor: "end"}
+	}
+	return pm
 }
 
 // wrap splits s into at most two lines of about width characters, at a space.

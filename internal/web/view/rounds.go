@@ -1,0 +1,103 @@
+package view
+
+// RoundsPage lists the rounds.
+type RoundsPage struct {
+	Page
+	Rounds []RoundRow
+}
+
+// RoundRow is a round in the list.
+type RoundRow struct {
+	Round      Link
+	Kind       string
+	Period     string
+	Evaluated  string
+	Announced  string
+	StatusCode string
+	Status     string
+	Entrants   string
+	Through    string // "" when not published
+}
+
+// RoundPage is one round.
+type RoundPage struct {
+	Page
+	Name        string
+	Kind        string
+	Period      string
+	Evaluated   string
+	Announced   string
+	StatusCode  string
+	Status      string
+	Published   bool
+	PublishedAt string
+	Rule        Rule
+	Criteria    []Criterion
+	Entries     []Entry
+	Scores      *ScoreTable // nil when nothing was published
+	Stats       *ScoreTable // nil when no statistic was published
+	Outcomes    []Outcome
+	Note        string
+	Sources     []Source
+	// Results holds the computed results and how they were computed, once
+	// the round's results are computed by the rule engine; nil until then
+	// and for rounds whose results were only announced.
+	Results *RoundResultsView
+	// WhatIf links the what-if explorer of a published round; Examples are
+	// ready-made scenarios (restoring a disqualified team, …).
+	WhatIf   Link
+	Examples []Link
+}
+
+// Rule states how the round decides.
+type Rule struct {
+	Places   string // e.g. "4개 팀 통과"
+	Backfill string
+	MinTotal string // "" when none
+}
+
+// Criterion is a row of the criteria table.
+type Criterion struct {
+	Code        string
+	Name        string
+	Depth       int
+	Max         string
+	Panel       string // "평가위원 10명 · 평균"; "" for directly scored criteria
+	Description string
+	Note        string
+}
+
+// Entry is a team's entry in a round.
+type Entry struct {
+	Team        Link
+	Code        string // eligible | disqualified | withdrew; "" when not published
+	Eligibility string
+	Reason      string
+}
+
+// ScoreTable is a table of figures: one row per team (or statistic), one
+// column per criterion and the total.
+type ScoreTable struct {
+	Caption string
+	Head    string // heading of the row-header column
+	Columns []ScoreColumn
+	Rows    []ScoreRow
+}
+
+// ScoreColumn is a criterion column.
+type ScoreColumn struct {
+	Code  string
+	Name  string
+	Max   string
+	Depth int
+	Total bool
+}
+
+// ScoreRow is a row of figures; Head is the team or the statistic.
+type ScoreRow struct {
+	Head  Link
+	Code  string // team slug or statistic
+	Cells []Cell
+	// Sources cite the row's published figures.
+	Sources []Source
+}

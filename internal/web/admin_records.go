@@ -61,9 +61,8 @@ func (s *server) recordRoutes(r chi.Router) {
 	r.Post("/admin/budgets/{year}/allocations/{id}/delete", s.handleAdmin(s.handleAllocationDelete))
 }
 
-// refusal is why the store refused a write, in the page's language. It is
-// the console's one reading of the store's errors, for record forms and
-// workflow steps alike.
+// refusal is why the store refused a write, in the page's language: what
+// the console makes of the error table's row for the error.
 type refusal struct {
 	status int
 	notice string
@@ -72,75 +71,69 @@ type refusal struct {
 	state bool
 }
 
+// identifierFields are the fields a taken identifier is shown on.
+var identifierFields = []string{"slug", "code", "org", "team", "year"}
+
 // refusal turns a refused write into what its page shows, or ok is false
-// for errors that are not the user's to fix:
-//   - missing scores or an undecided tie at the cut (409);
-//   - a newer version of the record (409, stale);
-//   - the last enabled admin demoted or disabled (409);
-//   - a round status that forbids the write (422, state);
-//   - the store's field messages, on f's fields where f has them (422);
-//   - a taken identifier, on takenField when it is one (422);
-//   - any other input the store refused, in its own words (422).
+// for errors that are not the user's to fix (the error table has no notice
+// for them). Messages of single fields go on f, on takenField for a taken
+// identifier.
 func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (refusal, bool) {
+	rule := classify(err)
+	if rule.notice == "" {
+		return refusal{}, false
+	}
+	ref := refusal{status: rule.status, notice: ar.T(rule.notice), stale: rule.stale, state: rule.state}
+	if rule.formStatus != 0 {
+		ref.status = rule.formStatus
+	}
 	var ie *contest.IncompleteError
 	var fe *postgres.FieldErrors
 	switch {
 	case errors.As(err, &ie):
-		var parts []string
-		if len(ie.Missing) > 0 {
-			parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
+		ref.notice = ar.incompleteNotice(ie)
+	case rule.field == fieldEach && errors.As(err, &fe):
+		if lines := ar.placeFieldErrors(fe, f); len(lines) > 0 {
+			ref.notice = strings.Join(lines, "\n")
 		}
-		if len(ie.Blocked) > 0 {
-			parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
-		}
-		return refusal{status: http.StatusConflict, notice: strings.Join(parts, "\n")}, true
-	case errors.Is(err, contest.ErrStale):
-		return refusal{status: http.StatusConflict, notice: ar.T("records.notice.stale"), stale: true}, true
-	case errors.Is(err, contest.ErrLastAdmin):
-		return refusal{status: http.StatusConflict, notice: ar.T("admin.notice.last_admin")}, true
-	case errors.Is(err, contest.ErrRoundState):
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.state"), state: true}, true
-	case errors.As(err, &fe):
-		var lines []string
-		msgs := fe.In(string(ar.L.Lang()))
-		for _, field := range slices.Sorted(maps.Keys(msgs)) {
-			msg := msgs[field]
-			if _, onForm := f.Values[field]; onForm && field != "" {
-				f.Errors[field] = msg
-				continue
-			}
-			if field != "" {
-				msg = ar.fieldLabel(field) + ": " + msg
-			}
-			lines = append(lines, msg)
-		}
-		notice := ar.T("records.notice.invalid")
-		if len(lines) > 0 {
-			notice = strings.Join(lines, "\n")
-		}
-		return refusal{status: http.StatusUnprocessableEntity, notice: notice}, true
-	case errors.Is(err, contest.ErrConflict):
-		switch takenField {
-		case "slug", "code", "org", "team", "year":
-			f.Errors[takenField] = ar.T("records.invalid.taken." + takenField)
-		default:
-			return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.invalid.taken")}, true
-		}
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}, true
-	case errors.Is(err, contest.ErrInvalid):
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.refused", "detail", storeDetail(err))}, true
+	case rule.field == fieldTaken && slices.Contains(identifierFields, takenField):
+		f.Errors[takenField] = ar.T("records.invalid.taken." + takenField)
+		ref.notice = ar.T("records.notice.invalid")
+	case rule.notice == "admin.notice.refused":
+		ref.notice = ar.T(rule.notice, "detail", invalidDetail(err))
 	}
-	return refusal{}, false
+	return ref, true
 }
 
-// storeDetail is the store's own explanation, without its operation
-// prefixes ("postgres: correct round: invalid: …").
-func storeDetail(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"postgres: ", "correct round: ", "decide round: ", "set eligibility: ", "save scores: ", "invalid: "} {
-		msg = strings.ReplaceAll(msg, p, "")
+// incompleteNotice says what keeps a round from closing or publishing.
+func (ar *adminReq) incompleteNotice(ie *contest.IncompleteError) string {
+	var parts []string
+	if len(ie.Missing) > 0 {
+		parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
 	}
-	return msg
+	if len(ie.Blocked) > 0 {
+		parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// placeFieldErrors puts the store's field messages on f's fields where f
+// has them, and returns the others as lines for the notice.
+func (ar *adminReq) placeFieldErrors(fe *postgres.FieldErrors, f adminview.Form) []string {
+	var lines []string
+	msgs := fe.In(string(ar.L.Lang()))
+	for _, field := range slices.Sorted(maps.Keys(msgs)) {
+		msg := msgs[field]
+		if _, onForm := f.Values[field]; onForm && field != "" {
+			f.Errors[field] = msg
+			continue
+		}
+		if field != "" {
+			msg = ar.fieldLabel(field) + ": " + msg
+		}
+		lines = append(lines, msg)
+	}
+	return lines
 }
 
 // invalid is the refusal of a form this package checked itself.

@@ -46,10 +46,8 @@ func TestConsoleRouteAccess(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "https://portal.example")
 	anon := env.client("198.51.100.7")
-	scorer := env.client("192.0.2.20")
-	scorer.login(scorerEmail)
-	admin := env.client("192.0.2.10")
-	admin.login(adminEmail)
+	scorer := env.signedIn("192.0.2.20", scorerEmail)
+	admin := env.signedIn("192.0.2.10", adminEmail)
 	evil := env.client("192.0.2.10")
 	evil.cookies = admin.cookies // the admin's browser, driven by another site
 	evil.header.Set("Origin", "https://evil.example")
@@ -133,8 +131,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 func TestScorerSeesNoPublishing(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	scorer := env.client("192.0.2.20")
-	scorer.login(scorerEmail)
+	scorer := env.signedIn("192.0.2.20", scorerEmail)
 	r := scorer.get("/admin/rounds/r2")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `data-testid="preview-table"`) {
 		t.Fatalf("scorer round page: %d, no preview", r.status)

@@ -187,10 +187,8 @@ func TestSessionCookie(t *testing.T) {
 func TestAccountChangesEndSessions(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	admin := env.client("192.0.2.70")
-	admin.login(adminEmail)
-	scorer := env.client("192.0.2.71")
-	scorer.login(scorerEmail)
+	admin := env.signedIn("192.0.2.70", adminEmail)
+	scorer := env.signedIn("192.0.2.71", scorerEmail)
 
 	users := admin.get("/admin/users")
 	id := env.userID(scorerEmail)
@@ -224,8 +222,7 @@ func TestAccountChangesEndSessions(t *testing.T) {
 		t.Errorf("common password: %d", r.status)
 	}
 	before := admin.sessionCookie().Value
-	other := env.client("192.0.2.72")
-	other.login(adminEmail)
+	other := env.signedIn("192.0.2.72", adminEmail)
 	r = admin.post("/admin/password", url.Values{"current": {staffPW}, "password": {"Brand-New-Passphrase-2030"}, "password2": {"Brand-New-Passphrase-2030"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("password change: %d\n%s", r.status, r.body)
@@ -292,8 +289,7 @@ func TestLoginRehashesOldHash(t *testing.T) {
 	if _, err := env.store.CreateUser(ctx, email, "옛 해시", auth.RoleScorer, old, contest.Actor{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}
-	c := env.client("192.0.2.67")
-	c.login(email)
+	c := env.signedIn("192.0.2.67", email)
 	if r := c.get("/admin"); r.status != http.StatusOK {
 		t.Fatalf("the session of the sign-in that rehashed does not work: %d", r.status)
 	}

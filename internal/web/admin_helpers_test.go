@@ -271,3 +271,19 @@ func (e *consoleEnv) userID(email string) string {
 	}
 	return strconv.FormatInt(u.ID, 10)
 }
+
+// signedIn is a client from addr signed in as email.
+func (e *consoleEnv) signedIn(addr, email string) *staffClient {
+	c := e.client(addr)
+	c.login(email)
+	return c
+}
+
+// formAt gets the page at path, which must answer 200, and returns it
+// with the values of its form id as the browser would post them.
+func (c *staffClient) formAt(t *testing.T, path, id string) (response, url.Values) {
+	t.Helper()
+	page := c.get(path)
+	wantStatus(t, path, page, http.StatusOK)
+	return page, fillForm(t, page.body, id)
+}

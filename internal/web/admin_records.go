@@ -2,7 +2,7 @@ package web
 
 // The record-editing pages of the console (admins only): organizations,
 // teams and their members, rounds with their criteria and entries, budgets
-// and their allocations. Each form is decoded into the store's record and
+// and their allocations. Each form is decoded into a typed form (admin_forms.go) and
 // checked twice: here for what only the form knows (numbers, dates, hidden
 // versions), then by the store, whose refusals come back per field in
 // Korean and English. A refused form re-renders with everything typed; a
@@ -192,34 +192,35 @@ func version(f adminview.Form) (int, error) {
 	return v, nil
 }
 
-// whole reads a whole number field; "" is def unless required. A refused
-// value leaves its message on the form.
-func (ar *adminReq) whole(f adminview.Form, name string, def int, required bool) int {
-	s := strings.ReplaceAll(f.V(name), ",", "")
+// checkWhole refuses a field that is not a whole number (thousands
+// separators allowed), or empty when required.
+func checkWhole(errs map[string]string, name, s string, required bool) {
+	s = strings.ReplaceAll(s, ",", "")
 	if s == "" {
 		if required {
-			f.Errors[name] = ar.T("admin.invalid.required")
+			errs[name] = "admin.invalid.required"
 		}
-		return def
+		return
 	}
-	n, err := strconv.Atoi(s)
+	if _, err := strconv.Atoi(s); err != nil {
+		errs[name] = "records.invalid.whole"
+	}
+}
+
+// wholeOr reads a whole number checked by checkWhole; def when empty.
+func wholeOr(s string, def int) int {
+	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
 	if err != nil {
-		f.Errors[name] = ar.T("records.invalid.whole")
 		return def
 	}
 	return n
 }
 
-// optWhole reads an optional whole number; nil when empty.
-func (ar *adminReq) optWhole(f adminview.Form, name string) *int {
-	if f.V(name) == "" {
-		return nil
+// checkAmount refuses an amount in won that is not a number.
+func checkAmount(errs map[string]string, name, s string) {
+	if _, ok := parseKRW(s); !ok {
+		errs[name] = "records.invalid.amount"
 	}
-	n := ar.whole(f, name, 0, false)
-	if f.E(name) != "" {
-		return nil
-	}
-	return &n
 }
 
 // parseKRW reads an amount in won typed with or without thousands
@@ -239,15 +240,6 @@ func parseKRW(s string) (*int64, bool) {
 		return nil, false
 	}
 	return &n, true
-}
-
-// amount reads an amount field, leaving a message when it is not a number.
-func (ar *adminReq) amount(f adminview.Form, name string) *int64 {
-	n, ok := parseKRW(f.V(name))
-	if !ok {
-		f.Errors[name] = ar.T("records.invalid.amount")
-	}
-	return n
 }
 
 // amountHint spells a typed amount in the page's units ("2,000억원"), or ""
@@ -274,11 +266,6 @@ func intValue(n *int) string {
 		return ""
 	}
 	return strconv.Itoa(*n)
-}
-
-// textOf reads a bilingual field (name_ko, name_en) of a form.
-func textOf(f adminview.Form, name string) contest.Text {
-	return contest.Text{KO: f.V(name + "_ko"), EN: f.V(name + "_en")}
 }
 
 // putText stores a bilingual value in a form's values.
@@ -349,14 +336,6 @@ func label(opts []adminview.Option, code string) string {
 		}
 	}
 	return code
-}
-
-// checked reads a checkbox as the form values keep it: "1" or "".
-func checked(r *http.Request, name string) string {
-	if r.PostFormValue(name) != "" {
-		return "1"
-	}
-	return ""
 }
 
 // announceValue shows an announcement time as a datetime-local value in

@@ -38,13 +38,10 @@ func mapForm(m map[string]string) url.Values {
 func TestRecordsBudgets(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.140")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.140", adminEmail)
 	ctx := context.Background()
 
-	page := c.get("/admin/budgets")
-	wantStatus(t, "budgets", page, http.StatusOK)
-	form := fillForm(t, page.body, "budget-create-form")
+	_, form := c.formAt(t, "/admin/budgets", "budget-create-form")
 	if form.Get("confidence") != "confirmed" {
 		t.Errorf("default confidence %q", form.Get("confidence"))
 	}
@@ -80,9 +77,7 @@ func TestRecordsBudgets(t *testing.T) {
 	wantStatus(t, "year twice", r, http.StatusUnprocessableEntity)
 	wantForm(t, r, "budget-create-form", map[string]string{"year": "2026"}, map[string]string{"year": "이 연도의 예산이 이미"})
 
-	edit := c.get("/admin/budgets/2026")
-	wantStatus(t, "budget page", edit, http.StatusOK)
-	bf := fillForm(t, edit.body, "budget-edit-form")
+	edit, bf := c.formAt(t, "/admin/budgets/2026", "budget-edit-form")
 	staleBF := fillForm(t, edit.body, "budget-edit-form")
 	if bf.Get("amount_krw") != "200,000,000,000" || !strings.Contains(edit.body, "= 2,000억원") {
 		t.Fatalf("budget form shows %q", bf.Get("amount_krw"))

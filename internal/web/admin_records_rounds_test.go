@@ -16,13 +16,10 @@ import (
 func TestRecordsRounds(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.130")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.130", adminEmail)
 	ctx := context.Background()
 
-	page := c.get("/admin/rounds/new")
-	wantStatus(t, "new round", page, http.StatusOK)
-	form := fillForm(t, page.body, "round-create-form")
+	_, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
 	if form.Get("kind") != "stage" {
 		t.Errorf("new round kind %q, want stage", form.Get("kind"))
 	}
@@ -79,9 +76,7 @@ func TestRecordsRounds(t *testing.T) {
 	}
 
 	// Edit: the announcement becomes a day only, the rule changes.
-	edit := c.get("/admin/rounds/r4/edit")
-	wantStatus(t, "edit round", edit, http.StatusOK)
-	mine := fillForm(t, edit.body, "round-edit-form")
+	edit, mine := c.formAt(t, "/admin/rounds/r4/edit", "round-edit-form")
 	stale := fillForm(t, edit.body, "round-edit-form")
 	if mine.Get("announce_at") != "2031-07-15T14:00" || mine.Get("backfill") != "1" || mine.Get("min_total") != "60.00" {
 		t.Fatalf("edit form shows %v", mine)
@@ -140,8 +135,7 @@ func TestRecordsRounds(t *testing.T) {
 func TestRecordsCriteriaAndEntries(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.131")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.131", adminEmail)
 	ctx := context.Background()
 
 	edit := c.get("/admin/rounds/r1/edit")

@@ -144,8 +144,7 @@ func wantConflict(t *testing.T, r response, box, formID, field, yours, current s
 func TestRecordsOrganizations(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.120")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.120", adminEmail)
 	ctx := context.Background()
 
 	page := c.get("/admin/organizations")
@@ -188,9 +187,7 @@ func TestRecordsOrganizations(t *testing.T) {
 		t.Fatal("the new organization is not listed with a notice")
 	}
 
-	edit := c.get("/admin/organizations/org-d")
-	wantStatus(t, "edit page", edit, http.StatusOK)
-	stale := fillForm(t, edit.body, "org-edit-form")
+	edit, stale := c.formAt(t, "/admin/organizations/org-d", "org-edit-form")
 	mine := fillForm(t, edit.body, "org-edit-form")
 	mine.Set("name_en", "Org Delta")
 	mine.Set("kind", "research_institute")
@@ -239,13 +236,10 @@ func TestRecordsOrganizations(t *testing.T) {
 func TestRecordsTeams(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.121")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.121", adminEmail)
 	ctx := context.Background()
 
-	page := c.get("/admin/teams")
-	wantStatus(t, "teams", page, http.StatusOK)
-	form := fillForm(t, page.body, "team-create-form")
+	_, form := c.formAt(t, "/admin/teams", "team-create-form")
 	form.Set("slug", "t4")
 	form.Set("name_ko", "라팀")
 	form.Set("model_note_en", "A 32B model")
@@ -279,9 +273,7 @@ func TestRecordsTeams(t *testing.T) {
 	wantForm(t, r, "team-create-form", map[string]string{"slug": "t1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 
 	// Edit the team.
-	edit := c.get("/admin/teams/t4")
-	wantStatus(t, "team page", edit, http.StatusOK)
-	stale := fillForm(t, edit.body, "team-edit-form")
+	edit, stale := c.formAt(t, "/admin/teams/t4", "team-edit-form")
 	mine := fillForm(t, edit.body, "team-edit-form")
 	mine.Set("name_ko", "라팀 컨소시엄")
 	wantRedirect(t, "update team", c.post("/admin/teams/t4", mine), "/admin/teams/t4")
@@ -361,10 +353,8 @@ func TestRecordsPagesAdminOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	anon := env.client("198.51.100.8")
-	scorer := env.client("192.0.2.122")
-	scorer.login(scorerEmail)
-	admin := env.client("192.0.2.123")
-	admin.login(adminEmail)
+	scorer := env.signedIn("192.0.2.122", scorerEmail)
+	admin := env.signedIn("192.0.2.123", adminEmail)
 	for _, path := range recordPages {
 		for _, lang := range []string{"", "/en"} {
 			p := lang + path
@@ -557,8 +547,7 @@ func TestRecordsRouteTableIsReal(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "https://portal.example")
 	seedRecords(env)
-	admin := env.client("192.0.2.124")
-	admin.login(adminEmail)
+	admin := env.signedIn("192.0.2.124", adminEmail)
 	for _, rt := range recordRoutes(env) {
 		before := env.dump()
 		r := admin.post(rt.path, rt.form)

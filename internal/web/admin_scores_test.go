@@ -14,8 +14,7 @@ import (
 func TestScoreGridValidation(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.80")
-	c.login(scorerEmail)
+	c := env.signedIn("192.0.2.80", scorerEmail)
 	page := c.get("/admin/rounds/r1/scores")
 	if page.status != http.StatusOK {
 		t.Fatalf("grid: %d", page.status)
@@ -106,10 +105,8 @@ func TestScoreGridValidation(t *testing.T) {
 func TestScoreGridConflict(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	a := env.client("192.0.2.81")
-	a.login(adminEmail)
-	b := env.client("192.0.2.82")
-	b.login(scorerEmail)
+	a := env.signedIn("192.0.2.81", adminEmail)
+	b := env.signedIn("192.0.2.82", scorerEmail)
 	formA := formValues(t, a.get("/admin/rounds/r1/scores").body, "score-grid-form")
 	formB := formValues(t, b.get("/admin/rounds/r1/scores").body, "score-grid-form")
 
@@ -159,8 +156,7 @@ func TestScoreGridConflict(t *testing.T) {
 func TestScoreCSVImport(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.83")
-	c.login(scorerEmail)
+	c := env.signedIn("192.0.2.83", scorerEmail)
 	before := env.dump()
 
 	bad := "team,criterion,evaluator,value\nt1,nia,,12.5\nt9,nia,,1\nt2,expert,,3\n"
@@ -203,8 +199,7 @@ func TestScoreCSVImport(t *testing.T) {
 func TestScoreGridReadOnly(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.84")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.84", adminEmail)
 	if r := c.post("/admin/rounds/r2/close", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("close: %d\n%s", r.status, r.body)
 	}
@@ -229,10 +224,8 @@ func TestScoreGridReadOnly(t *testing.T) {
 func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.85")
-	c.login(scorerEmail)
-	colleague := env.client("192.0.2.86")
-	colleague.login(adminEmail)
+	c := env.signedIn("192.0.2.85", scorerEmail)
+	colleague := env.signedIn("192.0.2.86", adminEmail)
 
 	csv := "team,criterion,evaluator,value\nt1,nia,,12.5\nt2,global,,20\n"
 	r := c.upload("/admin/rounds/r1/scores/import", "file", "scores.csv", []byte(csv))

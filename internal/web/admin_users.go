@@ -69,9 +69,7 @@ func (s *server) refuseUsers(w http.ResponseWriter, ar *adminReq, status int, no
 	if err != nil {
 		return err
 	}
-	if notice != "" {
-		v.Notice, v.NoticeKind = notice, "error"
-	}
+	v.Refuse(notice)
 	return s.render(w, ar.r, status, admin.Users(v))
 }
 

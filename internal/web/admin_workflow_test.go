@@ -94,8 +94,7 @@ func TestFirstAdminSetup(t *testing.T) {
 func TestEligibilityForm(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.92")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.92", adminEmail)
 	r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"disqualified"}, "reason_ko": {"독자성 미충족"}, "reason_en": {""}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("missing English reason: %d", r.status)
@@ -122,8 +121,7 @@ func TestEligibilityForm(t *testing.T) {
 func TestRoundWorkflow(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.93")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.93", adminEmail)
 	ctx := context.Background()
 
 	// r1 has no scores: closing and publishing are refused with the count.
@@ -229,8 +227,7 @@ func TestRoundWorkflow(t *testing.T) {
 func TestUsersPage(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.94")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.94", adminEmail)
 	r := c.post("/admin/users", url.Values{"email": {"kim@msit.go.kr"}, "name": {"김"}, "role": {"scorer"}, "password": {""}})
 	if r.status != http.StatusOK || !strings.Contains(r.body, `data-testid="generated-password"`) {
 		t.Fatalf("add with generated password: %d", r.status)
@@ -262,8 +259,7 @@ func TestUsersPage(t *testing.T) {
 func TestAuditPageShowsTampering(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.96")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.96", adminEmail)
 	if r := c.get("/en/admin/audit"); !strings.Contains(r.body, "Hash chain intact: 4 events") {
 		t.Fatalf("clean log not reported intact")
 	}
@@ -289,8 +285,7 @@ func TestAuditPageShowsTampering(t *testing.T) {
 func TestEntryReasonRules(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.97")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.97", adminEmail)
 	wantReasonErrors := func(what string, r response, form string) {
 		t.Helper()
 		if r.status != http.StatusUnprocessableEntity {
@@ -355,8 +350,7 @@ func TestEntryReasonRules(t *testing.T) {
 func TestWorkflowRefusalStatus(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.98")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.98", adminEmail)
 	before := env.dump()
 	r := c.post("/admin/rounds/r2/reopen", nil) // r2 is being scored, not closed
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "라운드의 현재 상태에서는 할 수 없는 작업입니다") {

@@ -22,6 +22,14 @@ type AdminPage struct {
 	NoticeKind string
 }
 
+// Refuse shows why an action was refused on top of the re-rendered page;
+// an empty notice leaves the page as it is (the form says why).
+func (p *AdminPage) Refuse(notice string) {
+	if notice != "" {
+		p.Notice, p.NoticeKind = notice, "error"
+	}
+}
+
 // AdminUser is the signed-in staff member.
 type AdminUser struct {
 	Email   string

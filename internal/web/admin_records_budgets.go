@@ -148,9 +148,7 @@ func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form
 	}
 	v := adminview.BudgetsPage{AdminPage: ar.page("budgets", ar.T("records.budgets.title")), Create: create, Confidences: ar.confidenceOptions()}
 	v.Path = "/admin/budgets"
-	if v.Create.Values == nil {
-		v.Create = adminview.NewForm(map[string]string{"confidence": contest.Confirmed})
-	}
+	v.Create = create.Or(map[string]string{"confidence": contest.Confirmed})
 	v.CreateHint = ar.amountHint(v.Create.V("amount_krw"))
 	kinds := ar.allocationKinds()
 	for _, b := range budgets {

@@ -45,9 +45,7 @@ func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPa
 	}
 	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
 	v.Path = "/admin/organizations"
-	if v.Create.Values == nil {
-		v.Create = adminview.NewForm(nil)
-	}
+	v.Create = create.Or(nil)
 	for _, o := range orgs {
 		v.Orgs = append(v.Orgs, adminview.OrgRow{
 			Slug:      o.Slug,

@@ -147,9 +147,7 @@ func (ar *adminReq) roundKinds() []adminview.Option {
 
 // roundNewPage is the form that creates a round.
 func (s *server) roundNewPage(ar *adminReq, f adminview.Form) adminview.RoundEditPage {
-	if f.Values == nil {
-		f = adminview.NewForm(map[string]string{"kind": contest.KindStage})
-	}
+	f = f.Or(map[string]string{"kind": contest.KindStage})
 	v := adminview.RoundEditPage{
 		AdminPage: ar.page("rounds", ar.T("records.rounds.new")),
 		New:       true,

@@ -112,9 +112,7 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 	}
 	v := adminview.TeamsPage{AdminPage: ar.page("teams", ar.T("records.teams.title")), Create: create, Orgs: ar.orgOptions(orgs, nil)}
 	v.Path = "/admin/teams"
-	if v.Create.Values == nil {
-		v.Create = adminview.NewForm(nil)
-	}
+	v.Create = create.Or(nil)
 	for _, t := range teams {
 		v.Teams = append(v.Teams, adminview.TeamRow{
 			Slug:      t.Slug,

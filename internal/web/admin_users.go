@@ -28,9 +28,7 @@ func (s *server) usersPage(ar *adminReq, add adminview.Form) (adminview.UsersPag
 	if err != nil {
 		return adminview.UsersPage{}, err
 	}
-	if add.Values == nil {
-		add = adminview.NewForm(map[string]string{"role": auth.RoleScorer})
-	}
+	add = add.Or(map[string]string{"role": auth.RoleScorer})
 	v := adminview.UsersPage{AdminPage: ar.page("users", ar.T("admin.users.title")), Add: add, Roles: ar.roleOptions("")}
 	v.Path = "/admin/users"
 	for _, u := range users {

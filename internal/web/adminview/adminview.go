@@ -92,6 +92,15 @@ func NewForm(values map[string]string) Form {
 	return Form{Values: values, Errors: map[string]string{}}
 }
 
+// Or returns f, or a blank form with the defaults when f was never made
+// (a page shown without a refused form).
+func (f Form) Or(defaults map[string]string) Form {
+	if f.Values == nil {
+		return NewForm(defaults)
+	}
+	return f
+}
+
 // V returns a field's value.
 func (f Form) V(name string) string { return f.Values[name] }
 

@@ -83,9 +83,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 	if r := old.post("/admin/rounds/r2/publish", nil); r.status != http.StatusForbidden {
 		t.Errorf("POST with a foreign Origin: %d, want 403", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused requests changed the database (-before +after):\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused requests changed the database (-before +after)")
 
 	// Pages: the anonymous are sent to sign in, scorers may not read the
 	// audit log or the accounts.
@@ -118,9 +116,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 
 	// The same requests from the admin's own pages do change the record:
 	// the checks above refused something real.
-	if r := admin.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-01-15T14:00"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("admin schedule: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "admin schedule", admin.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-01-15T14:00"}}), http.StatusSeeOther)
 	if cmp.Equal(before, env.dump()) {
 		t.Fatal("the admin's own request changed nothing")
 	}

@@ -198,9 +198,7 @@ func TestAccountChangesEndSessions(t *testing.T) {
 	}
 	form := formValues(t, users.body, "role-form-"+scorerEmail)
 	form.Set("role", "admin")
-	if r := admin.post("/admin/users/"+id+"/role", form); r.status != http.StatusSeeOther {
-		t.Fatalf("role change: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "role change", admin.post("/admin/users/"+id+"/role", form), http.StatusSeeOther)
 	if r := scorer.get("/admin"); r.status != http.StatusSeeOther {
 		t.Errorf("the scorer's session survived a role change: %d", r.status)
 	}

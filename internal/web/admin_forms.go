@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/kai-challenge/portal/internal/web/adminview"
 )
 
@@ -151,4 +153,28 @@ func (ar *adminReq) remove(w http.ResponseWriter, del func(version int) error, f
 	}
 	ar.flash(flash)
 	return ar.redirect(w, next)
+}
+
+// refusable is a console page that can say why a write was refused.
+type refusable[P any] interface {
+	*P
+	Refuse(notice string)
+}
+
+// reshow renders page v again after a refused write, with why, unless
+// building it failed (err).
+func reshow[P any, PP refusable[P]](s *server, w http.ResponseWriter, ar *adminReq, ref refusal, v P, err error, c func(P) templ.Component) error {
+	if err != nil {
+		return err
+	}
+	PP(&v).Refuse(ref.notice)
+	return s.render(w, ar.r, ref.status, c(v))
+}
+
+// show renders console page v, unless building it failed (err).
+func show[P any](s *server, w http.ResponseWriter, r *http.Request, v P, err error, c func(P) templ.Component) error {
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, c(v))
 }

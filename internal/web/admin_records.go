@@ -141,6 +141,16 @@ func (ar *adminReq) invalid() refusal {
 	return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}
 }
 
+// programRoute reads what most record pages start from: the program's
+// slug and the route's {slug}.
+func (ar *adminReq) programRoute() (program, slug string, err error) {
+	prog, err := ar.program()
+	if err != nil {
+		return "", "", err
+	}
+	return prog.Slug, chi.URLParam(ar.r, "slug"), nil
+}
+
 // fieldLabel names a form field in the page's language.
 func (ar *adminReq) fieldLabel(field string) string { return ar.T("records.field." + field) }
 

@@ -173,10 +173,7 @@ func (s *server) handleBudgets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := s.budgetsPage(ar, prog.Slug, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Budgets(v))
+	return show(s, w, r, v, err, admin.Budgets)
 }
 
 // handleBudgetCreate adds a fiscal year's budget and goes to its page,
@@ -195,11 +192,7 @@ func (s *server) handleBudgetCreate(w http.ResponseWriter, r *http.Request) erro
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
 			v, err := s.budgetsPage(ar, prog.Slug, typed)
-			if err != nil {
-				return err
-			}
-			v.Refuse(ref.notice)
-			return s.render(w, r, ref.status, admin.Budgets(v))
+			return reshow(s, w, ar, ref, v, err, admin.Budgets)
 		}})
 }
 
@@ -268,8 +261,7 @@ func (s *server) refuseBudget(w http.ResponseWriter, ar *adminReq, program strin
 	}
 	edit(&v, b)
 	ar.hints(&v)
-	v.Refuse(ref.notice)
-	return s.render(w, ar.r, ref.status, admin.BudgetEdit(v))
+	return reshow(s, w, ar, ref, v, nil, admin.BudgetEdit)
 }
 
 // budgetWrite is a write on a year's page: the program, the route's year

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
@@ -67,9 +65,7 @@ func TestRecordsBudgets(t *testing.T) {
 	if !strings.Contains(r.body, `data-testid="b-new-amount-words">= ₩200bn<`) {
 		t.Error("the English page does not spell the amount")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused budgets changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused budgets changed the database")
 	form.Set("year", "2026")
 	form.Set("note_en", "Government budget proposal")
 	wantRedirect(t, "create budget", c.post("/admin/budgets", form), "/admin/budgets/2026")
@@ -91,9 +87,7 @@ func TestRecordsBudgets(t *testing.T) {
 	if !strings.Contains(r.body, `<td data-testid="conflict-yours">보도</td>`) {
 		t.Error("the conflict box does not name the chosen confidence")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale budget save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale budget save changed the database")
 
 	// Allocations: one team's GPUs and a program-wide fund.
 	edit = c.get("/admin/budgets/2026")
@@ -137,9 +131,7 @@ func TestRecordsBudgets(t *testing.T) {
 	wantStatus(t, "stale delete", c.post("/admin/budgets/2026/allocations/"+gid+"/delete", staleDelete), http.StatusConflict)
 	// An allocation is reached only through its own year.
 	wantStatus(t, "other year", c.post("/admin/budgets/2027/allocations/"+gid+"/delete", staleDelete), http.StatusNotFound)
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused allocation writes changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused allocation writes changed the database")
 	edit = c.get("/admin/budgets/2026")
 	wantRedirect(t, "delete allocation", c.post("/admin/budgets/2026/allocations/"+gid+"/delete", fillForm(t, edit.body, "allocation-delete-"+gid)), "/admin/budgets/2026")
 	if b, _ := env.store.Budget(ctx, "console-test", 2026); len(b.Allocations) != 1 {

@@ -62,10 +62,7 @@ func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPa
 func (s *server) handleOrgs(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.orgsPage(ar, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Orgs(v))
+	return show(s, w, r, v, err, admin.Orgs)
 }
 
 // handleOrgCreate adds an organization.
@@ -79,11 +76,7 @@ func (s *server) handleOrgCreate(w http.ResponseWriter, r *http.Request) error {
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
 			v, err := s.orgsPage(ar, typed)
-			if err != nil {
-				return err
-			}
-			v.Refuse(ref.notice)
-			return s.render(w, r, ref.status, admin.Orgs(v))
+			return reshow(s, w, ar, ref, v, err, admin.Orgs)
 		}})
 }
 
@@ -130,7 +123,6 @@ func (s *server) handleOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 			}
 			v := s.orgEditPage(ar, cur)
 			v.Edit = ar.editForm(typed, ref, formFields(&f), orgValues(cur), map[string][]adminview.Option{"kind": v.Kinds})
-			v.Refuse(ref.notice)
-			return s.render(w, r, ref.status, admin.OrgEdit(v))
+			return reshow(s, w, ar, ref, v, nil, admin.OrgEdit)
 		}})
 }

@@ -182,8 +182,7 @@ func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
 			v := s.roundNewPage(ar, typed)
-			v.Refuse(ref.notice)
-			return s.render(w, r, ref.status, admin.RoundEdit(v))
+			return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
 		}})
 }
 
@@ -312,19 +311,14 @@ func (s *server) refuseRoundEdit(w http.ResponseWriter, ar *adminReq, program, s
 	if ref.state && v.Locked != "" {
 		ref.notice = v.Locked
 	}
-	v.Refuse(ref.notice)
-	return s.render(w, ar.r, ref.status, admin.RoundEdit(v))
+	return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
 }
 
 // roundWrite begins a write on a round's edit page: the program and the
 // route's round, and the page the write goes back to.
 func (ar *adminReq) roundWrite() (program, slug, next string, err error) {
-	prog, err := ar.program()
-	if err != nil {
-		return "", "", "", err
-	}
-	slug = chi.URLParam(ar.r, "slug")
-	return prog.Slug, slug, "/admin/rounds/" + slug + "/edit", nil
+	program, slug, err = ar.programRoute()
+	return program, slug, "/admin/rounds/" + slug + "/edit", err
 }
 
 // handleRoundUpdate changes a round's settings if nobody saved it since the

@@ -129,10 +129,7 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 func (s *server) handleTeams(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.teamsPage(ar, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Teams(v))
+	return show(s, w, r, v, err, admin.Teams)
 }
 
 // handleTeamCreate adds a team at the end of the program's teams and goes
@@ -151,11 +148,7 @@ func (s *server) handleTeamCreate(w http.ResponseWriter, r *http.Request) error 
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
 			v, err := s.teamsPage(ar, typed)
-			if err != nil {
-				return err
-			}
-			v.Refuse(ref.notice)
-			return s.render(w, r, ref.status, admin.Teams(v))
+			return reshow(s, w, ar, ref, v, err, admin.Teams)
 		}})
 }
 
@@ -229,29 +222,27 @@ func (s *server) refuseTeam(w http.ResponseWriter, ar *adminReq, program, slug s
 		return err
 	}
 	edit(&v, t)
-	v.Refuse(ref.notice)
-	return s.render(w, ar.r, ref.status, admin.TeamEdit(v))
+	return reshow(s, w, ar, ref, v, nil, admin.TeamEdit)
 }
 
 // handleTeamUpdate changes a team if nobody saved it since the form was
 // made.
 func (s *server) handleTeamUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
 	var f teamForm
 	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
 		write: func(ver int) (string, string, error) {
 			t := f.record()
 			t.Version = ver
-			out, err := s.store.UpdateTeam(r.Context(), prog.Slug, slug, t, ar.actor())
+			out, err := s.store.UpdateTeam(r.Context(), program, slug, t, ar.actor())
 			return ar.T("records.teams.updated", "name", ar.textIn(out.Name)), "/admin/teams/" + out.Slug, err
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
+			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
 				v.Edit = ar.editForm(typed, ref, formFields(&f), teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
 			})
 		}})
@@ -260,19 +251,18 @@ func (s *server) handleTeamUpdate(w http.ResponseWriter, r *http.Request) error 
 // handleMemberAdd adds an organization to a team's consortium.
 func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
 	var f memberAddForm
 	return ar.submit(w, formSave{form: &f, taken: "org",
 		write: func(int) (string, string, error) {
-			m, err := s.store.AddMember(r.Context(), prog.Slug, slug, f.record(f.Org), ar.actor())
+			m, err := s.store.AddMember(r.Context(), program, slug, f.record(f.Org), ar.actor())
 			return ar.T("records.members.added", "name", ar.textIn(m.OrgName)), "/admin/teams/" + slug, err
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(v *adminview.TeamEditPage, _ postgres.TeamRecord) {
+			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, _ postgres.TeamRecord) {
 				v.AddMember = typed
 				v.MemberOrgs = withChoice(v.MemberOrgs, f.Org, f.Org)
 			})
@@ -284,21 +274,21 @@ func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 // organization by removing it and adding another.
 func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug, org := chi.URLParam(r, "slug"), chi.URLParam(r, "org")
+	org := chi.URLParam(r, "org")
 	var f memberForm
 	return ar.submit(w, formSave{form: &f, edit: true, taken: "role",
 		write: func(ver int) (string, string, error) {
 			m := f.record(org)
 			m.Version = ver
-			out, err := s.store.UpdateMember(r.Context(), prog.Slug, slug, m, ar.actor())
+			out, err := s.store.UpdateMember(r.Context(), program, slug, m, ar.actor())
 			return ar.T("records.members.updated", "name", ar.textIn(out.OrgName)), "/admin/teams/" + slug, err
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
+			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
 				i := slices.IndexFunc(v.Members, func(row adminview.MemberRow) bool { return row.Org == org })
 				j := slices.IndexFunc(cur.Members, func(m postgres.MemberRecord) bool { return m.Org == org })
 				if i < 0 || j < 0 {
@@ -314,14 +304,14 @@ func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) erro
 // nobody changed the membership since the page was made.
 func (s *server) handleMemberRemove(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug, org := chi.URLParam(r, "slug"), chi.URLParam(r, "org")
+	org := chi.URLParam(r, "org")
 	return ar.remove(w, func(ver int) error {
-		return s.store.RemoveMember(r.Context(), prog.Slug, slug, org, ver, ar.actor())
+		return s.store.RemoveMember(r.Context(), program, slug, org, ver, ar.actor())
 	}, ar.T("records.members.removed", "org", org), "/admin/teams/"+slug, func(ref refusal) error {
-		return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
+		return s.refuseTeam(w, ar, program, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
 	})
 }

@@ -176,9 +176,7 @@ func TestRecordsOrganizations(t *testing.T) {
 	r = c.post("/admin/organizations", form)
 	wantStatus(t, "taken slug", r, http.StatusUnprocessableEntity)
 	wantForm(t, r, "org-create-form", map[string]string{"slug": "org-a", "name_en": "Org D"}, map[string]string{"slug": "이미 쓰이는 식별자"})
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused forms changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused forms changed the database")
 
 	form.Set("slug", "org-d")
 	wantRedirect(t, "create organization", c.post("/admin/organizations", form), "/admin/organizations")
@@ -205,9 +203,7 @@ func TestRecordsOrganizations(t *testing.T) {
 	if !strings.Contains(r.body, "그사이 다른 사람이") {
 		t.Error("the 409 page does not say someone else changed the record")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale save changed the database")
 	// The English page says it in English.
 	r = c.post("/en/admin/organizations/org-d", stale)
 	wantConflict(t, r, "org", "org-edit-form", "name_en", "Org Dee", "Org Delta")
@@ -220,12 +216,8 @@ func TestRecordsOrganizations(t *testing.T) {
 	if o, _ := env.store.Organization(ctx, "org-d"); o.Name.EN != "Org Dee" {
 		t.Errorf("after the deliberate save the name is %q", o.Name.EN)
 	}
-	if n := env.auditCount("organization.update"); n != 2 {
-		t.Errorf("%d organization.update events, want 2", n)
-	}
-	if n := env.auditCount("organization.create"); n != 1 {
-		t.Errorf("%d organization.create events, want 1", n)
-	}
+	env.wantAudit(t, "organization.update", 2)
+	env.wantAudit(t, "organization.create", 1)
 	if r := c.get("/admin/organizations/nobody"); r.status != http.StatusNotFound {
 		t.Errorf("unknown organization: %d", r.status)
 	}
@@ -252,9 +244,7 @@ func TestRecordsTeams(t *testing.T) {
 	r = c.post("/en/admin/teams", form)
 	wantForm(t, r, "team-create-form", map[string]string{"model_note_en": "A 32B model"},
 		map[string]string{"name_en": "required", "lead": "required", "model_note_ko": "required when the English text is given"})
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused forms changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused forms changed the database")
 
 	form.Set("name_en", "Team Four")
 	form.Set("lead", "org-c")
@@ -283,9 +273,7 @@ func TestRecordsTeams(t *testing.T) {
 	before = env.dump()
 	stale.Set("model", "Four-2")
 	wantConflict(t, c.post("/admin/teams/t4", stale), "team", "team-edit-form", "model", "Four-2", "Four-1")
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale team save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale team save changed the database")
 
 	// Members: add with a refused date order, then right.
 	edit = c.get("/admin/teams/t4")
@@ -328,9 +316,7 @@ func TestRecordsTeams(t *testing.T) {
 	// Removing with the old version is refused too.
 	before = env.dump()
 	wantStatus(t, "stale remove", c.post("/admin/teams/t4/members/org-a/remove", removeStale), http.StatusConflict)
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("stale member writes changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "stale member writes changed the database")
 	edit = c.get("/admin/teams/t4")
 	wantRedirect(t, "remove member", c.post("/admin/teams/t4/members/org-a/remove", fillForm(t, edit.body, "member-remove-org-a")), "/admin/teams/t4")
 	tr, err := env.store.Team(ctx, "console-test", "t4")

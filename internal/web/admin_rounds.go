@@ -381,10 +381,7 @@ func (ar *adminReq) changeText(teams, crit map[string]string, raw []byte) string
 func (s *server) handleAdminRound(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.roundPage(ar, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Round(v))
+	return show(s, w, r, v, err, admin.Round)
 }
 
 // roundStep is the one flow of a workflow form on a round's page: a form

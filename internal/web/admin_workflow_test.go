@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -133,9 +131,7 @@ func TestRoundWorkflow(t *testing.T) {
 		t.Fatal("an incomplete round changed status")
 	}
 	// Schedule r1 at a KST time; then cancel.
-	if r := c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2031-03-01T09:30"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("schedule: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "schedule", c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2031-03-01T09:30"}}), http.StatusSeeOther)
 	d, err := env.store.AdminRound(ctx, "console-test", "r1")
 	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) {
 		t.Fatalf("scheduled at %v (%v), want 2031-03-01 09:30 KST", d.PublishAt, err)
@@ -161,9 +157,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if r := c.post("/admin/rounds/r2/reopen", nil); r.status != http.StatusSeeOther || env.roundStatus("r2") != "scoring" {
 		t.Fatalf("reopen: %d, %s", r.status, env.roundStatus("r2"))
 	}
-	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("publish: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "publish", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
 	if env.roundStatus("r2") != "published" {
 		t.Fatalf("r2 is %s", env.roundStatus("r2"))
 	}
@@ -196,9 +190,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if r := c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1", "t2"}, "reason_ko": {"둘 다"}, "reason_en": {"both"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("decision advancing too many: %d", r.status)
 	}
-	if r := c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1"}, "reason_ko": {"발표 평가 우위"}, "reason_en": {"Better presentation score"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("decide: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "decide", c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1"}, "reason_ko": {"발표 평가 우위"}, "reason_en": {"Better presentation score"}}), http.StatusSeeOther)
 	if r := c.post("/admin/rounds/r3/publish", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("publish after decision: %d", r.status)
 	}
@@ -310,19 +302,11 @@ func TestEntryReasonRules(t *testing.T) {
 		r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {status}, "reason_ko": {""}, "reason_en": {""}})
 		wantReasonErrors("eligibility "+status+" without a reason", r, "elig-form-t2")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a refused eligibility form changed the database:\n%s", diff)
-	}
-	if r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"withdrew"}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("withdraw with a reason: %d\n%s", r.status, r.body)
-	}
-	if r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}); r.status != http.StatusSeeOther {
-		t.Fatalf("eligible without a reason: %d\n%s", r.status, r.body)
-	}
+	env.wantUnchanged(t, before, "a refused eligibility form changed the database")
+	wantStatus(t, "withdraw with a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"withdrew"}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"}}), http.StatusSeeOther)
+	wantStatus(t, "eligible without a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}), http.StatusSeeOther)
 
-	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("publish r2: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "publish r2", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
 	correct := func(status, ko, en string) response {
 		return c.post("/admin/rounds/r2/correct", url.Values{
 			"kind": {"eligibility"}, "team": {"t3"}, "status": {status}, "reason_ko": {ko}, "reason_en": {en},
@@ -333,15 +317,11 @@ func TestEntryReasonRules(t *testing.T) {
 	for _, status := range []string{contest.EntryDisqualified, contest.EntryWithdrew} {
 		wantReasonErrors("correction to "+status+" without a reason", correct(status, "", ""), "correct-eligibility")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a refused correction changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a refused correction changed the database")
 	if r := correct(contest.EntryWithdrew, "자진 철회", "Withdrew voluntarily"); r.status != http.StatusSeeOther {
 		t.Fatalf("correction to withdrew with a reason: %d\n%s", r.status, r.body)
 	}
-	if n := env.auditCount("round.correct"); n != 1 {
-		t.Errorf("%d round.correct events, want 1", n)
-	}
+	env.wantAudit(t, "round.correct", 1)
 }
 
 // The console reads the store's refusals one way: a round whose status
@@ -365,7 +345,5 @@ func TestWorkflowRefusalStatus(t *testing.T) {
 	if r := c.post("/admin/users/"+env.userID(scorerEmail)+"/role", url.Values{"role": {"admin"}, "version": {"x"}}); r.status != http.StatusBadRequest {
 		t.Errorf("role change with a garbled version: %d, want 400", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused steps changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused steps changed the database")
 }

@@ -173,42 +173,12 @@ func (s *server) handleAdmin(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// adminStatus extends errorStatus with the store's workflow errors, with
-// the statuses refusal gives them.
-func adminStatus(err error) int {
-	var ie *contest.IncompleteError
-	switch {
-	case errors.As(err, &ie), errors.Is(err, contest.ErrLastAdmin):
-		return http.StatusConflict
-	case errors.Is(err, contest.ErrRoundState):
-		return http.StatusUnprocessableEntity
-	}
-	return errorStatus(err)
-}
-
 // failAdmin writes the console's error page for err; only server errors
 // are logged.
 func (s *server) failAdmin(w http.ResponseWriter, r *http.Request, err error) {
-	status := adminStatus(err)
-	if status >= 500 {
-		level := slog.LevelError
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			level = slog.LevelInfo
-		}
-		s.log.LogAttrs(r.Context(), level, "request failed",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", status), slog.String("error", err.Error()))
-	}
-	key := "admin.error.500"
-	switch status {
-	case http.StatusNotFound:
-		key = "admin.error.404"
-	case http.StatusConflict:
-		key = "admin.error.409"
-	case http.StatusUnprocessableEntity, http.StatusBadRequest:
-		key = "admin.error.422"
-	}
-	s.renderAdminError(w, r, status, key)
+	status := errorStatus(err)
+	s.logFailure(r, "request failed", status, err)
+	s.renderAdminError(w, r, status, answerFor(status).console)
 }
 
 // renderAdminError renders the console's error page of status with the

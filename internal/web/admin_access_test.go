@@ -46,10 +46,8 @@ func TestConsoleRouteAccess(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "https://portal.example")
 	anon := env.client("198.51.100.7")
-	scorer := env.client("192.0.2.20")
-	scorer.login(scorerEmail)
-	admin := env.client("192.0.2.10")
-	admin.login(adminEmail)
+	scorer := env.signedIn("192.0.2.20", scorerEmail)
+	admin := env.signedIn("192.0.2.10", adminEmail)
 	evil := env.client("192.0.2.10")
 	evil.cookies = admin.cookies // the admin's browser, driven by another site
 	evil.header.Set("Origin", "https://evil.example")
@@ -85,9 +83,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 	if r := old.post("/admin/rounds/r2/publish", nil); r.status != http.StatusForbidden {
 		t.Errorf("POST with a foreign Origin: %d, want 403", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused requests changed the database (-before +after):\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused requests changed the database (-before +after)")
 
 	// Pages: the anonymous are sent to sign in, scorers may not read the
 	// audit log or the accounts.
@@ -120,9 +116,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 
 	// The same requests from the admin's own pages do change the record:
 	// the checks above refused something real.
-	if r := admin.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-01-15T14:00"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("admin schedule: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "admin schedule", admin.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-01-15T14:00"}}), http.StatusSeeOther)
 	if cmp.Equal(before, env.dump()) {
 		t.Fatal("the admin's own request changed nothing")
 	}
@@ -133,8 +127,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 func TestScorerSeesNoPublishing(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	scorer := env.client("192.0.2.20")
-	scorer.login(scorerEmail)
+	scorer := env.signedIn("192.0.2.20", scorerEmail)
 	r := scorer.get("/admin/rounds/r2")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `data-testid="preview-table"`) {
 		t.Fatalf("scorer round page: %d, no preview", r.status)

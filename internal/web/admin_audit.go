@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,31 +39,10 @@ var auditActions = []string{
 func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	ctx := r.Context()
-	q := r.URL.Query()
-	f := adminview.NewForm(nil)
-	for _, name := range []string{"actor", "round", "action", "from", "to"} {
-		f.Values[name] = strings.TrimSpace(q.Get(name))
-	}
-	filter := postgres.AuditFilter{Actor: f.V("actor"), Round: f.V("round"), Action: f.V("action"), Limit: auditLimit}
-	if v := f.V("from"); v != "" {
-		d, err := time.ParseInLocation(time.DateOnly, v, format.KST)
-		if err != nil {
-			f.Errors["from"] = ar.T("admin.invalid.date")
-		}
-		filter.From = d
-	}
-	if v := f.V("to"); v != "" {
-		d, err := time.ParseInLocation(time.DateOnly, v, format.KST)
-		if err != nil {
-			f.Errors["to"] = ar.T("admin.invalid.date")
-		} else {
-			filter.To = d.AddDate(0, 0, 1)
-		}
-	}
+	f, filter := ar.auditFilter(r.URL.Query())
 	status := http.StatusOK
 	if f.Invalid() {
 		status = http.StatusUnprocessableEntity
-		filter.From, filter.To = time.Time{}, time.Time{}
 	}
 	prog, err := ar.program()
 	if err != nil {
@@ -88,6 +69,8 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		Filter:    f,
 		Intact:    vr.BrokenAt == 0,
 		ResetURL:  ar.L.URL("/admin/audit"),
+		Rounds:    ar.auditRounds(rounds, f.V("round")),
+		Actions:   ar.auditActions(f.V("action")),
 	}
 	v.Path = "/admin/audit"
 	if raw := r.URL.RawQuery; raw != "" {
@@ -98,37 +81,78 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		v.Verify = ar.T("admin.audit.broken", "id", vr.BrokenAt, "problem", vr.Problem)
 	}
-	v.Rounds = []adminview.Option{{Value: "", Label: ar.T("admin.audit.any")}}
-	for _, rd := range rounds {
-		v.Rounds = append(v.Rounds, adminview.Option{Value: rd.Slug, Label: ar.textIn(rd.Name), Selected: rd.Slug == f.V("round")})
-	}
-	v.Actions = []adminview.Option{{Value: "", Label: ar.T("admin.audit.any")}}
-	known := false
-	for _, a := range auditActions {
-		v.Actions = append(v.Actions, adminview.Option{Value: a, Label: a, Selected: a == f.V("action")})
-		known = known || a == f.V("action")
-	}
-	if !known && f.V("action") != "" {
-		v.Actions = append(v.Actions, adminview.Option{Value: f.V("action"), Label: f.V("action"), Selected: true})
-	}
 	if len(events) == auditLimit {
 		v.Limited = ar.T("admin.audit.limited", "n", auditLimit)
 	}
 	for _, e := range events {
-		v.Events = append(v.Events, adminview.AuditRow{
-			ID:     strconv.FormatInt(e.ID, 10),
-			At:     e.At.In(format.KST).Format(time.DateTime) + " KST",
-			Actor:  e.Actor,
-			Addr:   e.ClientAddr,
-			Action: e.Action,
-			Entity: e.Entity,
-			Round:  e.Round,
-			Before: prettyJSON(e.Before),
-			After:  prettyJSON(e.After),
-			Hash:   e.Hash,
-		})
+		v.Events = append(v.Events, auditRow(e))
 	}
 	return s.render(w, r, status, admin.Audit(v))
+}
+
+// auditFilter reads the filter form; refused dates leave their message on
+// the form and filter nothing.
+func (ar *adminReq) auditFilter(q url.Values) (adminview.Form, postgres.AuditFilter) {
+	f := adminview.NewForm(nil)
+	for _, name := range []string{"actor", "round", "action", "from", "to"} {
+		f.Values[name] = strings.TrimSpace(q.Get(name))
+	}
+	filter := postgres.AuditFilter{Actor: f.V("actor"), Round: f.V("round"), Action: f.V("action"), Limit: auditLimit}
+	day := func(name string) time.Time {
+		if f.V(name) == "" {
+			return time.Time{}
+		}
+		d, err := time.ParseInLocation(time.DateOnly, f.V(name), format.KST)
+		if err != nil {
+			f.Errors[name] = ar.T("admin.invalid.date")
+		}
+		return d
+	}
+	filter.From = day("from")
+	if to := day("to"); !to.IsZero() {
+		filter.To = to.AddDate(0, 0, 1) // the whole day
+	}
+	if f.Invalid() {
+		filter.From, filter.To = time.Time{}, time.Time{}
+	}
+	return f, filter
+}
+
+// auditRounds offers the program's rounds to filter by.
+func (ar *adminReq) auditRounds(rounds []postgres.RoundRef, chosen string) []adminview.Option {
+	out := []adminview.Option{{Value: "", Label: ar.T("admin.audit.any")}}
+	for _, rd := range rounds {
+		out = append(out, adminview.Option{Value: rd.Slug, Label: ar.textIn(rd.Name), Selected: rd.Slug == chosen})
+	}
+	return out
+}
+
+// auditActions offers the actions to filter by, with one typed in the
+// address that the list does not know.
+func (ar *adminReq) auditActions(chosen string) []adminview.Option {
+	out := []adminview.Option{{Value: "", Label: ar.T("admin.audit.any")}}
+	for _, a := range auditActions {
+		out = append(out, adminview.Option{Value: a, Label: a, Selected: a == chosen})
+	}
+	if chosen != "" && !slices.Contains(auditActions, chosen) {
+		out = append(out, adminview.Option{Value: chosen, Label: chosen, Selected: true})
+	}
+	return out
+}
+
+func auditRow(e postgres.AuditEvent) adminview.AuditRow {
+	return adminview.AuditRow{
+		ID:     strconv.FormatInt(e.ID, 10),
+		At:     e.At.In(format.KST).Format(time.DateTime) + " KST",
+		Actor:  e.Actor,
+		Addr:   e.ClientAddr,
+		Action: e.Action,
+		Entity: e.Entity,
+		Round:  e.Round,
+		Before: prettyJSON(e.Before),
+		After:  prettyJSON(e.After),
+		Hash:   e.Hash,
+	}
 }
 
 // prettyJSON indents an event's before/after; "" for none.

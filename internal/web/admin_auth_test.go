@@ -187,10 +187,8 @@ func TestSessionCookie(t *testing.T) {
 func TestAccountChangesEndSessions(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	admin := env.client("192.0.2.70")
-	admin.login(adminEmail)
-	scorer := env.client("192.0.2.71")
-	scorer.login(scorerEmail)
+	admin := env.signedIn("192.0.2.70", adminEmail)
+	scorer := env.signedIn("192.0.2.71", scorerEmail)
 
 	users := admin.get("/admin/users")
 	id := env.userID(scorerEmail)
@@ -200,9 +198,7 @@ func TestAccountChangesEndSessions(t *testing.T) {
 	}
 	form := formValues(t, users.body, "role-form-"+scorerEmail)
 	form.Set("role", "admin")
-	if r := admin.post("/admin/users/"+id+"/role", form); r.status != http.StatusSeeOther {
-		t.Fatalf("role change: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "role change", admin.post("/admin/users/"+id+"/role", form), http.StatusSeeOther)
 	if r := scorer.get("/admin"); r.status != http.StatusSeeOther {
 		t.Errorf("the scorer's session survived a role change: %d", r.status)
 	}
@@ -224,8 +220,7 @@ func TestAccountChangesEndSessions(t *testing.T) {
 		t.Errorf("common password: %d", r.status)
 	}
 	before := admin.sessionCookie().Value
-	other := env.client("192.0.2.72")
-	other.login(adminEmail)
+	other := env.signedIn("192.0.2.72", adminEmail)
 	r = admin.post("/admin/password", url.Values{"current": {staffPW}, "password": {"Brand-New-Passphrase-2030"}, "password2": {"Brand-New-Passphrase-2030"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("password change: %d\n%s", r.status, r.body)
@@ -292,8 +287,7 @@ func TestLoginRehashesOldHash(t *testing.T) {
 	if _, err := env.store.CreateUser(ctx, email, "옛 해시", auth.RoleScorer, old, contest.Actor{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}
-	c := env.client("192.0.2.67")
-	c.login(email)
+	c := env.signedIn("192.0.2.67", email)
 	if r := c.get("/admin"); r.status != http.StatusOK {
 		t.Fatalf("the session of the sign-in that rehashed does not work: %d", r.status)
 	}

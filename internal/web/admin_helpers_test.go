@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/alexedwards/scs/pgxstore"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/auth"
@@ -270,4 +271,37 @@ func (e *consoleEnv) userID(email string) string {
 		e.t.Fatal(err)
 	}
 	return strconv.FormatInt(u.ID, 10)
+}
+
+// signedIn is a client from addr signed in as email.
+func (e *consoleEnv) signedIn(addr, email string) *staffClient {
+	c := e.client(addr)
+	c.login(email)
+	return c
+}
+
+// formAt gets the page at path, which must answer 200, and returns it
+// with the values of its form id as the browser would post them.
+func (c *staffClient) formAt(t *testing.T, path, id string) (response, url.Values) {
+	t.Helper()
+	page := c.get(path)
+	wantStatus(t, path, page, http.StatusOK)
+	return page, fillForm(t, page.body, id)
+}
+
+// wantUnchanged fails the test when the database differs from before: what
+// was refused changed it.
+func (e *consoleEnv) wantUnchanged(t *testing.T, before map[string]string, what string) {
+	t.Helper()
+	if diff := cmp.Diff(before, e.dump()); diff != "" {
+		t.Fatalf("%s:\n%s", what, diff)
+	}
+}
+
+// wantAudit checks how many events of action the audit log holds.
+func (e *consoleEnv) wantAudit(t *testing.T, action string, n int) {
+	t.Helper()
+	if got := e.auditCount(action); got != n {
+		t.Errorf("%d %s events, want %d", got, action, n)
+	}
 }

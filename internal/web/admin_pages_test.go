@@ -16,8 +16,7 @@ import (
 func TestConsolePagesTranslated(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "https://portal.example")
-	c := env.client("192.0.2.100")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.100", adminEmail)
 	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("publish r2: %d", r.status)
 	}

@@ -2,7 +2,7 @@ package web
 
 // The record-editing pages of the console (admins only): organizations,
 // teams and their members, rounds with their criteria and entries, budgets
-// and their allocations. Each form is decoded into the store's record and
+// and their allocations. Each form is decoded into a typed form (admin_forms.go) and
 // checked twice: here for what only the form knows (numbers, dates, hidden
 // versions), then by the store, whose refusals come back per field in
 // Korean and English. A refused form re-renders with everything typed; a
@@ -61,9 +61,8 @@ func (s *server) recordRoutes(r chi.Router) {
 	r.Post("/admin/budgets/{year}/allocations/{id}/delete", s.handleAdmin(s.handleAllocationDelete))
 }
 
-// refusal is why the store refused a write, in the page's language. It is
-// the console's one reading of the store's errors, for record forms and
-// workflow steps alike.
+// refusal is why the store refused a write, in the page's language: what
+// the console makes of the error table's row for the error.
 type refusal struct {
 	status int
 	notice string
@@ -72,80 +71,84 @@ type refusal struct {
 	state bool
 }
 
+// identifierFields are the fields a taken identifier is shown on.
+var identifierFields = []string{"slug", "code", "org", "team", "year"}
+
 // refusal turns a refused write into what its page shows, or ok is false
-// for errors that are not the user's to fix:
-//   - missing scores or an undecided tie at the cut (409);
-//   - a newer version of the record (409, stale);
-//   - the last enabled admin demoted or disabled (409);
-//   - a round status that forbids the write (422, state);
-//   - the store's field messages, on f's fields where f has them (422);
-//   - a taken identifier, on takenField when it is one (422);
-//   - any other input the store refused, in its own words (422).
+// for errors that are not the user's to fix (the error table has no notice
+// for them). Messages of single fields go on f, on takenField for a taken
+// identifier.
 func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (refusal, bool) {
+	rule := classify(err)
+	if rule.notice == "" {
+		return refusal{}, false
+	}
+	ref := refusal{status: rule.status, notice: ar.T(rule.notice), stale: rule.stale, state: rule.state}
+	if rule.formStatus != 0 {
+		ref.status = rule.formStatus
+	}
 	var ie *contest.IncompleteError
 	var fe *postgres.FieldErrors
 	switch {
 	case errors.As(err, &ie):
-		var parts []string
-		if len(ie.Missing) > 0 {
-			parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
+		ref.notice = ar.incompleteNotice(ie)
+	case rule.field == fieldEach && errors.As(err, &fe):
+		if lines := ar.placeFieldErrors(fe, f); len(lines) > 0 {
+			ref.notice = strings.Join(lines, "\n")
 		}
-		if len(ie.Blocked) > 0 {
-			parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
-		}
-		return refusal{status: http.StatusConflict, notice: strings.Join(parts, "\n")}, true
-	case errors.Is(err, contest.ErrStale):
-		return refusal{status: http.StatusConflict, notice: ar.T("records.notice.stale"), stale: true}, true
-	case errors.Is(err, contest.ErrLastAdmin):
-		return refusal{status: http.StatusConflict, notice: ar.T("admin.notice.last_admin")}, true
-	case errors.Is(err, contest.ErrRoundState):
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.state"), state: true}, true
-	case errors.As(err, &fe):
-		var lines []string
-		msgs := fe.In(string(ar.L.Lang()))
-		for _, field := range slices.Sorted(maps.Keys(msgs)) {
-			msg := msgs[field]
-			if _, onForm := f.Values[field]; onForm && field != "" {
-				f.Errors[field] = msg
-				continue
-			}
-			if field != "" {
-				msg = ar.fieldLabel(field) + ": " + msg
-			}
-			lines = append(lines, msg)
-		}
-		notice := ar.T("records.notice.invalid")
-		if len(lines) > 0 {
-			notice = strings.Join(lines, "\n")
-		}
-		return refusal{status: http.StatusUnprocessableEntity, notice: notice}, true
-	case errors.Is(err, contest.ErrConflict):
-		switch takenField {
-		case "slug", "code", "org", "team", "year":
-			f.Errors[takenField] = ar.T("records.invalid.taken." + takenField)
-		default:
-			return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.invalid.taken")}, true
-		}
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}, true
-	case errors.Is(err, contest.ErrInvalid):
-		return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("admin.notice.refused", "detail", storeDetail(err))}, true
+	case rule.field == fieldTaken && slices.Contains(identifierFields, takenField):
+		f.Errors[takenField] = ar.T("records.invalid.taken." + takenField)
+		ref.notice = ar.T("records.notice.invalid")
+	case rule.notice == "admin.notice.refused":
+		ref.notice = ar.T(rule.notice, "detail", invalidDetail(err))
 	}
-	return refusal{}, false
+	return ref, true
 }
 
-// storeDetail is the store's own explanation, without its operation
-// prefixes ("postgres: correct round: invalid: …").
-func storeDetail(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"postgres: ", "correct round: ", "decide round: ", "set eligibility: ", "save scores: ", "invalid: "} {
-		msg = strings.ReplaceAll(msg, p, "")
+// incompleteNotice says what keeps a round from closing or publishing.
+func (ar *adminReq) incompleteNotice(ie *contest.IncompleteError) string {
+	var parts []string
+	if len(ie.Missing) > 0 {
+		parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
 	}
-	return msg
+	if len(ie.Blocked) > 0 {
+		parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// placeFieldErrors puts the store's field messages on f's fields where f
+// has them, and returns the others as lines for the notice.
+func (ar *adminReq) placeFieldErrors(fe *postgres.FieldErrors, f adminview.Form) []string {
+	var lines []string
+	msgs := fe.In(string(ar.L.Lang()))
+	for _, field := range slices.Sorted(maps.Keys(msgs)) {
+		msg := msgs[field]
+		if _, onForm := f.Values[field]; onForm && field != "" {
+			f.Errors[field] = msg
+			continue
+		}
+		if field != "" {
+			msg = ar.fieldLabel(field) + ": " + msg
+		}
+		lines = append(lines, msg)
+	}
+	return lines
 }
 
 // invalid is the refusal of a form this package checked itself.
 func (ar *adminReq) invalid() refusal {
 	return refusal{status: http.StatusUnprocessableEntity, notice: ar.T("records.notice.invalid")}
+}
+
+// programRoute reads what most record pages start from: the program's
+// slug and the route's {slug}.
+func (ar *adminReq) programRoute() (program, slug string, err error) {
+	prog, err := ar.program()
+	if err != nil {
+		return "", "", err
+	}
+	return prog.Slug, chi.URLParam(ar.r, "slug"), nil
 }
 
 // fieldLabel names a form field in the page's language.
@@ -199,34 +202,35 @@ func version(f adminview.Form) (int, error) {
 	return v, nil
 }
 
-// whole reads a whole number field; "" is def unless required. A refused
-// value leaves its message on the form.
-func (ar *adminReq) whole(f adminview.Form, name string, def int, required bool) int {
-	s := strings.ReplaceAll(f.V(name), ",", "")
+// checkWhole refuses a field that is not a whole number (thousands
+// separators allowed), or empty when required.
+func checkWhole(errs map[string]string, name, s string, required bool) {
+	s = strings.ReplaceAll(s, ",", "")
 	if s == "" {
 		if required {
-			f.Errors[name] = ar.T("admin.invalid.required")
+			errs[name] = "admin.invalid.required"
 		}
-		return def
+		return
 	}
-	n, err := strconv.Atoi(s)
+	if _, err := strconv.Atoi(s); err != nil {
+		errs[name] = "records.invalid.whole"
+	}
+}
+
+// wholeOr reads a whole number checked by checkWhole; def when empty.
+func wholeOr(s string, def int) int {
+	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
 	if err != nil {
-		f.Errors[name] = ar.T("records.invalid.whole")
 		return def
 	}
 	return n
 }
 
-// optWhole reads an optional whole number; nil when empty.
-func (ar *adminReq) optWhole(f adminview.Form, name string) *int {
-	if f.V(name) == "" {
-		return nil
+// checkAmount refuses an amount in won that is not a number.
+func checkAmount(errs map[string]string, name, s string) {
+	if _, ok := parseKRW(s); !ok {
+		errs[name] = "records.invalid.amount"
 	}
-	n := ar.whole(f, name, 0, false)
-	if f.E(name) != "" {
-		return nil
-	}
-	return &n
 }
 
 // parseKRW reads an amount in won typed with or without thousands
@@ -246,15 +250,6 @@ func parseKRW(s string) (*int64, bool) {
 		return nil, false
 	}
 	return &n, true
-}
-
-// amount reads an amount field, leaving a message when it is not a number.
-func (ar *adminReq) amount(f adminview.Form, name string) *int64 {
-	n, ok := parseKRW(f.V(name))
-	if !ok {
-		f.Errors[name] = ar.T("records.invalid.amount")
-	}
-	return n
 }
 
 // amountHint spells a typed amount in the page's units ("2,000억원"), or ""
@@ -281,11 +276,6 @@ func intValue(n *int) string {
 		return ""
 	}
 	return strconv.Itoa(*n)
-}
-
-// textOf reads a bilingual field (name_ko, name_en) of a form.
-func textOf(f adminview.Form, name string) contest.Text {
-	return contest.Text{KO: f.V(name + "_ko"), EN: f.V(name + "_en")}
 }
 
 // putText stores a bilingual value in a form's values.
@@ -356,14 +346,6 @@ func label(opts []adminview.Option, code string) string {
 		}
 	}
 	return code
-}
-
-// checked reads a checkbox as the form values keep it: "1" or "".
-func checked(r *http.Request, name string) string {
-	if r.PostFormValue(name) != "" {
-		return "1"
-	}
-	return ""
 }
 
 // announceValue shows an announcement time as a datetime-local value in

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -12,13 +13,31 @@ import (
 	"github.com/kai-challenge/portal/web/admin"
 )
 
-// budgetFields are the inputs of the budget form. Amounts are won, typed
-// with or without thousands separators; empty is not disclosed.
-var budgetFields = []string{"year", "amount_krw", "confidence", "note_ko", "note_en"}
+// budgetForm is the form of a fiscal year's budget. Amounts are won,
+// typed with or without thousands separators; empty is not disclosed.
+type budgetForm struct {
+	Year       string `form:"year"`
+	AmountKRW  string `form:"amount_krw"`
+	Confidence string `form:"confidence"`
+	NoteKO     string `form:"note_ko"`
+	NoteEN     string `form:"note_en"`
+}
 
-// allocationFields are the inputs of an allocation form; an empty team is
-// program-wide support.
-var allocationFields = []string{"team", "kind", "gpu_model", "quantity", "amount_krw", "confidence", "note_ko", "note_en"}
+// Validate checks the year and the amount are numbers.
+func (f *budgetForm) Validate() map[string]string {
+	errs := map[string]string{}
+	checkWhole(errs, "year", f.Year, true)
+	checkAmount(errs, "amount_krw", f.AmountKRW)
+	return errs
+}
+
+func (f *budgetForm) record() postgres.BudgetRecord {
+	amount, _ := parseKRW(f.AmountKRW)
+	return postgres.BudgetRecord{
+		Year: wholeOr(f.Year, 0), AmountKRW: amount, Confidence: f.Confidence,
+		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+	}
+}
 
 func budgetValues(b postgres.BudgetRecord) map[string]string {
 	v := map[string]string{
@@ -29,11 +48,38 @@ func budgetValues(b postgres.BudgetRecord) map[string]string {
 	return v
 }
 
-func (ar *adminReq) budgetOf(f adminview.Form) postgres.BudgetRecord {
-	return postgres.BudgetRecord{
-		Year: ar.whole(f, "year", 0, true), AmountKRW: ar.amount(f, "amount_krw"),
-		Confidence: f.V("confidence"), Note: textOf(f, "note"),
+// allocationForm is the form of an allocation; an empty team is
+// program-wide support.
+type allocationForm struct {
+	Team       string `form:"team"`
+	Kind       string `form:"kind"`
+	GPUModel   string `form:"gpu_model"`
+	Quantity   string `form:"quantity"`
+	AmountKRW  string `form:"amount_krw"`
+	Confidence string `form:"confidence"`
+	NoteKO     string `form:"note_ko"`
+	NoteEN     string `form:"note_en"`
+}
+
+// Validate checks the quantity and the amount are numbers.
+func (f *allocationForm) Validate() map[string]string {
+	errs := map[string]string{}
+	checkWhole(errs, "quantity", f.Quantity, false)
+	checkAmount(errs, "amount_krw", f.AmountKRW)
+	return errs
+}
+
+func (f *allocationForm) record() postgres.AllocationRecord {
+	amount, _ := parseKRW(f.AmountKRW)
+	a := postgres.AllocationRecord{
+		Team: f.Team, Kind: f.Kind, GPUModel: f.GPUModel, AmountKRW: amount, Confidence: f.Confidence,
+		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
 	}
+	if f.Quantity != "" {
+		n := wholeOr(f.Quantity, 0)
+		a.Quantity = &n
+	}
+	return a
 }
 
 func allocationValues(a postgres.AllocationRecord) map[string]string {
@@ -43,13 +89,6 @@ func allocationValues(a postgres.AllocationRecord) map[string]string {
 	}
 	putText(v, "note", a.Note)
 	return v
-}
-
-func (ar *adminReq) allocationOf(f adminview.Form) postgres.AllocationRecord {
-	return postgres.AllocationRecord{
-		Team: f.V("team"), Kind: f.V("kind"), GPUModel: f.V("gpu_model"), Quantity: ar.optWhole(f, "quantity"),
-		AmountKRW: ar.amount(f, "amount_krw"), Confidence: f.V("confidence"), Note: textOf(f, "note"),
-	}
 }
 
 // budgetYear reads the route's year; anything else is no such page.
@@ -109,9 +148,7 @@ func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form
 	}
 	v := adminview.BudgetsPage{AdminPage: ar.page("budgets", ar.T("records.budgets.title")), Create: create, Confidences: ar.confidenceOptions()}
 	v.Path = "/admin/budgets"
-	if v.Create.Values == nil {
-		v.Create = adminview.NewForm(map[string]string{"confidence": contest.Confirmed})
-	}
+	v.Create = create.Or(map[string]string{"confidence": contest.Confirmed})
 	v.CreateHint = ar.amountHint(v.Create.V("amount_krw"))
 	kinds := ar.allocationKinds()
 	for _, b := range budgets {
@@ -136,10 +173,7 @@ func (s *server) handleBudgets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := s.budgetsPage(ar, prog.Slug, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Budgets(v))
+	return show(s, w, r, v, err, admin.Budgets)
 }
 
 // handleBudgetCreate adds a fiscal year's budget and goes to its page,
@@ -150,26 +184,16 @@ func (s *server) handleBudgetCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f := formOf(r, budgetFields...)
-	b := ar.budgetOf(f)
-	ref := ar.invalid()
-	if !f.Invalid() {
-		out, err := s.store.CreateBudget(r.Context(), prog.Slug, b, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.budgets.created", "year", out.Year))
-			return ar.redirect(w, "/admin/budgets/"+strconv.Itoa(out.Year))
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "year"); !ok {
-			return err
-		}
-	}
-	v, err := s.budgetsPage(ar, prog.Slug, f)
-	if err != nil {
-		return err
-	}
-	v.Notice, v.NoticeKind = ref.notice, "error"
-	return s.render(w, r, ref.status, admin.Budgets(v))
+	var f budgetForm
+	return ar.submit(w, formSave{form: &f, taken: "year",
+		write: func(int) (string, string, error) {
+			out, err := s.store.CreateBudget(r.Context(), prog.Slug, f.record(), ar.actor())
+			return ar.T("records.budgets.created", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			v, err := s.budgetsPage(ar, prog.Slug, typed)
+			return reshow(s, w, ar, ref, v, err, admin.Budgets)
+		}})
 }
 
 // budgetEditPage is the page of a saved fiscal year with its allocations,
@@ -237,77 +261,83 @@ func (s *server) refuseBudget(w http.ResponseWriter, ar *adminReq, program strin
 	}
 	edit(&v, b)
 	ar.hints(&v)
-	v.Notice, v.NoticeKind = ref.notice, "error"
-	return s.render(w, ar.r, ref.status, admin.BudgetEdit(v))
+	return reshow(s, w, ar, ref, v, nil, admin.BudgetEdit)
+}
+
+// budgetWrite is a write on a year's page: the program, the route's year
+// and, for an allocation, the saved one the route names.
+type budgetWrite struct {
+	program string
+	year    int
+	next    string
+	alloc   postgres.AllocationRecord
+}
+
+// budgetBegin reads the program and the route's year; withAlloc also
+// finds the route's allocation in that year's budget.
+func (s *server) budgetBegin(ar *adminReq, withAlloc bool) (budgetWrite, error) {
+	prog, err := ar.program()
+	if err != nil {
+		return budgetWrite{}, err
+	}
+	year, err := budgetYear(ar.r)
+	if err != nil {
+		return budgetWrite{}, err
+	}
+	bw := budgetWrite{program: prog.Slug, year: year, next: "/admin/budgets/" + strconv.Itoa(year)}
+	if withAlloc {
+		b, err := s.store.Budget(ar.r.Context(), prog.Slug, year)
+		if err != nil {
+			return bw, err
+		}
+		if bw.alloc, err = allocationIn(b, ar.r); err != nil {
+			return bw, err
+		}
+	}
+	return bw, nil
 }
 
 // handleBudgetUpdate changes a fiscal year's budget if nobody saved it
 // since the form was made.
 func (s *server) handleBudgetUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	bw, err := s.budgetBegin(ar, false)
 	if err != nil {
 		return err
 	}
-	year, err := budgetYear(r)
-	if err != nil {
-		return err
-	}
-	f := editFormOf(r, budgetFields...)
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	b := ar.budgetOf(f)
-	b.Version = ver
-	ref := ar.invalid()
-	if !f.Invalid() {
-		out, err := s.store.UpdateBudget(r.Context(), prog.Slug, year, b, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.budgets.updated", "year", out.Year))
-			return ar.redirect(w, "/admin/budgets/"+strconv.Itoa(out.Year))
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "year"); !ok {
-			return err
-		}
-	}
-	return s.refuseBudget(w, ar, prog.Slug, year, ref, func(v *adminview.BudgetEditPage, cur postgres.BudgetRecord) {
-		v.Edit = adminview.EditForm{Form: f}
-		if ref.stale {
-			v.Edit = ar.staleForm(f, budgetFields, budgetValues(cur), map[string][]adminview.Option{"confidence": v.Confidences})
-		}
-	})
+	var f budgetForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "year",
+		write: func(ver int) (string, string, error) {
+			b := f.record()
+			b.Version = ver
+			out, err := s.store.UpdateBudget(r.Context(), bw.program, bw.year, b, ar.actor())
+			return ar.T("records.budgets.updated", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(v *adminview.BudgetEditPage, cur postgres.BudgetRecord) {
+				v.Edit = ar.editForm(typed, ref, formFields(&f), budgetValues(cur), map[string][]adminview.Option{"confidence": v.Confidences})
+			})
+		}})
 }
 
 // handleAllocationCreate adds an allocation to a fiscal year's budget.
 func (s *server) handleAllocationCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	bw, err := s.budgetBegin(ar, false)
 	if err != nil {
 		return err
 	}
-	year, err := budgetYear(r)
-	if err != nil {
-		return err
-	}
-	f := formOf(r, allocationFields...)
-	a := ar.allocationOf(f)
-	ref := ar.invalid()
-	if !f.Invalid() {
-		_, err := s.store.CreateAllocation(r.Context(), prog.Slug, year, a, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.allocations.created"))
-			return ar.redirect(w, "/admin/budgets/"+strconv.Itoa(year))
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "kind"); !ok {
-			return err
-		}
-	}
-	return s.refuseBudget(w, ar, prog.Slug, year, ref, func(v *adminview.BudgetEditPage, _ postgres.BudgetRecord) {
-		v.NewAllocation = f
-	})
+	var f allocationForm
+	return ar.submit(w, formSave{form: &f, taken: "kind",
+		write: func(int) (string, string, error) {
+			_, err := s.store.CreateAllocation(r.Context(), bw.program, bw.year, f.record(), ar.actor())
+			return ar.T("records.allocations.created"), bw.next, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(v *adminview.BudgetEditPage, _ postgres.BudgetRecord) {
+				v.NewAllocation = typed
+			})
+		}})
 }
 
 // allocationIn finds an allocation of a year's budget by the route's id;
@@ -328,92 +358,43 @@ func allocationIn(b postgres.BudgetRecord, r *http.Request) (postgres.Allocation
 // form was made.
 func (s *server) handleAllocationUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	bw, err := s.budgetBegin(ar, true)
 	if err != nil {
 		return err
 	}
-	year, err := budgetYear(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.store.Budget(r.Context(), prog.Slug, year)
-	if err != nil {
-		return err
-	}
-	cur, err := allocationIn(b, r)
-	if err != nil {
-		return err
-	}
-	f := editFormOf(r, allocationFields...)
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	a := ar.allocationOf(f)
-	a.ID, a.Version = cur.ID, ver
-	ref := ar.invalid()
-	if !f.Invalid() {
-		_, err := s.store.UpdateAllocation(r.Context(), prog.Slug, a, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.allocations.updated"))
-			return ar.redirect(w, "/admin/budgets/"+strconv.Itoa(year))
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "kind"); !ok {
-			return err
-		}
-	}
-	return s.refuseBudget(w, ar, prog.Slug, year, ref, func(v *adminview.BudgetEditPage, now postgres.BudgetRecord) {
-		for i := range v.Allocations {
-			if v.Allocations[i].ID != strconv.FormatInt(cur.ID, 10) {
-				continue
-			}
-			v.Allocations[i].Edit = adminview.EditForm{Form: f}
-			if !ref.stale {
-				continue
-			}
-			for _, na := range now.Allocations {
-				if na.ID == cur.ID {
-					v.Allocations[i].Edit = ar.staleForm(f, allocationFields, allocationValues(na),
-						map[string][]adminview.Option{"team": v.Teams, "kind": v.Kinds, "confidence": v.Confidences})
+	id := bw.alloc.ID
+	var f allocationForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "kind",
+		write: func(ver int) (string, string, error) {
+			a := f.record()
+			a.ID, a.Version = id, ver
+			_, err := s.store.UpdateAllocation(r.Context(), bw.program, a, ar.actor())
+			return ar.T("records.allocations.updated"), bw.next, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(v *adminview.BudgetEditPage, now postgres.BudgetRecord) {
+				i := slices.IndexFunc(v.Allocations, func(row adminview.AllocationRow) bool { return row.ID == strconv.FormatInt(id, 10) })
+				j := slices.IndexFunc(now.Allocations, func(a postgres.AllocationRecord) bool { return a.ID == id })
+				if i < 0 || j < 0 {
+					return
 				}
-			}
-		}
-	})
+				v.Allocations[i].Edit = ar.editForm(typed, ref, formFields(&f), allocationValues(now.Allocations[j]),
+					map[string][]adminview.Option{"team": v.Teams, "kind": v.Kinds, "confidence": v.Confidences})
+			})
+		}})
 }
 
 // handleAllocationDelete removes an allocation if nobody changed it since
 // the page was made.
 func (s *server) handleAllocationDelete(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	bw, err := s.budgetBegin(ar, true)
 	if err != nil {
 		return err
 	}
-	year, err := budgetYear(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.store.Budget(r.Context(), prog.Slug, year)
-	if err != nil {
-		return err
-	}
-	cur, err := allocationIn(b, r)
-	if err != nil {
-		return err
-	}
-	f := formOf(r, "version")
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteAllocation(r.Context(), prog.Slug, cur.ID, ver, ar.actor()); err != nil {
-		ref, ok := ar.refusal(err, f, "version")
-		if !ok {
-			return err
-		}
-		return s.refuseBudget(w, ar, prog.Slug, year, ref, func(*adminview.BudgetEditPage, postgres.BudgetRecord) {})
-	}
-	ar.flash(ar.T("records.allocations.deleted"))
-	return ar.redirect(w, "/admin/budgets/"+strconv.Itoa(year))
+	return ar.remove(w, func(ver int) error {
+		return s.store.DeleteAllocation(r.Context(), bw.program, bw.alloc.ID, ver, ar.actor())
+	}, ar.T("records.allocations.deleted"), bw.next, func(ref refusal) error {
+		return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(*adminview.BudgetEditPage, postgres.BudgetRecord) {})
+	})
 }

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
@@ -38,13 +36,10 @@ func mapForm(m map[string]string) url.Values {
 func TestRecordsBudgets(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.140")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.140", adminEmail)
 	ctx := context.Background()
 
-	page := c.get("/admin/budgets")
-	wantStatus(t, "budgets", page, http.StatusOK)
-	form := fillForm(t, page.body, "budget-create-form")
+	_, form := c.formAt(t, "/admin/budgets", "budget-create-form")
 	if form.Get("confidence") != "confirmed" {
 		t.Errorf("default confidence %q", form.Get("confidence"))
 	}
@@ -70,9 +65,7 @@ func TestRecordsBudgets(t *testing.T) {
 	if !strings.Contains(r.body, `data-testid="b-new-amount-words">= ₩200bn<`) {
 		t.Error("the English page does not spell the amount")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused budgets changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused budgets changed the database")
 	form.Set("year", "2026")
 	form.Set("note_en", "Government budget proposal")
 	wantRedirect(t, "create budget", c.post("/admin/budgets", form), "/admin/budgets/2026")
@@ -80,9 +73,7 @@ func TestRecordsBudgets(t *testing.T) {
 	wantStatus(t, "year twice", r, http.StatusUnprocessableEntity)
 	wantForm(t, r, "budget-create-form", map[string]string{"year": "2026"}, map[string]string{"year": "이 연도의 예산이 이미"})
 
-	edit := c.get("/admin/budgets/2026")
-	wantStatus(t, "budget page", edit, http.StatusOK)
-	bf := fillForm(t, edit.body, "budget-edit-form")
+	edit, bf := c.formAt(t, "/admin/budgets/2026", "budget-edit-form")
 	staleBF := fillForm(t, edit.body, "budget-edit-form")
 	if bf.Get("amount_krw") != "200,000,000,000" || !strings.Contains(edit.body, "= 2,000억원") {
 		t.Fatalf("budget form shows %q", bf.Get("amount_krw"))
@@ -96,9 +87,7 @@ func TestRecordsBudgets(t *testing.T) {
 	if !strings.Contains(r.body, `<td data-testid="conflict-yours">보도</td>`) {
 		t.Error("the conflict box does not name the chosen confidence")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale budget save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale budget save changed the database")
 
 	// Allocations: one team's GPUs and a program-wide fund.
 	edit = c.get("/admin/budgets/2026")
@@ -142,9 +131,7 @@ func TestRecordsBudgets(t *testing.T) {
 	wantStatus(t, "stale delete", c.post("/admin/budgets/2026/allocations/"+gid+"/delete", staleDelete), http.StatusConflict)
 	// An allocation is reached only through its own year.
 	wantStatus(t, "other year", c.post("/admin/budgets/2027/allocations/"+gid+"/delete", staleDelete), http.StatusNotFound)
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused allocation writes changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused allocation writes changed the database")
 	edit = c.get("/admin/budgets/2026")
 	wantRedirect(t, "delete allocation", c.post("/admin/budgets/2026/allocations/"+gid+"/delete", fillForm(t, edit.body, "allocation-delete-"+gid)), "/admin/budgets/2026")
 	if b, _ := env.store.Budget(ctx, "console-test", 2026); len(b.Allocations) != 1 {

@@ -12,17 +12,25 @@ import (
 	"github.com/kai-challenge/portal/web/admin"
 )
 
-// orgFields are the inputs of the organization form.
-var orgFields = []string{"slug", "name_ko", "name_en", "kind"}
+// orgForm is the organization form.
+type orgForm struct {
+	Slug   string `form:"slug"`
+	NameKO string `form:"name_ko"`
+	NameEN string `form:"name_en"`
+	Kind   string `form:"kind"`
+}
+
+// Validate leaves every check to the store.
+func (f *orgForm) Validate() map[string]string { return nil }
+
+func (f *orgForm) record() postgres.OrgRecord {
+	return postgres.OrgRecord{Slug: f.Slug, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Kind: f.Kind}
+}
 
 func orgValues(o postgres.OrgRecord) map[string]string {
 	v := map[string]string{"slug": o.Slug, "kind": o.Kind, "version": strconv.Itoa(o.Version)}
 	putText(v, "name", o.Name)
 	return v
-}
-
-func orgOf(f adminview.Form) postgres.OrgRecord {
-	return postgres.OrgRecord{Slug: f.V("slug"), Name: textOf(f, "name"), Kind: f.V("kind")}
 }
 
 func (ar *adminReq) orgKinds() []adminview.Option {
@@ -37,9 +45,7 @@ func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPa
 	}
 	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
 	v.Path = "/admin/organizations"
-	if v.Create.Values == nil {
-		v.Create = adminview.NewForm(nil)
-	}
+	v.Create = create.Or(nil)
 	for _, o := range orgs {
 		v.Orgs = append(v.Orgs, adminview.OrgRow{
 			Slug:      o.Slug,
@@ -56,31 +62,22 @@ func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPa
 func (s *server) handleOrgs(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.orgsPage(ar, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Orgs(v))
+	return show(s, w, r, v, err, admin.Orgs)
 }
 
 // handleOrgCreate adds an organization.
 func (s *server) handleOrgCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	f := formOf(r, orgFields...)
-	o, err := s.store.CreateOrganization(r.Context(), orgOf(f), ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "slug")
-		if !ok {
-			return err
-		}
-		v, err := s.orgsPage(ar, f)
-		if err != nil {
-			return err
-		}
-		v.Notice, v.NoticeKind = ref.notice, "error"
-		return s.render(w, r, ref.status, admin.Orgs(v))
-	}
-	ar.flash(ar.T("records.orgs.created", "name", ar.textIn(o.Name)))
-	return ar.redirect(w, "/admin/organizations")
+	var f orgForm
+	return ar.submit(w, formSave{form: &f, taken: "slug",
+		write: func(int) (string, string, error) {
+			o, err := s.store.CreateOrganization(r.Context(), f.record(), ar.actor())
+			return ar.T("records.orgs.created", "name", ar.textIn(o.Name)), "/admin/organizations", err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			v, err := s.orgsPage(ar, typed)
+			return reshow(s, w, ar, ref, v, err, admin.Orgs)
+		}})
 }
 
 // orgEditPage is the edit page of a saved organization.
@@ -111,31 +108,21 @@ func (s *server) handleOrgEdit(w http.ResponseWriter, r *http.Request) error {
 func (s *server) handleOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	slug := chi.URLParam(r, "slug")
-	f := editFormOf(r, orgFields...)
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	o := orgOf(f)
-	o.Version = ver
-	out, err := s.store.UpdateOrganization(r.Context(), slug, o, ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "slug")
-		if !ok {
-			return err
-		}
-		cur, err := s.store.Organization(r.Context(), slug)
-		if err != nil {
-			return err
-		}
-		v := s.orgEditPage(ar, cur)
-		v.Edit = adminview.EditForm{Form: f}
-		if ref.stale {
-			v.Edit = ar.staleForm(f, orgFields, orgValues(cur), map[string][]adminview.Option{"kind": v.Kinds})
-		}
-		v.Notice, v.NoticeKind = ref.notice, "error"
-		return s.render(w, r, ref.status, admin.OrgEdit(v))
-	}
-	ar.flash(ar.T("records.orgs.updated", "name", ar.textIn(out.Name)))
-	return ar.redirect(w, "/admin/organizations")
+	var f orgForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
+		write: func(ver int) (string, string, error) {
+			o := f.record()
+			o.Version = ver
+			out, err := s.store.UpdateOrganization(r.Context(), slug, o, ar.actor())
+			return ar.T("records.orgs.updated", "name", ar.textIn(out.Name)), "/admin/organizations", err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			cur, err := s.store.Organization(r.Context(), slug)
+			if err != nil {
+				return err
+			}
+			v := s.orgEditPage(ar, cur)
+			v.Edit = ar.editForm(typed, ref, formFields(&f), orgValues(cur), map[string][]adminview.Option{"kind": v.Kinds})
+			return reshow(s, w, ar, ref, v, nil, admin.OrgEdit)
+		}})
 }

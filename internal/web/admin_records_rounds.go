@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,20 +13,6 @@ import (
 	"github.com/kai-challenge/portal/internal/web/adminview"
 	"github.com/kai-challenge/portal/web/admin"
 )
-
-// roundFields are the inputs of the round form. The announcement is a
-// datetime-local value in KST.
-var roundFields = []string{
-	"slug", "kind", "name_ko", "name_en", "period", "evaluated_on", "announce_at", "announce_date_only",
-	"advance", "backfill", "min_total", "note_ko", "note_en",
-}
-
-// criterionFields are the inputs of a criterion form; panel_size empty or 0
-// means scored directly.
-var criterionFields = []string{
-	"code", "parent", "name_ko", "name_en", "description_ko", "description_en", "note_ko", "note_en",
-	"max", "panel_size", "aggregate",
-}
 
 func flag(b bool) string {
 	if b {
@@ -46,39 +33,98 @@ func roundValues(rd postgres.RoundRecord) map[string]string {
 	return v
 }
 
-// roundForm completes a posted round form f with its checkboxes, read as
-// "1" or "".
-func roundForm(r *http.Request, f adminview.Form) adminview.Form {
-	f.Values["announce_date_only"] = checked(r, "announce_date_only")
-	f.Values["backfill"] = checked(r, "backfill")
-	return f
+// roundForm is the round form. The announcement is a datetime-local value
+// in KST.
+type roundForm struct {
+	Slug             string `form:"slug"`
+	Kind             string `form:"kind"`
+	NameKO           string `form:"name_ko"`
+	NameEN           string `form:"name_en"`
+	Period           string `form:"period"`
+	EvaluatedOn      string `form:"evaluated_on"`
+	AnnounceAt       string `form:"announce_at"`
+	AnnounceDateOnly bool   `form:"announce_date_only"`
+	Advance          string `form:"advance"`
+	Backfill         bool   `form:"backfill"`
+	MinTotal         string `form:"min_total"`
+	NoteKO           string `form:"note_ko"`
+	NoteEN           string `form:"note_en"`
 }
 
-// roundOf decodes the round form, leaving a message on each field it
-// cannot read. cur is the saved round (nil when creating): an announcement
-// left as shown keeps its saved instant exactly.
-func (ar *adminReq) roundOf(f adminview.Form, cur *postgres.RoundRecord) postgres.RoundRecord {
-	rd := postgres.RoundRecord{
-		Slug: f.V("slug"), Kind: f.V("kind"), Name: textOf(f, "name"), Period: f.V("period"),
-		EvaluatedOn: f.V("evaluated_on"), Backfill: f.V("backfill") != "", MinTotal: f.V("min_total"),
-		Note: textOf(f, "note"),
-	}
-	if rd.Slug == "new" {
+// Validate checks the slug is not the creating form's, the places are a
+// number and the announcement a time.
+func (f *roundForm) Validate() map[string]string {
+	errs := map[string]string{}
+	if f.Slug == "new" {
 		// /admin/rounds/new is the form that creates rounds.
-		f.Errors["slug"] = ar.T("records.invalid.slug_new")
+		errs["slug"] = "records.invalid.slug_new"
 	}
-	rd.Advance = ar.whole(f, "advance", 0, true)
-	dateOnly := f.V("announce_date_only") != ""
-	if cur != nil && f.V("announce_at") == announceValue(cur.AnnounceAt) && dateOnly == cur.AnnounceDateOnly {
+	checkWhole(errs, "advance", f.Advance, true)
+	if _, _, ok := parseAnnounce(f.AnnounceAt, f.AnnounceDateOnly); !ok {
+		errs["announce_at"] = "admin.invalid.datetime"
+	}
+	return errs
+}
+
+// record is the round the form describes. cur is the saved round (nil
+// when creating): an announcement left as shown keeps its saved instant
+// exactly.
+func (f *roundForm) record(cur *postgres.RoundRecord) postgres.RoundRecord {
+	rd := postgres.RoundRecord{
+		Slug: f.Slug, Kind: f.Kind, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Period: f.Period,
+		EvaluatedOn: f.EvaluatedOn, Backfill: f.Backfill, MinTotal: f.MinTotal, Advance: wholeOr(f.Advance, 0),
+		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+	}
+	if cur != nil && f.AnnounceAt == announceValue(cur.AnnounceAt) && f.AnnounceDateOnly == cur.AnnounceDateOnly {
 		rd.AnnounceAt, rd.AnnounceDateOnly = cur.AnnounceAt, cur.AnnounceDateOnly
 	} else {
-		at, only, ok := parseAnnounce(f.V("announce_at"), dateOnly)
-		if !ok {
-			f.Errors["announce_at"] = ar.T("admin.invalid.datetime")
-		}
-		rd.AnnounceAt, rd.AnnounceDateOnly = at, only
+		rd.AnnounceAt, rd.AnnounceDateOnly, _ = parseAnnounce(f.AnnounceAt, f.AnnounceDateOnly)
 	}
 	return rd
+}
+
+// criterionForm is the form of a criterion; panel_size empty or 0 means
+// scored directly.
+type criterionForm struct {
+	Code          string `form:"code"`
+	Parent        string `form:"parent"`
+	NameKO        string `form:"name_ko"`
+	NameEN        string `form:"name_en"`
+	DescriptionKO string `form:"description_ko"`
+	DescriptionEN string `form:"description_en"`
+	NoteKO        string `form:"note_ko"`
+	NoteEN        string `form:"note_en"`
+	Max           string `form:"max"`
+	PanelSize     string `form:"panel_size"`
+	Aggregate     string `form:"aggregate"`
+}
+
+// Validate checks the panel size is a number.
+func (f *criterionForm) Validate() map[string]string {
+	errs := map[string]string{}
+	checkWhole(errs, "panel_size", f.PanelSize, false)
+	return errs
+}
+
+func (f *criterionForm) record() postgres.CriterionRecord {
+	return postgres.CriterionRecord{
+		Code: f.Code, Parent: f.Parent, Name: contest.Text{KO: f.NameKO, EN: f.NameEN},
+		Description: contest.Text{KO: f.DescriptionKO, EN: f.DescriptionEN}, Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Max: f.Max, PanelSize: wholeOr(f.PanelSize, 0), Aggregate: f.Aggregate,
+	}
+}
+
+// entryForm enters a team in a round.
+type entryForm struct {
+	Team string `form:"team"`
+}
+
+// Validate requires a team.
+func (f *entryForm) Validate() map[string]string {
+	if f.Team == "" {
+		return map[string]string{"team": "admin.invalid.required"}
+	}
+	return nil
 }
 
 func criterionValues(c postgres.CriterionRecord) map[string]string {
@@ -95,22 +141,13 @@ func criterionValues(c postgres.CriterionRecord) map[string]string {
 	return v
 }
 
-func (ar *adminReq) criterionOf(f adminview.Form) postgres.CriterionRecord {
-	return postgres.CriterionRecord{
-		Code: f.V("code"), Parent: f.V("parent"), Name: textOf(f, "name"), Description: textOf(f, "description"),
-		Note: textOf(f, "note"), Max: f.V("max"), PanelSize: ar.whole(f, "panel_size", 0, false), Aggregate: f.V("aggregate"),
-	}
-}
-
 func (ar *adminReq) roundKinds() []adminview.Option {
 	return ar.options("round.kind.", contest.RoundKinds, "")
 }
 
 // roundNewPage is the form that creates a round.
 func (s *server) roundNewPage(ar *adminReq, f adminview.Form) adminview.RoundEditPage {
-	if f.Values == nil {
-		f = adminview.NewForm(map[string]string{"kind": contest.KindStage})
-	}
+	f = f.Or(map[string]string{"kind": contest.KindStage})
 	v := adminview.RoundEditPage{
 		AdminPage: ar.page("rounds", ar.T("records.rounds.new")),
 		New:       true,
@@ -137,26 +174,16 @@ func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f := roundForm(r, formOf(r, roundFields...))
-	rd := ar.roundOf(f, nil)
-	refuse := func(ref refusal) error {
-		v := s.roundNewPage(ar, f)
-		v.Notice, v.NoticeKind = ref.notice, "error"
-		return s.render(w, r, ref.status, admin.RoundEdit(v))
-	}
-	if f.Invalid() {
-		return refuse(ar.invalid())
-	}
-	out, err := s.store.CreateRound(r.Context(), prog.Slug, rd, ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "slug")
-		if !ok {
-			return err
-		}
-		return refuse(ref)
-	}
-	ar.flash(ar.T("records.rounds.created", "name", ar.textIn(out.Name)))
-	return ar.redirect(w, "/admin/rounds/"+out.Slug+"/edit")
+	var f roundForm
+	return ar.submit(w, formSave{form: &f, taken: "slug",
+		write: func(int) (string, string, error) {
+			out, err := s.store.CreateRound(r.Context(), prog.Slug, f.record(nil), ar.actor())
+			return ar.T("records.rounds.created", "name", ar.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			v := s.roundNewPage(ar, typed)
+			return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
+		}})
 }
 
 // roundEditPage is the edit page of a saved round: its settings, criteria
@@ -175,52 +202,13 @@ func (s *server) roundEditPage(ar *adminReq, program, slug string) (adminview.Ro
 	if err != nil {
 		return adminview.RoundEditPage{}, rd, nil, err
 	}
-	name := ar.textIn(rd.Name)
-	v := adminview.RoundEditPage{
-		AdminPage:    ar.page("rounds", ar.T("records.rounds.edit", "name", name)),
-		Slug:         rd.Slug,
-		Name:         name,
-		StatusCode:   rd.Status,
-		Status:       ar.statusLabel(rd.Status),
-		RoundURL:     ar.L.URL("/admin/rounds/" + rd.Slug),
-		Edit:         savedForm(roundValues(rd)),
-		Kinds:        ar.roundKinds(),
-		CanEditTree:  !contest.Published(rd.Status) && rd.Status != contest.StatusClosed,
-		NewCriterion: adminview.NewForm(nil),
-		Aggregates:   ar.options("aggregate.", contest.Aggregates, ar.T("records.criteria.direct")),
-	}
-	v.Path = "/admin/rounds/" + rd.Slug + "/edit"
-	switch {
-	case contest.Published(rd.Status):
-		v.Locked = ar.T("records.rounds.locked.published")
-	case rd.Status == contest.StatusClosed:
-		v.Locked = ar.T("records.rounds.locked.closed")
-	}
+	v := ar.roundEditHeader(rd)
 	v.Parents = []adminview.Option{{Value: "", Label: ar.T("records.criteria.top")}}
 	for _, c := range crits {
 		v.Parents = append(v.Parents, adminview.Option{Value: c.Code, Label: strings.Repeat("— ", c.Depth) + c.Code + " · " + ar.textIn(c.Name)})
 	}
 	for _, c := range crits {
-		row := adminview.CriterionRow{
-			Code:      c.Code,
-			Name:      ar.textIn(c.Name),
-			Depth:     c.Depth,
-			Leaf:      c.Leaf,
-			Max:       ar.L.Points(c.Max),
-			Scores:    ar.L.Number(c.Scores),
-			CanDelete: c.Leaf && c.Scores == 0,
-			Version:   strconv.Itoa(c.Version),
-			Edit:      savedForm(criterionValues(c)),
-		}
-		if c.PanelSize > 0 {
-			row.Panel = ar.T("criterion.panel", "n", c.PanelSize, "aggregate", ar.T("aggregate."+c.Aggregate))
-		}
-		for _, p := range v.Parents {
-			if p.Value != c.Code {
-				row.Parents = append(row.Parents, p)
-			}
-		}
-		v.Criteria = append(v.Criteria, row)
+		v.Criteria = append(v.Criteria, ar.criterionRow(c, v.Parents))
 	}
 	entered := map[string]bool{}
 	for _, e := range rd.Entries {
@@ -234,7 +222,7 @@ func (s *server) roundEditPage(ar *adminReq, program, slug string) (adminview.Ro
 			CanRemove:  e.Scores == 0,
 		})
 	}
-	v.TeamOptions = []adminview.Option{{Value: "", Label: ar.T("records.choose")}}
+	v.TeamOptions = ar.orgOptions(nil, nil)
 	for _, t := range teams {
 		if !entered[t.Slug] {
 			v.TeamOptions = append(v.TeamOptions, adminview.Option{Value: t.Slug, Label: ar.textIn(t.Name) + " (" + t.Slug + ")"})
@@ -242,6 +230,59 @@ func (s *server) roundEditPage(ar *adminReq, program, slug string) (adminview.Ro
 	}
 	v.AddEntry = adminview.NewForm(nil)
 	return v, rd, crits, nil
+}
+
+// roundEditHeader is the top of a round's edit page: the round form as
+// saved and, when the round's status keeps its criteria and entries, why.
+func (ar *adminReq) roundEditHeader(rd postgres.RoundRecord) adminview.RoundEditPage {
+	name := ar.textIn(rd.Name)
+	v := adminview.RoundEditPage{
+		AdminPage:    ar.page("rounds", ar.T("records.rounds.edit", "name", name)),
+		Slug:         rd.Slug,
+		Name:         name,
+		StatusCode:   rd.Status,
+		Status:       ar.statusLabel(rd.Status),
+		RoundURL:     ar.L.URL("/admin/rounds/" + rd.Slug),
+		Edit:         savedForm(roundValues(rd)),
+		Kinds:        ar.roundKinds(),
+		CanEditTree:  contest.Allows(rd.Status, contest.ActEditSetup),
+		NewCriterion: adminview.NewForm(nil),
+		Aggregates:   ar.options("aggregate.", contest.Aggregates, ar.T("records.criteria.direct")),
+	}
+	v.Path = "/admin/rounds/" + rd.Slug + "/edit"
+	switch {
+	case v.CanEditTree:
+	case contest.Allows(rd.Status, contest.ActCorrect):
+		v.Locked = ar.T("records.rounds.locked.published")
+	default:
+		v.Locked = ar.T("records.rounds.locked.closed")
+	}
+	return v
+}
+
+// criterionRow is a saved criterion with its edit form; parents are the
+// choices of a parent, the criterion itself left out.
+func (ar *adminReq) criterionRow(c postgres.CriterionRecord, parents []adminview.Option) adminview.CriterionRow {
+	row := adminview.CriterionRow{
+		Code:      c.Code,
+		Name:      ar.textIn(c.Name),
+		Depth:     c.Depth,
+		Leaf:      c.Leaf,
+		Max:       ar.L.Points(c.Max),
+		Scores:    ar.L.Number(c.Scores),
+		CanDelete: c.Leaf && c.Scores == 0,
+		Version:   strconv.Itoa(c.Version),
+		Edit:      savedForm(criterionValues(c)),
+	}
+	if c.PanelSize > 0 {
+		row.Panel = ar.T("criterion.panel", "n", c.PanelSize, "aggregate", ar.T("aggregate."+c.Aggregate))
+	}
+	for _, p := range parents {
+		if p.Value != c.Code {
+			row.Parents = append(row.Parents, p)
+		}
+	}
+	return row
 }
 
 func (s *server) handleRoundEdit(w http.ResponseWriter, r *http.Request) error {
@@ -270,8 +311,14 @@ func (s *server) refuseRoundEdit(w http.ResponseWriter, ar *adminReq, program, s
 	if ref.state && v.Locked != "" {
 		ref.notice = v.Locked
 	}
-	v.Notice, v.NoticeKind = ref.notice, "error"
-	return s.render(w, ar.r, ref.status, admin.RoundEdit(v))
+	return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
+}
+
+// roundWrite begins a write on a round's edit page: the program and the
+// route's round, and the page the write goes back to.
+func (ar *adminReq) roundWrite() (program, slug, next string, err error) {
+	program, slug, err = ar.programRoute()
+	return program, slug, "/admin/rounds/" + slug + "/edit", err
 }
 
 // handleRoundUpdate changes a round's settings if nobody saved it since the
@@ -279,189 +326,136 @@ func (s *server) refuseRoundEdit(w http.ResponseWriter, ar *adminReq, program, s
 // changes only its note.
 func (s *server) handleRoundUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, _, err := ar.roundWrite()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
-	cur, err := s.store.RoundRecord(r.Context(), prog.Slug, slug)
+	cur, err := s.store.RoundRecord(r.Context(), program, slug)
 	if err != nil {
 		return err
 	}
-	f := roundForm(r, editFormOf(r, roundFields...))
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	rd := ar.roundOf(f, &cur)
-	rd.Version = ver
-	ref := ar.invalid()
-	var out postgres.RoundRecord
-	if !f.Invalid() {
-		out, err = s.store.UpdateRound(r.Context(), prog.Slug, slug, rd, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.rounds.updated", "name", ar.textIn(out.Name)))
-			return ar.redirect(w, "/admin/rounds/"+out.Slug+"/edit")
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "slug"); !ok {
-			return err
-		}
-	}
-	return s.refuseRoundEdit(w, ar, prog.Slug, slug, ref, func(v *adminview.RoundEditPage, now postgres.RoundRecord, _ []postgres.CriterionRecord) {
-		v.Edit = adminview.EditForm{Form: f}
-		if ref.stale {
-			v.Edit = ar.staleForm(f, roundFields, roundValues(now), map[string][]adminview.Option{"kind": v.Kinds})
-		}
-	})
+	var f roundForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
+		write: func(ver int) (string, string, error) {
+			rd := f.record(&cur)
+			rd.Version = ver
+			out, err := s.store.UpdateRound(r.Context(), program, slug, rd, ar.actor())
+			return ar.T("records.rounds.updated", "name", ar.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, now postgres.RoundRecord, _ []postgres.CriterionRecord) {
+				v.Edit = ar.editForm(typed, ref, formFields(&f), roundValues(now), map[string][]adminview.Option{"kind": v.Kinds})
+			})
+		}})
 }
 
 // handleCriterionCreate adds a criterion to a round that is not closed or
 // published.
 func (s *server) handleCriterionCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, next, err := ar.roundWrite()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
-	f := formOf(r, criterionFields...)
-	c := ar.criterionOf(f)
-	ref := ar.invalid()
-	if !f.Invalid() {
-		out, err := s.store.CreateCriterion(r.Context(), prog.Slug, slug, c, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.criteria.created", "code", out.Code))
-			return ar.redirect(w, "/admin/rounds/"+slug+"/edit")
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "code"); !ok {
-			return err
-		}
-	}
-	return s.refuseRoundEdit(w, ar, prog.Slug, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
-		v.NewCriterion = f
-	})
+	var f criterionForm
+	return ar.submit(w, formSave{form: &f, taken: "code",
+		write: func(int) (string, string, error) {
+			out, err := s.store.CreateCriterion(r.Context(), program, slug, f.record(), ar.actor())
+			return ar.T("records.criteria.created", "code", out.Code), next, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
+				v.NewCriterion = typed
+			})
+		}})
 }
 
 // handleCriterionUpdate changes a criterion if nobody saved it since the
 // form was made.
 func (s *server) handleCriterionUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, next, err := ar.roundWrite()
 	if err != nil {
 		return err
 	}
-	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	f := editFormOf(r, criterionFields...)
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	c := ar.criterionOf(f)
-	c.Version = ver
-	ref := ar.invalid()
-	if !f.Invalid() {
-		out, err := s.store.UpdateCriterion(r.Context(), prog.Slug, slug, code, c, ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.criteria.updated", "code", out.Code))
-			return ar.redirect(w, "/admin/rounds/"+slug+"/edit")
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "code"); !ok {
-			return err
-		}
-	}
-	return s.refuseRoundEdit(w, ar, prog.Slug, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, crits []postgres.CriterionRecord) {
-		for i := range v.Criteria {
-			if v.Criteria[i].Code != code {
-				continue
-			}
-			v.Criteria[i].Edit = adminview.EditForm{Form: f}
-			if !ref.stale {
-				continue
-			}
-			for _, cc := range crits {
-				if cc.Code == code {
-					v.Criteria[i].Edit = ar.staleForm(f, criterionFields, criterionValues(cc),
-						map[string][]adminview.Option{"parent": v.Parents, "aggregate": v.Aggregates})
+	code := chi.URLParam(r, "code")
+	var f criterionForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "code",
+		write: func(ver int) (string, string, error) {
+			c := f.record()
+			c.Version = ver
+			out, err := s.store.UpdateCriterion(r.Context(), program, slug, code, c, ar.actor())
+			return ar.T("records.criteria.updated", "code", out.Code), next, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, crits []postgres.CriterionRecord) {
+				i := slices.IndexFunc(v.Criteria, func(row adminview.CriterionRow) bool { return row.Code == code })
+				j := slices.IndexFunc(crits, func(c postgres.CriterionRecord) bool { return c.Code == code })
+				if i < 0 || j < 0 {
+					return
 				}
-			}
-		}
-	})
+				v.Criteria[i].Edit = ar.editForm(typed, ref, formFields(&f), criterionValues(crits[j]),
+					map[string][]adminview.Option{"parent": v.Parents, "aggregate": v.Aggregates})
+			})
+		}})
 }
+
+// noEdit leaves a re-rendered round page as saved.
+func noEdit(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord) {}
 
 // handleCriterionDelete removes a criterion without sub-criteria or scores
 // if nobody changed it since the page was made.
 func (s *server) handleCriterionDelete(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, next, err := ar.roundWrite()
 	if err != nil {
 		return err
 	}
-	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	f := formOf(r, "version")
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteCriterion(r.Context(), prog.Slug, slug, code, ver, ar.actor()); err != nil {
-		ref, ok := ar.refusal(err, f, "version")
-		if !ok {
-			return err
-		}
-		return s.refuseRoundEdit(w, ar, prog.Slug, slug, ref, func(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord) {})
-	}
-	ar.flash(ar.T("records.criteria.deleted", "code", code))
-	return ar.redirect(w, "/admin/rounds/"+slug+"/edit")
+	code := chi.URLParam(r, "code")
+	return ar.remove(w, func(ver int) error {
+		return s.store.DeleteCriterion(r.Context(), program, slug, code, ver, ar.actor())
+	}, ar.T("records.criteria.deleted", "code", code), next, func(ref refusal) error {
+		return s.refuseRoundEdit(w, ar, program, slug, ref, noEdit)
+	})
 }
 
 // handleEntryAdd enters a team in a round that is not closed or published.
 func (s *server) handleEntryAdd(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, next, err := ar.roundWrite()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
-	f := formOf(r, "team")
-	if f.V("team") == "" {
-		f.Errors["team"] = ar.T("admin.invalid.required")
-	}
-	ref := ar.invalid()
-	if !f.Invalid() {
-		err := s.store.AddEntry(r.Context(), prog.Slug, slug, f.V("team"), ar.actor())
-		if err == nil {
-			ar.flash(ar.T("records.entries.added", "team", f.V("team")))
-			return ar.redirect(w, "/admin/rounds/"+slug+"/edit")
-		}
-		var ok bool
-		if ref, ok = ar.refusal(err, f, "team"); !ok {
-			return err
-		}
-	}
-	return s.refuseRoundEdit(w, ar, prog.Slug, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
-		v.AddEntry = f
-		v.TeamOptions = withChoice(v.TeamOptions, f.V("team"), f.V("team"))
-	})
+	var f entryForm
+	return ar.submit(w, formSave{form: &f, taken: "team",
+		write: func(int) (string, string, error) {
+			err := s.store.AddEntry(r.Context(), program, slug, f.Team, ar.actor())
+			return ar.T("records.entries.added", "team", f.Team), next, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
+				v.AddEntry = typed
+				v.TeamOptions = withChoice(v.TeamOptions, f.Team, f.Team)
+			})
+		}})
 }
 
 // handleEntryRemove takes a team without scores or announced outcomes out
 // of a round that is not closed or published.
 func (s *server) handleEntryRemove(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, next, err := ar.roundWrite()
 	if err != nil {
 		return err
 	}
-	slug, team := chi.URLParam(r, "slug"), chi.URLParam(r, "team")
-	if err := s.store.RemoveEntry(r.Context(), prog.Slug, slug, team, ar.actor()); err != nil {
+	team := chi.URLParam(r, "team")
+	if err := s.store.RemoveEntry(r.Context(), program, slug, team, ar.actor()); err != nil {
 		ref, ok := ar.refusal(err, adminview.NewForm(nil), "team")
 		if !ok {
 			return err
 		}
-		return s.refuseRoundEdit(w, ar, prog.Slug, slug, ref, func(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord) {})
+		return s.refuseRoundEdit(w, ar, program, slug, ref, noEdit)
 	}
 	ar.flash(ar.T("records.entries.removed", "team", team))
-	return ar.redirect(w, "/admin/rounds/"+slug+"/edit")
+	return ar.redirect(w, next)
 }

@@ -16,13 +16,10 @@ import (
 func TestRecordsRounds(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.130")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.130", adminEmail)
 	ctx := context.Background()
 
-	page := c.get("/admin/rounds/new")
-	wantStatus(t, "new round", page, http.StatusOK)
-	form := fillForm(t, page.body, "round-create-form")
+	_, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
 	if form.Get("kind") != "stage" {
 		t.Errorf("new round kind %q, want stage", form.Get("kind"))
 	}
@@ -60,9 +57,7 @@ func TestRecordsRounds(t *testing.T) {
 	r = c.post("/admin/rounds/new", form)
 	wantStatus(t, "taken round slug", r, http.StatusUnprocessableEntity)
 	wantForm(t, r, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused round forms changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused round forms changed the database")
 
 	form.Set("slug", "r4")
 	wantRedirect(t, "create round", c.post("/admin/rounds/new", form), "/admin/rounds/r4/edit")
@@ -79,9 +74,7 @@ func TestRecordsRounds(t *testing.T) {
 	}
 
 	// Edit: the announcement becomes a day only, the rule changes.
-	edit := c.get("/admin/rounds/r4/edit")
-	wantStatus(t, "edit round", edit, http.StatusOK)
-	mine := fillForm(t, edit.body, "round-edit-form")
+	edit, mine := c.formAt(t, "/admin/rounds/r4/edit", "round-edit-form")
 	stale := fillForm(t, edit.body, "round-edit-form")
 	if mine.Get("announce_at") != "2031-07-15T14:00" || mine.Get("backfill") != "1" || mine.Get("min_total") != "60.00" {
 		t.Fatalf("edit form shows %v", mine)
@@ -98,9 +91,7 @@ func TestRecordsRounds(t *testing.T) {
 	r = c.post("/admin/rounds/r4/edit", stale)
 	wantConflict(t, r, "round", "round-edit-form", "advance", "2", "3")
 	wantConflict(t, r, "round", "round-edit-form", "name_en", "Evaluation four", "Fourth evaluation")
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale round save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale round save changed the database")
 
 	// A closed round keeps its rule; the message says why.
 	if r := c.post("/admin/rounds/r2/close", nil); r.status != http.StatusSeeOther {
@@ -124,9 +115,7 @@ func TestRecordsRounds(t *testing.T) {
 	if !strings.Contains(r.body, "Scoring of this round is closed") {
 		t.Error("the English refusal does not explain the closed round")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused writes to a closed round changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused writes to a closed round changed the database")
 	// Its note may still change.
 	closed.Set("advance", "2")
 	closed.Set("note_ko", "마감 후 메모")
@@ -140,8 +129,7 @@ func TestRecordsRounds(t *testing.T) {
 func TestRecordsCriteriaAndEntries(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.131")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.131", adminEmail)
 	ctx := context.Background()
 
 	edit := c.get("/admin/rounds/r1/edit")
@@ -171,9 +159,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 		map[string]string{"code": `"total" is reserved`, "name_en": "required", "max": "decimal", "aggregate": "at least 3"})
 	add.Set("panel_size", "many")
 	wantForm(t, c.post("/admin/rounds/r1/criteria", add), "criterion-create-form", map[string]string{"panel_size": "many"}, map[string]string{"panel_size": "정수"})
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused criteria changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused criteria changed the database")
 
 	add.Set("code", "user")
 	add.Set("name_en", "User panel")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -12,18 +13,31 @@ import (
 	"github.com/kai-challenge/portal/web/admin"
 )
 
-// teamFields are the inputs of the team form.
-var teamFields = []string{
-	"slug", "name_ko", "name_en", "lead", "model", "model_note_ko", "model_note_en",
-	"goal_ko", "goal_en", "note_ko", "note_en",
+// teamForm is the team form.
+type teamForm struct {
+	Slug        string `form:"slug"`
+	NameKO      string `form:"name_ko"`
+	NameEN      string `form:"name_en"`
+	Lead        string `form:"lead"`
+	Model       string `form:"model"`
+	ModelNoteKO string `form:"model_note_ko"`
+	ModelNoteEN string `form:"model_note_en"`
+	GoalKO      string `form:"goal_ko"`
+	GoalEN      string `form:"goal_en"`
+	NoteKO      string `form:"note_ko"`
+	NoteEN      string `form:"note_en"`
 }
 
-// memberFields are the inputs of a membership form; the organization is
-// chosen only when adding (memberAddFields), then it is the route's.
-var (
-	memberFields    = []string{"role", "since", "until", "confidence", "note_ko", "note_en"}
-	memberAddFields = append([]string{"org"}, memberFields...)
-)
+// Validate leaves every check to the store.
+func (f *teamForm) Validate() map[string]string { return nil }
+
+func (f *teamForm) record() postgres.TeamRecord {
+	return postgres.TeamRecord{
+		Slug: f.Slug, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Lead: f.Lead, Model: f.Model,
+		ModelNote: contest.Text{KO: f.ModelNoteKO, EN: f.ModelNoteEN}, Goal: contest.Text{KO: f.GoalKO, EN: f.GoalEN},
+		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+	}
+}
 
 func teamValues(t postgres.TeamRecord) map[string]string {
 	v := map[string]string{"slug": t.Slug, "lead": t.Lead, "model": t.Model, "version": strconv.Itoa(t.Version)}
@@ -34,11 +48,31 @@ func teamValues(t postgres.TeamRecord) map[string]string {
 	return v
 }
 
-func teamOf(f adminview.Form) postgres.TeamRecord {
-	return postgres.TeamRecord{
-		Slug: f.V("slug"), Name: textOf(f, "name"), Lead: f.V("lead"), Model: f.V("model"),
-		ModelNote: textOf(f, "model_note"), Goal: textOf(f, "goal"), Note: textOf(f, "note"),
+// memberForm is the form of a membership; the organization is chosen only
+// when adding (memberAddForm), then it is the route's.
+type memberForm struct {
+	Role       string `form:"role"`
+	Since      string `form:"since"`
+	Until      string `form:"until"`
+	Confidence string `form:"confidence"`
+	NoteKO     string `form:"note_ko"`
+	NoteEN     string `form:"note_en"`
+}
+
+// Validate leaves every check to the store.
+func (f *memberForm) Validate() map[string]string { return nil }
+
+func (f *memberForm) record(org string) postgres.MemberRecord {
+	return postgres.MemberRecord{
+		Org: org, Role: f.Role, Since: f.Since, Until: f.Until, Confidence: f.Confidence,
+		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
 	}
+}
+
+// memberAddForm adds an organization to a team.
+type memberAddForm struct {
+	Org string `form:"org"`
+	memberForm
 }
 
 func memberValues(m postgres.MemberRecord) map[string]string {
@@ -48,13 +82,6 @@ func memberValues(m postgres.MemberRecord) map[string]string {
 	}
 	putText(v, "note", m.Note)
 	return v
-}
-
-func memberOf(f adminview.Form) postgres.MemberRecord {
-	return postgres.MemberRecord{
-		Org: f.V("org"), Role: f.V("role"), Since: f.V("since"), Until: f.V("until"),
-		Confidence: f.V("confidence"), Note: textOf(f, "note"),
-	}
 }
 
 // orgOptions lists the organizations by name, with an empty choice first;
@@ -85,9 +112,7 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 	}
 	v := adminview.TeamsPage{AdminPage: ar.page("teams", ar.T("records.teams.title")), Create: create, Orgs: ar.orgOptions(orgs, nil)}
 	v.Path = "/admin/teams"
-	if v.Create.Values == nil {
-		v.Create = adminview.NewForm(nil)
-	}
+	v.Create = create.Or(nil)
 	for _, t := range teams {
 		v.Teams = append(v.Teams, adminview.TeamRow{
 			Slug:      t.Slug,
@@ -104,10 +129,7 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 func (s *server) handleTeams(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.teamsPage(ar, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Teams(v))
+	return show(s, w, r, v, err, admin.Teams)
 }
 
 // handleTeamCreate adds a team at the end of the program's teams and goes
@@ -118,22 +140,16 @@ func (s *server) handleTeamCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := formOf(r, teamFields...)
-	t, err := s.store.CreateTeam(r.Context(), prog.Slug, teamOf(f), ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "slug")
-		if !ok {
-			return err
-		}
-		v, err := s.teamsPage(ar, f)
-		if err != nil {
-			return err
-		}
-		v.Notice, v.NoticeKind = ref.notice, "error"
-		return s.render(w, r, ref.status, admin.Teams(v))
-	}
-	ar.flash(ar.T("records.teams.created", "name", ar.textIn(t.Name)))
-	return ar.redirect(w, "/admin/teams/"+t.Slug)
+	var f teamForm
+	return ar.submit(w, formSave{form: &f, taken: "slug",
+		write: func(int) (string, string, error) {
+			t, err := s.store.CreateTeam(r.Context(), prog.Slug, f.record(), ar.actor())
+			return ar.T("records.teams.created", "name", ar.textIn(t.Name)), "/admin/teams/" + t.Slug, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			v, err := s.teamsPage(ar, typed)
+			return reshow(s, w, ar, ref, v, err, admin.Teams)
+		}})
 }
 
 // teamEditPage is the page of a saved team with its members, every form
@@ -206,65 +222,51 @@ func (s *server) refuseTeam(w http.ResponseWriter, ar *adminReq, program, slug s
 		return err
 	}
 	edit(&v, t)
-	v.Notice, v.NoticeKind = ref.notice, "error"
-	return s.render(w, ar.r, ref.status, admin.TeamEdit(v))
+	return reshow(s, w, ar, ref, v, nil, admin.TeamEdit)
 }
 
 // handleTeamUpdate changes a team if nobody saved it since the form was
 // made.
 func (s *server) handleTeamUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
-	f := editFormOf(r, teamFields...)
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	t := teamOf(f)
-	t.Version = ver
-	out, err := s.store.UpdateTeam(r.Context(), prog.Slug, slug, t, ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "slug")
-		if !ok {
-			return err
-		}
-		return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
-			v.Edit = adminview.EditForm{Form: f}
-			if ref.stale {
-				v.Edit = ar.staleForm(f, teamFields, teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
-			}
-		})
-	}
-	ar.flash(ar.T("records.teams.updated", "name", ar.textIn(out.Name)))
-	return ar.redirect(w, "/admin/teams/"+out.Slug)
+	var f teamForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
+		write: func(ver int) (string, string, error) {
+			t := f.record()
+			t.Version = ver
+			out, err := s.store.UpdateTeam(r.Context(), program, slug, t, ar.actor())
+			return ar.T("records.teams.updated", "name", ar.textIn(out.Name)), "/admin/teams/" + out.Slug, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
+				v.Edit = ar.editForm(typed, ref, formFields(&f), teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
+			})
+		}})
 }
 
 // handleMemberAdd adds an organization to a team's consortium.
 func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug := chi.URLParam(r, "slug")
-	f := formOf(r, memberAddFields...)
-	m, err := s.store.AddMember(r.Context(), prog.Slug, slug, memberOf(f), ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "org")
-		if !ok {
-			return err
-		}
-		return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(v *adminview.TeamEditPage, _ postgres.TeamRecord) {
-			v.AddMember = f
-			v.MemberOrgs = withChoice(v.MemberOrgs, f.V("org"), f.V("org"))
-		})
-	}
-	ar.flash(ar.T("records.members.added", "name", ar.textIn(m.OrgName)))
-	return ar.redirect(w, "/admin/teams/"+slug)
+	var f memberAddForm
+	return ar.submit(w, formSave{form: &f, taken: "org",
+		write: func(int) (string, string, error) {
+			m, err := s.store.AddMember(r.Context(), program, slug, f.record(f.Org), ar.actor())
+			return ar.T("records.members.added", "name", ar.textIn(m.OrgName)), "/admin/teams/" + slug, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, _ postgres.TeamRecord) {
+				v.AddMember = typed
+				v.MemberOrgs = withChoice(v.MemberOrgs, f.Org, f.Org)
+			})
+		}})
 }
 
 // handleMemberUpdate changes a membership if nobody saved it since the form
@@ -272,65 +274,44 @@ func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 // organization by removing it and adding another.
 func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug, org := chi.URLParam(r, "slug"), chi.URLParam(r, "org")
-	f := editFormOf(r, memberFields...)
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	m := memberOf(f)
-	m.Org, m.Version = org, ver
-	out, err := s.store.UpdateMember(r.Context(), prog.Slug, slug, m, ar.actor())
-	if err != nil {
-		ref, ok := ar.refusal(err, f, "role")
-		if !ok {
-			return err
-		}
-		return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
-			for i, row := range v.Members {
-				if row.Org != org {
-					continue
+	org := chi.URLParam(r, "org")
+	var f memberForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "role",
+		write: func(ver int) (string, string, error) {
+			m := f.record(org)
+			m.Version = ver
+			out, err := s.store.UpdateMember(r.Context(), program, slug, m, ar.actor())
+			return ar.T("records.members.updated", "name", ar.textIn(out.OrgName)), "/admin/teams/" + slug, err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
+				i := slices.IndexFunc(v.Members, func(row adminview.MemberRow) bool { return row.Org == org })
+				j := slices.IndexFunc(cur.Members, func(m postgres.MemberRecord) bool { return m.Org == org })
+				if i < 0 || j < 0 {
+					return
 				}
-				v.Members[i].Edit = adminview.EditForm{Form: f}
-				if ref.stale {
-					for _, cm := range cur.Members {
-						if cm.Org == org {
-							v.Members[i].Edit = ar.staleForm(f, memberFields, memberValues(cm), map[string][]adminview.Option{"confidence": v.Confidences})
-						}
-					}
-				}
-			}
-		})
-	}
-	ar.flash(ar.T("records.members.updated", "name", ar.textIn(out.OrgName)))
-	return ar.redirect(w, "/admin/teams/"+slug)
+				v.Members[i].Edit = ar.editForm(typed, ref, formFields(&f), memberValues(cur.Members[j]),
+					map[string][]adminview.Option{"confidence": v.Confidences})
+			})
+		}})
 }
 
 // handleMemberRemove takes an organization out of a team's consortium if
 // nobody changed the membership since the page was made.
 func (s *server) handleMemberRemove(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
+	program, slug, err := ar.programRoute()
 	if err != nil {
 		return err
 	}
-	slug, org := chi.URLParam(r, "slug"), chi.URLParam(r, "org")
-	f := formOf(r, "version")
-	ver, err := version(f)
-	if err != nil {
-		return err
-	}
-	if err := s.store.RemoveMember(r.Context(), prog.Slug, slug, org, ver, ar.actor()); err != nil {
-		ref, ok := ar.refusal(err, f, "version")
-		if !ok {
-			return err
-		}
-		return s.refuseTeam(w, ar, prog.Slug, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
-	}
-	ar.flash(ar.T("records.members.removed", "org", org))
-	return ar.redirect(w, "/admin/teams/"+slug)
+	org := chi.URLParam(r, "org")
+	return ar.remove(w, func(ver int) error {
+		return s.store.RemoveMember(r.Context(), program, slug, org, ver, ar.actor())
+	}, ar.T("records.members.removed", "org", org), "/admin/teams/"+slug, func(ref refusal) error {
+		return s.refuseTeam(w, ar, program, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
+	})
 }

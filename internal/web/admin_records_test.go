@@ -144,8 +144,7 @@ func wantConflict(t *testing.T, r response, box, formID, field, yours, current s
 func TestRecordsOrganizations(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.120")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.120", adminEmail)
 	ctx := context.Background()
 
 	page := c.get("/admin/organizations")
@@ -177,9 +176,7 @@ func TestRecordsOrganizations(t *testing.T) {
 	r = c.post("/admin/organizations", form)
 	wantStatus(t, "taken slug", r, http.StatusUnprocessableEntity)
 	wantForm(t, r, "org-create-form", map[string]string{"slug": "org-a", "name_en": "Org D"}, map[string]string{"slug": "이미 쓰이는 식별자"})
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused forms changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused forms changed the database")
 
 	form.Set("slug", "org-d")
 	wantRedirect(t, "create organization", c.post("/admin/organizations", form), "/admin/organizations")
@@ -188,9 +185,7 @@ func TestRecordsOrganizations(t *testing.T) {
 		t.Fatal("the new organization is not listed with a notice")
 	}
 
-	edit := c.get("/admin/organizations/org-d")
-	wantStatus(t, "edit page", edit, http.StatusOK)
-	stale := fillForm(t, edit.body, "org-edit-form")
+	edit, stale := c.formAt(t, "/admin/organizations/org-d", "org-edit-form")
 	mine := fillForm(t, edit.body, "org-edit-form")
 	mine.Set("name_en", "Org Delta")
 	mine.Set("kind", "research_institute")
@@ -208,9 +203,7 @@ func TestRecordsOrganizations(t *testing.T) {
 	if !strings.Contains(r.body, "그사이 다른 사람이") {
 		t.Error("the 409 page does not say someone else changed the record")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale save changed the database")
 	// The English page says it in English.
 	r = c.post("/en/admin/organizations/org-d", stale)
 	wantConflict(t, r, "org", "org-edit-form", "name_en", "Org Dee", "Org Delta")
@@ -223,12 +216,8 @@ func TestRecordsOrganizations(t *testing.T) {
 	if o, _ := env.store.Organization(ctx, "org-d"); o.Name.EN != "Org Dee" {
 		t.Errorf("after the deliberate save the name is %q", o.Name.EN)
 	}
-	if n := env.auditCount("organization.update"); n != 2 {
-		t.Errorf("%d organization.update events, want 2", n)
-	}
-	if n := env.auditCount("organization.create"); n != 1 {
-		t.Errorf("%d organization.create events, want 1", n)
-	}
+	env.wantAudit(t, "organization.update", 2)
+	env.wantAudit(t, "organization.create", 1)
 	if r := c.get("/admin/organizations/nobody"); r.status != http.StatusNotFound {
 		t.Errorf("unknown organization: %d", r.status)
 	}
@@ -239,13 +228,10 @@ func TestRecordsOrganizations(t *testing.T) {
 func TestRecordsTeams(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.121")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.121", adminEmail)
 	ctx := context.Background()
 
-	page := c.get("/admin/teams")
-	wantStatus(t, "teams", page, http.StatusOK)
-	form := fillForm(t, page.body, "team-create-form")
+	_, form := c.formAt(t, "/admin/teams", "team-create-form")
 	form.Set("slug", "t4")
 	form.Set("name_ko", "라팀")
 	form.Set("model_note_en", "A 32B model")
@@ -258,9 +244,7 @@ func TestRecordsTeams(t *testing.T) {
 	r = c.post("/en/admin/teams", form)
 	wantForm(t, r, "team-create-form", map[string]string{"model_note_en": "A 32B model"},
 		map[string]string{"name_en": "required", "lead": "required", "model_note_ko": "required when the English text is given"})
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused forms changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused forms changed the database")
 
 	form.Set("name_en", "Team Four")
 	form.Set("lead", "org-c")
@@ -279,9 +263,7 @@ func TestRecordsTeams(t *testing.T) {
 	wantForm(t, r, "team-create-form", map[string]string{"slug": "t1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 
 	// Edit the team.
-	edit := c.get("/admin/teams/t4")
-	wantStatus(t, "team page", edit, http.StatusOK)
-	stale := fillForm(t, edit.body, "team-edit-form")
+	edit, stale := c.formAt(t, "/admin/teams/t4", "team-edit-form")
 	mine := fillForm(t, edit.body, "team-edit-form")
 	mine.Set("name_ko", "라팀 컨소시엄")
 	wantRedirect(t, "update team", c.post("/admin/teams/t4", mine), "/admin/teams/t4")
@@ -291,9 +273,7 @@ func TestRecordsTeams(t *testing.T) {
 	before = env.dump()
 	stale.Set("model", "Four-2")
 	wantConflict(t, c.post("/admin/teams/t4", stale), "team", "team-edit-form", "model", "Four-2", "Four-1")
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale team save changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale team save changed the database")
 
 	// Members: add with a refused date order, then right.
 	edit = c.get("/admin/teams/t4")
@@ -336,9 +316,7 @@ func TestRecordsTeams(t *testing.T) {
 	// Removing with the old version is refused too.
 	before = env.dump()
 	wantStatus(t, "stale remove", c.post("/admin/teams/t4/members/org-a/remove", removeStale), http.StatusConflict)
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("stale member writes changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "stale member writes changed the database")
 	edit = c.get("/admin/teams/t4")
 	wantRedirect(t, "remove member", c.post("/admin/teams/t4/members/org-a/remove", fillForm(t, edit.body, "member-remove-org-a")), "/admin/teams/t4")
 	tr, err := env.store.Team(ctx, "console-test", "t4")
@@ -361,10 +339,8 @@ func TestRecordsPagesAdminOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	anon := env.client("198.51.100.8")
-	scorer := env.client("192.0.2.122")
-	scorer.login(scorerEmail)
-	admin := env.client("192.0.2.123")
-	admin.login(adminEmail)
+	scorer := env.signedIn("192.0.2.122", scorerEmail)
+	admin := env.signedIn("192.0.2.123", adminEmail)
 	for _, path := range recordPages {
 		for _, lang := range []string{"", "/en"} {
 			p := lang + path
@@ -557,8 +533,7 @@ func TestRecordsRouteTableIsReal(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "https://portal.example")
 	seedRecords(env)
-	admin := env.client("192.0.2.124")
-	admin.login(adminEmail)
+	admin := env.signedIn("192.0.2.124", adminEmail)
 	for _, rt := range recordRoutes(env) {
 		before := env.dump()
 		r := admin.post(rt.path, rt.form)

@@ -89,15 +89,48 @@ func (s *server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 
 // roundPage builds a round's workflow page for the user's role.
 func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage, error) {
-	ctx := ar.r.Context()
 	prog, err := ar.program()
 	if err != nil {
 		return adminview.RoundAdminPage{}, err
 	}
-	d, err := s.store.AdminRound(ctx, prog.Slug, slug)
+	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
 	if err != nil {
 		return adminview.RoundAdminPage{}, err
 	}
+	v := ar.roundHeader(d, slug)
+	n := ar.consoleNames(d)
+	for _, c := range d.Criteria {
+		if c.Leaf {
+			v.Leaves = append(v.Leaves, adminview.Option{Value: c.Code, Label: n.crit[c.Code]})
+		}
+	}
+	ar.roundCompleteness(&v, d, n)
+	ar.roundPermissions(&v, d)
+	for _, e := range d.Entries {
+		v.Entries = append(v.Entries, adminview.EntryRow{
+			Team: e.Team, Name: ar.textIn(e.Name), Code: e.Status, Status: ar.T("entry." + e.Status),
+			ReasonKO: e.Reason.KO, ReasonEN: e.Reason.EN, Options: ar.statusOptions(e.Status),
+		})
+		v.Teams = append(v.Teams, adminview.Option{Value: e.Team, Label: ar.textIn(e.Name)})
+	}
+	v.StatusOptions = ar.statusOptions("")
+	if err := s.roundPreview(ar, &v, prog.Slug, d, n); err != nil {
+		return v, err
+	}
+	if dec := d.Decision; dec != nil {
+		teams := make([]string, len(dec.Advance))
+		for i, t := range dec.Advance {
+			teams[i] = n.teams[t]
+		}
+		v.Decision = ar.T("admin.decision.recorded", "teams", strings.Join(teams, ", "), "reason", ar.textIn(dec.Reason), "who", dec.DecidedBy)
+	}
+	v.Revisions = ar.revisionRows(d, n)
+	return v, nil
+}
+
+// roundHeader is the top of a round's workflow page: its name, kind,
+// status, rule and dates.
+func (ar *adminReq) roundHeader(d postgres.AdminRound, slug string) adminview.RoundAdminPage {
 	info := d.Info
 	v := adminview.RoundAdminPage{
 		AdminPage:  ar.page("rounds", ar.textIn(info.Name)),
@@ -112,110 +145,127 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 		Scheduled:  ar.dateTime(d.PublishAt),
 		Scored:     d.Scored,
 		Complete:   d.Complete(),
+		Rule:       ar.T("rule.places."+info.Kind, "n", info.Advance),
+		Schedule:   adminview.NewForm(map[string]string{"at": scheduleDefault(d, ar.s.now())}),
 	}
 	v.Path = "/admin/rounds/" + slug
 	if d.PublishAt != nil {
 		v.ScheduledBy = d.ScheduledBy
 	}
-	published := contest.Published(info.Status)
-	v.Rule = ar.T("rule.places."+info.Kind, "n", info.Advance)
 	if info.MinTotal != nil {
 		v.Rule += " · " + ar.T("rule.min_total", "points", ar.L.Points(*info.MinTotal))
 	}
-	if published {
+	if contest.Published(info.Status) {
 		v.PublicRoundURL = ar.L.URL("/rounds/" + slug)
 	}
-	names := map[string]string{}
+	return v
+}
+
+// consoleNames names a round's teams and criteria in the page's language,
+// with its top-level categories in order.
+type consoleNames struct {
+	teams, crit map[string]string
+	categories  []postgres.AdminCriterion
+}
+
+func (ar *adminReq) consoleNames(d postgres.AdminRound) consoleNames {
+	n := consoleNames{teams: map[string]string{}, crit: map[string]string{}}
 	for _, e := range d.Entries {
-		names[e.Team] = ar.textIn(e.Name)
+		n.teams[e.Team] = ar.textIn(e.Name)
 	}
-	crit := map[string]string{}
-	var categories []postgres.AdminCriterion
 	for _, c := range d.Criteria {
-		crit[c.Code] = ar.textIn(c.Name)
+		n.crit[c.Code] = ar.textIn(c.Name)
 		if c.Depth == 0 {
-			categories = append(categories, c)
-		}
-		if c.Leaf {
-			v.Leaves = append(v.Leaves, adminview.Option{Value: c.Code, Label: ar.textIn(c.Name)})
+			n.categories = append(n.categories, c)
 		}
 	}
-	// A published round is complete by definition (historic ones record
-	// only what was announced), so only open rounds list what is missing.
-	v.ShowCompleteness = d.Scored && !published
-	if v.ShowCompleteness {
-		v.Completeness = ar.T("admin.completeness.count", "entered", ar.L.Number(d.Entered), "required", ar.L.Number(d.Required))
-		for i, m := range d.Missing {
-			if i == maxMissingShown {
-				v.MoreMissing = ar.T("admin.completeness.more", "n", ar.L.Number(len(d.Missing)-i))
-				break
-			}
-			v.Missing = append(v.Missing, ar.missingText(names, crit, m.Team, m.Criterion, m.Evaluator))
+	return n
+}
+
+// roundCompleteness lists what is missing. A published round is complete
+// by definition (historic ones record only what was announced), so only
+// open rounds list it.
+func (ar *adminReq) roundCompleteness(v *adminview.RoundAdminPage, d postgres.AdminRound, n consoleNames) {
+	v.ShowCompleteness = d.Scored && !contest.Published(d.Info.Status)
+	if !v.ShowCompleteness {
+		return
+	}
+	v.Completeness = ar.T("admin.completeness.count", "entered", ar.L.Number(d.Entered), "required", ar.L.Number(d.Required))
+	for i, m := range d.Missing {
+		if i == maxMissingShown {
+			v.MoreMissing = ar.T("admin.completeness.more", "n", ar.L.Number(len(d.Missing)-i))
+			break
 		}
+		v.Missing = append(v.Missing, ar.missingText(n.teams, n.crit, m.Team, m.Criterion, m.Evaluator))
 	}
+}
 
-	isAdmin := ar.isAdmin()
-	open := info.Status == contest.StatusDraft || info.Status == contest.StatusScoring
-	v.CanClose = isAdmin && open && d.Scored
-	v.CanReopen = isAdmin && info.Status == contest.StatusClosed
-	v.CanPublish = isAdmin && !published && d.Scored
-	v.CanSchedule = isAdmin && !published && d.Scored
-	v.CanEdit = isAdmin && open
-	v.Schedule = adminview.NewForm(map[string]string{"at": scheduleDefault(d, ar.s.now())})
+// roundPermissions offers the workflow steps the round's status allows
+// (contest's state machine), to admins only; those that need results need
+// a round with criteria.
+func (ar *adminReq) roundPermissions(v *adminview.RoundAdminPage, d postgres.AdminRound) {
+	st := d.Info.Status
+	allows := func(a contest.Action) bool { return ar.isAdmin() && contest.Allows(st, a) }
+	v.CanClose = allows(contest.ActClose) && d.Scored
+	v.CanReopen = allows(contest.ActReopen)
+	v.CanPublish = allows(contest.ActPublish) && d.Scored
+	v.CanSchedule = allows(contest.ActSchedule) && d.Scored
+	v.CanEdit = allows(contest.ActScore)
+}
 
-	for _, e := range d.Entries {
-		v.Entries = append(v.Entries, adminview.EntryRow{
-			Team: e.Team, Name: ar.textIn(e.Name), Code: e.Status, Status: ar.T("entry." + e.Status),
-			ReasonKO: e.Reason.KO, ReasonEN: e.Reason.EN, Options: ar.statusOptions(e.Status),
-		})
-		v.Teams = append(v.Teams, adminview.Option{Value: e.Team, Label: ar.textIn(e.Name)})
-	}
-	v.StatusOptions = ar.statusOptions("")
-
-	rr, err := s.store.Results(ctx, prog.Slug, slug)
+// roundPreview computes the round's results for the page: the table with
+// the cut line, and the decision or correction the results allow.
+func (s *server) roundPreview(ar *adminReq, v *adminview.RoundAdminPage, program string, d postgres.AdminRound, n consoleNames) error {
+	rr, err := s.store.Results(ar.r.Context(), program, v.Slug)
 	switch {
-	case err == nil && !d.Scored && !rr.Announced:
-		// Without criteria there is nothing to compute yet.
-		v.PreviewError = ar.T("admin.preview.unavailable")
-	case err == nil:
-		v.Preview = ar.resultsTable(rr, categories, names)
-		v.StaleDecision = rr.StaleDecision
-		if rr.Result != nil && rr.Report.Complete && rr.Report.Blocked && isAdmin && !published {
-			v.CanDecide = true
-			for _, t := range rr.Report.Teams {
-				if t.ReasonCode == rules.ReasonTieAtCut {
-					v.Tied = append(v.Tied, adminview.Option{Value: t.Team, Label: names[t.Team]})
-				}
-			}
-		}
-		v.CanCorrect = isAdmin && published && d.Scored && !rr.Announced && rr.Result != nil
-	case errors.Is(err, rules.ErrInvalidInput) || errors.Is(err, contest.ErrInvalid) || errors.Is(err, contest.ErrRoundState):
+	case err == nil && (d.Scored || rr.Announced):
+	case err == nil,
+		errors.Is(err, rules.ErrInvalidInput), errors.Is(err, contest.ErrInvalid), errors.Is(err, contest.ErrRoundState):
 		// A round without criteria or entries yet has nothing to compute.
 		v.PreviewError = ar.T("admin.preview.unavailable")
+		return nil
 	default:
-		return v, err
+		return err
 	}
-	if dec := d.Decision; dec != nil {
-		teams := make([]string, len(dec.Advance))
-		for i, t := range dec.Advance {
-			teams[i] = names[t]
+	st := d.Info.Status
+	v.Preview = ar.resultsTable(rr, n.categories, n.teams)
+	v.StaleDecision = rr.StaleDecision
+	if rr.Result != nil && rr.Report.Complete && rr.Report.Blocked && ar.isAdmin() && contest.Allows(st, contest.ActDecide) {
+		v.CanDecide = true
+		v.Tied = tiedAtCut(rr, n)
+	}
+	v.CanCorrect = ar.isAdmin() && contest.Allows(st, contest.ActCorrect) && d.Scored && !rr.Announced && rr.Result != nil
+	return nil
+}
+
+// tiedAtCut lists the teams of a tie at the cut, as decision choices.
+func tiedAtCut(rr postgres.RoundResults, n consoleNames) []adminview.Option {
+	var out []adminview.Option
+	for _, t := range rr.Report.Teams {
+		if t.ReasonCode == rules.ReasonTieAtCut {
+			out = append(out, adminview.Option{Value: t.Team, Label: n.teams[t.Team]})
 		}
-		v.Decision = ar.T("admin.decision.recorded", "teams", strings.Join(teams, ", "), "reason", ar.textIn(dec.Reason), "who", dec.DecidedBy)
 	}
+	return out
+}
+
+// revisionRows lists the published revisions of a round's results.
+func (ar *adminReq) revisionRows(d postgres.AdminRound, n consoleNames) []adminview.RevisionRow {
+	var out []adminview.RevisionRow
 	for _, rev := range d.Revisions {
 		row := adminview.RevisionRow{
 			Revision:  strconv.Itoa(rev.Revision),
 			When:      ar.L.DateTime(&rev.PublishedAt),
 			Reason:    ar.textIn(rev.Reason),
-			Change:    ar.changeText(names, crit, rev.Change),
+			Change:    ar.changeText(n.teams, n.crit, rev.Change),
 			AuditHead: rev.AuditHead,
 		}
 		if rev.Revision == 1 {
 			row.Reason = ar.T("admin.revision.first")
 		}
-		v.Revisions = append(v.Revisions, row)
+		out = append(out, row)
 	}
-	return v, nil
+	return out
 }
 
 // scheduleDefault proposes a publication time: the one scheduled, else the
@@ -331,44 +381,57 @@ func (ar *adminReq) changeText(teams, crit map[string]string, raw []byte) string
 func (s *server) handleAdminRound(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.roundPage(ar, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Round(v))
+	return show(s, w, r, v, err, admin.Round)
 }
 
-// refuseRound re-renders the round page with why an action was refused,
-// when the store's error is one a person can act on; other errors go to
-// the error page.
-func (s *server) refuseRound(w http.ResponseWriter, ar *adminReq, slug string, err error, edit func(*adminview.RoundAdminPage)) error {
-	ref, ok := ar.refusal(err, adminview.NewForm(nil), "")
-	if !ok {
-		return err
-	}
-	v, verr := s.roundPage(ar, slug)
-	if verr != nil {
-		return verr
-	}
-	v.Notice, v.NoticeKind = ref.notice, "error"
-	if edit != nil {
-		edit(&v)
-	}
-	return s.render(w, ar.r, ref.status, admin.Round(v))
+// roundStep is the one flow of a workflow form on a round's page: a form
+// refused here comes back (422) as typed; a step the store refuses comes
+// back with why (its field messages on the form); a step done goes back to
+// the round with a one-time message. place puts the typed form on the page.
+type roundStep struct {
+	form  adminview.Form
+	place func(*adminview.RoundAdminPage)
+	do    func(ar *adminReq, program string) (done string, err error)
 }
 
-// roundAction runs a workflow step and goes back to the round with a notice.
-func (s *server) roundAction(w http.ResponseWriter, r *http.Request, do func(ar *adminReq, program, slug string) error, done string) error {
-	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
+// runStep runs a workflow step on the route's round.
+func (s *server) runStep(w http.ResponseWriter, ar *adminReq, st roundStep) error {
+	slug := chi.URLParam(ar.r, "slug")
 	prog, err := ar.program()
 	if err != nil {
 		return err
 	}
-	if err := do(ar, prog.Slug, slug); err != nil {
-		return s.refuseRound(w, ar, slug, err, nil)
+	status, notice := http.StatusUnprocessableEntity, ""
+	if !st.form.Invalid() {
+		done, err := st.do(ar, prog.Slug)
+		if err == nil {
+			ar.flash(done)
+			return ar.redirect(w, "/admin/rounds/"+slug)
+		}
+		ref, ok := ar.refusal(err, st.form, "")
+		if !ok {
+			return err
+		}
+		status, notice = ref.status, ref.notice
 	}
-	ar.flash(ar.T(done))
-	return ar.redirect(w, "/admin/rounds/"+slug)
+	v, err := s.roundPage(ar, slug)
+	if err != nil {
+		return err
+	}
+	if st.place != nil {
+		st.place(&v)
+	}
+	v.Refuse(notice)
+	return s.render(w, ar.r, status, admin.Round(v))
+}
+
+// roundAction runs a workflow step without a form and goes back to the
+// round with a notice.
+func (s *server) roundAction(w http.ResponseWriter, r *http.Request, do func(ar *adminReq, program, slug string) error, done string) error {
+	ar := s.adminBegin(r)
+	return s.runStep(w, ar, roundStep{form: adminview.NewForm(nil), do: func(ar *adminReq, program string) (string, error) {
+		return ar.T(done), do(ar, program, chi.URLParam(r, "slug"))
+	}})
 }
 
 func (s *server) handleRoundClose(w http.ResponseWriter, r *http.Request) error {
@@ -395,15 +458,13 @@ func (s *server) handleRoundPublish(w http.ResponseWriter, r *http.Request) erro
 func (s *server) handleRoundSchedule(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	slug := chi.URLParam(r, "slug")
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
 	var at time.Time
 	done := "admin.done.unschedule"
+	f := adminview.NewForm(nil)
 	if r.PostFormValue("cancel") == "" {
 		done = "admin.done.schedule"
-		f := formOf(r, "at")
+		f = formOf(r, "at")
+		var err error
 		at, err = time.ParseInLocation(kstLocal, f.V("at"), format.KST)
 		switch {
 		case err != nil:
@@ -411,20 +472,16 @@ func (s *server) handleRoundSchedule(w http.ResponseWriter, r *http.Request) err
 		case !at.After(s.now()):
 			f.Errors["at"] = ar.T("admin.invalid.past")
 		}
-		if f.Invalid() {
-			v, err := s.roundPage(ar, slug)
-			if err != nil {
-				return err
+	}
+	return s.runStep(w, ar, roundStep{form: f,
+		place: func(v *adminview.RoundAdminPage) {
+			if f.Invalid() {
+				v.Schedule = f
 			}
-			v.Schedule = f
-			return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
-		}
-	}
-	if err := s.store.SchedulePublication(r.Context(), prog.Slug, slug, at, ar.actor()); err != nil {
-		return s.refuseRound(w, ar, slug, err, nil)
-	}
-	ar.flash(ar.T(done))
-	return ar.redirect(w, "/admin/rounds/"+slug)
+		},
+		do: func(ar *adminReq, program string) (string, error) {
+			return ar.T(done), s.store.SchedulePublication(r.Context(), program, slug, at, ar.actor())
+		}})
 }
 
 // maxReason bounds a reason in characters.
@@ -457,82 +514,45 @@ func reasonRequired(status string) bool {
 func (s *server) handleEligibility(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	slug := chi.URLParam(r, "slug")
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
 	f := formOf(r, "team", "status", "reason_ko", "reason_en")
 	if !slices.Contains(contest.EntryStatuses, f.V("status")) {
 		f.Errors["status"] = ar.T("admin.invalid.choice")
 	}
 	ar.checkReasons(f, "reason_ko", "reason_en", reasonRequired(f.V("status")))
-	rerender := func(status int, notice string) error {
-		v, err := s.roundPage(ar, slug)
-		if err != nil {
-			return err
-		}
-		v.EligTeam, v.Eligibility = f.V("team"), f
-		for i := range v.Entries {
-			if v.Entries[i].Team == f.V("team") {
-				v.Entries[i].Options = ar.statusOptions(f.V("status"))
+	return s.runStep(w, ar, roundStep{form: f,
+		place: func(v *adminview.RoundAdminPage) {
+			v.EligTeam, v.Eligibility = f.V("team"), f
+			for i := range v.Entries {
+				if v.Entries[i].Team == f.V("team") {
+					v.Entries[i].Options = ar.statusOptions(f.V("status"))
+				}
 			}
-		}
-		if notice != "" {
-			v.Notice, v.NoticeKind = notice, "error"
-		}
-		return s.render(w, r, status, admin.Round(v))
-	}
-	if f.Invalid() {
-		return rerender(http.StatusUnprocessableEntity, "")
-	}
-	err = s.store.SetEligibility(r.Context(), prog.Slug, slug, f.V("team"), f.V("status"),
-		contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}, ar.actor())
-	if err != nil {
-		if ref, ok := ar.refusal(err, f, ""); ok {
-			return rerender(ref.status, ref.notice)
-		}
-		return err
-	}
-	ar.flash(ar.T("admin.done.eligibility"))
-	return ar.redirect(w, "/admin/rounds/"+slug)
+		},
+		do: func(ar *adminReq, program string) (string, error) {
+			return ar.T("admin.done.eligibility"), s.store.SetEligibility(r.Context(), program, slug, f.V("team"), f.V("status"),
+				contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}, ar.actor())
+		}})
 }
 
 // handleRoundDecide records which teams of a tie at the cut go through.
 func (s *server) handleRoundDecide(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	slug := chi.URLParam(r, "slug")
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
 	f := formOf(r, "reason_ko", "reason_en") // parses the form
 	advance := r.PostForm["advance"]
 	f.Values["advance"] = strings.Join(advance, ",")
 	ar.checkReasons(f, "reason_ko", "reason_en", true)
-	edit := func(v *adminview.RoundAdminPage) {
-		v.DecideForm = f
-		chosen := map[string]bool{}
-		for _, t := range advance {
-			chosen[t] = true
-		}
-		for i := range v.Tied {
-			v.Tied[i].Selected = chosen[v.Tied[i].Value]
-		}
-	}
-	if f.Invalid() {
-		v, err := s.roundPage(ar, slug)
-		if err != nil {
-			return err
-		}
-		edit(&v)
-		return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
-	}
-	err = s.store.DecideRound(r.Context(), prog.Slug, slug, advance, contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}, ar.actor())
-	if err != nil {
-		return s.refuseRound(w, ar, slug, err, edit)
-	}
-	ar.flash(ar.T("admin.done.decide"))
-	return ar.redirect(w, "/admin/rounds/"+slug)
+	return s.runStep(w, ar, roundStep{form: f,
+		place: func(v *adminview.RoundAdminPage) {
+			v.DecideForm = f
+			for i := range v.Tied {
+				v.Tied[i].Selected = slices.Contains(advance, v.Tied[i].Value)
+			}
+		},
+		do: func(ar *adminReq, program string) (string, error) {
+			return ar.T("admin.done.decide"), s.store.DecideRound(r.Context(), program, slug, advance,
+				contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}, ar.actor())
+		}})
 }
 
 // handleRoundCorrect corrects a published round (a score, or a team's
@@ -541,57 +561,56 @@ func (s *server) handleRoundDecide(w http.ResponseWriter, r *http.Request) error
 func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	slug := chi.URLParam(r, "slug")
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
 	kind := r.PostFormValue("kind")
 	var f adminview.Form
 	var c postgres.Correction
 	switch kind {
 	case "score":
-		f = formOf(r, "team", "criterion", "evaluator", "value", "why_ko", "why_en")
-		c = postgres.Correction{Team: f.V("team"), Criterion: f.V("criterion"), Value: f.V("value")}
-		if ev := f.V("evaluator"); ev != "" {
-			n, err := strconv.Atoi(ev)
-			if err != nil || n < 1 {
-				f.Errors["evaluator"] = ar.T("admin.invalid.evaluator")
-			}
-			c.Evaluator = n
-		}
-		if _, err := rules.ParseValue(c.Value); err != nil {
-			f.Errors["value"] = ar.T("admin.invalid.number")
-		}
+		f, c = ar.scoreCorrection(r)
 	case "eligibility":
-		f = formOf(r, "team", "status", "reason_ko", "reason_en", "why_ko", "why_en")
-		c = postgres.Correction{Team: f.V("team"), Status: f.V("status"), Reason: contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}}
-		if !slices.Contains(contest.EntryStatuses, c.Status) {
-			f.Errors["status"] = ar.T("admin.invalid.choice")
-		}
-		ar.checkReasons(f, "reason_ko", "reason_en", reasonRequired(c.Status))
+		f, c = ar.eligibilityCorrection(r)
 	default:
 		return &statusError{status: http.StatusBadRequest, err: fmt.Errorf("web: unknown correction kind %q", kind)}
 	}
 	ar.checkReasons(f, "why_ko", "why_en", true)
-	edit := func(v *adminview.RoundAdminPage) {
-		if kind == "score" {
-			v.CorrectScore = f
-		} else {
-			v.CorrectElig = f
+	return s.runStep(w, ar, roundStep{form: f,
+		place: func(v *adminview.RoundAdminPage) {
+			if kind == "score" {
+				v.CorrectScore = f
+			} else {
+				v.CorrectElig = f
+			}
+		},
+		do: func(ar *adminReq, program string) (string, error) {
+			rev, err := s.store.CorrectRound(r.Context(), program, slug, c, contest.Text{KO: f.V("why_ko"), EN: f.V("why_en")}, ar.actor(), s.now())
+			return ar.T("admin.done.correct", "n", rev), err
+		}})
+}
+
+// scoreCorrection reads the form correcting a published score.
+func (ar *adminReq) scoreCorrection(r *http.Request) (adminview.Form, postgres.Correction) {
+	f := formOf(r, "team", "criterion", "evaluator", "value", "why_ko", "why_en")
+	c := postgres.Correction{Team: f.V("team"), Criterion: f.V("criterion"), Value: f.V("value")}
+	if ev := f.V("evaluator"); ev != "" {
+		n, err := strconv.Atoi(ev)
+		if err != nil || n < 1 {
+			f.Errors["evaluator"] = ar.T("admin.invalid.evaluator")
 		}
+		c.Evaluator = n
 	}
-	if f.Invalid() {
-		v, err := s.roundPage(ar, slug)
-		if err != nil {
-			return err
-		}
-		edit(&v)
-		return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
+	if _, err := rules.ParseValue(c.Value); err != nil {
+		f.Errors["value"] = ar.T("admin.invalid.number")
 	}
-	rev, err := s.store.CorrectRound(r.Context(), prog.Slug, slug, c, contest.Text{KO: f.V("why_ko"), EN: f.V("why_en")}, ar.actor(), s.now())
-	if err != nil {
-		return s.refuseRound(w, ar, slug, err, edit)
+	return f, c
+}
+
+// eligibilityCorrection reads the form correcting a published eligibility.
+func (ar *adminReq) eligibilityCorrection(r *http.Request) (adminview.Form, postgres.Correction) {
+	f := formOf(r, "team", "status", "reason_ko", "reason_en", "why_ko", "why_en")
+	c := postgres.Correction{Team: f.V("team"), Status: f.V("status"), Reason: contest.Text{KO: f.V("reason_ko"), EN: f.V("reason_en")}}
+	if !slices.Contains(contest.EntryStatuses, c.Status) {
+		f.Errors["status"] = ar.T("admin.invalid.choice")
 	}
-	ar.flash(ar.T("admin.done.correct", "n", rev))
-	return ar.redirect(w, "/admin/rounds/"+slug)
+	ar.checkReasons(f, "reason_ko", "reason_en", reasonRequired(c.Status))
+	return f, c
 }

@@ -66,11 +66,8 @@ func cellKey(team, criterion string, evaluator int) string {
 	return team + "." + criterion + "." + strconv.Itoa(evaluator)
 }
 
-// readOnly reports whether the round's scores can no longer change here.
-func (g *grid) readOnly() bool {
-	st := g.round.Info.Status
-	return st != contest.StatusDraft && st != contest.StatusScoring
-}
+// readOnly reports whether the round's status no longer allows scoring.
+func (g *grid) readOnly() bool { return !contest.Allows(g.round.Info.Status, contest.ActScore) }
 
 // loadGrid reads the round, its leaves for the page and its scores.
 func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
@@ -84,25 +81,8 @@ func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 		return nil, err
 	}
 	g := &grid{program: prog.Slug, slug: slug, criterion: criterion, round: d, stored: map[string]postgres.ScoreCell{}, required: map[string]bool{}}
-	for _, c := range d.Criteria {
-		if !c.Leaf {
-			continue
-		}
-		max, err := rules.ParseValue(c.Max)
-		if err != nil {
-			return nil, fmt.Errorf("web: criterion %s: %w", c.Code, err)
-		}
-		leaf := gridLeaf{AdminCriterion: c, max: max}
-		big := c.PanelSize > mainGridPanelMax
-		if big {
-			g.tabs = append(g.tabs, c)
-		}
-		switch {
-		case criterion == "" && !big:
-			g.leaves = append(g.leaves, leaf)
-		case criterion != "" && c.Code == criterion && c.PanelSize > 0:
-			g.leaves = append(g.leaves, leaf)
-		}
+	if err := g.addLeaves(d.Criteria); err != nil {
+		return nil, err
 	}
 	if criterion != "" && len(g.leaves) == 0 {
 		return nil, contest.ErrNotFound
@@ -118,6 +98,32 @@ func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 		g.stored[cellKey(c.Team, c.Criterion, c.Evaluator)] = c
 	}
 	return g, nil
+}
+
+// addLeaves picks the leaves of the grid's page: on the main grid every
+// leaf but the large panels, which get a tab and a page each.
+func (g *grid) addLeaves(criteria []postgres.AdminCriterion) error {
+	for _, c := range criteria {
+		if !c.Leaf {
+			continue
+		}
+		max, err := rules.ParseValue(c.Max)
+		if err != nil {
+			return fmt.Errorf("web: criterion %s: %w", c.Code, err)
+		}
+		leaf := gridLeaf{AdminCriterion: c, max: max}
+		big := c.PanelSize > mainGridPanelMax
+		if big {
+			g.tabs = append(g.tabs, c)
+		}
+		switch {
+		case g.criterion == "" && !big:
+			g.leaves = append(g.leaves, leaf)
+		case g.criterion != "" && c.Code == g.criterion && c.PanelSize > 0:
+			g.leaves = append(g.leaves, leaf)
+		}
+	}
+	return nil
 }
 
 // gridInput is what the user typed into a grid, cell by cell, with the
@@ -163,14 +169,32 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 	if d.Scored && !contest.Published(d.Info.Status) {
 		v.Completion = ar.T("admin.completeness.line", "entered", ar.L.Number(d.Entered), "required", ar.L.Number(d.Required), "missing", ar.L.Number(len(d.Missing)))
 	}
-	if len(g.tabs) > 0 {
-		v.Tabs = append(v.Tabs, adminview.AdminNavItem{Key: "main", Label: ar.T("admin.scores.main"), URL: ar.gridURL(g.slug, ""), Current: g.criterion == ""})
-		for _, c := range g.tabs {
-			v.Tabs = append(v.Tabs, adminview.AdminNavItem{Key: c.Code, Label: ar.textIn(c.Name), URL: ar.gridURL(g.slug, c.Code), Current: g.criterion == c.Code})
-		}
+	v.Tabs = ar.gridTabs(g)
+	ar.gridColumns(&v, g)
+	for _, e := range d.Entries {
+		v.Rows = append(v.Rows, ar.gridRow(&v, g, e, in))
 	}
+	return v
+}
+
+// gridTabs links the main grid and the pages of the large panels; none
+// when the round has no large panel.
+func (ar *adminReq) gridTabs(g *grid) []adminview.AdminNavItem {
+	if len(g.tabs) == 0 {
+		return nil
+	}
+	tabs := []adminview.AdminNavItem{{Key: "main", Label: ar.T("admin.scores.main"), URL: ar.gridURL(g.slug, ""), Current: g.criterion == ""}}
+	for _, c := range g.tabs {
+		tabs = append(tabs, adminview.AdminNavItem{Key: c.Code, Label: ar.textIn(c.Name), URL: ar.gridURL(g.slug, c.Code), Current: g.criterion == c.Code})
+	}
+	return tabs
+}
+
+// gridColumns heads the grid: a group per leaf, with its completeness
+// while the round is open, and a column per evaluator.
+func (ar *adminReq) gridColumns(v *adminview.ScoresPage, g *grid) {
 	missing := map[string]int{}
-	for _, m := range d.Missing {
+	for _, m := range g.round.Missing {
 		missing[m.Criterion]++
 	}
 	requiredTeams := 0
@@ -198,38 +222,45 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 			v.Columns = append(v.Columns, col)
 		}
 	}
-	for _, e := range d.Entries {
-		row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name)}
-		if !g.required[e.Team] {
-			row.Note = ar.T("admin.scores.not_required", "status", ar.T("entry."+e.Status))
-		}
-		for _, l := range g.leaves {
-			for _, ev := range l.evaluators() {
-				key := cellKey(e.Team, l.Code, ev)
-				cell := adminview.GridCell{Key: key, Label: ar.cellLabel(row.Name, ar.textIn(l.Name), ev)}
-				if st, ok := g.stored[key]; ok {
-					cell.Value, cell.Orig, cell.Version = st.Value, st.Value, st.Version
-					cell.Saved = ar.T("admin.scores.saved_by", "who", st.EnteredBy, "when", ar.L.DateTime(&st.EnteredAt))
-				}
-				if in != nil {
-					if val, ok := in.values[key]; ok {
-						cell.Value, cell.Orig, cell.Version = val, in.orig[key], in.versions[key]
-					}
-					cell.Error = in.errors[key]
-					if c := in.conflicts[key]; c != nil {
-						cell.Conflict = c
-						v.Conflicts++
-					}
-					if cell.Error != "" {
-						v.Errors++
-					}
-				}
-				row.Cells = append(row.Cells, cell)
-			}
-		}
-		v.Rows = append(v.Rows, row)
+}
+
+// gridRow is a team's row: the stored values, or what the user typed when
+// in is set, counting the page's refused and conflicting cells.
+func (ar *adminReq) gridRow(v *adminview.ScoresPage, g *grid, e postgres.AdminEntry, in *gridInput) adminview.GridRow {
+	row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name)}
+	if !g.required[e.Team] {
+		row.Note = ar.T("admin.scores.not_required", "status", ar.T("entry."+e.Status))
 	}
-	return v
+	for _, l := range g.leaves {
+		for _, ev := range l.evaluators() {
+			key := cellKey(e.Team, l.Code, ev)
+			cell := adminview.GridCell{Key: key, Label: ar.cellLabel(row.Name, ar.textIn(l.Name), ev)}
+			if st, ok := g.stored[key]; ok {
+				cell.Value, cell.Orig, cell.Version = st.Value, st.Value, st.Version
+				cell.Saved = ar.T("admin.scores.saved_by", "who", st.EnteredBy, "when", ar.L.DateTime(&st.EnteredAt))
+			}
+			if in != nil {
+				in.fill(&cell)
+			}
+			if cell.Conflict != nil {
+				v.Conflicts++
+			}
+			if cell.Error != "" {
+				v.Errors++
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+	}
+	return row
+}
+
+// fill shows what the user typed in a cell, with its message or conflict.
+func (in *gridInput) fill(cell *adminview.GridCell) {
+	if val, ok := in.values[cell.Key]; ok {
+		cell.Value, cell.Orig, cell.Version = val, in.orig[cell.Key], in.versions[cell.Key]
+	}
+	cell.Error = in.errors[cell.Key]
+	cell.Conflict = in.conflicts[cell.Key]
 }
 
 func (ar *adminReq) cellLabel(team, criterion string, evaluator int) string {
@@ -284,6 +315,59 @@ func samePoints(a, b string) bool {
 	return err == nil && x.Cmp(y) == 0
 }
 
+// readGrid reads the typed cells of a posted grid, each with the value and
+// version it was shown with, and returns the changed ones as edits; a
+// refused cell has its message in the input.
+func (ar *adminReq) readGrid(g *grid, form url.Values) (*gridInput, []postgres.ScoreEdit) {
+	in := &gridInput{values: map[string]string{}, orig: map[string]string{}, versions: map[string]int{},
+		errors: map[string]string{}, conflicts: map[string]*adminview.CellConflict{}}
+	var edits []postgres.ScoreEdit
+	for _, e := range g.round.Entries {
+		for _, l := range g.leaves {
+			for _, ev := range l.evaluators() {
+				key := cellKey(e.Team, l.Code, ev)
+				vals, ok := form["v."+key]
+				if !ok {
+					continue
+				}
+				typed, orig := strings.TrimSpace(vals[0]), strings.TrimSpace(form.Get("o."+key))
+				version, _ := strconv.Atoi(form.Get("n." + key))
+				in.values[key], in.orig[key], in.versions[key] = typed, orig, version
+				if msg, changed := ar.checkEdit(typed, orig, l); msg != "" {
+					in.errors[key] = msg
+				} else if changed {
+					edits = append(edits, postgres.ScoreEdit{Team: e.Team, Criterion: l.Code, Evaluator: ev, Value: typed, Version: version})
+				}
+			}
+		}
+	}
+	return in, edits
+}
+
+// checkEdit compares a typed cell with the value it was shown with: a
+// message when it is refused, else whether it changed.
+func (ar *adminReq) checkEdit(typed, orig string, l gridLeaf) (msg string, changed bool) {
+	switch {
+	case typed == orig || samePoints(typed, orig):
+		return "", false
+	case typed == "":
+		return ar.T("admin.invalid.cell.clear"), false
+	}
+	return ar.checkCell(typed, l), true
+}
+
+// showConflicts marks the cells a colleague saved since the page was made,
+// showing both values; saving again overwrites theirs knowingly.
+func (ar *adminReq) showConflicts(in *gridInput, stale postgres.StaleScoresError) {
+	for _, c := range stale {
+		key := cellKey(c.Current.Team, c.Current.Criterion, c.Current.Evaluator)
+		in.conflicts[key] = &adminview.CellConflict{
+			Yours: c.Yours, Stored: c.Current.Value, By: c.Current.EnteredBy, At: ar.L.DateTime(&c.Current.EnteredAt),
+		}
+		in.orig[key], in.versions[key] = c.Current.Value, c.Current.Version
+	}
+}
+
 // handleScoresSave saves the cells that were changed. Any refused cell
 // saves nothing and the grid comes back (422) with everything typed and a
 // message at each refused cell. A cell a colleague saved since the page was
@@ -299,40 +383,10 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return &statusError{status: http.StatusBadRequest, err: err}
 	}
-	in := &gridInput{values: map[string]string{}, orig: map[string]string{}, versions: map[string]int{},
-		errors: map[string]string{}, conflicts: map[string]*adminview.CellConflict{}}
-	var edits []postgres.ScoreEdit
-	for _, e := range g.round.Entries {
-		for _, l := range g.leaves {
-			for _, ev := range l.evaluators() {
-				key := cellKey(e.Team, l.Code, ev)
-				vals, ok := r.PostForm["v."+key]
-				if !ok {
-					continue
-				}
-				typed, orig := strings.TrimSpace(vals[0]), strings.TrimSpace(r.PostForm.Get("o."+key))
-				version, _ := strconv.Atoi(r.PostForm.Get("n." + key))
-				in.values[key], in.orig[key], in.versions[key] = typed, orig, version
-				switch {
-				case typed == orig || samePoints(typed, orig):
-					continue
-				case typed == "":
-					in.errors[key] = ar.T("admin.invalid.cell.clear")
-					continue
-				}
-				if msg := ar.checkCell(typed, l); msg != "" {
-					in.errors[key] = msg
-					continue
-				}
-				edits = append(edits, postgres.ScoreEdit{Team: e.Team, Criterion: l.Code, Evaluator: ev, Value: typed, Version: version})
-			}
-		}
-	}
+	in, edits := ar.readGrid(g, r.PostForm)
 	rerender := func(status int, notice string) error {
 		v := ar.gridPage(g, in)
-		if notice != "" {
-			v.Notice, v.NoticeKind = notice, "error"
-		}
+		v.Refuse(notice)
 		return s.render(w, r, status, admin.Scores(v))
 	}
 	if g.readOnly() {
@@ -350,14 +404,7 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 	var stale postgres.StaleScoresError
 	switch {
 	case errors.As(err, &stale):
-		for _, c := range stale {
-			key := cellKey(c.Current.Team, c.Current.Criterion, c.Current.Evaluator)
-			in.conflicts[key] = &adminview.CellConflict{
-				Yours: c.Yours, Stored: c.Current.Value, By: c.Current.EnteredBy, At: ar.L.DateTime(&c.Current.EnteredAt),
-			}
-			// Saving again overwrites the colleague's value knowingly.
-			in.orig[key], in.versions[key] = c.Current.Value, c.Current.Version
-		}
+		ar.showConflicts(in, stale)
 		return rerender(http.StatusConflict, ar.T("admin.scores.conflict_notice"))
 	case err != nil:
 		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
@@ -383,87 +430,123 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var data []byte
-	confirm := false
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		file, _, err := r.FormFile("file")
-		if err != nil {
-			return &statusError{status: http.StatusBadRequest, err: err}
-		}
-		defer file.Close()
-		data, err = io.ReadAll(io.LimitReader(file, maxCSVBytes+1))
-		if err != nil {
-			return &statusError{status: http.StatusBadRequest, err: err}
-		}
-	} else {
-		data = []byte(r.PostFormValue("csv"))
-		confirm = r.PostFormValue("confirm") == "1"
+	up, err := readUpload(r)
+	if err != nil {
+		return err
 	}
-	expect := ""
-	if confirm {
-		// Required: a confirmation without the preview's base is stale too.
-		expect = r.PostFormValue("base")
-		if expect == "" {
-			expect = "none"
-		}
-	}
-	moved := false
 	preview := &adminview.ImportPreview{}
 	render := func(status int, notice string) error {
 		v := ar.gridPage(g, nil)
 		v.Import = preview
-		if notice != "" {
-			v.Notice, v.NoticeKind = notice, "error"
-		}
+		v.Refuse(notice)
 		return s.render(w, r, status, admin.Scores(v))
 	}
 	if g.readOnly() {
 		return render(http.StatusConflict, ar.T("admin.scores.read_only"))
 	}
-	switch {
-	case len(data) > maxCSVBytes:
-		preview.Errors = []string{ar.T("admin.import.too_big")}
-	case !utf8.Valid(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))):
-		preview.Errors = []string{ar.T("admin.import.not_utf8")}
-	}
-	if len(preview.Errors) > 0 {
+	if preview.Errors = ar.uploadErrors(up.data); len(preview.Errors) > 0 {
 		return render(http.StatusUnprocessableEntity, "")
 	}
-	rows, err := scorecsv.Parse(bytes.NewReader(data))
-	var diff postgres.ScoreDiff
-	if err == nil {
-		diff, err = s.store.ImportScores(r.Context(), g.program, g.slug, rows, ar.actor(), !confirm, expect)
-		if confirm && errors.Is(err, contest.ErrStale) {
-			// Someone saved a score since the preview: preview again,
-			// against the scores as they are now.
-			moved, confirm = true, false
-			diff, err = s.store.ImportScores(r.Context(), g.program, g.slug, rows, ar.actor(), true, "")
-		}
-	}
+	diff, moved, err := s.importScores(ar, g, up)
 	var lineErrs scorecsv.Errors
 	switch {
 	case errors.As(err, &lineErrs):
-		for _, e := range lineErrs {
-			if e.Line > 0 {
-				preview.Errors = append(preview.Errors, ar.T("admin.import.line_error", "n", e.Line, "msg", e.Msg))
-			} else {
-				preview.Errors = append(preview.Errors, e.Msg)
-			}
-		}
+		preview.Errors = ar.lineErrors(lineErrs)
 		return render(http.StatusUnprocessableEntity, "")
 	case err != nil:
 		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
 			return render(ref.status, ref.notice)
 		}
 		return err
-	}
-	if confirm {
+	case up.confirm && !moved:
 		ar.flash(ar.T("admin.import.done", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged))
 		http.Redirect(w, r, ar.gridURL(g.slug, ""), http.StatusSeeOther)
 		return nil
 	}
-	preview.CSV, preview.Base = string(data), diff.Base
-	preview.Summary = ar.T("admin.import.summary", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged)
+	ar.fillPreview(preview, up.data, diff)
+	if moved {
+		return render(http.StatusConflict, ar.T("admin.notice.stale"))
+	}
+	return render(http.StatusOK, "")
+}
+
+// upload is a posted score CSV: a file to preview, or the text of a
+// preview confirmed with the base of the scores it was computed from.
+type upload struct {
+	data    []byte
+	confirm bool
+	expect  string
+}
+
+func readUpload(r *http.Request) (upload, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		up := upload{data: []byte(r.PostFormValue("csv")), confirm: r.PostFormValue("confirm") == "1"}
+		if up.confirm {
+			// Required: a confirmation without the preview's base is stale too.
+			up.expect = r.PostFormValue("base")
+			if up.expect == "" {
+				up.expect = "none"
+			}
+		}
+		return up, nil
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		return upload{}, &statusError{status: http.StatusBadRequest, err: err}
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxCSVBytes+1))
+	if err != nil {
+		return upload{}, &statusError{status: http.StatusBadRequest, err: err}
+	}
+	return upload{data: data}, nil
+}
+
+// uploadErrors refuses a file too large or not in UTF-8.
+func (ar *adminReq) uploadErrors(data []byte) []string {
+	switch {
+	case len(data) > maxCSVBytes:
+		return []string{ar.T("admin.import.too_big")}
+	case !utf8.Valid(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))):
+		return []string{ar.T("admin.import.not_utf8")}
+	}
+	return nil
+}
+
+// importScores previews or imports the upload. A confirmation that met a
+// score saved since its preview (moved) previews again, against the scores
+// as they are now.
+func (s *server) importScores(ar *adminReq, g *grid, up upload) (diff postgres.ScoreDiff, moved bool, err error) {
+	ctx := ar.r.Context()
+	rows, err := scorecsv.Parse(bytes.NewReader(up.data))
+	if err != nil {
+		return diff, false, err
+	}
+	diff, err = s.store.ImportScores(ctx, g.program, g.slug, rows, ar.actor(), !up.confirm, up.expect)
+	if up.confirm && errors.Is(err, contest.ErrStale) {
+		diff, err = s.store.ImportScores(ctx, g.program, g.slug, rows, ar.actor(), true, "")
+		return diff, true, err
+	}
+	return diff, false, err
+}
+
+// lineErrors says what is wrong with a file, line by line.
+func (ar *adminReq) lineErrors(errs scorecsv.Errors) []string {
+	var out []string
+	for _, e := range errs {
+		if e.Line > 0 {
+			out = append(out, ar.T("admin.import.line_error", "n", e.Line, "msg", e.Msg))
+		} else {
+			out = append(out, e.Msg)
+		}
+	}
+	return out
+}
+
+// fillPreview shows what an import would change, to be confirmed.
+func (ar *adminReq) fillPreview(p *adminview.ImportPreview, data []byte, diff postgres.ScoreDiff) {
+	p.CSV, p.Base = string(data), diff.Base
+	p.Summary = ar.T("admin.import.summary", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged)
 	conv := func(cs []postgres.ScoreChange) []adminview.ImportChange {
 		out := make([]adminview.ImportChange, len(cs))
 		for i, c := range cs {
@@ -474,9 +557,5 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		}
 		return out
 	}
-	preview.New, preview.Changed = conv(diff.New), conv(diff.Changed)
-	if moved {
-		return render(http.StatusConflict, ar.T("admin.notice.stale"))
-	}
-	return render(http.StatusOK, "")
+	p.New, p.Changed = conv(diff.New), conv(diff.Changed)
 }

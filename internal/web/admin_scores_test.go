@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // A grid with refused cells saves nothing and comes back (422) with every
@@ -14,8 +12,7 @@ import (
 func TestScoreGridValidation(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.80")
-	c.login(scorerEmail)
+	c := env.signedIn("192.0.2.80", scorerEmail)
 	page := c.get("/admin/rounds/r1/scores")
 	if page.status != http.StatusOK {
 		t.Fatalf("grid: %d", page.status)
@@ -52,9 +49,7 @@ func TestScoreGridValidation(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid grid: %d, want 422", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("an invalid grid changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "an invalid grid changed the database")
 	for k, v := range typed {
 		if k == "v.t1.nonsense.0" {
 			continue
@@ -85,15 +80,11 @@ func TestScoreGridValidation(t *testing.T) {
 	form.Set("v.t2.global.0", "9.5")
 	form.Set("v.t3.nia.0", "7")
 	form.Set("v.t1.expert.1", "1")
-	if r := c.post("/admin/rounds/r1/scores", form); r.status != http.StatusSeeOther {
-		t.Fatalf("corrected grid: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "corrected grid", c.post("/admin/rounds/r1/scores", form), http.StatusSeeOther)
 	if got := env.score("r1", "t1", "global", 0); got != "12.35" {
 		t.Errorf("t1/global = %q", got)
 	}
-	if n := env.auditCount("scores.save"); n != 1 {
-		t.Errorf("%d scores.save events, want 1", n)
-	}
+	env.wantAudit(t, "scores.save", 1)
 	r = c.get("/admin/rounds/r1/scores")
 	if !strings.Contains(r.body, "점수 15개를 저장했습니다") || !strings.Contains(r.body, "필수 점수 15개 중 15개 입력 (0개 누락)") {
 		t.Errorf("no confirmation or completeness after saving")
@@ -106,10 +97,8 @@ func TestScoreGridValidation(t *testing.T) {
 func TestScoreGridConflict(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	a := env.client("192.0.2.81")
-	a.login(adminEmail)
-	b := env.client("192.0.2.82")
-	b.login(scorerEmail)
+	a := env.signedIn("192.0.2.81", adminEmail)
+	b := env.signedIn("192.0.2.82", scorerEmail)
 	formA := formValues(t, a.get("/admin/rounds/r1/scores").body, "score-grid-form")
 	formB := formValues(t, b.get("/admin/rounds/r1/scores").body, "score-grid-form")
 
@@ -142,13 +131,9 @@ func TestScoreGridConflict(t *testing.T) {
 	if got := env.score("r1", "t2", "nia", 0); got != "" {
 		t.Errorf("a conflicting save wrote t2/nia = %q", got)
 	}
-	if n := env.auditCount("scores.save"); n != 1 {
-		t.Errorf("%d scores.save events, want 1", n)
-	}
+	env.wantAudit(t, "scores.save", 1)
 	// Having seen both values, B saves again on purpose.
-	if r := b.post("/admin/rounds/r1/scores", formValues(t, r.body, "score-grid-form")); r.status != http.StatusSeeOther {
-		t.Fatalf("deliberate save: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "deliberate save", b.post("/admin/rounds/r1/scores", formValues(t, r.body, "score-grid-form")), http.StatusSeeOther)
 	if got := env.score("r1", "t1", "nia", 0); got != "11.00" {
 		t.Errorf("after the deliberate save t1/nia = %q", got)
 	}
@@ -159,8 +144,7 @@ func TestScoreGridConflict(t *testing.T) {
 func TestScoreCSVImport(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.83")
-	c.login(scorerEmail)
+	c := env.signedIn("192.0.2.83", scorerEmail)
 	before := env.dump()
 
 	bad := "team,criterion,evaluator,value\nt1,nia,,12.5\nt9,nia,,1\nt2,expert,,3\n"
@@ -178,19 +162,13 @@ func TestScoreCSVImport(t *testing.T) {
 	if r.status != http.StatusOK || !strings.Contains(r.body, "새 점수 3개") {
 		t.Fatalf("dry run: %d\n%s", r.status, r.body)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("the dry run changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "the dry run changed the database")
 	confirm := formValues(t, r.body, "import-confirm-form")
-	if r := c.post("/admin/rounds/r1/scores/import", confirm); r.status != http.StatusSeeOther {
-		t.Fatalf("confirm: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "confirm", c.post("/admin/rounds/r1/scores/import", confirm), http.StatusSeeOther)
 	if got := env.score("r1", "t1", "expert", 2); got != "33.00" {
 		t.Errorf("imported t1/expert/2 = %q", got)
 	}
-	if n := env.auditCount("scores.import"); n != 1 {
-		t.Errorf("%d scores.import events, want 1", n)
-	}
+	env.wantAudit(t, "scores.import", 1)
 	// Changing one value previews as changed.
 	r = c.upload("/admin/rounds/r1/scores/import", "file", "again.csv", []byte("team,criterion,evaluator,value\nt1,nia,,13\nt2,global,,20\n"))
 	if !strings.Contains(r.body, "바뀌는 점수 1개, 그대로인 점수 1개") {
@@ -203,11 +181,8 @@ func TestScoreCSVImport(t *testing.T) {
 func TestScoreGridReadOnly(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.84")
-	c.login(adminEmail)
-	if r := c.post("/admin/rounds/r2/close", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("close: %d\n%s", r.status, r.body)
-	}
+	c := env.signedIn("192.0.2.84", adminEmail)
+	wantStatus(t, "close", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
 	r := c.get("/admin/rounds/r2/scores")
 	if strings.Contains(r.body, "<input type=\"text\"") || !strings.Contains(r.body, `data-testid="read-only"`) || !strings.Contains(r.body, ">40.00<") {
 		t.Errorf("closed round grid is not read-only:\n%s", r.body)
@@ -217,9 +192,7 @@ func TestScoreGridReadOnly(t *testing.T) {
 	if r := c.post("/admin/rounds/r2/scores", form); r.status != http.StatusConflict {
 		t.Errorf("save on a closed round: %d, want 409", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a closed round's scores changed:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a closed round's scores changed")
 }
 
 // A CSV import confirmed after a colleague saved a score since the preview
@@ -229,10 +202,8 @@ func TestScoreGridReadOnly(t *testing.T) {
 func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.85")
-	c.login(scorerEmail)
-	colleague := env.client("192.0.2.86")
-	colleague.login(adminEmail)
+	c := env.signedIn("192.0.2.85", scorerEmail)
+	colleague := env.signedIn("192.0.2.86", adminEmail)
 
 	csv := "team,criterion,evaluator,value\nt1,nia,,12.5\nt2,global,,20\n"
 	r := c.upload("/admin/rounds/r1/scores/import", "file", "scores.csv", []byte(csv))
@@ -259,15 +230,11 @@ func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 	if !strings.Contains(r.body, "그사이 다른 사람이 바꾸었습니다") {
 		t.Error("the 409 page does not say someone changed the scores")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a stale confirmation changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a stale confirmation changed the database")
 	if got := env.score("r1", "t1", "nia", 0); got != "15.00" {
 		t.Errorf("t1/nia = %q, want the colleague's 15.00", got)
 	}
-	if n := env.auditCount("scores.import"); n != 0 {
-		t.Errorf("%d scores.import events, want 0", n)
-	}
+	env.wantAudit(t, "scores.import", 0)
 	// The new preview shows the colleague's value as the one to change.
 	i := strings.Index(r.body, `data-testid="import-changes"`)
 	if i < 0 || !strings.Contains(r.body[i:], ">15.00<") || !strings.Contains(r.body, "새 점수 1개, 바뀌는 점수 1개") {
@@ -283,18 +250,12 @@ func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 	if r := c.post("/admin/rounds/r1/scores/import", noBase); r.status != http.StatusConflict {
 		t.Errorf("confirm without a base: %d, want 409", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a confirmation without a base changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a confirmation without a base changed the database")
 
 	// Confirming the new preview imports, over the colleague's value.
-	if r := c.post("/admin/rounds/r1/scores/import", again); r.status != http.StatusSeeOther {
-		t.Fatalf("deliberate confirm: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "deliberate confirm", c.post("/admin/rounds/r1/scores/import", again), http.StatusSeeOther)
 	if got := env.score("r1", "t1", "nia", 0); got != "12.50" {
 		t.Errorf("after the deliberate import t1/nia = %q, want 12.50", got)
 	}
-	if n := env.auditCount("scores.import"); n != 1 {
-		t.Errorf("%d scores.import events, want 1", n)
-	}
+	env.wantAudit(t, "scores.import", 1)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -28,9 +29,7 @@ func (s *server) usersPage(ar *adminReq, add adminview.Form) (adminview.UsersPag
 	if err != nil {
 		return adminview.UsersPage{}, err
 	}
-	if add.Values == nil {
-		add = adminview.NewForm(map[string]string{"role": auth.RoleScorer})
-	}
+	add = add.Or(map[string]string{"role": auth.RoleScorer})
 	v := adminview.UsersPage{AdminPage: ar.page("users", ar.T("admin.users.title")), Add: add, Roles: ar.roleOptions("")}
 	v.Path = "/admin/users"
 	for _, u := range users {
@@ -57,10 +56,7 @@ func (s *server) usersPage(ar *adminReq, add adminview.Form) (adminview.UsersPag
 func (s *server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	v, err := s.usersPage(ar, adminview.Form{})
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.Users(v))
+	return show(s, w, r, v, err, admin.Users)
 }
 
 // refuseUsers re-renders the users page with why a change was refused.
@@ -69,9 +65,7 @@ func (s *server) refuseUsers(w http.ResponseWriter, ar *adminReq, status int, no
 	if err != nil {
 		return err
 	}
-	if notice != "" {
-		v.Notice, v.NoticeKind = notice, "error"
-	}
+	v.Refuse(notice)
 	return s.render(w, ar.r, status, admin.Users(v))
 }
 
@@ -168,34 +162,31 @@ func (s *server) handleUserRole(w http.ResponseWriter, r *http.Request) error {
 // handleUserDisable stops an account's sign-in and ends its sessions. An
 // admin cannot disable their own account.
 func (s *server) handleUserDisable(w http.ResponseWriter, r *http.Request) error {
+	return s.switchUser(w, r, s.store.DisableUser, "admin.users.disabled_done", true)
+}
+
+// handleUserEnable lets a disabled account sign in again.
+func (s *server) handleUserEnable(w http.ResponseWriter, r *http.Request) error {
+	return s.switchUser(w, r, s.store.EnableUser, "admin.users.enabled_done", false)
+}
+
+// switchUser disables or enables the route's account (set); notSelf
+// refuses to do it to one's own account.
+func (s *server) switchUser(w http.ResponseWriter, r *http.Request, set func(ctx context.Context, email string, actor contest.Actor) error, done string, notSelf bool) error {
 	ar := s.adminBegin(r)
 	u, err := s.targetUser(r)
 	if err != nil {
 		return err
 	}
-	if u.ID == ar.user.ID {
+	if notSelf && u.ID == ar.user.ID {
 		return s.refuseUsers(w, ar, http.StatusUnprocessableEntity, ar.T("admin.users.self_disable"), adminview.Form{})
 	}
-	if err := s.store.DisableUser(r.Context(), u.Email, ar.actor()); err != nil {
+	if err := set(r.Context(), u.Email, ar.actor()); err != nil {
 		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
 			return s.refuseUsers(w, ar, ref.status, ref.notice, adminview.Form{})
 		}
 		return err
 	}
-	ar.flash(ar.T("admin.users.disabled_done", "email", u.Email))
-	return ar.redirect(w, "/admin/users")
-}
-
-// handleUserEnable lets a disabled account sign in again.
-func (s *server) handleUserEnable(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	u, err := s.targetUser(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.EnableUser(r.Context(), u.Email, ar.actor()); err != nil {
-		return err
-	}
-	ar.flash(ar.T("admin.users.enabled_done", "email", u.Email))
+	ar.flash(ar.T(done, "email", u.Email))
 	return ar.redirect(w, "/admin/users")
 }

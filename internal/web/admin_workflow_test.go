@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -94,8 +92,7 @@ func TestFirstAdminSetup(t *testing.T) {
 func TestEligibilityForm(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.92")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.92", adminEmail)
 	r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"disqualified"}, "reason_ko": {"독자성 미충족"}, "reason_en": {""}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("missing English reason: %d", r.status)
@@ -122,8 +119,7 @@ func TestEligibilityForm(t *testing.T) {
 func TestRoundWorkflow(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.93")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.93", adminEmail)
 	ctx := context.Background()
 
 	// r1 has no scores: closing and publishing are refused with the count.
@@ -135,9 +131,7 @@ func TestRoundWorkflow(t *testing.T) {
 		t.Fatal("an incomplete round changed status")
 	}
 	// Schedule r1 at a KST time; then cancel.
-	if r := c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2031-03-01T09:30"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("schedule: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "schedule", c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2031-03-01T09:30"}}), http.StatusSeeOther)
 	d, err := env.store.AdminRound(ctx, "console-test", "r1")
 	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) {
 		t.Fatalf("scheduled at %v (%v), want 2031-03-01 09:30 KST", d.PublishAt, err)
@@ -163,9 +157,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if r := c.post("/admin/rounds/r2/reopen", nil); r.status != http.StatusSeeOther || env.roundStatus("r2") != "scoring" {
 		t.Fatalf("reopen: %d, %s", r.status, env.roundStatus("r2"))
 	}
-	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("publish: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "publish", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
 	if env.roundStatus("r2") != "published" {
 		t.Fatalf("r2 is %s", env.roundStatus("r2"))
 	}
@@ -198,9 +190,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if r := c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1", "t2"}, "reason_ko": {"둘 다"}, "reason_en": {"both"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("decision advancing too many: %d", r.status)
 	}
-	if r := c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1"}, "reason_ko": {"발표 평가 우위"}, "reason_en": {"Better presentation score"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("decide: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "decide", c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1"}, "reason_ko": {"발표 평가 우위"}, "reason_en": {"Better presentation score"}}), http.StatusSeeOther)
 	if r := c.post("/admin/rounds/r3/publish", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("publish after decision: %d", r.status)
 	}
@@ -229,8 +219,7 @@ func TestRoundWorkflow(t *testing.T) {
 func TestUsersPage(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.94")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.94", adminEmail)
 	r := c.post("/admin/users", url.Values{"email": {"kim@msit.go.kr"}, "name": {"김"}, "role": {"scorer"}, "password": {""}})
 	if r.status != http.StatusOK || !strings.Contains(r.body, `data-testid="generated-password"`) {
 		t.Fatalf("add with generated password: %d", r.status)
@@ -262,8 +251,7 @@ func TestUsersPage(t *testing.T) {
 func TestAuditPageShowsTampering(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.96")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.96", adminEmail)
 	if r := c.get("/en/admin/audit"); !strings.Contains(r.body, "Hash chain intact: 4 events") {
 		t.Fatalf("clean log not reported intact")
 	}
@@ -289,8 +277,7 @@ func TestAuditPageShowsTampering(t *testing.T) {
 func TestEntryReasonRules(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.97")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.97", adminEmail)
 	wantReasonErrors := func(what string, r response, form string) {
 		t.Helper()
 		if r.status != http.StatusUnprocessableEntity {
@@ -315,19 +302,11 @@ func TestEntryReasonRules(t *testing.T) {
 		r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {status}, "reason_ko": {""}, "reason_en": {""}})
 		wantReasonErrors("eligibility "+status+" without a reason", r, "elig-form-t2")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a refused eligibility form changed the database:\n%s", diff)
-	}
-	if r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"withdrew"}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("withdraw with a reason: %d\n%s", r.status, r.body)
-	}
-	if r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}); r.status != http.StatusSeeOther {
-		t.Fatalf("eligible without a reason: %d\n%s", r.status, r.body)
-	}
+	env.wantUnchanged(t, before, "a refused eligibility form changed the database")
+	wantStatus(t, "withdraw with a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"withdrew"}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"}}), http.StatusSeeOther)
+	wantStatus(t, "eligible without a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}), http.StatusSeeOther)
 
-	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("publish r2: %d\n%s", r.status, r.body)
-	}
+	wantStatus(t, "publish r2", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
 	correct := func(status, ko, en string) response {
 		return c.post("/admin/rounds/r2/correct", url.Values{
 			"kind": {"eligibility"}, "team": {"t3"}, "status": {status}, "reason_ko": {ko}, "reason_en": {en},
@@ -338,15 +317,11 @@ func TestEntryReasonRules(t *testing.T) {
 	for _, status := range []string{contest.EntryDisqualified, contest.EntryWithdrew} {
 		wantReasonErrors("correction to "+status+" without a reason", correct(status, "", ""), "correct-eligibility")
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("a refused correction changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "a refused correction changed the database")
 	if r := correct(contest.EntryWithdrew, "자진 철회", "Withdrew voluntarily"); r.status != http.StatusSeeOther {
 		t.Fatalf("correction to withdrew with a reason: %d\n%s", r.status, r.body)
 	}
-	if n := env.auditCount("round.correct"); n != 1 {
-		t.Errorf("%d round.correct events, want 1", n)
-	}
+	env.wantAudit(t, "round.correct", 1)
 }
 
 // The console reads the store's refusals one way: a round whose status
@@ -355,8 +330,7 @@ func TestEntryReasonRules(t *testing.T) {
 func TestWorkflowRefusalStatus(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	c := env.client("192.0.2.98")
-	c.login(adminEmail)
+	c := env.signedIn("192.0.2.98", adminEmail)
 	before := env.dump()
 	r := c.post("/admin/rounds/r2/reopen", nil) // r2 is being scored, not closed
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "라운드의 현재 상태에서는 할 수 없는 작업입니다") {
@@ -371,7 +345,5 @@ func TestWorkflowRefusalStatus(t *testing.T) {
 	if r := c.post("/admin/users/"+env.userID(scorerEmail)+"/role", url.Values{"role": {"admin"}, "version": {"x"}}); r.status != http.StatusBadRequest {
 		t.Errorf("role change with a garbled version: %d, want 400", r.status)
 	}
-	if diff := cmp.Diff(before, env.dump()); diff != "" {
-		t.Fatalf("refused steps changed the database:\n%s", diff)
-	}
+	env.wantUnchanged(t, before, "refused steps changed the database")
 }

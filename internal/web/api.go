@@ -133,14 +133,8 @@ type apiErrorDetail struct {
 func (s *server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
 	if !errors.As(err, &ae) {
-		status := errorStatus(err)
-		ae = &apiError{status: status, code: "internal_error", msg: "internal server error; the error has been logged"}
-		switch status {
-		case http.StatusNotFound:
-			ae.code, ae.msg = "not_found", "not found"
-		case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
-			ae.status, ae.code, ae.msg = http.StatusBadRequest, "bad_request", "bad request"
-		}
+		a := answerFor(errorStatus(err))
+		ae = &apiError{status: a.apiStatus, code: a.apiCode, msg: a.apiMsg}
 	}
 	s.logFailure(r, "api request failed", ae.status, err)
 	writeAPIError(w, ae)

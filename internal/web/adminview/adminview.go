@@ -22,6 +22,14 @@ type AdminPage struct {
 	NoticeKind string
 }
 
+// Refuse shows why an action was refused on top of the re-rendered page;
+// an empty notice leaves the page as it is (the form says why).
+func (p *AdminPage) Refuse(notice string) {
+	if notice != "" {
+		p.Notice, p.NoticeKind = notice, "error"
+	}
+}
+
 // AdminUser is the signed-in staff member.
 type AdminUser struct {
 	Email   string
@@ -82,6 +90,15 @@ func NewForm(values map[string]string) Form {
 		values = map[string]string{}
 	}
 	return Form{Values: values, Errors: map[string]string{}}
+}
+
+// Or returns f, or a blank form with the defaults when f was never made
+// (a page shown without a refused form).
+func (f Form) Or(defaults map[string]string) Form {
+	if f.Values == nil {
+		return NewForm(defaults)
+	}
+	return f
 }
 
 // V returns a field's value.

@@ -1,0 +1,180 @@
+package web
+
+// The console's forms are typed: each decodes into a struct whose fields
+// name their inputs (`form:"slug"`), checks what only the form knows
+// (numbers, dates) in Validate, returning a message key per refused field,
+// and goes through one create/update flow (submit) shared by every record
+// form: decode, validate, check the hidden version of an edit, write, and
+// either go on with a one-time message or re-render with what was typed.
+
+import (
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/kai-challenge/portal/internal/web/adminview"
+)
+
+// consoleForm is a form decoded into a struct with `form` tags.
+type consoleForm interface {
+	// Validate returns a message key per field the form itself refuses;
+	// the store checks the rest.
+	Validate() map[string]string
+}
+
+// eachField calls fn with every tagged field of the struct f points to,
+// embedded structs included, in declaration order.
+func eachField(f any, fn func(name string, v reflect.Value)) {
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+				walk(v.Field(i))
+				continue
+			}
+			if name := sf.Tag.Get("form"); name != "" {
+				fn(name, v.Field(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(f).Elem())
+}
+
+// decodeForm fills the form's fields from the posted values, without
+// surrounding space; a checkbox (bool) is set when posted at all.
+func decodeForm(r *http.Request, f consoleForm) {
+	eachField(f, func(name string, v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Bool:
+			v.SetBool(r.PostFormValue(name) != "")
+		case reflect.String:
+			v.SetString(strings.TrimSpace(r.PostFormValue(name)))
+		}
+	})
+}
+
+// formValues returns the form's fields as the templates show them; a
+// ticked checkbox is "1".
+func formValues(f consoleForm) map[string]string {
+	out := map[string]string{}
+	eachField(f, func(name string, v reflect.Value) {
+		if v.Kind() == reflect.Bool {
+			out[name] = flag(v.Bool())
+			return
+		}
+		out[name] = v.String()
+	})
+	return out
+}
+
+// formFields lists the form's inputs in order.
+func formFields(f consoleForm) []string {
+	var out []string
+	eachField(f, func(name string, _ reflect.Value) { out = append(out, name) })
+	return out
+}
+
+// formSave is one write of a console form.
+type formSave struct {
+	// form is decoded from the request by submit.
+	form consoleForm
+	// edit says the form changes a saved record: it carries the record's
+	// hidden version.
+	edit bool
+	// taken is the identifier field a taken value is shown on.
+	taken string
+	// write saves the decoded form (with the version of an edit) and says
+	// what the next page announces and where it is.
+	write func(version int) (flash, next string, err error)
+	// reshow re-renders the form's page with the typed form and why it
+	// was refused.
+	reshow func(typed adminview.Form, ref refusal) error
+}
+
+// submit is the one create/update/stale flow of the console's forms. A
+// form refused by Validate or by the store re-renders with everything
+// typed (422, or 409 when the record changed since the form was made).
+func (ar *adminReq) submit(w http.ResponseWriter, fs formSave) error {
+	decodeForm(ar.r, fs.form)
+	typed := adminview.NewForm(formValues(fs.form))
+	ver := 0
+	if fs.edit {
+		typed.Values["version"] = trimmed(ar.r, "version")
+		var err error
+		if ver, err = version(typed); err != nil {
+			return err
+		}
+	}
+	for field, key := range fs.form.Validate() {
+		typed.Errors[field] = ar.T(key)
+	}
+	ref := ar.invalid()
+	if !typed.Invalid() {
+		flash, next, err := fs.write(ver)
+		if err == nil {
+			ar.flash(flash)
+			return ar.redirect(w, next)
+		}
+		var ok bool
+		if ref, ok = ar.refusal(err, typed, fs.taken); !ok {
+			return err
+		}
+	}
+	return fs.reshow(typed, ref)
+}
+
+// editForm is a refused edit form as it re-renders: as typed, and beside
+// the saved values when the record changed since the form was made.
+func (ar *adminReq) editForm(typed adminview.Form, ref refusal, fields []string, saved map[string]string, choices map[string][]adminview.Option) adminview.EditForm {
+	if ref.stale {
+		return ar.staleForm(typed, fields, saved, choices)
+	}
+	return adminview.EditForm{Form: typed}
+}
+
+// remove is the one flow of a delete button: it carries the version of
+// the record the page showed, and a refusal re-renders the page.
+func (ar *adminReq) remove(w http.ResponseWriter, del func(version int) error, flash, next string, reshow func(refusal) error) error {
+	f := formOf(ar.r, "version")
+	ver, err := version(f)
+	if err != nil {
+		return err
+	}
+	if err := del(ver); err != nil {
+		ref, ok := ar.refusal(err, f, "version")
+		if !ok {
+			return err
+		}
+		return reshow(ref)
+	}
+	ar.flash(flash)
+	return ar.redirect(w, next)
+}
+
+// refusable is a console page that can say why a write was refused.
+type refusable[P any] interface {
+	*P
+	Refuse(notice string)
+}
+
+// reshow renders page v again after a refused write, with why, unless
+// building it failed (err).
+func reshow[P any, PP refusable[P]](s *server, w http.ResponseWriter, ar *adminReq, ref refusal, v P, err error, c func(P) templ.Component) error {
+	if err != nil {
+		return err
+	}
+	PP(&v).Refuse(ref.notice)
+	return s.render(w, ar.r, ref.status, c(v))
+}
+
+// show renders console page v, unless building it failed (err).
+func show[P any](s *server, w http.ResponseWriter, r *http.Request, v P, err error, c func(P) templ.Component) error {
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, c(v))
+}

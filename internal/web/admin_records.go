@@ -26,41 +26,6 @@ import (
 	"github.com/kai-challenge/portal/internal/web/format"
 )
 
-// recordRoutes registers the record pages; the caller has already required
-// an admin.
-func (s *server) recordRoutes(r chi.Router) {
-	r.Get("/admin/organizations", s.handleAdmin(s.handleOrgs))
-	r.Post("/admin/organizations", s.handleAdmin(s.handleOrgCreate))
-	r.Get("/admin/organizations/{slug}", s.handleAdmin(s.handleOrgEdit))
-	r.Post("/admin/organizations/{slug}", s.handleAdmin(s.handleOrgUpdate))
-
-	r.Get("/admin/teams", s.handleAdmin(s.handleTeams))
-	r.Post("/admin/teams", s.handleAdmin(s.handleTeamCreate))
-	r.Get("/admin/teams/{slug}", s.handleAdmin(s.handleTeamEdit))
-	r.Post("/admin/teams/{slug}", s.handleAdmin(s.handleTeamUpdate))
-	r.Post("/admin/teams/{slug}/members", s.handleAdmin(s.handleMemberAdd))
-	r.Post("/admin/teams/{slug}/members/{org}", s.handleAdmin(s.handleMemberUpdate))
-	r.Post("/admin/teams/{slug}/members/{org}/remove", s.handleAdmin(s.handleMemberRemove))
-
-	r.Get("/admin/rounds/new", s.handleAdmin(s.handleRoundNew))
-	r.Post("/admin/rounds/new", s.handleAdmin(s.handleRoundCreate))
-	r.Get("/admin/rounds/{slug}/edit", s.handleAdmin(s.handleRoundEdit))
-	r.Post("/admin/rounds/{slug}/edit", s.handleAdmin(s.handleRoundUpdate))
-	r.Post("/admin/rounds/{slug}/criteria", s.handleAdmin(s.handleCriterionCreate))
-	r.Post("/admin/rounds/{slug}/criteria/{code}", s.handleAdmin(s.handleCriterionUpdate))
-	r.Post("/admin/rounds/{slug}/criteria/{code}/delete", s.handleAdmin(s.handleCriterionDelete))
-	r.Post("/admin/rounds/{slug}/entries", s.handleAdmin(s.handleEntryAdd))
-	r.Post("/admin/rounds/{slug}/entries/{team}/remove", s.handleAdmin(s.handleEntryRemove))
-
-	r.Get("/admin/budgets", s.handleAdmin(s.handleBudgets))
-	r.Post("/admin/budgets", s.handleAdmin(s.handleBudgetCreate))
-	r.Get("/admin/budgets/{year}", s.handleAdmin(s.handleBudgetEdit))
-	r.Post("/admin/budgets/{year}", s.handleAdmin(s.handleBudgetUpdate))
-	r.Post("/admin/budgets/{year}/allocations", s.handleAdmin(s.handleAllocationCreate))
-	r.Post("/admin/budgets/{year}/allocations/{id}", s.handleAdmin(s.handleAllocationUpdate))
-	r.Post("/admin/budgets/{year}/allocations/{id}/delete", s.handleAdmin(s.handleAllocationDelete))
-}
-
 // refusal is why the store refused a write, in the page's language: what
 // the console makes of the error table's row for the error.
 type refusal struct {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,10 +14,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -38,22 +35,14 @@ type testEnv struct {
 // in that order.
 func newEnv(t *testing.T, record, demo bool) *testEnv {
 	t.Helper()
-	pool := pgtest.New(t)
+	var pool *pgxpool.Pool
+	if record {
+		pool = pgtest.NewRecordDB(t) // a clone of a template holding the frozen record
+	} else {
+		pool = pgtest.New(t)
+	}
 	st := postgres.New(pool)
 	ctx := context.Background()
-	if record {
-		data, err := os.ReadFile(fixtures.RecordFile())
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := programfile.Parse(data)
-		if err != nil {
-			t.Fatalf("parse: %v", err)
-		}
-		if _, err := st.ImportProgram(ctx, f); err != nil {
-			t.Fatalf("import: %v", err)
-		}
-	}
 	if demo {
 		if _, err := st.ImportProgram(ctx, odDemoFile()); err != nil {
 			t.Fatalf("import demo: %v", err)

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// The client address comes from the trusted proxy header only when one is
+// configured, and then only the entry the proxy added (the last).
+func TestTrustProxyHeader(t *testing.T) {
+	var seen string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r.RemoteAddr })
+	for _, tc := range []struct {
+		header string
+		values []string
+		want   string
+	}{
+		{"", []string{"203.0.113.5"}, "192.0.2.1:1234"},
+		{"X-Forwarded-For", nil, "192.0.2.1:1234"},
+		{"X-Forwarded-For", []string{"203.0.113.5"}, "203.0.113.5:1234"},
+		{"X-Forwarded-For", []string{"10.9.9.9, 203.0.113.5"}, "203.0.113.5:1234"},
+		{"X-Forwarded-For", []string{"1.1.1.1", "10.0.0.1,  2001:db8::1 "}, "[2001:db8::1]:1234"},
+		{"X-Forwarded-For", []string{"203.0.113.5, not-an-address"}, "192.0.2.1:1234"},
+		{"X-Real-IP", []string{"::ffff:203.0.113.7"}, "203.0.113.7:1234"},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = "192.0.2.1:1234"
+		for _, v := range tc.values {
+			r.Header.Add("X-Forwarded-For", v)
+			r.Header.Add("X-Real-IP", v)
+		}
+		trustProxyHeader(h, tc.header).ServeHTTP(httptest.NewRecorder(), r)
+		if seen != tc.want {
+			t.Errorf("header %q values %q: client %q, want %q", tc.header, tc.values, seen, tc.want)
+		}
+	}
+}

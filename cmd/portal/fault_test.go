@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,44 +98,10 @@ func TestFaultKilledDatabaseKeepsAcknowledgedWrites(t *testing.T) {
 	c, url := durableCluster(t)
 	store := openStore(t, url)
 	ctx := context.Background()
-	hash := testPasswordHash(t)
-	var acked []string
-	var mu sync.Mutex
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			email := fmt.Sprintf("writer%d@example.com", i)
-			if _, err := store.CreateUser(ctx, email, "", "scorer", hash, contest.Actor{Name: "fault-test"}); err != nil {
-				continue // the database is gone: not acknowledged
-			}
-			mu.Lock()
-			acked = append(acked, email)
-			mu.Unlock()
-		}
-	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 30 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d writes acknowledged in 20 s", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	ackedSoFar, stopWriting := writeUntilStopped(t, store, 30)
 	killCluster(t, c)
-	close(stop)
-	<-done
+	stopWriting()
+	acked := ackedSoFar()
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := c.Start(sctx, "portal"); err != nil {
@@ -168,6 +135,48 @@ func TestFaultKilledDatabaseKeepsAcknowledgedWrites(t *testing.T) {
 	if !t.Failed() {
 		t.Logf("%d acknowledged writes, all kept", len(acked))
 	}
+}
+
+// writeUntilStopped creates accounts one after another until stop is
+// called, and waits until at least n were acknowledged. stop returns the
+// emails of the acknowledged ones.
+func writeUntilStopped(t *testing.T, store *postgres.Store, n int) (acked func() []string, stop func()) {
+	t.Helper()
+	hash := testPasswordHash(t)
+	var mu sync.Mutex
+	var emails []string
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-quit:
+				return
+			default:
+			}
+			email := fmt.Sprintf("writer%d@example.com", i)
+			if _, err := store.CreateUser(context.Background(), email, "", "scorer", hash, contest.Actor{Name: "fault-test"}); err != nil {
+				continue // the database is gone: not acknowledged
+			}
+			mu.Lock()
+			emails = append(emails, email)
+			mu.Unlock()
+		}
+	}()
+	acked = func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(emails)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(acked()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d writes acknowledged in 20 s", len(acked()))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return acked, func() { close(quit); <-done }
 }
 
 // PostgreSQL stopped while the portal is under load: /readyz answers 503
@@ -263,10 +272,7 @@ func waitStatus(t *testing.T, addr string, status int, limit time.Duration) {
 // cached pages.
 func TestFaultListenerReconnects(t *testing.T) {
 	t.Parallel()
-	url := pgtest.URL(t)
-	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
-	addr, stop := startServe(t, url)
-	defer stop()
+	url, addr := stage1Server(t)
 	super := pgtest.Conn(t, url)
 	ctx := context.Background()
 	listener := func() int {
@@ -291,14 +297,7 @@ func TestFaultListenerReconnects(t *testing.T) {
 		t.Fatalf("terminate the listener: %v %v", terminated, err)
 	}
 	waitFor("listening again", func() bool { pid := listener(); return pid != 0 && pid != old })
-	page := func() string {
-		resp, err := http.Get("http://" + addr + "/rounds/stage-1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		return readAll(resp)
-	}
+	page := func() string { return getPage(t, addr, "/rounds/stage-1") }
 	if first, cached := page(), page(); strings.Contains(first, "84.60") || strings.Contains(cached, "84.60") {
 		t.Fatal("results visible before publication")
 	}
@@ -329,7 +328,14 @@ func testPasswordHash(t *testing.T) string {
 	return h
 }
 
-func readAll(resp *http.Response) string {
+// getPage returns the body of the page at path.
+func getPage(t *testing.T, addr, path string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }

@@ -135,13 +135,8 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 func TestRuntimeRoleHasLeastPrivilege(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	app, _ := pgtest.AppURL(t)
-	pool, err := postgres.Open(ctx, app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
+	store := runtimeStore(t)
+	pool := store.Pool()
 	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com"}); err != nil {
 		t.Fatalf("import as the runtime role: %v", err)
 	}
@@ -192,15 +187,11 @@ func TestAuditTruncationIsDetected(t *testing.T) {
 	if err != nil || vr.BrokenAt != 0 || vr.Checkpoints != 1 {
 		t.Fatalf("clean log with one checkpoint: %+v %v", vr, err)
 	}
-	super := pgtest.Conn(t, url)
-	for _, q := range []string{
-		`ALTER TABLE audit_events DISABLE TRIGGER USER`,
-		`DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`,
-		`ALTER TABLE audit_events ENABLE TRIGGER USER`,
-	} {
-		if _, err := super.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
+	// One simple-protocol batch: the triggers are off only inside it.
+	if _, err := pgtest.Conn(t, url).Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;
+		DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events);
+		ALTER TABLE audit_events ENABLE TRIGGER USER`); err != nil {
+		t.Fatal(err)
 	}
 	vr, err = store.VerifyAudit(ctx)
 	if err != nil {
@@ -209,4 +200,17 @@ func TestAuditTruncationIsDetected(t *testing.T) {
 	if vr.BrokenAt != head || !strings.Contains(vr.Problem, "checkpoint") {
 		t.Errorf("after deleting the newest event %d: %+v", head, vr)
 	}
+}
+
+// runtimeStore is a store on a fresh migrated database, connected as the
+// runtime role itself (pgtest.AppURL), as the portal connects.
+func runtimeStore(t *testing.T) *postgres.Store {
+	t.Helper()
+	app, _ := pgtest.AppURL(t)
+	pool, err := postgres.Open(context.Background(), app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return postgres.New(pool)
 }

@@ -422,13 +422,7 @@ func TestLoginFailuresFromTheAuditLog(t *testing.T) {
 func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	app, _ := pgtest.AppURL(t)
-	pool, err := postgres.Open(ctx, app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
+	store := runtimeStore(t)
 	record := func(email, addr string, ok bool) {
 		t.Helper()
 		if err := store.RecordLogin(ctx, email, ok, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {

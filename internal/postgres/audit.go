@@ -141,38 +141,33 @@ func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 // last is the id of the chain's last event.
 func (s *Store) verifyHeads(ctx context.Context, vr *VerifyResult, last int64) error {
 	type head struct {
-		what string
-		id   *int64
-		hash []byte
-		at   *int64 // id of the event that has the hash, if any
-		hid  *int64 // id of the event with the recorded id, if any
-		same bool   // that event has the recorded hash
+		what   string
+		id     *int64 // the recorded event id (checkpoints only)
+		intact bool   // the recorded event is still in the log, with its hash
 	}
-	heads, err := appendRows(ctx, s.pool, nil, scanWith(func(h *head) []any {
-		return []any{&h.what, &h.id, &h.hash, &h.at, &h.hid, &h.same}
-	}), `
-SELECT 'checkpoint ' || c.id || ' of ' || to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', c.head_id, c.head_hash,
-       (SELECT e.id FROM audit_events e WHERE e.hash = c.head_hash), e.id, coalesce(e.hash = c.head_hash, false)
-FROM audit_checkpoints c LEFT JOIN audit_events e ON e.id = c.head_id
+	heads, err := appendRows(ctx, s.pool, nil, scanWith(func(h *head) []any { return []any{&h.what, &h.id, &h.intact} }), `
+SELECT 'checkpoint ' || c.id || ' of ' || to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', c.head_id,
+       EXISTS (SELECT 1 FROM audit_events e WHERE e.id = c.head_id AND e.hash = c.head_hash)
+FROM audit_checkpoints c
 UNION ALL
-SELECT 'publication ' || r.slug || ' revision ' || v.revision, NULL::bigint, v.audit_head,
-       (SELECT e.id FROM audit_events e WHERE e.hash = v.audit_head), NULL::bigint, true
+SELECT 'publication ' || r.slug || ' revision ' || v.revision, NULL,
+       EXISTS (SELECT 1 FROM audit_events e WHERE e.hash = v.audit_head)
 FROM result_revisions v JOIN rounds r ON r.id = v.round_id WHERE v.audit_head IS NOT NULL
-ORDER BY 1`)
+ORDER BY 3, 2`)
 	if err != nil {
 		return fmt.Errorf("postgres: verify audit heads: %w", err)
 	}
 	for _, h := range heads {
 		vr.Checkpoints++
-		switch {
-		case h.at == nil || (h.id != nil && (h.hid == nil || !h.same)):
-			vr.BrokenAt = last + 1
-			if h.id != nil {
-				vr.BrokenAt = *h.id
-			}
-			vr.Problem = fmt.Sprintf("the head recorded by %s is no longer in the log (events were removed from its end or changed)", h.what)
-			return nil
+		if h.intact {
+			continue
 		}
+		vr.BrokenAt = last + 1 // the first event missing from the end
+		if h.id != nil {
+			vr.BrokenAt = *h.id
+		}
+		vr.Problem = fmt.Sprintf("the head recorded by %s is no longer in the log (events were removed from its end or changed)", h.what)
+		return nil
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -62,6 +63,31 @@ func TestGuardEdge(t *testing.T) {
 		h.ServeHTTP(w, r)
 		if w.Code != tc.want || reached != (tc.want == http.StatusOK) {
 			t.Errorf("%s (%d bytes): %d (handler reached %v), want %d", tc.target, tc.length, w.Code, reached, tc.want)
+		}
+	}
+}
+
+// Against the running server: a 5 MB sign-in POST is 413, malformed
+// paths and queries are 400, never 500.
+func TestServeRefusesHostileRequests(t *testing.T) {
+	t.Parallel()
+	_, addr := stage1Server(t)
+	resp, err := http.Post("http://"+addr+"/login", "application/x-www-form-urlencoded", strings.NewReader("email=a%40b.c&password="+strings.Repeat("x", 5<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("5 MB sign-in POST: %d, want 413", resp.StatusCode)
+	}
+	for _, path := range []string{"/teams/%00", "/teams/%ff", "/search?q=%ff", "/search?q=%00"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", path, resp.StatusCode)
 		}
 	}
 }

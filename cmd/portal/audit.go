@@ -17,7 +17,7 @@ func cmdAudit(ctx context.Context, args []string, e env) error {
 		if vr.BrokenAt != 0 {
 			return fmt.Errorf("audit log BROKEN at event %d: %s (%d events checked)", vr.BrokenAt, vr.Problem, vr.Events)
 		}
-		fmt.Fprintf(e.stdout, "audit log intact: %d events, head %s\n", vr.Events, vr.Head)
+		fmt.Fprintf(e.stdout, "audit log intact: %d events, head %s, %d recorded heads match\n", vr.Events, vr.Head, vr.Checkpoints)
 		return nil
 	}}.exec(ctx, args[1:], e)
 }

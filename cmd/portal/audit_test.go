@@ -38,4 +38,35 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 }
 
+// Removing the newest events is detected: the publication recorded the
+// chain's head (and a checkpoint with it). Even with every checkpoint
+// removed too, the head stored by the publication is missing.
+func TestAuditVerifyDetectsTruncation(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
+	mustCLI(t, url, "round", "publish", "stage-1")
+	if out := mustCLI(t, url, "audit", "verify"); !strings.Contains(out, "2 recorded heads match") {
+		t.Fatalf("verify on a clean log said %q, want a checkpoint and a publication head", out)
+	}
+	ctx := context.Background()
+	super := pgtest.Conn(t, url)
+	for _, q := range []string{
+		`ALTER TABLE audit_events DISABLE TRIGGER USER;
+		 DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events);
+		 ALTER TABLE audit_events ENABLE TRIGGER USER`,
+		`ALTER TABLE audit_checkpoints DISABLE TRIGGER USER;
+		 DELETE FROM audit_checkpoints;
+		 ALTER TABLE audit_checkpoints ENABLE TRIGGER USER`,
+	} {
+		if _, err := super.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := cli(t, url, "audit", "verify")
+		if err == nil || !strings.Contains(err.Error(), "BROKEN") || !strings.Contains(err.Error(), "no longer in the log") {
+			t.Errorf("verify after %s: err = %v, want the truncation reported", strings.Fields(q)[5], err)
+		}
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

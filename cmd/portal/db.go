@@ -41,12 +41,43 @@ func openDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, s
 		stopCluster()
 		return nil, err
 	}
-	pool, err := postgres.Open(ctx, url)
+	pool, err := openRuntime(ctx, cfg, url)
 	if err != nil {
 		stopCluster()
 		return nil, err
 	}
 	return &database{URL: url, Pool: pool, Store: postgres.New(pool), close: func() { pool.Close(); stopCluster() }}, nil
+}
+
+// openRuntime connects as the runtime role: cfg.DatabaseAppURL when set,
+// else the owner's URL with the login changed to postgres.RuntimeRole,
+// which the owner first makes able to log in (with
+// cfg.DatabaseAppPassword). The owner's URL is used only for migrations.
+func openRuntime(ctx context.Context, cfg config.Config, ownerURL string) (*pgxpool.Pool, error) {
+	appURL := cfg.DatabaseAppURL
+	if appURL == "" {
+		if err := postgres.EnsureRuntimeRole(ctx, ownerURL, cfg.DatabaseAppPassword); err != nil {
+			return nil, err
+		}
+		u, err := postgres.RuntimeURL(ownerURL, cfg.DatabaseAppPassword)
+		if err != nil {
+			return nil, err
+		}
+		appURL = u
+	}
+	pool, err := postgres.Open(ctx, appURL)
+	if err != nil {
+		return nil, err
+	}
+	var super bool
+	if err := pool.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = session_user`).Scan(&super); err != nil || super {
+		pool.Close()
+		if err == nil {
+			err = fmt.Errorf("the runtime database login is a superuser; give DATABASE_APP_URL a login without special rights")
+		}
+		return nil, err
+	}
+	return pool, nil
 }
 
 // connectDatabase returns the URL of cfg.DatabaseURL, or starts the private

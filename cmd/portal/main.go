@@ -45,7 +45,10 @@ commands:
   user disable|enable --email E    stop or restore an account's login
   user list                        list staff accounts
 
-Environment: DATABASE_URL (empty: a private PostgreSQL cluster under .data/), ADDR (default :8080).
+Environment: DATABASE_URL (the schema owner, used for migrations; empty: a private PostgreSQL
+cluster under .data/), DATABASE_APP_PASSWORD (password the migrator sets for the runtime login
+portal_app, through which the portal connects), DATABASE_APP_URL (connect as this login instead),
+TRUSTED_PROXY_HEADER (e.g. X-Forwarded-For: name clients by the proxy's header), ADDR (default :8080).
 `
 
 // env is what a command reads and writes besides its arguments.

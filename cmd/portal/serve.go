@@ -60,6 +60,7 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBG()
 	go scheduler.Run(bg, db.Store, 5*time.Second, logger)
+	go recordCheckpoints(bg, db.Store, auditCheckpointEvery, logger)
 	// Staff sessions live in the sessions table: they survive a restart and
 	// are shared by every web process.
 	sessions := pgxstore.New(db.Store.Pool())
@@ -78,8 +79,8 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	go db.Store.ListenChanges(bg, cache.Invalidate)
 	var draining atomic.Bool
 	srv := &http.Server{
-		Handler: web.Draining(web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
-			Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load),
+		Handler: trustProxyHeader(guardEdge(web.Draining(web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
+			Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load)), cfg.TrustedProxyHeader),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -101,7 +102,14 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	case <-ctx.Done():
 	}
 	draining.Store(true)
-	return shutdown(srv, cfg, e.stdout)
+	err := shutdown(srv, cfg, e.stdout)
+	// The last head of this server's run is recorded before it stops.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, cerr := db.Store.AuditCheckpoint(cctx); cerr != nil {
+		logger.Warn("audit checkpoint", "error", cerr)
+	}
+	return err
 }
 
 func displayAddr(a net.Addr) string {

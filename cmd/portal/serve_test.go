@@ -280,6 +280,18 @@ func startServe(t *testing.T, url string) (string, func()) {
 	}
 }
 
+// stage1Server imports the stage-1 test program into a fresh database and
+// serves it until the test ends; it returns the database URL and the
+// server's address.
+func stage1Server(t *testing.T) (url, addr string) {
+	t.Helper()
+	url = pgtest.URL(t)
+	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
+	addr, stop := startServe(t, url)
+	t.Cleanup(stop)
+	return url, addr
+}
+
 // A publication scheduled while one server runs happens on time even when
 // that server is stopped before the time and another starts after it.
 func TestScheduledPublicationSurvivesRestart(t *testing.T) {
@@ -341,19 +353,8 @@ func TestScheduledPublicationSurvivesRestart(t *testing.T) {
 // through PostgreSQL's change notifications, not after a timeout.
 func TestCachedPagesFollowChanges(t *testing.T) {
 	t.Parallel()
-	url := pgtest.URL(t)
-	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
-	addr, stop := startServe(t, url)
-	defer stop()
-	page := func() string {
-		resp, err := http.Get("http://" + addr + "/rounds/stage-1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
+	url, addr := stage1Server(t)
+	page := func() string { return getPage(t, addr, "/rounds/stage-1") }
 	// The first request renders the page and caches it; the second is
 	// served from the cache: neither may show the results yet.
 	if first, cached := page(), page(); strings.Contains(first, "84.60") || strings.Contains(cached, "84.60") {

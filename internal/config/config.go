@@ -14,6 +14,18 @@ type Config struct {
 	// DatabaseURL is the PostgreSQL server to use; empty means a private
 	// cluster under DataDir.
 	DatabaseURL string
+	// DatabaseAppURL, when set, is how the portal connects at run time: a
+	// login with only the runtime role's rights. Empty means DatabaseURL
+	// (or the private cluster) with the login changed to the runtime role
+	// and the password DatabaseAppPassword.
+	DatabaseAppURL string
+	// DatabaseAppPassword is the runtime role's password, set by the
+	// migrator on every start when not empty.
+	DatabaseAppPassword string
+	// TrustedProxyHeader names the header in which the reverse proxy in
+	// front of the portal passes the client's address (X-Forwarded-For,
+	// X-Real-IP); empty trusts no header and names clients by the TCP peer.
+	TrustedProxyHeader string
 	// Addr is the HTTP listen address.
 	Addr string
 	// DataDir holds the private cluster when DatabaseURL is empty.
@@ -35,12 +47,15 @@ type Config struct {
 // (`results stage-1 --json`); the positional ones are returned in order.
 func Load(name string, args []string, getenv func(string) string, stderr io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	c := Config{
-		DatabaseURL:     getenv("DATABASE_URL"),
-		Addr:            getenv("ADDR"),
-		DataDir:         getenv("DATA_DIR"),
-		BaseURL:         getenv("BASE_URL"),
-		ShutdownTimeout: 10 * time.Second,
-		DrainDelay:      time.Second,
+		DatabaseURL:         getenv("DATABASE_URL"),
+		DatabaseAppURL:      getenv("DATABASE_APP_URL"),
+		DatabaseAppPassword: getenv("DATABASE_APP_PASSWORD"),
+		TrustedProxyHeader:  getenv("TRUSTED_PROXY_HEADER"),
+		Addr:                getenv("ADDR"),
+		DataDir:             getenv("DATA_DIR"),
+		BaseURL:             getenv("BASE_URL"),
+		ShutdownTimeout:     10 * time.Second,
+		DrainDelay:          time.Second,
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
@@ -54,6 +69,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL); empty starts a private cluster under -data-dir")
+	fs.StringVar(&c.TrustedProxyHeader, "trusted-proxy-header", c.TrustedProxyHeader, "header holding the client address set by the reverse proxy (env TRUSTED_PROXY_HEADER); empty trusts none")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (env ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "folder of the private PostgreSQL cluster (env DATA_DIR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL for links in feeds (env BASE_URL)")

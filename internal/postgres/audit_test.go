@@ -128,3 +128,89 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		}
 	}
 }
+
+// The runtime role logs in with its own rights only: it cannot insert an
+// audit event by hand, create tables, take the owner's role back or own
+// anything; appending through the store (audit_append) works.
+func TestRuntimeRoleHasLeastPrivilege(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := runtimeStore(t)
+	pool := store.Pool()
+	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com"}); err != nil {
+		t.Fatalf("import as the runtime role: %v", err)
+	}
+	var who string
+	var super bool
+	if err := pool.QueryRow(ctx, `SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user`).Scan(&who, &super); err != nil || who != postgres.RuntimeRole || super {
+		t.Fatalf("session user %q super=%v (%v)", who, super, err)
+	}
+	for _, q := range []string{
+		`INSERT INTO audit_events (actor, action, entity, prev_hash, hash) VALUES ('mallory', 'program.import', 'x', '\x00', '\x01')`,
+		`INSERT INTO audit_checkpoints (head_id, head_hash, events) VALUES (1, '\x00', 1)`,
+		`CREATE TABLE planted (a int)`,
+		`ALTER TABLE teams ADD COLUMN planted int`,
+		`DROP TABLE sessions`,
+		`RESET ROLE; SET ROLE postgres`,
+		`SET SESSION AUTHORIZATION postgres`,
+	} {
+		if _, err := pool.Exec(ctx, q); err == nil {
+			t.Errorf("the runtime role may: %s", q)
+		}
+	}
+	var owned int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_class WHERE relowner = r.oid) + (SELECT count(*) FROM pg_proc WHERE proowner = r.oid)
+FROM pg_roles r WHERE rolname = $1`, postgres.RuntimeRole).Scan(&owned); err != nil || owned != 0 {
+		t.Errorf("the runtime role owns %d objects (%v)", owned, err)
+	}
+	vr, err := store.VerifyAudit(ctx)
+	if err != nil || vr.BrokenAt != 0 || vr.Events != 1 {
+		t.Errorf("verify after an append through audit_append: %+v %v", vr, err)
+	}
+}
+
+// Removing the newest events (possible only for a superuser who turns the
+// append-only triggers off) leaves the chain itself consistent, but a
+// recorded checkpoint points past its end: verify reports it.
+func TestAuditTruncationIsDetected(t *testing.T) {
+	t.Parallel()
+	url, store := auditFixture(t)
+	ctx := context.Background()
+	head, err := store.AuditCheckpoint(ctx)
+	if err != nil || head == 0 {
+		t.Fatalf("checkpoint: %d %v", head, err)
+	}
+	if again, err := store.AuditCheckpoint(ctx); err != nil || again != head {
+		t.Fatalf("second checkpoint: %d %v", again, err)
+	}
+	vr, err := store.VerifyAudit(ctx)
+	if err != nil || vr.BrokenAt != 0 || vr.Checkpoints != 1 {
+		t.Fatalf("clean log with one checkpoint: %+v %v", vr, err)
+	}
+	// One simple-protocol batch: the triggers are off only inside it.
+	if _, err := pgtest.Conn(t, url).Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;
+		DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events);
+		ALTER TABLE audit_events ENABLE TRIGGER USER`); err != nil {
+		t.Fatal(err)
+	}
+	vr, err = store.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vr.BrokenAt != head || !strings.Contains(vr.Problem, "checkpoint") {
+		t.Errorf("after deleting the newest event %d: %+v", head, vr)
+	}
+}
+
+// runtimeStore is a store on a fresh migrated database, connected as the
+// runtime role itself (pgtest.AppURL), as the portal connects.
+func runtimeStore(t *testing.T) *postgres.Store {
+	t.Helper()
+	app, _ := pgtest.AppURL(t)
+	pool, err := postgres.Open(context.Background(), app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return postgres.New(pool)
+}

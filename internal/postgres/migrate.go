@@ -1,9 +1,14 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers pgx5://
@@ -70,4 +75,92 @@ func MigrateSteps(url string, n int) error {
 		return fmt.Errorf("postgres: migrate steps: %w", err)
 	}
 	return nil
+}
+
+// RuntimeRole is the login role the portal serves through: it owns nothing,
+// may read and write the record's tables, append audit events only through
+// audit_append, and has no DDL rights. The migrations grant its rights;
+// migrations themselves run as the schema owner (the login of DATABASE_URL).
+const RuntimeRole = "portal_app"
+
+// EnsureRuntimeRole makes sure RuntimeRole can log in with only its own
+// rights, connecting as the owner at ownerURL: it creates the role when
+// missing, turns on LOGIN and turns off every special attribute when needed,
+// and sets its password when password is not empty (an owner that is not a
+// superuser needs CREATEROLE and admin rights on the role for that). A
+// runtime role that is a member of another role is refused: it could SET
+// ROLE into more rights.
+func EnsureRuntimeRole(ctx context.Context, ownerURL, password string) error {
+	conn, err := pgx.Connect(ctx, ownerURL)
+	if err != nil {
+		return fmt.Errorf("postgres: runtime role: connect as owner: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists, ok bool
+	var memberOf string
+	err = conn.QueryRow(ctx, `
+SELECT count(*) > 0,
+       coalesce(bool_and(r.rolcanlogin AND NOT (r.rolsuper OR r.rolcreatedb OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls)), false),
+       coalesce((SELECT string_agg(g.rolname, ', ') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                 WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = $1)), '')
+FROM pg_roles r WHERE r.rolname = $1`, RuntimeRole).Scan(&exists, &ok, &memberOf)
+	if err != nil {
+		return fmt.Errorf("postgres: runtime role: %w", err)
+	}
+	if memberOf != "" {
+		return fmt.Errorf("postgres: the runtime role %s is a member of %s and could take its rights; revoke that membership", RuntimeRole, memberOf)
+	}
+	const attrs = ` LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT`
+	var stmts []string
+	switch {
+	case !exists:
+		stmts = append(stmts, `CREATE ROLE `+RuntimeRole+attrs)
+	case !ok:
+		stmts = append(stmts, `ALTER ROLE `+RuntimeRole+attrs)
+	}
+	if password != "" {
+		var q string
+		if err := conn.QueryRow(ctx, `SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)`, RuntimeRole, password).Scan(&q); err != nil {
+			return fmt.Errorf("postgres: runtime role: %w", err)
+		}
+		stmts = append(stmts, q)
+	}
+	for _, q := range stmts {
+		if _, err := conn.Exec(ctx, q); err != nil && !isDuplicateRole(err) {
+			return fmt.Errorf("postgres: runtime role %s: %w", RuntimeRole, err)
+		}
+	}
+	return nil
+}
+
+// isDuplicateRole reports a CREATE ROLE that lost a race with another
+// process creating the same role.
+func isDuplicateRole(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "42710" || pgErr.Code == "23505")
+}
+
+// RuntimeURL is ownerURL (a URL or a keyword/value connection string) with
+// the login changed to RuntimeRole and its password (none when empty): the
+// same server and database, connected as the runtime role.
+func RuntimeURL(ownerURL, password string) (string, error) {
+	if u, err := url.Parse(ownerURL); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Del("user")
+		q.Del("password")
+		u.RawQuery = q.Encode()
+		u.User = url.User(RuntimeRole)
+		if password != "" {
+			u.User = url.UserPassword(RuntimeRole, password)
+		}
+		return u.String(), nil
+	}
+	if strings.Contains(ownerURL, "://") {
+		return "", fmt.Errorf("postgres: runtime role: cannot read the database URL")
+	}
+	dsn := strings.TrimSpace(ownerURL) + " user=" + RuntimeRole
+	if password != "" {
+		dsn += " password='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(password) + "'"
+	}
+	return dsn, nil
 }

@@ -369,3 +369,41 @@ FROM recent`, loggedEmail(email), addr, window.Seconds()).Scan(&account, &addres
 	}
 	return account, address, nil
 }
+
+// SignInHistory reads from the audit log what the sign-in throttle needs
+// about an attempt on the account email from the client address addr (see
+// auth.SignInHistory), over auth.ThrottleWindow, so the throttle holds
+// across every portal process.
+func (s *Store) SignInHistory(ctx context.Context, email, addr string) (auth.SignInHistory, error) {
+	var h auth.SignInHistory
+	var accountLast, addressLast *time.Time
+	err := s.pool.QueryRow(ctx, `
+WITH recent AS (
+  SELECT id, at, action, lower(after->>'email') AS email, client_addr FROM audit_events
+  WHERE action IN ('auth.login', 'auth.login_failed') AND at >= now() - make_interval(secs => $3)
+), known AS (
+  SELECT EXISTS (SELECT 1 FROM audit_events WHERE action = 'auth.login' AND at >= now() - make_interval(secs => $4)
+                 AND lower(after->>'email') = lower($1) AND client_addr = $2) AS known
+), mine AS (
+  SELECT * FROM recent
+  WHERE action = 'auth.login_failed' AND email = lower($1)
+    AND id > coalesce((SELECT max(id) FROM recent WHERE action = 'auth.login' AND email = lower($1)), 0)
+    AND (client_addr = $2 OR NOT (SELECT known FROM known))
+)
+SELECT now(), (SELECT known FROM known),
+  (SELECT count(*) FROM mine), (SELECT max(at) FROM mine),
+  count(*), max(at)
+FROM recent WHERE action = 'auth.login_failed' AND client_addr = $2`,
+		loggedEmail(email), addr, auth.ThrottleWindow.Seconds(), auth.KnownAddressPeriod.Seconds()).
+		Scan(&h.Now, &h.KnownAddress, &h.AccountFailures, &accountLast, &h.AddressFailures, &addressLast)
+	if err != nil {
+		return h, fmt.Errorf("postgres: sign-in history: %w", err)
+	}
+	if accountLast != nil {
+		h.AccountLast = *accountLast
+	}
+	if addressLast != nil {
+		h.AddressLast = *addressLast
+	}
+	return h, nil
+}

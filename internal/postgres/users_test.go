@@ -413,3 +413,53 @@ func TestLoginFailuresFromTheAuditLog(t *testing.T) {
 		t.Errorf("outside the window: %d, %d", acct, addr)
 	}
 }
+
+// Sign-in throttling from the audit log: strangers' failures slow the
+// strangers down, never the account's owner at an address they signed in
+// from before; many failures from one address (say a proxy) slow down
+// only the accounts that never signed in from it, and at most by
+// auth.MaxSignInDelay.
+func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := runtimeStore(t)
+	record := func(email, addr string, ok bool) {
+		t.Helper()
+		if err := store.RecordLogin(ctx, email, ok, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait := func(email, addr string) (auth.SignInHistory, time.Duration) {
+		t.Helper()
+		h, err := store.SignInHistory(ctx, email, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h, h.Wait()
+	}
+	const proxy = "198.51.100.7"
+	record("kim@example.com", proxy, true) // kim signed in through the proxy before
+	// A stranger fails on kim's account from many addresses.
+	for i := range 8 {
+		record("Kim@example.com", "203.0.113."+itoa(int64(i)), false)
+	}
+	if h, w := wait("kim@example.com", "203.0.113.99"); w <= 0 || w > auth.MaxSignInDelay || h.AccountFailures != 8 {
+		t.Errorf("a stranger's next attempt on kim: %+v wait %v, want slowed down by at most %v", h, w, auth.MaxSignInDelay)
+	}
+	if h, w := wait("kim@example.com", proxy); w != 0 || !h.KnownAddress || h.AccountFailures != 0 {
+		t.Errorf("kim from the known address: %+v wait %v, want no wait", h, w)
+	}
+	// 20 failures with random emails from the proxy.
+	for i := range 20 {
+		record("random"+itoa(int64(i))+"@example.com", proxy, false)
+	}
+	if h, w := wait("kim@example.com", proxy); w != 0 || h.AddressFailures != 20 {
+		t.Errorf("kim behind the guessing proxy: %+v wait %v, want no wait", h, w)
+	}
+	if h, w := wait("lee@example.com", proxy); w <= 0 || w > auth.MaxSignInDelay || h.KnownAddress {
+		t.Errorf("lee (never signed in) behind the proxy: %+v wait %v, want a delay of at most %v", h, w, auth.MaxSignInDelay)
+	}
+	if _, w := wait("lee@example.com", "192.0.2.200"); w != 0 {
+		t.Errorf("lee from elsewhere: wait %v", w)
+	}
+}

@@ -27,7 +27,7 @@ type AdminStore interface {
 	UserByID(ctx context.Context, id int64) (postgres.User, error)
 	Users(ctx context.Context) ([]postgres.User, error)
 	CountAdmins(ctx context.Context) (int, error)
-	LoginFailures(ctx context.Context, email, addr string, window time.Duration) (account, address int, err error)
+	SignInHistory(ctx context.Context, email, addr string) (auth.SignInHistory, error)
 	CreateFirstAdmin(ctx context.Context, email, name, passwordHash string, actor contest.Actor) (postgres.User, error)
 	CreateUser(ctx context.Context, email, name, role, passwordHash string, actor contest.Actor) (postgres.User, error)
 	DisableUser(ctx context.Context, email string, actor contest.Actor) error

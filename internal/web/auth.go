@@ -4,8 +4,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,10 +48,10 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"), ar.L.URL("/admin"))
 	addr := clientAddr(r)
-	if blocked, err := s.logins.blocked(ctx, email, addr); err != nil {
+	if wait, err := s.logins.blocked(ctx, email, addr); err != nil {
 		return err
-	} else if blocked {
-		w.Header().Set("Retry-After", "900")
+	} else if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return s.renderLogin(w, ar, http.StatusTooManyRequests, email, next, ar.T("admin.login.too_many"))
 	}
 	u, hash, err := s.store.UserByEmail(ctx, email)
@@ -274,9 +276,9 @@ func (s *server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	u := ar.user
 	f := adminview.NewForm(nil)
 	addr := clientAddr(r)
-	if blocked, err := s.logins.blocked(ctx, u.Email, addr); err != nil {
+	if wait, err := s.logins.blocked(ctx, u.Email, addr); err != nil {
 		return err
-	} else if blocked {
+	} else if wait > 0 {
 		f.Errors["current"] = ar.T("admin.login.too_many")
 		return s.renderPassword(w, ar, http.StatusTooManyRequests, f)
 	}

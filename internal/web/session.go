@@ -8,6 +8,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
+	"github.com/kai-challenge/portal/internal/auth"
 )
 
 // Session timing: a staff session ends after 30 minutes without a request,
@@ -65,23 +66,15 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
-// Limits on failed sign-ins: per account and per client address, over a
-// sliding window.
-const (
-	loginWindow     = 15 * time.Minute
-	loginPerAccount = 5
-	loginPerAddr    = 20
-)
-
-// loginCounter counts recent failed sign-ins; the store does it from the
-// audit log, where every attempt is recorded.
+// loginCounter reads the recent sign-ins; the store does it from the audit
+// log, where every attempt is recorded.
 type loginCounter interface {
-	LoginFailures(ctx context.Context, email, addr string, window time.Duration) (account, address int, err error)
+	SignInHistory(ctx context.Context, email, addr string) (auth.SignInHistory, error)
 }
 
-// loginLimiter enforces the sign-in limits from the audit log, so they hold
-// across every web process sharing the database. A successful sign-in
-// clears the account's count; a refused (429) attempt is not counted.
+// loginLimiter slows failed sign-ins down per account and per client
+// address (auth.SignInHistory) from the audit log, so it holds across every
+// web process sharing the database. A refused (429) attempt is not counted.
 type loginLimiter struct {
 	store loginCounter
 }
@@ -90,11 +83,8 @@ func newLoginLimiter(store loginCounter) *loginLimiter {
 	return &loginLimiter{store: store}
 }
 
-// blocked reports whether the account or the address used up its failures.
-func (l *loginLimiter) blocked(ctx context.Context, email, addr string) (bool, error) {
-	account, address, err := l.store.LoginFailures(ctx, email, addr, loginWindow)
-	if err != nil {
-		return false, err
-	}
-	return account >= loginPerAccount || address >= loginPerAddr, nil
+// blocked returns how long the attempt must still wait (0: go ahead).
+func (l *loginLimiter) blocked(ctx context.Context, email, addr string) (time.Duration, error) {
+	h, err := l.store.SignInHistory(ctx, email, addr)
+	return h.Wait(), err
 }

@@ -483,8 +483,3 @@ func isInputErr(err error, path string, target error) bool {
 	var ie *InputError
 	return errors.As(err, &ie) && ie.Path == path && errors.Is(err, target) && errors.Is(err, ErrInvalidInput)
 }
-
-func isCents(r *big.Rat) bool {
-	_, ok := toCents(r)
-	return ok
-}

@@ -85,8 +85,7 @@ func do(t *testing.T, h http.Handler, method, path string, headers ...string) re
 }
 
 var (
-	switchLink = regexp.MustCompile(`<a[^>]*data-testid="lang-switch"[^>]*>`)
-	attr       = func(tag, name string) string {
+	attr = func(tag, name string) string {
 		m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
 		if m == nil {
 			return ""

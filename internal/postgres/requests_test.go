@@ -418,3 +418,40 @@ func TestDecisionsPerRevision(t *testing.T) {
 		t.Errorf("staff results after the correction: %+v, %v", res.Input, err)
 	}
 }
+
+// A decision recorded after the request voids it: the trigger on the
+// inputs, not only the approval's fingerprint check.
+func TestFourEyesRequestVoidedByDecision(t *testing.T) {
+	t.Parallel()
+	store, url := scoredFixture(t, false)
+	ctx := context.Background()
+	setApprovals(t, url, 2)
+	saveScore(t, store, "t3", "a", "30")
+	saveScore(t, store, "t3", "b", "30")
+	why := contest.Text{KO: "동점 심사", EN: "tie review"}
+	if err := store.DecideRound(ctx, "p", "r1", []string{"t2"}, why, alice); err != nil {
+		t.Fatal(err)
+	}
+	closeRound(t, store, "r1")
+	p, err := store.PublicationPreview(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DecideRound(ctx, "p", "r1", []string{"t3"}, why, bob); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.Request(ctx, req.ID); err != nil || got.Status != contest.RequestVoided || !strings.Contains(got.Note, "decisions") {
+		t.Errorf("request after a new decision: %+v, %v", got, err)
+	}
+	if _, err := store.ApprovePublication(ctx, req.ID, p.Fingerprint, bob, time.Now()); !errors.Is(err, contest.ErrRequestClosed) {
+		t.Errorf("approval after a new decision: %v", err)
+	}
+	if pending, err := store.PendingRequests(ctx); err != nil || len(pending) != 0 {
+		t.Errorf("pending %+v, %v", pending, err)
+	}
+	wantUnpublished(t, store)
+}

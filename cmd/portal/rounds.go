@@ -110,21 +110,28 @@ type roundFlags struct {
 }
 
 func (f *roundFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.as, "as", "", "the acting admin's email (publish, request, approve, correct)")
-	fs.StringVar(&f.at, "at", "", "request/publish: publish at this time (RFC 3339) instead of at once")
-	fs.StringVar(&f.fingerprint, "fingerprint", "", "approve/correct: the fingerprint of the results reviewed")
-	fs.StringVar(&f.advance, "advance", "", "decide, correct: teams of the tie that go through, comma separated")
-	fs.StringVar(&f.reasonKO, "reason-ko", "", "decide, correct: the reason in Korean")
-	fs.StringVar(&f.reasonEN, "reason-en", "", "decide, correct: the reason in English")
-	fs.StringVar(&f.team, "team", "", "correct: the team")
-	fs.StringVar(&f.criterion, "criterion", "", "correct: the criterion of the corrected score")
+	for _, v := range []struct {
+		p           *string
+		name, usage string
+	}{
+		{&f.as, "as", "the acting admin's email (publish, request, approve, correct)"},
+		{&f.at, "at", "request/publish: publish at this time (RFC 3339) instead of at once"},
+		{&f.fingerprint, "fingerprint", "approve/correct: the fingerprint of the results reviewed"},
+		{&f.advance, "advance", "decide, correct: teams of the tie that go through, comma separated"},
+		{&f.reasonKO, "reason-ko", "decide, correct: the reason in Korean"},
+		{&f.reasonEN, "reason-en", "decide, correct: the reason in English"},
+		{&f.team, "team", "correct: the team"},
+		{&f.criterion, "criterion", "correct: the criterion of the corrected score"},
+		{&f.value, "value", "correct: the corrected score"},
+		{&f.status, "status", "correct: the team's corrected eligibility"},
+		{&f.statusKO, "status-reason-ko", "correct: the reason for a disqualification, in Korean"},
+		{&f.statusEN, "status-reason-en", "correct: the reason for a disqualification, in English"},
+		{&f.decisionKO, "decision-ko", "correct: the reason of the new tie decision, in Korean"},
+		{&f.decisionEN, "decision-en", "correct: the reason of the new tie decision, in English"},
+	} {
+		fs.StringVar(v.p, v.name, "", v.usage)
+	}
 	fs.IntVar(&f.evaluator, "evaluator", 0, "correct: the evaluator of the corrected score (panel criteria)")
-	fs.StringVar(&f.value, "value", "", "correct: the corrected score")
-	fs.StringVar(&f.status, "status", "", "correct: the team's corrected eligibility")
-	fs.StringVar(&f.statusKO, "status-reason-ko", "", "correct: the reason for a disqualification, in Korean")
-	fs.StringVar(&f.statusEN, "status-reason-en", "", "correct: the reason for a disqualification, in English")
-	fs.StringVar(&f.decisionKO, "decision-ko", "", "correct: the reason of the new tie decision, in Korean")
-	fs.StringVar(&f.decisionEN, "decision-en", "", "correct: the reason of the new tie decision, in English")
 	fs.IntVar(&f.revision, "revision", 0, "correct: the revision corrected (default: the latest)")
 }
 

@@ -74,10 +74,7 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 		if err != nil {
 			return err
 		}
-		if approvals, err := programApprovals(ctx, tx, ri.ID); err != nil || approvals > 1 {
-			if err == nil {
-				err = contest.ErrApprovalRequired
-			}
+		if err := requireSingleApproval(ctx, tx, ri.ID); err != nil {
 			return err
 		}
 		revision, _, err = applyCorrection(ctx, tx, ri, CorrectionRequest{Change: c, Reason: why}, actor, now)

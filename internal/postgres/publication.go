@@ -76,6 +76,16 @@ func programApprovals(ctx context.Context, db DBTX, roundID int64) (int, error) 
 	return n, err
 }
 
+// requireSingleApproval refuses a direct publication or correction when
+// the round's program requires two approvals.
+func requireSingleApproval(ctx context.Context, db DBTX, roundID int64) error {
+	approvals, err := programApprovals(ctx, db, roundID)
+	if err == nil && approvals > 1 {
+		err = contest.ErrApprovalRequired
+	}
+	return err
+}
+
 // SchedulePublication sets (or, with a zero time, clears) the time at which
 // the server publishes a round by itself. Only a closed, complete and
 // unblocked round can be scheduled, and with two approvals required only
@@ -317,10 +327,7 @@ func (s *Store) PublishRound(ctx context.Context, program, round string, actor c
 		if err != nil {
 			return err
 		}
-		if approvals, err := programApprovals(ctx, tx, ri.ID); err != nil || approvals > 1 {
-			if err == nil {
-				err = contest.ErrApprovalRequired
-			}
+		if err := requireSingleApproval(ctx, tx, ri.ID); err != nil {
 			return err
 		}
 		return publish(ctx, tx, ri, actor, now)

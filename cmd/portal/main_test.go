@@ -213,7 +213,9 @@ func TestPublishFreezesResults(t *testing.T) {
 	url := pgtest.URL(t)
 	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
 	preview := mustCLI(t, url, "results", "stage-1", "--json")
-	out := mustCLI(t, url, "round", "publish", "stage-1")
+	admin := addAdmin(t, url, "admin@example.com")
+	mustCLI(t, url, "round", "close", "stage-1")
+	out := mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
 	if !strings.Contains(out, "published") {
 		t.Errorf("publish said %q", out)
 	}
@@ -244,7 +246,7 @@ func TestPublishFreezesResults(t *testing.T) {
 		t.Error("a refused import changed the published results")
 	}
 	// Publishing twice is refused.
-	if _, _, err := cli(t, url, "round", "publish", "stage-1"); err == nil {
+	if _, _, err := cli(t, url, "round", "publish", "stage-1", "--as", admin); err == nil {
 		t.Error("second publish accepted")
 	}
 }
@@ -269,8 +271,9 @@ func TestPublishRefusesIncompleteRound(t *testing.T) {
 	if !strings.Contains(js, `"complete": false`) || !strings.Contains(js, `"criterion": "expert",`+"\n"+`      "evaluator": 3`) {
 		t.Errorf("results do not report the missing score:\n%s", js)
 	}
+	admin := addAdmin(t, url, "admin@example.com")
 	for _, cmd := range []string{"close", "publish"} {
-		_, _, err := cli(t, url, "round", cmd, "stage-1")
+		_, _, err := cli(t, url, "round", cmd, "stage-1", "--as", admin)
 		if err == nil || !strings.Contains(err.Error(), "team nc-ai, criterion expert, evaluator 3") {
 			t.Errorf("round %s of an incomplete round: err = %v, want it to list the missing score", cmd, err)
 		}
@@ -308,7 +311,9 @@ func TestTieAtCutBlocksUntilDecided(t *testing.T) {
 	if !strings.Contains(js, `"blocked": true`) || strings.Count(js, `"reason_code": "tie_at_cut"`) != 2 {
 		t.Fatalf("tie not blocked:\n%s", js)
 	}
-	if _, _, err := cli(t, url, "round", "publish", "stage-1"); err == nil || !strings.Contains(err.Error(), "tie") {
+	admin := addAdmin(t, url, "admin@example.com")
+	mustCLI(t, url, "round", "close", "stage-1")
+	if _, _, err := cli(t, url, "round", "publish", "stage-1", "--as", admin); err == nil || !strings.Contains(err.Error(), "tie") {
 		t.Errorf("publish of a blocked round: err = %v", err)
 	}
 	if _, _, err := cli(t, url, "round", "decide", "stage-1", "--advance", "lg", "--reason-ko", "가", "--reason-en", "a"); err == nil {
@@ -319,7 +324,7 @@ func TestTieAtCutBlocksUntilDecided(t *testing.T) {
 	if !strings.Contains(js, `"blocked": false`) || strings.Count(js, `"reason_code": "decision"`) != 2 || !strings.Contains(js, "decided on the user evaluation") {
 		t.Errorf("decision not applied:\n%s", js)
 	}
-	mustCLI(t, url, "round", "publish", "stage-1")
+	mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
 }
 
 func TestScoresImportCSV(t *testing.T) {

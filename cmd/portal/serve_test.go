@@ -306,6 +306,9 @@ func TestScheduledPublicationSurvivesRestart(t *testing.T) {
 	store := postgres.New(pool)
 	ctx := context.Background()
 	at := time.Now().Add(3 * time.Second)
+	if err := store.CloseRound(ctx, "test-program", "stage-1", contest.Actor{Name: "admin@example.com"}); err != nil {
+		t.Fatal(err)
+	}
 	if err := store.SchedulePublication(ctx, "test-program", "stage-1", at, contest.Actor{Name: "admin@example.com"}); err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +363,8 @@ func TestCachedPagesFollowChanges(t *testing.T) {
 	if first, cached := page(), page(); strings.Contains(first, "84.60") || strings.Contains(cached, "84.60") {
 		t.Fatal("results visible before publication")
 	}
-	mustCLI(t, url, "round", "publish", "stage-1") // another process
+	mustCLI(t, url, "round", "close", "stage-1")
+	mustCLI(t, url, "round", "publish", "stage-1", "--as", addAdmin(t, url, "admin@example.com")) // another process
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(page(), "84.60") {
 		if time.Now().After(deadline) {

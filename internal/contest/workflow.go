@@ -27,10 +27,22 @@ const (
 	ActReopen Action = "reopen"
 	// ActDecide records which teams of a tie at the cut go through.
 	ActDecide Action = "decide"
-	// ActPublish makes the results public (at once, by import, or as
-	// requested and approved).
+	// ActPublish makes the results of a closed round public (at once, on
+	// schedule, or as requested and approved).
 	ActPublish Action = "publish"
-	// ActSchedule sets or clears the time of an automatic publication.
+	// ActImportPublish publishes a round from the program file
+	// (`publish: true` of a historic round): the file is the record, so
+	// the round need not be closed first.
+	ActImportPublish Action = "import_publish"
+	// ActRequestPublish asks for the publication of a closed round's
+	// results as reviewed: with two approvals required, the round stays
+	// closed with the request pending ("publication requested") until a
+	// different admin approves it.
+	ActRequestPublish Action = "request_publish"
+	// ActApprove approves a pending publication or correction request.
+	ActApprove Action = "approve"
+	// ActSchedule sets or clears the time of an automatic publication of a
+	// closed round.
 	ActSchedule Action = "schedule"
 	// ActCorrect publishes a new revision of published results.
 	ActCorrect Action = "correct"
@@ -40,40 +52,43 @@ const (
 // leads to (the same status when the action does not move the round).
 var transitions = map[string]map[Action]string{
 	StatusDraft: {
-		ActScore:       StatusScoring,
-		ActEditSetup:   StatusDraft,
-		ActEditDetails: StatusDraft,
-		ActEditNote:    StatusDraft,
-		ActClose:       StatusClosed,
-		ActDecide:      StatusDraft,
-		ActPublish:     StatusPublished,
-		ActSchedule:    StatusDraft,
+		ActScore:         StatusScoring,
+		ActEditSetup:     StatusDraft,
+		ActEditDetails:   StatusDraft,
+		ActEditNote:      StatusDraft,
+		ActClose:         StatusClosed,
+		ActDecide:        StatusDraft,
+		ActImportPublish: StatusPublished,
 	},
 	StatusScoring: {
-		ActScore:       StatusScoring,
-		ActEditSetup:   StatusScoring,
-		ActEditDetails: StatusScoring,
-		ActEditNote:    StatusScoring,
-		ActClose:       StatusClosed,
-		ActDecide:      StatusScoring,
-		ActPublish:     StatusPublished,
-		ActSchedule:    StatusScoring,
+		ActScore:         StatusScoring,
+		ActEditSetup:     StatusScoring,
+		ActEditDetails:   StatusScoring,
+		ActEditNote:      StatusScoring,
+		ActClose:         StatusClosed,
+		ActDecide:        StatusScoring,
+		ActImportPublish: StatusPublished,
 	},
 	StatusClosed: {
-		ActEditDetails: StatusClosed,
-		ActEditNote:    StatusClosed,
-		ActReopen:      StatusScoring,
-		ActDecide:      StatusClosed,
-		ActPublish:     StatusPublished,
-		ActSchedule:    StatusClosed,
+		ActEditDetails:    StatusClosed,
+		ActEditNote:       StatusClosed,
+		ActReopen:         StatusScoring,
+		ActDecide:         StatusClosed,
+		ActPublish:        StatusPublished,
+		ActImportPublish:  StatusPublished,
+		ActRequestPublish: StatusClosed,
+		ActApprove:        StatusPublished,
+		ActSchedule:       StatusClosed,
 	},
 	StatusPublished: {
 		ActEditNote: StatusPublished,
 		ActCorrect:  StatusCorrected,
+		ActApprove:  StatusCorrected,
 	},
 	StatusCorrected: {
 		ActEditNote: StatusCorrected,
 		ActCorrect:  StatusCorrected,
+		ActApprove:  StatusCorrected,
 	},
 }
 
@@ -131,6 +146,8 @@ func (e *RoundStateError) Hint() string {
 		return "correct its results instead"
 	case e.Status == StatusClosed && (e.Action == ActScore || e.Action == ActEditSetup):
 		return "reopen it first"
+	case e.Action == ActPublish || e.Action == ActRequestPublish || e.Action == ActSchedule || e.Action == ActApprove:
+		return "close it first"
 	case e.Action == ActCorrect:
 		return "only published results can be corrected"
 	case e.Action == ActReopen:

@@ -10,13 +10,16 @@ import (
 // permits, and where each action leads.
 func TestWorkflowTable(t *testing.T) {
 	allowed := map[string][]Action{
-		StatusDraft:     {ActScore, ActEditSetup, ActEditDetails, ActEditNote, ActClose, ActDecide, ActPublish, ActSchedule},
-		StatusScoring:   {ActScore, ActEditSetup, ActEditDetails, ActEditNote, ActClose, ActDecide, ActPublish, ActSchedule},
-		StatusClosed:    {ActEditDetails, ActEditNote, ActReopen, ActDecide, ActPublish, ActSchedule},
-		StatusPublished: {ActEditNote, ActCorrect},
-		StatusCorrected: {ActEditNote, ActCorrect},
+		// Publishing and scheduling need a closed round; only the program
+		// file publishes a historic round straight from draft or scoring.
+		StatusDraft:     {ActScore, ActEditSetup, ActEditDetails, ActEditNote, ActClose, ActDecide, ActImportPublish},
+		StatusScoring:   {ActScore, ActEditSetup, ActEditDetails, ActEditNote, ActClose, ActDecide, ActImportPublish},
+		StatusClosed:    {ActEditDetails, ActEditNote, ActReopen, ActDecide, ActPublish, ActImportPublish, ActRequestPublish, ActApprove, ActSchedule},
+		StatusPublished: {ActEditNote, ActCorrect, ActApprove},
+		StatusCorrected: {ActEditNote, ActCorrect, ActApprove},
 	}
-	all := []Action{ActScore, ActEditSetup, ActEditDetails, ActEditNote, ActClose, ActReopen, ActDecide, ActPublish, ActSchedule, ActCorrect}
+	all := []Action{ActScore, ActEditSetup, ActEditDetails, ActEditNote, ActClose, ActReopen, ActDecide, ActPublish, ActImportPublish,
+		ActRequestPublish, ActApprove, ActSchedule, ActCorrect}
 	for _, status := range Statuses {
 		for _, a := range all {
 			want := false
@@ -41,6 +44,10 @@ func TestWorkflowTable(t *testing.T) {
 		{StatusScoring, ActClose, StatusClosed},
 		{StatusClosed, ActReopen, StatusScoring},
 		{StatusClosed, ActPublish, StatusPublished},
+		{StatusClosed, ActRequestPublish, StatusClosed},
+		{StatusClosed, ActApprove, StatusPublished},
+		{StatusPublished, ActApprove, StatusCorrected},
+		{StatusScoring, ActImportPublish, StatusPublished},
 		{StatusPublished, ActCorrect, StatusCorrected},
 		{StatusCorrected, ActCorrect, StatusCorrected},
 	} {
@@ -58,6 +65,8 @@ func TestRoundStateErrorHints(t *testing.T) {
 	}{
 		{StatusPublished, ActEditSetup, "correct its results instead"},
 		{StatusClosed, ActScore, "reopen it first"},
+		{StatusScoring, ActPublish, "close it first"},
+		{StatusDraft, ActSchedule, "close it first"},
 		{StatusDraft, ActCorrect, "only published results can be corrected"},
 		{StatusScoring, ActReopen, "only a closed round can be reopened"},
 	} {

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,14 +19,17 @@ import (
 )
 
 // Correction is one change to a published round: a score (Criterion set) or
-// a team's eligibility (Status set).
+// a team's eligibility (Status set). Decision is the new tie decision when
+// the change alters the tie at the cut (the earlier revision's decision
+// does not carry over to a different tie).
 type Correction struct {
 	Team      string
 	Criterion string
 	Evaluator int
 	Value     string
 	Status    string
-	Reason    contest.Text // the eligibility reason, for a disqualification
+	Reason    contest.Text    // the eligibility reason, for a disqualification
+	Decision  *FrozenDecision `json:",omitempty"`
 }
 
 // CorrectionRecord is a published correction as the public sees it.
@@ -36,12 +41,32 @@ type CorrectionRecord struct {
 	AuditHead   string
 }
 
-// CorrectRound applies a correction to a published round with a mandatory
-// reason and publishes the result as a new revision; earlier revisions stay
-// as they were.
-func (s *Store) CorrectRound(ctx context.Context, program, round string, c Correction, why contest.Text, actor contest.Actor, now time.Time) (int, error) {
+// CorrectionRequest is a correction as reviewed: the revision it corrects,
+// the change, its reason in both languages and the fingerprint of the
+// corrected results document (from CorrectionPreview).
+type CorrectionRequest struct {
+	Corrects    int
+	Change      Correction
+	Reason      contest.Text
+	Fingerprint string
+}
+
+func checkReason(why contest.Text) error {
 	if why.KO == "" || why.EN == "" {
-		return 0, fmt.Errorf("postgres: correct round: %w: a reason in Korean and English is required", contest.ErrInvalid)
+		return fmt.Errorf("%w: a reason in Korean and English is required", contest.ErrInvalid)
+	}
+	return nil
+}
+
+// CorrectRound applies a correction to the latest revision of a published
+// round with a mandatory reason and publishes the result as a new
+// revision; earlier revisions stay as they were. It is not bound to a
+// reviewed preview and is refused for a program that requires two
+// approvals (contest.ErrApprovalRequired): RequestCorrection is the bound
+// form.
+func (s *Store) CorrectRound(ctx context.Context, program, round string, c Correction, why contest.Text, actor contest.Actor, now time.Time) (int, error) {
+	if err := checkReason(why); err != nil {
+		return 0, fmt.Errorf("postgres: correct round: %w", err)
 	}
 	var revision int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -49,25 +74,149 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 		if err != nil {
 			return err
 		}
-		change := map[string]any{"team": c.Team}
-		switch {
-		case c.Criterion != "":
-			err = correctScore(ctx, tx, ri, c, actor, change)
-		case c.Status != "":
-			err = correctEligibility(ctx, tx, ri, c, actor, change)
-		default:
-			err = fmt.Errorf("%w: nothing to correct", contest.ErrInvalid)
-		}
-		if err != nil {
+		if err := requireSingleApproval(ctx, tx, ri.ID); err != nil {
 			return err
 		}
-		revision, err = publishRevision(ctx, tx, ri, change, why, actor, now)
+		revision, _, err = applyCorrection(ctx, tx, ri, CorrectionRequest{Change: c, Reason: why}, actor, now)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: correct round: %w", err)
 	}
 	return revision, nil
+}
+
+// currentRevision is a round's latest result revision (0 for none).
+func currentRevision(ctx context.Context, db DBTX, roundID int64) (int, error) {
+	var rev int
+	err := db.QueryRow(ctx, `SELECT coalesce(max(revision), 0) FROM result_revisions WHERE round_id = $1`, roundID).Scan(&rev)
+	return rev, err
+}
+
+// checkCorrects refuses a correction of a revision that is not the latest,
+// with both revisions' documents.
+func checkCorrects(ctx context.Context, db DBTX, ri RoundInfo, corrects int) error {
+	cur, err := currentRevision(ctx, db, ri.ID)
+	if err != nil || corrects == 0 || corrects == cur {
+		return err
+	}
+	e := &contest.StaleResultsError{Round: ri.Slug, Revision: corrects, CurrentRevision: cur}
+	rows, err := db.Query(ctx, `SELECT revision, snapshot FROM result_revisions WHERE round_id = $1 AND revision IN ($2, $3)`, ri.ID, corrects, cur)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var rev int
+		var snap []byte
+		if err := rows.Scan(&rev, &snap); err != nil {
+			rows.Close()
+			return err
+		}
+		if rev == corrects {
+			e.ReviewedDocument, e.Reviewed = snap, contest.Fingerprint(snap)
+		} else {
+			e.CurrentDocument, e.Current = snap, contest.Fingerprint(snap)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if e.ReviewedDocument == nil {
+		return fmt.Errorf("%w: %s has no revision %d", contest.ErrInvalid, ri.Slug, corrects)
+	}
+	return e
+}
+
+// applyCorrection applies req to a locked published round and publishes
+// the next revision. With req.Corrects set it must be the latest revision,
+// and with req.Fingerprint set the corrected document must have it.
+func applyCorrection(ctx context.Context, tx DBTX, ri RoundInfo, req CorrectionRequest, actor contest.Actor, now time.Time) (int, resultsDoc, error) {
+	if err := checkCorrects(ctx, tx, ri, req.Corrects); err != nil {
+		return 0, resultsDoc{}, err
+	}
+	d, change, err := correctedDoc(ctx, tx, ri, req.Change, actor)
+	if err != nil {
+		return 0, d, err
+	}
+	if req.Fingerprint != "" && d.fp != req.Fingerprint {
+		return 0, d, staleDoc(ri, req.Fingerprint, nil, d)
+	}
+	rev, err := publishRevision(ctx, tx, ri, d, req.Change.Decision != nil, change, req.Reason, actor, now)
+	return rev, d, err
+}
+
+// correctedDoc applies c to the round's inputs within tx and computes the
+// corrected results document; it returns the change as the feed shows it.
+func correctedDoc(ctx context.Context, tx DBTX, ri RoundInfo, c Correction, actor contest.Actor) (resultsDoc, map[string]any, error) {
+	prev := RoundResults{Info: ri}
+	if _, err := latestRevision(ctx, tx, &prev); err != nil {
+		return resultsDoc{}, nil, err
+	}
+	change := map[string]any{"team": c.Team}
+	var err error
+	switch {
+	case c.Criterion != "":
+		err = correctScore(ctx, tx, ri, c, actor, change)
+	case c.Status != "":
+		err = correctEligibility(ctx, tx, ri, c, actor, change)
+	default:
+		err = fmt.Errorf("%w: nothing to correct", contest.ErrInvalid)
+	}
+	if err != nil {
+		return resultsDoc{}, nil, err
+	}
+	in, err := loadInput(ctx, tx, ri)
+	if err != nil {
+		return resultsDoc{}, nil, err
+	}
+	d, err := decideCorrection(ri, in, c.Decision, tieGroup(prev.Result))
+	if err == nil && c.Decision != nil {
+		change["decision"] = c.Decision
+	}
+	return d, change, err
+}
+
+// decideCorrection computes corrected inputs: with a new decision, that
+// decision must resolve the new tie; otherwise the earlier revision's
+// decision carries over only while the tie at the cut is the same group of
+// teams, and is dropped when no tie remains.
+func decideCorrection(ri RoundInfo, in FrozenInput, decision *FrozenDecision, prevTie []string) (resultsDoc, error) {
+	if decision != nil {
+		in.Decision = decision
+		res, err := rules.Compute(in.EngineInput())
+		if err != nil {
+			return resultsDoc{}, fmt.Errorf("%w: the new decision: %v", contest.ErrInvalid, err)
+		}
+		return finishDoc(ri, in, res, rules.ReportCorrected)
+	}
+	res, stale, err := compute(in)
+	if err != nil {
+		return resultsDoc{}, fmt.Errorf("%w: the correction changes the tie at the cut; record a new decision with it: %v", contest.ErrInvalid, err)
+	}
+	if stale {
+		in.Decision = nil
+	}
+	if now := tieGroup(&res); in.Decision != nil && !slices.Equal(now, prevTie) {
+		return resultsDoc{}, fmt.Errorf("%w: the correction changes the tie at the cut (%s, was %s); record a new decision with it",
+			contest.ErrInvalid, strings.Join(now, ", "), strings.Join(prevTie, ", "))
+	}
+	return finishDoc(ri, in, res, rules.ReportCorrected)
+}
+
+// tieGroup lists, sorted, the teams of a result's tie at the cut (decided
+// or not); nil for none.
+func tieGroup(res *rules.Result) []string {
+	if res == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range res.Teams {
+		if t.ReasonCode == rules.ReasonDecision || t.ReasonCode == rules.ReasonTieAtCut {
+			out = append(out, t.Team)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // correctScore changes one score of a published round and notes the change.
@@ -120,41 +269,36 @@ WHERE e.round_id = $1 AND t.slug = $2`, ri.ID, c.Team).Scan(&old.Status, &old.Re
 	return nil
 }
 
-// publishRevision recomputes a corrected round and publishes the result as
-// its next revision, with the change and its reason; it returns the
-// revision.
-func publishRevision(ctx context.Context, tx DBTX, ri RoundInfo, change map[string]any, why contest.Text, actor contest.Actor, now time.Time) (int, error) {
-	in, err := loadInput(ctx, tx, ri)
+// publishRevision publishes a corrected round's document d as its next
+// revision, with the change and its reason, and makes d's decision (if
+// any) the one of the new revision; it returns the revision.
+func publishRevision(ctx context.Context, tx DBTX, ri RoundInfo, d resultsDoc, newDecision bool, change map[string]any, why contest.Text, actor contest.Actor, now time.Time) (int, error) {
+	revision, err := currentRevision(ctx, tx, ri.ID)
 	if err != nil {
 		return 0, err
 	}
-	res, _, err := compute(in)
-	if err != nil {
-		return 0, err
-	}
-	if !res.Complete || res.Blocked {
-		return 0, incomplete(res)
-	}
-	var revision int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(revision), 0) + 1 FROM result_revisions WHERE round_id = $1`, ri.ID).Scan(&revision); err != nil {
-		return 0, err
-	}
-	snap, err := json.Marshal(rules.NewReport(ri.Program, ri.Slug, rules.ReportCorrected, res))
-	if err != nil {
-		return 0, err
-	}
-	inputs, err := json.Marshal(in)
+	revision++
+	inputs, err := json.Marshal(d.in)
 	if err != nil {
 		return 0, err
 	}
 	head, err := appendAudit(ctx, tx, actor, "round.correct", "round:"+ri.Slug, &ri.ID, nil,
-		map[string]any{"revision": revision, "change": change, "reason": why, "results": json.RawMessage(snap)})
+		map[string]any{"revision": revision, "change": change, "reason": why, "fingerprint": d.fp, "results": json.RawMessage(d.doc)})
 	if err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `
 INSERT INTO result_revisions (round_id, revision, published_at, reason_ko, reason_en, snapshot, inputs, audit_head, change, published_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ri.ID, revision, now, why.KO, why.EN, snap, inputs, head, change, actor.Name); err != nil {
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ri.ID, revision, now, why.KO, why.EN, d.doc, inputs, head, change, actor.Name); err != nil {
+		return 0, err
+	}
+	switch {
+	case d.in.Decision == nil || newDecision:
+		err = writeDecision(ctx, tx, ri.ID, d.in.Decision, revision, actor)
+	default: // the same tie: the decision carries over to the new revision
+		_, err = tx.Exec(ctx, `UPDATE decisions SET revision = $2 WHERE round_id = $1`, ri.ID, revision)
+	}
+	if err != nil {
 		return 0, err
 	}
 	next, _ := contest.Next(ri.Status, contest.ActCorrect)

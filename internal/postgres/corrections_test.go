@@ -17,6 +17,7 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
 	ctx := context.Background()
+	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +65,7 @@ func TestCorrectionIntoATieIsRefused(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
 	ctx := context.Background()
+	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
 	}

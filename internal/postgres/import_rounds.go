@@ -309,7 +309,7 @@ func (im *importer) publishScored(ctx context.Context, round string, at time.Tim
 	if err != nil {
 		return err
 	}
-	if !contest.Allows(ri.Status, contest.ActPublish) {
+	if !contest.Allows(ri.Status, contest.ActImportPublish) {
 		return nil
 	}
 	err = publish(ctx, im.tx.Tx, ri, im.actor, at)

@@ -286,6 +286,9 @@ func TestOpenDataFeedRevisions(t *testing.T) {
 		t.Fatalf("unpublished round in the feed: %+v", f.Rounds)
 	}
 	published := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	if err := store.CloseRound(ctx, "p", "r1", alice); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, published); err != nil {
 		t.Fatal(err)
 	}

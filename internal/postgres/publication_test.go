@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 func TestScheduledPublication(t *testing.T) {
@@ -15,6 +17,7 @@ func TestScheduledPublication(t *testing.T) {
 	store, _ := scoredFixture(t, false)
 	ctx := context.Background()
 	at := time.Date(2026, 8, 10, 14, 0, 0, 0, time.UTC)
+	closeRound(t, store, "r1")
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {
 		t.Fatal(err)
 	}
@@ -43,19 +46,125 @@ func TestScheduledPublication(t *testing.T) {
 	}
 }
 
-func TestScheduledPublicationOfIncompleteRoundFailsVisibly(t *testing.T) {
+// Scheduling an open, incomplete or blocked round is refused with the
+// reason.
+func TestSchedulingRefusals(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, true)
 	ctx := context.Background()
+	at := time.Now().Add(time.Hour)
+	err := store.SchedulePublication(ctx, "p", "r1", at, alice)
+	var se *contest.RoundStateError
+	if !errors.As(err, &se) || se.Status != contest.StatusDraft || se.Hint() != "close it first" {
+		t.Fatalf("scheduling an open round: %v", err)
+	}
+	// An incomplete round can be neither closed nor scheduled; the reason
+	// names the missing score.
+	if err := store.CloseRound(ctx, "p", "r1", alice); err == nil || !strings.Contains(err.Error(), "team t3, criterion b") {
+		t.Fatalf("closing an incomplete round: %v", err)
+	}
+	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); !errors.Is(err, contest.ErrRoundState) {
+		t.Errorf("publishing an open round: %v", err)
+	}
+	// A closed round with an undecided tie at the cut is blocked.
+	saveScore(t, store, "t3", "a", "30")
+	if _, err := store.SaveScores(ctx, "p", "r1", []postgres.ScoreEdit{{Team: "t3", Criterion: "b", Value: "30"}}, alice); err != nil {
+		t.Fatal(err)
+	}
+	closeRound(t, store, "r1")
+	err = store.SchedulePublication(ctx, "p", "r1", at, alice)
+	var ie *contest.IncompleteError
+	if !errors.As(err, &ie) || len(ie.Blocked) != 2 || !strings.Contains(err.Error(), "a tie straddles the cut (t2, t3)") {
+		t.Fatalf("scheduling a blocked round: %v", err)
+	}
+	if d, err := store.AdminRound(ctx, "p", "r1"); err != nil || d.PublishAt != nil {
+		t.Errorf("a refused schedule was kept: %v, %v", d.PublishAt, err)
+	}
+}
+
+// With two approvals a round is scheduled only through an approved
+// request; the scheduler publishes exactly the approved document.
+func TestScheduledPublicationWithApproval(t *testing.T) {
+	t.Parallel()
+	store, url := scoredFixture(t, false)
+	ctx := context.Background()
+	setApprovals(t, url, 2)
+	closeRound(t, store, "r1")
+	at := time.Now().Add(time.Hour).Truncate(time.Second)
+	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); !errors.Is(err, contest.ErrNotApproved) {
+		t.Fatalf("scheduling without approval: %v", err)
+	}
+	p, err := store.PublicationPreview(ctx, "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, at, alice, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.PublishAt == nil || !req.PublishAt.Equal(at) {
+		t.Errorf("request time %v", req.PublishAt)
+	}
+	if _, err := store.ApprovePublication(ctx, req.ID, p.Fingerprint, bob, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	wantUnpublished(t, store)
+	if d, err := store.AdminRound(ctx, "p", "r1"); err != nil || d.PublishAt == nil || !d.PublishAt.Equal(at) {
+		t.Fatalf("schedule after approval: %v, %v", d.PublishAt, err)
+	}
+	// Moving the approved schedule is allowed.
+	later := at.Add(time.Hour)
+	if err := store.SchedulePublication(ctx, "p", "r1", later, bob); err != nil {
+		t.Fatal(err)
+	}
+	pub, failed, err := store.PublishDue(ctx, later)
+	if err != nil || len(pub) != 1 || len(failed) != 0 {
+		t.Fatalf("published %v failed %v err %v", pub, failed, err)
+	}
+	if got := publishedDocument(t, store); !bytes.Equal(got, p.Document) {
+		t.Errorf("published\n%s\napproved\n%s", got, p.Document)
+	}
+}
+
+// A scheduled publication that fails at its time stays visible: it keeps
+// its schedule, is listed by FailedSchedules and audited once, until
+// someone acts.
+func TestScheduledPublicationFailsVisibly(t *testing.T) {
+	t.Parallel()
+	store, _ := scoredFixture(t, false)
+	ctx := context.Background()
+	closeRound(t, store, "r1")
 	at := time.Now().Add(-time.Minute)
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {
 		t.Fatal(err)
 	}
+	if err := store.ReopenRound(ctx, "p", "r1", bob); err != nil {
+		t.Fatal(err)
+	}
 	_, failed, err := store.PublishDue(ctx, time.Now())
-	if err != nil || failed["r1"] == nil || !strings.Contains(failed["r1"].Error(), "team t3, criterion b") {
+	if err != nil || !errors.Is(failed["r1"], contest.ErrRoundState) {
 		t.Fatalf("failed = %v, err = %v", failed, err)
+	}
+	if pub, failed, err := store.PublishDue(ctx, time.Now()); err != nil || len(pub)+len(failed) != 0 {
+		t.Errorf("tried again: %v %v %v", pub, failed, err)
 	}
 	if n := countAudit(t, store, "round.publish_failed"); n != 1 {
 		t.Errorf("%d publish_failed events", n)
+	}
+	fs, err := store.FailedSchedules(ctx)
+	if err != nil || len(fs) != 1 || fs[0].Round != "r1" || !fs[0].PublishAt.Equal(at.Truncate(time.Microsecond)) || fs[0].ScheduledBy != alice.Name ||
+		!strings.Contains(fs[0].Error, "r1 is scoring") {
+		t.Fatalf("failed schedules %+v, %v", fs, err)
+	}
+	wantUnpublished(t, store)
+	if d, err := store.AdminRound(ctx, "p", "r1"); err != nil || d.PublishAt == nil {
+		t.Errorf("the failed schedule was cleared: %v", err)
+	}
+	// Clearing the schedule is acting on it.
+	if err := store.SchedulePublication(ctx, "p", "r1", time.Time{}, bob); err != nil {
+		t.Fatal(err)
+	}
+	if fs, err := store.FailedSchedules(ctx); err != nil || len(fs) != 0 {
+		t.Errorf("after clearing: %+v, %v", fs, err)
 	}
 }

@@ -1,7 +1,11 @@
 // Package scheduler publishes rounds at their scheduled announcement time.
 // The schedule lives in the database, so a restart loses nothing, and
 // several servers may run it at once: publishing locks the round row and a
-// round is published only once.
+// round is published only once. A publication that fails at its time (the
+// round was reopened, is blocked, or changed since its approval) is not
+// dropped: the store keeps the schedule, marks it failed for the console
+// and records round.publish_failed, and the scheduler does not retry it
+// until someone reschedules, clears or publishes it.
 package scheduler
 
 import (
@@ -44,6 +48,6 @@ func Tick(ctx context.Context, p Publisher, now time.Time, log *slog.Logger) {
 		log.Info("published on schedule", "round", r)
 	}
 	for r, err := range failed {
-		log.Error("scheduled publication failed", "round", r, "err", err)
+		log.Error("scheduled publication failed; the schedule stays until someone acts", "round", r, "err", err)
 	}
 }

@@ -1,0 +1,11 @@
+DROP TRIGGER rounds_void_requests ON rounds;
+DROP TRIGGER criteria_void_requests ON criteria;
+DROP TRIGGER decisions_void_requests ON decisions;
+DROP TRIGGER entries_void_requests ON entries;
+DROP TRIGGER scores_void_requests ON scores;
+DROP FUNCTION void_pending_requests();
+ALTER TABLE rounds DROP COLUMN publish_error;
+ALTER TABLE decisions DROP COLUMN revision;
+DROP TABLE publication_requests;
+DROP TYPE request_status;
+DROP TYPE request_kind;

@@ -122,20 +122,20 @@ func (im *importer) program(ctx context.Context) error {
 	}
 	var err error
 	im.programID, err = upsertID(ctx, im.tx, `
-INSERT INTO programs (slug, name_ko, name_en, ministry_ko, ministry_en, goal_ko, goal_en, note_ko, note_en, agencies, final_teams, started_on)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+INSERT INTO programs (slug, name_ko, name_en, ministry_ko, ministry_en, goal_ko, goal_en, note_ko, note_en, agencies, final_teams, started_on, approvals)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (slug) DO UPDATE SET version = programs.version + 1,
   name_ko = excluded.name_ko, name_en = excluded.name_en, ministry_ko = excluded.ministry_ko, ministry_en = excluded.ministry_en,
   goal_ko = excluded.goal_ko, goal_en = excluded.goal_en, note_ko = excluded.note_ko, note_en = excluded.note_en,
-  agencies = excluded.agencies, final_teams = excluded.final_teams, started_on = excluded.started_on, updated_at = now()
+  agencies = excluded.agencies, final_teams = excluded.final_teams, started_on = excluded.started_on, approvals = excluded.approvals, updated_at = now()
 WHERE (programs.name_ko, programs.name_en, programs.ministry_ko, programs.ministry_en, programs.goal_ko, programs.goal_en,
-       programs.note_ko, programs.note_en, programs.agencies, programs.final_teams, programs.started_on)
+       programs.note_ko, programs.note_en, programs.agencies, programs.final_teams, programs.started_on, programs.approvals)
   IS DISTINCT FROM
       (excluded.name_ko, excluded.name_en, excluded.ministry_ko, excluded.ministry_en, excluded.goal_ko, excluded.goal_en,
-       excluded.note_ko, excluded.note_en, excluded.agencies, excluded.final_teams, excluded.started_on)
+       excluded.note_ko, excluded.note_en, excluded.agencies, excluded.final_teams, excluded.started_on, excluded.approvals)
 RETURNING id`,
 		[]any{p.Slug, p.Name.KO, p.Name.EN, p.Ministry.KO, p.Ministry.EN, p.Goal.KO, p.Goal.EN, p.Note.KO, p.Note.EN,
-			agencies, p.FinalTeams, orNull(p.StartedOn)},
+			agencies, p.FinalTeams, orNull(p.StartedOn), max(p.Approvals, 1)},
 		`SELECT id FROM programs WHERE slug = $1`, p.Slug)
 	if err != nil {
 		return err
@@ -338,6 +338,8 @@ var citationScope = `
   OR c.budget_id IN (SELECT id FROM budgets WHERE program_id = $1)
   OR c.allocation_id IN (SELECT a.id FROM allocations a JOIN budgets b ON b.id = a.budget_id WHERE b.program_id = $1)
   OR c.event_id IN (SELECT id FROM events WHERE program_id = $1)
+  OR c.disclosure_id IN (SELECT d.id FROM disclosures d JOIN rounds r ON r.id = d.round_id WHERE r.program_id = $1)
+  OR c.objection_id IN (SELECT o.id FROM objections o JOIN rounds r ON r.id = o.round_id WHERE r.program_id = $1)
   OR c.organization_id = ANY($2)`
 
 // citations replaces the program's source links. Citation rows have no

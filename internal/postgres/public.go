@@ -177,7 +177,7 @@ func (s *Store) PublicProgram(ctx context.Context, program string) (PublicProgra
 func pubSources(ctx context.Context, tx DBTX, column string, ids []int64) (map[int64][]PublicSource, error) {
 	switch column {
 	case "program_id", "organization_id", "team_id", "membership_id", "round_id", "outcome_id",
-		"published_score_id", "budget_id", "allocation_id", "event_id":
+		"published_score_id", "budget_id", "allocation_id", "event_id", "disclosure_id", "objection_id":
 	default:
 		return nil, fmt.Errorf("sources: unknown subject %q", column)
 	}

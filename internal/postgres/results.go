@@ -17,10 +17,10 @@ import (
 // FrozenInput is the engine input of a round in plain, JSON-friendly form:
 // what a publication freezes next to its results.
 type FrozenInput struct {
-	Kind     string            `json:"kind"`
-	Advance  int               `json:"advance"`
-	Backfill bool              `json:"backfill"`
-	MinTotal *string           `json:"min_total"`
+	Kind     string  `json:"kind"`
+	Advance  int     `json:"advance"`
+	Backfill bool    `json:"backfill"`
+	MinTotal *string `json:"min_total"`
 	// Rounding is how the round rounds its figures; revisions frozen before
 	// rounding existed have none, which reads as two decimals at category
 	// level (the zero value).

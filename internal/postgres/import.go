@@ -73,6 +73,9 @@ type importer struct {
 	teams     map[string]int64
 	sources   map[string]int64
 	cites     []citation
+	// subjects are the ids of the disclosure steps and objections the file
+	// describes, by citation column.
+	subjects map[string][]int64
 }
 
 // citation is one (source, subject) link; column names the subject column.
@@ -84,6 +87,12 @@ type citation struct {
 }
 
 func (im *importer) cite(column string, id int64, srcs []programfile.Source) {
+	if column == "disclosure_id" || column == "objection_id" {
+		if im.subjects == nil {
+			im.subjects = map[string][]int64{"disclosure_id": {}, "objection_id": {}}
+		}
+		im.subjects[column] = append(im.subjects[column], id)
+	}
 	for i, s := range srcs {
 		im.cites = append(im.cites, citation{source: s, column: column, subject: id, position: i})
 	}
@@ -326,8 +335,10 @@ RETURNING id`, []any{im.programID, i, e.Date, orNull(e.Until), e.Title.KO, e.Tit
 	return err
 }
 
-// citationScope selects the citations that belong to one program ($1) and
-// its organizations ($2).
+// citationScope selects the citations that belong to one program ($1), its
+// organizations ($2) and the disclosure steps ($3) and objections ($4) the
+// file describes: the sources of steps and objections recorded in the
+// console are not the file's to replace.
 var citationScope = `
      c.program_id = $1
   OR c.team_id IN (SELECT id FROM teams WHERE program_id = $1)
@@ -338,8 +349,8 @@ var citationScope = `
   OR c.budget_id IN (SELECT id FROM budgets WHERE program_id = $1)
   OR c.allocation_id IN (SELECT a.id FROM allocations a JOIN budgets b ON b.id = a.budget_id WHERE b.program_id = $1)
   OR c.event_id IN (SELECT id FROM events WHERE program_id = $1)
-  OR c.disclosure_id IN (SELECT d.id FROM disclosures d JOIN rounds r ON r.id = d.round_id WHERE r.program_id = $1)
-  OR c.objection_id IN (SELECT o.id FROM objections o JOIN rounds r ON r.id = o.round_id WHERE r.program_id = $1)
+  OR c.disclosure_id = ANY($3)
+  OR c.objection_id = ANY($4)
   OR c.organization_id = ANY($2)`
 
 // citations replaces the program's source links. Citation rows have no
@@ -351,14 +362,15 @@ func (im *importer) citations(ctx context.Context) error {
 	}
 	digest := `SELECT coalesce(md5(string_agg(to_jsonb(c)::text, ',' ORDER BY to_jsonb(c)::text)), '') FROM citations c WHERE ` + citationScope
 	var before, after string
-	if err := im.tx.Tx.QueryRow(ctx, digest, im.programID, orgIDs).Scan(&before); err != nil {
+	scope := []any{im.programID, orgIDs, im.subjects["disclosure_id"], im.subjects["objection_id"]}
+	if err := im.tx.Tx.QueryRow(ctx, digest, scope...).Scan(&before); err != nil {
 		return err
 	}
-	if _, err := im.tx.Tx.Exec(ctx, `DELETE FROM citations c WHERE `+citationScope, im.programID, orgIDs); err != nil {
+	if _, err := im.tx.Tx.Exec(ctx, `DELETE FROM citations c WHERE `+citationScope, scope...); err != nil {
 		return err
 	}
 	defer func() {
-		if im.tx.Tx.QueryRow(ctx, digest, im.programID, orgIDs).Scan(&after) == nil && after != before {
+		if im.tx.Tx.QueryRow(ctx, digest, scope...).Scan(&after) == nil && after != before {
 			im.tx.changes++
 		}
 	}()

@@ -146,7 +146,8 @@ func (s *Store) PublicFeed(ctx context.Context, program string) (PublicFeed, err
 			}
 		}
 		rows, err := tx.Query(ctx, `
-SELECT r.slug, v.revision, v.published_at, v.reason_ko, v.reason_en, coalesce(v.change, '{}')
+SELECT r.slug, v.revision, v.published_at, v.reason_ko, v.reason_en,
+       CASE WHEN r.disclosure = 'full' THEN coalesce(v.change, '{}') ELSE '{}' END
 FROM result_revisions v JOIN rounds r ON r.id = v.round_id
 WHERE r.program_id = $1 AND r.published
 ORDER BY r.position, v.revision`, pid)

@@ -231,6 +231,9 @@ type RoundResults struct {
 	// StaleDecision is true when a recorded decision no longer applies
 	// (the scores changed so no tie straddles the cut any more).
 	StaleDecision bool
+	// Aggregates are the statistics over the ranked teams that a public
+	// round at aggregates or full discloses (PublishedResults only).
+	Aggregates []PublicStat
 }
 
 // compute runs the engine on a frozen input. A recorded decision that is
@@ -264,6 +267,15 @@ func (s *Store) readResults(ctx context.Context, op, program, round string, publ
 	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
 		var err error
 		rr, err = results(ctx, tx, program, round, public)
+		if err != nil || !public {
+			return err
+		}
+		discloseResults(&rr)
+		var pid int64
+		if err := tx.QueryRow(ctx, `SELECT program_id FROM rounds WHERE id = $1`, rr.Info.ID).Scan(&pid); err != nil {
+			return err
+		}
+		rr.Aggregates, err = pubAggregates(ctx, tx, pid, rr.Info.ID)
 		return err
 	})
 	return rr, err

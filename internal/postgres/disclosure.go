@@ -136,7 +136,8 @@ type DisclosureStep struct {
 	Level string
 	On    time.Time
 	Note  contest.Text
-	// By is who recorded the step ("import" for the program file).
+	// By is who recorded the step; empty in public reads (staff accounts
+	// are not public; the audit log names them).
 	By      string
 	Sources []PublicSource
 }
@@ -173,7 +174,7 @@ func pubDisclosures(ctx context.Context, tx DBTX, roundID int64) (string, []Disc
 	out, err := citedRows(ctx, tx, "disclosure_id", func(d *DisclosureStep) []any {
 		return []any{&d.ID, &d.Level, &d.On, &d.Note.KO, &d.Note.EN, &d.By}
 	}, func(d *DisclosureStep) *[]PublicSource { return &d.Sources }, `
-SELECT id, id, level::text, disclosed_on, note_ko, note_en, disclosed_by
+SELECT id, id, level::text, disclosed_on, note_ko, note_en, ''
 FROM disclosures WHERE round_id = $1 ORDER BY disclosed_on, level, id`, roundID)
 	if err != nil {
 		return "", nil, fmt.Errorf("disclosures: %w", err)

@@ -241,10 +241,12 @@ ORDER BY e.position, t.position`, roundID)
 // pubStats returns the statistics the government published for a round
 // (the program file's published_stats), when its level discloses
 // statistics (not at "outcomes"), by criterion in tree order with the
-// total last.
+// total last. A value is written with the round's decimals unless it was
+// published with more (an average of 9.48 in a one-decimal round).
 func pubStats(ctx context.Context, tx DBTX, programID, roundID int64) ([]PublicStat, error) {
 	return roundStats(ctx, tx, "published statistics", `
-  SELECT s.criterion_id, s.stat::text AS stat, round(s.value, sh.decimals) AS value
+  SELECT s.criterion_id, s.stat::text AS stat,
+         CASE WHEN round(s.value, sh.decimals) = s.value THEN round(s.value, sh.decimals) ELSE s.value END AS value
   FROM published_stats s JOIN shown sh ON sh.round_id = s.round_id
   WHERE s.round_id = $2 AND sh.disclosure IN ('aggregates', 'full')`, programID, roundID)
 }

@@ -98,7 +98,9 @@ func TestImportStage2(t *testing.T) {
 	if got := figureOf(r.Scores, "skt", "total"); got != "70.6" {
 		t.Errorf("round page: skt total %q, want 70.6", got)
 	}
-	if diff := cmp.Diff([]postgres.PublicStat{{Criterion: "benchmark", Stat: "mean", Value: "22.5"}, {Criterion: "benchmark", Stat: "spread", Value: "4.0"}}, r.Stats); diff != "" {
+	wantStats := []postgres.PublicStat{{Criterion: "benchmark", Stat: "mean", Value: "22.5"}, {Criterion: "benchmark", Stat: "spread", Value: "4.0"},
+		{Criterion: "aaii", Stat: "mean", Value: "9.48"}}
+	if diff := cmp.Diff(wantStats, r.Stats); diff != "" {
 		t.Errorf("published stats (-want +got):\n%s", diff)
 	}
 	if got := statOf(r.Aggregates, "benchmark", "spread"); got != "4.0" {
@@ -267,7 +269,7 @@ func TestDisclosureLevels(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Disclosure != "aggregates" || len(r.Scores) != 0 || statOf(r.Aggregates, "total", "spread") != "4.8" ||
-		statOf(r.Aggregates, "benchmark", "mean") != "22.5" || len(r.Stats) != 2 {
+		statOf(r.Aggregates, "benchmark", "mean") != "22.5" || len(r.Stats) != 3 {
 		t.Errorf("aggregates: disclosure %q, figures %v, aggregates %v, stats %v", r.Disclosure, r.Scores, r.Aggregates, r.Stats)
 	}
 	for _, o := range r.Outcomes {

@@ -87,31 +87,26 @@ func objections(ctx context.Context, tx DBTX, roundID, teamID any, public bool) 
 // Objections returns the objections filed against a published round,
 // oldest first (contest.ErrNotFound for a round that is not published).
 func (s *Store) Objections(ctx context.Context, program, round string) ([]Objection, error) {
-	var out []Objection
-	err := s.readTx(ctx, "objections of "+round, func(tx pgx.Tx) error {
-		ri, err := roundInfo(ctx, tx, program, round, false)
-		if err != nil {
-			return err
-		}
-		if !contest.Published(ri.Status) {
-			return contest.ErrNotFound
-		}
-		out, err = objections(ctx, tx, ri.ID, nil, true)
-		return err
-	})
-	return out, err
+	return s.roundObjections(ctx, program, round, true)
 }
 
 // AdminObjections returns every objection of a round for staff, with who
 // decided them.
 func (s *Store) AdminObjections(ctx context.Context, program, round string) ([]Objection, error) {
+	return s.roundObjections(ctx, program, round, false)
+}
+
+func (s *Store) roundObjections(ctx context.Context, program, round string, public bool) ([]Objection, error) {
 	var out []Objection
 	err := s.readTx(ctx, "objections of "+round, func(tx pgx.Tx) error {
 		ri, err := roundInfo(ctx, tx, program, round, false)
 		if err != nil {
 			return err
 		}
-		out, err = objections(ctx, tx, ri.ID, nil, false)
+		if public && !contest.Published(ri.Status) {
+			return contest.ErrNotFound
+		}
+		out, err = objections(ctx, tx, ri.ID, nil, public)
 		return err
 	})
 	return out, err

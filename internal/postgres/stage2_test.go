@@ -364,6 +364,10 @@ func TestObjectionFiledAndDecided(t *testing.T) {
 	if len(public) != 2 || public[1].Team.Slug != "lg" || public[1].Status != "rejected" || public[1].Decision != why || public[1].DecidedBy != "" {
 		t.Errorf("public objections = %+v", public)
 	}
+	staff, err := store.AdminObjections(ctx, "sovereign-ai", "stage-2")
+	if err != nil || len(staff) != 2 || staff[1].DecidedBy != manageActor.Name {
+		t.Errorf("staff objections = %+v, %v", staff, err)
+	}
 	after, err := store.PublishedResults(ctx, "sovereign-ai", "stage-2")
 	if err != nil {
 		t.Fatal(err)

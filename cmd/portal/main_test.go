@@ -465,3 +465,36 @@ func TestMigrateCommand(t *testing.T) {
 		t.Errorf("unknown round action: %v", err)
 	}
 }
+
+// TestResultsStage2: the ministry's stage-2 scheme (raw AAII on a 0–100
+// scale, every leaf rounded to one decimal) gives the published table.
+func TestResultsStage2(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	mustCLI(t, url, "import", "../../internal/programfile/testdata/stage2.yaml")
+	table := mustCLI(t, url, "results", "stage-2")
+	var got []string
+	for _, line := range strings.Split(table, "\n") {
+		if f := strings.Fields(line); len(f) >= 7 && f[0] >= "0" && f[0] <= "9" {
+			got = append(got, strings.Join(f[:7], " "))
+		}
+	}
+	want := []string{
+		"1 skt 22.2 29.3 19.1 70.6 advanced",
+		"2 upstage 22.7 29.1 18.1 69.9 advanced",
+		"3 lg 20.6 29.5 18.9 69.0 advanced",
+		"4 motif 24.6 27.1 14.1 65.8 eliminated",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results table (-want +got):\n%s\n%s", diff, table)
+	}
+	if !strings.Contains(table, "rounding: 1 decimal, leaf level; discloses: full") {
+		t.Errorf("results table does not say how it rounds:\n%s", table)
+	}
+	js := mustCLI(t, url, "results", "stage-2", "--json")
+	for _, s := range []string{`"total": "70.6"`, `"total": "65.8"`, `"outcome": "eliminated"`} {
+		if !strings.Contains(js, s) {
+			t.Errorf("results JSON lacks %s:\n%s", s, js)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/rules"
 )
 
 // cmdResults prints a round's results as a table, or as the results
@@ -44,6 +45,13 @@ func writeResultsTable(w io.Writer, rr postgres.RoundResults) {
 	fmt.Fprintf(w, "%s / %s — %s (%s)\n", rep.Program, rep.Round, rr.Info.Name.EN, rep.Status)
 	if rr.Announced {
 		fmt.Fprintln(w, "outcomes as announced; figures not published are shown as —")
+	}
+	if r := rr.Info.Rounding.Normalized(); r.Decimals != 2 || r.Level != rules.RoundCategory || rr.Info.Disclosure != postgres.DisclosureFull {
+		unit := "decimals"
+		if r.Decimals == 1 {
+			unit = "decimal"
+		}
+		fmt.Fprintf(w, "rounding: %d %s, %s level; discloses: %s\n", r.Decimals, unit, r.Level, rr.Info.Disclosure)
 	}
 	cats := resultCategories(rr)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

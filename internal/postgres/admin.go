@@ -48,7 +48,7 @@ type AdminRoundSummary struct {
 // reads its rows.
 const adminRoundsSQL = `
 SELECT r.id, r.slug, r.kind, r.status, r.name_ko, r.name_en, r.advance, r.backfill, r.min_total::text,
-       r.announce_at, r.published_at,
+       r.announce_at, r.published_at, r.rounding_decimals, r.rounding_level::text, r.disclosure::text,
        r.position, r.announce_date_only, r.publish_at, r.scheduled_by, (SELECT count(*) FROM entries e WHERE e.round_id = r.id)
 FROM rounds r
 WHERE r.program_id = $1 AND ($2::text IS NULL OR r.slug = $2)
@@ -60,7 +60,7 @@ func scanAdminRound(row pgx.Row, program string) (RoundInfo, AdminRoundSummary, 
 	ri := RoundInfo{Program: program}
 	var a AdminRoundSummary
 	err := row.Scan(&ri.ID, &ri.Slug, &ri.Kind, &ri.Status, &ri.Name.KO, &ri.Name.EN, &ri.Advance, &ri.Backfill, &ri.MinTotal,
-		&ri.AnnounceAt, &ri.PublishedAt,
+		&ri.AnnounceAt, &ri.PublishedAt, &ri.Rounding.Decimals, &ri.Rounding.Level, &ri.Disclosure,
 		&a.Position, &a.AnnounceDateOnly, &a.PublishAt, &a.ScheduledBy, &a.Teams)
 	a.Slug, a.Kind, a.Name, a.Status, a.AnnounceAt, a.PublishedAt = ri.Slug, ri.Kind, ri.Name, ri.Status, ri.AnnounceAt, ri.PublishedAt
 	return ri, a, err
@@ -127,11 +127,14 @@ func inputCompleteness(in FrozenInput) (Completeness, error) {
 	return countCompleteness(res), nil
 }
 
+// countCompleteness counts the required scores and those entered. A score
+// is required of every team that did not withdraw, whatever its status (as
+// the engine's Missing lists them), so Required − Entered is len(Missing).
 func countCompleteness(res rules.Result) Completeness {
 	c := Completeness{Scored: true, Missing: res.Missing}
 	for _, t := range res.Teams {
-		if t.Rank == 0 {
-			continue // not ranked, so nothing of it is required
+		if t.ReasonCode == rules.ReasonWithdrew {
+			continue // a team that withdrew takes no scores
 		}
 		for _, l := range t.Leaves {
 			c.Entered += len(l.Values)

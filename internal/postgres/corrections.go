@@ -357,5 +357,6 @@ FROM result_revisions WHERE round_id = $1 AND revision = $2`, ri.ID, revision).S
 		return rr, rec, err
 	}
 	rr.Result, rr.Input = &res, &in
+	discloseRevision(&rr, &rec)
 	return rr, rec, nil
 }

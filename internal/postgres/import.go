@@ -73,6 +73,9 @@ type importer struct {
 	teams     map[string]int64
 	sources   map[string]int64
 	cites     []citation
+	// subjects are the ids of the disclosure steps and objections the file
+	// describes, by citation column.
+	subjects map[string][]int64
 }
 
 // citation is one (source, subject) link; column names the subject column.
@@ -84,6 +87,12 @@ type citation struct {
 }
 
 func (im *importer) cite(column string, id int64, srcs []programfile.Source) {
+	if column == "disclosure_id" || column == "objection_id" {
+		if im.subjects == nil {
+			im.subjects = map[string][]int64{"disclosure_id": {}, "objection_id": {}}
+		}
+		im.subjects[column] = append(im.subjects[column], id)
+	}
 	for i, s := range srcs {
 		im.cites = append(im.cites, citation{source: s, column: column, subject: id, position: i})
 	}
@@ -122,20 +131,20 @@ func (im *importer) program(ctx context.Context) error {
 	}
 	var err error
 	im.programID, err = upsertID(ctx, im.tx, `
-INSERT INTO programs (slug, name_ko, name_en, ministry_ko, ministry_en, goal_ko, goal_en, note_ko, note_en, agencies, final_teams, started_on)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+INSERT INTO programs (slug, name_ko, name_en, ministry_ko, ministry_en, goal_ko, goal_en, note_ko, note_en, agencies, final_teams, started_on, approvals)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (slug) DO UPDATE SET version = programs.version + 1,
   name_ko = excluded.name_ko, name_en = excluded.name_en, ministry_ko = excluded.ministry_ko, ministry_en = excluded.ministry_en,
   goal_ko = excluded.goal_ko, goal_en = excluded.goal_en, note_ko = excluded.note_ko, note_en = excluded.note_en,
-  agencies = excluded.agencies, final_teams = excluded.final_teams, started_on = excluded.started_on, updated_at = now()
+  agencies = excluded.agencies, final_teams = excluded.final_teams, started_on = excluded.started_on, approvals = excluded.approvals, updated_at = now()
 WHERE (programs.name_ko, programs.name_en, programs.ministry_ko, programs.ministry_en, programs.goal_ko, programs.goal_en,
-       programs.note_ko, programs.note_en, programs.agencies, programs.final_teams, programs.started_on)
+       programs.note_ko, programs.note_en, programs.agencies, programs.final_teams, programs.started_on, programs.approvals)
   IS DISTINCT FROM
       (excluded.name_ko, excluded.name_en, excluded.ministry_ko, excluded.ministry_en, excluded.goal_ko, excluded.goal_en,
-       excluded.note_ko, excluded.note_en, excluded.agencies, excluded.final_teams, excluded.started_on)
+       excluded.note_ko, excluded.note_en, excluded.agencies, excluded.final_teams, excluded.started_on, excluded.approvals)
 RETURNING id`,
 		[]any{p.Slug, p.Name.KO, p.Name.EN, p.Ministry.KO, p.Ministry.EN, p.Goal.KO, p.Goal.EN, p.Note.KO, p.Note.EN,
-			agencies, p.FinalTeams, orNull(p.StartedOn)},
+			agencies, p.FinalTeams, orNull(p.StartedOn), max(p.Approvals, 1)},
 		`SELECT id FROM programs WHERE slug = $1`, p.Slug)
 	if err != nil {
 		return err
@@ -326,8 +335,10 @@ RETURNING id`, []any{im.programID, i, e.Date, orNull(e.Until), e.Title.KO, e.Tit
 	return err
 }
 
-// citationScope selects the citations that belong to one program ($1) and
-// its organizations ($2).
+// citationScope selects the citations that belong to one program ($1), its
+// organizations ($2) and the disclosure steps ($3) and objections ($4) the
+// file describes: the sources of steps and objections recorded in the
+// console are not the file's to replace.
 var citationScope = `
      c.program_id = $1
   OR c.team_id IN (SELECT id FROM teams WHERE program_id = $1)
@@ -338,6 +349,8 @@ var citationScope = `
   OR c.budget_id IN (SELECT id FROM budgets WHERE program_id = $1)
   OR c.allocation_id IN (SELECT a.id FROM allocations a JOIN budgets b ON b.id = a.budget_id WHERE b.program_id = $1)
   OR c.event_id IN (SELECT id FROM events WHERE program_id = $1)
+  OR c.disclosure_id = ANY($3)
+  OR c.objection_id = ANY($4)
   OR c.organization_id = ANY($2)`
 
 // citations replaces the program's source links. Citation rows have no
@@ -349,14 +362,15 @@ func (im *importer) citations(ctx context.Context) error {
 	}
 	digest := `SELECT coalesce(md5(string_agg(to_jsonb(c)::text, ',' ORDER BY to_jsonb(c)::text)), '') FROM citations c WHERE ` + citationScope
 	var before, after string
-	if err := im.tx.Tx.QueryRow(ctx, digest, im.programID, orgIDs).Scan(&before); err != nil {
+	scope := []any{im.programID, orgIDs, im.subjects["disclosure_id"], im.subjects["objection_id"]}
+	if err := im.tx.Tx.QueryRow(ctx, digest, scope...).Scan(&before); err != nil {
 		return err
 	}
-	if _, err := im.tx.Tx.Exec(ctx, `DELETE FROM citations c WHERE `+citationScope, im.programID, orgIDs); err != nil {
+	if _, err := im.tx.Tx.Exec(ctx, `DELETE FROM citations c WHERE `+citationScope, scope...); err != nil {
 		return err
 	}
 	defer func() {
-		if im.tx.Tx.QueryRow(ctx, digest, im.programID, orgIDs).Scan(&after) == nil && after != before {
+		if im.tx.Tx.QueryRow(ctx, digest, scope...).Scan(&after) == nil && after != before {
 			im.tx.changes++
 		}
 	}()

@@ -4,13 +4,17 @@ package postgres
 // announced outcomes, published figures and tie decisions.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/programfile"
+	"github.com/kai-challenge/portal/internal/rules"
 )
 
 func (im *importer) rounds(ctx context.Context) error {
@@ -33,27 +37,35 @@ func (im *importer) rounds(ctx context.Context) error {
 		if r.Publish && len(r.Scores) == 0 {
 			publishedAt = publishAt
 		}
+		rounding := roundingOf(r)
+		if err := im.refuseRoundChange(ctx, r); err != nil {
+			return fmt.Errorf("%s: %w", r.Slug, err)
+		}
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO rounds (program_id, slug, position, kind, name_ko, name_en, period, evaluated_on, announce_at, announce_date_only,
-                    advance, backfill, min_total, note_ko, note_en, status, published_at)
+                    advance, backfill, min_total, note_ko, note_en, status, published_at, rounding_decimals, rounding_level, disclosure)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-        CASE WHEN $16::timestamptz IS NULL THEN 'draft' ELSE 'published' END::round_status, $16)
+        CASE WHEN $16::timestamptz IS NULL THEN 'draft' ELSE 'published' END::round_status, $16, $17, $18, $19)
 ON CONFLICT (program_id, slug) DO UPDATE SET version = rounds.version + 1, position = excluded.position, kind = excluded.kind, name_ko = excluded.name_ko,
   name_en = excluded.name_en, period = excluded.period, evaluated_on = excluded.evaluated_on, announce_at = excluded.announce_at,
   announce_date_only = excluded.announce_date_only, advance = excluded.advance, backfill = excluded.backfill,
   min_total = excluded.min_total, note_ko = excluded.note_ko, note_en = excluded.note_en,
+  rounding_decimals = excluded.rounding_decimals, rounding_level = excluded.rounding_level, disclosure = excluded.disclosure,
   status = CASE WHEN rounds.published_at IS NULL AND excluded.published_at IS NOT NULL THEN 'published' ELSE rounds.status END,
   published_at = COALESCE(rounds.published_at, excluded.published_at),
   updated_at = now()
 WHERE (rounds.position, rounds.kind, rounds.name_ko, rounds.name_en, rounds.period, rounds.evaluated_on, rounds.announce_at,
-       rounds.announce_date_only, rounds.advance, rounds.backfill, rounds.min_total, rounds.note_ko, rounds.note_en)
+       rounds.announce_date_only, rounds.advance, rounds.backfill, rounds.min_total, rounds.note_ko, rounds.note_en,
+       rounds.rounding_decimals, rounds.rounding_level, rounds.disclosure)
   IS DISTINCT FROM
       (excluded.position, excluded.kind, excluded.name_ko, excluded.name_en, excluded.period, excluded.evaluated_on, excluded.announce_at,
-       excluded.announce_date_only, excluded.advance, excluded.backfill, excluded.min_total, excluded.note_ko, excluded.note_en)
+       excluded.announce_date_only, excluded.advance, excluded.backfill, excluded.min_total, excluded.note_ko, excluded.note_en,
+       excluded.rounding_decimals, excluded.rounding_level, excluded.disclosure)
    OR (rounds.published_at IS NULL AND excluded.published_at IS NOT NULL)
 RETURNING id`,
 			[]any{im.programID, r.Slug, i, r.Kind, r.Name.KO, r.Name.EN, r.Period, orNull(r.EvaluatedOn), announce, r.AnnounceDateOnly,
-				r.Rule.Advance, r.Rule.Backfill, orNull(r.Rule.MinTotal), r.Note.KO, r.Note.EN, publishedAt},
+				r.Rule.Advance, r.Rule.Backfill, orNull(r.Rule.MinTotal), r.Note.KO, r.Note.EN, publishedAt,
+				rounding.Decimals, rounding.Level, disclosureOf(r)},
 			`SELECT id FROM rounds WHERE program_id = $1 AND slug = $2`, im.programID, r.Slug)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.Slug, err)
@@ -109,7 +121,101 @@ func (im *importer) roundContent(ctx context.Context, roundID int64, r programfi
 	if err := im.publishedStats(ctx, roundID, crit, r.PublishedStats); err != nil {
 		return err
 	}
+	if err := im.disclosures(ctx, roundID, r.Disclosures); err != nil {
+		return err
+	}
+	if err := im.objections(ctx, roundID, r.Objections); err != nil {
+		return err
+	}
 	return im.decision(ctx, roundID, r.Decision)
+}
+
+// refuseRoundChange refuses a file that would narrow what a published round
+// discloses (a disclosure only ever widens) or change how a round with
+// published results rounds them (that changes only through a correction).
+func (im *importer) refuseRoundChange(ctx context.Context, r programfile.Round) error {
+	var narrows, rounding bool
+	err := im.tx.QueryRow(ctx, `
+SELECT r.published AND $3::disclosure_level < r.disclosure,
+       EXISTS (SELECT 1 FROM result_revisions v WHERE v.round_id = r.id)
+         AND (r.rounding_decimals, r.rounding_level) IS DISTINCT FROM ($4::int, $5::rounding_level)
+FROM rounds r WHERE r.program_id = $1 AND r.slug = $2`, im.programID, r.Slug, disclosureOf(r),
+		roundingOf(r).Decimals, roundingOf(r).Level).Scan(&narrows, &rounding)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case narrows:
+		return fmt.Errorf("%w: disclosure %s would narrow what the published round discloses; a disclosure only ever widens",
+			contest.ErrInvalid, disclosureOf(r))
+	case rounding:
+		return fmt.Errorf("%w: its results are published; its rounding changes only through a correction", contest.ErrRoundState)
+	}
+	return nil
+}
+
+// roundingOf is a round's rounding with its defaults (two decimals,
+// category level) for a file built without them.
+func roundingOf(r programfile.Round) programfile.Rounding {
+	n := rules.Rounding{Decimals: r.Rule.Rounding.Decimals, Level: rules.RoundingLevel(r.Rule.Rounding.Level)}.Normalized()
+	return programfile.Rounding{Decimals: n.Decimals, Level: string(n.Level)}
+}
+
+// disclosureOf is what a round discloses once published; full by default.
+func disclosureOf(r programfile.Round) string {
+	return cmp.Or(r.Disclosure, programfile.DisclosureFull)
+}
+
+// disclosures writes a round's dated disclosure history. Steps recorded in
+// the console (a widening by staff) are public events and stay; the steps
+// an earlier import wrote and the file no longer has are removed.
+func (im *importer) disclosures(ctx context.Context, roundID int64, ds []programfile.Disclosure) error {
+	return syncRows(ctx, im.tx, ds, func(_ int, d programfile.Disclosure) (int64, error) {
+		id, err := upsertID(ctx, im.tx, `
+INSERT INTO disclosures (round_id, level, disclosed_on, note_ko, note_en, disclosed_by) VALUES ($1, $2, $3, $4, $5, 'import')
+ON CONFLICT (round_id, disclosed_on, level) DO UPDATE SET note_ko = excluded.note_ko, note_en = excluded.note_en
+WHERE (disclosures.note_ko, disclosures.note_en) IS DISTINCT FROM (excluded.note_ko, excluded.note_en)
+RETURNING id`, []any{roundID, d.Level, d.On, d.Note.KO, d.Note.EN},
+			`SELECT id FROM disclosures WHERE round_id = $1 AND disclosed_on = $2 AND level = $3`, roundID, d.On, d.Level)
+		if err != nil {
+			return 0, fmt.Errorf("disclosure %s %s: %w", d.On, d.Level, err)
+		}
+		im.cite("disclosure_id", id, d.Sources)
+		return id, nil
+	}, `DELETE FROM disclosures WHERE round_id = $1 AND NOT (id = ANY($2)) AND disclosed_by = 'import'`, roundID)
+}
+
+// objections writes a round's formal objections, matched by team and filing
+// date. An objection is a public event: one the file does not list (staff
+// may have recorded it in the console) is never removed by an import.
+func (im *importer) objections(ctx context.Context, roundID int64, os []programfile.Objection) error {
+	for _, o := range os {
+		decidedBy := ""
+		if o.Status != programfile.ObjectionPending {
+			decidedBy = im.actor.Name
+		}
+		id, err := upsertID(ctx, im.tx, `
+INSERT INTO objections (round_id, team_id, filed_on, summary_ko, summary_en, decision_due, status, decided_on, decision_ko, decision_en, decided_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (round_id, team_id, filed_on) DO UPDATE SET version = objections.version + 1, summary_ko = excluded.summary_ko,
+  summary_en = excluded.summary_en, decision_due = excluded.decision_due, status = excluded.status, decided_on = excluded.decided_on,
+  decision_ko = excluded.decision_ko, decision_en = excluded.decision_en,
+  decided_by = CASE WHEN excluded.status = 'pending' THEN '' WHEN objections.decided_by <> '' THEN objections.decided_by ELSE excluded.decided_by END,
+  updated_at = now()
+WHERE (objections.summary_ko, objections.summary_en, objections.decision_due, objections.status, objections.decided_on,
+       objections.decision_ko, objections.decision_en)
+  IS DISTINCT FROM (excluded.summary_ko, excluded.summary_en, excluded.decision_due, excluded.status, excluded.decided_on,
+       excluded.decision_ko, excluded.decision_en)
+RETURNING id`, []any{roundID, im.teams[o.Team], o.FiledOn, o.Summary.KO, o.Summary.EN, orNull(o.DecisionDue), o.Status,
+			orNull(o.DecidedOn), o.Decision.KO, o.Decision.EN, decidedBy},
+			`SELECT id FROM objections WHERE round_id = $1 AND team_id = $2 AND filed_on = $3`, roundID, im.teams[o.Team], o.FiledOn)
+		if err != nil {
+			return fmt.Errorf("objection %s %s: %w", o.Team, o.FiledOn, err)
+		}
+		im.cite("objection_id", id, o.Sources)
+	}
+	return nil
 }
 
 // criteria writes a round's criteria tree and deletes the criteria the file
@@ -122,23 +228,29 @@ func (im *importer) criteria(ctx context.Context, roundID int64, cs []programfil
 	var walk func(parent any, cs []programfile.Criterion) error
 	walk = func(parent any, cs []programfile.Criterion) error {
 		for i, c := range cs {
-			var size, agg any
+			var size, agg, from, to any
 			if c.Panel != nil {
 				size, agg = c.Panel.Size, c.Panel.Aggregate
 			}
+			if c.Scale != nil {
+				from, to = c.Scale.From, c.Scale.To
+			}
 			id, err := upsertID(ctx, im.tx, `
-INSERT INTO criteria (round_id, parent_id, code, name_ko, name_en, description_ko, description_en, note_ko, note_en, max, position, panel_size, aggregate)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+INSERT INTO criteria (round_id, parent_id, code, name_ko, name_en, description_ko, description_en, note_ko, note_en, max, position, panel_size, aggregate,
+                      scale_from, scale_to)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (round_id, code) DO UPDATE SET version = criteria.version + 1, parent_id = excluded.parent_id, name_ko = excluded.name_ko, name_en = excluded.name_en,
   description_ko = excluded.description_ko, description_en = excluded.description_en, note_ko = excluded.note_ko, note_en = excluded.note_en,
-  max = excluded.max, position = excluded.position, panel_size = excluded.panel_size, aggregate = excluded.aggregate
+  max = excluded.max, position = excluded.position, panel_size = excluded.panel_size, aggregate = excluded.aggregate,
+  scale_from = excluded.scale_from, scale_to = excluded.scale_to
 WHERE (criteria.parent_id, criteria.name_ko, criteria.name_en, criteria.description_ko, criteria.description_en, criteria.note_ko,
-       criteria.note_en, criteria.max, criteria.position, criteria.panel_size, criteria.aggregate)
+       criteria.note_en, criteria.max, criteria.position, criteria.panel_size, criteria.aggregate, criteria.scale_from, criteria.scale_to)
   IS DISTINCT FROM (excluded.parent_id, excluded.name_ko, excluded.name_en, excluded.description_ko, excluded.description_en,
-       excluded.note_ko, excluded.note_en, excluded.max, excluded.position, excluded.panel_size, excluded.aggregate)
+       excluded.note_ko, excluded.note_en, excluded.max, excluded.position, excluded.panel_size, excluded.aggregate,
+       excluded.scale_from, excluded.scale_to)
 RETURNING id`,
 				[]any{roundID, parent, c.Code, c.Name.KO, c.Name.EN, c.Description.KO, c.Description.EN, c.Note.KO, c.Note.EN,
-					c.Max, i, size, agg},
+					c.Max, i, size, agg, from, to},
 				`SELECT id FROM criteria WHERE round_id = $1 AND code = $2`, roundID, c.Code)
 			if err != nil {
 				return fmt.Errorf("criterion %s: %w", c.Code, err)

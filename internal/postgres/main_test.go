@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -26,29 +24,17 @@ const manageProgram = "sovereign-ai"
 
 var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
 
-// manageStore imports the real public record into a fresh database and
-// returns a store working as the runtime role, and a pool to inspect the
-// database with.
+// manageStore returns a fresh database holding the real public record
+// (imported once into a template), a store working as the runtime role on
+// it, and a pool to inspect the database with.
 func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	data, err := os.ReadFile(fixtures.RecordFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := programfile.Parse(data)
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
+	pool, err := postgres.Open(context.Background(), pgtest.RecordURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	store := postgres.New(pool)
-	if _, err := store.ImportProgram(context.Background(), f); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	return store, pool
+	return postgres.New(pool), pool
 }
 
 // wantFieldErrors checks that err is a *FieldErrors matching

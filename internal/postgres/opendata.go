@@ -114,6 +114,11 @@ type PublicFeedRound struct {
 	// Revisions is empty for a historic round whose outcomes were only
 	// announced.
 	Revisions []PublicRevision
+	// Disclosures are the dated steps of what the round discloses, each a
+	// public event.
+	Disclosures []DisclosureStep
+	// Objections are the formal objections filed against the round.
+	Objections []Objection
 }
 
 // PublicFeed is what the Atom feed announces: every published round with
@@ -146,7 +151,8 @@ func (s *Store) PublicFeed(ctx context.Context, program string) (PublicFeed, err
 			}
 		}
 		rows, err := tx.Query(ctx, `
-SELECT r.slug, v.revision, v.published_at, v.reason_ko, v.reason_en, coalesce(v.change, '{}')
+SELECT r.slug, v.revision, v.published_at, v.reason_ko, v.reason_en,
+       CASE WHEN r.disclosure = 'full' THEN coalesce(v.change, '{}') ELSE '{}' END
 FROM result_revisions v JOIN rounds r ON r.id = v.round_id
 WHERE r.program_id = $1 AND r.published
 ORDER BY r.position, v.revision`, pid)
@@ -164,7 +170,10 @@ ORDER BY r.position, v.revision`, pid)
 				f.Rounds[i].Revisions = append(f.Rounds[i].Revisions, v)
 			}
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return feedEvents(ctx, tx, pid, f.Rounds)
 	})
 	return f, err
 }
@@ -290,4 +299,24 @@ LIMIT $4`, pid, pat, compact, SearchLimit)
 		return rows.Err()
 	})
 	return res, err
+}
+
+// feedEvents adds to each published round of the feed its disclosure steps
+// and objections.
+func feedEvents(ctx context.Context, tx DBTX, programID int64, rounds []PublicFeedRound) error {
+	for i := range rounds {
+		r := &rounds[i]
+		var id int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM rounds WHERE program_id = $1 AND slug = $2`, programID, r.Slug).Scan(&id); err != nil {
+			return fmt.Errorf("round %s: %w", r.Slug, err)
+		}
+		var err error
+		if _, r.Disclosures, err = pubDisclosures(ctx, tx, id); err != nil {
+			return err
+		}
+		if r.Objections, err = objections(ctx, tx, id, nil, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -91,45 +91,78 @@ type PublicOutcome struct {
 }
 
 // publicResultsCTE defines, for program $1, the public outcomes
-// (public_outcomes) and figures (public_figures) of published rounds (those
-// whose generated column rounds.published is true): from the latest result
-// revision of a round when there is one, else from its announced outcomes
-// and published scores. Every query that reads an outcome or a figure goes
-// through it; what "published" means is written once, in the migration that
-// defines the column.
-const publicResultsCTE = `
+// (public_outcomes), figures (public_figures) and statistics
+// (public_aggregates) of published rounds (those whose generated column
+// rounds.published is true): from the latest result revision of a round
+// when there is one, else from its announced outcomes and published scores.
+// Every query that reads an outcome or a figure goes through it; what
+// "published" means is written once, in the migration that defines the
+// column.
+//
+// What a round discloses is applied here too, once (FORMATS §4): below
+// "full" an outcome has no rank and a reason without figures (PlainReason)
+// and there are no figures; "aggregates" and "full" show the mean, maximum,
+// minimum and spread of each category and of the total over the ranked
+// teams. Figures carry the round's decimals.
+var publicResultsCTE = `
 revisions AS (
   SELECT DISTINCT ON (rv.round_id) rv.round_id, rv.snapshot
   FROM result_revisions rv JOIN rounds r ON r.id = rv.round_id
   WHERE r.program_id = $1 AND r.published
   ORDER BY rv.round_id, rv.revision DESC
+), shown AS (
+  SELECT r.id AS round_id, r.disclosure, r.rounding_decimals AS decimals,
+         EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = r.id) AS computed
+  FROM rounds r WHERE r.program_id = $1 AND r.published
 ), computed AS (
   SELECT rv.round_id, t.id AS team_id, x.line
   FROM revisions rv
   CROSS JOIN LATERAL jsonb_array_elements(rv.snapshot->'teams') AS x(line)
   JOIN teams t ON t.program_id = $1 AND t.slug = x.line->>'team'
-), public_outcomes AS (
+), all_outcomes AS (
   SELECT c.round_id, c.team_id, NULL::bigint AS outcome_id, (c.line->>'outcome')::outcome AS outcome,
          (c.line->>'rank')::int AS rank, COALESCE(c.line->'reason'->>'ko', '') AS reason_ko,
          COALESCE(c.line->'reason'->>'en', '') AS reason_en, '' AS note_ko, '' AS note_en
   FROM computed c WHERE c.line->>'outcome' IS NOT NULL
   UNION ALL
   SELECT o.round_id, o.team_id, o.id, o.outcome, o.rank, o.reason_ko, o.reason_en, o.note_ko, o.note_en
-  FROM announced_outcomes o JOIN rounds r ON r.id = o.round_id
-  WHERE r.program_id = $1 AND r.published
-    AND NOT EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = o.round_id)
-), public_figures AS (
-  SELECT c.round_id, c.team_id, cr.id AS criterion_id, v.value::numeric(7, 2) AS value, NULL::bigint AS score_id
+  FROM announced_outcomes o JOIN shown s ON s.round_id = o.round_id AND NOT s.computed
+), public_outcomes AS (
+  SELECT o.round_id, o.team_id, o.outcome_id, o.outcome,
+         CASE WHEN s.disclosure = 'full' THEN o.rank END AS rank,
+         CASE WHEN s.disclosure = 'full' THEN o.reason_ko ELSE ` + plainReasonSQL("o.outcome", "e.reason_ko", "ko") + ` END AS reason_ko,
+         CASE WHEN s.disclosure = 'full' THEN o.reason_en ELSE ` + plainReasonSQL("o.outcome", "e.reason_en", "en") + ` END AS reason_en,
+         CASE WHEN s.disclosure = 'full' THEN o.note_ko ELSE '' END AS note_ko,
+         CASE WHEN s.disclosure = 'full' THEN o.note_en ELSE '' END AS note_en
+  FROM all_outcomes o
+  JOIN shown s ON s.round_id = o.round_id
+  JOIN entries e ON e.round_id = o.round_id AND e.team_id = o.team_id
+), all_figures AS (
+  SELECT c.round_id, c.team_id, cr.id AS criterion_id, v.value::numeric AS value, NULL::bigint AS score_id
   FROM computed c
   CROSS JOIN LATERAL jsonb_each_text(c.line->'categories') AS v(code, value)
   JOIN criteria cr ON cr.round_id = c.round_id AND cr.code = v.code
   UNION ALL
-  SELECT c.round_id, c.team_id, NULL, (c.line->>'total')::numeric(7, 2), NULL FROM computed c WHERE c.line->>'total' IS NOT NULL
+  SELECT c.round_id, c.team_id, NULL, (c.line->>'total')::numeric, NULL FROM computed c WHERE c.line->>'total' IS NOT NULL
   UNION ALL
   SELECT ps.round_id, ps.team_id, ps.criterion_id, ps.value, ps.id
-  FROM published_scores ps JOIN rounds r ON r.id = ps.round_id
-  WHERE r.program_id = $1 AND r.published
-    AND NOT EXISTS (SELECT 1 FROM revisions rv WHERE rv.round_id = ps.round_id)
+  FROM published_scores ps JOIN shown s ON s.round_id = ps.round_id AND NOT s.computed
+), public_figures AS (
+  SELECT f.round_id, f.team_id, f.criterion_id, round(f.value, s.decimals) AS value, f.score_id
+  FROM all_figures f JOIN shown s ON s.round_id = f.round_id
+  WHERE s.disclosure = 'full'
+), public_aggregates AS (
+  SELECT a.round_id, a.criterion_id, st.stat, st.value
+  FROM (
+    SELECT f.round_id, f.criterion_id, s.decimals, avg(f.value) AS mean, max(f.value) AS hi, min(f.value) AS lo
+    FROM all_figures f
+    JOIN shown s ON s.round_id = f.round_id
+    JOIN all_outcomes o ON o.round_id = f.round_id AND o.team_id = f.team_id
+    WHERE s.disclosure IN ('aggregates', 'full') AND o.rank IS NOT NULL
+    GROUP BY f.round_id, f.criterion_id, s.decimals
+  ) a
+  CROSS JOIN LATERAL (VALUES ('mean', round(a.mean, a.decimals)), ('max', round(a.hi, a.decimals)),
+                             ('min', round(a.lo, a.decimals)), ('spread', round(a.hi - a.lo, a.decimals))) AS st(stat, value)
 )`
 
 // programColumns selects a program's header for scanProgram. Its last
@@ -177,7 +210,7 @@ func (s *Store) PublicProgram(ctx context.Context, program string) (PublicProgra
 func pubSources(ctx context.Context, tx DBTX, column string, ids []int64) (map[int64][]PublicSource, error) {
 	switch column {
 	case "program_id", "organization_id", "team_id", "membership_id", "round_id", "outcome_id",
-		"published_score_id", "budget_id", "allocation_id", "event_id":
+		"published_score_id", "budget_id", "allocation_id", "event_id", "disclosure_id", "objection_id":
 	default:
 		return nil, fmt.Errorf("sources: unknown subject %q", column)
 	}

@@ -12,11 +12,11 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 )
 
-// PublicStat is one published round statistic. Criterion is "total" for the total.
+// PublicStat is one round statistic. Criterion is "total" for the total.
 type PublicStat struct {
 	Criterion string
-	Stat      string // mean | median | max | min
-	Value     string
+	Stat      string // mean | median | max | min | spread (max − min)
+	Value     string // with the round's decimals
 }
 
 // PublicRound is a round in a list.
@@ -73,9 +73,19 @@ type PublicRoundDetail struct {
 	Criteria []PublicCriterion
 	Entries  []PublicEntry
 	Scores   []PublicScore
-	Stats    []PublicStat
-	Outcomes []PublicOutcome
-	Sources  []PublicSource
+	// Stats are the statistics the government published.
+	Stats []PublicStat
+	// Aggregates are the mean, max, min and spread of each category and
+	// of the total over the ranked teams, computed by the portal; empty
+	// at the "outcomes" level.
+	Aggregates []PublicStat
+	// Disclosure is what the round discloses: DisclosureOutcomes,
+	// DisclosureAggregates or DisclosureFull.
+	Disclosure  string
+	Disclosures []DisclosureStep
+	Objections  []Objection
+	Outcomes    []PublicOutcome
+	Sources     []PublicSource
 }
 
 // pubRounds lists the program's rounds (or the one named by slug) in order,
@@ -148,7 +158,16 @@ func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRo
 			return err
 		}
 		d.Scores = scores[rid]
-		if d.Stats, err = pubStats(ctx, tx, rid); err != nil {
+		if d.Stats, err = pubStats(ctx, tx, pid, rid); err != nil {
+			return err
+		}
+		if d.Aggregates, err = pubAggregates(ctx, tx, pid, rid); err != nil {
+			return err
+		}
+		if d.Disclosure, d.Disclosures, err = pubDisclosures(ctx, tx, rid); err != nil {
+			return err
+		}
+		if d.Objections, err = objections(ctx, tx, rid, nil, true); err != nil {
 			return err
 		}
 		outcomes, err := pubOutcomes(ctx, tx, pid, ids, nil)
@@ -219,25 +238,42 @@ ORDER BY e.position, t.position`, roundID)
 	return out, rows.Err()
 }
 
-func pubStats(ctx context.Context, tx DBTX, roundID int64) ([]PublicStat, error) {
-	rows, err := tx.Query(ctx, `
-SELECT COALESCE(c.code, 'total'), s.stat::text, s.value::text
-FROM published_stats s
-JOIN rounds r ON r.id = s.round_id
-LEFT JOIN criteria c ON c.id = s.criterion_id
-WHERE s.round_id = $1 AND r.published
-ORDER BY s.stat, c.id IS NULL, c.id`, roundID)
-	if err != nil {
-		return nil, fmt.Errorf("published stats: %w", err)
-	}
-	defer rows.Close()
-	var out []PublicStat
-	for rows.Next() {
+// pubStats returns the statistics the government published for a round
+// (the program file's published_stats), when its level discloses
+// statistics (not at "outcomes"), by criterion in tree order with the
+// total last. A value is written with the round's decimals unless it was
+// published with more (an average of 9.48 in a one-decimal round).
+func pubStats(ctx context.Context, tx DBTX, programID, roundID int64) ([]PublicStat, error) {
+	return roundStats(ctx, tx, "published statistics", `
+  SELECT s.criterion_id, s.stat::text AS stat,
+         CASE WHEN round(s.value, sh.decimals) = s.value THEN round(s.value, sh.decimals) ELSE s.value END AS value
+  FROM published_stats s JOIN shown sh ON sh.round_id = s.round_id
+  WHERE s.round_id = $2 AND sh.disclosure IN ('aggregates', 'full')`, programID, roundID)
+}
+
+// pubAggregates returns the statistics the portal computes over a round's
+// ranked teams (public_aggregates): none at "outcomes".
+func pubAggregates(ctx context.Context, tx DBTX, programID, roundID int64) ([]PublicStat, error) {
+	return roundStats(ctx, tx, "statistics", `
+  SELECT a.criterion_id, a.stat, a.value FROM public_aggregates a WHERE a.round_id = $2`, programID, roundID)
+}
+
+// roundStats reads the statistics that stats (a query over publicResultsCTE
+// giving criterion_id, stat and value) selects, in criteria order.
+func roundStats(ctx context.Context, tx DBTX, what, stats string, programID, roundID int64) ([]PublicStat, error) {
+	out, err := collectRows(ctx, tx, func(row pgx.Row) (PublicStat, error) {
 		var st PublicStat
-		if err := rows.Scan(&st.Criterion, &st.Stat, &st.Value); err != nil {
-			return nil, fmt.Errorf("published stats: %w", err)
-		}
-		out = append(out, st)
+		err := row.Scan(&st.Criterion, &st.Stat, &st.Value)
+		return st, err
+	}, `
+WITH RECURSIVE `+criteriaOrderCTE+`, `+publicResultsCTE+`, stats AS (`+stats+`)
+SELECT COALESCE(c.code, 'total'), st.stat, st.value::text
+FROM stats st
+LEFT JOIN criteria c ON c.id = st.criterion_id
+LEFT JOIN tree tr ON tr.id = st.criterion_id
+ORDER BY st.criterion_id IS NULL, tr.path, array_position(ARRAY['mean', 'median', 'max', 'min', 'spread'], st.stat)`, programID, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }

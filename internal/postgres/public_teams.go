@@ -76,13 +76,16 @@ type PublicTeamRound struct {
 // PublicTeamDetail is everything the team page shows.
 type PublicTeamDetail struct {
 	PublicTeam
-	ModelNote contest.Text
-	Goal      contest.Text
-	Note      contest.Text
-	Members   []PublicMember
-	Rounds    []PublicTeamRound
-	Support   []PublicAllocation
-	Sources   []PublicSource
+	// Objections are the formal objections the team filed against
+	// published rounds, oldest first.
+	Objections []Objection
+	ModelNote  contest.Text
+	Goal       contest.Text
+	Note       contest.Text
+	Members    []PublicMember
+	Rounds     []PublicTeamRound
+	Support    []PublicAllocation
+	Sources    []PublicSource
 }
 
 // pubTeamsSQL lists a program's teams with their status. A team's status
@@ -90,7 +93,7 @@ type PublicTeamDetail struct {
 // selected or advanced means it is competing; not_selected means it was not
 // selected, unless it had already been eliminated, disqualified or had
 // withdrawn, which keeps it out.
-const pubTeamsSQL = `
+var pubTeamsSQL = `
 WITH ` + publicResultsCTE + `, outcomes AS (
   SELECT o.team_id, o.outcome, o.reason_ko, o.reason_en, r.position, r.slug, r.kind, r.name_ko, r.name_en,
          r.announce_at, r.announce_date_only, o.outcome_id
@@ -278,6 +281,9 @@ func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTea
 			return err
 		}
 		if d.Support, err = pubAllocations(ctx, tx, pid, &teamID); err != nil {
+			return err
+		}
+		if d.Objections, err = objections(ctx, tx, nil, teamID, true); err != nil {
 			return err
 		}
 		srcs, err := pubSources(ctx, tx, "team_id", []int64{teamID})

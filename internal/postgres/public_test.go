@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,32 +14,18 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
 )
 
 const program = "sovereign-ai"
 
-// importRecord imports the real program record (a frozen copy in fixtures)
-// into a fresh database.
+// importRecord returns a fresh database holding the real program record
+// (a frozen copy in fixtures, imported once into a template).
 func importRecord(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	data, err := os.ReadFile(fixtures.RecordFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := programfile.Parse(data)
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	pool := pgtest.New(t)
-	st := postgres.New(pool)
-	if _, err := st.ImportProgram(context.Background(), f); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	return st, pool
+	pool := pgtest.NewRecordDB(t)
+	return postgres.New(pool), pool
 }
 
 func teamSlugs(ts []postgres.PublicTeam) []string {

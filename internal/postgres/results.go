@@ -17,14 +17,33 @@ import (
 // FrozenInput is the engine input of a round in plain, JSON-friendly form:
 // what a publication freezes next to its results.
 type FrozenInput struct {
-	Kind     string            `json:"kind"`
-	Advance  int               `json:"advance"`
-	Backfill bool              `json:"backfill"`
-	MinTotal *string           `json:"min_total"`
+	Kind     string  `json:"kind"`
+	Advance  int     `json:"advance"`
+	Backfill bool    `json:"backfill"`
+	MinTotal *string `json:"min_total"`
+	// Rounding is how the round rounds its figures; revisions frozen before
+	// rounding existed have none, which reads as two decimals at category
+	// level (the zero value).
+	Rounding *FrozenRounding   `json:"rounding,omitempty"`
 	Criteria []FrozenCriterion `json:"criteria"`
 	Entries  []FrozenEntry     `json:"entries"`
 	Scores   []FrozenScore     `json:"scores"`
 	Decision *FrozenDecision   `json:"decision,omitempty"`
+}
+
+// FrozenRounding is a round's rounding: Decimals 1 or 2 at Level
+// "category" or "leaf".
+type FrozenRounding struct {
+	Decimals int    `json:"decimals"`
+	Level    string `json:"level"`
+}
+
+// Rules returns the rule engine's rounding; nil reads as the default.
+func (r *FrozenRounding) Rules() rules.Rounding {
+	if r == nil {
+		return rules.Rounding{}.Normalized()
+	}
+	return rules.Rounding{Decimals: r.Decimals, Level: rules.RoundingLevel(r.Level)}.Normalized()
 }
 
 // FrozenCriterion is a criteria tree node.
@@ -34,7 +53,14 @@ type FrozenCriterion struct {
 	Max       string            `json:"max"`
 	PanelSize int               `json:"panel_size,omitempty"`
 	Aggregate string            `json:"aggregate,omitempty"`
+	Scale     *FrozenScale      `json:"scale,omitempty"`
 	Children  []FrozenCriterion `json:"children,omitempty"`
+}
+
+// FrozenScale is the raw range of a leaf whose scores are raw values.
+type FrozenScale struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // FrozenEntry is a team's eligibility.
@@ -61,6 +87,7 @@ type FrozenDecision struct {
 // loadInput reads what the rule engine computes a round's results from.
 func loadInput(ctx context.Context, db DBTX, ri RoundInfo) (FrozenInput, error) {
 	in := FrozenInput{Kind: ri.Kind, Advance: ri.Advance, Backfill: ri.Backfill, MinTotal: ri.MinTotal,
+		Rounding: &FrozenRounding{Decimals: ri.Rounding.Decimals, Level: string(ri.Rounding.Level)},
 		Criteria: []FrozenCriterion{}, Entries: []FrozenEntry{}, Scores: []FrozenScore{}}
 	tree, err := loadCriteriaTree(ctx, db, ri.ID)
 	if err != nil {
@@ -91,17 +118,24 @@ WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID); err != nil 
 // loadCriteriaTree reads a round's criteria as a tree; nil when it has none.
 func loadCriteriaTree(ctx context.Context, db DBTX, roundID int64) ([]FrozenCriterion, error) {
 	type node struct {
-		c      FrozenCriterion
-		parent *int64
-		id     int64
+		c        FrozenCriterion
+		parent   *int64
+		id       int64
+		from, to *string
 	}
 	nodes, err := appendRows(ctx, db, nil, scanWith(func(n *node) []any {
-		return []any{&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate}
+		return []any{&n.id, &n.parent, &n.c.Code, &n.c.Name.KO, &n.c.Name.EN, &n.c.Max, &n.c.PanelSize, &n.c.Aggregate, &n.from, &n.to}
 	}), `
-SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, '')
+SELECT id, parent_id, code, name_ko, name_en, max::text, coalesce(panel_size, 0), coalesce(aggregate::text, ''),
+       scale_from::text, scale_to::text
 FROM criteria WHERE round_id = $1 ORDER BY position, id`, roundID)
 	if err != nil {
 		return nil, err
+	}
+	for i := range nodes {
+		if n := &nodes[i]; n.from != nil && n.to != nil {
+			n.c.Scale = &FrozenScale{From: *n.from, To: *n.to}
+		}
 	}
 	var build func(parent *int64) []FrozenCriterion
 	build = func(parent *int64) []FrozenCriterion {
@@ -144,7 +178,7 @@ func mustRat(s string) *big.Rat {
 
 // EngineInput converts the frozen form into the rule engine's input.
 func (in FrozenInput) EngineInput() rules.Input {
-	out := rules.Input{Kind: rules.Kind(in.Kind), Rule: rules.Rule{Advance: in.Advance, Backfill: in.Backfill}}
+	out := rules.Input{Kind: rules.Kind(in.Kind), Rule: rules.Rule{Advance: in.Advance, Backfill: in.Backfill, Rounding: in.Rounding.Rules()}}
 	if in.MinTotal != nil {
 		out.Rule.MinTotal = mustRat(*in.MinTotal)
 	}
@@ -155,6 +189,9 @@ func (in FrozenInput) EngineInput() rules.Input {
 			rc := rules.Criterion{Code: c.Code, Max: mustRat(c.Max), Children: conv(c.Children)}
 			if c.PanelSize > 0 {
 				rc.Panel = &rules.Panel{Size: c.PanelSize, Aggregate: rules.Aggregate(c.Aggregate)}
+			}
+			if c.Scale != nil {
+				rc.Scale = &rules.Scale{From: mustRat(c.Scale.From), To: mustRat(c.Scale.To)}
 			}
 			res = append(res, rc)
 		}
@@ -194,6 +231,9 @@ type RoundResults struct {
 	// StaleDecision is true when a recorded decision no longer applies
 	// (the scores changed so no tie straddles the cut any more).
 	StaleDecision bool
+	// Aggregates are the statistics over the ranked teams that a public
+	// round at aggregates or full discloses (PublishedResults only).
+	Aggregates []PublicStat
 }
 
 // compute runs the engine on a frozen input. A recorded decision that is
@@ -227,6 +267,15 @@ func (s *Store) readResults(ctx context.Context, op, program, round string, publ
 	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
 		var err error
 		rr, err = results(ctx, tx, program, round, public)
+		if err != nil || !public {
+			return err
+		}
+		discloseResults(&rr)
+		var pid int64
+		if err := tx.QueryRow(ctx, `SELECT program_id FROM rounds WHERE id = $1`, rr.Info.ID).Scan(&pid); err != nil {
+			return err
+		}
+		rr.Aggregates, err = pubAggregates(ctx, tx, pid, rr.Info.ID)
 		return err
 	})
 	return rr, err
@@ -350,12 +399,12 @@ WHERE o.round_id = $1`, ri.ID)
 		t.Outcome = &o
 		t.ReasonCode = rules.ReasonAnnounced
 		if t.Total != nil {
-			v := rules.FormatCents(mustRat(*t.Total))
+			v := rules.FormatDecimals(mustRat(*t.Total), ri.Rounding.Normalized().Decimals)
 			t.Total = &v
 		}
 		t.Categories = map[string]string{}
 		for k, v := range cats {
-			t.Categories[k] = rules.FormatCents(mustRat(v))
+			t.Categories[k] = rules.FormatDecimals(mustRat(v), ri.Rounding.Normalized().Decimals)
 		}
 		rep.Teams = append(rep.Teams, t)
 	}

@@ -424,12 +424,17 @@ type RoundInfo struct {
 	MinTotal    *string
 	AnnounceAt  *time.Time
 	PublishedAt *time.Time
+	// Rounding is how the round rounds its figures.
+	Rounding rules.Rounding
+	// Disclosure is what the round discloses once published (FORMATS §4):
+	// DisclosureOutcomes, DisclosureAggregates or DisclosureFull.
+	Disclosure string
 }
 
 func roundInfo(ctx context.Context, db DBTX, program, round string, lock bool) (RoundInfo, error) {
 	q := `
 SELECT r.id, p.slug, r.slug, r.kind, r.status, r.name_ko, r.name_en, r.advance, r.backfill, r.min_total::text,
-       r.announce_at, r.published_at
+       r.announce_at, r.published_at, r.rounding_decimals, r.rounding_level::text, r.disclosure::text
 FROM rounds r JOIN programs p ON p.id = r.program_id
 WHERE p.slug = $1 AND r.slug = $2`
 	if lock {
@@ -437,7 +442,7 @@ WHERE p.slug = $1 AND r.slug = $2`
 	}
 	var ri RoundInfo
 	err := db.QueryRow(ctx, q, program, round).Scan(&ri.ID, &ri.Program, &ri.Slug, &ri.Kind, &ri.Status, &ri.Name.KO, &ri.Name.EN,
-		&ri.Advance, &ri.Backfill, &ri.MinTotal, &ri.AnnounceAt, &ri.PublishedAt)
+		&ri.Advance, &ri.Backfill, &ri.MinTotal, &ri.AnnounceAt, &ri.PublishedAt, &ri.Rounding.Decimals, &ri.Rounding.Level, &ri.Disclosure)
 	if err != nil {
 		return ri, fmt.Errorf("round %s/%s: %w", program, round, mapErr(err))
 	}

@@ -185,6 +185,14 @@ func (s *Store) readTx(ctx context.Context, op string, fn func(pgx.Tx) error) er
 	return nil
 }
 
+// writeTx runs fn in a read-write transaction.
+func (s *Store) writeTx(ctx context.Context, op string, fn func(pgx.Tx) error) error {
+	if err := pgx.BeginFunc(ctx, s.pool, fn); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, mapErr(err))
+	}
+	return nil
+}
+
 // scanWith makes a row scanner for pgx.CollectRows and appendRows from the
 // scan destinations of a T.
 func scanWith[T any](dest func(*T) []any) pgx.RowToFunc[T] {

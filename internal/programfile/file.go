@@ -259,7 +259,7 @@ type PublishedScore struct {
 // PublishedStat is a published round statistic; Criterion "total" names the total.
 type PublishedStat struct {
 	Criterion string
-	Stat      string // mean | median | max | min
+	Stat      string // mean | median | max | min | spread (max − min over the ranked teams)
 	Value     string
 }
 

@@ -365,7 +365,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate published score", "criterion: benchmark, value: 33.45", "criterion: total, value: 33.45",
 			`rounds[1].published_scores[1]: duplicate published score for team "lg", criterion "total"`},
 		{"bad stat", "stat: mean", "stat: mode",
-			`rounds[1].published_stats[0].stat: must be one of mean, median, max, min (got "mode")`},
+			`rounds[1].published_stats[0].stat: must be one of mean, median, max, min, spread (got "mode")`},
 		{"duplicate stat", "{criterion: total, stat: max", "{criterion: benchmark, stat: mean",
 			`rounds[1].published_stats[1]: duplicate published stat mean of "benchmark"`},
 		{"stat above max", "{criterion: benchmark, stat: mean, value: 30.4}", "{criterion: benchmark, stat: mean, value: 40.4}",

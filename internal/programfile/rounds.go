@@ -12,7 +12,7 @@ var (
 	entryStatuses    = []string{contest.EntryEligible, contest.EntryDisqualified, contest.EntryWithdrew}
 	selectionResults = []string{contest.OutcomeSelected, contest.OutcomeNotSelected, contest.OutcomeDisqualified, contest.OutcomeWithdrew}
 	stageResults     = []string{contest.OutcomeAdvanced, contest.OutcomeEliminated, contest.OutcomeDisqualified, contest.OutcomeWithdrew}
-	stats            = []string{"mean", "median", "max", "min"}
+	stats            = []string{"mean", "median", "max", "min", "spread"}
 )
 
 // crit is what scores and published figures need to know of a criterion.

@@ -36,6 +36,10 @@ func TestParseStage2(t *testing.T) {
 	if rd.Disclosure != "full" || !cmp.Equal(wantDisclosures, rd.Disclosures) {
 		t.Errorf("disclosure %q, steps %+v", rd.Disclosure, rd.Disclosures)
 	}
+	wantStats := []PublishedStat{{Criterion: "benchmark", Stat: "mean", Value: "22.50"}, {Criterion: "benchmark", Stat: "spread", Value: "4.00"}, {Criterion: "aaii", Stat: "mean", Value: "9.48"}}
+	if diff := cmp.Diff(wantStats, rd.PublishedStats); diff != "" {
+		t.Errorf("published stats (-want +got):\n%s", diff)
+	}
 	wantObjections := []Objection{{
 		Team: "motif", FiledOn: "2026-08-27", DecisionDue: "2026-09-10", Status: "pending",
 		Summary: txt("항목별 점수와 기준 공개 요구", "Asked for per-item scores and criteria"),

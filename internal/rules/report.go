@@ -22,7 +22,11 @@ type Report struct {
 	// Missing always encodes as a list, [] when complete.
 	Missing []ReportMissing `json:"missing"`
 	Blocked bool            `json:"blocked"`
-	Teams   []ReportTeam    `json:"teams"`
+	// Disclosure names what a published round discloses (outcomes,
+	// aggregates or full; FORMATS §4); empty in a preview. Figures the
+	// level hides are null.
+	Disclosure string       `json:"disclosure,omitempty"`
+	Teams      []ReportTeam `json:"teams"`
 }
 
 // ReportMissing is one missing required score. Evaluator is omitted for a

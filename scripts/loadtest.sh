@@ -71,7 +71,7 @@ CONF
 mkdir -p "$work/tmp"
 "$NGINX" -c "$work/nginx.conf"
 
-db="postgres://postgres@/portal?host=$work/db&sslmode=disable"
+db="postgres://postgres@/portal?host=$work/db/postgres&sslmode=disable"
 table=$(bin/loadtest -rate "$RATE" -duration "$DURATION" -path /standings -database-url "$db" \
   portal="http://127.0.0.1:$PORTAL_PORT" nginx="http://127.0.0.1:$NGINX_PORT")
 echo "$table"

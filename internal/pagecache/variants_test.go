@@ -66,6 +66,14 @@ func TestEncodingsAndETags(t *testing.T) {
 	if !bytes.Equal(unz, ident.Body.Bytes()) || !bytes.Equal(unbr, ident.Body.Bytes()) {
 		t.Error("a compressed variant does not decode to the identity body")
 	}
+}
+
+func TestRevalidationPerEncodingAndRange(t *testing.T) {
+	c := New(Options{})
+	next, n := page(nil)
+	h := c.Handler(next)
+	ident := get(h, "/standings")
+	br := get(h, "/standings", "Accept-Encoding", "br")
 	// 304 per encoding: each variant's own ETag, not another's.
 	if w := get(h, "/standings", "Accept-Encoding", "br", "If-None-Match", br.Header().Get("ETag")); w.Code != http.StatusNotModified {
 		t.Errorf("br revalidation: %d", w.Code)

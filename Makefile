@@ -2,7 +2,7 @@
 GO ?= go
 PROGRAM_FILE ?= data/sovereign-ai.yaml
 
-.PHONY: run test build generate fmt vet check browser-deps bench clean
+.PHONY: run test build generate fmt vet check browser-deps bench loadtest clean
 
 ## run: start the portal with the program's public record at http://localhost:8080
 run: build
@@ -38,6 +38,10 @@ check:
 ## bench: benchmarks of the rule engine and of computing results in PostgreSQL
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/rules/ ./internal/postgres/
+
+## loadtest: fixed-rate load on the portal and on nginx serving the same bytes; appends to docs/benchmarks.md
+loadtest:
+	bash scripts/loadtest.sh
 
 clean:
 	rm -rf bin

@@ -75,7 +75,10 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	}
 	// Public pages are served from memory until the record changes; every
 	// change is announced by PostgreSQL, so all processes stay fresh.
-	cache := pagecache.New(60*time.Second, 5000)
+	// A lost connection marks the cache stale rather than clearing it, so
+	// pages keep being served while the database is unreachable.
+	cache := pagecache.New(web.PageCacheOptions(0))
+	go cache.Run(bg)
 	go db.Store.ListenChanges(bg, cache.Invalidate)
 	var draining atomic.Bool
 	srv := &http.Server{

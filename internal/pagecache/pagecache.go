@@ -1,145 +1,487 @@
-// Package pagecache keeps rendered public pages in memory so an
-// announcement-day crowd is served at close to static-file speed. Entries
-// live for a short time and are all dropped when the record changes: the
-// server calls Invalidate on every change notification from PostgreSQL
-// (LISTEN/NOTIFY), so every portal process sharing a database stays fresh.
+// Package pagecache keeps whole public responses in memory so an
+// announcement-day crowd is served at static-file speed.
+//
+// Each response is built once per change of the record and stored in
+// identity, gzip and brotli, each with its own strong ETag; it is then
+// served like a static file (http.ServeContent: 304 per encoding, Range).
+// Entries are keyed by a canonical key (the path and only the parameters a
+// page uses), bounded in bytes and evicted least recently used first.
+//
+// A change notification (Invalidate) does not drop anything: it marks every
+// entry stale. The next request renders the page again, once for all
+// concurrent visitors; if that render fails (the database is unreachable)
+// the stale entry keeps being served, marked with X-Cache: STALE. The hot
+// pages are rebuilt right after a notification, so no visitor waits for a
+// render after a publication.
 package pagecache
 
 import (
 	"bytes"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 )
 
-// Cache is a bounded in-memory cache of whole HTTP responses.
+// Defaults of Options.
+const (
+	DefaultMaxBytes      = 64 << 20
+	DefaultTTL           = time.Minute
+	DefaultRenderTimeout = 15 * time.Second
+	// DefaultCacheControl lets browsers and CDNs keep a page briefly, serve
+	// it while they revalidate, and keep serving it for a day when the
+	// portal fails.
+	DefaultCacheControl = "public, max-age=10, stale-while-revalidate=60, stale-if-error=86400"
+	// retryFailed is how long a stale entry is served without trying to
+	// render it again after a failed render.
+	retryFailed = 2 * time.Second
+	// rebuildRecent is how many recently used pages are rebuilt after a
+	// change, besides the hot pages.
+	rebuildRecent = 32
+	// entryOverhead approximates an entry's memory besides its bodies.
+	entryOverhead = 1024
+)
+
+// ErrBadRequest is returned by a Canonical function for a request whose
+// parameters are invalid; the request is answered 400 without a render.
+var ErrBadRequest = errors.New("pagecache: bad request")
+
+// Options configure a Cache. Zero values take the defaults.
+type Options struct {
+	// MaxBytes bounds the memory of the cached responses.
+	MaxBytes int64
+	// TTL is how long an entry is fresh without a change notification.
+	TTL time.Duration
+	// Canonical returns the canonical query of a request: only the
+	// parameters its page uses, in a fixed order. The handler sees the
+	// canonical query only. Nil keeps the query as it is.
+	Canonical func(*http.Request) (string, error)
+	// Skip tells which requests always go to the handler (staff pages,
+	// signed-in users).
+	Skip func(*http.Request) bool
+	// MaxRenders bounds the uncached renders running at once; the others
+	// wait up to RenderTimeout, then get the stale entry or a 503.
+	MaxRenders int
+	// RenderTimeout bounds one uncached render.
+	RenderTimeout time.Duration
+	// Hot are the paths (with their canonical query) rebuilt right after
+	// every change notification.
+	Hot []string
+	// CacheControl is the Cache-Control of every cached response.
+	CacheControl string
+	// OnRender, when set, is called with the key of every render through
+	// the cache (tests count renders with it).
+	OnRender func(key string)
+	// Fail writes an error response of status (400 for a bad request, 503
+	// when the renders are saturated); nil writes plain text.
+	Fail func(w http.ResponseWriter, r *http.Request, status int)
+}
+
+// Cache is a byte-bounded LRU cache of whole HTTP responses.
 type Cache struct {
-	ttl   time.Duration
-	max   int
+	opt   Options
 	now   func() time.Time
 	group singleflight.Group
+	sem   chan struct{}
+	next  atomic.Pointer[http.Handler]
 
-	mu      sync.RWMutex
+	renders atomic.Int64
+	rebuild chan struct{}
+
+	mu      sync.Mutex
 	gen     uint64
+	bytes   int64
+	lru     *list.List // of *entry, most recently used first
 	entries map[string]*entry
 }
 
 type entry struct {
+	key     string
 	gen     uint64
 	expires time.Time
-	status  int
 	header  http.Header
-	body    []byte
+	etag    string // without quotes
+	ident   []byte
+	gz      []byte
+	br      []byte
+	size    int64
+	elem    *list.Element
+	retryAt time.Time // after a failed render, serve stale until then
 }
 
-// New returns a cache whose entries live for ttl, holding at most max pages.
-func New(ttl time.Duration, max int) *Cache {
-	return &Cache{ttl: ttl, max: max, now: time.Now, entries: map[string]*entry{}}
+// New returns a cache with the options o.
+func New(o Options) *Cache {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
+	}
+	if o.MaxRenders <= 0 {
+		o.MaxRenders = 2 * runtime.GOMAXPROCS(0)
+	}
+	if o.RenderTimeout <= 0 {
+		o.RenderTimeout = DefaultRenderTimeout
+	}
+	if o.CacheControl == "" {
+		o.CacheControl = DefaultCacheControl
+	}
+	if o.Skip == nil {
+		o.Skip = func(*http.Request) bool { return false }
+	}
+	if o.Fail == nil {
+		o.Fail = func(w http.ResponseWriter, r *http.Request, status int) {
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, http.StatusText(status), status)
+		}
+	}
+	return &Cache{
+		opt: o, now: time.Now, sem: make(chan struct{}, o.MaxRenders),
+		rebuild: make(chan struct{}, 1),
+		lru:     list.New(), entries: map[string]*entry{},
+	}
 }
 
-// Invalidate drops every cached page.
+// Invalidate marks every cached response stale (the record changed, or
+// changes may have been missed) and starts rebuilding the hot pages. Nothing
+// is dropped: a stale entry is served while the database cannot render it
+// again.
 func (c *Cache) Invalidate() {
 	c.mu.Lock()
 	c.gen++
-	c.entries = map[string]*entry{}
 	c.mu.Unlock()
+	select {
+	case c.rebuild <- struct{}{}:
+	default: // a rebuild is already pending; it sees this generation
+	}
 }
 
-// Len returns the number of cached pages.
+// Generation counts the invalidations; it changes whenever the record may
+// have changed, so derived data can be kept until it moves.
+func (c *Cache) Generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// Len returns the number of cached responses.
 func (c *Cache) Len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return len(c.entries)
 }
 
-// Middleware caches GET and HEAD responses that the handler marked public
-// (Cache-Control: public) with status 200. Requests for which skip returns
-// true (staff pages, signed-in users) always go to the handler.
-func (c *Cache) Middleware(skip func(*http.Request) bool) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if (r.Method != http.MethodGet && r.Method != http.MethodHead) || skip(r) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			key := r.Method + " " + r.URL.RequestURI()
-			if e := c.get(key); e != nil {
-				e.write(w, r)
-				return
-			}
-			c.mu.RLock()
-			gen := c.gen
-			c.mu.RUnlock()
-			v, _, shared := c.group.Do(key, func() (any, error) {
-				rec := &recorder{header: http.Header{}, status: http.StatusOK}
-				next.ServeHTTP(rec, r)
-				e := &entry{gen: gen, expires: c.now().Add(c.ttl), status: rec.status, header: rec.header, body: rec.body.Bytes()}
-				if rec.status == http.StatusOK && cacheable(rec.header) {
-					c.put(key, e)
-				}
-				return e, nil
-			})
-			e := v.(*entry)
-			if shared && !(e.status == http.StatusOK && cacheable(e.header)) {
-				// Another request's private response is not ours to reuse.
-				next.ServeHTTP(w, r)
-				return
-			}
-			e.write(w, r)
-		})
+// Bytes returns the approximate memory of the cached responses.
+func (c *Cache) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// Renders counts the responses rendered by the handler through the cache.
+func (c *Cache) Renders() int64 { return c.renders.Load() }
+
+// Run rebuilds the hot and recently used pages after each change
+// notification until ctx ends. Without Run, pages are rebuilt on demand.
+func (c *Cache) Run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.rebuild:
+			c.Rebuild(ctx)
+		}
 	}
+}
+
+// Rebuild renders the hot pages and the most recently used stale pages now,
+// each at most once (concurrent visitors share the render).
+func (c *Cache) Rebuild(ctx context.Context) {
+	next := c.next.Load()
+	if next == nil {
+		return
+	}
+	keys := append([]string(nil), c.opt.Hot...)
+	seen := map[string]bool{}
+	for _, k := range keys {
+		seen[k] = true
+	}
+	c.mu.Lock()
+	now := c.now()
+	for el, n := c.lru.Front(), 0; el != nil && n < rebuildRecent; el, n = el.Next(), n+1 {
+		e := el.Value.(*entry)
+		if !seen[e.key] && e.gen != c.gen && now.After(e.retryAt) {
+			keys = append(keys, e.key)
+			seen[e.key] = true
+		}
+	}
+	c.mu.Unlock()
+	for _, key := range keys {
+		if ctx.Err() != nil {
+			return
+		}
+		r, err := http.NewRequestWithContext(ctx, http.MethodGet, key, nil)
+		if err != nil {
+			continue
+		}
+		if e := c.lookup(key); e != nil && c.fresh(e) {
+			continue
+		}
+		_, _ = c.fill(*next, r, key, c.lookup(key))
+	}
+}
+
+// Handler serves GET and HEAD requests for public pages from the cache and
+// passes everything else to next. Only responses with status 200 that the
+// handler marked public (Cache-Control: public) and that set no cookie are
+// cached.
+func (c *Cache) Handler(next http.Handler) http.Handler {
+	c.next.Store(&next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || c.opt.Skip(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		query := r.URL.RawQuery
+		if c.opt.Canonical != nil {
+			q, err := c.opt.Canonical(r)
+			if err != nil {
+				c.opt.Fail(w, r, http.StatusBadRequest)
+				return
+			}
+			query = q
+		}
+		key := r.URL.Path
+		if query != "" {
+			key += "?" + query
+		}
+		e := c.lookup(key)
+		if e != nil && c.usable(e) {
+			c.serve(w, r, e)
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = query
+		r2.RequestURI = key
+		got, err := c.fill(next, r2, key, e)
+		switch {
+		case err != nil && e != nil:
+			c.serve(w, r, e) // saturated: the last response we had
+		case err != nil:
+			w.Header().Set("Retry-After", "1")
+			c.opt.Fail(w, r, http.StatusServiceUnavailable)
+		case got.entry != nil:
+			c.serve(w, r, got.entry)
+		case got.rec != nil && !got.shared:
+			got.rec.replay(w, r)
+		default:
+			// Another visitor's uncacheable response is not ours to reuse.
+			next.ServeHTTP(w, r2)
+		}
+	})
+}
+
+// fillResult is the outcome of a render: a cache entry, or a response that
+// could not be cached.
+type fillResult struct {
+	entry  *entry
+	rec    *recorder
+	shared bool
+}
+
+var errSaturated = errors.New("pagecache: too many renders")
+
+// fill renders key once for every concurrent request of the same
+// generation. A render that fails with a server error while a stale entry
+// exists keeps the stale entry.
+func (c *Cache) fill(next http.Handler, r *http.Request, key string, stale *entry) (fillResult, error) {
+	c.mu.Lock()
+	gen := c.gen
+	c.mu.Unlock()
+	v, err, shared := c.group.Do(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
+		wait := time.NewTimer(c.opt.RenderTimeout)
+		defer wait.Stop()
+		select {
+		case c.sem <- struct{}{}:
+		case <-wait.C:
+			return nil, errSaturated
+		}
+		defer func() { <-c.sem }()
+		// The render is the cache's, not the visitor's: it survives a
+		// visitor who leaves, within the render timeout.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), c.opt.RenderTimeout)
+		defer cancel()
+		req := r.Clone(ctx)
+		req.Method = http.MethodGet
+		for _, h := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"} {
+			req.Header.Del(h)
+		}
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, req)
+		c.renders.Add(1)
+		if c.opt.OnRender != nil {
+			c.opt.OnRender(key)
+		}
+		if rec.status == http.StatusOK && cacheable(rec.header) {
+			e := c.newEntry(key, gen, rec)
+			c.put(e)
+			return fillResult{entry: e}, nil
+		}
+		if rec.status >= 500 && stale != nil {
+			c.mu.Lock()
+			stale.retryAt = c.now().Add(retryFailed)
+			c.mu.Unlock()
+			return fillResult{entry: stale}, nil
+		}
+		return fillResult{rec: rec}, nil
+	})
+	if err != nil {
+		return fillResult{}, err
+	}
+	res := v.(fillResult)
+	res.shared = shared
+	return res, nil
 }
 
 func cacheable(h http.Header) bool {
 	return strings.Contains(h.Get("Cache-Control"), "public") && h.Get("Set-Cookie") == ""
 }
 
-func (c *Cache) get(key string) *entry {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+func (c *Cache) fresh(e *entry) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.gen == c.gen && c.now().Before(e.expires)
+}
+
+// usable reports whether e is served without a render: it is fresh, or a
+// render of it failed a moment ago.
+func (c *Cache) usable(e *entry) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	return (e.gen == c.gen && now.Before(e.expires)) || now.Before(e.retryAt)
+}
+
+func (c *Cache) lookup(key string) *entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	e := c.entries[key]
-	if e == nil || e.gen != c.gen || c.now().After(e.expires) {
-		return nil
+	if e != nil {
+		c.lru.MoveToFront(e.elem)
 	}
 	return e
 }
 
-func (c *Cache) put(key string, e *entry) {
+func (c *Cache) put(e *entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.gen != c.gen {
-		return // the record changed while the page was rendered
+	if e.size > c.opt.MaxBytes/2 {
+		return // too large to keep; served as rendered
 	}
-	if len(c.entries) >= c.max {
-		now := c.now()
-		for k, old := range c.entries {
-			if now.After(old.expires) {
-				delete(c.entries, k)
-			}
+	if old := c.entries[e.key]; old != nil {
+		if old.gen > e.gen {
+			return // a newer render won
 		}
-		if len(c.entries) >= c.max {
-			c.entries = map[string]*entry{}
-		}
+		c.remove(old)
 	}
-	c.entries[key] = e
+	e.elem = c.lru.PushFront(e)
+	c.entries[e.key] = e
+	c.bytes += e.size
+	for c.bytes > c.opt.MaxBytes {
+		c.remove(c.lru.Back().Value.(*entry))
+	}
 }
 
-func (e *entry) write(w http.ResponseWriter, r *http.Request) {
+func (c *Cache) remove(e *entry) {
+	c.lru.Remove(e.elem)
+	delete(c.entries, e.key)
+	c.bytes -= e.size
+}
+
+// newEntry builds the stored response: its header without the per-variant
+// fields, its body in identity and, when it pays, gzip and brotli.
+func (c *Cache) newEntry(key string, gen uint64, rec *recorder) *entry {
+	h := rec.header.Clone()
+	for _, k := range []string{"Content-Length", "Content-Encoding", "ETag", "Last-Modified", "Date", "Vary"} {
+		h.Del(k)
+	}
+	h.Set("Cache-Control", c.opt.CacheControl)
+	body := rec.body.Bytes()
+	// The handler's strong ETag, if it set one, stays the identity's.
+	etag := strings.Trim(rec.header.Get("ETag"), `"`)
+	if etag == "" || strings.HasPrefix(etag, "W/") {
+		sum := sha256.Sum256(body)
+		etag = hex.EncodeToString(sum[:16])
+	}
+	e := &entry{
+		key: key, gen: gen, expires: c.now().Add(c.opt.TTL), header: h,
+		etag: etag, ident: body,
+	}
+	if compressible(h.Get("Content-Type"), len(body)) {
+		e.gz = gzipped(body)
+		e.br = brotlied(body)
+	}
+	e.size = int64(len(key)+len(e.ident)+len(e.gz)+len(e.br)) + entryOverhead
+	return e
+}
+
+// serve writes e like a static file, in the best encoding the client
+// accepts, answering conditional and range requests.
+func (c *Cache) serve(w http.ResponseWriter, r *http.Request, e *entry) {
 	h := w.Header()
 	for k, vs := range e.header {
 		h[k] = append([]string(nil), vs...)
 	}
-	if etag := e.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
+	body, enc := e.ident, ""
+	if e.gz != nil {
+		h.Set("Vary", "Accept-Encoding")
+		switch ae := r.Header.Get("Accept-Encoding"); {
+		case accepts(ae, "br"):
+			body, enc = e.br, "br"
+		case accepts(ae, "gzip"):
+			body, enc = e.gz, "gzip"
+		}
 	}
-	w.WriteHeader(e.status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(e.body)
+	if enc == "" {
+		h.Set("ETag", `"`+e.etag+`"`)
+	} else {
+		h.Set("Content-Encoding", enc)
+		h.Set("ETag", `"`+e.etag+"-"+enc+`"`)
 	}
+	status := "HIT"
+	if !c.fresh(e) {
+		status = "STALE"
+	}
+	h.Set("X-Cache", status)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// accepts reports whether an Accept-Encoding header accepts coding (with a
+// non-zero quality).
+func accepts(header, coding string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+		if !ok {
+			return true
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(q), 64)
+		return err == nil && v > 0
+	}
+	return false
 }
 
 // recorder captures a response.
@@ -161,4 +503,16 @@ func (r *recorder) WriteHeader(status int) {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.WriteHeader(http.StatusOK)
 	return r.body.Write(b)
+}
+
+// replay writes the recorded response to w.
+func (r *recorder) replay(w http.ResponseWriter, req *http.Request) {
+	h := w.Header()
+	for k, vs := range r.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	w.WriteHeader(r.status)
+	if req.Method != http.MethodHead {
+		_, _ = w.Write(r.body.Bytes())
+	}
 }

@@ -31,12 +31,10 @@ func get(h http.Handler, path string, hdr ...string) *httptest.ResponseRecorder 
 	return w
 }
 
-func noSkip(*http.Request) bool { return false }
-
 func TestServesFromMemoryUntilInvalidated(t *testing.T) {
-	c := New(time.Minute, 100)
+	c := New(Options{})
 	next, n := counting("public, max-age=60")
-	h := c.Middleware(noSkip)(next)
+	h := c.Handler(next)
 	first := get(h, "/teams").Body.String()
 	if second := get(h, "/teams").Body.String(); second != first || n.Load() != 1 {
 		t.Fatalf("second request rendered again: %q, renders=%d", second, n.Load())
@@ -54,11 +52,11 @@ func TestServesFromMemoryUntilInvalidated(t *testing.T) {
 }
 
 func TestExpires(t *testing.T) {
-	c := New(time.Second, 100)
+	c := New(Options{TTL: time.Second})
 	now := time.Unix(1000, 0)
 	c.now = func() time.Time { return now }
 	next, n := counting("public")
-	h := c.Middleware(noSkip)(next)
+	h := c.Handler(next)
 	get(h, "/")
 	now = now.Add(2 * time.Second)
 	get(h, "/")
@@ -68,16 +66,17 @@ func TestExpires(t *testing.T) {
 }
 
 func TestOnlyPublicPagesAreCached(t *testing.T) {
-	c := New(time.Minute, 100)
+	c := New(Options{})
 	next, n := counting("no-store")
-	h := c.Middleware(noSkip)(next)
+	h := c.Handler(next)
 	get(h, "/admin")
 	get(h, "/admin")
 	if n.Load() != 2 || c.Len() != 0 {
 		t.Errorf("a no-store page was cached (renders=%d, len=%d)", n.Load(), c.Len())
 	}
 	pub, m := counting("public")
-	skipAdmin := c.Middleware(func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/admin") })(pub)
+	c = New(Options{Skip: func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/admin") }})
+	skipAdmin := c.Handler(pub)
 	get(skipAdmin, "/admin/x")
 	get(skipAdmin, "/admin/x")
 	if m.Load() != 2 {
@@ -92,10 +91,10 @@ func TestOnlyPublicPagesAreCached(t *testing.T) {
 }
 
 func TestConcurrentMissesRenderOnce(t *testing.T) {
-	c := New(time.Minute, 100)
+	c := New(Options{})
 	var n atomic.Int64
 	release := make(chan struct{})
-	h := c.Middleware(noSkip)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		<-release
 		w.Header().Set("Cache-Control", "public")
@@ -120,13 +119,23 @@ func TestConcurrentMissesRenderOnce(t *testing.T) {
 }
 
 func TestBounded(t *testing.T) {
-	c := New(time.Minute, 3)
+	// Room for three small entries.
+	c := New(Options{MaxBytes: 3*(entryOverhead+40) + 20})
 	next, _ := counting("public")
-	h := c.Middleware(noSkip)(next)
+	h := c.Handler(next)
 	for i := 0; i < 10; i++ {
 		get(h, fmt.Sprintf("/p%d", i))
 	}
-	if c.Len() > 3 {
-		t.Errorf("len = %d, want at most 3", c.Len())
+	if c.Len() > 3 || c.Len() == 0 {
+		t.Errorf("len = %d, want 1 to 3", c.Len())
+	}
+	if c.Bytes() > 3*(entryOverhead+40)+20 {
+		t.Errorf("bytes = %d over the bound", c.Bytes())
+	}
+	// The least recently used entry went first: the last one is still there.
+	before := c.Renders()
+	get(h, "/p9")
+	if c.Renders() != before {
+		t.Error("the most recent entry was evicted")
 	}
 }

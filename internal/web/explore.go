@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -203,10 +205,11 @@ func sameValue(a, b string) bool {
 // unofficial simulation; a round whose full scores were never disclosed is
 // not simulated at all.
 func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
-	pr, d, err := loadSlug(s, r, s.store.PublicRound)
+	pr, data, err := loadSlug(s, r, s.whatIfData)
 	if err != nil {
 		return err
 	}
+	d, rr := data.round, data.results
 	if !d.Published {
 		return contest.ErrNotFound
 	}
@@ -220,12 +223,6 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Description = pr.T("desc.whatif", "round", name)
 	v.RawQuery = r.URL.RawQuery
-	rr, err := s.store.PublishedResults(r.Context(), pr.prog.Slug, d.Slug)
-	switch {
-	case errors.Is(err, contest.ErrNotFound):
-	case err != nil:
-		return err
-	}
 	if rr.Result == nil || rr.Announced || rr.Input == nil || len(rr.Input.Criteria) == 0 {
 		v.Unavailable = pr.T("whatif.unavailable")
 		return s.render(w, r, http.StatusOK, pages.WhatIf(v))
@@ -256,6 +253,63 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, res, notes, names)
 	return s.render(w, r, http.StatusOK, pages.WhatIf(v))
+}
+
+// whatIfData is what the explorer reads of a round: its public page data
+// and its published results with the frozen input.
+type whatIfData struct {
+	round   postgres.PublicRoundDetail
+	results postgres.RoundResults
+}
+
+// whatIfInputs keeps the explorer's inputs per round until the record
+// changes (the page cache's generation moves), so a scenario costs only
+// its simulation, not a load of every score.
+type whatIfInputs struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]whatIfData
+}
+
+func newWhatIfInputs() *whatIfInputs { return &whatIfInputs{m: map[string]whatIfData{}} }
+
+// whatIfData loads a round's explorer inputs, from memory while the record
+// has not changed. Without a page cache there is no change signal, and the
+// inputs are loaded for every request.
+func (s *server) whatIfData(ctx context.Context, program, slug string) (whatIfData, error) {
+	key := program + "/" + slug
+	var gen uint64
+	if s.cache != nil {
+		gen = s.cache.Generation()
+		s.whatIfs.mu.Lock()
+		if s.whatIfs.gen != gen {
+			s.whatIfs.gen, s.whatIfs.m = gen, map[string]whatIfData{}
+		}
+		d, ok := s.whatIfs.m[key]
+		s.whatIfs.mu.Unlock()
+		if ok {
+			return d, nil
+		}
+	}
+	d, err := s.store.PublicRound(ctx, program, slug)
+	if err != nil {
+		return whatIfData{}, err
+	}
+	out := whatIfData{round: d}
+	if d.Published {
+		out.results, err = s.store.PublishedResults(ctx, program, slug)
+		if err != nil && !errors.Is(err, contest.ErrNotFound) {
+			return whatIfData{}, err
+		}
+	}
+	if s.cache != nil {
+		s.whatIfs.mu.Lock()
+		if s.whatIfs.gen == gen {
+			s.whatIfs.m[key] = out
+		}
+		s.whatIfs.mu.Unlock()
+	}
+	return out, nil
 }
 
 // simulation notes, as message ids.

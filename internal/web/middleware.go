@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"strings"
+	"unicode/utf8"
 )
 
 // contentSecurityPolicy allows nothing inline: the pages use one stylesheet
@@ -58,7 +61,7 @@ func (s *server) protect(next http.Handler) http.Handler {
 	// This is the one place that sets the security headers: around
 	// everything, so they go on every response, the refusal and pages
 	// from the page cache included.
-	h := securityHeaders(cop.Handler(next))
+	h := securityHeaders(edge(cop.Handler(next)))
 	if !s.secure {
 		return h
 	}
@@ -100,3 +103,70 @@ func (w *noStoreWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *noStoreWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Request body limits: forms are small; the score grid and the score CSV
+// upload take the console's larger limit.
+const (
+	maxBodyBytes = 1 << 20
+)
+
+// bodyLimit is the largest request body the route of path accepts.
+func bodyLimit(path string) int64 {
+	if strings.HasSuffix(path, "/scores") || strings.HasSuffix(path, "/scores/import") {
+		return maxFormBytes
+	}
+	return maxBodyBytes
+}
+
+// edge refuses what no handler should see, before any session, database
+// query or audit event: a path or query that is not valid text (NUL,
+// invalid UTF-8) is 400, and a body larger than its
+// route's limit is 413 (at once when its length is declared, or when the
+// handler reads past the limit).
+func edge(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !validText(r.URL.Path) || !cleanQuery(r.URL.RawQuery) {
+			plainError(w, r, http.StatusBadRequest)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			limit := bodyLimit(r.URL.Path)
+			if r.ContentLength > limit {
+				w.Header().Set("Connection", "close")
+				plainError(w, r, http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// validText reports whether s is valid UTF-8 without NUL. (The page cache
+// is stricter with the parameters of public pages: see cleanText.)
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// cleanQuery reports whether a raw query parses and every name and value
+// is valid UTF-8 without NUL.
+func cleanQuery(raw string) bool {
+	if raw == "" {
+		return true
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return false
+	}
+	for k, vs := range q {
+		if !validText(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !validText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}

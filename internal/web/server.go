@@ -66,7 +66,8 @@ type Deps struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// PageCache, when set, serves repeated requests for public pages from
-	// memory; the caller invalidates it whenever the record changes.
+	// memory; build it with PageCacheOptions, invalidate it whenever the
+	// record changes and run its rebuilds (Cache.Run).
 	PageCache *pagecache.Cache
 }
 
@@ -83,6 +84,10 @@ type server struct {
 	logins     *loginLimiter
 	setupToken string
 	now        func() time.Time
+	// cache is the page cache, or nil; its generation tells when derived
+	// data (the what-if explorer's inputs) must be loaded again.
+	cache   *pagecache.Cache
+	whatIfs *whatIfInputs
 }
 
 // NewServer returns the portal's HTTP handler. It panics if the embedded
@@ -117,10 +122,12 @@ func NewServer(d Deps) http.Handler {
 		logins:     newLoginLimiter(d.Store),
 		setupToken: d.SetupToken,
 		now:        now,
+		cache:      d.PageCache,
+		whatIfs:    newWhatIfInputs(),
 	}
 	h := s.routes()
 	if d.PageCache != nil {
-		h = d.PageCache.Middleware(s.uncached)(h)
+		h = d.PageCache.Handler(h)
 	}
 	return s.protect(h)
 }
@@ -129,7 +136,7 @@ func NewServer(d Deps) http.Handler {
 // staff pages, sign-in, health checks, and anyone with a staff session.
 // The language-neutral path of a path without a language prefix is the
 // path itself, so one test covers /admin and /en/admin alike.
-func (s *server) uncached(r *http.Request) bool {
+func uncached(r *http.Request) bool {
 	_, path := i18n.Split(r.URL.Path)
 	for _, prefix := range []string{"/admin", "/login", "/logout", "/healthz", "/readyz", "/static/"} {
 		if strings.HasPrefix(path, prefix) {

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -451,7 +452,7 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 	var lineErrs scorecsv.Errors
 	switch {
 	case errors.As(err, &lineErrs):
-		preview.Errors = ar.lineErrors(lineErrs)
+		preview.Errors = ar.lineErrors(g, lineErrs)
 		return render(http.StatusUnprocessableEntity, "")
 	case err != nil:
 		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
@@ -515,12 +516,24 @@ func (ar *adminReq) uploadErrors(data []byte) []string {
 
 // importScores previews or imports the upload. A confirmation that met a
 // score saved since its preview (moved) previews again, against the scores
-// as they are now.
+// as they are now. A file with malformed lines imports nothing, but its
+// well-formed lines are still checked against the round, so that every
+// problem of the file is reported at once.
 func (s *server) importScores(ar *adminReq, g *grid, up upload) (diff postgres.ScoreDiff, moved bool, err error) {
 	ctx := ar.r.Context()
-	rows, err := scorecsv.Parse(bytes.NewReader(up.data))
-	if err != nil {
-		return diff, false, err
+	rows, errs := scorecsv.ParseAll(up.data)
+	if len(errs) > 0 {
+		if len(rows) > 0 {
+			_, err := s.store.ImportScores(ctx, g.program, g.slug, rows, ar.actor(), true, "")
+			var more scorecsv.Errors
+			if errors.As(err, &more) {
+				errs = append(errs, more...)
+			} else if err != nil {
+				return diff, false, err
+			}
+		}
+		errs.Sort()
+		return diff, false, errs
 	}
 	diff, err = s.store.ImportScores(ctx, g.program, g.slug, rows, ar.actor(), !up.confirm, up.expect)
 	if up.confirm && errors.Is(err, contest.ErrStale) {
@@ -530,17 +543,40 @@ func (s *server) importScores(ar *adminReq, g *grid, up upload) (diff postgres.S
 	return diff, false, err
 }
 
-// lineErrors says what is wrong with a file, line by line.
-func (ar *adminReq) lineErrors(errs scorecsv.Errors) []string {
-	var out []string
+// lineErrors says what is wrong with a file, line by line, in the page's
+// language, naming the round's teams and criteria by their names.
+func (ar *adminReq) lineErrors(g *grid, errs scorecsv.Errors) []string {
+	names := g.names(ar)
+	out := make([]string, 0, len(errs))
 	for _, e := range errs {
-		if e.Line > 0 {
-			out = append(out, ar.T("admin.import.line_error", "n", e.Line, "msg", e.Msg))
-		} else {
-			out = append(out, e.Msg)
+		args := slices.Clone(e.Args)
+		for i := 0; i+1 < len(args); i += 2 {
+			if code, ok := args[i+1].(string); ok && (args[i] == "team" || args[i] == "criterion") {
+				if name, ok := names[args[i].(string)+":"+code]; ok {
+					args[i+1] = name
+				}
+			}
 		}
+		msg := ar.T("csv."+e.Code, args...)
+		if e.Line > 0 {
+			msg = ar.T("admin.import.line_error", "n", e.Line, "msg", msg)
+		}
+		out = append(out, msg)
 	}
 	return out
+}
+
+// names maps "team:slug" and "criterion:code" to the names of the round's
+// teams and criteria in the page's language.
+func (g *grid) names(ar *adminReq) map[string]string {
+	names := map[string]string{}
+	for _, e := range g.round.Entries {
+		names["team:"+e.Team] = ar.textIn(e.Name)
+	}
+	for _, c := range g.round.Criteria {
+		names["criterion:"+c.Code] = ar.textIn(c.Name)
+	}
+	return names
 }
 
 // fillPreview shows what an import would change, to be confirmed.

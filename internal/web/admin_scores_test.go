@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"net/http"
+
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // A grid with refused cells saves nothing and comes back (422) with every
@@ -152,7 +155,7 @@ func TestScoreCSVImport(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad CSV: %d", r.status)
 	}
-	for _, want := range []string{"3번째 줄", "4번째 줄", "unknown team"} {
+	for _, want := range []string{"3번째 줄", "4번째 줄", "팀 t9: 이 라운드에 참가하지 않은 팀입니다"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("bad CSV: no %q", want)
 		}
@@ -173,6 +176,36 @@ func TestScoreCSVImport(t *testing.T) {
 	r = c.upload("/admin/rounds/r1/scores/import", "file", "again.csv", []byte("team,criterion,evaluator,value\nt1,nia,,13\nt2,global,,20\n"))
 	if !strings.Contains(r.body, "바뀌는 점수 1개, 그대로인 점수 1개") {
 		t.Errorf("second dry run: %d\n%s", r.status, r.body)
+	}
+}
+
+// A clerk's CSV with three different kinds of error (a malformed value, an
+// unknown team, a score above the maximum) sees all three at once, in
+// Korean with line numbers and the names of teams and criteria; the
+// English console says the same in English.
+func TestScoreCSVAllErrorsAtOnce(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.89", scorerEmail)
+	before := env.dump()
+	bad := "team,criterion,evaluator,value\nt1,nia,,\"1,5\"\nt9,global,,1\nt2,nia,,31\nt3,expert,4,1\n"
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(bad))
+	wantStatus(t, "bad CSV", r, http.StatusUnprocessableEntity)
+	env.wantUnchanged(t, before, "a refused CSV changed the database")
+	got := textsOf(parseHTML(t, r.body).Find(testid("import-errors") + " li"))
+	want := []string{
+		`2번째 줄: 점수 "1,5": 소수점 둘째 자리까지의 숫자를 점(.)으로 써야 합니다 (예: 1.5).`,
+		`3번째 줄: 팀 t9: 이 라운드에 참가하지 않은 팀입니다.`,
+		`4번째 줄: 점수 31: 평가 항목 NIA 벤치마크의 만점 30.00점을 넘습니다.`,
+		`5번째 줄: 평가위원 4: 평가 항목 전문가 평가의 평가위원단(1–3) 밖의 번호입니다.`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	r = c.upload("/en/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(bad))
+	got = textsOf(parseHTML(t, r.body).Find(testid("import-errors") + " li"))
+	if len(got) != 4 || !strings.Contains(got[3], `evaluator 4 is outside the panel of "Expert panel" (1–3)`) {
+		t.Errorf("English errors: %q", got)
 	}
 }
 

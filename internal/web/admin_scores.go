@@ -163,6 +163,10 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 		Action:     ar.gridURL(g.slug, g.criterion),
 		ImportURL:  ar.L.URL("/admin/rounds/" + g.slug + "/scores/import"),
 	}
+	v.TemplateURL = "/admin/rounds/" + g.slug + "/scores/template.csv"
+	if g.criterion != "" {
+		v.TemplateURL += "?criterion=" + url.QueryEscape(g.criterion)
+	}
 	v.Path = "/admin/rounds/" + g.slug + "/scores"
 	if g.criterion != "" {
 		v.Path += "?criterion=" + url.QueryEscape(g.criterion)
@@ -464,7 +468,7 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		http.Redirect(w, r, ar.gridURL(g.slug, ""), http.StatusSeeOther)
 		return nil
 	}
-	ar.fillPreview(preview, up.data, diff)
+	ar.fillPreview(g, preview, up.data, diff)
 	if moved {
 		return render(http.StatusConflict, ar.T("admin.notice.stale"))
 	}
@@ -579,19 +583,46 @@ func (g *grid) names(ar *adminReq) map[string]string {
 	return names
 }
 
-// fillPreview shows what an import would change, to be confirmed.
-func (ar *adminReq) fillPreview(p *adminview.ImportPreview, data []byte, diff postgres.ScoreDiff) {
+// fillPreview shows what an import would change, to be confirmed: the
+// counts per team, and each new or changed score by the names of its team
+// and criterion.
+func (ar *adminReq) fillPreview(g *grid, p *adminview.ImportPreview, data []byte, diff postgres.ScoreDiff) {
 	p.CSV, p.Base = string(data), diff.Base
 	p.Summary = ar.T("admin.import.summary", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged)
-	conv := func(cs []postgres.ScoreChange) []adminview.ImportChange {
+	names := g.names(ar)
+	name := func(kind, code string) string {
+		if n, ok := names[kind+":"+code]; ok {
+			return n
+		}
+		return code
+	}
+	counts := map[string]*adminview.ImportTeam{}
+	rows, _ := scorecsv.ParseAll(data)
+	for _, r := range rows {
+		if counts[r.Team] == nil {
+			counts[r.Team] = &adminview.ImportTeam{Name: name("team", r.Team)}
+		}
+		counts[r.Team].Unchanged++
+	}
+	conv := func(cs []postgres.ScoreChange, bump func(*adminview.ImportTeam)) []adminview.ImportChange {
 		out := make([]adminview.ImportChange, len(cs))
 		for i, c := range cs {
-			out[i] = adminview.ImportChange{Line: strconv.Itoa(c.Line), Team: c.Team, Criterion: c.Criterion, Old: c.Old, New: c.New}
+			out[i] = adminview.ImportChange{Line: strconv.Itoa(c.Line), Team: name("team", c.Team), Criterion: name("criterion", c.Criterion), Old: c.Old, New: c.New}
 			if c.Evaluator > 0 {
 				out[i].Evaluator = strconv.Itoa(c.Evaluator)
+			}
+			if t := counts[c.Team]; t != nil {
+				bump(t)
+				t.Unchanged--
 			}
 		}
 		return out
 	}
-	p.New, p.Changed = conv(diff.New), conv(diff.Changed)
+	p.New = conv(diff.New, func(t *adminview.ImportTeam) { t.New++ })
+	p.Changed = conv(diff.Changed, func(t *adminview.ImportTeam) { t.Changed++ })
+	for _, e := range g.round.Entries {
+		if t := counts[e.Team]; t != nil {
+			p.Teams = append(p.Teams, *t)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -291,4 +292,74 @@ func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 		t.Errorf("after the deliberate import t1/nia = %q, want 12.50", got)
 	}
 	env.wantAudit(t, "scores.import", 1)
+}
+
+// The CSV template of a grid page has the import's header and a line per
+// team, leaf and evaluator with the value empty; filled in, it imports.
+func TestScoreCSVTemplate(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.90", scorerEmail)
+	page := c.get("/admin/rounds/r1/scores")
+	href, _ := one(t, page.body, testid("import-template")).Attr("href")
+	if href != "/admin/rounds/r1/scores/template.csv" {
+		t.Errorf("template link = %q", href)
+	}
+	r := c.get(href)
+	wantStatus(t, "template", r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(r.body, "\ufeff")), "\r\n")
+	// 3 teams × (nia, global, expert × 3 evaluators)
+	if len(lines) != 1+3*5 || lines[0] != "team,criterion,evaluator,value" || lines[1] != "t1,nia,," || lines[3] != "t1,expert,1," {
+		t.Errorf("template:\n%s", r.body)
+	}
+	filled := strings.Replace(r.body, "t2,expert,3,", "t2,expert,3,12.5", 1)
+	filled = strings.Replace(filled, "t1,nia,,", "t1,nia,,7", 1)
+	// Empty values are refused line by line, so keep only the filled lines.
+	var keep []string
+	for _, l := range strings.Split(filled, "\r\n") {
+		if !strings.HasSuffix(l, ",") {
+			keep = append(keep, l)
+		}
+	}
+	up := c.upload("/admin/rounds/r1/scores/import", "file", "filled.csv", []byte(strings.Join(keep, "\n")))
+	wantStatus(t, "filled template", up, http.StatusOK)
+	if got := selText(t, up.body, testid("import-summary")); !strings.Contains(got, "새 점수 2개") {
+		t.Errorf("summary = %q", got)
+	}
+	wantStatus(t, "panel template", c.get("/admin/rounds/r1/scores/template.csv?criterion=nia"), http.StatusNotFound)
+}
+
+// The import preview comes before the grid: its confirm button first, the
+// counts per team by name, and the score-by-score details folded.
+func TestScoreCSVPreviewByTeam(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.91", scorerEmail)
+	seed := c.upload("/admin/rounds/r1/scores/import", "file", "a.csv", []byte("team,criterion,evaluator,value\nt1,nia,,10\n"))
+	wantStatus(t, "seed", c.post("/admin/rounds/r1/scores/import", formValues(t, seed.body, "import-confirm-form")), http.StatusSeeOther)
+	csv := "team,criterion,evaluator,value\nt1,nia,,10\nt1,global,,5\nt2,expert,1,3\nt2,expert,2,4\n"
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "b.csv", []byte(csv))
+	wantStatus(t, "preview", r, http.StatusOK)
+	doc := parseHTML(t, r.body)
+	var rows [][]string
+	doc.Find(testid("import-teams") + " tbody tr").Each(func(_ int, s *goquery.Selection) { rows = append(rows, cellsOf(s)) })
+	want := [][]string{{"가팀", "1", "0", "1"}, {"나팀", "2", "0", "0"}}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("per team (-want +got):\n%s", diff)
+	}
+	if doc.Find(testid("import-details")+" "+testid("import-changes")).Length() != 1 {
+		t.Error("the details are not folded in <details>")
+	}
+	// The confirm form comes before the details and before the grid.
+	body := r.body
+	confirm, details, grid := strings.Index(body, `data-testid="import-confirm-form"`), strings.Index(body, `data-testid="import-details"`), strings.Index(body, `data-testid="score-grid-form"`)
+	if confirm < 0 || confirm > details || details > grid {
+		t.Errorf("order: confirm %d, details %d, grid %d", confirm, details, grid)
+	}
+	if got := cellsOf(doc.Find(testid("import-changes") + " tbody tr").First()); len(got) < 3 || got[1] != "가팀" || got[2] != "글로벌 벤치마크" {
+		t.Errorf("details row %q, want the names 가팀 and 글로벌 벤치마크", got)
+	}
 }

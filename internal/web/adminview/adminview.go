@@ -290,7 +290,9 @@ type ScoresPage struct {
 	Conflicts  int
 	Action     string
 	ImportURL  string
-	Import     *ImportPreview
+	// TemplateURL downloads a CSV to fill in for this page's leaves.
+	TemplateURL string
+	Import      *ImportPreview
 }
 
 // GridGroup is a header cell spanning a criterion's columns.
@@ -352,6 +354,14 @@ type ImportPreview struct {
 	New     []ImportChange
 	Changed []ImportChange
 	Summary string
+	// Teams sums the preview per team, in the round's order.
+	Teams []ImportTeam
+}
+
+// ImportTeam is what an import would do to one team's scores.
+type ImportTeam struct {
+	Name                    string
+	New, Changed, Unchanged int
 }
 
 // ImportChange is one score the import adds or changes.

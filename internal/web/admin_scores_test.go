@@ -363,3 +363,24 @@ func TestScoreCSVPreviewByTeam(t *testing.T) {
 		t.Errorf("details row %q, want the names 가팀 and 글로벌 벤치마크", got)
 	}
 }
+
+// A round's missing scores are grouped by team and criterion, a panel's
+// evaluators as ranges, instead of a line per missing score. (textOf
+// puts a space between the team's <strong> and the colon.)
+func TestMissingScoresGrouped(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.92", scorerEmail)
+	seed := c.upload("/admin/rounds/r1/scores/import", "file", "a.csv", []byte("team,criterion,evaluator,value\nt1,nia,,10\nt1,expert,2,5\nt2,expert,1,5\nt2,expert,2,5\nt2,expert,3,5\n"))
+	wantStatus(t, "seed", c.post("/admin/rounds/r1/scores/import", formValues(t, seed.body, "import-confirm-form")), http.StatusSeeOther)
+	r := c.get("/admin/rounds/r1")
+	got := textsOf(parseHTML(t, r.body).Find(testid("missing") + " li"))
+	want := []string{
+		"가팀 : 글로벌 벤치마크, 전문가 평가 (평가위원 2명: 1, 3)",
+		"나팀 : NIA 벤치마크, 글로벌 벤치마크",
+		"다팀 : NIA 벤치마크, 글로벌 벤치마크, 전문가 평가 (평가위원 3명: 1–3)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("missing (-want +got):\n%s", diff)
+	}
+}

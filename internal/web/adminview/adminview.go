@@ -194,7 +194,7 @@ type RoundAdminPage struct {
 	// ShowCompleteness is true for a round still being scored.
 	ShowCompleteness bool
 	Completeness     string
-	Missing          []string
+	Missing          []MissingGroup
 	MoreMissing      string
 
 	CanClose    bool
@@ -356,6 +356,12 @@ type ImportPreview struct {
 	Summary string
 	// Teams sums the preview per team, in the round's order.
 	Teams []ImportTeam
+}
+
+// MissingGroup is a team's missing scores, one item per criterion.
+type MissingGroup struct {
+	Team  string
+	Items []string
 }
 
 // ImportTeam is what an import would do to one team's scores.

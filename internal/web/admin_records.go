@@ -77,9 +77,36 @@ func (ar *adminReq) incompleteNotice(ie *contest.IncompleteError) string {
 		parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
 	}
 	if len(ie.Blocked) > 0 {
-		parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
+		names := ar.roundTeamNames()
+		teams := make([]string, len(ie.Blocked))
+		for i, t := range ie.Blocked {
+			teams[i] = t
+			if n, ok := names[t]; ok {
+				teams[i] = n
+			}
+		}
+		parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(teams, ", ")))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// roundTeamNames maps the teams of the round in the request's path to
+// their names in the page's language; empty when there is none.
+func (ar *adminReq) roundTeamNames() map[string]string {
+	names := map[string]string{}
+	slug := chi.URLParam(ar.r, "slug")
+	prog, err := ar.program()
+	if slug == "" || err != nil {
+		return names
+	}
+	d, err := ar.s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	if err != nil {
+		return names
+	}
+	for _, e := range d.Entries {
+		names[e.Team] = ar.textIn(e.Name)
+	}
+	return names
 }
 
 // placeFieldErrors puts the store's field messages on f's fields where f

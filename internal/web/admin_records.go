@@ -21,7 +21,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
 	"github.com/kai-challenge/portal/internal/web/format"
 )
@@ -53,7 +52,7 @@ func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (ref
 		ref.status = rule.formStatus
 	}
 	var ie *contest.IncompleteError
-	var fe *postgres.FieldErrors
+	var fe *contest.FieldErrors
 	switch {
 	case errors.As(err, &ie):
 		ref.notice = ar.incompleteNotice(ie)
@@ -109,13 +108,12 @@ func (ar *adminReq) roundTeamNames() map[string]string {
 	return names
 }
 
-// placeFieldErrors puts the store's field messages on f's fields where f
-// has them, and returns the others as lines for the notice.
-func (ar *adminReq) placeFieldErrors(fe *postgres.FieldErrors, f adminview.Form) []string {
+// placeFieldErrors puts the field problems, worded by the catalogs, on f's
+// fields where f has them, and returns the others as lines for the notice.
+func (ar *adminReq) placeFieldErrors(fe *contest.FieldErrors, f adminview.Form) []string {
 	var lines []string
-	msgs := fe.In(string(ar.L.Lang()))
-	for _, field := range slices.Sorted(maps.Keys(msgs)) {
-		msg := msgs[field]
+	for _, field := range slices.Sorted(maps.Keys(fe.Fields)) {
+		msg := ar.validation(fe.Fields[field])
 		if _, onForm := f.Values[field]; onForm && field != "" {
 			f.Errors[field] = msg
 			continue
@@ -367,4 +365,9 @@ func parseAnnounce(s string, dateOnly bool) (*time.Time, bool, bool) {
 		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, format.KST)
 	}
 	return &t, dateOnly, true
+}
+
+// validation words a validation problem in the page's language.
+func (ar *adminReq) validation(p contest.Problem) string {
+	return ar.T("validation."+p.Key, p.Args...)
 }

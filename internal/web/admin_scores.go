@@ -28,6 +28,10 @@ import (
 // of its own, /admin/rounds/{slug}/scores?criterion=code.
 const mainGridPanelMax = 10
 
+// gridPageEvaluators is how many evaluators of a large panel one page of
+// its grid shows; ?from= pages through the rest.
+const gridPageEvaluators = 20
+
 // maxCSVBytes bounds an uploaded score file: a whole round of a real
 // program is a few hundred lines.
 const maxCSVBytes = 2 << 20
@@ -38,6 +42,7 @@ type grid struct {
 	program   string
 	slug      string
 	criterion string // the panel leaf of this page; "" for the main grid
+	from      int    // the first evaluator shown on a panel page, from 1
 	round     postgres.AdminRound
 	leaves    []gridLeaf
 	tabs      []postgres.AdminCriterion
@@ -67,6 +72,26 @@ func cellKey(team, criterion string, evaluator int) string {
 	return team + "." + criterion + "." + strconv.Itoa(evaluator)
 }
 
+// shown is the evaluators of l on this page: all of them, or a page of
+// gridPageEvaluators from g.from on a large panel's own page.
+func (g *grid) shown(l gridLeaf) []int {
+	evs := l.evaluators()
+	if g.criterion == "" || len(evs) <= gridPageEvaluators {
+		return evs
+	}
+	from := min(max(g.from, 1), len(evs))
+	return evs[from-1 : min(from-1+gridPageEvaluators, len(evs))]
+}
+
+// pageURL is the grid page's URL with its page of evaluators.
+func (g *grid) pageURL(ar *adminReq, from int) string {
+	u := ar.gridURL(g.slug, g.criterion)
+	if g.criterion != "" && from > 1 {
+		u += "&from=" + strconv.Itoa(from)
+	}
+	return u
+}
+
 // readOnly reports whether the round's status no longer allows scoring.
 func (g *grid) readOnly() bool { return !contest.Allows(g.round.Info.Status, contest.ActScore) }
 
@@ -82,6 +107,9 @@ func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 		return nil, err
 	}
 	g := &grid{program: prog.Slug, slug: slug, criterion: criterion, round: d, stored: map[string]postgres.ScoreCell{}, required: map[string]bool{}}
+	if n, err := strconv.Atoi(ar.r.URL.Query().Get("from")); err == nil && n > 1 && criterion != "" {
+		g.from = n
+	}
 	if err := g.addLeaves(d.Criteria); err != nil {
 		return nil, err
 	}
@@ -160,7 +188,7 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 		Status:     ar.statusLabel(d.Info.Status),
 		ReadOnly:   g.readOnly(),
 		Criterion:  g.criterion,
-		Action:     ar.gridURL(g.slug, g.criterion),
+		Action:     g.pageURL(ar, g.from),
 		ImportURL:  ar.L.URL("/admin/rounds/" + g.slug + "/scores/import"),
 	}
 	v.TemplateURL = "/admin/rounds/" + g.slug + "/scores/template.csv"
@@ -176,6 +204,7 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 	}
 	v.Tabs = ar.gridTabs(g)
 	ar.gridColumns(&v, g)
+	v.Pager = ar.gridPager(g)
 	for _, e := range d.Entries {
 		v.Rows = append(v.Rows, ar.gridRow(&v, g, e, in))
 	}
@@ -209,8 +238,8 @@ func (ar *adminReq) gridColumns(v *adminview.ScoresPage, g *grid) {
 		}
 	}
 	for _, l := range g.leaves {
-		evs := l.evaluators()
-		required := requiredTeams * len(evs)
+		evs := g.shown(l)
+		required := requiredTeams * len(l.evaluators())
 		group := adminview.GridGroup{Label: ar.textIn(l.Name), Span: len(evs), Max: l.Max}
 		if l.PanelSize > 0 {
 			group.Label = ar.T("admin.scores.panel", "criterion", group.Label, "n", l.PanelSize)
@@ -226,23 +255,85 @@ func (ar *adminReq) gridColumns(v *adminview.ScoresPage, g *grid) {
 			}
 			v.Columns = append(v.Columns, col)
 		}
+		if l.PanelSize > 0 {
+			v.SumHeads = append(v.SumHeads, ar.T("admin.scores.mean", "criterion", ar.textIn(l.Name)))
+		}
 	}
+	if g.criterion == "" {
+		v.SumHeads = append(v.SumHeads, ar.T("admin.scores.total"))
+	}
+}
+
+// gridPager links the pages of a large panel's evaluators.
+func (ar *adminReq) gridPager(g *grid) *adminview.GridPager {
+	if g.criterion == "" || len(g.leaves) != 1 || g.leaves[0].PanelSize <= gridPageEvaluators {
+		return nil
+	}
+	evs, size := g.shown(g.leaves[0]), g.leaves[0].PanelSize
+	first, last := evs[0], evs[len(evs)-1]
+	p := &adminview.GridPager{Label: ar.T("admin.scores.page", "from", first, "to", last, "n", size)}
+	if first > 1 {
+		p.Prev = g.pageURL(ar, max(first-gridPageEvaluators, 1))
+	}
+	if last < size {
+		p.Next = g.pageURL(ar, last+1)
+	}
+	return p
+}
+
+// rowSums is a team's panel means over all evaluators (not only those on
+// the page) and, on the main grid, its total: the direct scores plus the
+// panel means, of the scores stored so far; "" where none is.
+func (g *grid) rowSums(team string) []string {
+	var sums []string
+	total, some := new(big.Rat), false
+	for _, l := range g.leaves {
+		sum, n := new(big.Rat), 0
+		for _, ev := range l.evaluators() {
+			if st, ok := g.stored[cellKey(team, l.Code, ev)]; ok {
+				if v, err := rules.ParseValue(st.Value); err == nil {
+					sum.Add(sum, v)
+					n++
+				}
+			}
+		}
+		if n > 0 {
+			sum.Quo(sum, new(big.Rat).SetInt64(int64(n)))
+			total.Add(total, sum)
+			some = true
+		}
+		if l.PanelSize > 0 {
+			sums = append(sums, "")
+			if n > 0 {
+				sums[len(sums)-1] = rules.FormatCents(sum)
+			}
+		}
+	}
+	if g.criterion == "" {
+		sums = append(sums, "")
+		if some {
+			sums[len(sums)-1] = rules.FormatCents(total)
+		}
+	}
+	return sums
 }
 
 // gridRow is a team's row: the stored values, or what the user typed when
 // in is set, counting the page's refused and conflicting cells.
 func (ar *adminReq) gridRow(v *adminview.ScoresPage, g *grid, e postgres.AdminEntry, in *gridInput) adminview.GridRow {
-	row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name)}
+	row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name), Sums: g.rowSums(e.Team)}
 	if !g.required[e.Team] {
 		row.Note = ar.T("admin.scores.not_required", "status", ar.T("entry."+e.Status))
 	}
 	for _, l := range g.leaves {
-		for _, ev := range l.evaluators() {
+		for _, ev := range g.shown(l) {
 			key := cellKey(e.Team, l.Code, ev)
 			cell := adminview.GridCell{Key: key, Label: ar.cellLabel(row.Name, ar.textIn(l.Name), ev)}
 			if st, ok := g.stored[key]; ok {
 				cell.Value, cell.Orig, cell.Version = st.Value, st.Value, st.Version
 				cell.Saved = ar.T("admin.scores.saved_by", "who", st.EnteredBy, "when", ar.L.DateTime(&st.EnteredAt))
+			} else {
+				cell.Missing = g.required[e.Team]
 			}
 			if in != nil {
 				in.fill(&cell)
@@ -402,7 +493,7 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 	}
 	if len(edits) == 0 {
 		ar.flash(ar.T("admin.scores.nothing"))
-		http.Redirect(w, r, ar.gridURL(g.slug, criterion), http.StatusSeeOther)
+		http.Redirect(w, r, g.pageURL(ar, g.from), http.StatusSeeOther)
 		return nil
 	}
 	n, err := s.store.SaveScores(r.Context(), g.program, g.slug, edits, ar.actor())
@@ -418,7 +509,7 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	ar.flash(ar.T("admin.scores.saved", "n", n))
-	http.Redirect(w, r, ar.gridURL(g.slug, criterion), http.StatusSeeOther)
+	http.Redirect(w, r, g.pageURL(ar, g.from), http.StatusSeeOther)
 	return nil
 }
 

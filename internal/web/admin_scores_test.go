@@ -384,3 +384,52 @@ func TestMissingScoresGrouped(t *testing.T) {
 		t.Errorf("missing (-want +got):\n%s", diff)
 	}
 }
+
+// A large panel's grid pages through its evaluators 20 at a time; each
+// row ends with the panel's mean over all its evaluators, the main grid's
+// rows with their total; required cells not yet entered are marked.
+func TestScoreGridPagesAndSums(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.93", adminEmail)
+	add := mapForm(map[string]string{"code": "public", "name_ko": "국민 평가", "name_en": "Public panel", "max": "10", "panel_size": "45", "aggregate": "mean"})
+	wantRedirect(t, "create panel", c.post("/admin/rounds/r1/criteria", add), "/admin/rounds/r1/edit")
+	csv := "team,criterion,evaluator,value\nt1,public,1,4\nt1,public,2,5\nt1,public,30,9\nt1,nia,,20\nt1,expert,1,30\nt1,expert,2,40\n"
+	up := c.upload("/admin/rounds/r1/scores/import", "file", "s.csv", []byte(csv))
+	wantStatus(t, "import", c.post("/admin/rounds/r1/scores/import", formValues(t, up.body, "import-confirm-form")), http.StatusSeeOther)
+
+	page := c.get("/admin/rounds/r1/scores?criterion=public")
+	wantStatus(t, "panel page", page, http.StatusOK)
+	doc := parseHTML(t, page.body)
+	if n := doc.Find(`input[name^="v.t1.public."]`).Length(); n != 20 {
+		t.Errorf("first page shows %d evaluators of t1, want 20", n)
+	}
+	if got := selText(t, page.body, testid("grid-page")); got != "평가위원 1–20 (전체 45명)" {
+		t.Errorf("pager = %q", got)
+	}
+	next, _ := one(t, page.body, testid("grid-next")).Attr("href")
+	if next != "/admin/rounds/r1/scores?criterion=public&from=21" {
+		t.Errorf("next = %q", next)
+	}
+	// t1's mean counts evaluator 30, on another page: (4+5+9)/3 = 6.00.
+	if got := textOf(doc.Find(testid("grid-row-t1") + " td.grid-sum")); got != "6.00" {
+		t.Errorf("t1 mean = %q, want 6.00", got)
+	}
+	if doc.Find(`td.cell-missing input[name="v.t2.public.1"]`).Length() != 1 || doc.Find(`td.cell-missing input[name="v.t1.public.1"]`).Length() != 0 {
+		t.Error("missing cells are not marked, or an entered one is")
+	}
+	if got := selText(t, c.get(next).body, testid("grid-page")); got != "평가위원 21–40 (전체 45명)" {
+		t.Errorf("second page = %q", got)
+	}
+	if got := selText(t, c.get("/admin/rounds/r1/scores?criterion=public&from=41").body, testid("grid-page")); got != "평가위원 41–45 (전체 45명)" {
+		t.Errorf("last page = %q", got)
+	}
+	// The main grid: t1's total is nia 20 + expert mean 35 = 55.00.
+	main := parseHTML(t, c.get("/admin/rounds/r1/scores").body)
+	if got := textsOf(main.Find(testid("grid-row-t1") + " td.grid-sum")); !cmp.Equal(got, []string{"35.00", "55.00"}) {
+		t.Errorf("main grid sums = %q, want expert mean 35.00 and total 55.00", got)
+	}
+	if main.Find(testid("grid-pager")).Length() != 0 {
+		t.Error("the main grid has a pager")
+	}
+}

@@ -290,9 +290,19 @@ type ScoresPage struct {
 	Conflicts  int
 	Action     string
 	ImportURL  string
+	// SumHeads head the rows' Sums columns.
+	SumHeads []string
+	// Pager pages through a large panel's evaluators; nil when all fit.
+	Pager *GridPager
 	// TemplateURL downloads a CSV to fill in for this page's leaves.
 	TemplateURL string
 	Import      *ImportPreview
+}
+
+// GridPager links the neighbouring pages of evaluators.
+type GridPager struct {
+	Label      string
+	Prev, Next string // "" at either end
 }
 
 // GridGroup is a header cell spanning a criterion's columns.
@@ -317,6 +327,9 @@ type GridRow struct {
 	Name  string
 	Note  string // e.g. "withdrew": the team needs no scores
 	Cells []GridCell
+	// Sums are the row's figures after its cells: each panel's mean over
+	// all its evaluators, and on the main grid the total.
+	Sums []string
 }
 
 // GridCell is one input of the grid.
@@ -332,6 +345,7 @@ type GridCell struct {
 	Error    string
 	Conflict *CellConflict
 	Saved    string // "by · when" of the stored value, for the title
+	Missing  bool   // a required score not entered yet
 }
 
 // CellConflict shows both values of a cell someone else saved meanwhile.

@@ -53,14 +53,13 @@ func (b *BudgetRecord) clean() *FieldErrors {
 	}
 	fe := &FieldErrors{}
 	if !contest.ValidYear(b.Year) {
-		fe.add("year", fmt.Sprintf("%d에서 %d 사이여야 합니다", contest.MinYear, contest.MaxYear),
-			fmt.Sprintf("must be between %d and %d", contest.MinYear, contest.MaxYear))
+		fe.Add("year", "year_range", "min", contest.MinYear, "max", contest.MaxYear)
 	}
 	if b.AmountKRW != nil {
-		fe.between("amount_krw", *b.AmountKRW, 0, math.MaxInt64)
+		fe.Between("amount_krw", *b.AmountKRW, 0, math.MaxInt64)
 	}
-	fe.oneOf("confidence", b.Confidence, contest.Confidences)
-	fe.text("note", b.Note, false)
+	fe.OneOf("confidence", b.Confidence, contest.Confidences)
+	fe.Text("note", b.Note, false)
 	return fe
 }
 
@@ -79,16 +78,16 @@ func (a *AllocationRecord) clean() *FieldErrors {
 		a.Confidence = contest.Confirmed
 	}
 	fe := &FieldErrors{}
-	fe.oneOf("kind", a.Kind, contest.AllocationKinds)
-	fe.chars("gpu_model", a.GPUModel)
+	fe.OneOf("kind", a.Kind, contest.AllocationKinds)
+	fe.Chars("gpu_model", a.GPUModel)
 	if a.Quantity != nil {
-		fe.between("quantity", int64(*a.Quantity), 0, math.MaxInt32)
+		fe.Between("quantity", int64(*a.Quantity), 0, math.MaxInt32)
 	}
 	if a.AmountKRW != nil {
-		fe.between("amount_krw", *a.AmountKRW, 0, math.MaxInt64)
+		fe.Between("amount_krw", *a.AmountKRW, 0, math.MaxInt64)
 	}
-	fe.oneOf("confidence", a.Confidence, contest.Confidences)
-	fe.text("note", a.Note, false)
+	fe.OneOf("confidence", a.Confidence, contest.Confidences)
+	fe.Text("note", a.Note, false)
 	return fe
 }
 
@@ -181,7 +180,7 @@ func budgetEntity(year int) string { return "budget:" + strconv.Itoa(year) }
 // CreateBudget adds a fiscal year's budget; a year that has one is
 // ErrConflict.
 func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord, actor contest.Actor) (BudgetRecord, error) {
-	if err := b.clean().orNil(); err != nil {
+	if err := b.clean().OrNil(); err != nil {
 		return b, fmt.Errorf("postgres: create budget: %w", err)
 	}
 	var out BudgetRecord
@@ -206,7 +205,7 @@ func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord
 // UpdateBudget changes the budget now of year (its year too, to b.Year) if
 // it is still at b.Version.
 func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b BudgetRecord, actor contest.Actor) (BudgetRecord, error) {
-	if err := b.clean().orNil(); err != nil {
+	if err := b.clean().OrNil(); err != nil {
 		return b, fmt.Errorf("postgres: update budget: %w", err)
 	}
 	var out BudgetRecord
@@ -247,7 +246,7 @@ func allocationTeam(ctx context.Context, db DBTX, fe *FieldErrors, programID int
 	var id int64
 	err := db.QueryRow(ctx, `SELECT id FROM teams WHERE program_id = $1 AND slug = $2`, programID, team).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		fe.add("team", fmt.Sprintf("이 프로그램에 없는 팀입니다: %q", team), fmt.Sprintf("unknown team %q", team))
+		fe.Add("team", "unknown_team", "team", team)
 		return nil, nil
 	}
 	return id, err
@@ -266,7 +265,7 @@ func (s *Store) CreateAllocation(ctx context.Context, program string, year int, 
 		if err != nil {
 			return err
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		var id int64
@@ -306,7 +305,7 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 		if err != nil {
 			return err
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		if cur.sameAs(a) {

@@ -40,20 +40,19 @@ func (c *CriterionRecord) clean() *FieldErrors {
 	c.Code, c.Parent, c.Aggregate = strings.TrimSpace(c.Code), strings.TrimSpace(c.Parent), strings.TrimSpace(c.Aggregate)
 	c.Name, c.Description, c.Note = trimText(c.Name), trimText(c.Description), trimText(c.Note)
 	fe := &FieldErrors{}
-	fe.code("code", c.Code)
-	fe.text("name", c.Name, true)
-	fe.text("description", c.Description, false)
-	fe.text("note", c.Note, false)
-	c.Max = fe.points("max", strings.TrimSpace(c.Max), true, true)
+	fe.Code("code", c.Code)
+	fe.Text("name", c.Name, true)
+	fe.Text("description", c.Description, false)
+	fe.Text("note", c.Note, false)
+	c.Max = points(fe, "max", strings.TrimSpace(c.Max), true, true)
 	switch {
 	case c.PanelSize == 0 && c.Aggregate != "":
-		fe.add("panel_size", "집계 방식을 골랐다면 평가위원 수를 넣어야 합니다", "required when an aggregate is chosen")
+		fe.Add("panel_size", "aggregate_needs_size")
 	case c.PanelSize != 0:
-		fe.between("panel_size", int64(c.PanelSize), 1, maxPanel)
-		fe.oneOf("aggregate", c.Aggregate, contest.Aggregates)
+		fe.Between("panel_size", int64(c.PanelSize), 1, maxPanel)
+		fe.OneOf("aggregate", c.Aggregate, contest.Aggregates)
 		if c.Aggregate == "trimmed_mean" && c.PanelSize >= 1 && c.PanelSize < contest.MinTrimmedPanel {
-			fe.add("aggregate", fmt.Sprintf("trimmed_mean은 평가위원이 %d명 이상이어야 합니다 (지금 %d명)", contest.MinTrimmedPanel, c.PanelSize),
-				fmt.Sprintf("trimmed_mean needs a panel size of at least %d (size is %d)", contest.MinTrimmedPanel, c.PanelSize))
+			fe.Add("aggregate", "trimmed_panel", "min", contest.MinTrimmedPanel, "n", c.PanelSize)
 		}
 	}
 	return fe
@@ -136,12 +135,12 @@ func checkParent(crits []CriterionRecord, self, parent string, fe *FieldErrors) 
 	}
 	p, ok := byCode[parent]
 	if !ok {
-		fe.add("parent", fmt.Sprintf("이 라운드에 없는 평가 항목입니다: %q", parent), fmt.Sprintf("unknown criterion %q", parent))
+		fe.Add("parent", "unknown_criterion", "criterion", parent)
 		return
 	}
 	for a := p; self != ""; {
 		if a.Code == self {
-			fe.add("parent", "자기 자신이나 그 하위 항목 아래로 옮길 수 없습니다", "cannot be the criterion itself or one of its sub-criteria")
+			fe.Add("parent", "parent_cycle")
 			return
 		}
 		if a.Parent == "" {
@@ -151,11 +150,9 @@ func checkParent(crits []CriterionRecord, self, parent string, fe *FieldErrors) 
 	}
 	switch {
 	case p.Scores > 0:
-		fe.add("parent", fmt.Sprintf("%q에는 점수가 입력되어 있어 하위 항목을 둘 수 없습니다 (하위 항목이 있는 항목은 채점하지 않습니다)", parent),
-			fmt.Sprintf("%q has entered scores; a criterion with sub-criteria is not scored", parent))
+		fe.Add("parent", "parent_scored", "parent", parent)
 	case p.PanelSize > 0:
-		fe.add("parent", fmt.Sprintf("%q은(는) 평가위원단이 채점하는 항목입니다. 먼저 평가위원단을 없애 주세요", parent),
-			fmt.Sprintf("%q is scored by a panel, and only leaf criteria have a panel; remove its panel first", parent))
+		fe.Add("parent", "parent_panel", "parent", parent)
 	}
 }
 
@@ -175,7 +172,7 @@ func (s *Store) CreateCriterion(ctx context.Context, program, round string, c Cr
 			return err
 		}
 		checkParent(crits, "", c.Parent, fe)
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		var size, agg any
@@ -218,7 +215,7 @@ func (s *Store) UpdateCriterion(ctx context.Context, program, round, code string
 		if err := checkCriterionChange(ctx, tx, ri.ID, cur, c, fe); err != nil {
 			return err
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		if cur.sameAs(c) {
@@ -245,7 +242,7 @@ WHERE c.id = $1 AND c.version = $2`,
 			cur.ID, c.Version, c.Code, c.Parent, c.Name.KO, c.Name.EN, c.Description.KO, c.Description.EN, c.Note.KO, c.Note.EN,
 			c.Max, size, agg, position, ri.ID)
 		if isMaxBelowScore(err) {
-			fe.add("max", "입력된 점수보다 낮게 줄일 수 없습니다", "cannot be lower than a score already entered")
+			fe.Add("max", "max_below_scores")
 			return fe
 		}
 		if err != nil {
@@ -279,19 +276,15 @@ func checkScoresFit(ctx context.Context, tx DBTX, cur, c CriterionRecord, fe *Fi
 		return err
 	}
 	if c.Max != "" && mustRat(c.Max).Cmp(mustRat(top)) < 0 {
-		fe.add("max", fmt.Sprintf("이미 입력된 점수 %s보다 낮게 줄일 수 없습니다", top),
-			fmt.Sprintf("cannot be lower than %s, a score already entered", top))
+		fe.Add("max", "max_below", "top", top)
 	}
 	switch {
 	case cur.PanelSize == 0 && c.PanelSize > 0:
-		fe.add("panel_size", fmt.Sprintf("직접 입력한 점수 %d개가 있어 평가위원단을 둘 수 없습니다", cur.Scores),
-			fmt.Sprintf("cannot add a panel: %d score(s) were entered directly", cur.Scores))
+		fe.Add("panel_size", "panel_direct_scores", "n", cur.Scores)
 	case cur.PanelSize > 0 && c.PanelSize == 0:
-		fe.add("panel_size", fmt.Sprintf("평가위원 점수 %d개가 있어 평가위원단을 없앨 수 없습니다", cur.Scores),
-			fmt.Sprintf("cannot remove the panel: %d evaluator score(s) were entered", cur.Scores))
+		fe.Add("panel_size", "panel_has_scores", "n", cur.Scores)
 	case c.PanelSize > 0 && c.PanelSize < maxEval:
-		fe.add("panel_size", fmt.Sprintf("평가위원 %d의 점수가 있어 %d명 이상이어야 합니다", maxEval, maxEval),
-			fmt.Sprintf("must be at least %d: evaluator %d has scores", maxEval, maxEval))
+		fe.Add("panel_size", "panel_below", "n", maxEval)
 	}
 	return nil
 }
@@ -308,7 +301,7 @@ func checkCriterionChange(ctx context.Context, tx DBTX, roundID int64, cur, c Cr
 		checkParent(crits, cur.Code, c.Parent, fe)
 	}
 	if !cur.Leaf && c.PanelSize > 0 {
-		fe.add("panel_size", "하위 항목이 있는 항목에는 평가위원단을 둘 수 없습니다", "only leaf criteria have a panel; this criterion has sub-criteria")
+		fe.Add("panel_size", "panel_not_leaf")
 	}
 	if cur.Scores > 0 {
 		if err := checkScoresFit(ctx, tx, cur, c, fe); err != nil {
@@ -352,14 +345,11 @@ SELECT (SELECT count(*) FROM published_scores WHERE criterion_id = $1) + (SELECT
 		}
 		switch {
 		case !cur.Leaf:
-			return recordError("하위 항목이 있는 항목은 지울 수 없습니다. 하위 항목을 먼저 지우세요",
-				"the criterion has sub-criteria; delete them first")
+			return recordError("criterion_has_children")
 		case cur.Scores > 0:
-			return recordError(fmt.Sprintf("점수 %d개가 입력된 항목은 지울 수 없습니다", cur.Scores),
-				fmt.Sprintf("the criterion has %d entered score(s); it cannot be deleted", cur.Scores))
+			return recordError("criterion_has_scores", "n", cur.Scores)
 		case figures > 0:
-			return recordError("공개된 점수나 통계가 기록된 항목은 지울 수 없습니다",
-				"the criterion has published figures; it cannot be deleted")
+			return recordError("criterion_published")
 		}
 		if err := writeVersioned(ctx, tx, "criterion "+code+" of "+round, cur.Version, version, "", `DELETE FROM criteria WHERE id = $1 AND version = $2`, cur.ID, version); err != nil {
 			return err

@@ -50,7 +50,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 	// Field errors.
 	_, err = store.CreateCriterion(ctx, manageProgram, round, postgres.CriterionRecord{Code: "total", Max: "0"}, manageActor)
 	fe := wantFieldErrors(t, err, "code", "name_ko", "name_en", "max")
-	if got := fe.Fields["max"]; got.KO != "0보다 커야 합니다" || got.EN != "must be > 0" {
+	if got := fe.Fields["max"]; got.Key != "positive" || got.English() != "must be > 0" {
 		t.Errorf("max message = %+v", got)
 	}
 	_, err = store.CreateCriterion(ctx, manageProgram, round, postgres.CriterionRecord{Code: "bad code", Name: name("X"), Max: "-1",
@@ -100,7 +100,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 	low.Max = "9"
 	_, err = store.UpdateCriterion(ctx, manageProgram, round, "nia", low, manageActor)
 	fe = wantFieldErrors(t, err, "max")
-	if !strings.Contains(fe.Fields["max"].EN, "9.50") || !strings.Contains(fe.Fields["max"].KO, "9.50") {
+	if got := fe.Fields["max"]; got.Key != "max_below" || !strings.Contains(got.English(), "9.50") {
 		t.Errorf("max message = %+v", fe.Fields["max"])
 	}
 	// Panels that would orphan scores.

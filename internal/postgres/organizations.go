@@ -29,9 +29,9 @@ type OrgRecord struct {
 func (o *OrgRecord) clean() *FieldErrors {
 	o.Slug, o.Kind, o.Name = strings.TrimSpace(o.Slug), strings.TrimSpace(o.Kind), trimText(o.Name)
 	fe := &FieldErrors{}
-	fe.slug("slug", o.Slug)
-	fe.text("name", o.Name, true)
-	fe.oneOf("kind", o.Kind, contest.OrgKinds)
+	fe.Slug("slug", o.Slug)
+	fe.Text("name", o.Name, true)
+	fe.OneOf("kind", o.Kind, contest.OrgKinds)
 	return fe
 }
 
@@ -71,7 +71,7 @@ func (s *Store) Organization(ctx context.Context, slug string) (OrgRecord, error
 
 // CreateOrganization adds an organization; a taken slug is ErrConflict.
 func (s *Store) CreateOrganization(ctx context.Context, o OrgRecord, actor contest.Actor) (OrgRecord, error) {
-	if err := o.clean().orNil(); err != nil {
+	if err := o.clean().OrNil(); err != nil {
 		return o, fmt.Errorf("postgres: create organization: %w", err)
 	}
 	var out OrgRecord
@@ -96,7 +96,7 @@ func (s *Store) CreateOrganization(ctx context.Context, o OrgRecord, actor conte
 // UpdateOrganization changes the organization now named slug (its slug
 // too, to o.Slug) if it is still at o.Version.
 func (s *Store) UpdateOrganization(ctx context.Context, slug string, o OrgRecord, actor contest.Actor) (OrgRecord, error) {
-	if err := o.clean().orNil(); err != nil {
+	if err := o.clean().OrNil(); err != nil {
 		return o, fmt.Errorf("postgres: update organization: %w", err)
 	}
 	var out OrgRecord

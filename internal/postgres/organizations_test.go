@@ -52,14 +52,14 @@ func TestManageOrganizations(t *testing.T) {
 	before := pgtest.Dump(t, pool)
 	_, err = store.CreateOrganization(ctx, postgres.OrgRecord{Slug: "Bad_Slug", Kind: "guild"}, manageActor)
 	fe := wantFieldErrors(t, err, "slug", "name_ko", "name_en", "kind")
-	if got := fe.Fields["name_ko"]; got.KO != "필수 항목입니다" || got.EN != "required" {
+	if got := fe.Fields["name_ko"]; got.Key != "required" || got.English() != "required" {
 		t.Errorf("name_ko message = %+v", got)
 	}
-	if !strings.Contains(fe.Fields["slug"].EN, "lowercase letters and digits") || !strings.Contains(fe.Fields["slug"].KO, "소문자") {
+	if !strings.Contains(fe.Fields["slug"].English(), "lowercase letters and digits") || fe.Fields["slug"].Key != "slug" {
 		t.Errorf("slug message = %+v", fe.Fields["slug"])
 	}
-	if en := fe.In("en"); en["kind"] == "" || !strings.Contains(en["kind"], "research_institute") {
-		t.Errorf("kind message in English = %q", en["kind"])
+	if en := fe.Fields["kind"].English(); !strings.Contains(en, "research_institute") {
+		t.Errorf("kind message in English = %q", en)
 	}
 	// Duplicate slug.
 	_, err = store.CreateOrganization(ctx, postgres.OrgRecord{Slug: "kaist", Name: contest.Text{KO: "카이스트", EN: "KAIST"}, Kind: "university"}, manageActor)

@@ -63,17 +63,17 @@ func (r *RoundRecord) clean() *FieldErrors {
 	r.Slug, r.Kind, r.Period, r.EvaluatedOn = strings.TrimSpace(r.Slug), strings.TrimSpace(r.Kind), strings.TrimSpace(r.Period), strings.TrimSpace(r.EvaluatedOn)
 	r.Name, r.Note = trimText(r.Name), trimText(r.Note)
 	fe := &FieldErrors{}
-	fe.slug("slug", r.Slug)
-	fe.oneOf("kind", r.Kind, contest.RoundKinds)
-	fe.text("name", r.Name, true)
-	fe.chars("period", r.Period)
-	fe.date("evaluated_on", r.EvaluatedOn)
+	fe.Slug("slug", r.Slug)
+	fe.OneOf("kind", r.Kind, contest.RoundKinds)
+	fe.Text("name", r.Name, true)
+	fe.Chars("period", r.Period)
+	fe.Date("evaluated_on", r.EvaluatedOn)
 	if r.AnnounceAt == nil {
 		r.AnnounceDateOnly = false
 	}
-	fe.between("advance", int64(r.Advance), 0, maxAdvance)
-	r.MinTotal = fe.points("min_total", strings.TrimSpace(r.MinTotal), false, false)
-	fe.text("note", r.Note, false)
+	fe.Between("advance", int64(r.Advance), 0, maxAdvance)
+	r.MinTotal = points(fe, "min_total", strings.TrimSpace(r.MinTotal), false, false)
+	fe.Text("note", r.Note, false)
 	return fe
 }
 
@@ -159,7 +159,7 @@ FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1 ORDER BY e
 // CreateRound adds a draft round after the program's last one; a taken
 // slug is ErrConflict.
 func (s *Store) CreateRound(ctx context.Context, program string, r RoundRecord, actor contest.Actor) (RoundRecord, error) {
-	if err := r.clean().orNil(); err != nil {
+	if err := r.clean().OrNil(); err != nil {
 		return r, fmt.Errorf("postgres: create round: %w", err)
 	}
 	var out RoundRecord
@@ -200,7 +200,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 		if err := checkVersion("round "+slug, cur.Version, r.Version); err != nil {
 			return err
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		changed := r.changes(cur)
@@ -217,8 +217,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 				return err
 			}
 			if announced {
-				fe.add("kind", "발표된 결과가 기록된 라운드라 종류를 바꿀 수 없습니다",
-					"cannot change: the round has announced outcomes of its kind")
+				fe.Add("kind", "round_kind_announced")
 				return fe
 			}
 		}
@@ -302,7 +301,7 @@ func (s *Store) AddEntry(ctx context.Context, program, round, team string, actor
 			ri.ID, team).Scan(&teamID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			fe := &FieldErrors{}
-			fe.add("team", fmt.Sprintf("이 프로그램에 없는 팀입니다: %q", team), fmt.Sprintf("unknown team %q", team))
+			fe.Add("team", "unknown_team", "team", team)
 			return fe
 		}
 		if err != nil {
@@ -351,14 +350,11 @@ WHERE e.round_id = $1 AND t.slug = $2 FOR UPDATE OF e`, ri.ID, team).Scan(
 		}
 		switch {
 		case scores > 0:
-			return recordError(fmt.Sprintf("이 팀은 점수 %d개가 입력되어 있어 뺄 수 없습니다. 점수를 먼저 지우세요", scores),
-				fmt.Sprintf("the team has %d entered score(s) in this round; remove them first", scores))
+			return recordError("entry_has_scores", "n", scores)
 		case figures > 0:
-			return recordError("이 팀은 발표된 결과나 공개된 점수가 기록되어 있어 뺄 수 없습니다",
-				"the team has announced outcomes or published figures in this round")
+			return recordError("entry_published")
 		case decided:
-			return recordError("동점 결정에 이름이 올라 있는 팀이라 뺄 수 없습니다",
-				"the team is named in the round's tie decision")
+			return recordError("entry_decided")
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM entries WHERE round_id = $1 AND team_id = $2`, ri.ID, teamID); err != nil {
 			return mapErr(err)

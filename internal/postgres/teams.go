@@ -35,15 +35,15 @@ func (t *TeamRecord) clean() *FieldErrors {
 	t.Slug, t.Lead, t.Model = strings.TrimSpace(t.Slug), strings.TrimSpace(t.Lead), strings.TrimSpace(t.Model)
 	t.Name, t.ModelNote, t.Goal, t.Note = trimText(t.Name), trimText(t.ModelNote), trimText(t.Goal), trimText(t.Note)
 	fe := &FieldErrors{}
-	fe.slug("slug", t.Slug)
-	fe.text("name", t.Name, true)
+	fe.Slug("slug", t.Slug)
+	fe.Text("name", t.Name, true)
 	if t.Lead == "" {
-		fe.required("lead")
+		fe.Required("lead")
 	}
-	fe.chars("model", t.Model)
-	fe.text("model_note", t.ModelNote, false)
-	fe.text("goal", t.Goal, false)
-	fe.text("note", t.Note, false)
+	fe.Chars("model", t.Model)
+	fe.Text("model_note", t.ModelNote, false)
+	fe.Text("goal", t.Goal, false)
+	fe.Text("note", t.Note, false)
 	return fe
 }
 
@@ -79,17 +79,17 @@ func (m *MemberRecord) clean() *FieldErrors {
 	}
 	fe := &FieldErrors{}
 	if m.Org == "" {
-		fe.required("org")
+		fe.Required("org")
 	}
 	if !contest.ValidRole(m.Role) {
-		fe.add("role", "영문 소문자와 밑줄(_)만 쓸 수 있습니다 (예: participant)", "must be lowercase letters and underscores (e.g. participant)")
+		fe.Add("role", "role")
 	}
-	okSince, okUntil := fe.date("since", m.Since), fe.date("until", m.Until)
+	okSince, okUntil := fe.Date("since", m.Since), fe.Date("until", m.Until)
 	if okSince && okUntil && m.Since != "" && m.Until != "" && m.Until < m.Since {
-		fe.add("until", fmt.Sprintf("시작일(%s)보다 앞설 수 없습니다", m.Since), fmt.Sprintf("must not be before since (%s)", m.Since))
+		fe.Add("until", "until_before_since", "since", m.Since)
 	}
-	fe.oneOf("confidence", m.Confidence, contest.Confidences)
-	fe.text("note", m.Note, false)
+	fe.OneOf("confidence", m.Confidence, contest.Confidences)
+	fe.Text("note", m.Note, false)
 	return fe
 }
 
@@ -161,7 +161,7 @@ func orgID(ctx context.Context, db DBTX, fe *FieldErrors, field, slug string) (i
 	var id int64
 	err := db.QueryRow(ctx, `SELECT id FROM organizations WHERE slug = $1`, slug).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		fe.add(field, fmt.Sprintf("등록되지 않은 기관입니다: %q", slug), fmt.Sprintf("unknown organization %q", slug))
+		fe.Add(field, "unknown_org", "org", slug)
 		return 0, nil
 	}
 	return id, err
@@ -179,7 +179,7 @@ func (s *Store) CreateTeam(ctx context.Context, program string, t TeamRecord, ac
 				return err
 			}
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `
@@ -224,7 +224,7 @@ func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamReco
 		if err := checkTeamChange(ctx, tx, cur, t, lead, fe); err != nil {
 			return err
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		if cur.sameAs(t) {
@@ -262,8 +262,7 @@ SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
 			return err
 		}
 		if published {
-			fe.add("slug", "공개된 결과에 나오는 팀이라 식별자를 바꿀 수 없습니다",
-				"cannot change: the team appears in published results, which name it by its slug")
+			fe.Add("slug", "slug_published")
 		}
 	}
 	if lead != 0 && t.Lead != cur.Lead {
@@ -272,8 +271,7 @@ SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
 			return err
 		}
 		if member {
-			fe.add("lead", fmt.Sprintf("%q은(는) 이미 이 팀의 구성원입니다. 먼저 구성원에서 빼 주세요", t.Lead),
-				fmt.Sprintf("%q is already a member of the team; remove the membership first", t.Lead))
+			fe.Add("lead", "lead_is_member", "org", t.Lead)
 		}
 	}
 	return nil
@@ -296,11 +294,10 @@ func (s *Store) AddMember(ctx context.Context, program, team string, m MemberRec
 				return err
 			}
 			if m.Org == t.Lead {
-				fe.add("org", fmt.Sprintf("%q은(는) 팀의 주관 기관이라 따로 구성원으로 넣지 않습니다", m.Org),
-					fmt.Sprintf("%q is the team's lead, which is a member implicitly", m.Org))
+				fe.Add("org", "member_is_lead", "org", m.Org)
 			}
 		}
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `
@@ -326,7 +323,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT coalesce(max(position) + 1, 0) F
 // m.Version. The organization itself is not changed: remove the membership
 // and add another.
 func (s *Store) UpdateMember(ctx context.Context, program, team string, m MemberRecord, actor contest.Actor) (MemberRecord, error) {
-	if err := m.clean().orNil(); err != nil {
+	if err := m.clean().OrNil(); err != nil {
 		return m, fmt.Errorf("postgres: update member: %w", err)
 	}
 	var out MemberRecord

@@ -28,17 +28,48 @@ type Row struct {
 	Value     string
 }
 
-// LineError is a problem on one line.
+// LineError is a problem on one line: a message code (see English) and its
+// arguments as name/value pairs, which a message catalog translates; Error
+// gives the English.
 type LineError struct {
 	Line int
-	Msg  string
+	Code string
+	Args []any
+}
+
+// newLineError builds a problem of a line from its code and name/value
+// argument pairs.
+func newLineError(line int, code string, args ...any) *LineError {
+	return &LineError{Line: line, Code: code, Args: args}
+}
+
+// Arg returns the value of the named argument, nil when absent.
+func (e *LineError) Arg(name string) any {
+	for i := 0; i+1 < len(e.Args); i += 2 {
+		if e.Args[i] == name {
+			return e.Args[i+1]
+		}
+	}
+	return nil
+}
+
+// Msg is the problem in English, without the line number.
+func (e *LineError) Msg() string {
+	msg, ok := English[e.Code]
+	if !ok {
+		msg = e.Code
+	}
+	for i := 0; i+1 < len(e.Args); i += 2 {
+		msg = strings.ReplaceAll(msg, "{"+fmt.Sprint(e.Args[i])+"}", fmt.Sprint(e.Args[i+1]))
+	}
+	return msg
 }
 
 func (e *LineError) Error() string {
 	if e.Line == 0 {
-		return e.Msg
+		return e.Msg()
 	}
-	return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	return fmt.Sprintf("line %d: %s", e.Line, e.Msg())
 }
 
 // Errors are all problems found in a file, in line order.
@@ -52,20 +83,66 @@ func (es Errors) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
+// Sort orders the problems by line, keeping the order of each line's.
+func (es Errors) Sort() {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Line < es[j].Line })
+}
+
 var columns = []string{"team", "criterion", "evaluator", "value"}
+
+// English is the wording of every problem code, with {name} placeholders
+// for the arguments. The portal's message catalogs carry the same codes
+// (prefixed "csv.") in Korean and English.
+var English = map[string]string{
+	"not_utf8":           "the file is not UTF-8 text; save it as CSV UTF-8",
+	"empty":              "the file is empty; want a header team,criterion,evaluator,value",
+	"bare_quote":         "a quote (\") inside a field that does not start with one; put the whole field in quotes and double the inner quote",
+	"quote":              "a field opened with a quote (\") is never closed",
+	"syntax":             "cannot read the line as CSV: {detail}",
+	"dup_column":         "column \"{column}\" appears twice",
+	"missing_column":     "missing column \"{column}\" (want team,criterion,evaluator,value)",
+	"unknown_column":     "unknown column \"{column}\"",
+	"field_count":        "has {n} fields, the header has {want}",
+	"team_empty":         "team is empty",
+	"criterion_empty":    "criterion is empty",
+	"value_empty":        "value is empty",
+	"bad_evaluator":      "evaluator \"{evaluator}\" must be a whole number from 1, or empty for a directly scored criterion",
+	"bad_value":          "value \"{value}\" must be a number with at most two decimals and a dot (e.g. 1.5)",
+	"unknown_team":       "unknown team \"{team}\": not entered in this round",
+	"category":           "criterion \"{criterion}\" is a category; scores go on its leaf criteria",
+	"unknown_criterion":  "unknown criterion \"{criterion}\"",
+	"duplicate":          "duplicate score for team \"{team}\", criterion \"{criterion}\", evaluator (none) (first on line {first})",
+	"duplicate_panel":    "duplicate score for team \"{team}\", criterion \"{criterion}\", evaluator {evaluator} (first on line {first})",
+	"direct_evaluator":   "criterion \"{criterion}\" is scored directly; leave evaluator empty",
+	"panel_no_evaluator": "criterion \"{criterion}\" is scored by a panel; evaluator (1–{n}) is missing",
+	"evaluator_outside":  "evaluator {evaluator} is outside the panel of \"{criterion}\" (1–{n})",
+	"outside_scale":      "value {value} is outside the scale {from}–{to} of \"{criterion}\"",
+	"exceeds_max":        "value {value} exceeds the maximum {max} of \"{criterion}\"",
+}
 
 // Parse reads the CSV: UTF-8 (a leading BOM is tolerated), comma separated,
 // a header naming the columns team, criterion, evaluator and value in any
 // order. It checks the shape of each row but not whether teams and criteria
-// exist; see Check.
+// exist; see Check. It returns rows or errors, never both.
 func Parse(r io.Reader) ([]Row, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
+	rows, errs := ParseAll(data)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rows, nil
+}
+
+// ParseAll reads the CSV like Parse but returns the well-formed rows even
+// when other lines have errors, so that Check can report their problems in
+// the same pass.
+func ParseAll(data []byte) ([]Row, Errors) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, Errors{{Line: 1, Msg: "the file is not UTF-8 text; save it as CSV UTF-8"}}
+		return nil, Errors{newLineError(1, "not_utf8")}
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
@@ -81,7 +158,7 @@ func Parse(r io.Reader) ([]Row, error) {
 			break
 		}
 		if err != nil {
-			errs = append(errs, &LineError{Line: csvLine(err), Msg: csvMsg(err)})
+			errs = append(errs, csvError(err))
 			break // the reader cannot resynchronise after a quoting error
 		}
 		line, _ := cr.FieldPos(0)
@@ -89,17 +166,17 @@ func Parse(r io.Reader) ([]Row, error) {
 			continue // blank line
 		}
 		if len(rec) != width {
-			errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), width)})
+			errs = append(errs, newLineError(line, "field_count", "n", len(rec), "want", width))
 			continue
 		}
 		row, rowErrs := parseRow(rec, idx, line)
-		errs = append(errs, rowErrs...)
+		if len(rowErrs) > 0 {
+			errs = append(errs, rowErrs...)
+			continue
+		}
 		rows = append(rows, row)
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return rows, nil
+	return rows, errs
 }
 
 // readHeader reads the header line and returns the index of each column and
@@ -107,31 +184,33 @@ func Parse(r io.Reader) ([]Row, error) {
 func readHeader(cr *csv.Reader) (map[string]int, int, Errors) {
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, 0, Errors{{Line: 1, Msg: "the file is empty; want a header team,criterion,evaluator,value"}}
+		return nil, 0, Errors{newLineError(1, "empty")}
 	}
 	if err != nil {
-		return nil, 0, Errors{{Line: 1, Msg: csvMsg(err)}}
+		e := csvError(err)
+		e.Line = 1
+		return nil, 0, Errors{e}
 	}
 	idx := map[string]int{}
 	var errs Errors
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if _, dup := idx[h]; dup {
-			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("column %q appears twice", h)})
+			errs = append(errs, newLineError(1, "dup_column", "column", h))
 		}
 		idx[h] = i
 	}
 	for _, c := range columns {
 		if _, ok := idx[c]; !ok {
-			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("missing column %q (want team,criterion,evaluator,value)", c)})
+			errs = append(errs, newLineError(1, "missing_column", "column", c))
 		}
 	}
 	for h := range idx {
 		if !slices.Contains(columns, h) {
-			errs = append(errs, &LineError{Line: 1, Msg: fmt.Sprintf("unknown column %q", h)})
+			errs = append(errs, newLineError(1, "unknown_column", "column", h))
 		}
 	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Msg < errs[j].Msg })
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Msg() < errs[j].Msg() })
 	return idx, len(header), errs
 }
 
@@ -140,45 +219,44 @@ func parseRow(rec []string, idx map[string]int, line int) (Row, Errors) {
 	get := func(c string) string { return strings.TrimSpace(rec[idx[c]]) }
 	row := Row{Line: line, Team: get("team"), Criterion: get("criterion"), Value: get("value")}
 	var errs Errors
-	bad := func(format string, a ...any) {
-		errs = append(errs, &LineError{Line: line, Msg: fmt.Sprintf(format, a...)})
+	bad := func(code string, args ...any) {
+		errs = append(errs, newLineError(line, code, args...))
 	}
 	if row.Team == "" {
-		bad("team is empty")
+		bad("team_empty")
 	}
 	if row.Criterion == "" {
-		bad("criterion is empty")
+		bad("criterion_empty")
 	}
 	if ev := get("evaluator"); ev != "" {
 		n, err := strconv.Atoi(ev)
 		if err != nil || n < 1 {
-			bad("evaluator %q must be a whole number from 1, or empty for a directly scored criterion", ev)
+			bad("bad_evaluator", "evaluator", ev)
 		}
 		row.Evaluator = n
 	}
 	if row.Value == "" {
-		bad("value is empty")
+		bad("value_empty")
 	} else if _, err := rules.ParseValue(row.Value); err != nil {
-		bad("value %q must be a number with at most two decimals and a dot (e.g. 1.5)", row.Value)
+		bad("bad_value", "value", row.Value)
 	}
 	return row, errs
 }
 
-// csvLine is the line of a CSV reader error, 0 when unknown.
-func csvLine(err error) int {
+// csvError turns a CSV reader error into a problem of its line (0 when
+// unknown).
+func csvError(err error) *LineError {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Line
+	if !errors.As(err, &pe) {
+		return newLineError(0, "syntax", "detail", err.Error())
 	}
-	return 0
-}
-
-func csvMsg(err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return newLineError(pe.Line, "bare_quote")
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return newLineError(pe.Line, "quote")
 	}
-	return err.Error()
+	return newLineError(pe.Line, "syntax", "detail", pe.Err.Error())
 }
 
 // Leaf is what Check needs to know of a leaf criterion.
@@ -210,24 +288,26 @@ func Check(rows []Row, rd Round) error {
 	var errs Errors
 	seen := map[Key]int{}
 	for _, r := range rows {
-		bad := func(format string, a ...any) {
-			errs = append(errs, &LineError{Line: r.Line, Msg: fmt.Sprintf(format, a...)})
+		bad := func(code string, args ...any) {
+			errs = append(errs, newLineError(r.Line, code, args...))
 		}
 		if !rd.Teams[r.Team] {
-			bad("unknown team %q: not entered in this round", r.Team)
+			bad("unknown_team", "team", r.Team)
 		}
 		if leaf, ok := rd.Leaves[r.Criterion]; ok {
 			checkLeaf(r, leaf, bad)
 		} else if rd.Criteria[r.Criterion] {
-			bad("criterion %q is a category; scores go on its leaf criteria", r.Criterion)
+			bad("category", "criterion", r.Criterion)
 		} else {
-			bad("unknown criterion %q", r.Criterion)
+			bad("unknown_criterion", "criterion", r.Criterion)
 		}
 		k := Key{r.Team, r.Criterion, r.Evaluator}
-		if first, dup := seen[k]; dup {
-			bad("duplicate score for team %q, criterion %q, evaluator %s (first on line %d)", r.Team, r.Criterion, evalText(r.Evaluator), first)
-		} else {
+		if first, dup := seen[k]; !dup {
 			seen[k] = r.Line
+		} else if r.Evaluator == 0 {
+			bad("duplicate", "team", r.Team, "criterion", r.Criterion, "first", first)
+		} else {
+			bad("duplicate_panel", "team", r.Team, "criterion", r.Criterion, "evaluator", r.Evaluator, "first", first)
 		}
 	}
 	if len(errs) > 0 {
@@ -240,27 +320,20 @@ func Check(rows []Row, rd Round) error {
 func checkLeaf(r Row, leaf Leaf, bad func(string, ...any)) {
 	switch {
 	case leaf.PanelSize == 0 && r.Evaluator != 0:
-		bad("criterion %q is scored directly; leave evaluator empty", r.Criterion)
+		bad("direct_evaluator", "criterion", r.Criterion)
 	case leaf.PanelSize > 0 && r.Evaluator == 0:
-		bad("criterion %q is scored by a panel; evaluator (1–%d) is missing", r.Criterion, leaf.PanelSize)
+		bad("panel_no_evaluator", "criterion", r.Criterion, "n", leaf.PanelSize)
 	case leaf.PanelSize > 0 && r.Evaluator > leaf.PanelSize:
-		bad("evaluator %d is outside the panel of %q (1–%d)", r.Evaluator, r.Criterion, leaf.PanelSize)
+		bad("evaluator_outside", "evaluator", r.Evaluator, "criterion", r.Criterion, "n", leaf.PanelSize)
 	}
 	v, err := rules.ParseValue(r.Value)
 	switch {
 	case err != nil:
 	case leaf.Scale != nil:
 		if v.Cmp(leaf.Scale.From) < 0 || v.Cmp(leaf.Scale.To) > 0 {
-			bad("value %s is outside the scale %s–%s of %q", r.Value, rules.FormatCents(leaf.Scale.From), rules.FormatCents(leaf.Scale.To), r.Criterion)
+			bad("outside_scale", "value", r.Value, "from", rules.FormatCents(leaf.Scale.From), "to", rules.FormatCents(leaf.Scale.To), "criterion", r.Criterion)
 		}
 	case v.Cmp(leaf.Max) > 0:
-		bad("value %s exceeds the maximum %s of %q", r.Value, rules.FormatCents(leaf.Max), r.Criterion)
+		bad("exceeds_max", "value", r.Value, "max", rules.FormatCents(leaf.Max), "criterion", r.Criterion)
 	}
-}
-
-func evalText(e int) string {
-	if e == 0 {
-		return "(none)"
-	}
-	return strconv.Itoa(e)
 }

@@ -118,3 +118,34 @@ func TestCheckScale(t *testing.T) {
 		}
 	}
 }
+
+// ParseAll keeps the well-formed rows of a file with bad lines, so that
+// Check can report their problems in the same pass; Errors sort by line.
+func TestParseAll(t *testing.T) {
+	in := "team,criterion,evaluator,value\nlg,nia,,1.555\nkt,nia,,9\nlg,nia,1\n"
+	rows, errs := ParseAll([]byte(in))
+	if want := []Row{{Line: 3, Team: "kt", Criterion: "nia", Value: "9"}}; !cmp.Equal(want, rows) {
+		t.Errorf("rows = %+v, want %+v", rows, want)
+	}
+	rd := Round{Teams: map[string]bool{"lg": true}, Leaves: map[string]Leaf{"nia": {Max: big.NewRat(10, 1)}}, Criteria: map[string]bool{"nia": true}}
+	var more Errors
+	if err := Check(rows, rd); err != nil {
+		more = err.(Errors)
+	}
+	all := append(Errors{}, more...)
+	all = append(all, errs...)
+	all.Sort()
+	var got []string
+	for _, e := range all {
+		got = append(got, e.Code)
+		if e.Msg() == e.Code {
+			t.Errorf("code %s has no English wording", e.Code)
+		}
+	}
+	if want := []string{"bad_value", "unknown_team", "field_count"}; !cmp.Equal(want, got) {
+		t.Errorf("codes = %v, want %v", got, want)
+	}
+	if all[1].Arg("team") != "kt" {
+		t.Errorf("unknown_team args = %v", all[1].Args)
+	}
+}

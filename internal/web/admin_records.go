@@ -21,7 +21,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
 	"github.com/kai-challenge/portal/internal/web/format"
 )
@@ -53,7 +52,7 @@ func (ar *adminReq) refusal(err error, f adminview.Form, takenField string) (ref
 		ref.status = rule.formStatus
 	}
 	var ie *contest.IncompleteError
-	var fe *postgres.FieldErrors
+	var fe *contest.FieldErrors
 	switch {
 	case errors.As(err, &ie):
 		ref.notice = ar.incompleteNotice(ie)
@@ -77,18 +76,44 @@ func (ar *adminReq) incompleteNotice(ie *contest.IncompleteError) string {
 		parts = append(parts, ar.T("admin.notice.incomplete", "n", ar.L.Number(len(ie.Missing))))
 	}
 	if len(ie.Blocked) > 0 {
-		parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(ie.Blocked, ", ")))
+		names := ar.roundTeamNames()
+		teams := make([]string, len(ie.Blocked))
+		for i, t := range ie.Blocked {
+			teams[i] = t
+			if n, ok := names[t]; ok {
+				teams[i] = n
+			}
+		}
+		parts = append(parts, ar.T("admin.notice.blocked", "teams", strings.Join(teams, ", ")))
 	}
 	return strings.Join(parts, "\n")
 }
 
-// placeFieldErrors puts the store's field messages on f's fields where f
-// has them, and returns the others as lines for the notice.
-func (ar *adminReq) placeFieldErrors(fe *postgres.FieldErrors, f adminview.Form) []string {
+// roundTeamNames maps the teams of the round in the request's path to
+// their names in the page's language; empty when there is none.
+func (ar *adminReq) roundTeamNames() map[string]string {
+	names := map[string]string{}
+	slug := chi.URLParam(ar.r, "slug")
+	prog, err := ar.program()
+	if slug == "" || err != nil {
+		return names
+	}
+	d, err := ar.s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	if err != nil {
+		return names
+	}
+	for _, e := range d.Entries {
+		names[e.Team] = ar.textIn(e.Name)
+	}
+	return names
+}
+
+// placeFieldErrors puts the field problems, worded by the catalogs, on f's
+// fields where f has them, and returns the others as lines for the notice.
+func (ar *adminReq) placeFieldErrors(fe *contest.FieldErrors, f adminview.Form) []string {
 	var lines []string
-	msgs := fe.In(string(ar.L.Lang()))
-	for _, field := range slices.Sorted(maps.Keys(msgs)) {
-		msg := msgs[field]
+	for _, field := range slices.Sorted(maps.Keys(fe.Fields)) {
+		msg := ar.validation(fe.Fields[field])
 		if _, onForm := f.Values[field]; onForm && field != "" {
 			f.Errors[field] = msg
 			continue
@@ -340,4 +365,9 @@ func parseAnnounce(s string, dateOnly bool) (*time.Time, bool, bool) {
 		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, format.KST)
 	}
 	return &t, dateOnly, true
+}
+
+// validation words a validation problem in the page's language.
+func (ar *adminReq) validation(p contest.Problem) string {
+	return ar.T("validation."+p.Key, p.Args...)
 }

@@ -361,7 +361,7 @@ func (s *server) handleCriterionCreate(w http.ResponseWriter, r *http.Request) e
 	return ar.submit(w, formSave{form: &f, taken: "code",
 		write: func(int) (string, string, error) {
 			out, err := s.store.CreateCriterion(r.Context(), program, slug, f.record(), ar.actor())
-			return ar.T("records.criteria.created", "code", out.Code), next, err
+			return ar.T("records.criteria.created", "name", ar.textIn(out.Name)), next, err
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
 			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
@@ -385,7 +385,7 @@ func (s *server) handleCriterionUpdate(w http.ResponseWriter, r *http.Request) e
 			c := f.record()
 			c.Version = ver
 			out, err := s.store.UpdateCriterion(r.Context(), program, slug, code, c, ar.actor())
-			return ar.T("records.criteria.updated", "code", out.Code), next, err
+			return ar.T("records.criteria.updated", "name", ar.textIn(out.Name)), next, err
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
 			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, crits []postgres.CriterionRecord) {

@@ -166,6 +166,10 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	add.Set("max", "25")
 	add.Set("panel_size", "5")
 	wantRedirect(t, "create criterion", c.post("/admin/rounds/r1/criteria", add), "/admin/rounds/r1/edit")
+	// The confirmation names the criterion, with no particle to guess.
+	if got := selText(t, c.get("/admin/rounds/r1/edit").body, testid("flash")); got != "평가 항목을 추가했습니다: "+add.Get("name_ko") {
+		t.Errorf("flash = %q", got)
+	}
 	leaf := mapForm(map[string]string{"code": "kmmlu", "parent": "bench", "name_ko": "KMMLU", "name_en": "KMMLU", "max": "10"})
 	r = c.post("/admin/rounds/r1/criteria", leaf)
 	wantStatus(t, "sub-criterion over a sum", r, http.StatusSeeOther)

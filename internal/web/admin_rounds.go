@@ -21,7 +21,8 @@ import (
 	"github.com/kai-challenge/portal/web/admin"
 )
 
-// maxMissingShown bounds the completeness list of a round page; the count
+// maxMissingShown bounds the completeness list of a round page (lines of
+// a team and criterion); the count
 // says how many more there are.
 const maxMissingShown = 100
 
@@ -191,13 +192,83 @@ func (ar *adminReq) roundCompleteness(v *adminview.RoundAdminPage, d postgres.Ad
 		return
 	}
 	v.Completeness = ar.T("admin.completeness.count", "entered", ar.L.Number(d.Entered), "required", ar.L.Number(d.Required))
-	for i, m := range d.Missing {
-		if i == maxMissingShown {
-			v.MoreMissing = ar.T("admin.completeness.more", "n", ar.L.Number(len(d.Missing)-i))
+	groups := ar.missingGroups(d.Missing, n)
+	lines := 0
+	for i, g := range groups {
+		if lines+len(g.Items) > maxMissingShown {
+			rest := 0
+			for _, h := range groups[i:] {
+				rest += len(h.Items)
+			}
+			v.MoreMissing = ar.T("admin.completeness.more", "n", ar.L.Number(rest))
 			break
 		}
-		v.Missing = append(v.Missing, ar.missingText(n.teams, n.crit, m.Team, m.Criterion, m.Evaluator))
+		lines += len(g.Items)
+		v.Missing = append(v.Missing, g)
 	}
+}
+
+// missingGroups groups the missing scores by team and, within a team, by
+// criterion: a panel criterion is one line with the count and the ranges
+// of the evaluators missing ("평가위원 3명: 1–2, 5"), not a line each.
+func (ar *adminReq) missingGroups(missing []rules.Missing, n consoleNames) []adminview.MissingGroup {
+	type key struct{ team, crit string }
+	var teams []string
+	crits := map[string][]string{}
+	evals := map[key][]int{}
+	for _, m := range missing {
+		if _, ok := crits[m.Team]; !ok {
+			teams = append(teams, m.Team)
+			crits[m.Team] = nil
+		}
+		k := key{m.Team, m.Criterion}
+		if _, ok := evals[k]; !ok {
+			crits[m.Team] = append(crits[m.Team], m.Criterion)
+			evals[k] = []int{}
+		}
+		if m.Evaluator > 0 {
+			evals[k] = append(evals[k], m.Evaluator)
+		}
+	}
+	name := func(names map[string]string, code string) string {
+		if s, ok := names[code]; ok && s != "" {
+			return s
+		}
+		return code
+	}
+	out := make([]adminview.MissingGroup, 0, len(teams))
+	for _, t := range teams {
+		g := adminview.MissingGroup{Team: name(n.teams, t)}
+		for _, c := range crits[t] {
+			item := name(n.crit, c)
+			if evs := evals[key{t, c}]; len(evs) > 0 {
+				item = ar.T("admin.missing.evaluators", "criterion", item, "n", ar.L.Number(len(evs)), "list", evaluatorRanges(evs))
+			}
+			g.Items = append(g.Items, item)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// evaluatorRanges writes evaluator numbers as ranges: 1, 2, 3, 5 → "1–3, 5".
+func evaluatorRanges(evs []int) string {
+	evs = slices.Clone(evs)
+	slices.Sort(evs)
+	var parts []string
+	for i := 0; i < len(evs); {
+		j := i
+		for j+1 < len(evs) && evs[j+1] == evs[j]+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, strconv.Itoa(evs[i]))
+		} else {
+			parts = append(parts, strconv.Itoa(evs[i])+"–"+strconv.Itoa(evs[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 // roundPermissions offers the workflow steps the round's status allows

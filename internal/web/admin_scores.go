@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -27,6 +28,10 @@ import (
 // of its own, /admin/rounds/{slug}/scores?criterion=code.
 const mainGridPanelMax = 10
 
+// gridPageEvaluators is how many evaluators of a large panel one page of
+// its grid shows; ?from= pages through the rest.
+const gridPageEvaluators = 20
+
 // maxCSVBytes bounds an uploaded score file: a whole round of a real
 // program is a few hundred lines.
 const maxCSVBytes = 2 << 20
@@ -37,6 +42,7 @@ type grid struct {
 	program   string
 	slug      string
 	criterion string // the panel leaf of this page; "" for the main grid
+	from      int    // the first evaluator shown on a panel page, from 1
 	round     postgres.AdminRound
 	leaves    []gridLeaf
 	tabs      []postgres.AdminCriterion
@@ -66,6 +72,26 @@ func cellKey(team, criterion string, evaluator int) string {
 	return team + "." + criterion + "." + strconv.Itoa(evaluator)
 }
 
+// shown is the evaluators of l on this page: all of them, or a page of
+// gridPageEvaluators from g.from on a large panel's own page.
+func (g *grid) shown(l gridLeaf) []int {
+	evs := l.evaluators()
+	if g.criterion == "" || len(evs) <= gridPageEvaluators {
+		return evs
+	}
+	from := min(max(g.from, 1), len(evs))
+	return evs[from-1 : min(from-1+gridPageEvaluators, len(evs))]
+}
+
+// pageURL is the grid page's URL with its page of evaluators.
+func (g *grid) pageURL(ar *adminReq, from int) string {
+	u := ar.gridURL(g.slug, g.criterion)
+	if g.criterion != "" && from > 1 {
+		u += "&from=" + strconv.Itoa(from)
+	}
+	return u
+}
+
 // readOnly reports whether the round's status no longer allows scoring.
 func (g *grid) readOnly() bool { return !contest.Allows(g.round.Info.Status, contest.ActScore) }
 
@@ -81,6 +107,9 @@ func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 		return nil, err
 	}
 	g := &grid{program: prog.Slug, slug: slug, criterion: criterion, round: d, stored: map[string]postgres.ScoreCell{}, required: map[string]bool{}}
+	if n, err := strconv.Atoi(ar.r.URL.Query().Get("from")); err == nil && n > 1 && criterion != "" {
+		g.from = n
+	}
 	if err := g.addLeaves(d.Criteria); err != nil {
 		return nil, err
 	}
@@ -159,8 +188,12 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 		Status:     ar.statusLabel(d.Info.Status),
 		ReadOnly:   g.readOnly(),
 		Criterion:  g.criterion,
-		Action:     ar.gridURL(g.slug, g.criterion),
+		Action:     g.pageURL(ar, g.from),
 		ImportURL:  ar.L.URL("/admin/rounds/" + g.slug + "/scores/import"),
+	}
+	v.TemplateURL = "/admin/rounds/" + g.slug + "/scores/template.csv"
+	if g.criterion != "" {
+		v.TemplateURL += "?criterion=" + url.QueryEscape(g.criterion)
 	}
 	v.Path = "/admin/rounds/" + g.slug + "/scores"
 	if g.criterion != "" {
@@ -171,6 +204,7 @@ func (ar *adminReq) gridPage(g *grid, in *gridInput) adminview.ScoresPage {
 	}
 	v.Tabs = ar.gridTabs(g)
 	ar.gridColumns(&v, g)
+	v.Pager = ar.gridPager(g)
 	for _, e := range d.Entries {
 		v.Rows = append(v.Rows, ar.gridRow(&v, g, e, in))
 	}
@@ -204,8 +238,8 @@ func (ar *adminReq) gridColumns(v *adminview.ScoresPage, g *grid) {
 		}
 	}
 	for _, l := range g.leaves {
-		evs := l.evaluators()
-		required := requiredTeams * len(evs)
+		evs := g.shown(l)
+		required := requiredTeams * len(l.evaluators())
 		group := adminview.GridGroup{Label: ar.textIn(l.Name), Span: len(evs), Max: l.Max}
 		if l.PanelSize > 0 {
 			group.Label = ar.T("admin.scores.panel", "criterion", group.Label, "n", l.PanelSize)
@@ -221,23 +255,85 @@ func (ar *adminReq) gridColumns(v *adminview.ScoresPage, g *grid) {
 			}
 			v.Columns = append(v.Columns, col)
 		}
+		if l.PanelSize > 0 {
+			v.SumHeads = append(v.SumHeads, ar.T("admin.scores.mean", "criterion", ar.textIn(l.Name)))
+		}
 	}
+	if g.criterion == "" {
+		v.SumHeads = append(v.SumHeads, ar.T("admin.scores.total"))
+	}
+}
+
+// gridPager links the pages of a large panel's evaluators.
+func (ar *adminReq) gridPager(g *grid) *adminview.GridPager {
+	if g.criterion == "" || len(g.leaves) != 1 || g.leaves[0].PanelSize <= gridPageEvaluators {
+		return nil
+	}
+	evs, size := g.shown(g.leaves[0]), g.leaves[0].PanelSize
+	first, last := evs[0], evs[len(evs)-1]
+	p := &adminview.GridPager{Label: ar.T("admin.scores.page", "from", first, "to", last, "n", size)}
+	if first > 1 {
+		p.Prev = g.pageURL(ar, max(first-gridPageEvaluators, 1))
+	}
+	if last < size {
+		p.Next = g.pageURL(ar, last+1)
+	}
+	return p
+}
+
+// rowSums is a team's panel means over all evaluators (not only those on
+// the page) and, on the main grid, its total: the direct scores plus the
+// panel means, of the scores stored so far; "" where none is.
+func (g *grid) rowSums(team string) []string {
+	var sums []string
+	total, some := new(big.Rat), false
+	for _, l := range g.leaves {
+		sum, n := new(big.Rat), 0
+		for _, ev := range l.evaluators() {
+			if st, ok := g.stored[cellKey(team, l.Code, ev)]; ok {
+				if v, err := rules.ParseValue(st.Value); err == nil {
+					sum.Add(sum, v)
+					n++
+				}
+			}
+		}
+		if n > 0 {
+			sum.Quo(sum, new(big.Rat).SetInt64(int64(n)))
+			total.Add(total, sum)
+			some = true
+		}
+		if l.PanelSize > 0 {
+			sums = append(sums, "")
+			if n > 0 {
+				sums[len(sums)-1] = rules.FormatCents(sum)
+			}
+		}
+	}
+	if g.criterion == "" {
+		sums = append(sums, "")
+		if some {
+			sums[len(sums)-1] = rules.FormatCents(total)
+		}
+	}
+	return sums
 }
 
 // gridRow is a team's row: the stored values, or what the user typed when
 // in is set, counting the page's refused and conflicting cells.
 func (ar *adminReq) gridRow(v *adminview.ScoresPage, g *grid, e postgres.AdminEntry, in *gridInput) adminview.GridRow {
-	row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name)}
+	row := adminview.GridRow{Team: e.Team, Name: ar.textIn(e.Name), Sums: g.rowSums(e.Team)}
 	if !g.required[e.Team] {
 		row.Note = ar.T("admin.scores.not_required", "status", ar.T("entry."+e.Status))
 	}
 	for _, l := range g.leaves {
-		for _, ev := range l.evaluators() {
+		for _, ev := range g.shown(l) {
 			key := cellKey(e.Team, l.Code, ev)
 			cell := adminview.GridCell{Key: key, Label: ar.cellLabel(row.Name, ar.textIn(l.Name), ev)}
 			if st, ok := g.stored[key]; ok {
 				cell.Value, cell.Orig, cell.Version = st.Value, st.Value, st.Version
 				cell.Saved = ar.T("admin.scores.saved_by", "who", st.EnteredBy, "when", ar.L.DateTime(&st.EnteredAt))
+			} else {
+				cell.Missing = g.required[e.Team]
 			}
 			if in != nil {
 				in.fill(&cell)
@@ -397,7 +493,7 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 	}
 	if len(edits) == 0 {
 		ar.flash(ar.T("admin.scores.nothing"))
-		http.Redirect(w, r, ar.gridURL(g.slug, criterion), http.StatusSeeOther)
+		http.Redirect(w, r, g.pageURL(ar, g.from), http.StatusSeeOther)
 		return nil
 	}
 	n, err := s.store.SaveScores(r.Context(), g.program, g.slug, edits, ar.actor())
@@ -413,7 +509,7 @@ func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	ar.flash(ar.T("admin.scores.saved", "n", n))
-	http.Redirect(w, r, ar.gridURL(g.slug, criterion), http.StatusSeeOther)
+	http.Redirect(w, r, g.pageURL(ar, g.from), http.StatusSeeOther)
 	return nil
 }
 
@@ -451,7 +547,7 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 	var lineErrs scorecsv.Errors
 	switch {
 	case errors.As(err, &lineErrs):
-		preview.Errors = ar.lineErrors(lineErrs)
+		preview.Errors = ar.lineErrors(g, lineErrs)
 		return render(http.StatusUnprocessableEntity, "")
 	case err != nil:
 		if ref, ok := ar.refusal(err, adminview.NewForm(nil), ""); ok {
@@ -463,7 +559,7 @@ func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) erro
 		http.Redirect(w, r, ar.gridURL(g.slug, ""), http.StatusSeeOther)
 		return nil
 	}
-	ar.fillPreview(preview, up.data, diff)
+	ar.fillPreview(g, preview, up.data, diff)
 	if moved {
 		return render(http.StatusConflict, ar.T("admin.notice.stale"))
 	}
@@ -515,12 +611,24 @@ func (ar *adminReq) uploadErrors(data []byte) []string {
 
 // importScores previews or imports the upload. A confirmation that met a
 // score saved since its preview (moved) previews again, against the scores
-// as they are now.
+// as they are now. A file with malformed lines imports nothing, but its
+// well-formed lines are still checked against the round, so that every
+// problem of the file is reported at once.
 func (s *server) importScores(ar *adminReq, g *grid, up upload) (diff postgres.ScoreDiff, moved bool, err error) {
 	ctx := ar.r.Context()
-	rows, err := scorecsv.Parse(bytes.NewReader(up.data))
-	if err != nil {
-		return diff, false, err
+	rows, errs := scorecsv.ParseAll(up.data)
+	if len(errs) > 0 {
+		if len(rows) > 0 {
+			_, err := s.store.ImportScores(ctx, g.program, g.slug, rows, ar.actor(), true, "")
+			var more scorecsv.Errors
+			if errors.As(err, &more) {
+				errs = append(errs, more...)
+			} else if err != nil {
+				return diff, false, err
+			}
+		}
+		errs.Sort()
+		return diff, false, errs
 	}
 	diff, err = s.store.ImportScores(ctx, g.program, g.slug, rows, ar.actor(), !up.confirm, up.expect)
 	if up.confirm && errors.Is(err, contest.ErrStale) {
@@ -530,32 +638,82 @@ func (s *server) importScores(ar *adminReq, g *grid, up upload) (diff postgres.S
 	return diff, false, err
 }
 
-// lineErrors says what is wrong with a file, line by line.
-func (ar *adminReq) lineErrors(errs scorecsv.Errors) []string {
-	var out []string
+// lineErrors says what is wrong with a file, line by line, in the page's
+// language, naming the round's teams and criteria by their names.
+func (ar *adminReq) lineErrors(g *grid, errs scorecsv.Errors) []string {
+	names := g.names(ar)
+	out := make([]string, 0, len(errs))
 	for _, e := range errs {
-		if e.Line > 0 {
-			out = append(out, ar.T("admin.import.line_error", "n", e.Line, "msg", e.Msg))
-		} else {
-			out = append(out, e.Msg)
+		args := slices.Clone(e.Args)
+		for i := 0; i+1 < len(args); i += 2 {
+			if code, ok := args[i+1].(string); ok && (args[i] == "team" || args[i] == "criterion") {
+				if name, ok := names[args[i].(string)+":"+code]; ok {
+					args[i+1] = name
+				}
+			}
 		}
+		msg := ar.T("csv."+e.Code, args...)
+		if e.Line > 0 {
+			msg = ar.T("admin.import.line_error", "n", e.Line, "msg", msg)
+		}
+		out = append(out, msg)
 	}
 	return out
 }
 
-// fillPreview shows what an import would change, to be confirmed.
-func (ar *adminReq) fillPreview(p *adminview.ImportPreview, data []byte, diff postgres.ScoreDiff) {
+// names maps "team:slug" and "criterion:code" to the names of the round's
+// teams and criteria in the page's language.
+func (g *grid) names(ar *adminReq) map[string]string {
+	names := map[string]string{}
+	for _, e := range g.round.Entries {
+		names["team:"+e.Team] = ar.textIn(e.Name)
+	}
+	for _, c := range g.round.Criteria {
+		names["criterion:"+c.Code] = ar.textIn(c.Name)
+	}
+	return names
+}
+
+// fillPreview shows what an import would change, to be confirmed: the
+// counts per team, and each new or changed score by the names of its team
+// and criterion.
+func (ar *adminReq) fillPreview(g *grid, p *adminview.ImportPreview, data []byte, diff postgres.ScoreDiff) {
 	p.CSV, p.Base = string(data), diff.Base
 	p.Summary = ar.T("admin.import.summary", "new", len(diff.New), "changed", len(diff.Changed), "unchanged", diff.Unchanged)
-	conv := func(cs []postgres.ScoreChange) []adminview.ImportChange {
+	names := g.names(ar)
+	name := func(kind, code string) string {
+		if n, ok := names[kind+":"+code]; ok {
+			return n
+		}
+		return code
+	}
+	counts := map[string]*adminview.ImportTeam{}
+	rows, _ := scorecsv.ParseAll(data)
+	for _, r := range rows {
+		if counts[r.Team] == nil {
+			counts[r.Team] = &adminview.ImportTeam{Name: name("team", r.Team)}
+		}
+		counts[r.Team].Unchanged++
+	}
+	conv := func(cs []postgres.ScoreChange, bump func(*adminview.ImportTeam)) []adminview.ImportChange {
 		out := make([]adminview.ImportChange, len(cs))
 		for i, c := range cs {
-			out[i] = adminview.ImportChange{Line: strconv.Itoa(c.Line), Team: c.Team, Criterion: c.Criterion, Old: c.Old, New: c.New}
+			out[i] = adminview.ImportChange{Line: strconv.Itoa(c.Line), Team: name("team", c.Team), Criterion: name("criterion", c.Criterion), Old: c.Old, New: c.New}
 			if c.Evaluator > 0 {
 				out[i].Evaluator = strconv.Itoa(c.Evaluator)
+			}
+			if t := counts[c.Team]; t != nil {
+				bump(t)
+				t.Unchanged--
 			}
 		}
 		return out
 	}
-	p.New, p.Changed = conv(diff.New), conv(diff.Changed)
+	p.New = conv(diff.New, func(t *adminview.ImportTeam) { t.New++ })
+	p.Changed = conv(diff.Changed, func(t *adminview.ImportTeam) { t.Changed++ })
+	for _, e := range g.round.Entries {
+		if t := counts[e.Team]; t != nil {
+			p.Teams = append(p.Teams, *t)
+		}
+	}
 }

@@ -2,9 +2,13 @@ package web_test
 
 import (
 	"net/http"
+
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/google/go-cmp/cmp"
 )
 
 // A grid with refused cells saves nothing and comes back (422) with every
@@ -152,7 +156,7 @@ func TestScoreCSVImport(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad CSV: %d", r.status)
 	}
-	for _, want := range []string{"3번째 줄", "4번째 줄", "unknown team"} {
+	for _, want := range []string{"3번째 줄", "4번째 줄", "팀 t9: 이 라운드에 참가하지 않은 팀입니다"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("bad CSV: no %q", want)
 		}
@@ -173,6 +177,36 @@ func TestScoreCSVImport(t *testing.T) {
 	r = c.upload("/admin/rounds/r1/scores/import", "file", "again.csv", []byte("team,criterion,evaluator,value\nt1,nia,,13\nt2,global,,20\n"))
 	if !strings.Contains(r.body, "바뀌는 점수 1개, 그대로인 점수 1개") {
 		t.Errorf("second dry run: %d\n%s", r.status, r.body)
+	}
+}
+
+// A clerk's CSV with three different kinds of error (a malformed value, an
+// unknown team, a score above the maximum) sees all three at once, in
+// Korean with line numbers and the names of teams and criteria; the
+// English console says the same in English.
+func TestScoreCSVAllErrorsAtOnce(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.89", scorerEmail)
+	before := env.dump()
+	bad := "team,criterion,evaluator,value\nt1,nia,,\"1,5\"\nt9,global,,1\nt2,nia,,31\nt3,expert,4,1\n"
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(bad))
+	wantStatus(t, "bad CSV", r, http.StatusUnprocessableEntity)
+	env.wantUnchanged(t, before, "a refused CSV changed the database")
+	got := textsOf(parseHTML(t, r.body).Find(testid("import-errors") + " li"))
+	want := []string{
+		`2번째 줄: 점수 "1,5": 소수점 둘째 자리까지의 숫자를 점(.)으로 써야 합니다 (예: 1.5).`,
+		`3번째 줄: 팀 t9: 이 라운드에 참가하지 않은 팀입니다.`,
+		`4번째 줄: 점수 31: 평가 항목 NIA 벤치마크의 만점 30.00점을 넘습니다.`,
+		`5번째 줄: 평가위원 4: 평가 항목 전문가 평가의 평가위원단(1–3) 밖의 번호입니다.`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	r = c.upload("/en/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(bad))
+	got = textsOf(parseHTML(t, r.body).Find(testid("import-errors") + " li"))
+	if len(got) != 4 || !strings.Contains(got[3], `evaluator 4 is outside the panel of "Expert panel" (1–3)`) {
+		t.Errorf("English errors: %q", got)
 	}
 }
 
@@ -258,4 +292,144 @@ func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 		t.Errorf("after the deliberate import t1/nia = %q, want 12.50", got)
 	}
 	env.wantAudit(t, "scores.import", 1)
+}
+
+// The CSV template of a grid page has the import's header and a line per
+// team, leaf and evaluator with the value empty; filled in, it imports.
+func TestScoreCSVTemplate(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.90", scorerEmail)
+	page := c.get("/admin/rounds/r1/scores")
+	href, _ := one(t, page.body, testid("import-template")).Attr("href")
+	if href != "/admin/rounds/r1/scores/template.csv" {
+		t.Errorf("template link = %q", href)
+	}
+	r := c.get(href)
+	wantStatus(t, "template", r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(r.body, "\ufeff")), "\r\n")
+	// 3 teams × (nia, global, expert × 3 evaluators)
+	if len(lines) != 1+3*5 || lines[0] != "team,criterion,evaluator,value" || lines[1] != "t1,nia,," || lines[3] != "t1,expert,1," {
+		t.Errorf("template:\n%s", r.body)
+	}
+	filled := strings.Replace(r.body, "t2,expert,3,", "t2,expert,3,12.5", 1)
+	filled = strings.Replace(filled, "t1,nia,,", "t1,nia,,7", 1)
+	// Empty values are refused line by line, so keep only the filled lines.
+	var keep []string
+	for _, l := range strings.Split(filled, "\r\n") {
+		if !strings.HasSuffix(l, ",") {
+			keep = append(keep, l)
+		}
+	}
+	up := c.upload("/admin/rounds/r1/scores/import", "file", "filled.csv", []byte(strings.Join(keep, "\n")))
+	wantStatus(t, "filled template", up, http.StatusOK)
+	if got := selText(t, up.body, testid("import-summary")); !strings.Contains(got, "새 점수 2개") {
+		t.Errorf("summary = %q", got)
+	}
+	wantStatus(t, "panel template", c.get("/admin/rounds/r1/scores/template.csv?criterion=nia"), http.StatusNotFound)
+}
+
+// The import preview comes before the grid: its confirm button first, the
+// counts per team by name, and the score-by-score details folded.
+func TestScoreCSVPreviewByTeam(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.91", scorerEmail)
+	seed := c.upload("/admin/rounds/r1/scores/import", "file", "a.csv", []byte("team,criterion,evaluator,value\nt1,nia,,10\n"))
+	wantStatus(t, "seed", c.post("/admin/rounds/r1/scores/import", formValues(t, seed.body, "import-confirm-form")), http.StatusSeeOther)
+	csv := "team,criterion,evaluator,value\nt1,nia,,10\nt1,global,,5\nt2,expert,1,3\nt2,expert,2,4\n"
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "b.csv", []byte(csv))
+	wantStatus(t, "preview", r, http.StatusOK)
+	doc := parseHTML(t, r.body)
+	var rows [][]string
+	doc.Find(testid("import-teams") + " tbody tr").Each(func(_ int, s *goquery.Selection) { rows = append(rows, cellsOf(s)) })
+	want := [][]string{{"가팀", "1", "0", "1"}, {"나팀", "2", "0", "0"}}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("per team (-want +got):\n%s", diff)
+	}
+	if doc.Find(testid("import-details")+" "+testid("import-changes")).Length() != 1 {
+		t.Error("the details are not folded in <details>")
+	}
+	// The confirm form comes before the details and before the grid.
+	body := r.body
+	confirm, details, grid := strings.Index(body, `data-testid="import-confirm-form"`), strings.Index(body, `data-testid="import-details"`), strings.Index(body, `data-testid="score-grid-form"`)
+	if confirm < 0 || confirm > details || details > grid {
+		t.Errorf("order: confirm %d, details %d, grid %d", confirm, details, grid)
+	}
+	if got := cellsOf(doc.Find(testid("import-changes") + " tbody tr").First()); len(got) < 3 || got[1] != "가팀" || got[2] != "글로벌 벤치마크" {
+		t.Errorf("details row %q, want the names 가팀 and 글로벌 벤치마크", got)
+	}
+}
+
+// A round's missing scores are grouped by team and criterion, a panel's
+// evaluators as ranges, instead of a line per missing score. (textOf
+// puts a space between the team's <strong> and the colon.)
+func TestMissingScoresGrouped(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.92", scorerEmail)
+	seed := c.upload("/admin/rounds/r1/scores/import", "file", "a.csv", []byte("team,criterion,evaluator,value\nt1,nia,,10\nt1,expert,2,5\nt2,expert,1,5\nt2,expert,2,5\nt2,expert,3,5\n"))
+	wantStatus(t, "seed", c.post("/admin/rounds/r1/scores/import", formValues(t, seed.body, "import-confirm-form")), http.StatusSeeOther)
+	r := c.get("/admin/rounds/r1")
+	got := textsOf(parseHTML(t, r.body).Find(testid("missing") + " li"))
+	want := []string{
+		"가팀 : 글로벌 벤치마크, 전문가 평가 (평가위원 2명: 1, 3)",
+		"나팀 : NIA 벤치마크, 글로벌 벤치마크",
+		"다팀 : NIA 벤치마크, 글로벌 벤치마크, 전문가 평가 (평가위원 3명: 1–3)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("missing (-want +got):\n%s", diff)
+	}
+}
+
+// A large panel's grid pages through its evaluators 20 at a time; each
+// row ends with the panel's mean over all its evaluators, the main grid's
+// rows with their total; required cells not yet entered are marked.
+func TestScoreGridPagesAndSums(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.93", adminEmail)
+	add := mapForm(map[string]string{"code": "public", "name_ko": "국민 평가", "name_en": "Public panel", "max": "10", "panel_size": "45", "aggregate": "mean"})
+	wantRedirect(t, "create panel", c.post("/admin/rounds/r1/criteria", add), "/admin/rounds/r1/edit")
+	csv := "team,criterion,evaluator,value\nt1,public,1,4\nt1,public,2,5\nt1,public,30,9\nt1,nia,,20\nt1,expert,1,30\nt1,expert,2,40\n"
+	up := c.upload("/admin/rounds/r1/scores/import", "file", "s.csv", []byte(csv))
+	wantStatus(t, "import", c.post("/admin/rounds/r1/scores/import", formValues(t, up.body, "import-confirm-form")), http.StatusSeeOther)
+
+	page := c.get("/admin/rounds/r1/scores?criterion=public")
+	wantStatus(t, "panel page", page, http.StatusOK)
+	doc := parseHTML(t, page.body)
+	if n := doc.Find(`input[name^="v.t1.public."]`).Length(); n != 20 {
+		t.Errorf("first page shows %d evaluators of t1, want 20", n)
+	}
+	if got := selText(t, page.body, testid("grid-page")); got != "평가위원 1–20 (전체 45명)" {
+		t.Errorf("pager = %q", got)
+	}
+	next, _ := one(t, page.body, testid("grid-next")).Attr("href")
+	if next != "/admin/rounds/r1/scores?criterion=public&from=21" {
+		t.Errorf("next = %q", next)
+	}
+	// t1's mean counts evaluator 30, on another page: (4+5+9)/3 = 6.00.
+	if got := textOf(doc.Find(testid("grid-row-t1") + " td.grid-sum")); got != "6.00" {
+		t.Errorf("t1 mean = %q, want 6.00", got)
+	}
+	if doc.Find(`td.cell-missing input[name="v.t2.public.1"]`).Length() != 1 || doc.Find(`td.cell-missing input[name="v.t1.public.1"]`).Length() != 0 {
+		t.Error("missing cells are not marked, or an entered one is")
+	}
+	if got := selText(t, c.get(next).body, testid("grid-page")); got != "평가위원 21–40 (전체 45명)" {
+		t.Errorf("second page = %q", got)
+	}
+	if got := selText(t, c.get("/admin/rounds/r1/scores?criterion=public&from=41").body, testid("grid-page")); got != "평가위원 41–45 (전체 45명)" {
+		t.Errorf("last page = %q", got)
+	}
+	// The main grid: t1's total is nia 20 + expert mean 35 = 55.00.
+	main := parseHTML(t, c.get("/admin/rounds/r1/scores").body)
+	if got := textsOf(main.Find(testid("grid-row-t1") + " td.grid-sum")); !cmp.Equal(got, []string{"35.00", "55.00"}) {
+		t.Errorf("main grid sums = %q, want expert mean 35.00 and total 55.00", got)
+	}
+	if main.Find(testid("grid-pager")).Length() != 0 {
+		t.Error("the main grid has a pager")
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -85,7 +84,7 @@ var errorTable = []errorRule{
 	{match: is(contest.ErrStale), status: http.StatusConflict, notice: "records.notice.stale", stale: true},
 	{match: is(contest.ErrLastAdmin), status: http.StatusConflict, notice: "admin.notice.last_admin"},
 	{match: is(contest.ErrRoundState), status: http.StatusUnprocessableEntity, notice: "admin.notice.state", state: true},
-	{match: isA[*postgres.FieldErrors], status: http.StatusUnprocessableEntity, notice: "records.notice.invalid", field: fieldEach},
+	{match: isA[*contest.FieldErrors], status: http.StatusUnprocessableEntity, notice: "records.notice.invalid", field: fieldEach},
 	{match: is(contest.ErrConflict), status: http.StatusConflict, formStatus: http.StatusUnprocessableEntity,
 		notice: "records.invalid.taken", field: fieldTaken},
 	{match: is(contest.ErrInvalid), status: http.StatusUnprocessableEntity, notice: "admin.notice.refused"},

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 func TestErrorStatus(t *testing.T) {
@@ -26,7 +25,7 @@ func TestErrorStatus(t *testing.T) {
 		{fmt.Errorf("close: %w", &contest.IncompleteError{Blocked: []string{"a"}}), http.StatusConflict},
 		{fmt.Errorf("disable: %w", contest.ErrLastAdmin), http.StatusConflict},
 		{contest.CheckRound("r1", contest.StatusClosed, contest.ActScore), http.StatusUnprocessableEntity},
-		{fmt.Errorf("create team: %w", &postgres.FieldErrors{}), http.StatusUnprocessableEntity},
+		{fmt.Errorf("create team: %w", &contest.FieldErrors{}), http.StatusUnprocessableEntity},
 	} {
 		if got := errorStatus(tc.err); got != tc.want {
 			t.Errorf("errorStatus(%v) = %d, want %d", tc.err, got, tc.want)

@@ -93,6 +93,7 @@ func (s *server) routes() http.Handler {
 				r.Get("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScores))
 				r.Post("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScoresSave))
 				r.Post("/admin/rounds/{slug}/scores/import", s.handleAdmin(s.handleScoresImport))
+				r.Get("/admin/rounds/{slug}/scores/template.csv", s.handleAdmin(s.handleScoresTemplate))
 				r.Get("/admin/password", s.handleAdmin(s.handlePasswordForm))
 				r.Post("/admin/password", s.handleAdmin(s.handlePassword))
 

@@ -194,7 +194,7 @@ type RoundAdminPage struct {
 	// ShowCompleteness is true for a round still being scored.
 	ShowCompleteness bool
 	Completeness     string
-	Missing          []string
+	Missing          []MissingGroup
 	MoreMissing      string
 
 	CanClose    bool
@@ -290,7 +290,19 @@ type ScoresPage struct {
 	Conflicts  int
 	Action     string
 	ImportURL  string
-	Import     *ImportPreview
+	// SumHeads head the rows' Sums columns.
+	SumHeads []string
+	// Pager pages through a large panel's evaluators; nil when all fit.
+	Pager *GridPager
+	// TemplateURL downloads a CSV to fill in for this page's leaves.
+	TemplateURL string
+	Import      *ImportPreview
+}
+
+// GridPager links the neighbouring pages of evaluators.
+type GridPager struct {
+	Label      string
+	Prev, Next string // "" at either end
 }
 
 // GridGroup is a header cell spanning a criterion's columns.
@@ -315,6 +327,9 @@ type GridRow struct {
 	Name  string
 	Note  string // e.g. "withdrew": the team needs no scores
 	Cells []GridCell
+	// Sums are the row's figures after its cells: each panel's mean over
+	// all its evaluators, and on the main grid the total.
+	Sums []string
 }
 
 // GridCell is one input of the grid.
@@ -330,6 +345,7 @@ type GridCell struct {
 	Error    string
 	Conflict *CellConflict
 	Saved    string // "by · when" of the stored value, for the title
+	Missing  bool   // a required score not entered yet
 }
 
 // CellConflict shows both values of a cell someone else saved meanwhile.
@@ -352,6 +368,20 @@ type ImportPreview struct {
 	New     []ImportChange
 	Changed []ImportChange
 	Summary string
+	// Teams sums the preview per team, in the round's order.
+	Teams []ImportTeam
+}
+
+// MissingGroup is a team's missing scores, one item per criterion.
+type MissingGroup struct {
+	Team  string
+	Items []string
+}
+
+// ImportTeam is what an import would do to one team's scores.
+type ImportTeam struct {
+	Name                    string
+	New, Changed, Unchanged int
 }
 
 // ImportChange is one score the import adds or changes.

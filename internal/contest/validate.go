@@ -177,6 +177,9 @@ func (e *FieldErrors) Between(field string, v, lo, hi int64) {
 // English is the English wording of every validation key, with {name}
 // placeholders for the arguments.
 var English = map[string]string{
+	"not_in_round":           "team \"{team}\" is not a team of this round",
+	"before_filing":          "must not be before the filing date",
+	"source_url":             "sources must be http(s) addresses",
 	"required":               "required",
 	"bad_chars":              "contains characters that cannot be stored",
 	"slug":                   "must be a slug (lowercase letters and digits in words joined by single hyphens, at most {max} characters)",

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -151,7 +150,7 @@ SELECT $1, e.team_id, $3, $4, $5, $6 FROM entries e JOIN teams t ON t.id = e.tea
 RETURNING id`, ri.ID, n.Team, dateOnly(n.FiledOn), strings.TrimSpace(n.Summary.KO), strings.TrimSpace(n.Summary.EN), datePtr(n.DecisionDue)).Scan(&id)
 		if err == pgx.ErrNoRows {
 			fe := &FieldErrors{}
-			fe.add("team", "이 평가에 참가한 팀이 아닙니다", "is not a team of this round")
+			fe.Add("team", "not_in_round", "team", n.Team)
 			return fe
 		}
 		if err != nil {
@@ -188,17 +187,15 @@ func (s *Store) DecideObjection(ctx context.Context, id int64, status string, de
 			return fmt.Errorf("%w: the objection was already decided (%s on %s)", contest.ErrConflict, cur.Status, cur.DecidedOn.Format(time.DateOnly))
 		}
 		fe := &FieldErrors{}
-		if !slices.Contains(ObjectionDecisions, status) {
-			fe.add("status", "인용·기각·취하 중 하나여야 합니다", "must be one of upheld, rejected, withdrawn")
-		}
+		fe.OneOf("status", status, ObjectionDecisions)
 		day := dateOnly(decidedOn)
 		if decidedOn.IsZero() {
-			fe.required("decided_on")
+			fe.Required("decided_on")
 		} else if day.Before(cur.FiledOn) {
-			fe.add("decided_on", "신청일보다 앞설 수 없습니다", "must not be before the filing date")
+			fe.Add("decided_on", "before_filing")
 		}
 		textRequired(fe, "decision", decision)
-		if err := fe.orNil(); err != nil {
+		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
@@ -234,33 +231,33 @@ func objectionAudit(o Objection) map[string]any {
 func validateObjection(n NewObjection) error {
 	fe := &FieldErrors{}
 	if n.Team == "" {
-		fe.required("team")
+		fe.Required("team")
 	}
 	if n.FiledOn.IsZero() {
-		fe.required("filed_on")
+		fe.Required("filed_on")
 	}
 	textRequired(fe, "summary", n.Summary)
 	if n.DecisionDue != nil && dateOnly(*n.DecisionDue).Before(dateOnly(n.FiledOn)) {
-		fe.add("decision_due", "신청일보다 앞설 수 없습니다", "must not be before the filing date")
+		fe.Add("decision_due", "before_filing")
 	}
 	for _, u := range n.Sources {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			fe.add("sources", "출처는 http(s) 주소여야 합니다", "sources must be http(s) addresses")
+			fe.Add("sources", "source_url")
 		}
 	}
-	return fe.orNil()
+	return fe.OrNil()
 }
 
 // textRequired asks for both languages of a text field.
 func textRequired(fe *FieldErrors, field string, t contest.Text) {
 	if strings.TrimSpace(t.KO) == "" {
-		fe.required(field + "_ko")
+		fe.Required(field + "_ko")
 	}
 	if strings.TrimSpace(t.EN) == "" {
-		fe.required(field + "_en")
+		fe.Required(field + "_en")
 	}
-	fe.chars(field+"_ko", t.KO)
-	fe.chars(field+"_en", t.EN)
+	fe.Chars(field+"_ko", t.KO)
+	fe.Chars(field+"_en", t.EN)
 }
 
 // citeURLs cites the sources with the given URLs (added to the sources

@@ -71,8 +71,11 @@ func (s *server) routes() http.Handler {
 		r.Get("/funding", s.handle(s.handleFunding))
 		r.Get("/search", s.handle(s.handleSearch))
 		r.Get("/data", s.handle(s.handleDataPage))
+		// Widgets any site may frame (see securityHeaders).
+		r.Get("/embed/standings", s.handle(s.handleEmbedStandings))
 		// In Korean first at /feed.atom, in English first at /en/feed.atom.
 		r.Get("/feed.atom", s.handle(s.handleFeed))
+		r.Get("/feed", s.handle(s.handleFeedPage))
 
 		// The staff console under /admin, with /login and /logout. Every
 		// route runs with the session loaded and is never cached; each is

@@ -71,6 +71,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	L := pr.L
 	v := view.TeamPage{
+		Downloads:   pr.teamDownloads(t.Slug),
 		Page:        pr.page("teams", L.Text(t.Name)),
 		Name:        L.Text(t.Name),
 		StatusCode:  t.Status,

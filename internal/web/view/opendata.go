@@ -44,6 +44,12 @@ type DataPage struct {
 	API        []Download
 	OpenAPIURL string
 	Feeds      []Download
+	// FeedPage explains subscribing to the feeds.
+	FeedPage string
+	// EmbedURL is the standings widget and EmbedSnippet the HTML a site
+	// pastes to frame it.
+	EmbedURL     string
+	EmbedSnippet string
 }
 
 // Download is one downloadable file or address.

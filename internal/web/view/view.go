@@ -154,7 +154,7 @@ type NavItem struct {
 func (p Page) Nav() []NavItem {
 	sections := []struct{ key, path string }{
 		{"overview", "/"}, {"standings", "/standings"}, {"teams", "/teams"}, {"rounds", "/rounds"},
-		{"history", "/history"}, {"organizations", "/organizations"}, {"funding", "/funding"},
+		{"history", "/history"}, {"organizations", "/organizations"}, {"funding", "/funding"}, {"data", "/data"},
 	}
 	out := make([]NavItem, len(sections))
 	for i, s := range sections {

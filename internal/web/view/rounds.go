@@ -23,7 +23,7 @@ type RoundRow struct {
 type RoundPage struct {
 	Page
 	// Downloads link the data behind the page (CSV, JSON).
-	Downloads []Link
+	Downloads   []Link
 	Name        string
 	Kind        string
 	Period      string

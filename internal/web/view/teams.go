@@ -36,7 +36,7 @@ type TeamRow struct {
 type TeamPage struct {
 	Page
 	// Downloads link the data behind the page (CSV, JSON).
-	Downloads []Link
+	Downloads    []Link
 	Name         string
 	StatusCode   string
 	Status       string

@@ -97,6 +97,7 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	v.Description = pr.T("desc.round", "round", v.Name)
 	v.OGType = "article"
 	v.Downloads = pr.roundDownloads(d.Slug, d.Published)
+	v.OGImage, v.OGImageAlt = "/og/rounds/"+d.Slug+".png", pr.T("ux.og.round", "round", v.Name)
 	if d.Published && d.Computed {
 		res, err := s.currentResults(r.Context(), pr, d)
 		if err != nil {

@@ -55,6 +55,9 @@ func (s *server) routes() http.Handler {
 	r.Get("/data/rounds/{slug}/results.csv", s.handle(s.handleResultsCSV))
 	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(s.handlePublishedScoresCSV))
 	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(s.handleStatisticsCSV))
+	// The link-preview (Open Graph) images of round and team pages.
+	r.Get("/og/rounds/{slug}.png", s.handle(s.handleOGRound))
+	r.Get("/og/teams/{slug}.png", s.handle(s.handleOGTeam))
 
 	pages := func(r chi.Router) {
 		r.Get("/", s.handle(s.handleOverview))

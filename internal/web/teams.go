@@ -101,6 +101,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Description = pr.T("desc.team", "team", v.Name)
 	v.OGType = "article"
+	v.OGImage, v.OGImageAlt = "/og/teams/"+t.Slug+".png", pr.T("ux.og.team", "team", v.Name)
 	return s.render(w, r, http.StatusOK, pages.Team(v))
 }
 

@@ -33,6 +33,10 @@ type Page struct {
 	Description string
 	// OGType is the Open Graph type: "website" (the default) or "article".
 	OGType string
+	// OGImage is the path of the page's link-preview image and OGImageAlt
+	// what it shows; "" for a page without one.
+	OGImage    string
+	OGImageAlt string
 	// Query is the canonical query string of a page whose content it
 	// determines (a what-if scenario, a search), without "?"; "" for every
 	// other page, whose permalink is its path.

@@ -25,16 +25,11 @@ const embedContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; st
 // handleEmbedStandings is the standings widget: the teams still in by rank,
 // as on /standings, in a document without the portal's frame.
 func (s *server) handleEmbedStandings(w http.ResponseWriter, r *http.Request) error {
-	pr, teams, err := load(s, r, s.store.PublicTeams)
+	pr, in, _, err := s.loadStandings(r)
 	if err != nil {
 		return err
 	}
-	ranks, err := s.store.PublicStandingRanks(r.Context(), pr.prog.Slug)
-	if err != nil {
-		return err
-	}
-	v := view.EmbedPage{Page: pr.page("standings", pr.T("ux.embed.title"))}
-	v.In, _ = pr.standings(teams, ranks)
+	v := view.EmbedPage{Page: pr.page("standings", pr.T("ux.embed.title")), In: in}
 	v.Full = v.BaseURL + pr.L.URL("/standings")
 	return s.render(w, r, http.StatusOK, pages.EmbedStandings(v))
 }

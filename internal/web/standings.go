@@ -15,17 +15,27 @@ import (
 // rank order of their latest published round, then every team out with the
 // round and reason it left, most recent exits first.
 func (s *server) handleStandings(w http.ResponseWriter, r *http.Request) error {
-	pr, teams, err := load(s, r, s.store.PublicTeams)
+	pr, in, out, err := s.loadStandings(r)
 	if err != nil {
 		return err
+	}
+	v := view.StandingsPage{Page: pr.page("standings", pr.T("nav.standings")), In: in, Out: out}
+	return s.render(w, r, http.StatusOK, pages.Standings(v))
+}
+
+// loadStandings reads the teams and their ranks and splits them as the
+// standings show them (standings).
+func (s *server) loadStandings(r *http.Request) (pr *pageReq, in, out []view.Standing, err error) {
+	pr, teams, err := load(s, r, s.store.PublicTeams)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	ranks, err := s.store.PublicStandingRanks(r.Context(), pr.prog.Slug)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	v := view.StandingsPage{Page: pr.page("standings", pr.T("nav.standings"))}
-	v.In, v.Out = pr.standings(teams, ranks)
-	return s.render(w, r, http.StatusOK, pages.Standings(v))
+	in, out = pr.standings(teams, ranks)
+	return pr, in, out, nil
 }
 
 // standings splits the teams into those still in, ranked, and those out,

@@ -16,9 +16,10 @@ build:
 test: browser-deps
 	$(GO) test -count=1 -timeout 9m ./...
 
-## browser-deps: install headless Chromium for the browser tests when it is missing
+## browser-deps: install headless Chromium and the pinned axe-core for the browser tests when missing
 browser-deps:
 	@bash scripts/browser-deps.sh
+	@bash scripts/axe-deps.sh
 
 ## generate: regenerate templ components
 generate:

@@ -61,5 +61,7 @@ func (s *server) handleDataPage(w http.ResponseWriter, r *http.Request) error {
 		{Title: pr.T("data.feed.ko"), Description: pr.T("data.feed.ko.desc"), URL: "/feed.atom", Address: abs("/feed.atom"), Format: "Atom"},
 		{Title: pr.T("data.feed.en"), Description: pr.T("data.feed.en.desc"), URL: "/en/feed.atom", Address: abs("/en/feed.atom"), Format: "Atom"},
 	}
+	v.FeedPage = pr.L.URL("/feed")
+	v.EmbedURL, v.EmbedSnippet = embedSnippet(abs(pr.L.URL("/embed/standings")), pr.T("ux.embed.title"))
 	return s.render(w, r, http.StatusOK, pages.Data(v))
 }

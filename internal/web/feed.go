@@ -176,7 +176,10 @@ func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("web: encode feed: %w", err)
 	}
 	allowOrigin(w)
-	writeCacheable(w, r, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), append(body, '\n')...))
+	// A browser opening the feed renders it through feed.xsl; readers
+	// ignore the processing instruction.
+	head := xml.Header + `<?xml-stylesheet type="text/xsl" href="` + s.static.URL("feed.xsl") + `"?>` + "\n"
+	writeCacheable(w, r, "application/atom+xml; charset=utf-8", append([]byte(head), append(body, '\n')...))
 	return nil
 }
 

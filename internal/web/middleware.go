@@ -14,14 +14,20 @@ import (
 // and no scripts.
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
-// securityHeaders sets the headers every response carries.
+// securityHeaders sets the headers every response carries; the widgets
+// under /embed/ may be framed by any site (embedContentSecurityPolicy, no
+// X-Frame-Options).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Frame-Options", "DENY")
+		if isEmbed(r.URL.Path) {
+			h.Set("Content-Security-Policy", embedContentSecurityPolicy)
+		} else {
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("X-Frame-Options", "DENY")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

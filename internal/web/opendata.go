@@ -22,4 +22,9 @@ type OpenDataStore interface {
 	PublicFeed(ctx context.Context, program string) (postgres.PublicFeed, error)
 	// PublicSearch finds teams, organizations and rounds by name or slug.
 	PublicSearch(ctx context.Context, program, q string) (postgres.PublicSearchResults, error)
+	// PublicSearchText finds the teams and rounds whose published text
+	// (reasons, notes, sources) contains the query.
+	PublicSearchText(ctx context.Context, program, q string) ([]postgres.PublicTextHit, error)
+	// PublicStandingRanks places each team in its latest published round.
+	PublicStandingRanks(ctx context.Context, program string) ([]postgres.PublicStandingRank, error)
 }

@@ -96,15 +96,17 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	v.Stats = pr.statsTable(d)
 	v.Description = pr.T("desc.round", "round", v.Name)
 	v.OGType = "article"
-	if d.Published {
-		v.WhatIf = view.Link{Text: pr.T("whatif.link"), URL: L.URL("/rounds/" + d.Slug + "/what-if")}
-	}
+	v.Downloads = pr.roundDownloads(d.Slug, d.Published)
+	v.OGImage, v.OGImageAlt = "/og/rounds/"+d.Slug+".png", pr.T("ux.og.round", "round", v.Name)
 	if d.Published && d.Computed {
 		res, err := s.currentResults(r.Context(), pr, d)
 		if err != nil {
 			return err
 		}
 		if res != nil {
+			// The explorer links only where it can simulate: a round
+			// computed by the rule engine, with its results.
+			v.WhatIf = view.Link{Text: pr.T("whatif.link"), URL: L.URL("/rounds/" + d.Slug + "/what-if")}
 			res.WhatIf = v.WhatIf
 			v.Results = res
 			v.Examples = pr.whatIfExamples(d)

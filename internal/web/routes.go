@@ -55,6 +55,9 @@ func (s *server) routes() http.Handler {
 	r.Get("/data/rounds/{slug}/results.csv", s.handle(s.handleResultsCSV))
 	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(s.handlePublishedScoresCSV))
 	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(s.handleStatisticsCSV))
+	// The link-preview (Open Graph) images of round and team pages.
+	r.Get("/og/rounds/{slug}.png", s.handle(s.handleOGRound))
+	r.Get("/og/teams/{slug}.png", s.handle(s.handleOGTeam))
 
 	pages := func(r chi.Router) {
 		r.Get("/", s.handle(s.handleOverview))
@@ -71,8 +74,11 @@ func (s *server) routes() http.Handler {
 		r.Get("/funding", s.handle(s.handleFunding))
 		r.Get("/search", s.handle(s.handleSearch))
 		r.Get("/data", s.handle(s.handleDataPage))
+		// Widgets any site may frame (see securityHeaders).
+		r.Get("/embed/standings", s.handle(s.handleEmbedStandings))
 		// In Korean first at /feed.atom, in English first at /en/feed.atom.
 		r.Get("/feed.atom", s.handle(s.handleFeed))
+		r.Get("/feed", s.handle(s.handleFeedPage))
 
 		// The staff console under /admin, with /login and /logout. Every
 		// route runs with the session loaded and is never cached; each is

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -39,7 +41,16 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var hits []postgres.PublicTextHit
+	if wordy(q) {
+		if hits, err = s.store.PublicSearchText(r.Context(), pr.prog.Slug, q); err != nil {
+			return err
+		}
+	}
 	v.Groups = pr.searchGroups(res)
+	if items := pr.searchMentions(hits, q); len(items) > 0 {
+		v.Groups = append(v.Groups, view.SearchGroup{Kind: "mentions", Title: pr.T("ux.search.mentions"), Items: items})
+	}
 	for _, g := range v.Groups {
 		v.Total += len(g.Items)
 		v.Capped = v.Capped || len(g.Items) >= postgres.SearchLimit
@@ -83,4 +94,70 @@ func (pr *pageReq) searchGroups(res postgres.PublicSearchResults) []view.SearchG
 	}
 	add("rounds", pr.T("data.search.rounds"), items)
 	return groups
+}
+
+// searchMentions lists the passages that mention q: the team or round
+// linked, what the passage is (reason, note, source) and in which round,
+// and an excerpt around the match in the page's language when it matches
+// there, else in the other.
+func (pr *pageReq) searchMentions(hits []postgres.PublicTextHit, q string) []view.SearchItem {
+	var items []view.SearchItem
+	for _, h := range hits {
+		it := view.SearchItem{Detail: pr.T("ux.search.field." + h.Field)}
+		if h.Kind == "round" {
+			it.Link = pr.roundLink(h.Slug, h.Name)
+		} else {
+			it.Link = pr.teamLink(h.Slug, h.Name)
+		}
+		if h.Round.Slug != "" {
+			it.Detail += " · " + pr.L.Text(h.Round.Name)
+		}
+		text, other := h.Text.KO, h.Text.EN
+		if pr.L.Lang() == i18n.EN {
+			text, other = other, text
+		}
+		if !containsFold(text, q) && containsFold(other, q) {
+			text = other
+		}
+		it.Excerpt = excerpt(text, q, 60)
+		items = append(items, it)
+	}
+	return items
+}
+
+// wordy reports whether q has at least two letters or digits: passages are
+// searched only for such a query, since one character or punctuation alone
+// (a %, an _) matches half the record.
+func wordy(q string) bool {
+	n := 0
+	for _, r := range q {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// containsFold reports whether s contains sub, ignoring case.
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// excerpt cuts s to about width characters either side of the first match
+// of q (the start when q does not occur), with an ellipsis where cut.
+func excerpt(s, q string, width int) string {
+	rs := []rune(s)
+	at := 0
+	if i := strings.Index(strings.ToLower(s), strings.ToLower(q)); i >= 0 {
+		at = utf8.RuneCountInString(strings.ToLower(s)[:i])
+	}
+	from, to := max(0, at-width), min(len(rs), at+utf8.RuneCountInString(q)+width)
+	out := strings.TrimSpace(string(rs[from:to]))
+	if from > 0 {
+		out = "…" + out
+	}
+	if to < len(rs) {
+		out += "…"
+	}
+	return out
 }

@@ -71,6 +71,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	L := pr.L
 	v := view.TeamPage{
+		Downloads:   pr.teamDownloads(t.Slug),
 		Page:        pr.page("teams", L.Text(t.Name)),
 		Name:        L.Text(t.Name),
 		StatusCode:  t.Status,
@@ -100,6 +101,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Description = pr.T("desc.team", "team", v.Name)
 	v.OGType = "article"
+	v.OGImage, v.OGImageAlt = "/og/teams/"+t.Slug+".png", pr.T("ux.og.team", "team", v.Name)
 	return s.render(w, r, http.StatusOK, pages.Team(v))
 }
 

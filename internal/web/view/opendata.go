@@ -16,7 +16,7 @@ type SearchPage struct {
 
 // SearchGroup is the matches of one kind (teams, organizations, rounds).
 type SearchGroup struct {
-	Kind  string // "teams" | "organizations" | "rounds"
+	Kind  string // "teams" | "organizations" | "rounds" | "mentions"
 	Title string
 	Items []SearchItem
 }
@@ -27,6 +27,9 @@ type SearchGroup struct {
 type SearchItem struct {
 	Link   Link
 	Detail string
+	// Excerpt quotes the passage that mentions the query (text matches
+	// only).
+	Excerpt string
 }
 
 // DataPage lists what the portal publishes as data: the downloads, the
@@ -41,6 +44,12 @@ type DataPage struct {
 	API        []Download
 	OpenAPIURL string
 	Feeds      []Download
+	// FeedPage explains subscribing to the feeds.
+	FeedPage string
+	// EmbedURL is the standings widget and EmbedSnippet the HTML a site
+	// pastes to frame it.
+	EmbedURL     string
+	EmbedSnippet string
 }
 
 // Download is one downloadable file or address.

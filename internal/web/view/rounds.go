@@ -22,6 +22,8 @@ type RoundRow struct {
 // RoundPage is one round.
 type RoundPage struct {
 	Page
+	// Downloads link the data behind the page (CSV, JSON).
+	Downloads   []Link
 	Name        string
 	Kind        string
 	Period      string

@@ -9,6 +9,12 @@ type StandingsPage struct {
 
 // Standing is a team in the standings.
 type Standing struct {
+	// Rank is the place of a team still in ("1", "2", …; ties share one);
+	// RankRound is the published round it is ranked by and RankDate the
+	// date of that publication. All empty for a team out.
+	Rank         string
+	RankRound    Link
+	RankDate     string
 	Team         Link
 	Lead         Link
 	StatusCode   string

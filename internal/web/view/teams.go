@@ -35,6 +35,8 @@ type TeamRow struct {
 // TeamPage is one team.
 type TeamPage struct {
 	Page
+	// Downloads link the data behind the page (CSV, JSON).
+	Downloads    []Link
 	Name         string
 	StatusCode   string
 	Status       string

@@ -33,6 +33,10 @@ type Page struct {
 	Description string
 	// OGType is the Open Graph type: "website" (the default) or "article".
 	OGType string
+	// OGImage is the path of the page's link-preview image and OGImageAlt
+	// what it shows; "" for a page without one.
+	OGImage    string
+	OGImageAlt string
 	// Query is the canonical query string of a page whose content it
 	// determines (a what-if scenario, a search), without "?"; "" for every
 	// other page, whose permalink is its path.
@@ -154,7 +158,7 @@ type NavItem struct {
 func (p Page) Nav() []NavItem {
 	sections := []struct{ key, path string }{
 		{"overview", "/"}, {"standings", "/standings"}, {"teams", "/teams"}, {"rounds", "/rounds"},
-		{"history", "/history"}, {"organizations", "/organizations"}, {"funding", "/funding"},
+		{"history", "/history"}, {"organizations", "/organizations"}, {"funding", "/funding"}, {"data", "/data"},
 	}
 	out := make([]NavItem, len(sections))
 	for i, s := range sections {

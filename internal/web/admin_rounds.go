@@ -60,6 +60,9 @@ func (s *server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Program = ar.textIn(prog.Name)
+	if v.Failed, err = s.failedSchedules(ar, prog.Slug); err != nil {
+		return err
+	}
 	for _, rd := range rounds {
 		row := adminview.AdminRoundRow{
 			Slug:       rd.Slug,
@@ -444,13 +447,6 @@ func (s *server) handleRoundReopen(w http.ResponseWriter, r *http.Request) error
 	return s.roundAction(w, r, func(ar *adminReq, program, slug string) error {
 		return s.store.ReopenRound(r.Context(), program, slug, ar.actor())
 	}, "admin.done.reopen")
-}
-
-func (s *server) handleRoundPublish(w http.ResponseWriter, r *http.Request) error {
-	return s.roundAction(w, r, func(ar *adminReq, program, slug string) error {
-		_, err := s.store.PublishRound(r.Context(), program, slug, ar.actor(), s.now())
-		return err
-	}, "admin.done.publish")
 }
 
 // handleRoundSchedule sets or cancels the scheduled publication. The time

@@ -174,7 +174,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if d, _ := env.store.AdminRound(ctx, "console-test", "r2"); d.PublishAt != nil {
 		t.Error("the schedule was not cancelled")
 	}
-	wantStatus(t, "publish", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
+	wantStatus(t, "publish", c.publish(t, "r2"), http.StatusSeeOther)
 	if env.roundStatus("r2") != "published" {
 		t.Fatalf("r2 is %s", env.roundStatus("r2"))
 	}
@@ -209,7 +209,7 @@ func TestRoundWorkflow(t *testing.T) {
 	}
 	wantStatus(t, "decide", c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1"}, "reason_ko": {"발표 평가 우위"}, "reason_en": {"Better presentation score"}}), http.StatusSeeOther)
 	wantStatus(t, "close r3", c.post("/admin/rounds/r3/close", nil), http.StatusSeeOther)
-	if r := c.post("/admin/rounds/r3/publish", nil); r.status != http.StatusSeeOther {
+	if r := c.publish(t, "r3"); r.status != http.StatusSeeOther {
 		t.Fatalf("publish after decision: %d", r.status)
 	}
 
@@ -325,7 +325,7 @@ func TestEntryReasonRules(t *testing.T) {
 	wantStatus(t, "eligible without a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}), http.StatusSeeOther)
 
 	wantStatus(t, "close r2", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
-	wantStatus(t, "publish r2", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
+	wantStatus(t, "publish r2", c.publish(t, "r2"), http.StatusSeeOther)
 	correct := func(status, ko, en string) response {
 		return c.post("/admin/rounds/r2/correct", url.Values{
 			"kind": {"eligibility"}, "team": {"t3"}, "status": {status}, "reason_ko": {ko}, "reason_en": {en},

@@ -151,6 +151,8 @@ func TestBrowserJourney(t *testing.T) {
 	mustStep(t, "publish", chromedp.Do(admin,
 		chromedp.WaitVisible(css("publish")),
 		chromedp.Click(css("publish")),
+		chromedp.WaitVisible(css("publication-table")),
+		chromedp.Click(css("request-publish")),
 		chromedp.WaitVisible(css("flash")),
 	))
 	if env.roundStatus("r1") != "published" {

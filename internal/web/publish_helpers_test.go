@@ -9,6 +9,17 @@ import (
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
+// publish publishes (or, with two approvals, requests) a closed round as
+// an admin does: through the confirmation page, bound to what it shows.
+func (c *staffClient) publish(t *testing.T, slug string) response {
+	t.Helper()
+	_, vals := c.formAt(t, "/admin/rounds/"+slug+"/publish", "request-form")
+	if vals.Get("fingerprint") == "" {
+		t.Fatalf("the confirmation of %s carries no fingerprint", slug)
+	}
+	return c.post("/admin/rounds/"+slug+"/publish", vals)
+}
+
 // closeAndPublish closes a round and publishes it at once: publication
 // requires a closed round.
 func closeAndPublish(ctx context.Context, t *testing.T, st *postgres.Store, program, round string, actor contest.Actor, at time.Time) {

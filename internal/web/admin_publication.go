@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/rules"
 	"github.com/kai-challenge/portal/internal/web/adminview"
 	"github.com/kai-challenge/portal/web/admin"
 )
@@ -21,6 +23,8 @@ type PublicationStore interface {
 	RequestPublication(ctx context.Context, program, round, fingerprint string, at time.Time, actor contest.Actor, now time.Time) (postgres.PublicationRequest, error)
 	ApprovePublication(ctx context.Context, requestID int64, fingerprint string, actor contest.Actor, now time.Time) (postgres.PublicationRequest, error)
 	Request(ctx context.Context, id int64) (postgres.PublicationRequest, error)
+	CorrectionPreview(ctx context.Context, program, round string, c postgres.Correction) (postgres.Preview, error)
+	RequestCorrection(ctx context.Context, program, round string, req postgres.CorrectionRequest, actor contest.Actor, now time.Time) (postgres.PublicationRequest, error)
 	FailedSchedules(ctx context.Context) ([]postgres.FailedSchedule, error)
 }
 
@@ -203,4 +207,106 @@ func (s *server) failedSchedules(ar *adminReq, program string) ([]adminview.Fail
 		})
 	}
 	return rows, nil
+}
+
+// correctionConfirm shows what the typed correction changes for each team
+// (CorrectionPreview) and asks for confirmation; the confirmation carries
+// the revision corrected and the fingerprint of the corrected results.
+func (s *server) correctionConfirm(w http.ResponseWriter, ar *adminReq, slug string, f adminview.Form, c postgres.Correction) error {
+	prog, err := ar.program()
+	if err != nil {
+		return err
+	}
+	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.CorrectionPreview(ar.r.Context(), prog.Slug, slug, c)
+	if err != nil {
+		return s.runStep(w, ar, roundStep{form: f, do: func(*adminReq, string) (string, error) { return "", err }})
+	}
+	n := ar.consoleNames(d)
+	v := adminview.CorrectionPage{
+		AdminPage: ar.page("rounds", ar.T("pub.correct.heading")),
+		Name:      ar.textIn(d.Info.Name),
+		RoundURL:  ar.L.URL("/admin/rounds/" + slug),
+		Action:    ar.L.URL("/admin/rounds/" + slug + "/correct"),
+		Happens:   ar.T("pub.correct.happens", "n", p.Corrects+1),
+	}
+	if p.Approvals > 1 {
+		v.Happens = ar.T("pub.correct.happens_request")
+	}
+	names := []string{"kind"}
+	for name := range f.Values {
+		names = append(names, name)
+	}
+	slices.Sort(names[1:])
+	for _, name := range names {
+		val := f.V(name)
+		if name == "kind" {
+			val = ar.r.PostFormValue("kind")
+		}
+		v.Hidden = append(v.Hidden, adminview.Option{Value: name, Label: val})
+	}
+	v.Hidden = append(v.Hidden, adminview.Option{Value: "corrects", Label: strconv.Itoa(p.Corrects)},
+		adminview.Option{Value: "fingerprint", Label: p.Fingerprint})
+	for _, ch := range p.Diff {
+		name := n.teams[ch.Team]
+		if name == "" {
+			name = ch.Team
+		}
+		v.Rows = append(v.Rows, adminview.CorrectionRow{
+			Team: ch.Team, Name: name, Changed: ch.Changed,
+			Total:   change(ptrText(ch.Old.Total), ptrText(ch.New.Total)),
+			Rank:    change(ar.rankText(ch.Old.Rank), ar.rankText(ch.New.Rank)),
+			Outcome: change(ar.outcomeText(ch.Old.Outcome), ar.outcomeText(ch.New.Outcome)),
+		})
+	}
+	return s.render(w, ar.r, http.StatusOK, admin.CorrectionConfirm(v))
+}
+
+// requestCorrection applies (or, with two approvals, requests) a confirmed
+// correction of the revision it names, as reviewed.
+func (s *server) requestCorrection(ar *adminReq, program, slug string, f adminview.Form, c postgres.Correction) (string, error) {
+	corrects, _ := strconv.Atoi(ar.r.PostFormValue("corrects"))
+	q, err := s.store.RequestCorrection(ar.r.Context(), program, slug, postgres.CorrectionRequest{
+		Corrects: corrects, Change: c, Fingerprint: ar.r.PostFormValue("fingerprint"),
+		Reason: contest.Text{KO: f.V("why_ko"), EN: f.V("why_en")},
+	}, ar.actor(), s.now())
+	if err != nil {
+		return "", err
+	}
+	if q.Status == contest.RequestPending {
+		return ar.T("pub.done.request"), nil
+	}
+	return ar.T("admin.done.correct", "n", q.Revision), nil
+}
+
+// change shows a figure before and after, or once when it is the same.
+func change(old, cur string) string {
+	if old == cur {
+		return cur
+	}
+	return old + " → " + cur
+}
+
+func ptrText(s *string) string {
+	if s == nil {
+		return "–"
+	}
+	return *s
+}
+
+func (ar *adminReq) rankText(r *int) string {
+	if r == nil {
+		return "–"
+	}
+	return ar.L.Number(*r)
+}
+
+func (ar *adminReq) outcomeText(o *rules.Outcome) string {
+	if o == nil || *o == "" {
+		return "–"
+	}
+	return ar.T("outcome." + string(*o))
 }

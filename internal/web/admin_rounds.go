@@ -569,6 +569,9 @@ func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) erro
 		return &statusError{status: http.StatusBadRequest, err: fmt.Errorf("web: unknown correction kind %q", kind)}
 	}
 	ar.checkReasons(f, "why_ko", "why_en", true)
+	if !f.Invalid() && r.PostFormValue("confirm") == "" {
+		return s.correctionConfirm(w, ar, slug, f, c)
+	}
 	return s.runStep(w, ar, roundStep{form: f,
 		place: func(v *adminview.RoundAdminPage) {
 			if kind == "score" {
@@ -578,8 +581,7 @@ func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) erro
 			}
 		},
 		do: func(ar *adminReq, program string) (string, error) {
-			rev, err := s.store.CorrectRound(r.Context(), program, slug, c, contest.Text{KO: f.V("why_ko"), EN: f.V("why_en")}, ar.actor(), s.now())
-			return ar.T("admin.done.correct", "n", rev), err
+			return s.requestCorrection(ar, program, slug, f, c)
 		}})
 }
 

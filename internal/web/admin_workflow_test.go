@@ -184,7 +184,10 @@ func TestRoundWorkflow(t *testing.T) {
 		t.Fatalf("correction without English reason: %d", r.status)
 	}
 	// …and then publishes revision 2, keeping revision 1.
-	r = c.post("/admin/rounds/r2/correct", url.Values{"kind": {"score"}, "team": {"t3"}, "criterion": {"a"}, "value": {"25"}, "why_ko": {"입력 오류"}, "why_en": {"Data entry error"}})
+	confirm, r := c.correct(t, env, "r2", url.Values{"kind": {"score"}, "team": {"t3"}, "criterion": {"a"}, "value": {"25"}, "why_ko": {"입력 오류"}, "why_en": {"Data entry error"}})
+	if i := strings.Index(confirm.body, `data-testid="diff-t3"`); i < 0 || !strings.Contains(confirm.body[i:], " → ") {
+		t.Errorf("the confirmation shows no change for t3")
+	}
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("correction: %d\n%s", r.status, r.body)
 	}
@@ -337,7 +340,14 @@ func TestEntryReasonRules(t *testing.T) {
 		wantReasonErrors("correction to "+status+" without a reason", correct(status, "", ""), "correct-eligibility")
 	}
 	env.wantUnchanged(t, before, "a refused correction changed the database")
-	if r := correct(contest.EntryWithdrew, "자진 철회", "Withdrew voluntarily"); r.status != http.StatusSeeOther {
+	confirm, r := c.correct(t, env, "r2", url.Values{
+		"kind": {"eligibility"}, "team": {"t3"}, "status": {contest.EntryWithdrew}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"},
+		"why_ko": {"발표 후 확인"}, "why_en": {"Found after publication"},
+	})
+	if i := strings.Index(confirm.body, `data-testid="diff-t3"`); i < 0 || !strings.Contains(confirm.body[i:], "탈락(점수) → 기권") {
+		t.Errorf("the confirmation does not show t3's outcome change")
+	}
+	if r.status != http.StatusSeeOther {
 		t.Fatalf("correction to withdrew with a reason: %d\n%s", r.status, r.body)
 	}
 	env.wantAudit(t, "round.correct", 1)

@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +21,24 @@ func (c *staffClient) publish(t *testing.T, slug string) response {
 		t.Fatalf("the confirmation of %s carries no fingerprint", slug)
 	}
 	return c.post("/admin/rounds/"+slug+"/publish", vals)
+}
+
+// correct posts a correction form, which must answer with the
+// confirmation page showing the per-team diff and change nothing yet, and
+// then confirms it as the page's form does.
+func (c *staffClient) correct(t *testing.T, env *consoleEnv, slug string, form url.Values) (confirm, done response) {
+	t.Helper()
+	before := env.dump()
+	confirm = c.post("/admin/rounds/"+slug+"/correct", form)
+	if confirm.status != http.StatusOK || !strings.Contains(confirm.body, `data-testid="correction-diff"`) {
+		t.Fatalf("correction of %s: %d, want the confirmation with the diff\n%s", slug, confirm.status, confirm.body)
+	}
+	env.wantUnchanged(t, before, "an unconfirmed correction changed the database")
+	vals := formValues(t, confirm.body, "confirm-correction")
+	if vals.Get("fingerprint") == "" || vals.Get("corrects") == "" || vals.Get("confirm") != "1" {
+		t.Fatalf("the confirmation form lacks its binding: %v", vals)
+	}
+	return confirm, c.post("/admin/rounds/"+slug+"/correct", vals)
 }
 
 // closeAndPublish closes a round and publishes it at once: publication

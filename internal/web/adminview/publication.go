@@ -32,6 +32,30 @@ type FailedRow struct {
 	Message string
 }
 
+// CorrectionPage confirms a correction: what changes for each team, and
+// the form that applies (or requests) it, bound to the reviewed results.
+type CorrectionPage struct {
+	AdminPage
+	Name     string
+	RoundURL string
+	Action   string
+	Happens  string
+	Rows     []CorrectionRow
+	// Hidden are the correction's fields, the revision it corrects and
+	// the fingerprint of the corrected results, sent back on confirmation.
+	Hidden []Option
+}
+
+// CorrectionRow is one team's figures before and after a correction.
+type CorrectionRow struct {
+	Team    string
+	Name    string
+	Changed bool
+	Total   string
+	Rank    string
+	Outcome string
+}
+
 // PublicationRow is one team of the results to publish.
 type PublicationRow struct {
 	Team    string

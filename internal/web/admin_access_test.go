@@ -116,6 +116,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 
 	// The same requests from the admin's own pages do change the record:
 	// the checks above refused something real.
+	wantStatus(t, "admin close", admin.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
 	wantStatus(t, "admin schedule", admin.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-01-15T14:00"}}), http.StatusSeeOther)
 	if cmp.Equal(before, env.dump()) {
 		t.Fatal("the admin's own request changed nothing")

@@ -17,7 +17,8 @@ func TestConsolePagesTranslated(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "https://portal.example")
 	c := env.signedIn("192.0.2.100", adminEmail)
-	if r := c.post("/admin/rounds/r2/publish", nil); r.status != http.StatusSeeOther {
+	wantStatus(t, "close r2", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
+	if r := c.publish(t, "r2"); r.status != http.StatusSeeOther {
 		t.Fatalf("publish r2: %d", r.status)
 	}
 	for _, path := range []string{

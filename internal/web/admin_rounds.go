@@ -61,6 +61,9 @@ func (s *server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Program = ar.textIn(prog.Name)
+	if v.Failed, err = s.failedSchedules(ar, prog.Slug); err != nil {
+		return err
+	}
 	for _, rd := range rounds {
 		row := adminview.AdminRoundRow{
 			Slug:       rd.Slug,
@@ -517,13 +520,6 @@ func (s *server) handleRoundReopen(w http.ResponseWriter, r *http.Request) error
 	}, "admin.done.reopen")
 }
 
-func (s *server) handleRoundPublish(w http.ResponseWriter, r *http.Request) error {
-	return s.roundAction(w, r, func(ar *adminReq, program, slug string) error {
-		_, err := s.store.PublishRound(r.Context(), program, slug, ar.actor(), s.now())
-		return err
-	}, "admin.done.publish")
-}
-
 // handleRoundSchedule sets or cancels the scheduled publication. The time
 // is typed in KST, whatever the browser's time zone.
 func (s *server) handleRoundSchedule(w http.ResponseWriter, r *http.Request) error {
@@ -644,6 +640,9 @@ func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) erro
 		return &statusError{status: http.StatusBadRequest, err: fmt.Errorf("web: unknown correction kind %q", kind)}
 	}
 	ar.checkReasons(f, "why_ko", "why_en", true)
+	if !f.Invalid() && r.PostFormValue("confirm") == "" {
+		return s.correctionConfirm(w, ar, slug, f, c)
+	}
 	return s.runStep(w, ar, roundStep{form: f,
 		place: func(v *adminview.RoundAdminPage) {
 			if kind == "score" {
@@ -653,8 +652,7 @@ func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) erro
 			}
 		},
 		do: func(ar *adminReq, program string) (string, error) {
-			rev, err := s.store.CorrectRound(r.Context(), program, slug, c, contest.Text{KO: f.V("why_ko"), EN: f.V("why_en")}, ar.actor(), s.now())
-			return ar.T("admin.done.correct", "n", rev), err
+			return s.requestCorrection(ar, program, slug, f, c)
 		}})
 }
 

@@ -122,28 +122,29 @@ func TestRoundWorkflow(t *testing.T) {
 	c := env.signedIn("192.0.2.93", adminEmail)
 	ctx := context.Background()
 
-	// r1 has no scores: closing and publishing are refused with the count.
+	// r1 has no scores and is open: publishing and scheduling it are
+	// refused until it is closed, and closing it is refused with the count.
 	r := c.post("/admin/rounds/r1/publish", nil)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "먼저 채점을 마감하세요") {
+		t.Fatalf("publish an open round: %d, want 422 with the close-first notice", r.status)
+	}
+	r = c.post("/en/admin/rounds/r1/publish", nil)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Close scoring first.") {
+		t.Fatalf("publish an open round (en): %d, want 422 with the close-first notice", r.status)
+	}
+	r = c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2031-03-01T09:30"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "먼저 채점을 마감하세요") {
+		t.Fatalf("schedule an open round: %d, want 422 with the close-first notice", r.status)
+	}
+	r = c.post("/admin/rounds/r1/close", nil)
 	if r.status != http.StatusConflict || !strings.Contains(r.body, "필수 점수 15개가 없어") {
-		t.Fatalf("publish incomplete: %d", r.status)
+		t.Fatalf("close incomplete: %d", r.status)
 	}
 	if env.roundStatus("r1") != "draft" {
 		t.Fatal("an incomplete round changed status")
 	}
-	// Schedule r1 at a KST time; then cancel.
-	wantStatus(t, "schedule", c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2031-03-01T09:30"}}), http.StatusSeeOther)
-	d, err := env.store.AdminRound(ctx, "console-test", "r1")
-	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) {
-		t.Fatalf("scheduled at %v (%v), want 2031-03-01 09:30 KST", d.PublishAt, err)
-	}
-	if r := c.post("/admin/rounds/r1/schedule", url.Values{"at": {"2001-01-01T00:00"}}); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("schedule in the past: %d", r.status)
-	}
-	if r := c.post("/admin/rounds/r1/schedule", url.Values{"cancel": {"1"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("unschedule: %d", r.status)
-	}
 	if d, _ := env.store.AdminRound(ctx, "console-test", "r1"); d.PublishAt != nil {
-		t.Error("the schedule was not cancelled")
+		t.Error("an open round was scheduled")
 	}
 
 	// r2 is complete: its preview draws the cut line under the two places.
@@ -157,7 +158,23 @@ func TestRoundWorkflow(t *testing.T) {
 	if r := c.post("/admin/rounds/r2/reopen", nil); r.status != http.StatusSeeOther || env.roundStatus("r2") != "scoring" {
 		t.Fatalf("reopen: %d, %s", r.status, env.roundStatus("r2"))
 	}
-	wantStatus(t, "publish", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
+	wantStatus(t, "close again", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
+	// Schedule the closed r2 at a KST time; then cancel.
+	wantStatus(t, "schedule", c.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-03-01T09:30"}}), http.StatusSeeOther)
+	d, err := env.store.AdminRound(ctx, "console-test", "r2")
+	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) {
+		t.Fatalf("scheduled at %v (%v), want 2031-03-01 09:30 KST", d.PublishAt, err)
+	}
+	if r := c.post("/admin/rounds/r2/schedule", url.Values{"at": {"2001-01-01T00:00"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("schedule in the past: %d", r.status)
+	}
+	if r := c.post("/admin/rounds/r2/schedule", url.Values{"cancel": {"1"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("unschedule: %d", r.status)
+	}
+	if d, _ := env.store.AdminRound(ctx, "console-test", "r2"); d.PublishAt != nil {
+		t.Error("the schedule was not cancelled")
+	}
+	wantStatus(t, "publish", c.publish(t, "r2"), http.StatusSeeOther)
 	if env.roundStatus("r2") != "published" {
 		t.Fatalf("r2 is %s", env.roundStatus("r2"))
 	}
@@ -167,7 +184,10 @@ func TestRoundWorkflow(t *testing.T) {
 		t.Fatalf("correction without English reason: %d", r.status)
 	}
 	// …and then publishes revision 2, keeping revision 1.
-	r = c.post("/admin/rounds/r2/correct", url.Values{"kind": {"score"}, "team": {"t3"}, "criterion": {"a"}, "value": {"25"}, "why_ko": {"입력 오류"}, "why_en": {"Data entry error"}})
+	confirm, r := c.correct(t, env, "r2", url.Values{"kind": {"score"}, "team": {"t3"}, "criterion": {"a"}, "value": {"25"}, "why_ko": {"입력 오류"}, "why_en": {"Data entry error"}})
+	if i := strings.Index(confirm.body, `data-testid="diff-t3"`); i < 0 || !strings.Contains(confirm.body[i:], " → ") {
+		t.Errorf("the confirmation shows no change for t3")
+	}
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("correction: %d\n%s", r.status, r.body)
 	}
@@ -191,7 +211,8 @@ func TestRoundWorkflow(t *testing.T) {
 		t.Errorf("decision advancing too many: %d", r.status)
 	}
 	wantStatus(t, "decide", c.post("/admin/rounds/r3/decide", url.Values{"advance": {"t1"}, "reason_ko": {"발표 평가 우위"}, "reason_en": {"Better presentation score"}}), http.StatusSeeOther)
-	if r := c.post("/admin/rounds/r3/publish", nil); r.status != http.StatusSeeOther {
+	wantStatus(t, "close r3", c.post("/admin/rounds/r3/close", nil), http.StatusSeeOther)
+	if r := c.publish(t, "r3"); r.status != http.StatusSeeOther {
 		t.Fatalf("publish after decision: %d", r.status)
 	}
 
@@ -306,7 +327,8 @@ func TestEntryReasonRules(t *testing.T) {
 	wantStatus(t, "withdraw with a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"withdrew"}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"}}), http.StatusSeeOther)
 	wantStatus(t, "eligible without a reason", c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"eligible"}, "reason_ko": {""}, "reason_en": {""}}), http.StatusSeeOther)
 
-	wantStatus(t, "publish r2", c.post("/admin/rounds/r2/publish", nil), http.StatusSeeOther)
+	wantStatus(t, "close r2", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
+	wantStatus(t, "publish r2", c.publish(t, "r2"), http.StatusSeeOther)
 	correct := func(status, ko, en string) response {
 		return c.post("/admin/rounds/r2/correct", url.Values{
 			"kind": {"eligibility"}, "team": {"t3"}, "status": {status}, "reason_ko": {ko}, "reason_en": {en},
@@ -318,7 +340,14 @@ func TestEntryReasonRules(t *testing.T) {
 		wantReasonErrors("correction to "+status+" without a reason", correct(status, "", ""), "correct-eligibility")
 	}
 	env.wantUnchanged(t, before, "a refused correction changed the database")
-	if r := correct(contest.EntryWithdrew, "자진 철회", "Withdrew voluntarily"); r.status != http.StatusSeeOther {
+	confirm, r := c.correct(t, env, "r2", url.Values{
+		"kind": {"eligibility"}, "team": {"t3"}, "status": {contest.EntryWithdrew}, "reason_ko": {"자진 철회"}, "reason_en": {"Withdrew voluntarily"},
+		"why_ko": {"발표 후 확인"}, "why_en": {"Found after publication"},
+	})
+	if i := strings.Index(confirm.body, `data-testid="diff-t3"`); i < 0 || !strings.Contains(confirm.body[i:], "탈락(점수) → 기권") {
+		t.Errorf("the confirmation does not show t3's outcome change")
+	}
+	if r.status != http.StatusSeeOther {
 		t.Fatalf("correction to withdrew with a reason: %d\n%s", r.status, r.body)
 	}
 	env.wantAudit(t, "round.correct", 1)

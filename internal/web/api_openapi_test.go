@@ -239,9 +239,7 @@ func odAPIEnv(t *testing.T) *testEnv {
 	env := newEnv(t, true, true)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 3, 14, 0, 0, 0, time.UTC)
-	if _, err := env.store.PublishRound(ctx, "demo", "r1", odActor, at); err != nil {
-		t.Fatal(err)
-	}
+	closeAndPublish(ctx, t, env.store, "demo", "r1", odActor, at)
 	why := contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
 	if _, err := env.store.CorrectRound(ctx, "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, odActor, at.Add(time.Hour)); err != nil {
 		t.Fatal(err)

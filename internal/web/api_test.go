@@ -312,9 +312,7 @@ func TestAPIPublication(t *testing.T) {
 	}
 
 	at := time.Date(2026, 8, 14, 5, 0, 0, 0, time.UTC)
-	if _, err := env.store.PublishRound(ctx, "demo", "r1", odActor, at); err != nil {
-		t.Fatal(err)
-	}
+	closeAndPublish(ctx, t, env.store, "demo", "r1", odActor, at)
 	var rep struct {
 		Status string
 		Teams  []struct {

@@ -138,11 +138,21 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("after saving: %q", flash)
 	}
 
-	// Publish now.
-	mustStep(t, "publish", chromedp.Do(admin,
+	// Close scoring, then publish now.
+	mustStep(t, "close", chromedp.Do(admin,
 		chromedp.Navigate(base+"/admin/rounds/r1"),
 		chromedp.WaitVisible(css("preview-table")),
+		chromedp.Click(css("close")),
+		chromedp.WaitVisible(css("flash")),
+	))
+	if env.roundStatus("r1") != "closed" {
+		t.Fatalf("r1 is %s after closing", env.roundStatus("r1"))
+	}
+	mustStep(t, "publish", chromedp.Do(admin,
+		chromedp.WaitVisible(css("publish")),
 		chromedp.Click(css("publish")),
+		chromedp.WaitVisible(css("publication-table")),
+		chromedp.Click(css("request-publish")),
 		chromedp.WaitVisible(css("flash")),
 	))
 	if env.roundStatus("r1") != "published" {

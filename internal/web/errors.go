@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -81,13 +82,27 @@ func isA[E error](err error) bool {
 var errorTable = []errorRule{
 	{match: is(contest.ErrNotFound), status: http.StatusNotFound},
 	{match: isA[*contest.IncompleteError], status: http.StatusConflict, notice: "admin.notice.incomplete"},
+	{match: isA[*contest.StaleResultsError], status: http.StatusConflict, notice: "pub.notice.stale"},
+	{match: is(contest.ErrRequestClosed), status: http.StatusConflict, notice: "pub.notice.request_closed"},
 	{match: is(contest.ErrStale), status: http.StatusConflict, notice: "records.notice.stale", stale: true},
 	{match: is(contest.ErrLastAdmin), status: http.StatusConflict, notice: "admin.notice.last_admin"},
+	{match: needsClose, status: http.StatusUnprocessableEntity, notice: "pub.notice.close_first", state: true},
 	{match: is(contest.ErrRoundState), status: http.StatusUnprocessableEntity, notice: "admin.notice.state", state: true},
 	{match: isA[*contest.FieldErrors], status: http.StatusUnprocessableEntity, notice: "records.notice.invalid", field: fieldEach},
 	{match: is(contest.ErrConflict), status: http.StatusConflict, formStatus: http.StatusUnprocessableEntity,
 		notice: "records.invalid.taken", field: fieldTaken},
+	{match: is(contest.ErrSelfApproval), status: http.StatusUnprocessableEntity, notice: "pub.notice.self_approval"},
+	{match: is(contest.ErrApprovalRequired), status: http.StatusUnprocessableEntity, notice: "pub.notice.approval_required"},
+	{match: is(contest.ErrNotApproved), status: http.StatusUnprocessableEntity, notice: "pub.notice.not_approved"},
 	{match: is(contest.ErrInvalid), status: http.StatusUnprocessableEntity, notice: "admin.notice.refused"},
+}
+
+// needsClose matches a round-state refusal that closing the round would
+// lift: publishing, requesting, approving or scheduling an open round.
+func needsClose(err error) bool {
+	var e *contest.RoundStateError
+	return errors.As(err, &e) && !contest.Published(e.Status) &&
+		slices.Contains([]contest.Action{contest.ActPublish, contest.ActRequestPublish, contest.ActApprove, contest.ActSchedule}, e.Action)
 }
 
 // internalError is the rule of every error the table does not know.

@@ -284,9 +284,7 @@ func TestFeedPublication(t *testing.T) {
 		t.Fatalf("entries before any publication: %d", len(f.Entries))
 	}
 	at := time.Date(2026, 8, 14, 5, 0, 0, 0, time.UTC)
-	if _, err := env.store.PublishRound(ctx, "demo", "r1", odActor, at); err != nil {
-		t.Fatal(err)
-	}
+	closeAndPublish(ctx, t, env.store, "demo", "r1", odActor, at)
 	f = parseAtom(t, env.h, "/feed.atom")
 	entries := entryTitles(f)
 	pub, ok := entries["rounds/r1/publication"]

@@ -91,9 +91,7 @@ func newStage1Server(t *testing.T) (http.Handler, *postgres.Store) {
 	if _, err := st.ImportProgram(ctx, stage1Program(t, stage1Entries, false)); err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	if _, err := st.PublishRound(ctx, "test-program", "stage-1", testActor, time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatalf("publish: %v", err)
-	}
+	closeAndPublish(ctx, t, st, "test-program", "stage-1", testActor, time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC))
 	h := web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL})
 	return h, st
 }
@@ -217,9 +215,7 @@ func TestTieDecisionOnRoundPage(t *testing.T) {
 		contest.Text{KO: "독자성 점수 우위", EN: "higher independence score"}, testActor); err != nil {
 		t.Fatalf("decide: %v", err)
 	}
-	if _, err := st.PublishRound(ctx, "test-program", "stage-1", testActor, time.Now()); err != nil {
-		t.Fatalf("publish: %v", err)
-	}
+	closeAndPublish(ctx, t, st, "test-program", "stage-1", testActor, time.Now())
 	h := web.NewServer(web.Deps{Store: st, BaseURL: baseURL})
 	for _, tc := range []struct{ path, rank, decision string }{
 		{"/rounds/stage-1", "공동 4위", "결정에 따라 통과 네이버클라우드 컨소시엄 사유 독자성 점수 우위"},

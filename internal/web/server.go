@@ -27,6 +27,7 @@ type Store interface {
 	ResultsStore
 	OpenDataStore
 	AdminStore
+	PublicationStore
 }
 
 // PublicStore is everything the public pages read; every Public… method

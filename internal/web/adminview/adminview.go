@@ -151,6 +151,8 @@ type DashboardPage struct {
 	AdminPage
 	Program string
 	Rounds  []AdminRoundRow
+	// Failed lists the scheduled publications that failed.
+	Failed []FailedRow
 }
 
 // AdminRoundRow is one round of the dashboard.

@@ -124,3 +124,21 @@ func TestStage2OutcomesLevelNoFigures(t *testing.T) {
 		}
 	}
 }
+
+// Motif's team page shows its objection with the round it concerns.
+func TestStage2TeamObjection(t *testing.T) {
+	h, _ := stage2Server(t, nil)
+	for _, c := range []struct{ path, summary string }{
+		{"/teams/motif", "항목별 점수와 기준 공개 요구"},
+		{"/en/teams/motif", "Asked for per-item scores and criteria"},
+	} {
+		r := getPage(t, h, c.path)
+		sec := one(t, r.body, testid("team-objections"))
+		if !strings.Contains(textOf(sec), c.summary) || sec.Find(`a[href$="/rounds/stage-2"]`).Length() != 1 {
+			t.Errorf("%s: objections section = %q", c.path, textOf(sec))
+		}
+	}
+	if r := getPage(t, h, "/teams/skt"); strings.Contains(r.body, `data-testid="team-objections"`) {
+		t.Error("SK Telecom filed no objection but its page lists one")
+	}
+}

@@ -98,6 +98,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.teamChart(r.Context(), pr, t, &v); err != nil {
 		return err
 	}
+	v.Objections = pr.objections(t.Objections)
 	v.Description = pr.T("desc.team", "team", v.Name)
 	v.OGType = "article"
 	return s.render(w, r, http.StatusOK, pages.Team(v))

@@ -142,3 +142,21 @@ func TestStage2TeamObjection(t *testing.T) {
 		t.Error("SK Telecom filed no objection but its page lists one")
 	}
 }
+
+// The feed has an entry for each disclosure step and for the objection.
+func TestStage2FeedDisclosuresAndObjection(t *testing.T) {
+	h, _ := stage2Server(t, nil)
+	r := get(t, h, "/feed.atom")
+	if r.status != http.StatusOK {
+		t.Fatalf("feed: %d", r.status)
+	}
+	if n := strings.Count(r.body, `term="disclosure"`); n != 3 {
+		t.Errorf("feed has %d disclosure entries, want 3", n)
+	}
+	if n := strings.Count(r.body, `term="objection"`); n != 1 {
+		t.Errorf("feed has %d objection entries, want 1", n)
+	}
+	if !strings.Contains(r.body, "모티프 정예팀 이의신청") || !strings.Contains(r.body, "objection by Motif consortium") {
+		t.Error("the objection entry does not name the team in both languages")
+	}
+}

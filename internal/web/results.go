@@ -332,9 +332,7 @@ func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames, d int) view.Leaf
 		Direct: l.Direct,
 		Exact:  exactText(l.Exact),
 	}
-	if l.Scale != nil || (l.Rounded != nil && l.Exact != nil && l.Rounded.Cmp(l.Exact) != 0) {
-		lm.Trail = l.Trail(d)
-	}
+	lm.Trail = leafTrail(l, d)
 	if l.Direct {
 		lm.Method = pr.T("criterion.direct")
 		for _, v := range l.Values {
@@ -387,6 +385,15 @@ func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames, d int) view.Leaf
 		lm.Formula += " " + pr.T("results.method.fallback")
 	}
 	return lm
+}
+
+// leafTrail is raw → exact → rounded for a scaled leaf or one rounded on
+// its own; "" when the exact points say it all.
+func leafTrail(l rules.LeafDetail, d int) string {
+	if l.Scale != nil || (l.Rounded != nil && l.Exact != nil && l.Rounded.Cmp(l.Exact) != 0) {
+		return l.Trail(d)
+	}
+	return ""
 }
 
 // aggregateFormula is the arithmetic of an aggregate over the kept

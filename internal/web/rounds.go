@@ -96,9 +96,7 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Scores = pr.scoreTable(d)
 	v.Stats = pr.statsTable(d)
-	if d.Published && d.Disclosure != "" {
-		v.Disclosure = pr.T("disclosure." + d.Disclosure)
-	}
+	v.Disclosure = pr.disclosureLevel(d)
 	v.Disclosures = pr.disclosureSteps(d.Disclosures)
 	v.Objections = pr.objections(d.Objections)
 	v.Description = pr.T("desc.round", "round", v.Name)
@@ -393,4 +391,12 @@ func (pr *pageReq) objections(objs []postgres.Objection) []view.Objection {
 		out = append(out, v)
 	}
 	return out
+}
+
+// disclosureLevel names what a published round discloses.
+func (pr *pageReq) disclosureLevel(d postgres.PublicRoundDetail) string {
+	if !d.Published || d.Disclosure == "" {
+		return ""
+	}
+	return pr.T("disclosure." + d.Disclosure)
 }

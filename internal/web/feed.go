@@ -84,9 +84,11 @@ const (
 	feedPublication = "publication"
 	feedCorrection  = "correction"
 	feedTeam        = "team"
+	feedDisclosure  = "disclosure"
+	feedObjection   = "objection"
 )
 
-var feedKindOrder = map[string]int{feedPublication: 0, feedCorrection: 1, feedTeam: 2}
+var feedKindOrder = map[string]int{feedPublication: 0, feedCorrection: 1, feedTeam: 2, feedDisclosure: 3, feedObjection: 4}
 
 // feedItem is an entry before encoding, with what orders it: newest first,
 // then later rounds first, then by kind, then in the round's order.
@@ -254,6 +256,62 @@ func (b *feedBuilder) round(rd postgres.PublicFeedRound, criteria map[string]con
 	b.publication(rd, *published)
 	b.corrections(rd, criteria)
 	b.teamChanges(rd, *published, outcomesAt)
+	b.disclosures(rd)
+	b.objections(rd)
+}
+
+// disclosures adds an entry for each dated disclosure step of a round.
+func (b *feedBuilder) disclosures(rd postgres.PublicFeedRound) {
+	roundURL := b.pageURL("/rounds/" + rd.Slug)
+	for i, st := range rd.Disclosures {
+		summary := b.L.T("feed.disclosure.summary", "level", b.L.T("disclosure."+st.Level), "note", b.L.Text(st.Note))
+		b.items = append(b.items, feedItem{
+			entry: atomEntry{
+				ID: b.tag + "rounds/" + rd.Slug + "/disclosures/" + strconv.FormatInt(st.ID, 10),
+				Title: atomText{Type: "text", Body: b.title("feed.disclosure", func(l *i18n.Localizer) []any {
+					return []any{"round", l.Text(rd.Name), "level", l.T("disclosure." + st.Level)}
+				})},
+				Updated:   instant(st.On),
+				Published: instant(st.On),
+				Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: roundURL}},
+				Category:  []atomCategory{{Term: feedDisclosure, Label: b.L.T("disclosure.heading")}},
+				Summary:   atomText{Type: "text", Body: summary},
+				Content:   atomText{Type: "html", Body: "<p>" + html.EscapeString(summary) + "</p>"},
+			},
+			updated: st.On, round: rd.Position, seq: i,
+		})
+	}
+}
+
+// objections adds an entry for each objection filed against a round,
+// dated when it was decided, or else when it was filed.
+func (b *feedBuilder) objections(rd postgres.PublicFeedRound) {
+	roundURL := b.pageURL("/rounds/" + rd.Slug)
+	for i, o := range rd.Objections {
+		at := o.FiledOn
+		if o.DecidedOn != nil {
+			at = *o.DecidedOn
+		}
+		summary := b.L.Text(o.Summary) + " — " + b.L.T("objection.status."+o.Status)
+		if d := b.L.Text(o.Decision); d != "" {
+			summary += ": " + d
+		}
+		b.items = append(b.items, feedItem{
+			entry: atomEntry{
+				ID: b.tag + "rounds/" + rd.Slug + "/objections/" + strconv.FormatInt(o.ID, 10),
+				Title: atomText{Type: "text", Body: b.title("feed.objection", func(l *i18n.Localizer) []any {
+					return []any{"round", l.Text(rd.Name), "team", l.Text(o.Team.Name)}
+				})},
+				Updated:   instant(at),
+				Published: instant(o.FiledOn),
+				Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: roundURL}},
+				Category:  []atomCategory{{Term: feedObjection, Label: b.L.T("objection.heading")}},
+				Summary:   atomText{Type: "text", Body: summary},
+				Content:   atomText{Type: "html", Body: "<p>" + html.EscapeString(summary) + "</p>"},
+			},
+			updated: at, round: rd.Position, seq: i,
+		})
+	}
 }
 
 // publication adds the entry of a round's publication: its outcomes.

@@ -128,6 +128,15 @@ func cutAt(teams []rules.ReportTeam, places int) int {
 	return len(teams)
 }
 
+// resultDecimals is the number of decimals a computed result is shown
+// with: the rounding it was frozen with, or else the round's.
+func resultDecimals(rr postgres.RoundResults) int {
+	if rr.Input != nil {
+		return rr.Input.Rounding.Rules().Decimals
+	}
+	return rr.Info.Rounding.Normalized().Decimals
+}
+
 // ratNum is an exact value as a float, only to place it on a chart.
 func ratNum(r *big.Rat) float64 {
 	if r == nil {
@@ -170,8 +179,9 @@ func exactText(r *big.Rat) string {
 // total was computed.
 func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n roundNames) *view.RoundResultsView {
 	res, in := rr.Result, rr.Input
+	d := resultDecimals(rr)
 	L := pr.L
-	v := &view.RoundResultsView{CutAt: -1}
+	v := &view.RoundResultsView{CutAt: -1, Decimals: d}
 	var cats []postgres.FrozenCriterion
 	if in != nil {
 		cats = in.Criteria
@@ -195,9 +205,9 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 			row.OutcomeCode = "pending"
 		}
 		for _, c := range t.Categories {
-			row.Cells = append(row.Cells, view.Cell{Text: rules.FormatCents(c.Rounded)})
+			row.Cells = append(row.Cells, view.Cell{Text: rules.FormatDecimals(c.Rounded, d)})
 		}
-		row.Total = view.Cell{Text: rules.FormatCents(t.Total)}
+		row.Total = view.Cell{Text: rules.FormatDecimals(t.Total, d)}
 		v.Rows = append(v.Rows, row)
 	}
 	if len(res.Teams) > 0 {
@@ -217,7 +227,7 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 		}
 		v.Decision = d
 	}
-	v.Chart = pr.roundChart(roundName, res, cats, advance, v.CutAt, v.CutLabel, n)
+	v.Chart = pr.roundChart(roundName, res, cats, advance, v.CutAt, v.CutLabel, n, d)
 	order := make([]string, 0, len(cats))
 	for _, c := range cats {
 		order = append(order, L.Text(c.Name))
@@ -228,13 +238,13 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 		pr.T("results.method.ranking", "order", strings.Join(order, " → ")),
 	}
 	for _, t := range res.Teams {
-		v.Teams = append(v.Teams, pr.teamMethod(t, n))
+		v.Teams = append(v.Teams, pr.teamMethod(t, n, d))
 	}
 	return v
 }
 
 // roundChart lays out the stacked category bars of a computed round.
-func (pr *pageReq) roundChart(roundName string, res *rules.Result, cats []postgres.FrozenCriterion, advance, cutAt int, cutLabel string, n roundNames) *chart.Stacked {
+func (pr *pageReq) roundChart(roundName string, res *rules.Result, cats []postgres.FrozenCriterion, advance, cutAt int, cutLabel string, n roundNames, d int) *chart.Stacked {
 	if len(cats) == 0 || len(res.Teams) == 0 {
 		return nil
 	}
@@ -257,39 +267,39 @@ func (pr *pageReq) roundChart(roundName string, res *rules.Result, cats []postgr
 		b := chart.BarInput{
 			Label: pr.teamName(n, t.Team),
 			Total: ratNum(t.Total),
-			Note:  rules.FormatCents(t.Total) + " · " + pr.outcomeLabel(t.Outcome),
+			Note:  rules.FormatDecimals(t.Total, d) + " · " + pr.outcomeLabel(t.Outcome),
 			Out:   !passed(string(t.Outcome)),
 		}
 		var parts []string
 		for i, c := range t.Categories {
 			b.Values = append(b.Values, ratNum(c.Rounded))
-			label := in.Series[min(i, len(in.Series)-1)] + " " + rules.FormatCents(c.Rounded)
+			label := in.Series[min(i, len(in.Series)-1)] + " " + rules.FormatDecimals(c.Rounded, d)
 			b.Titles = append(b.Titles, b.Label+": "+label)
 			parts = append(parts, label)
 		}
 		in.Bars = append(in.Bars, b)
 		desc = append(desc, pr.T("chart.round.desc.team", "rank", pr.rankText(t.Rank, t.Tied), "team", b.Label,
-			"parts", strings.Join(parts, ", "), "total", rules.FormatCents(t.Total), "outcome", pr.outcomeLabel(t.Outcome)))
+			"parts", strings.Join(parts, ", "), "total", rules.FormatDecimals(t.Total, d), "outcome", pr.outcomeLabel(t.Outcome)))
 	}
 	in.Desc = strings.Join(desc, "; ") + ". " + pr.T("chart.round.desc.cut", "cut", cutLabel)
 	return chart.LayoutStacked(in)
 }
 
 // teamMethod shows one team's computation leaf by leaf.
-func (pr *pageReq) teamMethod(t rules.TeamResult, n roundNames) view.TeamMethod {
+func (pr *pageReq) teamMethod(t rules.TeamResult, n roundNames, d int) view.TeamMethod {
 	L := pr.L
 	tm := view.TeamMethod{
 		Team: pr.teamOf(n, t.Team),
 		Slug: t.Team,
 		Summary: pr.T("results.method.summary", "rank", pr.rankText(t.Rank, t.Tied),
-			"total", rules.FormatCents(t.Total), "outcome", pr.outcomeLabel(t.Outcome)),
+			"total", rules.FormatDecimals(t.Total, d), "outcome", pr.outcomeLabel(t.Outcome)),
 	}
 	var rounded []string
 	for _, c := range t.Categories {
 		cm := view.CategoryMethod{
 			Name:    pr.criterionName(n, c.Code),
 			Exact:   exactText(c.Exact),
-			Rounded: rules.FormatCents(c.Rounded),
+			Rounded: rules.FormatDecimals(c.Rounded, d),
 		}
 		if fc, ok := n.criteria[c.Code]; ok {
 			cm.Max = L.Points(fc.Max)
@@ -299,7 +309,7 @@ func (pr *pageReq) teamMethod(t rules.TeamResult, n roundNames) view.TeamMethod 
 			if leaf.Category != c.Code {
 				continue
 			}
-			cm.Leaves = append(cm.Leaves, pr.leafMethod(leaf, n))
+			cm.Leaves = append(cm.Leaves, pr.leafMethod(leaf, n, d))
 			terms = append(terms, exactText(leaf.Exact))
 		}
 		if len(terms) > 1 {
@@ -308,24 +318,25 @@ func (pr *pageReq) teamMethod(t rules.TeamResult, n roundNames) view.TeamMethod 
 		tm.Categories = append(tm.Categories, cm)
 		rounded = append(rounded, cm.Rounded)
 	}
-	tm.TotalExpr = strings.Join(rounded, " + ") + " = " + rules.FormatCents(t.Total)
+	tm.TotalExpr = strings.Join(rounded, " + ") + " = " + rules.FormatDecimals(t.Total, d)
 	return tm
 }
 
 // leafMethod shows how one leaf's points came about: the value scored
 // directly, or each evaluator's score, which a trimmed mean dropped and the
 // arithmetic of the aggregate.
-func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames) view.LeafMethod {
+func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames, d int) view.LeafMethod {
 	lm := view.LeafMethod{
 		Name:   pr.criterionName(n, l.Criterion),
-		Max:    rules.FormatCents(l.Max),
+		Max:    rules.FormatDecimals(l.Max, d),
 		Direct: l.Direct,
 		Exact:  exactText(l.Exact),
 	}
+	lm.Trail = leafTrail(l, d)
 	if l.Direct {
 		lm.Method = pr.T("criterion.direct")
 		for _, v := range l.Values {
-			lm.Values = append(lm.Values, view.EvaluatorScore{Value: rules.FormatCents(v.Value)})
+			lm.Values = append(lm.Values, view.EvaluatorScore{Value: rules.FormatDecimals(v.Value, d)})
 		}
 		if len(l.Missing) > 0 {
 			lm.Missing = pr.T("results.method.missing.direct")
@@ -346,12 +357,12 @@ func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames) view.LeafMethod 
 		dropNote[l.Dropped[0]] = pr.T("results.method.dropped.low")
 		dropNote[l.Dropped[1]] = pr.T("results.method.dropped.high")
 		lm.Dropped = pr.T("results.method.dropped",
-			"low", pr.evaluatorValue(l.Dropped[0], value[l.Dropped[0]]),
-			"high", pr.evaluatorValue(l.Dropped[1], value[l.Dropped[1]]))
+			"low", pr.evaluatorValue(l.Dropped[0], value[l.Dropped[0]], d),
+			"high", pr.evaluatorValue(l.Dropped[1], value[l.Dropped[1]], d))
 	}
 	kept := make([]*big.Rat, 0, len(l.Values))
 	for _, v := range l.Values {
-		es := view.EvaluatorScore{Label: pr.T("results.method.evaluator", "n", v.Evaluator), Value: rules.FormatCents(v.Value)}
+		es := view.EvaluatorScore{Label: pr.T("results.method.evaluator", "n", v.Evaluator), Value: rules.FormatDecimals(v.Value, d)}
 		if note, ok := dropNote[v.Evaluator]; ok {
 			es.Dropped, es.Note = true, note
 		} else {
@@ -369,16 +380,25 @@ func (pr *pageReq) leafMethod(l rules.LeafDetail, n roundNames) view.LeafMethod 
 	if len(kept) == 0 {
 		return lm
 	}
-	lm.Formula = pr.aggregateFormula(l.Applied, kept, lm.Exact)
+	lm.Formula = pr.aggregateFormula(l.Applied, kept, lm.Exact, d)
 	if l.Applied != l.Aggregate {
 		lm.Formula += " " + pr.T("results.method.fallback")
 	}
 	return lm
 }
 
+// leafTrail is raw → exact → rounded for a scaled leaf or one rounded on
+// its own; "" when the exact points say it all.
+func leafTrail(l rules.LeafDetail, d int) string {
+	if l.Scale != nil || (l.Rounded != nil && l.Exact != nil && l.Rounded.Cmp(l.Exact) != 0) {
+		return l.Trail(d)
+	}
+	return ""
+}
+
 // aggregateFormula is the arithmetic of an aggregate over the kept
 // evaluator scores, ending in its exact value.
-func (pr *pageReq) aggregateFormula(applied rules.Aggregate, kept []*big.Rat, exact string) string {
+func (pr *pageReq) aggregateFormula(applied rules.Aggregate, kept []*big.Rat, exact string, d int) string {
 	switch applied {
 	case rules.AggregateMean, rules.AggregateTrimmedMean:
 		sum := new(big.Rat)
@@ -394,8 +414,8 @@ func (pr *pageReq) aggregateFormula(applied rules.Aggregate, kept []*big.Rat, ex
 		sorted := slices.Clone(kept)
 		slices.SortFunc(sorted, func(a, b *big.Rat) int { return a.Cmp(b) })
 		if m := len(sorted); m%2 == 0 {
-			return pr.T("results.method.formula.median.even", "a", rules.FormatCents(sorted[m/2-1]),
-				"b", rules.FormatCents(sorted[m/2]), "exact", exact)
+			return pr.T("results.method.formula.median.even", "a", rules.FormatDecimals(sorted[m/2-1], d),
+				"b", rules.FormatDecimals(sorted[m/2], d), "exact", exact)
 		}
 		return pr.T("results.method.formula.median.odd", "exact", exact)
 	}
@@ -403,8 +423,8 @@ func (pr *pageReq) aggregateFormula(applied rules.Aggregate, kept []*big.Rat, ex
 }
 
 // evaluatorValue is "평가위원 2 (29.75)" / "Expert 2 (29.75)".
-func (pr *pageReq) evaluatorValue(e int, v *big.Rat) string {
-	return pr.T("results.method.evaluator", "n", e) + " (" + rules.FormatCents(v) + ")"
+func (pr *pageReq) evaluatorValue(e int, v *big.Rat, d int) string {
+	return pr.T("results.method.evaluator", "n", e) + " (" + rules.FormatDecimals(v, d) + ")"
 }
 
 // correctionChange is the change a correction records (its JSON change):

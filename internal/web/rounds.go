@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"math/big"
 	"net/http"
 	"strconv"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/rules"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -94,6 +96,9 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Scores = pr.scoreTable(d)
 	v.Stats = pr.statsTable(d)
+	v.Disclosure = pr.disclosureLevel(d)
+	v.Disclosures = pr.disclosureSteps(d.Disclosures)
+	v.Objections = pr.objections(d.Objections)
 	v.Description = pr.T("desc.round", "round", v.Name)
 	v.OGType = "article"
 	v.Downloads = pr.roundDownloads(d.Slug, d.Published)
@@ -112,6 +117,7 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 			v.Examples = pr.whatIfExamples(d)
 		}
 	}
+	v.Aggregates = pr.aggregatesTable(d, v.Results)
 	return s.render(w, r, http.StatusOK, pages.Round(v))
 }
 
@@ -275,27 +281,53 @@ func (pr *pageReq) scoreTable(d postgres.PublicRoundDetail) *view.ScoreTable {
 
 // statsTable is every published statistic × every criterion and the total.
 func (pr *pageReq) statsTable(d postgres.PublicRoundDetail) *view.ScoreTable {
-	if len(d.Stats) == 0 {
+	return pr.statTable(d, d.Stats, "round.stats.caption", []string{"mean", "median", "max", "min"}, pr.L.Points)
+}
+
+// aggregatesTable is the statistics the portal computes over the ranked
+// teams of a round disclosed at aggregates or full; nil at outcomes.
+// The figures are written with the decimals of the computed results.
+func (pr *pageReq) aggregatesTable(d postgres.PublicRoundDetail, res *view.RoundResultsView) *view.ScoreTable {
+	format := pr.L.Points
+	if res != nil && res.Decimals > 0 {
+		format = func(v string) string {
+			if r, ok := new(big.Rat).SetString(v); ok {
+				return rules.FormatDecimals(r, res.Decimals)
+			}
+			return v
+		}
+	}
+	return pr.statTable(d, d.Aggregates, "round.aggregates.caption", []string{"mean", "max", "min", "spread"}, format)
+}
+
+// statTable lays out statistics, one row per statistic in order; nil when
+// there is none.
+func (pr *pageReq) statTable(d postgres.PublicRoundDetail, stats []postgres.PublicStat, caption string, order []string, format func(string) string) *view.ScoreTable {
+	if len(stats) == 0 {
 		return nil
 	}
 	values := map[[2]string]string{}
 	seen := map[string]bool{}
-	for _, st := range d.Stats {
+	for _, st := range stats {
 		values[[2]string{st.Stat, st.Criterion}] = st.Value
 		seen[st.Stat] = true
 	}
 	t := &view.ScoreTable{
-		Caption: pr.T("round.stats.caption", "round", pr.L.Text(d.Name)),
+		Caption: pr.T(caption, "round", pr.L.Text(d.Name)),
 		Head:    pr.T("table.stat"),
 		Columns: pr.scoreColumns(d),
 	}
-	for _, stat := range []string{"mean", "median", "max", "min"} {
+	for _, stat := range order {
 		if !seen[stat] {
 			continue
 		}
 		row := view.ScoreRow{Head: view.Link{Text: pr.T("stat." + stat)}, Code: stat}
 		for _, c := range t.Columns {
-			row.Cells = append(row.Cells, pr.cell(values, stat, c.Code))
+			if v, ok := values[[2]string{stat, c.Code}]; ok {
+				row.Cells = append(row.Cells, view.Cell{Text: format(v)})
+			} else {
+				row.Cells = append(row.Cells, pr.undisclosed())
+			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -323,4 +355,50 @@ func (pr *pageReq) figureSources(scores []postgres.PublicScore) []view.Source {
 		}
 	}
 	return pr.sources(srcs)
+}
+
+// disclosureSteps are a round's dated disclosure steps, oldest first.
+func (pr *pageReq) disclosureSteps(steps []postgres.DisclosureStep) []view.DisclosureStep {
+	var out []view.DisclosureStep
+	for _, st := range steps {
+		on := st.On
+		out = append(out, view.DisclosureStep{
+			Date:    pr.L.Date(&on),
+			Level:   pr.T("disclosure." + st.Level),
+			Note:    pr.L.Text(st.Note),
+			Sources: pr.sources(st.Sources),
+		})
+	}
+	return out
+}
+
+// objections shows formal objections: who filed what when, and how and
+// why they were decided.
+func (pr *pageReq) objections(objs []postgres.Objection) []view.Objection {
+	var out []view.Objection
+	for _, o := range objs {
+		filed := o.FiledOn
+		v := view.Objection{
+			Team:       pr.teamLink(o.Team.Slug, o.Team.Name),
+			Round:      pr.roundLink(o.Round.Slug, o.Round.Name),
+			Filed:      pr.L.Date(&filed),
+			Summary:    pr.L.Text(o.Summary),
+			StatusCode: o.Status,
+			Status:     pr.T("objection.status." + o.Status),
+			Due:        pr.L.Date(o.DecisionDue),
+			Decided:    pr.L.Date(o.DecidedOn),
+			Decision:   pr.L.Text(o.Decision),
+			Sources:    pr.sources(o.Sources),
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// disclosureLevel names what a published round discloses.
+func (pr *pageReq) disclosureLevel(d postgres.PublicRoundDetail) string {
+	if !d.Published || d.Disclosure == "" {
+		return ""
+	}
+	return pr.T("disclosure." + d.Disclosure)
 }

@@ -99,6 +99,7 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.teamChart(r.Context(), pr, t, &v); err != nil {
 		return err
 	}
+	v.Objections = pr.objections(t.Objections)
 	v.Description = pr.T("desc.team", "team", v.Name)
 	v.OGType = "article"
 	v.OGImage, v.OGImageAlt = "/og/teams/"+t.Slug+".png", pr.T("ux.og.team", "team", v.Name)

@@ -9,6 +9,8 @@ import (
 // each revision page render it; it is nil for rounds whose outcomes were
 // only announced.
 type RoundResultsView struct {
+	// Decimals is how many decimals the figures are written with.
+	Decimals int
 	// Revision names the revision shown: "발표본 1" / "revision 1".
 	Revision string
 	// RevisionNote says when it was published and, for a correction, why.
@@ -94,7 +96,10 @@ type LeafMethod struct {
 	Formula string
 	// Exact is the leaf's exact points: a terminating decimal, or a
 	// fraction with a decimal approximation.
-	Exact   string
+	Exact string
+	// Trail is raw → exact → rounded for a scaled or leaf-rounded leaf
+	// ("35.0 → 8.75 → 8.8"); empty when Exact says it all.
+	Trail   string
 	Missing string
 }
 

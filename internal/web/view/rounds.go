@@ -49,6 +49,14 @@ type RoundPage struct {
 	// ready-made scenarios (restoring a disqualified team, …).
 	WhatIf   Link
 	Examples []Link
+	// Aggregates are the averages and ranges the portal computes over the
+	// ranked teams, at the aggregates and full disclosure levels.
+	Aggregates *ScoreTable
+	// Disclosure names what the round discloses; Disclosures is its dated
+	// history, oldest first.
+	Disclosure  string
+	Disclosures []DisclosureStep
+	Objections  []Objection
 }
 
 // Rule states how the round decides.
@@ -102,4 +110,26 @@ type ScoreRow struct {
 	Cells []Cell
 	// Sources cite the row's published figures.
 	Sources []Source
+}
+
+// DisclosureStep is a dated step of a round's staged disclosure.
+type DisclosureStep struct {
+	Date    string
+	Level   string
+	Note    string
+	Sources []Source
+}
+
+// Objection is a formal objection (이의신청) against a round's results.
+type Objection struct {
+	Team       Link
+	Round      Link
+	Filed      string
+	Summary    string
+	StatusCode string // pending | upheld | rejected | withdrawn
+	Status     string
+	Due        string // "" when no date was announced
+	Decided    string // "" while pending
+	Decision   string
+	Sources    []Source
 }

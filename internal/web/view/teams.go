@@ -59,6 +59,8 @@ type TeamPage struct {
 	ChartRows   []TeamChartRow
 	ChartSeries []string
 	ChartNotes  []string
+	// Objections are the formal objections the team filed.
+	Objections []Objection
 }
 
 // TeamChartRow is one round of the team chart as text.

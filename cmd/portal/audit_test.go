@@ -48,7 +48,9 @@ func TestAuditVerifyDetectsTruncation(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
 	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
-	mustCLI(t, url, "round", "publish", "stage-1")
+	admin := addAdmin(t, url, "admin@example.com")
+	mustCLI(t, url, "round", "close", "stage-1")
+	mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
 	if out := mustCLI(t, url, "audit", "verify"); !strings.Contains(out, "2 recorded heads match") {
 		t.Fatalf("verify on a clean log said %q, want a checkpoint and a publication head", out)
 	}

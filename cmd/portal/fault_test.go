@@ -301,7 +301,9 @@ func TestFaultListenerReconnects(t *testing.T) {
 	if first, cached := page(), page(); strings.Contains(first, "84.60") || strings.Contains(cached, "84.60") {
 		t.Fatal("results visible before publication")
 	}
-	mustCLI(t, url, "round", "publish", "stage-1")
+	admin := addAdmin(t, url, "admin@example.com")
+	mustCLI(t, url, "round", "close", "stage-1")
+	mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
 	waitFor("the cached page showing the publication", func() bool { return strings.Contains(page(), "84.60") })
 }
 

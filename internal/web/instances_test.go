@@ -57,6 +57,10 @@ func TestThreeInstancesServeAPublication(t *testing.T) {
 			t.Fatalf("instance %d did not cache the round: %q", i, again.header.Get("X-Cache"))
 		}
 	}
+	// Publishing needs a closed round; closing is not public.
+	if err := stores[0].CloseRound(ctx, "demo", "r1", odActor); err != nil {
+		t.Fatal(err)
+	}
 	// Wait for every listener to be connected: each has seen a notification.
 	time.Sleep(200 * time.Millisecond)
 	// The clock starts when the publication is committed.

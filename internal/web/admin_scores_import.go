@@ -151,8 +151,12 @@ func (s *server) importScores(ar *adminReq, g *grid, up upload) (diff postgres.S
 // language, naming the round's teams and criteria by their names.
 func (ar *adminReq) lineErrors(g *grid, errs scorecsv.Errors) []string {
 	names := g.names(ar)
-	out := make([]string, 0, len(errs))
-	for _, e := range errs {
+	shown := errs
+	if len(shown) > maxShownErrors {
+		shown = shown[:maxShownErrors]
+	}
+	out := make([]string, 0, len(shown)+1)
+	for _, e := range shown {
 		args := slices.Clone(e.Args)
 		for i := 0; i+1 < len(args); i += 2 {
 			if code, ok := args[i+1].(string); ok && (args[i] == "team" || args[i] == "criterion") {
@@ -167,8 +171,15 @@ func (ar *adminReq) lineErrors(g *grid, errs scorecsv.Errors) []string {
 		}
 		out = append(out, msg)
 	}
+	if more := len(errs) - len(shown); more > 0 {
+		out = append(out, ar.T("admin.import.more_errors", "n", more))
+	}
 	return out
 }
+
+// maxShownErrors is how many problems of one file the console lists; the
+// rest are counted, so a large file of bad rows cannot make a huge page.
+const maxShownErrors = 100
 
 // names maps "team:slug" and "criterion:code" to the names of the round's
 // teams and criteria in the page's language.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 
 	"net/url"
@@ -207,6 +208,25 @@ func TestScoreCSVAllErrorsAtOnce(t *testing.T) {
 	got = textsOf(parseHTML(t, r.body).Find(testid("import-errors") + " li"))
 	if len(got) != 4 || !strings.Contains(got[3], `evaluator 4 is outside the panel of "Expert panel" (1–3)`) {
 		t.Errorf("English errors: %q", got)
+	}
+}
+
+// A file with many bad rows lists the first hundred problems and counts the
+// rest, so it cannot make a huge page.
+func TestScoreCSVErrorsCapped(t *testing.T) {
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	c := env.signedIn("192.0.2.90", scorerEmail)
+	var b strings.Builder
+	b.WriteString("team,criterion,evaluator,value\n")
+	for i := 0; i < 150; i++ {
+		fmt.Fprintf(&b, "x%d,nia,,1\n", i)
+	}
+	r := c.upload("/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(b.String()))
+	wantStatus(t, "bad CSV", r, http.StatusUnprocessableEntity)
+	got := textsOf(parseHTML(t, r.body).Find(testid("import-errors") + " li"))
+	if len(got) != 101 || !strings.Contains(got[100], "외 50건") {
+		t.Errorf("%d problems listed, last %q; want 100 and a count of 50 more", len(got), got[len(got)-1])
 	}
 }
 

@@ -464,7 +464,7 @@ func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *r
 		if passed(string(t.Outcome)) {
 			simThrough++
 		}
-		v.Rows = append(v.Rows, pr.whatIfRow(offBy[t.Team], t, n))
+		v.Rows = append(v.Rows, pr.whatIfRow(offBy[t.Team], t, n, sim.Rounding.Decimals))
 	}
 	key := "whatif.summary.selection"
 	if kind == contest.KindStage {
@@ -478,19 +478,20 @@ func (pr *pageReq) whatIfResult(kind string, f, official whatIfForm, off, sim *r
 	return v
 }
 
-// whatIfRow is a team's official result (o) beside its simulated one (t).
-func (pr *pageReq) whatIfRow(o, t rules.TeamResult, n roundNames) view.WhatIfRow {
+// whatIfRow is a team's official result (o) beside its simulated one (t),
+// totals with the round's decimals.
+func (pr *pageReq) whatIfRow(o, t rules.TeamResult, n roundNames, decimals int) view.WhatIfRow {
 	row := view.WhatIfRow{
 		Team:                pr.teamOf(n, t.Team),
 		Slug:                t.Team,
 		OfficialRank:        pr.rankText(o.Rank, o.Tied),
 		OfficialOutcomeCode: string(o.Outcome),
 		OfficialOutcome:     pr.outcomeLabel(o.Outcome),
-		OfficialTotal:       rules.FormatCents(o.Total),
+		OfficialTotal:       rules.FormatDecimals(o.Total, decimals),
 		Rank:                pr.rankText(t.Rank, t.Tied),
 		OutcomeCode:         string(t.Outcome),
 		Outcome:             pr.outcomeLabel(t.Outcome),
-		Total:               rules.FormatCents(t.Total),
+		Total:               rules.FormatDecimals(t.Total, decimals),
 		Reason:              pr.L.Text(contest.Text(t.Reason)),
 	}
 	if t.Outcome == "" {

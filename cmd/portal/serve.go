@@ -82,8 +82,8 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	go db.Store.ListenChanges(bg, cache.Invalidate)
 	var draining atomic.Bool
 	srv := &http.Server{
-		Handler: trustProxyHeader(guardEdge(web.Draining(web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
-			Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load)), cfg.TrustedProxyHeader),
+		Handler: trustProxyHeader(web.Draining(web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
+			Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load), cfg.TrustedProxyHeader),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -89,14 +89,6 @@ type AdminStore interface {
 // maxFormBytes bounds a console request body: a score CSV is the largest.
 const maxFormBytes = maxCSVBytes + 1<<20
 
-// limitBody refuses oversized request bodies before any form is parsed.
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		next.ServeHTTP(w, r)
-	})
-}
-
 type userKey struct{}
 
 // currentUser is the signed-in staff member, or nil.

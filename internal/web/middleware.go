@@ -135,13 +135,13 @@ func edge(next http.Handler) http.Handler {
 			plainError(w, r, http.StatusBadRequest)
 			return
 		}
+		limit := bodyLimit(r.URL.Path)
+		if r.ContentLength > limit {
+			w.Header().Set("Connection", "close")
+			plainError(w, r, http.StatusRequestEntityTooLarge)
+			return
+		}
 		if r.Body != nil && r.Body != http.NoBody {
-			limit := bodyLimit(r.URL.Path)
-			if r.ContentLength > limit {
-				w.Header().Set("Connection", "close")
-				plainError(w, r, http.StatusRequestEntityTooLarge)
-				return
-			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)

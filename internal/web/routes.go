@@ -85,7 +85,7 @@ func (s *server) routes() http.Handler {
 		// checked for the role on the server: scorers enter and import
 		// scores and see previews, admins do everything.
 		r.Group(func(r chi.Router) {
-			r.Use(noStore, limitBody, s.sessions.LoadAndSave, s.loadUser)
+			r.Use(noStore, s.sessions.LoadAndSave, s.loadUser)
 			r.Get("/login", s.handleAdmin(s.handleLoginForm))
 			r.Post("/login", s.handleAdmin(s.handleLogin))
 			r.Post("/logout", s.handleAdmin(s.handleLogout))

@@ -13,6 +13,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,6 +102,39 @@ func spreadsheetSafe(c string) string {
 func attach(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	allowOrigin(w)
+}
+
+// bilingual is the column pair of a text in Korean and English, headed
+// "ko(한국어) / en (Korean)" and "ko(영어) / en (English)".
+func bilingual[T any](ko, en string, get func(T) contest.Text) []column[T] {
+	return []column[T]{
+		{col(ko+"(한국어)", en+" (Korean)"), func(v T) string { return get(v).KO }},
+		{col(ko+"(영어)", en+" (English)"), func(v T) string { return get(v).EN }},
+	}
+}
+
+// named is a slug column followed by the name it stands for in both
+// languages.
+func named[T any](ko, en, nameKO, nameEN string, get func(T) (string, contest.Text)) []column[T] {
+	return append([]column[T]{{col(ko, en), func(v T) string { slug, _ := get(v); return slug }}},
+		bilingual(nameKO, nameEN, func(v T) contest.Text { _, n := get(v); return n })...)
+}
+
+// annotated is the closing columns of a sourced fact: its confidence when
+// it has one, its note in both languages and its sources.
+func annotated[T any](confidence func(T) string, note func(T) contest.Text, sources func(T) []postgres.PublicSource) []column[T] {
+	var cols []column[T]
+	if confidence != nil {
+		cols = append(cols, column[T]{col("신뢰도", "confidence"), confidence})
+	}
+	cols = append(cols, bilingual("비고", "note", note)...)
+	return append(cols, column[T]{col("출처", "sources"), func(v T) string { return cellSources(sources(v)) }})
+}
+
+// labelText is the Korean and English label of a message id as a text.
+func (s *server) labelText(id string) contest.Text {
+	ko, en := s.labels(id)
+	return contest.Text{KO: ko, EN: en}
 }
 
 // Cell helpers: empty for what is unknown or undisclosed.
@@ -219,18 +253,14 @@ func (s *server) handleResultsCSV(w http.ResponseWriter, r *http.Request) error 
 		}
 		return string(*l.Outcome)
 	}
-	outcomeLabel := func(l line) (string, string) {
+	outcomeLabel := func(l line) contest.Text {
 		if l.Outcome == nil {
-			return "", ""
+			return contest.Text{}
 		}
-		return s.labels("outcome." + outcome(l))
+		return s.labelText("outcome." + outcome(l))
 	}
-	cols := []column[line]{
-		{col("순위", "rank"), func(l line) string { return cellInt(l.Rank) }},
-		{col("팀", "team"), func(l line) string { return l.Team }},
-		{col("팀명(한국어)", "team name (Korean)"), func(l line) string { return names[l.Team].KO }},
-		{col("팀명(영어)", "team name (English)"), func(l line) string { return names[l.Team].EN }},
-	}
+	cols := append([]column[line]{{col("순위", "rank"), func(l line) string { return cellInt(l.Rank) }}},
+		named("팀", "team", "팀명", "team name", func(l line) (string, contest.Text) { return l.Team, names[l.Team] })...)
 	for _, c := range resultCategories(rd, rr.Report) {
 		h := col(c.Name.KO, c.Name.EN) + " (" + c.Code
 		if c.Max != "" {
@@ -239,15 +269,12 @@ func (s *server) handleResultsCSV(w http.ResponseWriter, r *http.Request) error 
 		// An absent category was not disclosed.
 		cols = append(cols, column[line]{h + ")", func(l line) string { return l.Categories[c.Code] }})
 	}
-	cols = append(cols, []column[line]{
+	cols = slices.Concat(cols, []column[line]{
 		{col("총점", "total"), func(l line) string { return cellOf(l.Total) }},
 		{col("결과", "outcome"), outcome},
-		{col("결과(한국어)", "outcome (Korean)"), func(l line) string { ko, _ := outcomeLabel(l); return ko }},
-		{col("결과(영어)", "outcome (English)"), func(l line) string { _, en := outcomeLabel(l); return en }},
+	}, bilingual("결과", "outcome", outcomeLabel), []column[line]{
 		{col("사유 코드", "reason code"), func(l line) string { return string(l.ReasonCode) }},
-		{col("사유(한국어)", "reason (Korean)"), func(l line) string { return l.Reason.KO }},
-		{col("사유(영어)", "reason (English)"), func(l line) string { return l.Reason.EN }},
-	}...)
+	}, bilingual("사유", "reason", func(l line) contest.Text { return contest.Text(l.Reason) }))
 	return writeCSV(w, r, a.prog+"-"+rd.Slug+"-results.csv", cols, rr.Report.Teams)
 }
 
@@ -269,16 +296,13 @@ func (s *server) handlePublishedScoresCSV(w http.ResponseWriter, r *http.Request
 		}
 		return sc.CriterionName
 	}
-	cols := []column[score]{
-		{col("팀", "team"), func(sc score) string { return sc.Team }},
-		{col("팀명(한국어)", "team name (Korean)"), func(sc score) string { return names[sc.Team].KO }},
-		{col("팀명(영어)", "team name (English)"), func(sc score) string { return names[sc.Team].EN }},
-		{col("항목", "criterion"), func(sc score) string { return sc.Criterion }},
-		{col("항목명(한국어)", "criterion name (Korean)"), func(sc score) string { return name(sc).KO }},
-		{col("항목명(영어)", "criterion name (English)"), func(sc score) string { return name(sc).EN }},
-		{col("상위 항목", "parent criterion"), func(sc score) string { return parents[sc.Criterion] }},
-		{col("점수", "points"), func(sc score) string { return sc.Value }},
-	}
+	cols := slices.Concat(
+		named("팀", "team", "팀명", "team name", func(sc score) (string, contest.Text) { return sc.Team, names[sc.Team] }),
+		named("항목", "criterion", "항목명", "criterion name", func(sc score) (string, contest.Text) { return sc.Criterion, name(sc) }),
+		[]column[score]{
+			{col("상위 항목", "parent criterion"), func(sc score) string { return parents[sc.Criterion] }},
+			{col("점수", "points"), func(sc score) string { return sc.Value }},
+		})
 	return writeCSV(w, r, a.prog+"-"+rd.Slug+"-published-scores.csv", cols, rd.Scores)
 }
 
@@ -293,13 +317,9 @@ func (s *server) handleStatisticsCSV(w http.ResponseWriter, r *http.Request) err
 		crit[c.Code] = c.Name
 	}
 	type stat = postgres.PublicStat
-	cols := []column[stat]{
-		{col("항목", "criterion"), func(st stat) string { return st.Criterion }},
-		{col("항목명(한국어)", "criterion name (Korean)"), func(st stat) string { return crit[st.Criterion].KO }},
-		{col("항목명(영어)", "criterion name (English)"), func(st stat) string { return crit[st.Criterion].EN }},
-		{col("통계", "statistic"), func(st stat) string { return st.Stat }},
-		{col("값", "value"), func(st stat) string { return st.Value }},
-	}
+	cols := append(named("항목", "criterion", "항목명", "criterion name", func(st stat) (string, contest.Text) { return st.Criterion, crit[st.Criterion] }),
+		column[stat]{col("통계", "statistic"), func(st stat) string { return st.Stat }},
+		column[stat]{col("값", "value"), func(st stat) string { return st.Value }})
 	return writeCSV(w, r, a.prog+"-"+rd.Slug+"-statistics.csv", cols, rd.Stats)
 }
 
@@ -315,25 +335,22 @@ func (s *server) handleRoundsCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	type round = postgres.PublicRound
-	cols := []column[round]{
-		{col("순서", "position"), func(rd round) string { return strconv.Itoa(rd.Position) }},
-		{col("라운드", "round"), func(rd round) string { return rd.Slug }},
-		{col("이름(한국어)", "name (Korean)"), func(rd round) string { return rd.Name.KO }},
-		{col("이름(영어)", "name (English)"), func(rd round) string { return rd.Name.EN }},
-		{col("종류", "kind"), func(rd round) string { return rd.Kind }},
-		{col("기간", "period"), func(rd round) string { return rd.Period }},
-		{col("평가일", "evaluated on"), func(rd round) string { return cellOf(apiDate(rd.EvaluatedOn)) }},
-		{col("발표 예정", "announcement"), func(rd round) string { return cellOf(apiTime(rd.AnnounceAt)) }},
-		{col("발표일만 알려짐", "announcement date only"), func(rd round) string { return cellBool(rd.AnnounceDateOnly) }},
-		{col("상태", "status"), func(rd round) string { return publicRoundStatus(rd.Status) }},
-		{col("발표 일시", "published at"), func(rd round) string { return cellOf(apiTime(rd.PublishedAt)) }},
-		{col("통과·선정 정원", "advance"), func(rd round) string { return strconv.Itoa(rd.Advance) }},
-		{col("결원 보충", "backfill"), func(rd round) string { return cellBool(rd.Backfill) }},
-		{col("최저 총점", "minimum total"), func(rd round) string { return rd.MinTotal }},
-		{col("참가 팀", "entrants"), func(rd round) string { return strconv.Itoa(rd.Entrants) }},
-		{col("통과·선정 팀", "through"), func(rd round) string { return cellInt(rd.Through) }},
-		{col("점수로 계산", "computed"), func(rd round) string { return cellBool(rd.Computed) }},
-	}
+	cols := slices.Concat([]column[round]{{col("순서", "position"), func(rd round) string { return strconv.Itoa(rd.Position) }}},
+		named("라운드", "round", "이름", "name", func(rd round) (string, contest.Text) { return rd.Slug, rd.Name }), []column[round]{
+			{col("종류", "kind"), func(rd round) string { return rd.Kind }},
+			{col("기간", "period"), func(rd round) string { return rd.Period }},
+			{col("평가일", "evaluated on"), func(rd round) string { return cellOf(apiDate(rd.EvaluatedOn)) }},
+			{col("발표 예정", "announcement"), func(rd round) string { return cellOf(apiTime(rd.AnnounceAt)) }},
+			{col("발표일만 알려짐", "announcement date only"), func(rd round) string { return cellBool(rd.AnnounceDateOnly) }},
+			{col("상태", "status"), func(rd round) string { return publicRoundStatus(rd.Status) }},
+			{col("발표 일시", "published at"), func(rd round) string { return cellOf(apiTime(rd.PublishedAt)) }},
+			{col("통과·선정 정원", "advance"), func(rd round) string { return strconv.Itoa(rd.Advance) }},
+			{col("결원 보충", "backfill"), func(rd round) string { return cellBool(rd.Backfill) }},
+			{col("최저 총점", "minimum total"), func(rd round) string { return rd.MinTotal }},
+			{col("참가 팀", "entrants"), func(rd round) string { return strconv.Itoa(rd.Entrants) }},
+			{col("통과·선정 팀", "through"), func(rd round) string { return cellInt(rd.Through) }},
+			{col("점수로 계산", "computed"), func(rd round) string { return cellBool(rd.Computed) }},
+		})
 	return writeCSV(w, r, a.prog+"-rounds.csv", cols, rounds)
 }
 
@@ -350,7 +367,7 @@ func (s *server) handleOutcomesCSV(w http.ResponseWriter, r *http.Request) error
 	type outcome struct {
 		rd *postgres.PublicHistoryRound
 		postgres.PublicOutcome
-		ko, en string // the outcome's label
+		label contest.Text // the outcome's
 	}
 	var rows []outcome
 	for i, rd := range h.Rounds {
@@ -358,28 +375,20 @@ func (s *server) handleOutcomesCSV(w http.ResponseWriter, r *http.Request) error
 			continue
 		}
 		for _, o := range rd.Outcomes {
-			ko, en := s.labels("outcome." + o.Outcome)
-			rows = append(rows, outcome{rd: &h.Rounds[i], PublicOutcome: o, ko: ko, en: en})
+			rows = append(rows, outcome{rd: &h.Rounds[i], PublicOutcome: o, label: s.labelText("outcome." + o.Outcome)})
 		}
 	}
-	cols := []column[outcome]{
-		{col("라운드", "round"), func(o outcome) string { return o.rd.Slug }},
-		{col("라운드명(한국어)", "round name (Korean)"), func(o outcome) string { return o.rd.Name.KO }},
-		{col("라운드명(영어)", "round name (English)"), func(o outcome) string { return o.rd.Name.EN }},
-		{col("발표 일시", "published at"), func(o outcome) string { return cellOf(apiTime(o.rd.PublishedAt)) }},
-		{col("팀", "team"), func(o outcome) string { return o.Team.Slug }},
-		{col("팀명(한국어)", "team name (Korean)"), func(o outcome) string { return o.Team.Name.KO }},
-		{col("팀명(영어)", "team name (English)"), func(o outcome) string { return o.Team.Name.EN }},
-		{col("순위", "rank"), func(o outcome) string { return cellInt(o.Rank) }},
-		{col("결과", "outcome"), func(o outcome) string { return o.Outcome }},
-		{col("결과(한국어)", "outcome (Korean)"), func(o outcome) string { return o.ko }},
-		{col("결과(영어)", "outcome (English)"), func(o outcome) string { return o.en }},
-		{col("사유(한국어)", "reason (Korean)"), func(o outcome) string { return o.Reason.KO }},
-		{col("사유(영어)", "reason (English)"), func(o outcome) string { return o.Reason.EN }},
-		{col("비고(한국어)", "note (Korean)"), func(o outcome) string { return o.Note.KO }},
-		{col("비고(영어)", "note (English)"), func(o outcome) string { return o.Note.EN }},
-		{col("출처", "sources"), func(o outcome) string { return cellSources(o.Sources) }},
-	}
+	cols := slices.Concat(
+		named("라운드", "round", "라운드명", "round name", func(o outcome) (string, contest.Text) { return o.rd.Slug, o.rd.Name }),
+		[]column[outcome]{{col("발표 일시", "published at"), func(o outcome) string { return cellOf(apiTime(o.rd.PublishedAt)) }}},
+		named("팀", "team", "팀명", "team name", func(o outcome) (string, contest.Text) { return o.Team.Slug, o.Team.Name }),
+		[]column[outcome]{
+			{col("순위", "rank"), func(o outcome) string { return cellInt(o.Rank) }},
+			{col("결과", "outcome"), func(o outcome) string { return o.Outcome }},
+		},
+		bilingual("결과", "outcome", func(o outcome) contest.Text { return o.label }),
+		bilingual("사유", "reason", func(o outcome) contest.Text { return o.Reason }),
+		annotated(nil, func(o outcome) contest.Text { return o.Note }, func(o outcome) []postgres.PublicSource { return o.Sources }))
 	return writeCSV(w, r, a.prog+"-outcomes.csv", cols, rows)
 }
 
@@ -412,35 +421,31 @@ func (s *server) handleTeamsCSV(w http.ResponseWriter, r *http.Request) error {
 			t.slugs, t.ko, t.en = append(t.slugs, m.Org.Slug), append(t.ko, m.Org.Name.KO), append(t.en, m.Org.Name.EN)
 		}
 	}
-	status := func(t team) (string, string) { return s.labels("team.status." + t.Status) }
-	cols := []column[team]{
-		{col("팀", "team"), func(t team) string { return t.Slug }},
-		{col("팀명(한국어)", "team name (Korean)"), func(t team) string { return t.Name.KO }},
-		{col("팀명(영어)", "team name (English)"), func(t team) string { return t.Name.EN }},
-		{col("주관 기관", "lead"), func(t team) string { return t.Lead.Slug }},
-		{col("주관 기관명(한국어)", "lead name (Korean)"), func(t team) string { return t.Lead.Name.KO }},
-		{col("주관 기관명(영어)", "lead name (English)"), func(t team) string { return t.Lead.Name.EN }},
-		{col("모델", "model"), func(t team) string { return t.Model }},
-		{col("상태", "status"), func(t team) string { return t.Status }},
-		{col("상태(한국어)", "status (Korean)"), func(t team) string { ko, _ := status(t); return ko }},
-		{col("상태(영어)", "status (English)"), func(t team) string { _, en := status(t); return en }},
-		{col("컨소시엄 기관 수", "consortium size"), func(t team) string { return strconv.Itoa(t.Size) }},
-		{col("참여 기관", "members"), func(t team) string { return strings.Join(t.slugs, "; ") }},
-		{col("참여 기관명(한국어)", "member names (Korean)"), func(t team) string { return strings.Join(t.ko, "; ") }},
-		{col("참여 기관명(영어)", "member names (English)"), func(t team) string { return strings.Join(t.en, "; ") }},
-		{col("최근 결과 라운드", "last round"), func(t team) string {
-			if t.Last == nil {
-				return ""
-			}
-			return t.Last.Round.Slug
-		}},
-		{col("최근 결과", "last outcome"), func(t team) string {
-			if t.Last == nil {
-				return ""
-			}
-			return t.Last.Outcome
-		}},
-	}
+	cols := slices.Concat(
+		named("팀", "team", "팀명", "team name", func(t team) (string, contest.Text) { return t.Slug, t.Name }),
+		named("주관 기관", "lead", "주관 기관명", "lead name", func(t team) (string, contest.Text) { return t.Lead.Slug, t.Lead.Name }),
+		[]column[team]{
+			{col("모델", "model"), func(t team) string { return t.Model }},
+			{col("상태", "status"), func(t team) string { return t.Status }},
+		},
+		bilingual("상태", "status", func(t team) contest.Text { return s.labelText("team.status." + t.Status) }),
+		[]column[team]{{col("컨소시엄 기관 수", "consortium size"), func(t team) string { return strconv.Itoa(t.Size) }}},
+		named("참여 기관", "members", "참여 기관명", "member names", func(t team) (string, contest.Text) {
+			return strings.Join(t.slugs, "; "), contest.Text{KO: strings.Join(t.ko, "; "), EN: strings.Join(t.en, "; ")}
+		}), []column[team]{
+			{col("최근 결과 라운드", "last round"), func(t team) string {
+				if t.Last == nil {
+					return ""
+				}
+				return t.Last.Round.Slug
+			}},
+			{col("최근 결과", "last outcome"), func(t team) string {
+				if t.Last == nil {
+					return ""
+				}
+				return t.Last.Outcome
+			}},
+		})
 	return writeCSV(w, r, a.prog+"-teams.csv", cols, rows)
 }
 
@@ -456,22 +461,17 @@ func (s *server) handleMembershipsCSV(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	type member = postgres.PublicMembership
-	cols := []column[member]{
-		{col("팀", "team"), func(m member) string { return m.Team.Slug }},
-		{col("팀명(한국어)", "team name (Korean)"), func(m member) string { return m.Team.Name.KO }},
-		{col("팀명(영어)", "team name (English)"), func(m member) string { return m.Team.Name.EN }},
-		{col("기관", "organization"), func(m member) string { return m.Org.Slug }},
-		{col("기관명(한국어)", "organization name (Korean)"), func(m member) string { return m.Org.Name.KO }},
-		{col("기관명(영어)", "organization name (English)"), func(m member) string { return m.Org.Name.EN }},
-		{col("기관 유형", "organization kind"), func(m member) string { return m.Org.Kind }},
-		{col("역할", "role"), func(m member) string { return m.Role }},
-		{col("참여 시작", "since"), func(m member) string { return cellOf(apiDate(m.Since)) }},
-		{col("참여 종료", "until"), func(m member) string { return cellOf(apiDate(m.Until)) }},
-		{col("신뢰도", "confidence"), func(m member) string { return m.Confidence }},
-		{col("비고(한국어)", "note (Korean)"), func(m member) string { return m.Note.KO }},
-		{col("비고(영어)", "note (English)"), func(m member) string { return m.Note.EN }},
-		{col("출처", "sources"), func(m member) string { return cellSources(m.Sources) }},
-	}
+	cols := slices.Concat(
+		named("팀", "team", "팀명", "team name", func(m member) (string, contest.Text) { return m.Team.Slug, m.Team.Name }),
+		named("기관", "organization", "기관명", "organization name", func(m member) (string, contest.Text) { return m.Org.Slug, m.Org.Name }),
+		[]column[member]{
+			{col("기관 유형", "organization kind"), func(m member) string { return m.Org.Kind }},
+			{col("역할", "role"), func(m member) string { return m.Role }},
+			{col("참여 시작", "since"), func(m member) string { return cellOf(apiDate(m.Since)) }},
+			{col("참여 종료", "until"), func(m member) string { return cellOf(apiDate(m.Until)) }},
+		},
+		annotated(func(m member) string { return m.Confidence }, func(m member) contest.Text { return m.Note },
+			func(m member) []postgres.PublicSource { return m.Sources }))
 	return writeCSV(w, r, a.prog+"-memberships.csv", cols, ms)
 }
 
@@ -499,15 +499,14 @@ func (s *server) handleOrganizationsCSV(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	type org = postgres.PublicOrg
-	cols := []column[org]{
-		{col("기관", "organization"), func(o org) string { return o.Slug }},
-		{col("기관명(한국어)", "name (Korean)"), func(o org) string { return o.Name.KO }},
-		{col("기관명(영어)", "name (English)"), func(o org) string { return o.Name.EN }},
+	cols := append([]column[org]{{col("기관", "organization"), func(o org) string { return o.Slug }}},
+		bilingual("기관명", "name", func(o org) contest.Text { return o.Name })...)
+	cols = append(cols, []column[org]{
 		{col("유형", "kind"), func(o org) string { return o.Kind }},
 		{col("컨소시엄 수", "consortia"), func(o org) string { return strconv.Itoa(o.Teams) }},
 		{col("주관 팀", "leads"), func(o org) string { return strings.Join(leads[o.Slug], "; ") }},
 		{col("참여 팀", "member of"), func(o org) string { return strings.Join(memberOf[o.Slug], "; ") }},
-	}
+	}...)
 	return writeCSV(w, r, a.prog+"-organizations.csv", cols, orgs)
 }
 
@@ -522,14 +521,11 @@ func (s *server) handleBudgetsCSV(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	type budget = postgres.PublicBudget
-	cols := []column[budget]{
+	cols := append([]column[budget]{
 		{col("연도", "year"), func(b budget) string { return strconv.Itoa(b.Year) }},
 		{col("금액(원)", "amount (KRW)"), func(b budget) string { return cellKRW(b.AmountKRW) }},
-		{col("신뢰도", "confidence"), func(b budget) string { return b.Confidence }},
-		{col("비고(한국어)", "note (Korean)"), func(b budget) string { return b.Note.KO }},
-		{col("비고(영어)", "note (English)"), func(b budget) string { return b.Note.EN }},
-		{col("출처", "sources"), func(b budget) string { return cellSources(b.Sources) }},
-	}
+	}, annotated(func(b budget) string { return b.Confidence }, func(b budget) contest.Text { return b.Note },
+		func(b budget) []postgres.PublicSource { return b.Sources })...)
 	return writeCSV(w, r, a.prog+"-budgets.csv", cols, budgets)
 }
 
@@ -550,26 +546,23 @@ func (s *server) handleAllocationsCSV(w http.ResponseWriter, r *http.Request) er
 	}
 	type alloc = postgres.PublicAllocation
 	// Support to the whole program names no team.
-	wideKO, wideEN := s.labels("funding.program_wide")
-	team := func(al alloc) (string, string, string) {
+	wide := s.labelText("funding.program_wide")
+	team := func(al alloc) (string, contest.Text) {
 		if al.Team == nil {
-			return "", wideKO, wideEN
+			return "", wide
 		}
-		return al.Team.Slug, al.Team.Name.KO, al.Team.Name.EN
+		return al.Team.Slug, al.Team.Name
 	}
-	cols := []column[alloc]{
-		{col("연도", "year"), func(al alloc) string { return strconv.Itoa(al.Year) }},
-		{col("팀", "team"), func(al alloc) string { slug, _, _ := team(al); return slug }},
-		{col("팀명(한국어)", "team name (Korean)"), func(al alloc) string { _, ko, _ := team(al); return ko }},
-		{col("팀명(영어)", "team name (English)"), func(al alloc) string { _, _, en := team(al); return en }},
-		{col("종류", "kind"), func(al alloc) string { return al.Kind }},
-		{col("GPU 모델", "GPU model"), func(al alloc) string { return al.GPUModel }},
-		{col("수량", "quantity"), func(al alloc) string { return cellInt(al.Quantity) }},
-		{col("금액(원)", "amount (KRW)"), func(al alloc) string { return cellKRW(al.AmountKRW) }},
-		{col("신뢰도", "confidence"), func(al alloc) string { return al.Confidence }},
-		{col("비고(한국어)", "note (Korean)"), func(al alloc) string { return al.Note.KO }},
-		{col("비고(영어)", "note (English)"), func(al alloc) string { return al.Note.EN }},
-		{col("출처", "sources"), func(al alloc) string { return cellSources(al.Sources) }},
-	}
+	cols := slices.Concat(
+		[]column[alloc]{{col("연도", "year"), func(al alloc) string { return strconv.Itoa(al.Year) }}},
+		named("팀", "team", "팀명", "team name", team),
+		[]column[alloc]{
+			{col("종류", "kind"), func(al alloc) string { return al.Kind }},
+			{col("GPU 모델", "GPU model"), func(al alloc) string { return al.GPUModel }},
+			{col("수량", "quantity"), func(al alloc) string { return cellInt(al.Quantity) }},
+			{col("금액(원)", "amount (KRW)"), func(al alloc) string { return cellKRW(al.AmountKRW) }},
+		},
+		annotated(func(al alloc) string { return al.Confidence }, func(al alloc) contest.Text { return al.Note },
+			func(al alloc) []postgres.PublicSource { return al.Sources }))
 	return writeCSV(w, r, a.prog+"-allocations.csv", cols, allocs)
 }

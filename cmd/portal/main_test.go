@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"flag"
-	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -117,54 +114,23 @@ func TestServeBootsAndStops(t *testing.T) {
 	}
 }
 
-// stage1Program writes the stage-1 test program with the illustrative full
-// scores, in the CSV's order or shuffled, and returns its path.
+// stage1Program writes the stage-1 test program (fixtures.Stage1Program)
+// with the given entries, its scores in the CSV's order or shuffled, and
+// returns its path.
 func stage1Program(t *testing.T, shuffle bool, entries string) string {
 	t.Helper()
-	base, err := os.ReadFile("testdata/stage1-base.yaml")
+	src, err := fixtures.Stage1Program(entries, fixtures.Stage1Options{Shuffle: shuffle})
 	if err != nil {
 		t.Fatal(err)
-	}
-	f, err := os.Open("../../internal/rules/testdata/stage1.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs = recs[1:]
-	for _, r := range recs {
-		if r[0] == "naver" { // the engine's fixture uses the short slug
-			r[0] = "naver-cloud"
-		}
-	}
-	if shuffle {
-		r := rand.New(rand.NewPCG(7, 11))
-		r.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-	}
-	var b strings.Builder
-	b.WriteString(strings.Replace(string(base), "__ENTRIES__", entries, 1))
-	for _, r := range recs {
-		if r[2] == "" {
-			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, value: %s}\n", r[0], r[1], r[3])
-		} else {
-			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, evaluator: %s, value: %s}\n", r[0], r[1], r[2], r[3])
-		}
 	}
 	path := filepath.Join(t.TempDir(), "program.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
-const stage1Entries = `      - {team: lg}
-      - {team: skt}
-      - {team: upstage}
-      - {team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}
-      - {team: nc-ai}`
+const stage1Entries = fixtures.Stage1Entries
 
 // Shuffled entries: the order of a file must never matter.
 const stage1EntriesShuffled = `      - {team: nc-ai}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -25,13 +25,9 @@ import (
 // given, rewrites the file's text first.
 func stage2File(t *testing.T, edit func(string) string) *programfile.File {
 	t.Helper()
-	data, err := os.ReadFile("../programfile/testdata/stage2.yaml")
+	src, err := fixtures.Stage2Program(edit)
 	if err != nil {
 		t.Fatal(err)
-	}
-	src := string(data)
-	if edit != nil {
-		src = edit(src)
 	}
 	f, err := programfile.Parse([]byte(src))
 	if err != nil {

@@ -2,12 +2,9 @@ package web_test
 
 import (
 	"context"
-	"encoding/csv"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,64 +13,25 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
-// stage1Entries are the stage-1 entries as decided in January 2026: Naver
-// Cloud disqualified although its score was inside the cut.
-const stage1Entries = `      - {team: lg}
-      - {team: skt}
-      - {team: upstage}
-      - {team: naver-cloud, status: disqualified, reason: {ko: "독자성 기준 미충족", en: "failed the independence requirement"}}
-      - {team: nc-ai}`
+const stage1Entries = fixtures.Stage1Entries
 
-// stage1Program is the stage-1 test program of cmd/portal with the rule
-// engine's illustrative full scores (internal/rules/testdata/stage1.csv,
-// whose short slug naver becomes naver-cloud).
-//
-// With tie set, NC AI gets Naver Cloud's scores, so the two tie for 4th
-// place across the cut of four.
+// stage1Program is the stage-1 test program of fixtures.Stage1Program. With
+// tie set, NC AI gets Naver Cloud's scores, so the two tie for 4th place
+// across the cut of four.
 func stage1Program(t *testing.T, entries string, tie bool) *programfile.File {
 	t.Helper()
-	base, err := os.ReadFile("../../cmd/portal/testdata/stage1-base.yaml")
+	src, err := fixtures.Stage1Program(entries, fixtures.Stage1Options{Tie: tie})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("../../internal/rules/testdata/stage1.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	b.WriteString(strings.Replace(string(base), "__ENTRIES__", entries, 1))
-	naver := map[[2]string]string{}
-	for _, r := range recs[1:] {
-		if r[0] == "naver" {
-			naver[[2]string{r[1], r[2]}] = r[3]
-		}
-	}
-	for _, r := range recs[1:] {
-		team := r[0]
-		if team == "naver" {
-			team = "naver-cloud"
-		}
-		if tie && team == "nc-ai" {
-			r[3] = naver[[2]string{r[1], r[2]}]
-		}
-		if r[2] == "" {
-			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, value: %s}\n", team, r[1], r[3])
-		} else {
-			fmt.Fprintf(&b, "      - {team: %s, criterion: %s, evaluator: %s, value: %s}\n", team, r[1], r[2], r[3])
-		}
-	}
-	pf, err := programfile.Parse([]byte(b.String()))
+	pf, err := programfile.Parse([]byte(src))
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

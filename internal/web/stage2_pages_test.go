@@ -5,13 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -23,13 +23,9 @@ import (
 // decimal), its source edited by edit.
 func stage2Server(t *testing.T, edit func(string) string) (http.Handler, *postgres.Store) {
 	t.Helper()
-	data, err := os.ReadFile("../programfile/testdata/stage2.yaml")
+	src, err := fixtures.Stage2Program(edit)
 	if err != nil {
 		t.Fatal(err)
-	}
-	src := string(data)
-	if edit != nil {
-		src = edit(src)
 	}
 	f, err := programfile.Parse([]byte(src))
 	if err != nil {

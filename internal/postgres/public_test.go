@@ -337,50 +337,26 @@ func TestPublicDefaultProgramEmpty(t *testing.T) {
 // Sentinel figures of an unpublished round, planted behind the importer's
 // back: every public method must keep them out.
 const (
-	sentinelReason   = "SENTINEL-EMBARGO"
-	sentinelRevision = "SENTINEL-REVISION"
-	sentinelScore    = "77.77"
-	sentinelCategory = "55.55"
-	sentinelStat     = "66.66"
-	sentinelEntry    = "SENTINEL-ENTRY"
+	sentinelReason   = pgtest.SentinelReason
+	sentinelRevision = pgtest.SentinelRevision
+	sentinelScore    = pgtest.SentinelScore
+	sentinelCategory = pgtest.SentinelCategory
+	sentinelStat     = pgtest.SentinelStat
+	sentinelEntry    = pgtest.SentinelEntry
 )
 
 // unpublishedStatuses are the statuses of a round before publication: the
 // embargo tests plant their sentinels in a round in each of them.
 var unpublishedStatuses = []string{"draft", "scoring", "closed"}
 
-// plantSentinels writes a score, published figure, statistic, announced
-// outcome, computed result revision and eligibility decision into the round
-// stage-2 (a draft in the record) and puts it in the given status, which
-// must be one before publication.
+// plantSentinels plants pgtest's sentinels in the round stage-2 (a draft in
+// the record) put in the given status before publication.
 func plantSentinels(t *testing.T, pool *pgxpool.Pool, status string) {
 	t.Helper()
 	if !slices.Contains(unpublishedStatuses, status) {
 		t.Fatalf("plant sentinels: %q is not a status before publication", status)
 	}
-	ctx := context.Background()
-	tag, err := pool.Exec(ctx, `UPDATE rounds SET status = $1 WHERE slug = 'stage-2' AND NOT published`, status)
-	if err != nil || tag.RowsAffected() != 1 {
-		t.Fatalf("put stage-2 in status %s: %v (%d rows)", status, err, tag.RowsAffected())
-	}
-	_, err = pool.Exec(ctx, `
-WITH r AS (SELECT id FROM rounds WHERE slug = 'stage-2'),
-     lg AS (SELECT id FROM teams WHERE slug = 'lg'),
-     skt AS (SELECT id FROM teams WHERE slug = 'skt'),
-     c AS (INSERT INTO criteria (round_id, code, name_ko, name_en, max) SELECT r.id, 'sentinel', '센티널', 'Sentinel', 100 FROM r RETURNING id, round_id),
-     s AS (INSERT INTO scores (round_id, team_id, criterion_id, value) SELECT c.round_id, lg.id, c.id, 77.77 FROM c, lg),
-     p AS (INSERT INTO published_scores (round_id, team_id, criterion_id, value) SELECT r.id, lg.id, NULL, 77.77 FROM r, lg),
-     ps AS (INSERT INTO published_stats (round_id, criterion_id, stat, value) SELECT r.id, NULL, 'mean', 66.66 FROM r),
-     o AS (INSERT INTO announced_outcomes (round_id, team_id, outcome, reason_ko, reason_en)
-           SELECT r.id, lg.id, 'eliminated', 'SENTINEL-EMBARGO', 'SENTINEL-EMBARGO' FROM r, lg),
-     rv AS (INSERT INTO result_revisions (round_id, revision, snapshot)
-            SELECT r.id, 1, '{"teams": [{"team": "lg", "rank": 1, "total": "77.77", "categories": {"sentinel": "55.55"},
-              "outcome": "eliminated", "reason_code": "below_cut", "reason": {"ko": "SENTINEL-REVISION", "en": "SENTINEL-REVISION"}}]}' FROM r)
-UPDATE entries SET status = 'disqualified', reason_ko = 'SENTINEL-ENTRY', reason_en = 'SENTINEL-ENTRY'
-WHERE round_id = (SELECT id FROM r) AND team_id = (SELECT id FROM skt)`)
-	if err != nil {
-		t.Fatalf("plant sentinels: %v", err)
-	}
+	pgtest.PlantSentinels(t, pool, status)
 }
 
 // TestPublicEmbargo: results of a round that is not published (draft,

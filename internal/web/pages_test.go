@@ -510,31 +510,12 @@ func TestErrorResponsesNotCached(t *testing.T) {
 	}
 }
 
-// plantSentinels writes embargoed results into the draft round stage-2: a
-// score, a published figure and statistic, an announced outcome, a computed
-// result revision with a correction, and an eligibility decision.
+// plantSentinels writes embargoed results into the draft round stage-2
+// (pgtest.PlantSentinels), a corrected result revision included.
 func plantSentinels(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
-	_, err := pool.Exec(context.Background(), `
-WITH r AS (SELECT id FROM rounds WHERE slug = 'stage-2'),
-     lg AS (SELECT id FROM teams WHERE slug = 'lg'),
-     skt AS (SELECT id FROM teams WHERE slug = 'skt'),
-     c AS (INSERT INTO criteria (round_id, code, name_ko, name_en, max) SELECT r.id, 'sentinel', '센티널', 'Sentinel', 100 FROM r RETURNING id, round_id),
-     s AS (INSERT INTO scores (round_id, team_id, criterion_id, value) SELECT c.round_id, lg.id, c.id, 77.77 FROM c, lg),
-     p AS (INSERT INTO published_scores (round_id, team_id, criterion_id, value) SELECT r.id, lg.id, NULL, 77.77 FROM r, lg),
-     ps AS (INSERT INTO published_stats (round_id, criterion_id, stat, value) SELECT r.id, NULL, 'mean', 66.66 FROM r),
-     o AS (INSERT INTO announced_outcomes (round_id, team_id, outcome, reason_ko, reason_en)
-           SELECT r.id, lg.id, 'eliminated', 'SENTINEL-EMBARGO', 'SENTINEL-EMBARGO' FROM r, lg),
-     rv AS (INSERT INTO result_revisions (round_id, revision, snapshot)
-            SELECT r.id, 1, '{"teams": [{"team": "lg", "rank": 1, "total": "77.77", "categories": {"sentinel": "55.55"},
-              "outcome": "eliminated", "reason_code": "below_cut", "reason": {"ko": "SENTINEL-REVISION", "en": "SENTINEL-REVISION"}}]}' FROM r),
-     rv2 AS (INSERT INTO result_revisions (round_id, revision, reason_ko, reason_en, snapshot, change)
-            SELECT r.id, 2, 'SENTINEL-CORRECTION', 'SENTINEL-CORRECTION', '{"teams": []}', '{"kind": "score", "team": "lg", "old": "77.77", "new": "55.55"}' FROM r)
-UPDATE entries SET status = 'disqualified', reason_ko = 'SENTINEL-ENTRY', reason_en = 'SENTINEL-ENTRY'
-WHERE round_id = (SELECT id FROM r) AND team_id = (SELECT id FROM skt)`)
-	if err != nil {
-		t.Fatalf("plant sentinels: %v", err)
-	}
+	pgtest.PlantSentinels(t, pool, "")
+	pgtest.PlantCorrectionSentinel(t, pool)
 }
 
 var hrefs = regexp.MustCompile(`href="(/[^"]*)"`)

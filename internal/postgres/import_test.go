@@ -65,12 +65,8 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 
 func TestImportChangedFileUpdates(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.New(pool)
+	store, pool := importRecord(t)
 	ctx := context.Background()
-	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
-		t.Fatal(err)
-	}
 	f := readProgram(t, realProgram)
 	// Rename a team, drop a member, drop the last timeline event.
 	for i := range f.Teams {
@@ -106,12 +102,8 @@ FROM teams t WHERE slug = 'lg'`).Scan(&model, &members, &events)
 // leave the database exactly as it was.
 func TestImportIsAtomic(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.New(pool)
+	store, pool := importRecord(t)
 	ctx := context.Background()
-	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
-		t.Fatal(err)
-	}
 	before := pgtest.Dump(t, pool)
 
 	f := readProgram(t, realProgram)
@@ -134,11 +126,8 @@ func TestImportIsAtomic(t *testing.T) {
 // scores on categories, and bad evaluators, whatever the Go code does.
 func TestDatabaseEnforcesScoreRules(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
+	_, pool := importRecord(t)
 	ctx := context.Background()
-	if _, err := postgres.New(pool).ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
-		t.Fatal(err)
-	}
 	insert := `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
 SELECT r.id, t.id, c.id, $2, $3 FROM rounds r JOIN criteria c ON c.round_id = r.id AND c.code = $1
 JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
@@ -199,12 +188,8 @@ func sqlState(err error) string {
 // kept ids must not be sent as NULL, which would match nothing).
 func TestImportEmptiedListsDelete(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.New(pool)
+	store, pool := importRecord(t)
 	ctx := context.Background()
-	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
-		t.Fatal(err)
-	}
 	f := readProgram(t, realProgram)
 	for i := range f.Teams {
 		if f.Teams[i].Slug == "lg" {
@@ -231,12 +216,8 @@ func TestImportEmptiedListsDelete(t *testing.T) {
 // even when a file no longer lists them.
 func TestImportKeepsPublishedRecord(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
-	store := postgres.New(pool)
+	store, pool := importRecord(t)
 	ctx := context.Background()
-	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
-		t.Fatal(err)
-	}
 	before := pgtest.Dump(t, pool)
 	f := readProgram(t, realProgram)
 	f.Rounds = f.Rounds[1:] // drop the published document review

@@ -194,7 +194,7 @@ func (s *server) renderMFA(w http.ResponseWriter, ar *adminReq, status int, f ad
 		}
 		v.CodesLeft = n
 	case !v.Off:
-		secret, err := ar.s.enrolmentSecret(ctx)
+		secret, err := ar.s.enrolmentSecret(ctx, ar.user.Email)
 		if err != nil {
 			return err
 		}
@@ -209,11 +209,11 @@ func (s *server) renderMFA(w http.ResponseWriter, ar *adminReq, status int, f ad
 
 // enrolmentSecret is the secret being enrolled in this session, made on
 // first use, so reloading the page keeps the QR code already scanned.
-func (s *server) enrolmentSecret(ctx context.Context) (string, error) {
+func (s *server) enrolmentSecret(ctx context.Context, account string) (string, error) {
 	if secret := s.sessions.GetString(ctx, sessNewSecret); secret != "" {
 		return secret, nil
 	}
-	secret, _, err := auth.NewTOTP("")
+	secret, _, err := auth.NewTOTP(account)
 	if err != nil {
 		return "", err
 	}

@@ -135,13 +135,9 @@ func enrolTOTP(ctx context.Context, st *postgres.Store, u postgres.User, stdout 
 	if err != nil {
 		return err
 	}
-	codes, err := auth.NewRecoveryCodes(auth.RecoveryCodes)
+	codes, hashes, err := auth.NewRecoveryCodeSet()
 	if err != nil {
 		return err
-	}
-	hashes := make([][]byte, len(codes))
-	for i, c := range codes {
-		hashes[i] = auth.HashRecoveryCode(c)
 	}
 	if err := st.EnrolTOTP(ctx, u.ID, secret, 0, hashes, cliActor); err != nil {
 		return err

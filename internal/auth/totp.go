@@ -135,6 +135,20 @@ func NewRecoveryCodes(n int) ([]string, error) {
 	return out, nil
 }
 
+// NewRecoveryCodeSet returns RecoveryCodes new codes, to show once, and
+// their hashes (HashRecoveryCode), to store.
+func NewRecoveryCodeSet() (codes []string, hashes [][]byte, err error) {
+	codes, err = NewRecoveryCodes(RecoveryCodes)
+	if err != nil {
+		return nil, nil, err
+	}
+	hashes = make([][]byte, len(codes))
+	for i, c := range codes {
+		hashes[i] = HashRecoveryCode(c)
+	}
+	return codes, hashes, nil
+}
+
 // HashRecoveryCode is what is stored of a recovery code: the SHA-256 of
 // the code without case, spaces or dashes, so it matches however it is
 // typed back. The codes are random, so a fast hash is enough.

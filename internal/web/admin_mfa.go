@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
-	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/web/admin"
 )
 
@@ -98,10 +95,10 @@ func (s *server) handleCode(w http.ResponseWriter, r *http.Request) error {
 		return ar.redirect(w, "/login")
 	}
 	actor := contest.Actor{Name: u.Email, Addr: clientAddr(r)}
-	if wait, err := s.logins.blocked(ctx, u.Email, actor.Addr); err != nil {
-		return err
-	} else if wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	if wait, err := s.throttled(w, r, u.Email); err != nil || wait {
+		if err != nil {
+			return err
+		}
 		return s.renderCode(w, ar, http.StatusTooManyRequests, next, ar.T("admin.login.too_many"))
 	}
 	factor, ok, err := s.checkSecondFactor(ctx, u, r.PostFormValue("code"), actor)
@@ -148,30 +145,6 @@ func (s *server) checkSecondFactor(ctx context.Context, u postgres.User, code st
 
 func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
-// requireEnrolment holds an admin without a second factor at the
-// enrolment page while ADMIN_MFA=required: every other console page
-// sends them there, and every other action is refused.
-func (s *server) requireEnrolment(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u := currentUser(r.Context())
-		_, path := splitPath(r)
-		if !s.mustEnrol(r.Context(), u) || path == "/admin/mfa" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			lang, _ := splitPath(r)
-			http.Redirect(w, r, i18n.Localize(lang, "/admin/mfa"), http.StatusSeeOther)
-			return
-		}
-		s.renderAdminError(w, r, http.StatusForbidden, "admin.mfa.enrol_first")
-	})
-}
-
-func (s *server) mustEnrol(ctx context.Context, u *postgres.User) bool {
-	return u != nil && u.Role == auth.RoleAdmin && s.adminMFA == auth.MFARequired && !currentSession(ctx).hasTOTP
 }
 
 // handleMFA shows the user's second factor, or the enrolment: a QR code
@@ -237,13 +210,9 @@ func (s *server) handleMFAEnrol(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["code"] = ar.T("admin.mfa.code_failed")
 		return s.renderMFA(w, ar, http.StatusUnprocessableEntity, f)
 	}
-	codes, err := auth.NewRecoveryCodes(auth.RecoveryCodes)
+	codes, hashes, err := auth.NewRecoveryCodeSet()
 	if err != nil {
 		return err
-	}
-	hashes := make([][]byte, len(codes))
-	for i, c := range codes {
-		hashes[i] = auth.HashRecoveryCode(c)
 	}
 	if err := s.store.EnrolTOTP(ctx, ar.user.ID, secret, step, hashes, ar.actor()); err != nil {
 		return err

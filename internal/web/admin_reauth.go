@@ -1,17 +1,17 @@
 package web
 
 import (
-	"math"
+	"context"
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/web/admin"
@@ -111,10 +111,10 @@ func (s *server) handleReauth(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.PostFormValue("next"), ar.L.URL("/admin"))
 	actor := ar.actor()
 	f := adminview.NewForm(nil)
-	if wait, err := s.logins.blocked(ctx, ar.user.Email, actor.Addr); err != nil {
-		return err
-	} else if wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	if wait, err := s.throttled(w, r, ar.user.Email); err != nil || wait {
+		if err != nil {
+			return err
+		}
 		f.Errors["secret"] = ar.T("admin.login.too_many")
 		return s.renderReauth(w, ar, http.StatusTooManyRequests, next, f)
 	}
@@ -141,4 +141,28 @@ func (s *server) handleReauth(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// requireEnrolment holds an admin without a second factor at the
+// enrolment page while ADMIN_MFA=required: every other console page
+// sends them there, and every other action is refused.
+func (s *server) requireEnrolment(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r.Context())
+		_, path := splitPath(r)
+		if !s.mustEnrol(r.Context(), u) || path == "/admin/mfa" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			lang, _ := splitPath(r)
+			http.Redirect(w, r, i18n.Localize(lang, "/admin/mfa"), http.StatusSeeOther)
+			return
+		}
+		s.renderAdminError(w, r, http.StatusForbidden, "admin.mfa.enrol_first")
+	})
+}
+
+func (s *server) mustEnrol(ctx context.Context, u *postgres.User) bool {
+	return u != nil && u.Role == auth.RoleAdmin && s.adminMFA == auth.MFARequired && !currentSession(ctx).hasTOTP
 }

@@ -4,10 +4,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -49,10 +47,10 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"), ar.L.URL("/admin"))
 	addr := clientAddr(r)
-	if wait, err := s.logins.blocked(ctx, email, addr); err != nil {
-		return err
-	} else if wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	if wait, err := s.throttled(w, r, email); err != nil || wait {
+		if err != nil {
+			return err
+		}
 		return s.renderLogin(w, ar, http.StatusTooManyRequests, email, next, ar.T("admin.login.too_many"))
 	}
 	u, hash, err := s.store.UserByEmail(ctx, email)
@@ -317,9 +315,10 @@ func (s *server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	u := ar.user
 	f := adminview.NewForm(nil)
 	addr := clientAddr(r)
-	if wait, err := s.logins.blocked(ctx, u.Email, addr); err != nil {
-		return err
-	} else if wait > 0 {
+	if wait, err := s.throttled(w, r, u.Email); err != nil || wait {
+		if err != nil {
+			return err
+		}
 		f.Errors["current"] = ar.T("admin.login.too_many")
 		return s.renderPassword(w, ar, http.StatusTooManyRequests, f)
 	}

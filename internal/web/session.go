@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -150,3 +152,15 @@ func (s *server) trackSession(next http.Handler) http.Handler {
 
 // newSessionID is a random handle of a session in its owner's list.
 func newSessionID() string { return rand.Text() }
+
+// throttled reports whether a credential check (password or code) for
+// email from r's client must wait (auth.SignInHistory); when it must, the
+// answer's Retry-After says how long.
+func (s *server) throttled(w http.ResponseWriter, r *http.Request, email string) (bool, error) {
+	wait, err := s.logins.blocked(r.Context(), email, clientAddr(r))
+	if err != nil || wait <= 0 {
+		return false, err
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return true, nil
+}

@@ -18,9 +18,9 @@ func TestAuditVerifyCommand(t *testing.T) {
 	admin := addAdmin(t, url, "admin@example.com")
 	mustCLI(t, url, "round", "close", "stage-1")
 	mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
-	// import, user.create, round.close, round.request_publish, round.approve, round.publish
+	// import, user.create, user.mfa_enrol, round.close, round.request_publish, round.approve, round.publish
 	out := mustCLI(t, url, "audit", "verify")
-	if !strings.Contains(out, "audit log intact: 6 events") {
+	if !strings.Contains(out, "audit log intact: 7 events") {
 		t.Fatalf("verify on a clean log said %q", out)
 	}
 	ctx := context.Background()

@@ -83,7 +83,7 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	var draining atomic.Bool
 	srv := &http.Server{
 		Handler: trustProxyHeader(web.Draining(web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
-			Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load), cfg.TrustedProxyHeader),
+			AdminMFA: cfg.AdminMFA, Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load), cfg.TrustedProxyHeader),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

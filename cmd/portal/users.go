@@ -10,22 +10,28 @@ import (
 	"text/tabwriter"
 
 	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/config"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
-const userUsage = `usage: portal user add --email E --role admin|scorer [--name N]
+const userUsage = `usage: portal user add --email E --role admin|scorer [--name N] [--admin-mfa required|optional|off]
        portal user password --email E
        portal user disable|enable --email E
        portal user list
 add and password read the password from the first line of stdin; an empty
-line generates one, which is printed once.`
+line generates one, which is printed once. Unless ADMIN_MFA is off, add
+--role admin also prints the new admin's TOTP key (otpauth:// URI) and
+recovery codes, once.`
 
 // userArgs are the flags of the user commands, and the new password's hash
 // for add and password.
 type userArgs struct {
 	email, role, name string
 	hash              string
+	// mfa is the ADMIN_MFA mode: unless off, a new admin gets a TOTP key.
+	mfa string
+	fs  *flag.FlagSet
 }
 
 // userActions are the user subcommands; each runs with the arguments checked.
@@ -55,6 +61,7 @@ func cmdUser(ctx context.Context, args []string, e env) error {
 			fs.StringVar(&u.email, "email", "", "the account's email")
 			fs.StringVar(&u.role, "role", "", "admin or scorer")
 			fs.StringVar(&u.name, "name", "", "display name")
+			u.fs = fs
 		},
 		check: func(rest []string) error { return u.check(sub, rest, e) },
 		run: func(db *database, _ []string) error {
@@ -78,6 +85,14 @@ func (u *userArgs) check(sub string, rest []string, e env) error {
 	}
 	if sub == "add" && !auth.ValidRole(u.role) {
 		return usageError(fmt.Sprintf("portal user add: --role must be one of %s\n%s", strings.Join(auth.Roles, ", "), userUsage))
+	}
+	if sub == "add" {
+		// config.Load has parsed and resolved the shared flags by now.
+		mfa, err := config.ResolveAdminMFA(u.fs.Lookup("admin-mfa").Value.String(), u.fs.Lookup("base-url").Value.String())
+		if err != nil {
+			return usageError(err.Error())
+		}
+		u.mfa = mfa
 	}
 	if sub == "add" || sub == "password" {
 		hash, err := newPasswordHash(u.email, e.stdin, e.stdout, e.stderr)
@@ -106,6 +121,29 @@ func userAdd(ctx context.Context, st *postgres.Store, u userArgs, stdout io.Writ
 		return err
 	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", created.Role, created.Email, created.ID)
+	if created.Role != auth.RoleAdmin || u.mfa == auth.MFAOff {
+		return nil
+	}
+	return enrolTOTP(ctx, st, created, stdout)
+}
+
+// enrolTOTP gives a new admin a TOTP key and recovery codes and prints
+// them, once: the key as an otpauth:// URI for an authenticator app (most
+// apps accept it pasted, or as a QR code made from it).
+func enrolTOTP(ctx context.Context, st *postgres.Store, u postgres.User, stdout io.Writer) error {
+	secret, uri, err := auth.NewTOTP(u.Email)
+	if err != nil {
+		return err
+	}
+	codes, hashes, err := auth.NewRecoveryCodeSet()
+	if err != nil {
+		return err
+	}
+	if err := st.EnrolTOTP(ctx, u.ID, secret, 0, hashes, cliActor); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "two-step verification key (shown only once; add it to an authenticator app):\n    %s\n", uri)
+	fmt.Fprintf(stdout, "recovery codes (shown only once; each signs in once without the app):\n    %s\n", strings.Join(codes, "\n    "))
 	return nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pquerna/otp"
+
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"
@@ -65,9 +67,54 @@ func TestUserAddWithPasswordThenList(t *testing.T) {
 	if ok, _ := auth.CheckPassword(hash, pw); !ok || u.Name != "김민준" {
 		t.Errorf("stored %+v; the password read from stdin does not verify", u)
 	}
+	// Newest first: the scorer's creation, the admin's second factor, the
+	// admin's creation.
 	events := auditOf(t, url)
-	if len(events) != 2 || events[0].Actor != "cli" || events[0].Action != "user.create" {
-		t.Errorf("audit events %+v, want two user.create by cli", events)
+	if len(events) != 3 || events[0].Actor != "cli" || events[0].Action != "user.create" ||
+		events[1].Action != "user.mfa_enrol" || events[2].Action != "user.create" || events[2].Actor != "cli" {
+		t.Errorf("audit events %+v, want user.create, user.mfa_enrol and user.create by cli", events)
+	}
+}
+
+// An admin added from the command line gets a TOTP key, printed once as an
+// otpauth:// URI that yields codes the sign-in accepts, and recovery
+// codes; with ADMIN_MFA off, and for scorers, nothing is printed.
+func TestUserAddAdminTOTP(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	out := mustUserCLI(t, url, "correct horse battery staple\n", "add", "--email", "kim@msit.go.kr", "--role", "admin")
+	m := regexp.MustCompile(`(?m)^    (otpauth://totp/\S+)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no otpauth URI printed:\n%s", out)
+	}
+	key, err := otp.NewKeyFromURL(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := regexp.MustCompile(`(?m)^    [a-z2-9]{5}-[a-z2-9]{5}$`).FindAllString(out, -1); len(codes) != auth.RecoveryCodes {
+		t.Errorf("%d recovery codes printed, want %d:\n%s", len(codes), auth.RecoveryCodes, out)
+	}
+	pool, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	st := postgres.New(pool)
+	u, _, err := st.UserByEmail(context.Background(), "kim@msit.go.kr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := st.TOTPSecret(context.Background(), u.ID)
+	if err != nil || secret != key.Secret() {
+		t.Errorf("stored secret %q (%v), printed %q", secret, err, key.Secret())
+	}
+	for _, args := range [][]string{
+		{"add", "--email", "lee@msit.go.kr", "--role", "admin", "--admin-mfa", "off"},
+		{"add", "--email", "park@msit.go.kr", "--role", "scorer"},
+	} {
+		if out := mustUserCLI(t, url, "correct horse battery staple\n", args...); strings.Contains(out, "otpauth") {
+			t.Errorf("%v printed a key:\n%s", args, out)
+		}
 	}
 }
 

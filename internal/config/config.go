@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/kai-challenge/portal/internal/auth"
 )
 
 // Config is every setting the portal needs.
@@ -39,6 +41,10 @@ type Config struct {
 	// 503 while requests are still accepted, so load balancers can stop
 	// sending new ones first. It is part of ShutdownTimeout.
 	DrainDelay time.Duration
+	// AdminMFA is required, optional or off (auth.MFARequired...): whether
+	// admins must sign in with a second factor. Unset, it is required when
+	// BaseURL is https and optional otherwise.
+	AdminMFA string
 }
 
 // Load reads the environment through getenv and then the flags in args
@@ -54,6 +60,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		Addr:                getenv("ADDR"),
 		DataDir:             getenv("DATA_DIR"),
 		BaseURL:             getenv("BASE_URL"),
+		AdminMFA:            getenv("ADMIN_MFA"),
 		ShutdownTimeout:     10 * time.Second,
 		DrainDelay:          time.Second,
 	}
@@ -73,6 +80,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (env ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "folder of the private PostgreSQL cluster (env DATA_DIR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL for links in feeds (env BASE_URL)")
+	fs.StringVar(&c.AdminMFA, "admin-mfa", c.AdminMFA, "second factor for admins: required, optional or off (env ADMIN_MFA); default required on https")
 	for _, register := range extra {
 		register(fs)
 	}
@@ -87,5 +95,22 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		}
 		positional, args = append(positional, args[0]), args[1:]
 	}
+	mfa, err := ResolveAdminMFA(c.AdminMFA, c.BaseURL)
+	if err != nil {
+		return c, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	c.AdminMFA = mfa
 	return c, positional, nil
+}
+
+// ResolveAdminMFA checks an ADMIN_MFA setting; empty is the default for
+// baseURL (auth.DefaultMFAMode).
+func ResolveAdminMFA(mode, baseURL string) (string, error) {
+	if mode == "" {
+		return auth.DefaultMFAMode(baseURL), nil
+	}
+	if !auth.ValidMFAMode(mode) {
+		return "", fmt.Errorf("ADMIN_MFA must be required, optional or off, not %q", mode)
+	}
+	return mode, nil
 }

@@ -320,13 +320,26 @@ const maxLoggedEmail = 254
 // was tried, whether or not an account has it; actor carries the client
 // address. The password is never passed here.
 func (s *Store) RecordLogin(ctx context.Context, email string, ok bool, actor contest.Actor) error {
+	return s.RecordSignIn(ctx, email, ok, "", actor)
+}
+
+// RecordSignIn is RecordLogin for a sign-in step named by factor: "totp"
+// or "recovery" for the second step (the code), "" for the password. The
+// second step's failures count against the same throttle as wrong
+// passwords, and the sign-in is recorded as auth.login only once the code
+// was accepted.
+func (s *Store) RecordSignIn(ctx context.Context, email string, ok bool, factor string, actor contest.Actor) error {
 	action := "auth.login_failed"
 	if ok {
 		action = "auth.login"
 	}
 	email = loggedEmail(email)
+	after := map[string]string{"email": email}
+	if factor != "" {
+		after["factor"] = factor
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := appendAudit(ctx, tx, actor, action, "user:"+email, nil, nil, map[string]string{"email": email})
+		_, err := appendAudit(ctx, tx, actor, action, "user:"+email, nil, nil, after)
 		return err
 	})
 	if err != nil {

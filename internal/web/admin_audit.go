@@ -19,18 +19,99 @@ import (
 // auditLimit is how many events the page lists; filters narrow the rest.
 const auditLimit = 200
 
-// auditActions are the actions the filter offers; the store records no
-// others today.
+// auditActions are the actions the filter offers, in the order of the
+// work they belong to; each is named in the catalogs as
+// "audit.action.<action>".
 var auditActions = []string{
 	"auth.login", "auth.login_failed",
 	"scores.save", "scores.import",
 	"entry.eligibility", "entry.add", "entry.remove",
-	"round.close", "round.reopen", "round.schedule", "round.publish", "round.publish_failed", "round.decide", "round.correct",
+	"round.close", "round.reopen", "round.request_publish", "round.approve", "round.schedule", "round.publish",
+	"round.publish_failed", "round.decide", "round.request_correct", "round.correct", "round.request_void",
+	"round.request_withdraw", "round.disclose", "objection.file", "objection.decide",
 	"round.create", "round.update", "criterion.create", "criterion.update", "criterion.delete",
 	"user.create", "user.role", "user.disable", "user.enable", "user.password",
+	"user.mfa_enrol", "user.mfa_recovery", "user.sessions_end",
 	"program.import", "team.create", "team.update", "organization.create", "organization.update",
 	"membership.add", "membership.update", "membership.remove",
 	"budget.create", "budget.update", "allocation.create", "allocation.update", "allocation.delete",
+}
+
+// auditLinks are the console pages of the entity kinds the audit log
+// names ("round:r2/team:lg"); a kind without one links to the page of
+// the entity it belongs to (a criterion to its round).
+var auditLinks = map[string]string{
+	"round": "/admin/rounds/", "team": "/admin/teams/", "org": "/admin/organizations/",
+	"organization": "/admin/organizations/", "budget": "/admin/budgets/", "user": "/admin/users",
+}
+
+// auditNames resolves the slugs of audit entities to names.
+type auditNames struct {
+	rounds, teams, orgs map[string]string
+}
+
+func (s *server) auditNames(ar *adminReq, program string, rounds []postgres.RoundRef) (auditNames, error) {
+	ctx := ar.r.Context()
+	n := auditNames{rounds: map[string]string{}, teams: map[string]string{}, orgs: map[string]string{}}
+	for _, rd := range rounds {
+		n.rounds[rd.Slug] = ar.textIn(rd.Name)
+	}
+	teams, err := s.store.Teams(ctx, program)
+	if err != nil {
+		return n, err
+	}
+	for _, t := range teams {
+		n.teams[t.Slug] = ar.textIn(t.Name)
+	}
+	orgs, err := s.store.Organizations(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, o := range orgs {
+		n.orgs[o.Slug] = ar.textIn(o.Name)
+	}
+	return n, nil
+}
+
+func (n auditNames) name(kind, key string) string {
+	m := map[string]map[string]string{"round": n.rounds, "team": n.teams, "org": n.orgs, "organization": n.orgs}[kind]
+	if name, ok := m[key]; ok {
+		return name
+	}
+	return key
+}
+
+// auditEntities names and links the parts of an event's entity.
+func (ar *adminReq) auditEntities(entity string, names auditNames) []adminview.AuditEntity {
+	var out []adminview.AuditEntity
+	parent := ""
+	for _, part := range strings.Split(entity, "/") {
+		kind, key, ok := strings.Cut(part, ":")
+		if !ok {
+			out = append(out, adminview.AuditEntity{Name: part})
+			continue
+		}
+		e := adminview.AuditEntity{Kind: ar.label("audit.entity."+kind, kind), Name: names.name(kind, key), URL: parent}
+		if link, ok := auditLinks[kind]; ok {
+			e.URL = link
+			if strings.HasSuffix(link, "/") {
+				e.URL += url.PathEscape(key)
+			}
+			e.URL = ar.L.URL(e.URL)
+		}
+		parent = e.URL
+		out = append(out, e)
+	}
+	return out
+}
+
+// label is the message id's text, or fallback when the catalogs lack it
+// (an action recorded by a newer version).
+func (ar *adminReq) label(id, fallback string) string {
+	if ar.L.Has(id) {
+		return ar.T(id)
+	}
+	return fallback
 }
 
 // handleAudit lists audit events, newest first, filtered by actor, round,
@@ -53,6 +134,10 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	events, err := s.store.AuditEvents(ctx, filter)
+	if err != nil {
+		return err
+	}
+	names, err := s.auditNames(ar, prog.Slug, rounds)
 	if err != nil {
 		return err
 	}
@@ -85,7 +170,14 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		v.Limited = ar.T("admin.audit.limited", "n", auditLimit)
 	}
 	for _, e := range events {
-		v.Events = append(v.Events, auditRow(e))
+		row := auditRow(e)
+		row.ActionLabel = ar.label("audit.action."+e.Action, e.Action)
+		row.Actor = ar.label("audit.actor."+e.Actor, e.Actor)
+		row.Entities = ar.auditEntities(e.Entity, names)
+		if e.Round != "" {
+			row.Round = names.name("round", e.Round)
+		}
+		v.Events = append(v.Events, row)
 	}
 	return s.render(w, r, status, admin.Audit(v))
 }
@@ -132,7 +224,7 @@ func (ar *adminReq) auditRounds(rounds []postgres.RoundRef, chosen string) []adm
 func (ar *adminReq) auditActions(chosen string) []adminview.Option {
 	out := []adminview.Option{{Value: "", Label: ar.T("admin.audit.any")}}
 	for _, a := range auditActions {
-		out = append(out, adminview.Option{Value: a, Label: a, Selected: a == chosen})
+		out = append(out, adminview.Option{Value: a, Label: ar.label("audit.action."+a, a), Selected: a == chosen})
 	}
 	if chosen != "" && !slices.Contains(auditActions, chosen) {
 		out = append(out, adminview.Option{Value: chosen, Label: chosen, Selected: true})

@@ -4,10 +4,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,6 +14,7 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
+	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/web/admin"
 )
 
@@ -48,10 +47,10 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"), ar.L.URL("/admin"))
 	addr := clientAddr(r)
-	if wait, err := s.logins.blocked(ctx, email, addr); err != nil {
-		return err
-	} else if wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	if wait, err := s.throttled(w, r, email); err != nil || wait {
+		if err != nil {
+			return err
+		}
 		return s.renderLogin(w, ar, http.StatusTooManyRequests, email, next, ar.T("admin.login.too_many"))
 	}
 	u, hash, err := s.store.UserByEmail(ctx, email)
@@ -74,11 +73,32 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderLogin(w, ar, http.StatusUnauthorized, email, next, ar.T("admin.login.failed"))
 	}
-	if err := s.store.RecordLogin(ctx, u.Email, true, contest.Actor{Name: u.Email, Addr: addr}); err != nil {
-		return err
-	}
 	if auth.NeedsRehash(hash) {
 		u = s.rehash(r, u, password, addr)
+	}
+	return s.passwordAccepted(w, r, u, next)
+}
+
+// passwordAccepted goes on from a correct password: an account with a
+// second factor is asked for its code (signInCode), any other is signed in.
+// An admin without one while ADMIN_MFA=required is then held at the
+// enrolment page (requireEnrolment).
+func (s *server) passwordAccepted(w http.ResponseWriter, r *http.Request, u postgres.User, next string) error {
+	ctx := r.Context()
+	secret, err := s.store.TOTPSecret(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if secret != "" {
+		s.sessions.Put(ctx, sessPendingUser, u.ID)
+		s.sessions.Put(ctx, sessPendingVer, u.Version)
+		s.sessions.Put(ctx, sessPendingAt, s.now().Unix())
+		lang, _ := splitPath(r)
+		http.Redirect(w, r, i18n.Localize(lang, "/login/code")+"?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return nil
+	}
+	if err := s.store.RecordLogin(ctx, u.Email, true, contest.Actor{Name: u.Email, Addr: clientAddr(r)}); err != nil {
+		return err
 	}
 	if err := s.signIn(r, u); err != nil {
 		return err
@@ -114,13 +134,27 @@ func (s *server) rehash(r *http.Request, u postgres.User, password, addr string)
 
 // signIn binds the session to the account under a new token, so a token
 // planted before sign-in is worthless after it.
+//
+// The session gets a row in the account's session list (replacing the
+// row of the session it continues, if any) and counts as freshly
+// authenticated.
 func (s *server) signIn(r *http.Request, u postgres.User) error {
 	ctx := r.Context()
+	old := s.sessions.GetString(ctx, sessID)
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	id := newSessionID()
+	if err := s.store.StartStaffSession(ctx, u.ID, id, old, clientAddr(r), r.UserAgent(), sessionLifetime); err != nil {
+		return err
+	}
+	for _, k := range []string{sessPendingUser, sessPendingVer, sessPendingAt} {
+		s.sessions.Remove(ctx, k)
+	}
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessVersion, u.Version)
+	s.sessions.Put(ctx, sessID, id)
+	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
 	return nil
 }
 
@@ -128,6 +162,11 @@ func (s *server) signIn(r *http.Request, u postgres.User) error {
 // cookie is worthless even if it was copied.
 func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
+	if id := s.sessions.GetString(r.Context(), sessID); id != "" {
+		if err := s.store.DropStaffSession(r.Context(), id); err != nil {
+			return err
+		}
+	}
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}
@@ -276,9 +315,10 @@ func (s *server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	u := ar.user
 	f := adminview.NewForm(nil)
 	addr := clientAddr(r)
-	if wait, err := s.logins.blocked(ctx, u.Email, addr); err != nil {
-		return err
-	} else if wait > 0 {
+	if wait, err := s.throttled(w, r, u.Email); err != nil || wait {
+		if err != nil {
+			return err
+		}
 		f.Errors["current"] = ar.T("admin.login.too_many")
 		return s.renderPassword(w, ar, http.StatusTooManyRequests, f)
 	}

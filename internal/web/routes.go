@@ -13,6 +13,7 @@ import (
 // in Korean at /… and in English at /en/….
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
+	s.mux = r
 	// The security headers are set by protect, around the whole router.
 	r.Use(s.recoverPanics, middleware.GetHead)
 	r.NotFound(s.handle(s.handleNotFound))
@@ -85,15 +86,26 @@ func (s *server) routes() http.Handler {
 		// checked for the role on the server: scorers enter and import
 		// scores and see previews, admins do everything.
 		r.Group(func(r chi.Router) {
-			r.Use(noStore, s.sessions.LoadAndSave, s.loadUser)
+			r.Use(noStore, s.sessions.LoadAndSave, s.loadUser, s.trackSession)
 			r.Get("/login", s.handleAdmin(s.handleLoginForm))
 			r.Post("/login", s.handleAdmin(s.handleLogin))
+			r.Get("/login/code", s.handleAdmin(s.handleCodeForm))
+			r.Post("/login/code", s.handleAdmin(s.handleCode))
 			r.Post("/logout", s.handleAdmin(s.handleLogout))
 			r.Get("/admin/setup", s.handleAdmin(s.handleSetupForm))
 			r.Post("/admin/setup", s.handleAdmin(s.handleSetup))
 
 			r.Group(func(r chi.Router) {
-				r.Use(s.requireUser)
+				// An admin without a second factor while ADMIN_MFA=required
+				// reaches nothing but the enrolment.
+				r.Use(s.requireUser, s.requireEnrolment)
+				r.Get("/admin/mfa", s.handleAdmin(s.handleMFA))
+				r.Post("/admin/mfa", s.handleAdmin(s.handleMFAEnrol))
+				r.Get("/admin/reauth", s.handleAdmin(s.handleReauthForm))
+				r.Post("/admin/reauth", s.handleAdmin(s.handleReauth))
+				r.Get("/admin/sessions", s.handleAdmin(s.handleSessions))
+				r.Post("/admin/sessions/end-others", s.handleAdmin(s.handleSessionsEndOthers))
+				r.Post("/admin/sessions/{id}/end", s.handleAdmin(s.handleSessionEnd))
 				r.Get("/admin", s.handleAdmin(s.handleDashboard))
 				r.Get("/admin/rounds/{slug}", s.handleAdmin(s.handleAdminRound))
 				r.Get("/admin/rounds/{slug}/scores", s.handleAdmin(s.handleScores))
@@ -104,7 +116,10 @@ func (s *server) routes() http.Handler {
 				r.Post("/admin/password", s.handleAdmin(s.handlePassword))
 
 				r.Group(func(r chi.Router) {
-					r.Use(s.requireAdmin)
+					// Publishing, approving, correcting and role changes (and
+					// their confirmation pages: reauthPaths) need a recent
+					// sign-in or re-authentication.
+					r.Use(s.requireAdmin, s.requireRecentAuth)
 					r.Post("/admin/rounds/{slug}/eligibility", s.handleAdmin(s.handleEligibility))
 					r.Post("/admin/rounds/{slug}/close", s.handleAdmin(s.handleRoundClose))
 					r.Post("/admin/rounds/{slug}/reopen", s.handleAdmin(s.handleRoundReopen))

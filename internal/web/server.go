@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
 
+	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
@@ -28,6 +30,7 @@ type Store interface {
 	OpenDataStore
 	AdminStore
 	PublicationStore
+	AccountStore
 }
 
 // PublicStore is everything the public pages read; every Public… method
@@ -61,6 +64,11 @@ type Deps struct {
 	// production, so they survive restarts and are shared by every process.
 	// Nil keeps them in memory (tests that never sign in).
 	Sessions scs.Store
+	// AdminMFA is auth.MFARequired, MFAOptional or MFAOff: whether admins
+	// must sign in with a second factor. The command passes the configured
+	// mode (config.Config.AdminMFA, required on https by default); empty
+	// means optional.
+	AdminMFA string
 	// SetupToken opens /admin/setup?token=… to create the first admin while
 	// no enabled admin exists; empty leaves the setup closed.
 	SetupToken string
@@ -84,7 +92,10 @@ type server struct {
 	sessions   *scs.SessionManager
 	logins     *loginLimiter
 	setupToken string
-	now        func() time.Time
+	adminMFA   string
+	// mux is the router, asked which GET page a refused POST belongs to.
+	mux *chi.Mux
+	now func() time.Time
 	// cache is the page cache, or nil; its generation tells when derived
 	// data (the what-if explorer's inputs) must be loaded again.
 	cache   *pagecache.Cache
@@ -122,9 +133,13 @@ func NewServer(d Deps) http.Handler {
 		sessions:   newSessions(d.Sessions, secure),
 		logins:     newLoginLimiter(d.Store),
 		setupToken: d.SetupToken,
+		adminMFA:   auth.MFAOptional,
 		now:        now,
 		cache:      d.PageCache,
 		whatIfs:    newWhatIfInputs(),
+	}
+	if auth.ValidMFAMode(d.AdminMFA) {
+		s.adminMFA = d.AdminMFA
 	}
 	h := s.routes()
 	if d.PageCache != nil {

@@ -2,13 +2,17 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 // Session timing: a staff session ends after 30 minutes without a request,
@@ -25,6 +29,20 @@ const (
 	sessUserID  = "uid"
 	sessVersion = "ver"
 	sessFlash   = "flash"
+	// sessID is the session's row in staff_sessions (its owner's list);
+	// a session whose row is gone was ended by its owner.
+	sessID = "sid"
+	// sessAuthAt is when the user last proved who they are (sign-in or
+	// re-authentication), in Unix seconds: the sensitive actions want it
+	// recent (recentAuth).
+	sessAuthAt = "auth_at"
+	// The sign-in waiting for its second step (the code): the account, its
+	// version and when the password was accepted (Unix seconds).
+	sessPendingUser = "pending_uid"
+	sessPendingVer  = "pending_ver"
+	sessPendingAt   = "pending_at"
+	// sessNewSecret is the TOTP secret being enrolled, until confirmed.
+	sessNewSecret = "mfa_secret"
 )
 
 // newSessions configures the session manager. Sessions live in store (the
@@ -87,4 +105,62 @@ func newLoginLimiter(store loginCounter) *loginLimiter {
 func (l *loginLimiter) blocked(ctx context.Context, email, addr string) (time.Duration, error) {
 	h, err := l.store.SignInHistory(ctx, email, addr)
 	return h.Wait(), err
+}
+
+type sessionInfoKey struct{}
+
+// sessionInfo is what trackSession learned about the signed-in session.
+type sessionInfo struct {
+	id      string
+	hasTOTP bool
+}
+
+func currentSession(ctx context.Context) sessionInfo {
+	si, _ := ctx.Value(sessionInfoKey{}).(sessionInfo)
+	return si
+}
+
+// trackSession keeps the signed-in session's row in its owner's session
+// list up to date, and signs out a session that its owner ended (or that
+// has no row: made before sessions were listed). It runs after loadUser.
+func (s *server) trackSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u := currentUser(ctx)
+		if u == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id := s.sessions.GetString(ctx, sessID)
+		alive, hasTOTP, err := s.store.TouchStaffSession(ctx, u.ID, id, clientAddr(r))
+		if err != nil {
+			s.failAdmin(w, r, err)
+			return
+		}
+		if !alive {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.failAdmin(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, (*postgres.User)(nil))))
+			return
+		}
+		ctx = context.WithValue(ctx, sessionInfoKey{}, sessionInfo{id: id, hasTOTP: hasTOTP})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// newSessionID is a random handle of a session in its owner's list.
+func newSessionID() string { return rand.Text() }
+
+// throttled reports whether a credential check (password or code) for
+// email from r's client must wait (auth.SignInHistory); when it must, the
+// answer's Retry-After says how long.
+func (s *server) throttled(w http.ResponseWriter, r *http.Request, email string) (bool, error) {
+	wait, err := s.logins.blocked(r.Context(), email, clientAddr(r))
+	if err != nil || wait <= 0 {
+		return false, err
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return true, nil
 }

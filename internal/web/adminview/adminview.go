@@ -421,6 +421,18 @@ type AuditRow struct {
 	Before string
 	After  string
 	Hash   string
+	// ActionLabel names the action in the page's language; Entities are
+	// the entity's parts (round, then team...) named and linked.
+	ActionLabel string
+	Entities    []AuditEntity
+}
+
+// AuditEntity is one part of an audit event's entity: its kind and name,
+// linked to its console page when it has one.
+type AuditEntity struct {
+	Kind string
+	Name string
+	URL  string
 }
 
 // UsersPage lists staff accounts and adds new ones.

@@ -177,6 +177,10 @@ func TestConsoleDecidesObjection(t *testing.T) {
 			t.Errorf("%s names the staff account", c.path)
 		}
 	}
+	api := get(t, env.h, "/api/v1/rounds/stage-2").body
+	if !strings.Contains(api, `"status": "rejected"`) || !strings.Contains(api, `"decided_on": "2026-09-10"`) || strings.Contains(api, adminEmail) {
+		t.Error("the API does not show the decision, or names the staff account")
+	}
 	if h := selText(t, getPage(t, env.h, "/en/history").body, testid("history-objection")); !strings.Contains(h, "rejected") {
 		t.Errorf("history: %q", h)
 	}

@@ -180,6 +180,12 @@ func TestDecemberRecordShowsStage2(t *testing.T) {
 
 	api := get(t, h, "/api/v1/rounds/stage-2/results")
 	wantAll(t, "API results", api.body, `"total": "70.6"`, `"total": "65.8"`, `"outcome": "eliminated"`, `"disclosure": "full"`)
+	detail := get(t, h, "/api/v1/rounds/stage-2")
+	if err := checkResponse(t, loadOpenAPI(t, h), "/rounds/{slug}", http.MethodGet, "/api/v1/rounds/stage-2", detail); err != nil {
+		t.Errorf("API round against the document: %v", err)
+	}
+	wantAll(t, "API round", detail.body, `"disclosure": "full"`, `"on": "2026-08-18"`, `"on": "2026-08-20"`, `"on": "2026-08-27"`,
+		`"filed_on": "2026-08-27"`, `"decision_due": "2026-09-10"`, `"status": "pending"`)
 	if final := get(t, h, "/api/v1/rounds/final"); final.status != http.StatusOK || !strings.Contains(final.body, `"published": false`) {
 		t.Errorf("API final round: %d %s", final.status, final.body)
 	}

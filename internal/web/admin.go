@@ -81,6 +81,11 @@ type AdminStore interface {
 	UpdateAllocation(ctx context.Context, program string, a postgres.AllocationRecord, actor contest.Actor) (postgres.AllocationRecord, error)
 	DeleteAllocation(ctx context.Context, program string, id int64, version int, actor contest.Actor) error
 
+	// Formal objections against a published round (admin_objections.go).
+	AdminObjections(ctx context.Context, program, round string) ([]postgres.Objection, error)
+	FileObjection(ctx context.Context, program, round string, n postgres.NewObjection, actor contest.Actor) (postgres.Objection, error)
+	DecideObjection(ctx context.Context, id int64, status string, decidedOn time.Time, decision contest.Text, version int, actor contest.Actor) (postgres.Objection, error)
+
 	// The audit log.
 	AuditEvents(ctx context.Context, f postgres.AuditFilter) ([]postgres.AuditEvent, error)
 	VerifyAudit(ctx context.Context) (postgres.VerifyResult, error)

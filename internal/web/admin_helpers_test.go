@@ -70,6 +70,12 @@ func hashOf(t *testing.T) string {
 // role, sessions in PostgreSQL).
 func newConsole(t *testing.T, baseURL string) *consoleEnv {
 	t.Helper()
+	return newConsoleWith(t, baseURL, "testdata/admin-program.yaml")
+}
+
+// newConsoleWith is newConsole on the program file at path.
+func newConsoleWith(t *testing.T, baseURL, path string) *consoleEnv {
+	t.Helper()
 	ctx := context.Background()
 	dbURL := pgtest.URL(t)
 	pool, err := postgres.Open(ctx, dbURL)
@@ -78,7 +84,7 @@ func newConsole(t *testing.T, baseURL string) *consoleEnv {
 	}
 	t.Cleanup(pool.Close)
 	store := postgres.New(pool)
-	data, err := os.ReadFile("testdata/admin-program.yaml")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -290,6 +290,46 @@ type apiRoundDetail struct {
 	Statistics []apiStat        `json:"statistics"`
 	Sources    []apiSource      `json:"sources"`
 	Revisions  []apiRevisionRef `json:"revisions"`
+	// Disclosure is what a published round discloses (null before), with
+	// its dated steps; Objections are the objections filed against it.
+	Disclosure  *string         `json:"disclosure"`
+	Disclosures []apiDisclosure `json:"disclosures"`
+	Objections  []apiObjection  `json:"objections"`
+}
+
+// apiDisclosure is one dated step of a round's disclosure.
+type apiDisclosure struct {
+	Level   string        `json:"level"`
+	On      *string       `json:"on"`
+	Note    *contest.Text `json:"note"`
+	Sources []apiSource   `json:"sources"`
+}
+
+// apiObjection is a formal objection against a published round; staff
+// accounts are not public.
+type apiObjection struct {
+	Team        apiTeamRef    `json:"team"`
+	FiledOn     *string       `json:"filed_on"`
+	Summary     contest.Text  `json:"summary"`
+	DecisionDue *string       `json:"decision_due"`
+	Status      string        `json:"status"`
+	DecidedOn   *string       `json:"decided_on"`
+	Decision    *contest.Text `json:"decision"`
+	Sources     []apiSource   `json:"sources"`
+}
+
+// disclosures shapes a round's disclosure level, steps and objections.
+func (a *apiReq) disclosures(d *apiRoundDetail, r postgres.PublicRoundDetail) {
+	d.Disclosure = optString(r.Disclosure)
+	d.Disclosures, d.Objections = []apiDisclosure{}, []apiObjection{}
+	for _, st := range r.Disclosures {
+		d.Disclosures = append(d.Disclosures, apiDisclosure{Level: st.Level, On: apiDate(&st.On), Note: optText(st.Note), Sources: apiSources(st.Sources)})
+	}
+	for _, o := range r.Objections {
+		d.Objections = append(d.Objections, apiObjection{Team: a.teamRef(o.Team), FiledOn: apiDate(&o.FiledOn), Summary: o.Summary,
+			DecisionDue: apiDate(o.DecisionDue), Status: o.Status, DecidedOn: apiDate(o.DecidedOn), Decision: optText(o.Decision),
+			Sources: apiSources(o.Sources)})
+	}
 }
 
 // roundDetail shapes a round page; corrections are the round's published
@@ -314,6 +354,7 @@ func (a *apiReq) roundDetail(r postgres.PublicRoundDetail, corrections []postgre
 	for _, s := range r.Stats {
 		d.Statistics = append(d.Statistics, apiStat{Criterion: s.Criterion, Stat: s.Stat, Value: s.Value})
 	}
+	a.disclosures(&d, r)
 	if r.Published && r.Computed {
 		d.Revisions = append(d.Revisions, apiRevisionRef{Revision: 1, PublishedAt: apiTime(r.PublishedAt),
 			Href: a.apiURL("/rounds/" + r.Slug + "/revisions/1")})

@@ -131,14 +131,8 @@ func TestAxeConsolePages(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	admin := axeBrowser(t, startChromium(t, ctx)(), axe)
-	css := func(testid string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + testid + `"]`) }
 	axeCheck(t, admin, axeAll, base, "/login")
-	mustStep(t, "admin sign-in", chromedp.Do(admin,
-		chromedp.SendKeys(css("login-email"), adminEmail),
-		chromedp.SendKeys(css("login-password"), staffPW),
-		chromedp.Click(css("login-submit")),
-		chromedp.WaitVisible(`main`),
-	))
+	signInBrowser(t, admin)
 	if err := chromedp.Do(admin, chromedp.Navigate(base+"/admin"), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,11 @@ func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := view.HistoryPage{Page: pr.page("history", pr.T("nav.history"))}
-	hs := pr.historySteps(h)
+	objs, err := s.historyObjections(r, pr.prog.Slug, h)
+	if err != nil {
+		return err
+	}
+	hs := pr.historySteps(h, objs)
 	for _, d := range hs.steps {
 		v.Steps = append(v.Steps, d.step)
 	}
@@ -37,9 +41,53 @@ func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Path, v.Diagram = pr.lifelines(h, upcoming)
+	v.Path, v.Diagram = pr.lifelines(h, upcoming, objs)
 	v.Description = pr.T("desc.history", "path", v.Path)
 	return s.render(w, r, http.StatusOK, pages.History(v))
+}
+
+// roundObjections are the objections of each published round, by slug.
+type roundObjections map[string][]postgres.Objection
+
+// historyObjections reads the objections filed against the published
+// rounds.
+func (s *server) historyObjections(r *http.Request, program string, h postgres.PublicHistory) (roundObjections, error) {
+	out := roundObjections{}
+	for _, rd := range h.Rounds {
+		if !rd.Published {
+			continue
+		}
+		objs, err := s.store.Objections(r.Context(), program, rd.Slug)
+		if err != nil {
+			return nil, err
+		}
+		out[rd.Slug] = objs
+	}
+	return out, nil
+}
+
+// objectionNote says who filed an objection when and where it stands.
+func (pr *pageReq) objectionNote(o postgres.Objection) string {
+	filed := o.FiledOn
+	team, date, status := pr.L.Text(o.Team.Name), pr.L.Date(&filed), pr.T("objection.status."+o.Status)
+	if o.DecidedOn != nil {
+		return pr.T("objection.history.decided", "team", team, "date", date, "decided", pr.L.Date(o.DecidedOn), "status", status)
+	}
+	return pr.T("objection.history.note", "team", team, "date", date, "status", status)
+}
+
+// stepObjections are a round's objections as its step notes them.
+func (pr *pageReq) stepObjections(slug string, objs []postgres.Objection) []view.HistoryObjection {
+	var out []view.HistoryObjection
+	for _, o := range objs {
+		out = append(out, view.HistoryObjection{
+			Text:       pr.objectionNote(o),
+			Decision:   pr.L.Text(o.Decision),
+			StatusCode: o.Status,
+			URL:        pr.L.URL("/rounds/"+slug) + "#objections",
+		})
+	}
+	return out
 }
 
 // upcomingEntrants are the entrants of the next round to come, the only
@@ -77,7 +125,7 @@ type historyList struct {
 
 // historySteps lists the call, the rounds and the timeline events in date
 // order.
-func (pr *pageReq) historySteps(h postgres.PublicHistory) historyList {
+func (pr *pageReq) historySteps(h postgres.PublicHistory, objs roundObjections) historyList {
 	var hl historyList
 	L := pr.L
 	if len(h.Rounds) > 0 {
@@ -95,6 +143,7 @@ func (pr *pageReq) historySteps(h postgres.PublicHistory) historyList {
 		if rd.Published {
 			hl.published++
 			st = pr.publishedStep(rd, field)
+			st.Objections = pr.stepObjections(rd.Slug, objs[rd.Slug])
 		} else {
 			st = pr.upcomingStep(rd)
 		}
@@ -190,6 +239,7 @@ type historyLane struct {
 type lifelineBuilder struct {
 	pr       *pageReq
 	upcoming map[string][]postgres.PublicTeamRef
+	objs     roundObjections
 	ncols    int
 	lanes    map[string]*historyLane
 	order    []string
@@ -283,6 +333,7 @@ func (b *lifelineBuilder) publishedColumn(c *chart.LifelineColumn, col int, rd p
 		}
 	}
 	b.passThrough(col, entered)
+	b.noteObjections(col, rd.Slug)
 	if rd.Kind == contest.KindAdditional {
 		c.Lines = append(c.Lines, pr.T("history.col.joined", "entered", len(rd.Outcomes), "through", joined))
 		b.path[len(b.path)-1] += " " + pr.T("history.path.joined", "n", joined)
@@ -316,6 +367,23 @@ func (b *lifelineBuilder) outcomeCell(col, k int, round, kind string, o postgres
 		l.exit, l.key = col, k
 	}
 	return l.cells[col].Mark
+}
+
+// noteObjections notes each objection against the round in column col on
+// the mark of the team that filed it: a word beside the mark and the
+// whole note in its tooltip.
+func (b *lifelineBuilder) noteObjections(col int, slug string) {
+	for _, o := range b.objs[slug] {
+		l, ok := b.lanes[o.Team.Slug]
+		if !ok || l.cells[col].Mark == chart.MarkNone {
+			continue
+		}
+		cell := &l.cells[col]
+		cell.Title += " · " + b.pr.objectionNote(o)
+		if cell.Label != "" {
+			cell.Label += " · " + b.pr.T("objection.short")
+		}
+	}
 }
 
 // sortLanes puts the teams still in first, in the order of the next
@@ -382,13 +450,13 @@ func (pr *pageReq) lifelineLegend() []chart.LegendMark {
 // lifelines builds the elimination-history diagram and its one-line path
 // ("지원 15개 팀 → 서면 평가 10개 팀 → …") from the same public outcomes
 // as the step list, so the two always agree.
-func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]postgres.PublicTeamRef) (string, *chart.Lifelines) {
+func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]postgres.PublicTeamRef, objs roundObjections) (string, *chart.Lifelines) {
 	if len(h.Rounds) == 0 {
 		return "", nil
 	}
 	L := pr.L
 	b := &lifelineBuilder{
-		pr: pr, upcoming: upcoming, ncols: len(h.Rounds) + 1,
+		pr: pr, upcoming: upcoming, objs: objs, ncols: len(h.Rounds) + 1,
 		lanes: map[string]*historyLane{}, field: map[string]bool{},
 	}
 	in := chart.LifelinesInput{ID: "history-diagram", Title: pr.T("history.diagram.title")}
@@ -417,6 +485,11 @@ func (pr *pageReq) lifelines(h postgres.PublicHistory, upcoming map[string][]pos
 	in.Legend = pr.lifelineLegend()
 	line := strings.Join(b.path, " → ")
 	in.Desc = line + ". " + pr.historyDesc(h)
+	for _, rd := range h.Rounds {
+		for _, o := range objs[rd.Slug] {
+			in.Desc += ". " + pr.objectionNote(o)
+		}
+	}
 	return line, chart.LayoutLifelines(in)
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -44,7 +45,7 @@ func (s *server) handleOverview(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, sc := range t.Scores {
 			if sc.Criterion == "total" && t.ScoresRound != nil {
-				c.Total, c.TotalRound = L.Points(sc.Value), pr.refLink(*t.ScoresRound)
+				c.Total, c.TotalRound = format.Figure(sc.Value), pr.refLink(*t.ScoresRound)
 				c.TotalSources = pr.figureSources([]postgres.PublicScore{sc})
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/internal/web/view"
 )
@@ -184,7 +185,7 @@ func (pr *pageReq) outcomes(os []postgres.PublicOutcome) []view.Outcome {
 func (pr *pageReq) figures(scores []postgres.PublicScore) []view.Figure {
 	out := make([]view.Figure, 0, len(scores))
 	for _, sc := range scores {
-		f := view.Figure{Name: pr.L.Text(sc.CriterionName), Value: pr.L.Points(sc.Value)}
+		f := view.Figure{Name: pr.L.Text(sc.CriterionName), Value: format.Figure(sc.Value)}
 		if sc.Criterion == "total" {
 			f.Name, f.Total = pr.T("table.total"), true
 		}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"math/big"
 	"net/http"
 	"strconv"
 
@@ -11,7 +10,7 @@ import (
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/rules"
+	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
 )
@@ -117,7 +116,7 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 			v.Examples = pr.whatIfExamples(d)
 		}
 	}
-	v.Aggregates = pr.aggregatesTable(d, v.Results)
+	v.Aggregates = pr.aggregatesTable(d)
 	return s.render(w, r, http.StatusOK, pages.Round(v))
 }
 
@@ -281,23 +280,14 @@ func (pr *pageReq) scoreTable(d postgres.PublicRoundDetail) *view.ScoreTable {
 
 // statsTable is every published statistic × every criterion and the total.
 func (pr *pageReq) statsTable(d postgres.PublicRoundDetail) *view.ScoreTable {
-	return pr.statTable(d, d.Stats, "round.stats.caption", []string{"mean", "median", "max", "min"}, pr.L.Points)
+	return pr.statTable(d, d.Stats, "round.stats.caption", []string{"mean", "median", "max", "min"}, format.Figure)
 }
 
 // aggregatesTable is the statistics the portal computes over the ranked
 // teams of a round disclosed at aggregates or full; nil at outcomes.
-// The figures are written with the decimals of the computed results.
-func (pr *pageReq) aggregatesTable(d postgres.PublicRoundDetail, res *view.RoundResultsView) *view.ScoreTable {
-	format := pr.L.Points
-	if res != nil && res.Decimals > 0 {
-		format = func(v string) string {
-			if r, ok := new(big.Rat).SetString(v); ok {
-				return rules.FormatDecimals(r, res.Decimals)
-			}
-			return v
-		}
-	}
-	return pr.statTable(d, d.Aggregates, "round.aggregates.caption", []string{"mean", "max", "min", "spread"}, format)
+// The store writes each figure with the round's decimals.
+func (pr *pageReq) aggregatesTable(d postgres.PublicRoundDetail) *view.ScoreTable {
+	return pr.statTable(d, d.Aggregates, "round.aggregates.caption", []string{"mean", "max", "min", "spread"}, format.Figure)
 }
 
 // statTable lays out statistics, one row per statistic in order; nil when
@@ -336,7 +326,7 @@ func (pr *pageReq) statTable(d postgres.PublicRoundDetail, stats []postgres.Publ
 
 func (pr *pageReq) cell(values map[[2]string]string, row, col string) view.Cell {
 	if v, ok := values[[2]string{row, col}]; ok {
-		return view.Cell{Text: pr.L.Points(v)}
+		return view.Cell{Text: format.Figure(v)}
 	}
 	return pr.undisclosed()
 }

@@ -49,6 +49,8 @@ type PublicStore interface {
 	PublicOrganizations(ctx context.Context, program string) ([]postgres.PublicOrg, error)
 	PublicOrganization(ctx context.Context, program, slug string) (postgres.PublicOrgDetail, error)
 	PublicFunding(ctx context.Context, program string) ([]postgres.PublicBudget, error)
+	// Objections are the formal objections against a published round.
+	Objections(ctx context.Context, program, round string) ([]postgres.Objection, error)
 }
 
 // Deps are the server's dependencies.

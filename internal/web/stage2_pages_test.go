@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,10 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kai-challenge/portal/internal/fixtures"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
-	"github.com/kai-challenge/portal/internal/web"
 )
 
 // stage2Server serves a fresh database holding the stage-2 test program
@@ -27,15 +21,7 @@ func stage2Server(t *testing.T, edit func(string) string) (http.Handler, *postgr
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := programfile.Parse([]byte(src))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	st := postgres.New(pgtest.New(t))
-	if _, err := st.ImportProgram(context.Background(), f); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	return web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL}), st
+	return serveProgramSource(t, src)
 }
 
 // The stage-2 round page shows its figures with the round's one decimal
@@ -99,11 +85,7 @@ func TestStage2RoundDisclosuresAndObjection(t *testing.T) {
 // At the outcomes level the round page prints no figure: no results
 // table, no averages, no points, only the outcomes.
 func TestStage2OutcomesLevelNoFigures(t *testing.T) {
-	h, _ := stage2Server(t, func(src string) string {
-		i := strings.Index(src, "    disclosures:\n")
-		j := strings.Index(src, "    criteria:\n")
-		return strings.Replace(src[:i]+src[j:], "    disclosure: full\n", "    disclosure: outcomes\n", 1)
-	})
+	h, _ := stage2Server(t, outcomesOnly)
 	for _, path := range []string{"/rounds/stage-2", "/en/rounds/stage-2", "/teams/motif", "/en/teams/skt"} {
 		r := getPage(t, h, path)
 		doc := parseHTML(t, r.body)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"net/http"
 	"strings"
@@ -168,6 +169,27 @@ func (pr *pageReq) teamRound(tr postgres.PublicTeamRound) view.TeamRound {
 type chartRound struct {
 	tr postgres.PublicTeamRound
 	d  postgres.PublicRoundDetail
+	// decimals is how many decimals the round's figures are written
+	// with: those of its computed results, two for a round whose
+	// figures were only announced.
+	decimals int
+}
+
+// chartDecimals is the number of decimals of a round's figures: the
+// rounding its published results were computed with (one for stage 2:
+// 65.8), two when the round was not computed by the rule engine.
+func (s *server) chartDecimals(ctx context.Context, program string, d postgres.PublicRoundDetail) (int, error) {
+	if !d.Computed {
+		return 2, nil
+	}
+	rr, err := s.store.PublishedResults(ctx, program, d.Slug)
+	if errors.Is(err, contest.ErrNotFound) {
+		return 2, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return resultDecimals(rr), nil
 }
 
 // teamChart draws the team's category points and total in each published
@@ -189,7 +211,11 @@ func (s *server) teamChart(ctx context.Context, pr *pageReq, t postgres.PublicTe
 		if len(topCriteria(d.Criteria)) == 0 {
 			continue
 		}
-		rounds = append(rounds, chartRound{tr: tr, d: d})
+		dec, err := s.chartDecimals(ctx, pr.prog.Slug, d)
+		if err != nil {
+			return err
+		}
+		rounds = append(rounds, chartRound{tr: tr, d: d, decimals: dec})
 	}
 	if len(rounds) == 0 {
 		return nil
@@ -263,24 +289,24 @@ func (b *teamChartBuilder) round(cr chartRound) string {
 		case !present[code]:
 			row.Cells = append(row.Cells, view.Cell{Text: "—"})
 		case ok:
-			row.Cells = append(row.Cells, view.Cell{Text: rules.FormatCents(val)})
+			row.Cells = append(row.Cells, view.Cell{Text: rules.FormatDecimals(val, cr.decimals)})
 			ri.Team = append(ri.Team, chart.SeriesValue{Series: b.series[code], Value: ratNum(val),
-				Title: b.in.Series[b.series[code]] + " " + rules.FormatCents(val)})
+				Title: b.in.Series[b.series[code]] + " " + rules.FormatDecimals(val, cr.decimals)})
 		default:
 			row.Cells = append(row.Cells, pr.undisclosed())
 		}
 	}
 	var total string
 	if tot, ok := fig["total"]; ok {
-		total = rules.FormatCents(tot)
+		total = rules.FormatDecimals(tot, cr.decimals)
 		ri.Disclosed, ri.TeamTotal, ri.TeamNote = true, ratNum(tot), total
 		row.Total, row.Disclose = view.Cell{Text: total}, true
 	} else {
 		row.Total = pr.undisclosed()
 		b.note("team.chart.note.undisclosed", name)
 	}
-	b.mean(cr.d, name, len(cats), present, &ri, &row)
-	b.cut(cr.d, name, &ri, &row)
+	b.mean(cr, name, len(cats), present, &ri, &row)
+	b.cut(cr, name, &ri, &row)
 	b.in.Rounds = append(b.in.Rounds, ri)
 	b.v.ChartRows = append(b.v.ChartRows, row)
 	return pr.T("team.chart.desc.round", "round", name,
@@ -294,24 +320,32 @@ func (b *teamChartBuilder) note(id, name string) {
 
 // mean adds the round average: the total and, when every category has
 // one, the breakdown (a partial breakdown would misstate the average).
-func (b *teamChartBuilder) mean(d postgres.PublicRoundDetail, name string, ncats int, present map[string]bool, ri *chart.TeamRoundInput, row *view.TeamChartRow) {
+func (b *teamChartBuilder) mean(cr chartRound, name string, ncats int, present map[string]bool, ri *chart.TeamRoundInput, row *view.TeamChartRow) {
 	pr := b.pr
-	means, meanTotal, computed := roundMeans(d, b.codes)
+	means, meanTotal, computed := roundMeans(cr.d, b.codes)
 	if meanTotal == nil {
 		ri.MeanNote = pr.T("team.chart.mean_undisclosed")
 		row.Mean = pr.undisclosed()
 		return
 	}
 	m := ratNum(meanTotal)
-	ri.MeanTotal, ri.MeanNote = &m, rules.FormatCents(meanTotal)
-	row.Mean = view.Cell{Text: rules.FormatCents(meanTotal)}
+	// A published mean keeps the decimals it was published with (68.83
+	// on a one-decimal round); a computed one has the round's.
+	meanText := func(r *big.Rat) string {
+		if computed {
+			return rules.FormatDecimals(r, cr.decimals)
+		}
+		return rules.FormatDecimals(r, exactDecimals(r, cr.decimals))
+	}
+	ri.MeanTotal, ri.MeanNote = &m, meanText(meanTotal)
+	row.Mean = view.Cell{Text: ri.MeanNote}
 	if computed {
 		b.note("team.chart.note.mean_computed", name)
 	}
 	for _, code := range b.codes {
 		if mv, ok := means[code]; ok && present[code] {
 			ri.Mean = append(ri.Mean, chart.SeriesValue{Series: b.series[code], Value: ratNum(mv),
-				Title: pr.T("team.chart.mean") + " · " + b.in.Series[b.series[code]] + " " + rules.FormatCents(mv)})
+				Title: pr.T("team.chart.mean") + " · " + b.in.Series[b.series[code]] + " " + meanText(mv)})
 		}
 	}
 	if len(ri.Mean) != ncats {
@@ -320,16 +354,28 @@ func (b *teamChartBuilder) mean(d postgres.PublicRoundDetail, name string, ncats
 }
 
 // cut adds the round's cut when it is known.
-func (b *teamChartBuilder) cut(d postgres.PublicRoundDetail, name string, ri *chart.TeamRoundInput, row *view.TeamChartRow) {
-	cut := roundCut(d)
+func (b *teamChartBuilder) cut(cr chartRound, name string, ri *chart.TeamRoundInput, row *view.TeamChartRow) {
+	cut := roundCut(cr.d)
 	if cut == nil {
 		row.Cut = b.pr.undisclosed()
 		b.note("team.chart.note.cut_unknown", name)
 		return
 	}
 	c := ratNum(cut)
-	ri.Cut, ri.CutNote = &c, b.pr.T("team.chart.cut", "v", rules.FormatCents(cut))
-	row.Cut = view.Cell{Text: rules.FormatCents(cut)}
+	text := rules.FormatDecimals(cut, cr.decimals)
+	ri.Cut, ri.CutNote = &c, b.pr.T("team.chart.cut", "v", text)
+	row.Cut = view.Cell{Text: text}
+}
+
+// exactDecimals is the fewest decimals, at least min and at most four,
+// that write r exactly (four when none does).
+func exactDecimals(r *big.Rat, min int) int {
+	for d := min; d < 4; d++ {
+		if v, ok := new(big.Rat).SetString(rules.FormatDecimals(r, d)); ok && v.Cmp(r) == 0 {
+			return d
+		}
+	}
+	return 4
 }
 
 // orText is s, or alt when s is empty.

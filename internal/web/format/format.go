@@ -61,6 +61,24 @@ func Points(v string) string {
 	return r.FloatString(2)
 }
 
+// Figure formats a published figure with the decimals it was published
+// with, which are its round's (the store rounds every public figure to
+// them): "70.6" on a one-decimal round, "90.20" on a two-decimal one. At
+// most four decimals are kept; a value that is not a decimal is returned
+// unchanged.
+func Figure(v string) string {
+	v = strings.TrimSpace(v)
+	r, ok := new(big.Rat).SetString(v)
+	if !ok {
+		return v
+	}
+	dec := 0
+	if _, frac, found := strings.Cut(v, "."); found {
+		dec = min(len(frac), 4)
+	}
+	return r.FloatString(dec)
+}
+
 // decimal formats num/den with at most maxDec decimals (rounded half away
 // from zero, trailing zeros dropped) and thousands separators.
 func decimal(num, den int64, maxDec int) string {

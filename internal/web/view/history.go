@@ -27,4 +27,15 @@ type HistoryStep struct {
 	Joins   []Outcome
 	Note    string
 	Sources []Source
+	// Objections are the formal objections against a published round.
+	Objections []HistoryObjection
+}
+
+// HistoryObjection is an objection noted at its round in the history:
+// who filed it when and where it stands, linked to the round's objections.
+type HistoryObjection struct {
+	Text       string
+	Decision   string // the reason, once decided
+	StatusCode string
+	URL        string
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
@@ -70,6 +71,12 @@ type Deps struct {
 	// memory; build it with PageCacheOptions, invalidate it whenever the
 	// record changes and run its rebuilds (Cache.Run).
 	PageCache *pagecache.Cache
+	// Official shows the official e-government masthead on the public
+	// pages: only for the deployment the government runs.
+	Official bool
+	// Operator names the operating agency in the footer; empty says the
+	// portal is not an official government site.
+	Operator contest.Text
 }
 
 type server struct {
@@ -89,6 +96,9 @@ type server struct {
 	// data (the what-if explorer's inputs) must be loaded again.
 	cache   *pagecache.Cache
 	whatIfs *whatIfInputs
+	// official and operator are how the pages present the deployment.
+	official bool
+	operator contest.Text
 }
 
 // NewServer returns the portal's HTTP handler. It panics if the embedded
@@ -125,6 +135,8 @@ func NewServer(d Deps) http.Handler {
 		now:        now,
 		cache:      d.PageCache,
 		whatIfs:    newWhatIfInputs(),
+		official:   d.Official,
+		operator:   d.Operator,
 	}
 	h := s.routes()
 	if d.PageCache != nil {

@@ -56,6 +56,9 @@ type Team struct {
 	Columns         []TeamColumn
 	Ticks           []Tick
 	Legend          []Swatch
+	// Narrow is the same chart laid out for a phone screen: a group of
+	// horizontal bars per round. Nil on the narrow chart itself.
+	Narrow *Team
 }
 
 // TeamColumn is one round's column.
@@ -157,13 +160,15 @@ func LayoutTeam(in TeamInput) *Team {
 		}
 		c.Columns = append(c.Columns, col)
 	}
-	items := make([]Swatch, 0, len(in.Series)+2)
-	for i, s := range in.Series {
-		items = append(items, Swatch{Box: Rect{Series: i}, Label: Text{S: s}, Kind: "series"})
-	}
-	items = append(items, Swatch{Label: Text{S: in.MeanLegend}, Kind: "mean"}, Swatch{Label: Text{S: in.CutLegend}, Kind: "cut"})
 	var h float64
-	c.Legend, h = legend(items, teamAxisW, base+56, width-teamAxisW)
+	c.Legend, h = legend(teamLegend(in), teamAxisW, base+56, width-teamAxisW)
 	c.Height = base + 56 + h + 6
+	c.Narrow = layoutTeamNarrow(in, scale)
 	return c
+}
+
+// teamLegend is the team chart's legend: the categories, the average and
+// the cut.
+func teamLegend(in TeamInput) []Swatch {
+	return append(seriesSwatches(in.Series), Swatch{Label: Text{S: in.MeanLegend}, Kind: "mean"}, Swatch{Label: Text{S: in.CutLegend}, Kind: "cut"})
 }

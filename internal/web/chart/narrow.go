@@ -29,12 +29,28 @@ func narrowTicks(scale, x0, barW, top, bottom float64) []Tick {
 	var out []Tick
 	for v := 0.0; v <= scale+1e-9; v += step {
 		x := x0 + v/scale*barW
-		out = append(out, Tick{
-			Line:  Line{X1: x, Y1: top, X2: x, Y2: bottom},
-			Label: Text{X: x, Y: bottom + 14, S: F(v), Anchor: "middle"},
-		})
+		label := Text{X: x, Y: bottom + 14, S: F(v), Anchor: "middle"}
+		if x+textWidth(label.S, 11)/2 > narrowWidth {
+			label.Anchor = "end" // the last value ends at the edge
+		}
+		out = append(out, Tick{Line: Line{X1: x, Y1: top, X2: x, Y2: bottom}, Label: label})
 	}
 	return out
+}
+
+// textWidth estimates the width of s in bold text of the given size: a
+// Hangul or other wide character is about one em, anything else about
+// 0.6 em. It errs on the wide side, to keep labels apart.
+func textWidth(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r >= 0x1100 {
+			w += size
+		} else {
+			w += 0.6 * size
+		}
+	}
+	return w
 }
 
 // hstack lays values out left to right from x0 at y, h high, px wide per
@@ -84,13 +100,19 @@ func layoutStackedNarrow(in StackedInput, scale float64) *Stacked {
 		if i == in.CutAt {
 			cut()
 		}
+		// The note shares the name's line when both fit, else it takes a
+		// line of its own under the bar.
+		noteY, below := y+12, 0.0
+		if textWidth(b.Label, 12)+textWidth(b.Note, 11.5)+12 > barW {
+			noteY, below = y+rowH+6, 16
+		}
 		c.Rows = append(c.Rows, StackedRow{
 			Label: Text{X: x0, Y: y + 12, S: b.Label, Anchor: "start"},
 			Segs:  hstack(barValues(b), x0, y+18, barH, px),
-			Note:  Text{X: narrowWidth - narrowPad, Y: y + 12, S: b.Note, Anchor: "end"},
+			Note:  Text{X: narrowWidth - narrowPad, Y: noteY, S: b.Note, Anchor: "end"},
 			Out:   b.Out,
 		})
-		y += rowH
+		y += rowH + below
 	}
 	if in.CutAt == len(in.Bars) && len(in.Bars) > 0 {
 		cut()

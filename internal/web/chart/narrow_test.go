@@ -40,6 +40,10 @@ func TestLayoutStackedNarrow(t *testing.T) {
 			}
 		}
 	}
+	if last := c.Ticks[len(c.Ticks)-1].Label; last.S != "100" || last.Anchor != "end" {
+		t.Errorf("last gridline label %+v does not end at the edge", last)
+	}
+
 	if c.Rows[0].Note.Anchor != "end" || c.Rows[0].Note.X != narrowWidth-narrowPad {
 		t.Errorf("note %+v not right-aligned", c.Rows[0].Note)
 	}
@@ -102,5 +106,25 @@ func TestLayoutTeamNarrow(t *testing.T) {
 	}
 	if n := len(c.Ticks); n < 2 || n > 5 || c.Ticks[0].Line.X1 != c.Ticks[0].Line.X2 {
 		t.Errorf("gridlines %+v", c.Ticks)
+	}
+}
+
+// A team name and note too long to share a line put the note under the
+// bar, and the next row moves down to make room.
+func TestLayoutStackedNarrowLongNote(t *testing.T) {
+	t.Parallel()
+	c := LayoutStacked(StackedInput{ID: "x", Series: []string{"a"}, Scale: 100, CutAt: -1, Bars: []BarInput{
+		{Label: "Motif Technologies consortium", Values: []float64{65.8}, Total: 65.8, Note: "65.8 · eliminated on score"},
+		{Label: "LG", Values: []float64{69}, Total: 69, Note: "69.0 · advanced"},
+	}}).Narrow
+	long, short := c.Rows[0], c.Rows[1]
+	if bar := long.Segs[0]; long.Note.Y <= bar.Y+bar.H {
+		t.Errorf("long note at %v, not under its bar (%v..%v)", long.Note.Y, bar.Y, bar.Y+bar.H)
+	}
+	if short.Note.Y != short.Label.Y {
+		t.Errorf("short note at %v, not beside its name at %v", short.Note.Y, short.Label.Y)
+	}
+	if short.Label.Y-12 <= long.Note.Y {
+		t.Errorf("next row at %v overlaps the long note at %v", short.Label.Y, long.Note.Y)
 	}
 }

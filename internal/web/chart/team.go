@@ -113,16 +113,12 @@ func LayoutTeam(in TeamInput) *Team {
 			Label: Text{X: teamAxisW - 6, Y: y + 4, S: F(v), Anchor: "end"},
 		})
 	}
+	// A column is a horizontal stack turned upright: along the bar is
+	// up from the base line.
 	stack := func(x float64, vals []SeriesValue) []Rect {
-		var out []Rect
-		y := base
-		for _, sv := range vals {
-			if sv.Value <= 0 {
-				continue
-			}
-			h := py(sv.Value)
-			y -= h
-			out = append(out, Rect{X: x, Y: y, W: teamBarW, H: h, Series: sv.Series, Title: sv.Title})
+		out := hstack(vals, 0, x, teamBarW, py)
+		for i, r := range out {
+			out[i] = Rect{X: r.Y, Y: base - r.X - r.W, W: r.H, H: r.W, Series: r.Series, Title: r.Title}
 		}
 		return out
 	}

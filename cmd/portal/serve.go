@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 
 	"github.com/kai-challenge/portal/internal/config"
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/scheduler"
 	"github.com/kai-challenge/portal/internal/web"
@@ -83,7 +84,8 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 	var draining atomic.Bool
 	srv := &http.Server{
 		Handler: trustProxyHeader(web.Draining(web.NewServer(web.Deps{Store: db.Store, Logger: logger, BaseURL: cfg.BaseURL,
-			AdminMFA: cfg.AdminMFA, Sessions: sessions, SetupToken: setupToken, PageCache: cache}), draining.Load), cfg.TrustedProxyHeader),
+			AdminMFA: cfg.AdminMFA, Sessions: sessions, SetupToken: setupToken, PageCache: cache, Official: cfg.Site.Official,
+			Operator: contest.Text{KO: cfg.Site.OperatorKO, EN: cfg.Site.OperatorEN}}), draining.Load), cfg.TrustedProxyHeader),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

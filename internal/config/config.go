@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/kai-challenge/portal/internal/auth"
@@ -45,6 +46,35 @@ type Config struct {
 	// admins must sign in with a second factor. Unset, it is required when
 	// BaseURL is https and optional otherwise.
 	AdminMFA string
+	// Site is how the pages present the deployment: official or not, and
+	// who operates it.
+	Site Site
+}
+
+// Site says whether the deployment is the government's official site and
+// names its operator.
+type Site struct {
+	// Official shows the official e-government masthead on every public
+	// page (env OFFICIAL_SITE=true). Only the deployment run by the
+	// government may turn it on.
+	Official bool
+	// OperatorKO and OperatorEN name the operating agency in the footer
+	// (env OPERATOR_KO, OPERATOR_EN); empty says the portal is not an
+	// official government site.
+	OperatorKO, OperatorEN string
+}
+
+// loadSite reads the site settings from the environment.
+func loadSite(getenv func(string) string) (Site, error) {
+	s := Site{OperatorKO: getenv("OPERATOR_KO"), OperatorEN: getenv("OPERATOR_EN")}
+	if v := getenv("OFFICIAL_SITE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return s, fmt.Errorf("OFFICIAL_SITE=%q: want true or false", v)
+		}
+		s.Official = b
+	}
+	return s, nil
 }
 
 // Load reads the environment through getenv and then the flags in args
@@ -64,6 +94,11 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		ShutdownTimeout:     10 * time.Second,
 		DrainDelay:          time.Second,
 	}
+	site, err := loadSite(getenv)
+	if err != nil {
+		return c, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	c.Site = site
 	if c.Addr == "" {
 		c.Addr = ":8080"
 	}

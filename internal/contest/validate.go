@@ -197,6 +197,7 @@ var English = map[string]string{
 	"unknown_team":           "unknown team \"{team}\"",
 	"unknown_org":            "unknown organization \"{org}\"",
 	"unknown_criterion":      "unknown criterion \"{criterion}\"",
+	"unknown_round":          "unknown round \"{round}\"",
 	"aggregate_needs_size":   "required when an aggregate is chosen",
 	"trimmed_panel":          "trimmed_mean needs a panel size of at least {min} (size is {n})",
 	"parent_cycle":           "cannot be the criterion itself or one of its sub-criteria",

@@ -362,3 +362,33 @@ SELECT (SELECT count(*) FROM published_scores WHERE criterion_id = $1) + (SELECT
 	}
 	return nil
 }
+
+// copyCriteria gives the new round to the criteria tree of the round from:
+// every column of every node (codes, names, descriptions, notes, maxima,
+// panels, scales, order), parents matched by code, and the round's score
+// rounding. Scores and entries are not copied.
+func copyCriteria(ctx context.Context, tx DBTX, from, to RoundRecord, actor contest.Actor) error {
+	tag, err := tx.Exec(ctx, `
+INSERT INTO criteria (round_id, code, name_ko, name_en, description_ko, description_en, note_ko, note_en, max, position,
+                      panel_size, aggregate, scale_from, scale_to)
+SELECT $2, code, name_ko, name_en, description_ko, description_en, note_ko, note_en, max, position,
+       panel_size, aggregate, scale_from, scale_to
+FROM criteria WHERE round_id = $1 ORDER BY id`, from.ID, to.ID)
+	if err != nil {
+		return err
+	}
+	if _, err = tx.Exec(ctx, `
+UPDATE criteria n SET parent_id = np.id
+FROM criteria o JOIN criteria op ON op.id = o.parent_id JOIN criteria np ON np.round_id = $2 AND np.code = op.code
+WHERE o.round_id = $1 AND n.round_id = $2 AND n.code = o.code`, from.ID, to.ID); err != nil {
+		return err
+	}
+	if _, err = tx.Exec(ctx, `
+UPDATE rounds n SET rounding_decimals = o.rounding_decimals, rounding_level = o.rounding_level
+FROM rounds o WHERE o.id = $1 AND n.id = $2`, from.ID, to.ID); err != nil {
+		return err
+	}
+	_, err = appendAudit(ctx, tx, actor, "criteria.copy", "round:"+to.Slug, &to.ID, nil,
+		map[string]any{"from": from.Slug, "criteria": tag.RowsAffected()})
+	return err
+}

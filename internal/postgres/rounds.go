@@ -159,11 +159,26 @@ FROM entries e JOIN teams t ON t.id = e.team_id WHERE e.round_id = $1 ORDER BY e
 // CreateRound adds a draft round after the program's last one; a taken
 // slug is ErrConflict.
 func (s *Store) CreateRound(ctx context.Context, program string, r RoundRecord, actor contest.Actor) (RoundRecord, error) {
+	return s.CreateRoundFrom(ctx, program, r, "", actor)
+}
+
+// CreateRoundFrom adds a draft round as CreateRound does and, when from
+// names an earlier round of the program, starts it with a copy of that
+// round's criteria tree and score rounding, in the same transaction. A
+// from that names no round of the program is a field error on copy_from.
+func (s *Store) CreateRoundFrom(ctx context.Context, program string, r RoundRecord, from string, actor contest.Actor) (RoundRecord, error) {
 	if err := r.clean().OrNil(); err != nil {
 		return r, fmt.Errorf("postgres: create round: %w", err)
 	}
+	from = strings.TrimSpace(from)
 	var out RoundRecord
 	err := s.writeProgram(ctx, program, true, func(tx pgx.Tx, pid int64) (err error) {
+		var src RoundRecord
+		if from != "" {
+			if src, err = copySource(ctx, tx, pid, from); err != nil {
+				return err
+			}
+		}
 		_, err = tx.Exec(ctx, `
 INSERT INTO rounds (program_id, slug, position, kind, name_ko, name_en, period, evaluated_on, announce_at, announce_date_only,
                     advance, backfill, min_total, note_ko, note_en)
@@ -176,13 +191,27 @@ VALUES ($1, $2, (SELECT coalesce(max(position) + 1, 0) FROM rounds WHERE program
 		if out, err = roundBySlug(ctx, tx, pid, r.Slug, false); err != nil {
 			return err
 		}
-		_, err = appendAudit(ctx, tx, actor, "round.create", "round:"+out.Slug, &out.ID, nil, out)
-		return err
+		if _, err = appendAudit(ctx, tx, actor, "round.create", "round:"+out.Slug, &out.ID, nil, out); err != nil || from == "" {
+			return err
+		}
+		return copyCriteria(ctx, tx, src, out, actor)
 	})
 	if err != nil {
 		return r, fmt.Errorf("postgres: create round: %w", err)
 	}
 	return out, nil
+}
+
+// copySource is the round a new round copies its criteria from; one the
+// program does not have is a field error.
+func copySource(ctx context.Context, tx DBTX, programID int64, from string) (RoundRecord, error) {
+	src, err := roundBySlug(ctx, tx, programID, from, false)
+	if errors.Is(err, contest.ErrNotFound) {
+		fe := &FieldErrors{}
+		fe.Add("copy_from", "unknown_round", "round", from)
+		return src, fe
+	}
+	return src, err
 }
 
 // UpdateRound changes the settings of the round now named slug if it is

@@ -65,7 +65,8 @@ type AdminStore interface {
 	UpdateMember(ctx context.Context, program, team string, m postgres.MemberRecord, actor contest.Actor) (postgres.MemberRecord, error)
 	RemoveMember(ctx context.Context, program, team, org string, version int, actor contest.Actor) error
 	RoundRecord(ctx context.Context, program, round string) (postgres.RoundRecord, error)
-	CreateRound(ctx context.Context, program string, r postgres.RoundRecord, actor contest.Actor) (postgres.RoundRecord, error)
+	RoundRecords(ctx context.Context, program string) ([]postgres.RoundRecord, error)
+	CreateRoundFrom(ctx context.Context, program string, r postgres.RoundRecord, from string, actor contest.Actor) (postgres.RoundRecord, error)
 	UpdateRound(ctx context.Context, program, slug string, r postgres.RoundRecord, actor contest.Actor) (postgres.RoundRecord, error)
 	AddEntry(ctx context.Context, program, round, team string, actor contest.Actor) error
 	RemoveEntry(ctx context.Context, program, round, team string, actor contest.Actor) error

@@ -83,6 +83,13 @@ func (f *roundForm) record(cur *postgres.RoundRecord) postgres.RoundRecord {
 	return rd
 }
 
+// roundNewForm is the form that creates a round: the round's settings and
+// the earlier round whose criteria tree it starts with ("" for none).
+type roundNewForm struct {
+	roundForm
+	CopyFrom string `form:"copy_from"`
+}
+
 // criterionForm is the form of a criterion; panel_size empty or 0 means
 // scored directly.
 type criterionForm struct {
@@ -145,28 +152,50 @@ func (ar *adminReq) roundKinds() []adminview.Option {
 	return ar.options("round.kind.", contest.RoundKinds, "")
 }
 
-// roundNewPage is the form that creates a round.
-func (s *server) roundNewPage(ar *adminReq, f adminview.Form) adminview.RoundEditPage {
+// roundNewPage is the form that creates a round; rounds are the program's
+// rounds, whose criteria trees the new one may copy.
+func (s *server) roundNewPage(ar *adminReq, f adminview.Form, rounds []postgres.RoundRecord) adminview.RoundEditPage {
 	f = f.Or(map[string]string{"kind": contest.KindStage})
 	v := adminview.RoundEditPage{
-		AdminPage: ar.page("rounds", ar.T("records.rounds.new")),
-		New:       true,
-		Edit:      adminview.EditForm{Form: f},
-		Kinds:     ar.roundKinds(),
+		AdminPage:   ar.page("rounds", ar.T("records.rounds.new")),
+		New:         true,
+		Edit:        adminview.EditForm{Form: f},
+		Kinds:       ar.roundKinds(),
+		CopySources: ar.copySources(rounds),
 	}
 	v.Path = "/admin/rounds/new"
 	return v
 }
 
-func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	if _, err := ar.program(); err != nil {
-		return err
+// copySources are the choices of the round whose criteria a new round
+// copies: none, then the program's rounds, latest first, by name.
+func (ar *adminReq) copySources(rounds []postgres.RoundRecord) []adminview.Option {
+	out := []adminview.Option{{Value: "", Label: ar.T("records.rounds.copy_none")}}
+	for _, rd := range slices.Backward(rounds) {
+		label := ar.textIn(rd.Name)
+		if rd.Period != "" {
+			label += " (" + rd.Period + ")"
+		}
+		out = append(out, adminview.Option{Value: rd.Slug, Label: label})
 	}
-	return s.render(w, r, http.StatusOK, admin.RoundEdit(s.roundNewPage(ar, adminview.Form{})))
+	return out
 }
 
-// handleRoundCreate adds a draft round after the program's last one and
+func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	prog, err := ar.program()
+	if err != nil {
+		return err
+	}
+	rounds, err := s.store.RoundRecords(r.Context(), prog.Slug)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, admin.RoundEdit(s.roundNewPage(ar, adminview.Form{}, rounds)))
+}
+
+// handleRoundCreate adds a draft round after the program's last one,
+// with a copy of an earlier round's criteria tree when one is chosen, and
 // goes to its edit page, where criteria and entries are added.
 func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
@@ -174,14 +203,22 @@ func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var f roundForm
+	rounds, err := s.store.RoundRecords(r.Context(), prog.Slug)
+	if err != nil {
+		return err
+	}
+	var f roundNewForm
 	return ar.submit(w, formSave{form: &f, taken: "slug",
 		write: func(int) (string, string, error) {
-			out, err := s.store.CreateRound(r.Context(), prog.Slug, f.record(nil), ar.actor())
-			return ar.T("records.rounds.created", "name", ar.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
+			out, err := s.store.CreateRoundFrom(r.Context(), prog.Slug, f.record(nil), f.CopyFrom, ar.actor())
+			msg := ar.T("records.rounds.created", "name", ar.textIn(out.Name))
+			if i := slices.IndexFunc(rounds, func(rd postgres.RoundRecord) bool { return rd.Slug == f.CopyFrom }); i >= 0 {
+				msg = ar.T("records.rounds.created_copy", "name", ar.textIn(out.Name), "from", ar.textIn(rounds[i].Name))
+			}
+			return msg, "/admin/rounds/" + out.Slug + "/edit", err
 		},
 		reshow: func(typed adminview.Form, ref refusal) error {
-			v := s.roundNewPage(ar, typed)
+			v := s.roundNewPage(ar, typed, rounds)
 			return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
 		}})
 }

@@ -50,12 +50,14 @@ func splitPath(r *http.Request) (i18n.Lang, string) {
 // page returns the layout data of a page.
 func (s *server) page(L *i18n.Localizer, path, section, title string) view.Page {
 	return view.Page{
-		L:       L,
-		Title:   title,
-		Section: section,
-		Path:    path,
-		BaseURL: s.baseURL,
-		CSS:     s.static.URL("portal.css"),
-		Icon:    s.static.URL("favicon.svg"),
+		L:        L,
+		Title:    title,
+		Section:  section,
+		Path:     path,
+		BaseURL:  s.baseURL,
+		CSS:      s.static.URL("portal.css"),
+		Icon:     s.static.URL("favicon.svg"),
+		Official: s.official,
+		Operator: s.operator.In(string(L.Lang())),
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/auth"
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
@@ -80,6 +81,12 @@ type Deps struct {
 	// memory; build it with PageCacheOptions, invalidate it whenever the
 	// record changes and run its rebuilds (Cache.Run).
 	PageCache *pagecache.Cache
+	// Official shows the official e-government masthead on the public
+	// pages: only for the deployment the government runs.
+	Official bool
+	// Operator names the operating agency in the footer; empty says the
+	// portal is not an official government site.
+	Operator contest.Text
 }
 
 type server struct {
@@ -102,6 +109,9 @@ type server struct {
 	// data (the what-if explorer's inputs) must be loaded again.
 	cache   *pagecache.Cache
 	whatIfs *whatIfInputs
+	// official and operator are how the pages present the deployment.
+	official bool
+	operator contest.Text
 }
 
 // NewServer returns the portal's HTTP handler. It panics if the embedded
@@ -139,6 +149,8 @@ func NewServer(d Deps) http.Handler {
 		now:        now,
 		cache:      d.PageCache,
 		whatIfs:    newWhatIfInputs(),
+		official:   d.Official,
+		operator:   d.Operator,
 	}
 	if auth.ValidMFAMode(d.AdminMFA) {
 		s.adminMFA = d.AdminMFA

@@ -117,6 +117,9 @@ type RoundEditPage struct {
 	RoundURL   string // the round's workflow page
 	Edit       EditForm
 	Kinds      []Option
+	// CopySources are the rounds a new round may copy its criteria tree
+	// from, after "" (start empty); only on the new-round form.
+	CopySources []Option
 	// Locked explains what the round's status keeps from changing; "" when
 	// everything may change.
 	Locked string

@@ -100,7 +100,22 @@ func niceMax(max float64) float64 {
 
 // legend lays out swatches left to right from x, y, wrapping at width.
 func legend(items []Swatch, x, y, width float64) ([]Swatch, float64) {
-	const itemW, rowH = 150.0, 20.0
+	return legendRows(items, x, y, width, 150)
+}
+
+// seriesSwatches are the legend entries of the category series.
+func seriesSwatches(series []string) []Swatch {
+	items := make([]Swatch, len(series))
+	for i, s := range series {
+		items[i] = Swatch{Box: Rect{Series: i}, Label: Text{S: s}, Kind: "series"}
+	}
+	return items
+}
+
+// legendRows lays out swatches itemW apart, as many to a row as width
+// holds.
+func legendRows(items []Swatch, x, y, width, itemW float64) ([]Swatch, float64) {
+	const rowH = 20.0
 	perRow := int(math.Max(1, math.Floor(width/itemW)))
 	out := make([]Swatch, len(items))
 	for i, it := range items {

@@ -42,6 +42,9 @@ type Stacked struct {
 	Ticks           []Tick
 	Cut             *Line
 	Legend          []Swatch
+	// Narrow is the same chart laid out for a phone screen: each team's
+	// name and total above a full-width bar. Nil on the narrow chart itself.
+	Narrow *Stacked
 }
 
 // StackedRow is one bar with its labels.
@@ -120,12 +123,9 @@ func LayoutStacked(in StackedInput) *Stacked {
 			Label: Text{X: tx, Y: bottom + 14, S: F(v), Anchor: "middle"},
 		})
 	}
-	items := make([]Swatch, len(in.Series))
-	for i, s := range in.Series {
-		items[i] = Swatch{Box: Rect{Series: i}, Label: Text{S: s}, Kind: "series"}
-	}
 	var h float64
-	c.Legend, h = legend(items, x0, bottom+28, stackedWidth-x0)
+	c.Legend, h = legend(seriesSwatches(in.Series), x0, bottom+28, stackedWidth-x0)
 	c.Height = bottom + 28 + h + 6
+	c.Narrow = layoutStackedNarrow(in, scale)
 	return c
 }

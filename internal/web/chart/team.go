@@ -56,6 +56,9 @@ type Team struct {
 	Columns         []TeamColumn
 	Ticks           []Tick
 	Legend          []Swatch
+	// Narrow is the same chart laid out for a phone screen: a group of
+	// horizontal bars per round. Nil on the narrow chart itself.
+	Narrow *Team
 }
 
 // TeamColumn is one round's column.
@@ -110,16 +113,12 @@ func LayoutTeam(in TeamInput) *Team {
 			Label: Text{X: teamAxisW - 6, Y: y + 4, S: F(v), Anchor: "end"},
 		})
 	}
+	// A column is a horizontal stack turned upright: along the bar is
+	// up from the base line.
 	stack := func(x float64, vals []SeriesValue) []Rect {
-		var out []Rect
-		y := base
-		for _, sv := range vals {
-			if sv.Value <= 0 {
-				continue
-			}
-			h := py(sv.Value)
-			y -= h
-			out = append(out, Rect{X: x, Y: y, W: teamBarW, H: h, Series: sv.Series, Title: sv.Title})
+		out := hstack(vals, 0, x, teamBarW, py)
+		for i, r := range out {
+			out[i] = Rect{X: r.Y, Y: base - r.X - r.W, W: r.H, H: r.W, Series: r.Series, Title: r.Title}
 		}
 		return out
 	}
@@ -157,13 +156,15 @@ func LayoutTeam(in TeamInput) *Team {
 		}
 		c.Columns = append(c.Columns, col)
 	}
-	items := make([]Swatch, 0, len(in.Series)+2)
-	for i, s := range in.Series {
-		items = append(items, Swatch{Box: Rect{Series: i}, Label: Text{S: s}, Kind: "series"})
-	}
-	items = append(items, Swatch{Label: Text{S: in.MeanLegend}, Kind: "mean"}, Swatch{Label: Text{S: in.CutLegend}, Kind: "cut"})
 	var h float64
-	c.Legend, h = legend(items, teamAxisW, base+56, width-teamAxisW)
+	c.Legend, h = legend(teamLegend(in), teamAxisW, base+56, width-teamAxisW)
 	c.Height = base + 56 + h + 6
+	c.Narrow = layoutTeamNarrow(in, scale)
 	return c
+}
+
+// teamLegend is the team chart's legend: the categories, the average and
+// the cut.
+func teamLegend(in TeamInput) []Swatch {
+	return append(seriesSwatches(in.Series), Swatch{Label: Text{S: in.MeanLegend}, Kind: "mean"}, Swatch{Label: Text{S: in.CutLegend}, Kind: "cut"})
 }

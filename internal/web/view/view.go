@@ -46,6 +46,12 @@ type Page struct {
 	RawQuery string
 	// PrintCSS is the versioned URL of the print stylesheet; "" omits it.
 	PrintCSS string
+	// Official shows the official e-government masthead: the deployment
+	// is the government's own site.
+	Official bool
+	// Operator names the operating agency in the footer identifier; ""
+	// says the portal is not an official government site.
+	Operator string
 }
 
 // T translates a UI message.
@@ -131,6 +137,9 @@ func ogLocale(l i18n.Lang) string {
 
 // FeedURL is the Atom feed in the page language.
 func (p Page) FeedURL() string { return p.URL("/feed.atom") }
+
+// FeedPageURL is the page explaining the feed, which renders it readably.
+func (p Page) FeedPageURL() string { return p.URL("/feed") }
 
 // SearchURL is the search page in the page language.
 func (p Page) SearchURL() string { return p.URL("/search") }

@@ -128,13 +128,35 @@ func cutAt(teams []rules.ReportTeam, places int) int {
 	return len(teams)
 }
 
-// resultDecimals is the number of decimals a computed result is shown
-// with: the rounding it was frozen with, or else the round's.
-func resultDecimals(rr postgres.RoundResults) int {
+// resultRounding is how a computed result was rounded: the rounding it
+// was frozen with, or else the round's.
+func resultRounding(rr postgres.RoundResults) rules.Rounding {
 	if rr.Input != nil {
-		return rr.Input.Rounding.Rules().Decimals
+		return rr.Input.Rounding.Rules()
 	}
-	return rr.Info.Rounding.Normalized().Decimals
+	return rr.Info.Rounding.Normalized()
+}
+
+// resultDecimals is the number of decimals a computed result is shown with.
+func resultDecimals(rr postgres.RoundResults) int { return resultRounding(rr).Decimals }
+
+// describeRounding fills the wording of a results view that depends on how
+// the round rounds: the caption, the method's paragraphs on exactness and
+// rounding, and the labels of a category's rounding and of the total.
+func (pr *pageReq) describeRounding(v *view.RoundResultsView, r rules.Rounding) {
+	places := pr.T("results.decimals." + strconv.Itoa(r.Decimals))
+	half := "0." + strings.Repeat("0", r.Decimals) + "5"
+	suffix, exact := "", "results.method.exact.category"
+	if r.Level == rules.RoundLeaf {
+		suffix, exact = ".leaf", "results.method.exact.leaf"
+	}
+	v.Caption = pr.T("results.caption"+suffix, "places", places)
+	v.RoundedLabel = pr.T("results.method.rounded"+suffix, "places", places, "half", half)
+	v.TotalLabel = pr.T("results.method.total" + suffix)
+	v.Method = []string{
+		pr.T("results.method.leaves") + " " + pr.T(exact),
+		pr.T("results.method.rounding"+suffix, "places", places, "half", half),
+	}
 }
 
 // ratNum is an exact value as a float, only to place it on a chart.
@@ -232,11 +254,8 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 	for _, c := range cats {
 		order = append(order, L.Text(c.Name))
 	}
-	v.Method = []string{
-		pr.T("results.method.leaves"),
-		pr.T("results.method.rounding"),
-		pr.T("results.method.ranking", "order", strings.Join(order, " → ")),
-	}
+	pr.describeRounding(v, resultRounding(rr))
+	v.Method = append(v.Method, pr.T("results.method.ranking", "order", strings.Join(order, " → ")))
 	for _, t := range res.Teams {
 		v.Teams = append(v.Teams, pr.teamMethod(t, n, d))
 	}

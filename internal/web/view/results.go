@@ -31,6 +31,9 @@ type RoundResultsView struct {
 	// AuditHead is the audit chain head (hex) the revision recorded.
 	AuditHead string
 	Chart     *chart.Stacked
+	// Caption describes the results table; RoundedLabel a category's
+	// rounding and TotalLabel the total's sum, as the round rounds.
+	Caption, RoundedLabel, TotalLabel string
 	// Method explains the computation in general; Teams in detail.
 	Method []string
 	Teams  []TeamMethod

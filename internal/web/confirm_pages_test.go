@@ -45,6 +45,16 @@ func wantConfirm(t *testing.T, env *consoleEnv, c *staffClient, path string, sta
 	return r
 }
 
+// wantRefused checks a confirmation page that refuses its action with a
+// reason containing want, and offers no form.
+func wantRefused(t *testing.T, env *consoleEnv, c *staffClient, path string, status int, want string) {
+	t.Helper()
+	r := wantConfirm(t, env, c, path, status, "")
+	if got := selText(t, r.body, testid("refused")); !strings.Contains(got, want) {
+		t.Errorf("%s: refused with %q, want %q", path, got, want)
+	}
+}
+
 // Closing and scheduling ask for confirmation on a page that says what
 // happens (the time in KST) and change nothing until confirmed; an open,
 // incomplete or blocked round offers neither publication nor schedule and
@@ -60,14 +70,8 @@ func TestConfirmCloseAndSchedule(t *testing.T) {
 	r := c.get("/admin/rounds/r1")
 	wantNone(t, "open round", r.body, testid("publish")+", "+testid("schedule-form"))
 	one(t, r.body, testid("close"))
-	refused := wantConfirm(t, env, c, "/admin/rounds/r1/close", http.StatusConflict, "")
-	if got := selText(t, refused.body, testid("refused")); !strings.Contains(got, "필수 점수 15개가 없어") {
-		t.Errorf("close refused with %q", got)
-	}
-	refused = wantConfirm(t, env, c, "/admin/rounds/r1/schedule?at=2031-03-01T09%3A30", http.StatusUnprocessableEntity, "")
-	if got := selText(t, refused.body, testid("refused")); !strings.Contains(got, "먼저 채점을 마감하세요") {
-		t.Errorf("schedule of an open round refused with %q", got)
-	}
+	wantRefused(t, env, c, "/admin/rounds/r1/close", http.StatusConflict, "필수 점수 15개가 없어")
+	wantRefused(t, env, c, "/admin/rounds/r1/schedule?at=2031-03-01T09%3A30", http.StatusUnprocessableEntity, "먼저 채점을 마감하세요")
 
 	// r2 is complete: the close confirmation says what happens; its form
 	// closes the round.
@@ -119,10 +123,7 @@ func TestConfirmCloseAndSchedule(t *testing.T) {
 	if got := selText(t, r.body, testid("not-ready")); !strings.Contains(got, "동점") {
 		t.Errorf("the blocked round says %q", got)
 	}
-	refused = wantConfirm(t, env, c, "/admin/rounds/r3/schedule?at=2031-03-01T09%3A30", http.StatusConflict, "")
-	if got := selText(t, refused.body, testid("refused")); !strings.Contains(got, "동점") {
-		t.Errorf("the blocked round's schedule refused with %q", got)
-	}
+	wantRefused(t, env, c, "/admin/rounds/r3/schedule?at=2031-03-01T09%3A30", http.StatusConflict, "동점")
 }
 
 // A role change and a widened disclosure ask for confirmation first; the
@@ -146,11 +147,9 @@ func TestConfirmRoleAndDisclosure(t *testing.T) {
 	if got := selText(t, page.body, testid("role-new")); !strings.Contains(got, "관리자") {
 		t.Errorf("the new role reads %q", got)
 	}
-	wantConfirm(t, env, c, base+"&role=scorer", http.StatusUnprocessableEntity, "")
+	wantRefused(t, env, c, base+"&role=scorer", http.StatusUnprocessableEntity, "이미 그 역할")
 	self := "/admin/users/" + env.userID(adminEmail) + "/role?version=1&role=scorer"
-	if r := wantConfirm(t, env, c, self, http.StatusConflict, ""); !strings.Contains(selText(t, r.body, testid("refused")), "마지막 관리자") {
-		t.Errorf("the last admin's demotion is not refused with why")
-	}
+	wantRefused(t, env, c, self, http.StatusConflict, "마지막 관리자")
 	wantStatus(t, "role change", c.post(strings.SplitN(base, "?", 2)[0], fillForm(t, page.body, "role-confirm")), http.StatusSeeOther)
 	if u, _, err := env.store.UserByEmail(ctx, scorerEmail); err != nil || u.Role != auth.RoleAdmin {
 		t.Fatalf("the confirmed role change: %v, %v", u.Role, err)
@@ -167,10 +166,7 @@ func TestConfirmRoleAndDisclosure(t *testing.T) {
 	}
 	q := url.Values{"on": {"2030-07-01"}, "note_ko": {"전체 점수 공개"}, "note_en": {"Full scores disclosed"}}
 	q.Set("level", "outcomes")
-	narrow := wantConfirm(t, env, c, "/admin/rounds/r2/disclosure?"+q.Encode(), http.StatusUnprocessableEntity, "")
-	if got := selText(t, narrow.body, testid("refused")); !strings.Contains(got, "좁힐 수 없습니다") {
-		t.Errorf("narrowing refused with %q", got)
-	}
+	wantRefused(t, env, c, "/admin/rounds/r2/disclosure?"+q.Encode(), http.StatusUnprocessableEntity, "좁힐 수 없습니다")
 	q.Set("level", "full")
 	page = wantConfirm(t, env, c, "/admin/rounds/r2/disclosure?"+q.Encode(), http.StatusOK, "disclose-confirm")
 	one(t, page.body, testid("irreversible"))

@@ -11,8 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/kai-challenge/portal/internal/auth"
-	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -32,12 +30,7 @@ func TestBrowserFourEyes(t *testing.T) {
 	base := "http://" + srv.Listener.Addr().String()
 	env := newConsole(t, base)
 	env.deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	if _, err := env.pool.Exec(ctx, `UPDATE programs SET approvals = 2`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.store.CreateUser(ctx, secondAdmin, "두 번째 관리자", auth.RoleAdmin, hashOf(t), contest.Actor{Name: "cli"}); err != nil {
-		t.Fatal(err)
-	}
+	twoApprovals(t, env)
 	srv.Config.Handler = web.NewServer(env.deps)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -68,13 +61,14 @@ func TestBrowserFourEyes(t *testing.T) {
 	axeCheck(t, a, axe, base, "/admin/rounds/r2/close")
 	axeCheck(t, a, axe, base, "/en/admin/rounds/r2/close")
 	axeCheck(t, a, axe, base, "/admin/rounds/r1/close") // refused: scores missing
-	mustStep(t, "close", chromedp.Do(a,
-		chromedp.Navigate(base+"/admin/rounds/r2"),
-		chromedp.Click(css("close")),
-		chromedp.WaitVisible(css("close-form")),
-		chromedp.Click(css("confirm")),
-		chromedp.WaitVisible(css("flash")),
-	))
+	// confirmed clicks a round page's button and, on the confirmation page
+	// (shown by what), its button, until the round page's flash.
+	confirmed := func(step, button, what, confirm string) {
+		t.Helper()
+		mustStep(t, step, chromedp.Do(a, chromedp.Navigate(base+"/admin/rounds/r2"), chromedp.Click(css(button)),
+			chromedp.WaitVisible(css(what)), chromedp.Click(css(confirm)), chromedp.WaitVisible(css("flash"))))
+	}
+	confirmed("close", "close", "close-form", "confirm")
 	if st := env.roundStatus("r2"); st != "closed" {
 		t.Fatalf("r2 is %s after the confirmed close", st)
 	}
@@ -82,13 +76,7 @@ func TestBrowserFourEyes(t *testing.T) {
 	axeCheck(t, a, axe, base, "/en/admin/rounds/r2/schedule?at=2031-03-01T09%3A30")
 
 	// A requests the publication: nothing is public yet.
-	mustStep(t, "request", chromedp.Do(a,
-		chromedp.Navigate(base+"/admin/rounds/r2"),
-		chromedp.Click(css("publish")),
-		chromedp.WaitVisible(css("publication-table")),
-		chromedp.Click(css("request-publish")),
-		chromedp.WaitVisible(css("flash")),
-	))
+	confirmed("request", "publish", "publication-table", "request-publish")
 	visitor := newBrowser()
 	mustStep(t, "public page before", chromedp.Do(visitor,
 		chromedp.Navigate(base+"/rounds/r2"),

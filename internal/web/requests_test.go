@@ -14,11 +14,10 @@ import (
 
 var requestRe = regexp.MustCompile(`/admin/requests/(\d+)"`)
 
-// fourEyes is the console fixture with two approvals required and a second
-// admin, both signed in; r2 is published by A's request and B's approval.
-func fourEyes(t *testing.T) (env *consoleEnv, a, b *staffClient) {
+// twoApprovals makes the console fixture's program require two approvals
+// and adds the second admin.
+func twoApprovals(t *testing.T, env *consoleEnv) {
 	t.Helper()
-	env = newConsole(t, "http://localhost:8080")
 	ctx := context.Background()
 	if _, err := env.pool.Exec(ctx, `UPDATE programs SET approvals = 2`); err != nil {
 		t.Fatal(err)
@@ -26,9 +25,25 @@ func fourEyes(t *testing.T) (env *consoleEnv, a, b *staffClient) {
 	if _, err := env.store.CreateUser(ctx, secondAdmin, "두 번째 관리자", auth.RoleAdmin, hashOf(t), contest.Actor{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}
-	a = env.signedIn("192.0.2.150", adminEmail)
-	b = env.signedIn("192.0.2.151", secondAdmin)
+}
+
+// twoAdmins is the console fixture with two approvals required and r2
+// closed, with the admin (a) and the second admin (b) signed in from the
+// two addresses.
+func twoAdmins(t *testing.T, addrA, addrB string) (env *consoleEnv, a, b *staffClient) {
+	t.Helper()
+	env = newConsole(t, "http://localhost:8080")
+	twoApprovals(t, env)
+	a = env.signedIn(addrA, adminEmail)
+	b = env.signedIn(addrB, secondAdmin)
 	wantStatus(t, "close r2", a.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
+	return env, a, b
+}
+
+// fourEyes is twoAdmins with r2 published by A's request and B's approval.
+func fourEyes(t *testing.T) (env *consoleEnv, a, b *staffClient) {
+	t.Helper()
+	env, a, b = twoAdmins(t, "192.0.2.150", "192.0.2.151")
 	wantStatus(t, "request r2", a.publish(t, "r2"), http.StatusSeeOther)
 	_, vals := b.formAt(t, "/admin/rounds/r2/publish", "approve-form")
 	wantStatus(t, "approve r2", b.post(approveRe.FindString(b.get("/admin/rounds/r2/publish").body), vals), http.StatusSeeOther)
@@ -102,17 +117,7 @@ func TestCorrectionRequestReview(t *testing.T) {
 // gone from the notices.
 func TestWithdrawRequest(t *testing.T) {
 	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	ctx := context.Background()
-	if _, err := env.pool.Exec(ctx, `UPDATE programs SET approvals = 2`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.store.CreateUser(ctx, secondAdmin, "두 번째 관리자", auth.RoleAdmin, hashOf(t), contest.Actor{Name: "cli"}); err != nil {
-		t.Fatal(err)
-	}
-	a := env.signedIn("192.0.2.152", adminEmail)
-	b := env.signedIn("192.0.2.153", secondAdmin)
-	wantStatus(t, "close r2", a.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
+	env, a, b := twoAdmins(t, "192.0.2.152", "192.0.2.153")
 	wantStatus(t, "request r2", a.publish(t, "r2"), http.StatusSeeOther)
 	r := a.get("/admin/rounds/r2")
 	wantNone(t, "pending request", r.body, testid("publish"))

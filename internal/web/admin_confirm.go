@@ -265,6 +265,9 @@ func (s *server) roundRefused(w http.ResponseWriter, ar *adminReq, slug string, 
 // round is not ""), with the links to review, approve or withdraw them;
 // names maps round slugs to their names.
 func (s *server) pendingRows(ar *adminReq, program, round string, names map[string]string) ([]adminview.RequestRow, error) {
+	if !ar.isAdmin() {
+		return nil, nil // requests are reviewed by admins only
+	}
 	reqs, err := s.store.PendingRequests(ar.r.Context())
 	if err != nil {
 		return nil, err

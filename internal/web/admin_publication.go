@@ -122,9 +122,13 @@ func (ar *adminReq) offerDecision(v *adminview.ConfirmPage, q postgres.Publicati
 	if !ar.isAdmin() || !contest.Allows(status, contest.ActApprove) {
 		return
 	}
-	v.Happens = ar.T("pub.happens.approve")
-	if q.Kind == contest.RequestCorrect {
+	switch {
+	case q.Kind == contest.RequestCorrect:
 		v.Happens = ar.T("admin.requests.happens.correct")
+	case q.PublishAt != nil:
+		v.Happens = ar.T("admin.requests.happens.schedule", "at", ar.dateTime(q.PublishAt))
+	default:
+		v.Happens = ar.T("pub.happens.approve")
 	}
 	v.Irreversible = true
 	v.Offer(adminview.ConfirmForm{TestID: "approve-form", Action: ar.L.URL("/admin/requests/" + id + "/approve"),

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
@@ -133,5 +134,38 @@ func TestWithdrawRequest(t *testing.T) {
 	env.wantAudit(t, "round.request_withdraw", 1)
 	if st := env.roundStatus("r2"); st != "closed" {
 		t.Errorf("r2 is %s after the withdrawal", st)
+	}
+}
+
+// With two approvals, a schedule confirmed by A is a request to publish
+// at that time: nothing is scheduled until B approves it, having seen the
+// time in KST; scorers are not shown the request.
+func TestScheduleRequest(t *testing.T) {
+	t.Parallel()
+	env, a, b := twoAdmins(t, "192.0.2.154", "192.0.2.155")
+	page, vals := a.formAt(t, "/admin/rounds/r2/schedule?at=2031-03-01T09%3A30", "request-form")
+	if got := selText(t, page.body, testid("happens")); !strings.Contains(got, "승인해야") || !strings.Contains(got, "09:30 KST") {
+		t.Errorf("the schedule request says %q", got)
+	}
+	wantStatus(t, "schedule request", a.post("/admin/rounds/r2/schedule", vals), http.StatusSeeOther)
+	d, err := env.store.AdminRound(context.Background(), "console-test", "r2")
+	if err != nil || d.PublishAt != nil {
+		t.Fatalf("scheduled before the approval: %v, %v", d.PublishAt, err)
+	}
+	scorer := env.signedIn("192.0.2.156", scorerEmail)
+	wantNone(t, "scorer", scorer.get("/admin/rounds/r2").body, testid("pending-requests"))
+
+	seen, approval := b.formAt(t, "/admin/rounds/r2/publish", "approve-form")
+	if got := selText(t, seen.body, testid("request-at")); !strings.Contains(got, "09:30 KST") {
+		t.Errorf("the approver sees the time as %q", got)
+	}
+	if got := selText(t, seen.body, testid("happens")); !strings.Contains(got, "예약") {
+		t.Errorf("the approval of a schedule says %q", got)
+	}
+	action, _ := one(t, seen.body, testid("approve-form")).Attr("action")
+	wantStatus(t, "approve", b.post(action, approval), http.StatusSeeOther)
+	d, err = env.store.AdminRound(context.Background(), "console-test", "r2")
+	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) || env.roundStatus("r2") != "closed" {
+		t.Fatalf("after the approval: scheduled at %v (%v), %s", d.PublishAt, err, env.roundStatus("r2"))
 	}
 }

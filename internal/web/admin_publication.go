@@ -45,7 +45,7 @@ func (s *server) handlePublishConfirm(w http.ResponseWriter, r *http.Request) er
 }
 
 // publicationPage builds the confirmation page of a publication (at once,
-// or at a zero-free time at) from the store's preview.
+// or at the time at when it is not zero) from the store's preview.
 func (s *server) publicationPage(ar *adminReq, slug string, at time.Time) (adminview.PublicationPage, error) {
 	prog, err := ar.program()
 	if err != nil {
@@ -103,7 +103,7 @@ func (ar *adminReq) offerPublication(v *adminview.ConfirmPage, status string, p 
 		}
 	}
 	v.Happens = ar.T(key, "at", ar.dateTime(&at))
-	v.Irreversible = true
+	v.Irreversible = p.Approvals < 2 // a request can still be withdrawn
 	v.Offer(adminview.ConfirmForm{TestID: "request-form", Action: ar.L.URL(action), Hidden: hidden,
 		Submit: ar.T("pub.action.request"), SubmitID: "request-publish"})
 }
@@ -289,7 +289,7 @@ func (s *server) correctionConfirm(w http.ResponseWriter, ar *adminReq, slug str
 	if p.Approvals > 1 {
 		v.Happens = ar.T("pub.correct.happens_request")
 	}
-	v.Irreversible = true
+	v.Irreversible = p.Approvals < 2 // a request can still be withdrawn
 	names := []string{"kind"}
 	for name := range f.Values {
 		names = append(names, name)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
 	"github.com/kai-challenge/portal/internal/web/adminview"
+	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/web/admin"
 )
 
@@ -25,7 +25,10 @@ type PublicationStore interface {
 	Request(ctx context.Context, id int64) (postgres.PublicationRequest, error)
 	CorrectionPreview(ctx context.Context, program, round string, c postgres.Correction) (postgres.Preview, error)
 	RequestCorrection(ctx context.Context, program, round string, req postgres.CorrectionRequest, actor contest.Actor, now time.Time) (postgres.PublicationRequest, error)
+	WithdrawRequest(ctx context.Context, requestID int64, actor contest.Actor) error
+	PendingRequests(ctx context.Context) ([]postgres.PublicationRequest, error)
 	FailedSchedules(ctx context.Context) ([]postgres.FailedSchedule, error)
+	WidenDisclosure(ctx context.Context, program, round, level string, on time.Time, note contest.Text, actor contest.Actor) error
 }
 
 // handlePublishConfirm shows what a publication of the round would
@@ -33,12 +36,17 @@ type PublicationStore interface {
 // the approval form for an admin who did not make it.
 func (s *server) handlePublishConfirm(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	v, err := s.publicationPage(ar, chi.URLParam(r, "slug"))
-	return show(s, w, r, v, err, admin.Publication)
+	slug := chi.URLParam(r, "slug")
+	v, err := s.publicationPage(ar, slug, time.Time{})
+	if err != nil {
+		return s.confirmRefused(w, ar, slug, ar.T("pub.heading"), err)
+	}
+	return s.render(w, r, http.StatusOK, admin.Publication(v))
 }
 
-// publicationPage builds the confirmation page from the store's preview.
-func (s *server) publicationPage(ar *adminReq, slug string) (adminview.PublicationPage, error) {
+// publicationPage builds the confirmation page of a publication (at once,
+// or at the time at when it is not zero) from the store's preview.
+func (s *server) publicationPage(ar *adminReq, slug string, at time.Time) (adminview.PublicationPage, error) {
 	prog, err := ar.program()
 	if err != nil {
 		return adminview.PublicationPage{}, err
@@ -52,31 +60,79 @@ func (s *server) publicationPage(ar *adminReq, slug string) (adminview.Publicati
 		return adminview.PublicationPage{}, err
 	}
 	n := ar.consoleNames(d)
-	v := adminview.PublicationPage{
-		AdminPage:   ar.page("rounds", ar.T("pub.title", "round", ar.textIn(d.Info.Name))),
-		Slug:        slug,
-		Name:        ar.textIn(d.Info.Name),
-		RoundURL:    ar.L.URL("/admin/rounds/" + slug),
-		Fingerprint: p.Fingerprint,
-		Rows:        ar.publicationRows(p, n.teams),
+	heading := ar.T("pub.heading")
+	if !at.IsZero() {
+		heading = ar.T("admin.confirm.schedule.heading")
+	}
+	v := adminview.PublicationPage{ConfirmPage: ar.roundConfirm(slug, ar.textIn(d.Info.Name), heading),
+		Rows: ar.publicationRows(p, n.teams), Fingerprint: p.Fingerprint}
+	v.Title = ar.T("pub.title", "round", ar.textIn(d.Info.Name))
+	if !at.IsZero() {
+		v.Fact("schedule-at", ar.T("admin.confirm.schedule.at"), ar.dateTime(&at))
+	}
+	ar.offerPublication(&v.ConfirmPage, d.Info.Status, p, at)
+	return v, nil
+}
+
+// offerPublication offers what the viewer may do with the round's
+// publication: approve another admin's pending request or withdraw their
+// own, or else request the publication of the reviewed results, at once
+// or at the time at.
+func (ar *adminReq) offerPublication(v *adminview.ConfirmPage, status string, p postgres.Preview, at time.Time) {
+	if q := p.Pending; q != nil {
+		v.Notice("pending-request", ar.T("pub.pending", "who", q.RequestedBy, "at", ar.dateTime(&q.RequestedAt)))
+		if q.PublishAt != nil {
+			v.Fact("request-at", ar.T("admin.confirm.schedule.at"), ar.dateTime(q.PublishAt))
+		}
+		ar.offerDecision(v, *q, status)
+		return
+	}
+	if !ar.isAdmin() || !contest.Allows(status, contest.ActRequestPublish) {
+		return
+	}
+	key, action := "pub.happens.publish", "/admin/rounds/"+p.Info.Slug+"/publish"
+	hidden := adminview.Hidden("fingerprint", p.Fingerprint)
+	if !at.IsZero() {
+		key, action = "admin.confirm.schedule.happens", "/admin/rounds/"+p.Info.Slug+"/schedule"
+		hidden = append(hidden, adminview.Hidden("at", at.In(format.KST).Format(kstLocal))...)
+	}
+	if p.Approvals > 1 {
+		key += "_request"
+		if at.IsZero() {
+			key = "pub.happens.request"
+		}
+	}
+	v.Happens = ar.T(key, "at", ar.dateTime(&at))
+	v.Irreversible = p.Approvals < 2 // a request can still be withdrawn
+	v.Offer(adminview.ConfirmForm{TestID: "request-form", Action: ar.L.URL(action), Hidden: hidden,
+		Submit: ar.T("pub.action.request"), SubmitID: "request-publish"})
+}
+
+// offerDecision offers the decision on a pending request: its requester
+// may withdraw it (and is told why they cannot approve it), another admin
+// may approve it as reviewed.
+func (ar *adminReq) offerDecision(v *adminview.ConfirmPage, q postgres.PublicationRequest, status string) {
+	id := strconv.FormatInt(q.ID, 10)
+	if q.RequestedBy == ar.actor().Name {
+		v.Notice("own-request", ar.T("pub.own"))
+		v.Offer(adminview.ConfirmForm{TestID: "withdraw-form", Action: ar.L.URL("/admin/requests/" + id + "/withdraw"),
+			Submit: ar.T("admin.requests.withdraw"), SubmitID: "withdraw"})
+		return
+	}
+	if !ar.isAdmin() || !contest.Allows(status, contest.ActApprove) {
+		return
 	}
 	switch {
-	case p.Pending != nil:
-		v.Pending = ar.T("pub.pending", "who", p.Pending.RequestedBy, "at", ar.dateTime(&p.Pending.RequestedAt))
-		v.Own = p.Pending.RequestedBy == ar.actor().Name
-		if !v.Own && ar.isAdmin() && contest.Allows(d.Info.Status, contest.ActApprove) {
-			v.ApproveURL = ar.L.URL("/admin/requests/" + strconv.FormatInt(p.Pending.ID, 10) + "/approve")
-			v.Fingerprint = p.Pending.Fingerprint
-			v.Happens = ar.T("pub.happens.approve")
-		}
-	case ar.isAdmin() && contest.Allows(d.Info.Status, contest.ActRequestPublish):
-		v.RequestURL = ar.L.URL("/admin/rounds/" + slug + "/publish")
-		v.Happens = ar.T("pub.happens.publish")
-		if p.Approvals > 1 {
-			v.Happens = ar.T("pub.happens.request")
-		}
+	case q.Kind == contest.RequestCorrect:
+		v.Happens = ar.T("admin.requests.happens.correct")
+	case q.PublishAt != nil:
+		v.Happens = ar.T("admin.requests.happens.schedule", "at", ar.dateTime(q.PublishAt))
+	default:
+		v.Happens = ar.T("pub.happens.approve")
 	}
-	return v, nil
+	v.Irreversible = true
+	v.Offer(adminview.ConfirmForm{TestID: "approve-form", Action: ar.L.URL("/admin/requests/" + id + "/approve"),
+		Hidden: adminview.Hidden("fingerprint", q.Fingerprint), Submit: ar.T("pub.action.approve"), SubmitID: "approve"})
 }
 
 // publicationRows lists the teams of a preview in its order.
@@ -107,27 +163,34 @@ func (ar *adminReq) publicationRows(p postgres.Preview, teams map[string]string)
 // different admin approves. Results that changed meanwhile are refused
 // with both fingerprints and the new results shown.
 func (s *server) handleRoundPublish(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
-	fp := r.PostFormValue("fingerprint")
+	return s.requestPublication(w, s.adminBegin(r), chi.URLParam(r, "slug"), time.Time{})
+}
+
+// requestPublication requests the publication of the reviewed results at
+// once or, with at set, at that time.
+func (s *server) requestPublication(w http.ResponseWriter, ar *adminReq, slug string, at time.Time) error {
+	fp := ar.r.PostFormValue("fingerprint")
 	prog, err := ar.program()
 	if err != nil {
 		return err
 	}
-	q, err := s.store.RequestPublication(r.Context(), prog.Slug, slug, fp, time.Time{}, ar.actor(), s.now())
+	q, err := s.store.RequestPublication(ar.r.Context(), prog.Slug, slug, fp, at, ar.actor(), s.now())
 	if _, stale := contest.IsStaleResults(err); stale && fp == "" {
 		// Nothing reviewed yet: show what would be published first.
 		return ar.redirect(w, "/admin/rounds/"+slug+"/publish")
 	}
 	if err == nil {
 		done := "admin.done.publish"
-		if q.Status == contest.RequestPending {
+		switch {
+		case q.Status == contest.RequestPending:
 			done = "pub.done.request"
+		case !at.IsZero():
+			done = "admin.done.schedule"
 		}
 		ar.flash(ar.T(done))
 		return ar.redirect(w, "/admin/rounds/"+slug)
 	}
-	return s.publicationRefused(w, ar, slug, fp, err)
+	return s.publicationRefused(w, ar, slug, fp, at, err)
 }
 
 // handleRequestApprove approves a pending request as reviewed on the
@@ -148,33 +211,28 @@ func (s *server) handleRequestApprove(w http.ResponseWriter, r *http.Request) er
 		ar.flash(ar.T("pub.done.approve"))
 		return ar.redirect(w, "/admin/rounds/"+q.Round)
 	}
-	return s.publicationRefused(w, ar, q.Round, fp, err)
+	if q.Kind == contest.RequestCorrect {
+		return s.requestRefused(w, ar, q.ID, err)
+	}
+	return s.publicationRefused(w, ar, q.Round, fp, time.Time{}, err)
 }
 
 // publicationRefused shows the confirmation page again with why the
 // request or approval was refused; stale results show both fingerprints.
-func (s *server) publicationRefused(w http.ResponseWriter, ar *adminReq, slug, reviewed string, err error) error {
+func (s *server) publicationRefused(w http.ResponseWriter, ar *adminReq, slug, reviewed string, at time.Time, err error) error {
 	ref, ok := ar.refusal(err, adminview.NewForm(nil), "")
 	if !ok {
 		return err
 	}
-	v, perr := s.publicationPage(ar, slug)
-	if errors.Is(perr, contest.ErrInvalid) || errors.Is(perr, contest.ErrRoundState) {
-		// Nothing to preview (an open round): back to the round's page.
-		rv, rerr := s.roundPage(ar, slug)
-		if rerr != nil {
-			return rerr
-		}
-		rv.Refuse(ref.notice)
-		return s.render(w, ar.r, ref.status, admin.Round(rv))
-	}
+	v, perr := s.publicationPage(ar, slug, at)
 	if perr != nil {
-		return perr
+		// Nothing to preview any more (an open or incomplete round).
+		return s.confirmRefused(w, ar, slug, ar.T("pub.heading"), err)
 	}
 	if se, ok := contest.IsStaleResults(err); ok {
-		v.Stale = ar.T("pub.stale", "reviewed", short(se.Reviewed), "current", short(se.Current))
-	} else if reviewed != "" && v.Fingerprint != "" && reviewed != v.Fingerprint {
-		v.Stale = ar.T("pub.stale", "reviewed", short(reviewed), "current", short(v.Fingerprint))
+		v.Notice("stale-results", ar.T("pub.stale", "reviewed", short(se.Reviewed), "current", short(se.Current)))
+	} else if reviewed != "" && reviewed != v.Fingerprint {
+		v.Notice("stale-results", ar.T("pub.stale", "reviewed", short(reviewed), "current", short(v.Fingerprint)))
 	}
 	v.Refuse(ref.notice)
 	return s.render(w, ar.r, ref.status, admin.Publication(v))
@@ -225,44 +283,48 @@ func (s *server) correctionConfirm(w http.ResponseWriter, ar *adminReq, slug str
 	if err != nil {
 		return s.runStep(w, ar, roundStep{form: f, do: func(*adminReq, string) (string, error) { return "", err }})
 	}
-	n := ar.consoleNames(d)
-	v := adminview.CorrectionPage{
-		AdminPage: ar.page("rounds", ar.T("pub.correct.heading")),
-		Name:      ar.textIn(d.Info.Name),
-		RoundURL:  ar.L.URL("/admin/rounds/" + slug),
-		Action:    ar.L.URL("/admin/rounds/" + slug + "/correct"),
-		Happens:   ar.T("pub.correct.happens", "n", p.Corrects+1),
-	}
+	v := adminview.CorrectionPage{ConfirmPage: ar.roundConfirm(slug, ar.textIn(d.Info.Name), ar.T("pub.correct.heading")),
+		Rows: ar.correctionRows(p, ar.consoleNames(d).teams)}
+	v.Happens = ar.T("pub.correct.happens", "n", p.Corrects+1)
 	if p.Approvals > 1 {
 		v.Happens = ar.T("pub.correct.happens_request")
 	}
+	v.Irreversible = p.Approvals < 2 // a request can still be withdrawn
 	names := []string{"kind"}
 	for name := range f.Values {
 		names = append(names, name)
 	}
 	slices.Sort(names[1:])
+	var hidden []adminview.Option
 	for _, name := range names {
 		val := f.V(name)
 		if name == "kind" {
 			val = ar.r.PostFormValue("kind")
 		}
-		v.Hidden = append(v.Hidden, adminview.Option{Value: name, Label: val})
+		hidden = append(hidden, adminview.Option{Value: name, Label: val})
 	}
-	v.Hidden = append(v.Hidden, adminview.Option{Value: "corrects", Label: strconv.Itoa(p.Corrects)},
-		adminview.Option{Value: "fingerprint", Label: p.Fingerprint})
+	hidden = append(hidden, adminview.Hidden("corrects", strconv.Itoa(p.Corrects), "fingerprint", p.Fingerprint, "confirm", "1")...)
+	v.Offer(adminview.ConfirmForm{TestID: "confirm-correction", Action: ar.L.URL("/admin/rounds/" + slug + "/correct"),
+		Hidden: hidden, Submit: ar.T("pub.correct.confirm"), SubmitID: "confirm"})
+	return s.render(w, ar.r, http.StatusOK, admin.CorrectionConfirm(v))
+}
+
+// correctionRows lists each team's figures before and after a correction.
+func (ar *adminReq) correctionRows(p postgres.Preview, teams map[string]string) []adminview.CorrectionRow {
+	rows := make([]adminview.CorrectionRow, 0, len(p.Diff))
 	for _, ch := range p.Diff {
-		name := n.teams[ch.Team]
+		name := teams[ch.Team]
 		if name == "" {
 			name = ch.Team
 		}
-		v.Rows = append(v.Rows, adminview.CorrectionRow{
+		rows = append(rows, adminview.CorrectionRow{
 			Team: ch.Team, Name: name, Changed: ch.Changed,
 			Total:   change(ptrText(ch.Old.Total), ptrText(ch.New.Total)),
 			Rank:    change(ar.rankText(ch.Old.Rank), ar.rankText(ch.New.Rank)),
 			Outcome: change(ar.outcomeText(ch.Old.Outcome), ar.outcomeText(ch.New.Outcome)),
 		})
 	}
-	return s.render(w, ar.r, http.StatusOK, admin.CorrectionConfirm(v))
+	return rows
 }
 
 // requestCorrection applies (or, with two approvals, requests) a confirmed

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kai-challenge/portal/internal/auth"
-	"github.com/kai-challenge/portal/internal/contest"
 )
 
 const secondAdmin = "second@msit.go.kr"
@@ -33,17 +30,7 @@ func publicationRows(t *testing.T, body string) string {
 // which publishes them. A stale fingerprint is refused with both shown.
 func TestFourEyesPublication(t *testing.T) {
 	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	ctx := context.Background()
-	if _, err := env.pool.Exec(ctx, `UPDATE programs SET approvals = 2`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.store.CreateUser(ctx, secondAdmin, "두 번째 관리자", auth.RoleAdmin, hashOf(t), contest.Actor{Name: "cli"}); err != nil {
-		t.Fatal(err)
-	}
-	a := env.signedIn("192.0.2.120", adminEmail)
-	b := env.signedIn("192.0.2.121", secondAdmin)
-	wantStatus(t, "close r2", a.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
+	env, a, b := twoAdmins(t, "192.0.2.120", "192.0.2.121")
 
 	// The confirmation page says what the button does.
 	page := a.get("/admin/rounds/r2/publish")

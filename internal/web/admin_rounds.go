@@ -64,6 +64,13 @@ func (s *server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Failed, err = s.failedSchedules(ar, prog.Slug); err != nil {
 		return err
 	}
+	names := map[string]string{}
+	for _, rd := range rounds {
+		names[rd.Slug] = ar.textIn(rd.Name)
+	}
+	if v.Pending, err = s.pendingRows(ar, prog.Slug, "", names); err != nil {
+		return err
+	}
 	for _, rd := range rounds {
 		row := adminview.AdminRoundRow{
 			Slug:       rd.Slug,
@@ -119,6 +126,9 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 	}
 	v.StatusOptions = ar.statusOptions("")
 	if err := s.roundPreview(ar, &v, prog.Slug, d, n); err != nil {
+		return v, err
+	}
+	if err := s.roundControls(ar, &v, prog.Slug, d); err != nil {
 		return v, err
 	}
 	if dec := d.Decision; dec != nil {
@@ -309,6 +319,7 @@ func (s *server) roundPreview(ar *adminReq, v *adminview.RoundAdminPage, program
 		v.Tied = tiedAtCut(rr, n)
 	}
 	v.CanCorrect = ar.isAdmin() && contest.Allows(st, contest.ActCorrect) && d.Scored && !rr.Announced && rr.Result != nil
+	ar.notReady(v, rr, d, n)
 	return nil
 }
 
@@ -518,37 +529,6 @@ func (s *server) handleRoundReopen(w http.ResponseWriter, r *http.Request) error
 	return s.roundAction(w, r, func(ar *adminReq, program, slug string) error {
 		return s.store.ReopenRound(r.Context(), program, slug, ar.actor())
 	}, "admin.done.reopen")
-}
-
-// handleRoundSchedule sets or cancels the scheduled publication. The time
-// is typed in KST, whatever the browser's time zone.
-func (s *server) handleRoundSchedule(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
-	var at time.Time
-	done := "admin.done.unschedule"
-	f := adminview.NewForm(nil)
-	if r.PostFormValue("cancel") == "" {
-		done = "admin.done.schedule"
-		f = formOf(r, "at")
-		var err error
-		at, err = time.ParseInLocation(kstLocal, f.V("at"), format.KST)
-		switch {
-		case err != nil:
-			f.Errors["at"] = ar.T("admin.invalid.datetime")
-		case !at.After(s.now()):
-			f.Errors["at"] = ar.T("admin.invalid.past")
-		}
-	}
-	return s.runStep(w, ar, roundStep{form: f,
-		place: func(v *adminview.RoundAdminPage) {
-			if f.Invalid() {
-				v.Schedule = f
-			}
-		},
-		do: func(ar *adminReq, program string) (string, error) {
-			return ar.T(done), s.store.SchedulePublication(r.Context(), program, slug, at, ar.actor())
-		}})
 }
 
 // maxReason bounds a reason in characters.

@@ -123,6 +123,58 @@ func (s *server) targetUser(r *http.Request) (postgres.User, error) {
 	return s.store.UserByID(r.Context(), id)
 }
 
+// handleUserRoleConfirm says what changing an account's role does: from
+// which role to which, that its other sessions end, and for one's own
+// account that the console's admin pages close; the same role and the
+// last admin are refused with why.
+func (s *server) handleUserRoleConfirm(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	u, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	f := queryForm(r, "role", "version")
+	role := f.V("role")
+	if !auth.ValidRole(role) {
+		return s.refuseUsers(w, ar, http.StatusUnprocessableEntity, ar.T("admin.invalid.choice"), adminview.Form{})
+	}
+	v := adminview.ConfirmPage{
+		AdminPage: ar.page("users", ar.T("admin.confirm.role.heading")+" · "+u.Email),
+		Heading:   ar.T("admin.confirm.role.heading"),
+		BackURL:   ar.L.URL("/admin/users"),
+		BackLabel: ar.T("admin.users.title"),
+	}
+	v.Fact("role-user", ar.T("admin.field.email"), u.Email)
+	v.Fact("role-current", ar.T("admin.confirm.role.current"), ar.T("admin.role."+u.Role))
+	v.Fact("role-new", ar.T("admin.confirm.role.new"), ar.T("admin.role."+role))
+	status := http.StatusOK
+	switch lastAdmin, err := s.lastAdmin(ar, u); {
+	case err != nil:
+		return err
+	case role == u.Role:
+		v.Refused, status = ar.T("admin.confirm.role.same"), http.StatusUnprocessableEntity
+	case lastAdmin && role != auth.RoleAdmin:
+		v.Refused, status = ar.T("admin.notice.last_admin"), http.StatusConflict
+	default:
+		v.Happens = ar.T("admin.confirm.role.happens", "email", u.Email, "old", ar.T("admin.role."+u.Role), "new", ar.T("admin.role."+role))
+		if u.ID == ar.user.ID && role != auth.RoleAdmin {
+			v.Notice("role-self", ar.T("admin.confirm.role.self"))
+		}
+		v.Offer(adminview.ConfirmForm{TestID: "role-confirm", Action: ar.L.URL("/admin/users/" + strconv.FormatInt(u.ID, 10) + "/role"),
+			Hidden: adminview.Hidden("role", role, "version", f.V("version")), Submit: ar.T("admin.confirm.role.submit"), SubmitID: "confirm"})
+	}
+	return s.render(w, r, status, admin.Confirm(v))
+}
+
+// lastAdmin reports whether u is the only enabled admin.
+func (s *server) lastAdmin(ar *adminReq, u postgres.User) (bool, error) {
+	if u.Role != auth.RoleAdmin || u.Disabled {
+		return false, nil
+	}
+	n, err := s.store.CountAdmins(ar.r.Context())
+	return n <= 1, err
+}
+
 // handleUserRole changes an account's role if nobody changed the account
 // since the page was made (its version). Changing one's own role keeps
 // the session under a new token; other sessions of that account end.

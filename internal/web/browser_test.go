@@ -143,6 +143,8 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Navigate(base+"/admin/rounds/r1"),
 		chromedp.WaitVisible(css("preview-table")),
 		chromedp.Click(css("close")),
+		chromedp.WaitVisible(css("close-form")),
+		chromedp.Click(css("confirm")),
 		chromedp.WaitVisible(css("flash")),
 	))
 	if env.roundStatus("r1") != "closed" {

@@ -84,7 +84,7 @@ func wantAll(t *testing.T, what, s string, wants ...string) {
 
 // wantNone fails for each of figures that s shows as a number of its own
 // (8.8 is not in 28.80, 35.0 not in 35.00).
-func wantNone(t *testing.T, what, s string, figures ...string) {
+func wantNoFigure(t *testing.T, what, s string, figures ...string) {
 	t.Helper()
 	for _, f := range figures {
 		re := regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(f) + `($|[^0-9])`)
@@ -111,11 +111,11 @@ func TestDecemberRecordShowsStage2(t *testing.T) {
 		}
 		overview, _ := main("/")
 		wantAll(t, langPath(lang.prefix, "/"), overview, append([]string{lang.round, lang.final}, stage2Totals[:3]...)...)
-		wantNone(t, langPath(lang.prefix, "/"), overview, stage2Cents...)
+		wantNoFigure(t, langPath(lang.prefix, "/"), overview, stage2Cents...)
 
 		standings, _ := main("/standings")
 		wantAll(t, lang.prefix+"/standings", standings, append([]string{lang.round}, stage2Totals...)...)
-		wantNone(t, lang.prefix+"/standings", standings, stage2Cents...)
+		wantNoFigure(t, lang.prefix+"/standings", standings, stage2Cents...)
 
 		_, doc := main("/rounds/stage-2")
 		var cells []string
@@ -128,7 +128,7 @@ func TestDecemberRecordShowsStage2(t *testing.T) {
 		// Each team's points per leaf, the scaled one from its raw value.
 		leaves := textOf(doc.Find(testid("results-method")))
 		wantAll(t, lang.prefix+"/rounds/stage-2 per-leaf points", leaves, "35.0 → 8.75 → 8.8", "47.4 → 11.85 → 11.9", "13.4", "12.7", "7.5", "5.7")
-		wantNone(t, lang.prefix+"/rounds/stage-2 results", textOf(doc.Find(testid("results-table"))), stage2Cents...)
+		wantNoFigure(t, lang.prefix+"/rounds/stage-2 results", textOf(doc.Find(testid("results-table"))), stage2Cents...)
 		if doc.Find(testid("aggregates-table")).Length() != 1 || doc.Find(testid("stats-table")).Length() != 1 {
 			t.Errorf("%s/rounds/stage-2: no averages (computed and published)", lang.prefix)
 		}
@@ -144,7 +144,7 @@ func TestDecemberRecordShowsStage2(t *testing.T) {
 
 		team, doc := main("/teams/motif")
 		wantAll(t, lang.prefix+"/teams/motif", team, lang.round, "65.8")
-		wantNone(t, lang.prefix+"/teams/motif", team, "65.80", "24.60")
+		wantNoFigure(t, lang.prefix+"/teams/motif", team, "65.80", "24.60")
 		if doc.Find(testid("team-objections")).Length() != 1 {
 			t.Errorf("%s/teams/motif: no objections section", lang.prefix)
 		}
@@ -249,7 +249,7 @@ func TestStagedDisclosureEverywhere(t *testing.T) {
 	for _, path := range publicDocs {
 		body := publicText(t, h, path)
 		figures := append(append(slices.Clone(leafFigures), categoryFigures...), "70.6", "69.9", "69.0", "65.8", "22.5", "9.48", "68.8")
-		wantNone(t, "outcomes "+path, body, figures...)
+		wantNoFigure(t, "outcomes "+path, body, figures...)
 	}
 	if !strings.Contains(publicText(t, h, "/en/rounds/stage-2"), "eliminated") {
 		t.Error("outcomes: the round page does not say who was eliminated")
@@ -269,7 +269,7 @@ func TestStagedDisclosureEverywhere(t *testing.T) {
 			figures = append(figures, categoryFigures...)
 			figures = append(figures, "70.6", "65.8")
 		}
-		wantNone(t, "aggregates "+path, publicText(t, h, path), figures...)
+		wantNoFigure(t, "aggregates "+path, publicText(t, h, path), figures...)
 	}
 	round := getPage(t, h, "/en/rounds/stage-2")
 	doc := parseHTML(t, round.body)

@@ -153,6 +153,8 @@ type DashboardPage struct {
 	Rounds  []AdminRoundRow
 	// Failed lists the scheduled publications that failed.
 	Failed []FailedRow
+	// Pending lists the requests waiting for a second admin.
+	Pending []RequestRow
 }
 
 // AdminRoundRow is one round of the dashboard.
@@ -225,6 +227,9 @@ type RoundAdminPage struct {
 	StatusOptions  []Option
 	Revisions      []RevisionRow
 	PublicRoundURL string
+	// Controls are the publication controls: pending requests, why the
+	// round cannot be published yet, the disclosure.
+	Controls RoundControls
 }
 
 // EntryRow is one team's eligibility in a round.

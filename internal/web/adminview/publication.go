@@ -4,25 +4,10 @@ package adminview
 // that would be published, what will happen, and the request or approval
 // form bound to the fingerprint of exactly those results.
 type PublicationPage struct {
-	AdminPage
-	Slug     string
-	Name     string
-	RoundURL string
-	// Happens says in words what the button does.
-	Happens string
-	Rows    []PublicationRow
-	// Fingerprint is the reviewed document's, sent back with the form.
+	ConfirmPage
+	Rows []PublicationRow
+	// Fingerprint is the fingerprint of the results shown.
 	Fingerprint string
-	// RequestURL is set when the viewer may request the publication.
-	RequestURL string
-	// Pending describes the round's pending request ("" when none);
-	// ApproveURL is set when the viewer may approve it, and Own says the
-	// viewer made it (and must wait for another admin).
-	Pending    string
-	ApproveURL string
-	Own        bool
-	// Stale shows the reviewed and current fingerprints after a refusal.
-	Stale string
 }
 
 // FailedRow is a scheduled publication that failed at its time: it stays
@@ -35,15 +20,8 @@ type FailedRow struct {
 // CorrectionPage confirms a correction: what changes for each team, and
 // the form that applies (or requests) it, bound to the reviewed results.
 type CorrectionPage struct {
-	AdminPage
-	Name     string
-	RoundURL string
-	Action   string
-	Happens  string
-	Rows     []CorrectionRow
-	// Hidden are the correction's fields, the revision it corrects and
-	// the fingerprint of the corrected results, sent back on confirmation.
-	Hidden []Option
+	ConfirmPage
+	Rows []CorrectionRow
 }
 
 // CorrectionRow is one team's figures before and after a correction.

@@ -205,7 +205,7 @@ func TestReauthBeforePublish(t *testing.T) {
 		t.Fatalf("a publish without re-authentication ran: r2 is %s", s)
 	}
 	if r := c.post("/en/admin/users/"+env.userID(scorerEmail)+"/role", url.Values{"role": {"admin"}, "version": {"1"}}); r.status != http.StatusSeeOther ||
-		r.header.Get("Location") != "/en/admin/reauth?next="+url.QueryEscape("/en/admin/users") {
+		r.header.Get("Location") != "/en/admin/reauth?next="+url.QueryEscape("/en/admin/users/"+env.userID(scorerEmail)+"/role") {
 		t.Errorf("stale role change: %d → %q", r.status, r.header.Get("Location"))
 	}
 	if u, _ := env.store.UserByID(context.Background(), mustUserID(t, env, scorerEmail)); u.Role != auth.RoleScorer {

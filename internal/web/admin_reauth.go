@@ -18,11 +18,14 @@ import (
 )
 
 // reauthPaths are the console paths (and everything under them) that
-// need a recent proof of identity (reauthWindow): publishing, approving a
-// publication, correcting published results and changing a role, with
-// their confirmation pages. A {name} segment matches any one segment.
+// need a recent proof of identity (reauthWindow): publishing (now or at
+// a time), approving a publication, correcting published results, widening
+// a round's disclosure and changing a role, with their confirmation pages.
+// A {name} segment matches any one segment.
 var reauthPaths = []string{
 	"/admin/rounds/{slug}/publish",
+	"/admin/rounds/{slug}/schedule",
+	"/admin/rounds/{slug}/disclosure",
 	"/admin/requests/{id}/approve",
 	"/admin/rounds/{slug}/correct",
 	"/admin/users/{id}/role",

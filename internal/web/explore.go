@@ -205,7 +205,7 @@ func sameValue(a, b string) bool {
 // unofficial simulation; a round whose full scores were never disclosed is
 // not simulated at all.
 func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
-	pr, data, err := loadSlug(s, r, s.whatIfData)
+	pr, data, err := loadSlug(s, r, s.roundData(r))
 	if err != nil {
 		return err
 	}
@@ -246,12 +246,19 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	q := form.query(official)
 	v.Query = q
 	v.ShareURL = pr.s.baseURL + view.WithQuery(L.URL("/rounds/"+d.Slug+"/what-if"), q)
-	res, notes, err := s.simulate(form, official, rr)
-	if err != nil {
+	sim, err := s.scenario(r.Context(), pr.prog.Slug+"/"+d.Slug, q, form, official, data)
+	switch {
+	case errors.Is(err, errSimulationsBusy):
+		w.Header().Set("Retry-After", "1")
+		v.Errors = map[string]string{"scenario": pr.T("whatif.busy")}
+		return s.render(w, r, http.StatusServiceUnavailable, pages.WhatIf(v))
+	case err != nil && r.Context().Err() != nil:
+		return err
+	case err != nil:
 		v.Errors = map[string]string{"scenario": pr.T("whatif.error.scenario")}
 		return s.render(w, r, http.StatusUnprocessableEntity, pages.WhatIf(v))
 	}
-	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, res, notes, names)
+	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, sim.res, sim.notes, names)
 	return s.render(w, r, http.StatusOK, pages.WhatIf(v))
 }
 
@@ -260,6 +267,9 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 type whatIfData struct {
 	round   postgres.PublicRoundDetail
 	results postgres.RoundResults
+	// engine is the rule engine's input of the results, converted once
+	// (read only: simulations share it).
+	engine func() rules.Input
 }
 
 // whatIfInputs keeps the explorer's inputs per round until the record
@@ -291,16 +301,9 @@ func (s *server) whatIfData(ctx context.Context, program, slug string) (whatIfDa
 			return d, nil
 		}
 	}
-	d, err := s.store.PublicRound(ctx, program, slug)
+	out, err := s.loadRoundData(ctx, program, slug)
 	if err != nil {
 		return whatIfData{}, err
-	}
-	out := whatIfData{round: d}
-	if d.Published {
-		out.results, err = s.store.PublishedResults(ctx, program, slug)
-		if err != nil && !errors.Is(err, contest.ErrNotFound) {
-			return whatIfData{}, err
-		}
 	}
 	if s.cache != nil {
 		s.whatIfs.mu.Lock()
@@ -328,8 +331,11 @@ const (
 // categories rounded half-up to cents, which is exactly the rounding the
 // engine applies to every category, so ranks, tie-breaks and outcomes
 // follow the same rules.
-func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults) (*rules.Result, []string, error) {
-	in := rr.Input.EngineInput()
+func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults, base rules.Input) (*rules.Result, []string, error) {
+	// The base input is shared by every scenario of this change of the
+	// record: only fields replaced here, and a copy of the entries, change.
+	in := base
+	in.Entries = slices.Clone(base.Entries)
 	var notes []string
 	weighted := false
 	for _, c := range rr.Input.Criteria {

@@ -178,6 +178,16 @@ func exactText(r *big.Rat) string {
 // table with the cut line, the decision, the chart and how each team's
 // total was computed.
 func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n roundNames) *view.RoundResultsView {
+	v := pr.resultsSummary(roundName, rr, n)
+	for _, t := range rr.Result.Teams {
+		v.Teams = append(v.Teams, pr.teamMethod(t, n, v.Decimals))
+	}
+	return v
+}
+
+// resultsSummary is resultsView without each team's computation, which a
+// large round shows on a page per team.
+func (pr *pageReq) resultsSummary(roundName string, rr postgres.RoundResults, n roundNames) *view.RoundResultsView {
 	res, in := rr.Result, rr.Input
 	d := resultDecimals(rr)
 	L := pr.L
@@ -236,9 +246,6 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 		pr.T("results.method.leaves"),
 		pr.T("results.method.rounding"),
 		pr.T("results.method.ranking", "order", strings.Join(order, " → ")),
-	}
-	for _, t := range res.Teams {
-		v.Teams = append(v.Teams, pr.teamMethod(t, n, d))
 	}
 	return v
 }

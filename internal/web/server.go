@@ -89,6 +89,8 @@ type server struct {
 	// data (the what-if explorer's inputs) must be loaded again.
 	cache   *pagecache.Cache
 	whatIfs *whatIfInputs
+	// sims runs and keeps the explorer's simulations.
+	sims *simulations
 }
 
 // NewServer returns the portal's HTTP handler. It panics if the embedded
@@ -125,6 +127,7 @@ func NewServer(d Deps) http.Handler {
 		now:        now,
 		cache:      d.PageCache,
 		whatIfs:    newWhatIfInputs(),
+		sims:       newSimulations(),
 	}
 	h := s.routes()
 	if d.PageCache != nil {

@@ -1,0 +1,82 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/kai-challenge/portal/internal/pagecache"
+	"github.com/kai-challenge/portal/internal/programgen"
+	"github.com/kai-challenge/portal/internal/web"
+)
+
+// renderingEnv is a portal on the generated program of n teams whose page
+// cache never keeps a page fresh: every request renders, from the round
+// data kept in memory for the current version of the record, as the first
+// visitor after a page expires sees it.
+func renderingEnv(b *testing.B, n int) http.Handler {
+	opt := web.PageCacheOptions(0)
+	opt.TTL = time.Nanosecond
+	return generatedEnv(b, programgen.Size(n), web.Deps{PageCache: pagecache.New(opt)})
+}
+
+// serve answers one GET request and fails the benchmark on a status other
+// than 200; it returns the body's size.
+func serve(b *testing.B, h http.Handler, path string) int {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%s: status %d", path, rec.Code)
+	}
+	return rec.Body.Len()
+}
+
+// BenchmarkRoundPage measures the round page of the generated programs of
+// 5, 25 and 100 teams: "cold" loads the round and its published results
+// from PostgreSQL and renders (no page cache, as right after a change of
+// the record), "render" renders from the data kept per change. page-bytes
+// is the page's size uncompressed.
+func BenchmarkRoundPage(b *testing.B) {
+	path := "/rounds/" + programgen.RoundSlug
+	for _, n := range []int{5, 25, 100} {
+		b.Run(fmt.Sprintf("teams=%d/cold", n), func(b *testing.B) {
+			h := generatedEnv(b, programgen.Size(n), web.Deps{})
+			size := serve(b, h, path)
+			b.ResetTimer()
+			for b.Loop() {
+				serve(b, h, path)
+			}
+			b.ReportMetric(float64(size), "page-bytes")
+		})
+		b.Run(fmt.Sprintf("teams=%d/render", n), func(b *testing.B) {
+			h := renderingEnv(b, n)
+			size := serve(b, h, path)
+			b.ResetTimer()
+			for b.Loop() {
+				serve(b, h, path)
+			}
+			b.ReportMetric(float64(size), "page-bytes")
+		})
+	}
+}
+
+// BenchmarkWhatIf measures a new what-if scenario on the generated
+// programs (each iteration a scenario not simulated before: a changed
+// category maximum), from the round data kept per change.
+func BenchmarkWhatIf(b *testing.B) {
+	base := "/rounds/" + programgen.RoundSlug + "/what-if?max.cat1="
+	for _, n := range []int{5, 25, 100} {
+		b.Run(fmt.Sprintf("teams=%d", n), func(b *testing.B) {
+			h := renderingEnv(b, n)
+			serve(b, h, base+"30")
+			i := 0
+			for b.Loop() {
+				i++
+				serve(b, h, base+strconv.Itoa(30+i%900)+"."+strconv.Itoa(10+i/900%90))
+			}
+		})
+	}
+}

@@ -5,7 +5,7 @@
 # change of the record halfway through, and writes the table to
 # docs/benchmarks.md. Everything listens on loopback and stops at the end.
 # RATE and DURATION override the load (default 2000 req/s for 30 s).
-# Then, unless LARGE=0, the same for a large round: a second portal on the
+# SMALL=0 skips this part. Then, unless LARGE=0, the same for a large round: a second portal on the
 # generated program of 100 teams (20 leaves, 50 evaluators per panel,
 # 100,000 scores; `portal gen`), timing its import and its round page, with
 # WHATIF_RATE new what-if scenarios per second (default 5) while /standings
@@ -16,6 +16,7 @@ RATE=${RATE:-2000}
 DURATION=${DURATION:-30s}
 PORTAL_PORT=${PORTAL_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
+SMALL=${SMALL:-1}
 LARGE=${LARGE:-1}
 LARGE_PORT=${LARGE_PORT:-18082}
 WHATIF_RATE=${WHATIF_RATE:-5}
@@ -46,9 +47,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bin/portal serve -data-dir "$work/db" -addr "127.0.0.1:$PORTAL_PORT" -base-url "http://127.0.0.1:$PORTAL_PORT" \
-  -import internal/fixtures/testdata/record-2026-05.yaml >"$work/portal.log" 2>&1 &
-pids+=($!)
 wait_ready() {
   for _ in $(seq 1 240); do
     curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && break
@@ -56,6 +54,12 @@ wait_ready() {
   done
   curl -fs "http://127.0.0.1:$1/readyz" >/dev/null
 }
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB"
+
+if [ "$SMALL" != 0 ]; then
+bin/portal serve -data-dir "$work/db" -addr "127.0.0.1:$PORTAL_PORT" -base-url "http://127.0.0.1:$PORTAL_PORT" \
+  -import internal/fixtures/testdata/record-2026-05.yaml >"$work/portal.log" 2>&1 &
+pids+=($!)
 wait_ready "$PORTAL_PORT"
 
 # nginx serves the portal's bytes of /standings, precompressed like the portal keeps them.
@@ -90,7 +94,6 @@ table=$(bin/loadtest -rate "$RATE" -duration "$DURATION" -path /standings -datab
   portal="http://127.0.0.1:$PORTAL_PORT" nginx="http://127.0.0.1:$NGINX_PORT")
 echo "$table"
 
-machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB"
 {
   echo
   echo "## Fixed-rate load: portal and nginx on the same bytes ($(date -u +%Y-%m-%d))"
@@ -100,6 +103,7 @@ machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
   echo
   echo "$table"
 } >>docs/benchmarks.md
+fi
 
 [ "$LARGE" = 0 ] && exit 0
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }

@@ -23,7 +23,7 @@ import (
 
 func main() {
 	round := flag.String("round", "big-round", "slug of the round whose explorer is loaded")
-	category := flag.String("category", "cat1", "code of the category whose maximum each scenario changes")
+	teams := flag.Int("teams", 100, "teams of the round (team-001 … as `portal gen` names them)")
 	whatIfRate := flag.Int("whatif-rate", 5, "what-if requests per second")
 	rate := flag.Int("rate", 500, "requests per second for the cached page")
 	path := flag.String("path", "/standings", "cached page requested meanwhile")
@@ -36,12 +36,13 @@ func main() {
 	base := strings.TrimRight(flag.Arg(0), "/")
 	hdr := http.Header{"Accept-Encoding": {"gzip, br"}}
 	var n atomic.Int64
-	// Each scenario changes the category's maximum to a value not asked
-	// before, so every request simulates.
+	// Each scenario withdraws one team and changes the places, a pair not
+	// asked before, so every request recomputes the round from its scores
+	// (the costliest kind of scenario).
 	scenarios := func(t *vegeta.Target) error {
-		i := n.Add(1)
+		i := int(n.Add(1))
 		*t = vegeta.Target{Method: http.MethodGet, Header: hdr,
-			URL: fmt.Sprintf("%s/rounds/%s/what-if?max.%s=%d.%02d", base, *round, *category, 10+i/100, i%100)}
+			URL: fmt.Sprintf("%s/rounds/%s/what-if?advance=%d&status.team-%03d=withdrew", base, *round, 1+i/(*teams)%(*teams), 1+i%(*teams))}
 		return nil
 	}
 	page := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: base + *path, Header: hdr})

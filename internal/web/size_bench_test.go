@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
@@ -64,18 +63,27 @@ func BenchmarkRoundPage(b *testing.B) {
 }
 
 // BenchmarkWhatIf measures a new what-if scenario on the generated
-// programs (each iteration a scenario not simulated before: a changed
-// category maximum), from the round data kept per change.
+// programs, from the round data kept per change: "weights" changes a
+// category's maximum (the categories are rescaled), "recompute" withdraws
+// a team and changes the places (the round is recomputed from every
+// score). Each iteration asks a scenario not simulated before.
 func BenchmarkWhatIf(b *testing.B) {
-	base := "/rounds/" + programgen.RoundSlug + "/what-if?max.cat1="
+	base := "/rounds/" + programgen.RoundSlug + "/what-if?"
 	for _, n := range []int{5, 25, 100} {
-		b.Run(fmt.Sprintf("teams=%d", n), func(b *testing.B) {
-			h := renderingEnv(b, n)
-			serve(b, h, base+"30")
+		h := renderingEnv(b, n)
+		serve(b, h, base+"advance=1")
+		b.Run(fmt.Sprintf("teams=%d/weights", n), func(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
-				serve(b, h, base+strconv.Itoa(30+i%900)+"."+strconv.Itoa(10+i/900%90))
+				serve(b, h, fmt.Sprintf("%smax.cat1=%d.%02d", base, 30+i/100%900, i%100))
+			}
+		})
+		b.Run(fmt.Sprintf("teams=%d/recompute", n), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++
+				serve(b, h, fmt.Sprintf("%sadvance=%d&status.%s=withdrew", base, 1+i/n%n, programgen.TeamSlug(i%n)))
 			}
 		})
 	}

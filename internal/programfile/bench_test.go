@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kai-challenge/portal/internal/cputime"
 	"github.com/kai-challenge/portal/internal/programgen"
 )
 
@@ -66,11 +67,13 @@ func BenchmarkParseGenerated(b *testing.B) {
 		data := buf.Bytes()
 		b.Run(fmt.Sprintf("teams=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
+			cpu := cputime.Process()
 			for b.Loop() {
 				if _, err := Parse(data); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cputime.Report(b, cpu, b.N)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kai-challenge/portal/internal/cputime"
 	"github.com/kai-challenge/portal/internal/pagecache"
 	"github.com/kai-challenge/portal/internal/programgen"
 	"github.com/kai-challenge/portal/internal/web"
@@ -45,18 +46,22 @@ func BenchmarkRoundPage(b *testing.B) {
 			h := generatedEnv(b, programgen.Size(n), web.Deps{})
 			size := serve(b, h, path)
 			b.ResetTimer()
+			cpu := cputime.Process()
 			for b.Loop() {
 				serve(b, h, path)
 			}
+			cputime.Report(b, cpu, b.N)
 			b.ReportMetric(float64(size), "page-bytes")
 		})
 		b.Run(fmt.Sprintf("teams=%d/render", n), func(b *testing.B) {
 			h := renderingEnv(b, n)
 			size := serve(b, h, path)
 			b.ResetTimer()
+			cpu := cputime.Process()
 			for b.Loop() {
 				serve(b, h, path)
 			}
+			cputime.Report(b, cpu, b.N)
 			b.ReportMetric(float64(size), "page-bytes")
 		})
 	}
@@ -73,14 +78,16 @@ func BenchmarkWhatIf(b *testing.B) {
 		h := renderingEnv(b, n)
 		serve(b, h, base+"advance=1")
 		b.Run(fmt.Sprintf("teams=%d/weights", n), func(b *testing.B) {
-			i := 0
+			i, cpu := 0, cputime.Process()
+			defer func() { cputime.Report(b, cpu, b.N) }()
 			for b.Loop() {
 				i++
 				serve(b, h, fmt.Sprintf("%smax.cat1=%d.%02d", base, 30+i/100%900, i%100))
 			}
 		})
 		b.Run(fmt.Sprintf("teams=%d/recompute", n), func(b *testing.B) {
-			i := 0
+			i, cpu := 0, cputime.Process()
+			defer func() { cputime.Report(b, cpu, b.N) }()
 			for b.Loop() {
 				i++
 				serve(b, h, fmt.Sprintf("%sadvance=%d&status.%s=withdrew", base, 1+i/n%n, programgen.TeamSlug(i%n)))

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -17,6 +18,7 @@ import (
 	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
+	"golang.org/x/sync/singleflight"
 )
 
 // maxWeight bounds a category's maximum in a scenario; it only keeps the
@@ -276,43 +278,53 @@ type whatIfData struct {
 // changes (the page cache's generation moves), so a scenario costs only
 // its simulation, not a load of every score.
 type whatIfInputs struct {
-	mu  sync.Mutex
-	gen uint64
-	m   map[string]whatIfData
+	loads singleflight.Group
+	mu    sync.Mutex
+	gen   uint64
+	m     map[string]whatIfData
 }
 
 func newWhatIfInputs() *whatIfInputs { return &whatIfInputs{m: map[string]whatIfData{}} }
+
+// roundLoadTimeout bounds a shared load of a round's data.
+const roundLoadTimeout = 30 * time.Second
 
 // whatIfData loads a round's explorer inputs, from memory while the record
 // has not changed. Without a page cache there is no change signal, and the
 // inputs are loaded for every request.
 func (s *server) whatIfData(ctx context.Context, program, slug string) (whatIfData, error) {
-	key := program + "/" + slug
-	var gen uint64
-	if s.cache != nil {
-		gen = s.cache.Generation()
-		s.whatIfs.mu.Lock()
-		if s.whatIfs.gen != gen {
-			s.whatIfs.gen, s.whatIfs.m = gen, map[string]whatIfData{}
-		}
-		d, ok := s.whatIfs.m[key]
-		s.whatIfs.mu.Unlock()
-		if ok {
-			return d, nil
-		}
+	if s.cache == nil {
+		return s.loadRoundData(ctx, program, slug)
 	}
-	out, err := s.loadRoundData(ctx, program, slug)
+	key := program + "/" + slug
+	gen := s.cache.Generation()
+	s.whatIfs.mu.Lock()
+	if s.whatIfs.gen != gen {
+		s.whatIfs.gen, s.whatIfs.m = gen, map[string]whatIfData{}
+	}
+	d, ok := s.whatIfs.m[key]
+	s.whatIfs.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	// Concurrent requests of one round (its page, what-if scenarios) share
+	// one load: a large round's results take a while to read.
+	v, err, _ := s.whatIfs.loads.Do(key+"@"+strconv.FormatUint(gen, 10), func() (any, error) {
+		// The load is shared: one visitor leaving does not end it.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), roundLoadTimeout)
+		defer cancel()
+		return s.loadRoundData(lctx, program, slug)
+	})
 	if err != nil {
 		return whatIfData{}, err
 	}
-	if s.cache != nil {
-		s.whatIfs.mu.Lock()
-		if s.whatIfs.gen == gen {
-			s.whatIfs.m[key] = out
-		}
-		s.whatIfs.mu.Unlock()
+	d = v.(whatIfData)
+	s.whatIfs.mu.Lock()
+	if s.whatIfs.gen == gen {
+		s.whatIfs.m[key] = d
 	}
-	return out, nil
+	s.whatIfs.mu.Unlock()
+	return d, nil
 }
 
 // simulation notes, as message ids.

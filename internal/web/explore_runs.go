@@ -17,9 +17,9 @@ const (
 	// record.
 	maxScenarios = 512
 	// simulationWait is how long a scenario waits for a simulation slot
-	// before it is answered 503 (it holds one of the page cache's render
-	// slots meanwhile, so it must not wait long).
-	simulationWait = time.Second
+	// before it is answered 503: it holds one of the page cache's render
+	// slots meanwhile, which the pages need.
+	simulationWait = 100 * time.Millisecond
 )
 
 // errSimulationsBusy is a scenario that found every simulation slot taken.

@@ -40,31 +40,27 @@ func serve(b *testing.B, h http.Handler, path string) int {
 // the record), "render" renders from the data kept per change. page-bytes
 // is the page's size uncompressed.
 func BenchmarkRoundPage(b *testing.B) {
-	path := "/rounds/" + programgen.RoundSlug
 	for _, n := range []int{5, 25, 100} {
 		b.Run(fmt.Sprintf("teams=%d/cold", n), func(b *testing.B) {
-			h := generatedEnv(b, programgen.Size(n), web.Deps{})
-			size := serve(b, h, path)
-			b.ResetTimer()
-			cpu := cputime.Process()
-			for b.Loop() {
-				serve(b, h, path)
-			}
-			cputime.Report(b, cpu, b.N)
-			b.ReportMetric(float64(size), "page-bytes")
+			benchRoundPage(b, generatedEnv(b, programgen.Size(n), web.Deps{}))
 		})
 		b.Run(fmt.Sprintf("teams=%d/render", n), func(b *testing.B) {
-			h := renderingEnv(b, n)
-			size := serve(b, h, path)
-			b.ResetTimer()
-			cpu := cputime.Process()
-			for b.Loop() {
-				serve(b, h, path)
-			}
-			cputime.Report(b, cpu, b.N)
-			b.ReportMetric(float64(size), "page-bytes")
+			benchRoundPage(b, renderingEnv(b, n))
 		})
 	}
+}
+
+// benchRoundPage requests the generated round's page b.N times.
+func benchRoundPage(b *testing.B, h http.Handler) {
+	path := "/rounds/" + programgen.RoundSlug
+	size := serve(b, h, path)
+	b.ResetTimer()
+	cpu := cputime.Process()
+	for b.Loop() {
+		serve(b, h, path)
+	}
+	cputime.Report(b, cpu, b.N)
+	b.ReportMetric(float64(size), "page-bytes")
 }
 
 // BenchmarkWhatIf measures a new what-if scenario on the generated

@@ -40,7 +40,8 @@ check:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/rules/ ./internal/postgres/
 
-## loadtest: fixed-rate load on the portal and on nginx serving the same bytes; appends to docs/benchmarks.md
+## loadtest: fixed-rate load on the portal and on nginx serving the same bytes, then a round of 100 teams
+## (import, round page, what-if scenarios beside cached pages); appends to docs/benchmarks.md
 loadtest:
 	bash scripts/loadtest.sh
 

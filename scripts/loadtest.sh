@@ -5,12 +5,23 @@
 # change of the record halfway through, and writes the table to
 # docs/benchmarks.md. Everything listens on loopback and stops at the end.
 # RATE and DURATION override the load (default 2000 req/s for 30 s).
+# SMALL=0 skips this part. Then, unless LARGE=0, the same for a large round: a second portal on the
+# generated program of 100 teams (20 leaves, 50 evaluators per panel,
+# 100,000 scores; `portal gen`), timing its import and its round page, with
+# WHATIF_RATE new what-if scenarios per second (default 5) while /standings
+# is loaded at LARGE_RATE req/s (default 500) for LARGE_DURATION (30 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${RATE:-2000}
 DURATION=${DURATION:-30s}
 PORTAL_PORT=${PORTAL_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
+SMALL=${SMALL:-1}
+LARGE=${LARGE:-1}
+LARGE_PORT=${LARGE_PORT:-18082}
+WHATIF_RATE=${WHATIF_RATE:-5}
+LARGE_RATE=${LARGE_RATE:-500}
+LARGE_DURATION=${LARGE_DURATION:-30s}
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   SUDO=""
@@ -24,6 +35,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 go build -o bin/portal ./cmd/portal
 go build -o bin/loadtest ./cmd/loadtest
+go build -o bin/whatifload ./cmd/whatifload
 work=$(mktemp -d)
 chmod 755 "$work"
 pids=()
@@ -35,14 +47,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+wait_ready() {
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:$1/readyz" >/dev/null
+}
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB"
+
+if [ "$SMALL" != 0 ]; then
 bin/portal serve -data-dir "$work/db" -addr "127.0.0.1:$PORTAL_PORT" -base-url "http://127.0.0.1:$PORTAL_PORT" \
   -import internal/fixtures/testdata/record-2026-05.yaml >"$work/portal.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORTAL_PORT/readyz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$PORTAL_PORT/readyz" >/dev/null
+wait_ready "$PORTAL_PORT"
 
 # nginx serves the portal's bytes of /standings, precompressed like the portal keeps them.
 mkdir -p "$work/www"
@@ -76,7 +94,6 @@ table=$(bin/loadtest -rate "$RATE" -duration "$DURATION" -path /standings -datab
   portal="http://127.0.0.1:$PORTAL_PORT" nginx="http://127.0.0.1:$NGINX_PORT")
 echo "$table"
 
-machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB"
 {
   echo
   echo "## Fixed-rate load: portal and nginx on the same bytes ($(date -u +%Y-%m-%d))"
@@ -85,4 +102,44 @@ machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
   echo "Command: \`make loadtest\` (RATE=$RATE DURATION=$DURATION)."
   echo
   echo "$table"
+} >>docs/benchmarks.md
+fi
+
+[ "$LARGE" = 0 ] && exit 0
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+
+# The large round: a portal on an empty database, the generated program
+# imported into it while it runs (the import is timed on its own), then
+# the round page and the what-if explorer under load.
+bin/portal gen -teams 100 -o "$work/program-100.yaml"
+bin/portal serve -data-dir "$work/db100" -addr "127.0.0.1:$LARGE_PORT" -base-url "http://127.0.0.1:$LARGE_PORT" \
+  >"$work/portal-100.log" 2>&1 &
+pids+=($!)
+wait_ready "$LARGE_PORT"
+start=$(date +%s.%N)
+bin/portal import -data-dir "$work/db100" "$work/program-100.yaml" >"$work/import-100.log" 2>&1
+import_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+round="http://127.0.0.1:$LARGE_PORT/rounds/big-round"
+sleep 2 # the import's change notification reaches the page cache
+first=$(curl -fs -o /dev/null -w '%{time_total} %{size_download}' "$round")
+again=$(curl -fs -o /dev/null -w '%{time_total}' "$round")
+br=$(curl -fs -o /dev/null -H 'Accept-Encoding: br' -w '%{size_download}' "$round")
+mixed=$(bin/whatifload -round big-round -whatif-rate "$WHATIF_RATE" -rate "$LARGE_RATE" -duration "$LARGE_DURATION" \
+  "http://127.0.0.1:$LARGE_PORT")
+echo "$mixed"
+{
+  echo
+  echo "## A round of 100 teams ($(date -u +%Y-%m-%d))"
+  echo
+  echo "Machine: $machine; load average at the start $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Program: \`portal gen -teams 100\` (20 leaves, 50 evaluators per panel, 100,000 scores)."
+  echo "Command: \`make loadtest\` (WHATIF_RATE=$WHATIF_RATE LARGE_RATE=$LARGE_RATE LARGE_DURATION=$LARGE_DURATION)."
+  echo
+  echo "| measurement | result |"
+  echo "| --- | --- |"
+  echo "| \`portal import\` of the program (parse, validate, write, publish) | $import_s s |"
+  echo "| round page, first request after the import (loads and renders) | $(ms "${first% *}") ms, ${first#* } bytes |"
+  echo "| round page, cached | $(ms "$again") ms; brotli $br bytes |"
+  echo
+  echo "$mixed"
 } >>docs/benchmarks.md

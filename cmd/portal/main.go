@@ -44,6 +44,9 @@ commands:
   user password --email E          set a new password (from stdin, as for add)
   user disable|enable --email E    stop or restore an account's login
   user list                        list staff accounts
+  gen [-teams N] [-seed S] [-o FILE]
+                                   write a synthetic program file (N teams × 20 leaves ×
+                                   50 evaluators; for benchmarks and load tests)
 
 Environment: DATABASE_URL (the schema owner, used for migrations; empty: a private PostgreSQL
 cluster under .data/), DATABASE_APP_PASSWORD (password the migrator sets for the runtime login
@@ -68,6 +71,7 @@ var commands = map[string]func(ctx context.Context, args []string, e env) error{
 	"round":   cmdRound,
 	"audit":   cmdAudit,
 	"user":    cmdUser,
+	"gen":     cmdGen,
 }
 
 // run is the whole program behind main, with its inputs and outputs passed in

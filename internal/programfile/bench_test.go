@@ -1,9 +1,14 @@
 package programfile
 
 import (
+	"bytes"
+
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/kai-challenge/portal/internal/cputime"
+	"github.com/kai-challenge/portal/internal/programgen"
 )
 
 // largeProgram writes a program file with one scored round of teams teams,
@@ -48,5 +53,27 @@ func BenchmarkParseLarge(b *testing.B) {
 		if _, err := Parse(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkParseGenerated parses the generated benchmark programs of 5, 25
+// and 100 teams (5,000, 25,000 and 100,000 scores).
+func BenchmarkParseGenerated(b *testing.B) {
+	for _, n := range []int{5, 25, 100} {
+		var buf bytes.Buffer
+		if err := programgen.Write(&buf, programgen.Size(n)); err != nil {
+			b.Fatal(err)
+		}
+		data := buf.Bytes()
+		b.Run(fmt.Sprintf("teams=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			cpu := cputime.Process()
+			for b.Loop() {
+				if _, err := Parse(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cputime.Report(b, cpu, b.N)
+		})
 	}
 }

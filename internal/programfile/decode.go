@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -122,7 +123,23 @@ func scalar(n *yaml.Node) any {
 	switch n.ShortTag() {
 	case "!!null":
 		return nil
-	case "!!bool", "!!int", "!!float":
+	case "!!int", "!!float":
+		// The plain decimals of scores, read without the decoder's
+		// reflection; YAML's other forms (0x1F, 1_000, .inf) take the
+		// decoder's path below.
+		if plainNumber(n.Value) {
+			if i, err := strconv.ParseInt(n.Value, 10, 0); err == nil && !octal(n.Value) {
+				return int(i)
+			}
+			if f, err := strconv.ParseFloat(n.Value, 64); err == nil && n.ShortTag() == "!!float" {
+				return f
+			}
+		}
+		var v any
+		if err := n.Decode(&v); err == nil {
+			return v
+		}
+	case "!!bool":
 		var v any
 		if err := n.Decode(&v); err == nil {
 			return v
@@ -286,4 +303,30 @@ func significant(last, c byte) byte {
 		return last
 	}
 	return c
+}
+
+// plainNumber reports whether s is digits with at most one decimal point
+// inside them, optionally after a minus sign.
+func plainNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	point := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && !point:
+			point = true
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return true
+}
+
+// octal reports whether the decoder reads the integer s as octal (a
+// leading zero).
+func octal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	return len(s) > 1 && s[0] == '0'
 }

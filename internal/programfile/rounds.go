@@ -71,6 +71,14 @@ func (p *parser) publishedCriterion(n node, rd *round) (code, max string) {
 
 // atMost reports value above max.
 func (p *parser) atMost(n node, value, max, code string) {
+	if v, ok := cents(value); ok {
+		if m, ok := cents(max); ok {
+			if v > m {
+				p.fail(n, "%s exceeds the maximum %s of %s", value, max, code)
+			}
+			return
+		}
+	}
 	if value != "" && max != "" && rat(value).Cmp(rat(max)) > 0 {
 		p.fail(n, "%s exceeds the maximum %s of %s", value, max, code)
 	}

@@ -248,6 +248,9 @@ func (p *parser) decimal(n node, required bool) string {
 		}
 		s = whole + "." + frac
 	}
+	if c, ok := cents(s); ok && !negative {
+		return formatCents(c)
+	}
 	v, err := rules.ParseValue(s)
 	switch {
 	case err != nil:

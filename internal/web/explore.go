@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -17,6 +18,7 @@ import (
 	"github.com/kai-challenge/portal/internal/web/i18n"
 	"github.com/kai-challenge/portal/internal/web/view"
 	"github.com/kai-challenge/portal/web/pages"
+	"golang.org/x/sync/singleflight"
 )
 
 // maxWeight bounds a category's maximum in a scenario; it only keeps the
@@ -205,7 +207,7 @@ func sameValue(a, b string) bool {
 // unofficial simulation; a round whose full scores were never disclosed is
 // not simulated at all.
 func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
-	pr, data, err := loadSlug(s, r, s.whatIfData)
+	pr, data, err := loadSlug(s, r, s.roundData(r))
 	if err != nil {
 		return err
 	}
@@ -246,12 +248,19 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	q := form.query(official)
 	v.Query = q
 	v.ShareURL = pr.s.baseURL + view.WithQuery(L.URL("/rounds/"+d.Slug+"/what-if"), q)
-	res, notes, err := s.simulate(form, official, rr)
-	if err != nil {
+	sim, err := s.scenario(r.Context(), pr.prog.Slug+"/"+d.Slug, q, form, official, data)
+	switch {
+	case errors.Is(err, errSimulationsBusy):
+		w.Header().Set("Retry-After", "1")
+		v.Errors = map[string]string{"scenario": pr.T("whatif.busy")}
+		return s.render(w, r, http.StatusServiceUnavailable, pages.WhatIf(v))
+	case err != nil && r.Context().Err() != nil:
+		return err
+	case err != nil:
 		v.Errors = map[string]string{"scenario": pr.T("whatif.error.scenario")}
 		return s.render(w, r, http.StatusUnprocessableEntity, pages.WhatIf(v))
 	}
-	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, res, notes, names)
+	v.Result = pr.whatIfResult(d.Kind, form, official, rr.Result, sim.res, sim.notes, names)
 	return s.render(w, r, http.StatusOK, pages.WhatIf(v))
 }
 
@@ -260,56 +269,62 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 type whatIfData struct {
 	round   postgres.PublicRoundDetail
 	results postgres.RoundResults
+	// engine is the rule engine's input of the results, converted once
+	// (read only: simulations share it).
+	engine func() rules.Input
 }
 
 // whatIfInputs keeps the explorer's inputs per round until the record
 // changes (the page cache's generation moves), so a scenario costs only
 // its simulation, not a load of every score.
 type whatIfInputs struct {
-	mu  sync.Mutex
-	gen uint64
-	m   map[string]whatIfData
+	loads singleflight.Group
+	mu    sync.Mutex
+	gen   uint64
+	m     map[string]whatIfData
 }
 
 func newWhatIfInputs() *whatIfInputs { return &whatIfInputs{m: map[string]whatIfData{}} }
+
+// roundLoadTimeout bounds a shared load of a round's data.
+const roundLoadTimeout = 30 * time.Second
 
 // whatIfData loads a round's explorer inputs, from memory while the record
 // has not changed. Without a page cache there is no change signal, and the
 // inputs are loaded for every request.
 func (s *server) whatIfData(ctx context.Context, program, slug string) (whatIfData, error) {
-	key := program + "/" + slug
-	var gen uint64
-	if s.cache != nil {
-		gen = s.cache.Generation()
-		s.whatIfs.mu.Lock()
-		if s.whatIfs.gen != gen {
-			s.whatIfs.gen, s.whatIfs.m = gen, map[string]whatIfData{}
-		}
-		d, ok := s.whatIfs.m[key]
-		s.whatIfs.mu.Unlock()
-		if ok {
-			return d, nil
-		}
+	if s.cache == nil {
+		return s.loadRoundData(ctx, program, slug)
 	}
-	d, err := s.store.PublicRound(ctx, program, slug)
+	key := program + "/" + slug
+	gen := s.cache.Generation()
+	s.whatIfs.mu.Lock()
+	if s.whatIfs.gen != gen {
+		s.whatIfs.gen, s.whatIfs.m = gen, map[string]whatIfData{}
+	}
+	d, ok := s.whatIfs.m[key]
+	s.whatIfs.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	// Concurrent requests of one round (its page, what-if scenarios) share
+	// one load: a large round's results take a while to read.
+	v, err, _ := s.whatIfs.loads.Do(key+"@"+strconv.FormatUint(gen, 10), func() (any, error) {
+		// The load is shared: one visitor leaving does not end it.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), roundLoadTimeout)
+		defer cancel()
+		return s.loadRoundData(lctx, program, slug)
+	})
 	if err != nil {
 		return whatIfData{}, err
 	}
-	out := whatIfData{round: d}
-	if d.Published {
-		out.results, err = s.store.PublishedResults(ctx, program, slug)
-		if err != nil && !errors.Is(err, contest.ErrNotFound) {
-			return whatIfData{}, err
-		}
+	d = v.(whatIfData)
+	s.whatIfs.mu.Lock()
+	if s.whatIfs.gen == gen {
+		s.whatIfs.m[key] = d
 	}
-	if s.cache != nil {
-		s.whatIfs.mu.Lock()
-		if s.whatIfs.gen == gen {
-			s.whatIfs.m[key] = out
-		}
-		s.whatIfs.mu.Unlock()
-	}
-	return out, nil
+	s.whatIfs.mu.Unlock()
+	return d, nil
 }
 
 // simulation notes, as message ids.
@@ -328,8 +343,11 @@ const (
 // categories rounded half-up to cents, which is exactly the rounding the
 // engine applies to every category, so ranks, tie-breaks and outcomes
 // follow the same rules.
-func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults) (*rules.Result, []string, error) {
-	in := rr.Input.EngineInput()
+func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults, base rules.Input) (*rules.Result, []string, error) {
+	// The base input is shared by every scenario of this change of the
+	// record: only fields replaced here, and a copy of the entries, change.
+	in := base
+	in.Entries = slices.Clone(base.Entries)
 	var notes []string
 	weighted := false
 	for _, c := range rr.Input.Criteria {

@@ -200,6 +200,16 @@ func exactText(r *big.Rat) string {
 // table with the cut line, the decision, the chart and how each team's
 // total was computed.
 func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n roundNames) *view.RoundResultsView {
+	v := pr.resultsSummary(roundName, rr, n)
+	for _, t := range rr.Result.Teams {
+		v.Teams = append(v.Teams, pr.teamMethod(t, n, v.Decimals))
+	}
+	return v
+}
+
+// resultsSummary is resultsView without each team's computation, which a
+// large round shows on a page per team.
+func (pr *pageReq) resultsSummary(roundName string, rr postgres.RoundResults, n roundNames) *view.RoundResultsView {
 	res, in := rr.Result, rr.Input
 	d := resultDecimals(rr)
 	L := pr.L
@@ -256,9 +266,6 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 	}
 	pr.describeRounding(v, resultRounding(rr))
 	v.Method = append(v.Method, pr.T("results.method.ranking", "order", strings.Join(order, " → ")))
-	for _, t := range res.Teams {
-		v.Teams = append(v.Teams, pr.teamMethod(t, n, d))
-	}
 	return v
 }
 

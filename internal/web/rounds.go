@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -44,10 +43,11 @@ func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error 
 // handleRoundShow is one round's page. The store returns no figures,
 // outcomes or eligibility decisions for a round that is not published.
 func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
-	pr, d, err := loadSlug(s, r, s.store.PublicRound)
+	pr, data, err := loadSlug(s, r, s.roundData(r))
 	if err != nil {
 		return err
 	}
+	d := data.round
 	L := pr.L
 	v := view.RoundPage{
 		Page:      pr.page("rounds", L.Text(d.Name)),
@@ -103,7 +103,7 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	v.Downloads = pr.roundDownloads(d.Slug, d.Published)
 	v.OGImage, v.OGImageAlt = "/og/rounds/"+d.Slug+".png", pr.T("ux.og.round", "round", v.Name)
 	if d.Published && d.Computed {
-		res, err := s.currentResults(r.Context(), pr, d)
+		res, err := s.currentResults(r.Context(), pr, d, data.results)
 		if err != nil {
 			return err
 		}
@@ -114,6 +114,9 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 			res.WhatIf = v.WhatIf
 			v.Results = res
 			v.Examples = pr.whatIfExamples(d)
+			if res.Teams == nil {
+				v.Computations = pr.computationLinks(d.Slug, data.results, namesOf(d.Entries, data.results.Input))
+			}
 		}
 	}
 	v.Aggregates = pr.aggregatesTable(d)
@@ -121,16 +124,11 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 // currentResults is the results section of a published round computed by
-// the rule engine: its current revision, corrections and audit chain head;
-// nil when the round's outcomes were only announced.
-func (s *server) currentResults(ctx context.Context, pr *pageReq, d postgres.PublicRoundDetail) (*view.RoundResultsView, error) {
-	rr, err := s.store.PublishedResults(ctx, pr.prog.Slug, d.Slug)
-	if errors.Is(err, contest.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
+// the rule engine (rr, its published results): its current revision,
+// corrections and audit chain head; nil when the round's outcomes were only
+// announced. A large round's section leaves out each team's computation
+// (see foldsMethod).
+func (s *server) currentResults(ctx context.Context, pr *pageReq, d postgres.PublicRoundDetail, rr postgres.RoundResults) (*view.RoundResultsView, error) {
 	if rr.Result == nil || rr.Announced {
 		return nil, nil
 	}
@@ -143,7 +141,12 @@ func (s *server) currentResults(ctx context.Context, pr *pageReq, d postgres.Pub
 		return nil, err
 	}
 	names := namesOf(d.Entries, rr.Input)
-	v := pr.resultsView(pr.L.Text(d.Name), rr, names)
+	var v *view.RoundResultsView
+	if foldsMethod(rr) {
+		v = pr.resultsSummary(pr.L.Text(d.Name), rr, names)
+	} else {
+		v = pr.resultsView(pr.L.Text(d.Name), rr, names)
+	}
 	v.Revision = pr.T("results.revision.current", "n", rr.Revision)
 	v.AuditHead = head
 	v.Corrections, v.Revisions = pr.corrections(d.Slug, recs, names)

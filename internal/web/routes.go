@@ -68,6 +68,7 @@ func (s *server) routes() http.Handler {
 		r.Get("/rounds", s.handle(s.handleRoundIndex))
 		r.Get("/rounds/{slug}", s.handle(s.handleRoundShow))
 		r.Get("/rounds/{slug}/what-if", s.handle(s.handleWhatIf))
+		r.Get("/rounds/{slug}/computation/{team}", s.handle(s.handleRoundComputation))
 		r.Get("/rounds/{slug}/revisions/{n}", s.handle(s.handleRoundRevision))
 		r.Get("/history", s.handle(s.handleHistory))
 		r.Get("/organizations", s.handle(s.handleOrganizationIndex))

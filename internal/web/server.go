@@ -112,6 +112,8 @@ type server struct {
 	// official and operator are how the pages present the deployment.
 	official bool
 	operator contest.Text
+	// sims runs and keeps the explorer's simulations.
+	sims *simulations
 }
 
 // NewServer returns the portal's HTTP handler. It panics if the embedded
@@ -151,6 +153,7 @@ func NewServer(d Deps) http.Handler {
 		whatIfs:    newWhatIfInputs(),
 		official:   d.Official,
 		operator:   d.Operator,
+		sims:       newSimulations(),
 	}
 	if auth.ValidMFAMode(d.AdminMFA) {
 		s.adminMFA = d.AdminMFA

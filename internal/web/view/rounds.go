@@ -49,6 +49,10 @@ type RoundPage struct {
 	// ready-made scenarios (restoring a disqualified team, …).
 	WhatIf   Link
 	Examples []Link
+	// Computations link each team's computation when the round is too
+	// large to show every evaluator's score on its page (Results.Teams is
+	// then empty).
+	Computations []Link
 	// Aggregates are the averages and ranges the portal computes over the
 	// ranked teams, at the aggregates and full disclosure levels.
 	Aggregates *ScoreTable
@@ -132,4 +136,14 @@ type Objection struct {
 	Decided    string // "" while pending
 	Decision   string
 	Sources    []Source
+}
+
+// ComputationPage shows how one team's total in a large round was
+// computed, leaf by leaf and evaluator by evaluator.
+type ComputationPage struct {
+	Page
+	Round   Link
+	Title   string
+	Results *RoundResultsView // Method and the team's computation only
+	WhatIf  Link
 }

@@ -215,7 +215,10 @@ func clone(t testing.TB, prefix string, tmpl func() string) string {
 	name := prefix + randomHex()
 	sql := "CREATE DATABASE " + name
 	if from := tmpl(); from != "" {
-		sql += " TEMPLATE " + from
+		// Copying the template's files is about a third faster than
+		// PostgreSQL 15's default of writing every block to the WAL, and
+		// tests clone hundreds of databases.
+		sql += " TEMPLATE " + from + " STRATEGY FILE_COPY"
 	}
 	if err := exec(context.Background(), baseURL, sql); err != nil {
 		t.Fatalf("%v", err)

@@ -157,6 +157,9 @@ func TestEmbedStandings(t *testing.T) {
 			t.Errorf("%s: first rank %q, %d rows", path, got, tbl.Find("tbody tr").Length())
 		}
 		doc := parseHTML(t, r.body)
+		if doc.Find(`link[rel="stylesheet"][href*="pretendard-gov"]`).Length() != 1 {
+			t.Errorf("%s: the widget loads no webfont: Korean text would need a system font", path)
+		}
 		if doc.Find("nav, form, script").Length() != 0 || doc.Find(`a[target="_blank"][rel="noopener"]`).Length() < 5 {
 			t.Errorf("%s: not a minimal widget whose links leave the frame", path)
 		}

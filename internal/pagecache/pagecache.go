@@ -98,11 +98,15 @@ type Cache struct {
 	renders atomic.Int64
 	rebuild chan struct{}
 
-	mu      sync.Mutex
-	gen     uint64
-	bytes   int64
-	lru     *list.List // of *entry, most recently used first
-	entries map[string]*entry
+	mu    sync.Mutex
+	gen   uint64
+	bytes int64
+	// rendering holds the keys being rendered now: while one render
+	// refreshes a page, its other visitors get the previous response
+	// instead of waiting.
+	rendering map[string]bool
+	lru       *list.List // of *entry, most recently used first
+	entries   map[string]*entry
 }
 
 type entry struct {
@@ -148,7 +152,7 @@ func New(o Options) *Cache {
 	return &Cache{
 		opt: o, now: time.Now, sem: make(chan struct{}, o.MaxRenders),
 		rebuild: make(chan struct{}, 1),
-		lru:     list.New(), entries: map[string]*entry{},
+		lru:     list.New(), entries: map[string]*entry{}, rendering: map[string]bool{},
 	}
 }
 
@@ -266,7 +270,7 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 			key += "?" + query
 		}
 		e := c.lookup(key)
-		if e != nil && c.usable(e) {
+		if e != nil && (c.usable(e) || c.refreshing(key)) {
 			c.serve(w, r, e)
 			return
 		}
@@ -309,6 +313,8 @@ func (c *Cache) fill(next http.Handler, r *http.Request, key string, stale *entr
 	gen := c.gen
 	c.mu.Unlock()
 	v, err, shared := c.group.Do(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
+		c.setRendering(key, true)
+		defer c.setRendering(key, false)
 		wait := time.NewTimer(c.opt.RenderTimeout)
 		defer wait.Stop()
 		select {
@@ -351,6 +357,27 @@ func (c *Cache) fill(next http.Handler, r *http.Request, key string, stale *entr
 	res := v.(fillResult)
 	res.shared = shared
 	return res, nil
+}
+
+// setRendering marks key as being rendered, or no longer.
+func (c *Cache) setRendering(key string, on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if on {
+		c.rendering[key] = true
+	} else {
+		delete(c.rendering, key)
+	}
+}
+
+// refreshing reports whether a render of key is under way: its stale entry
+// is served meanwhile (stale-while-revalidate), so after a change only the
+// request that renders a page waits for it, not every visitor who arrives
+// during the render.
+func (c *Cache) refreshing(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rendering[key]
 }
 
 func cacheable(h http.Header) bool {

@@ -191,3 +191,41 @@ func TestCanonicalQuery(t *testing.T) {
 		t.Errorf("invalid parameter: %d", w.Code)
 	}
 }
+
+// While one render refreshes a changed page, the other visitors get the
+// previous response at once (stale-while-revalidate) instead of waiting;
+// once the render is in, everyone gets the new one.
+func TestVisitorsDoNotWaitForARefresh(t *testing.T) {
+	c := New(Options{})
+	release := make(chan struct{})
+	var n atomic.Int64
+	h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 2 {
+			<-release // the render after the change is slow
+		}
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		io.WriteString(w, "render "+string(rune('0'+n.Load())))
+	}))
+	if body := get(h, "/standings").Body.String(); body != "render 1" {
+		t.Fatalf("first: %q", body)
+	}
+	c.Invalidate()
+	done := make(chan string)
+	go func() { done <- get(h, "/standings").Body.String() }() // renders, slowly
+	for !c.refreshing("/standings") {
+		time.Sleep(time.Millisecond)
+	}
+	for range 20 {
+		w := get(h, "/standings")
+		if w.Body.String() != "render 1" || w.Header().Get("X-Cache") != "STALE" {
+			t.Fatalf("during the refresh: %q X-Cache=%q", w.Body.String(), w.Header().Get("X-Cache"))
+		}
+	}
+	close(release)
+	if body := <-done; body != "render 2" {
+		t.Errorf("the refreshing request got %q", body)
+	}
+	if w := get(h, "/standings"); w.Body.String() != "render 2" || w.Header().Get("X-Cache") != "HIT" || n.Load() != 2 {
+		t.Errorf("after the refresh: %q X-Cache=%q renders=%d", w.Body.String(), w.Header().Get("X-Cache"), n.Load())
+	}
+}

@@ -94,6 +94,17 @@ table=$(bin/loadtest -rate "$RATE" -duration "$DURATION" -path /standings -datab
   portal="http://127.0.0.1:$PORTAL_PORT" nginx="http://127.0.0.1:$NGINX_PORT")
 echo "$table"
 
+# Saturation: the portal and nginx on core 0, the load generator on core 1,
+# as many requests as 32 connections send (issue 13's same-core comparison).
+sat=""
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  master=$(cat "$work/nginx.pid")
+  for p in "${pids[0]}" "$master" $(pgrep -P "$master"); do taskset -apc 0 "$p" >/dev/null; done
+  sat=$(taskset -c 1 bin/loadtest -rate 0 -workers 32 -duration "$DURATION" -path /standings \
+    portal="http://127.0.0.1:$PORTAL_PORT" nginx="http://127.0.0.1:$NGINX_PORT")
+  echo "$sat"
+fi
+
 {
   echo
   echo "## Fixed-rate load: portal and nginx on the same bytes ($(date -u +%Y-%m-%d))"
@@ -102,6 +113,12 @@ echo "$table"
   echo "Command: \`make loadtest\` (RATE=$RATE DURATION=$DURATION)."
   echo
   echo "$table"
+  if [ -n "$sat" ]; then
+    echo
+    echo "Portal and nginx pinned to core 0, the load generator to core 1:"
+    echo
+    echo "$sat"
+  fi
 } >>docs/benchmarks.md
 fi
 

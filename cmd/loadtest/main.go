@@ -1,4 +1,5 @@
-// Command loadtest sends a fixed-rate load to one or more targets serving the
+// Command loadtest sends a fixed-rate load (or, with -rate 0, as much as
+// -workers connections can send) to one or more targets serving the
 // same page (the portal and, for comparison, nginx serving its bytes) and
 // prints, per target, requests per second, latency percentiles, errors and
 // bytes per response as a Markdown table. With -database-url it announces a
@@ -22,7 +23,8 @@ import (
 )
 
 func main() {
-	rate := flag.Int("rate", 2000, "requests per second")
+	rate := flag.Int("rate", 2000, "requests per second; 0 for as many as the workers can send")
+	workers := flag.Int("workers", 64, "concurrent connections")
 	duration := flag.Duration("duration", 30*time.Second, "length of each run")
 	path := flag.String("path", "/standings", "path requested")
 	encoding := flag.String("accept-encoding", "gzip, br", "Accept-Encoding of the requests (empty for none)")
@@ -32,7 +34,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: loadtest [flags] name=URL ...")
 		os.Exit(2)
 	}
-	fmt.Printf("Fixed %d req/s for %v on `%s` (Accept-Encoding: %q)", *rate, *duration, *path, *encoding)
+	if *rate > 0 {
+		fmt.Printf("Fixed %d req/s for %v on `%s` (Accept-Encoding: %q)", *rate, *duration, *path, *encoding)
+	} else {
+		fmt.Printf("As many requests as %d connections send in %v on `%s` (Accept-Encoding: %q)", *workers, *duration, *path, *encoding)
+	}
 	if *dbURL != "" {
 		fmt.Print(", a change of the record announced halfway")
 	}
@@ -43,7 +49,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "loadtest: %q is not name=URL\n", arg)
 			os.Exit(2)
 		}
-		m, err := run(strings.TrimRight(base, "/")+*path, *encoding, *rate, *duration, *dbURL)
+		m, err := run(strings.TrimRight(base, "/")+*path, *encoding, *rate, *workers, *duration, *dbURL)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			os.Exit(1)
@@ -54,14 +60,19 @@ func main() {
 	}
 }
 
-// run attacks url at rate for d and returns the metrics.
-func run(url, encoding string, rate int, d time.Duration, dbURL string) (*vegeta.Metrics, error) {
+// run attacks url at rate (0: as fast as the workers go) for d and returns
+// the metrics.
+func run(url, encoding string, rate, workers int, d time.Duration, dbURL string) (*vegeta.Metrics, error) {
 	hdr := http.Header{}
 	if encoding != "" {
 		hdr.Set("Accept-Encoding", encoding)
 	}
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: url, Header: hdr})
-	attacker := vegeta.NewAttacker(vegeta.KeepAlive(true), vegeta.Workers(64), vegeta.Timeout(10*time.Second))
+	opts := []func(*vegeta.Attacker){vegeta.KeepAlive(true), vegeta.Workers(uint64(workers)), vegeta.Timeout(10 * time.Second)}
+	if rate == 0 {
+		opts = append(opts, vegeta.MaxWorkers(uint64(workers)))
+	}
+	attacker := vegeta.NewAttacker(opts...)
 	if dbURL != "" {
 		go func() {
 			time.Sleep(d / 2)

@@ -269,8 +269,8 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 		if query != "" {
 			key += "?" + query
 		}
-		e := c.lookup(key)
-		if e != nil && (c.usable(e) || c.refreshing(key)) {
+		e, ok := c.servable(key)
+		if ok {
 			c.serve(w, r, e)
 			return
 		}
@@ -357,6 +357,14 @@ func (c *Cache) fill(next http.Handler, r *http.Request, key string, stale *entr
 	res := v.(fillResult)
 	res.shared = shared
 	return res, nil
+}
+
+// servable returns the entry of key and whether it is served without a
+// render: it is fresh, a render of it failed a moment ago, or another
+// request is refreshing it.
+func (c *Cache) servable(key string) (*entry, bool) {
+	e := c.lookup(key)
+	return e, e != nil && (c.usable(e) || c.refreshing(key))
 }
 
 // setRendering marks key as being rendered, or no longer.

@@ -157,6 +157,26 @@ JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
 			t.Errorf("%s: %d rows inserted, want 1", c.name, tag.RowsAffected())
 		}
 	}
+	// The rules hold per statement: an update out of range, and a statement
+	// of many rows with one bad row, change nothing.
+	if _, err := pool.Exec(ctx, `UPDATE scores SET value = 99 WHERE value = 9.20`); sqlState(err) != "23514" {
+		t.Errorf("updating a score above its maximum: %v", err)
+	}
+	var before int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM scores`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	_, err := pool.Exec(ctx, `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
+SELECT r.id, t.id, c.id, 0, CASE WHEN t.slug = 'skt' THEN 99 ELSE 1 END
+FROM rounds r JOIN criteria c ON c.round_id = r.id AND c.code = 'nia' JOIN teams t ON t.slug IN ('skt', 'upstage', 'nc-ai')
+WHERE r.slug = 'stage-1' ON CONFLICT DO NOTHING`)
+	var after int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM scores`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if sqlState(err) != "23514" || after != before {
+		t.Errorf("a statement with one score above its maximum: %v, %d → %d scores", err, before, after)
+	}
 	// Lowering a maximum below an entered score is refused (at commit).
 	if _, err := pool.Exec(ctx, `UPDATE criteria SET max = 5 WHERE code = 'nia'`); sqlState(err) != "23514" {
 		t.Errorf("lowering max below a score: %v", err)

@@ -88,7 +88,7 @@ func (c *simulations) keep(gen uint64, key string, sim simulation) {
 }
 
 // run computes a simulation in a free slot, waiting for one at most the
-// wait.
+// wait, on a thread of lowered priority (lowPriority).
 func (c *simulations) run(ctx context.Context, compute func() (simulation, error)) (simulation, error) {
 	t := time.NewTimer(c.wait)
 	defer t.Stop()
@@ -101,7 +101,7 @@ func (c *simulations) run(ctx context.Context, compute func() (simulation, error
 	}
 	defer func() { <-c.slots }()
 	c.runs.Add(1)
-	return compute()
+	return lowPriority(compute)
 }
 
 // scenario is the simulation of the canonical scenario query of a round:

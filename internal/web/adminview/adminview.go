@@ -58,6 +58,8 @@ var adminNav = []struct {
 	{"audit", "/admin/audit", "admin.nav.audit", true},
 	{"users", "/admin/users", "admin.nav.users", true},
 	{"password", "/admin/password", "admin.nav.password", false},
+	{"mfa", "/admin/mfa", "admin.nav.mfa", false},
+	{"sessions", "/admin/sessions", "admin.nav.sessions", false},
 }
 
 // AdminNav lists the console's navigation for the signed-in user: the

@@ -1,9 +1,6 @@
 package web
 
-import (
-	"fmt"
-	"runtime"
-)
+import "runtime"
 
 // lowPriority runs f on an operating-system thread of its own whose
 // scheduling priority is lowered where the system allows it (see
@@ -23,9 +20,7 @@ func lowPriority[T any](f func() (T, error)) (T, error) {
 		lowerThreadPriority()
 		var r result
 		defer func() {
-			if p := recover(); p != nil {
-				r.panic = fmt.Sprintf("%v", p)
-			}
+			r.panic = recover()
 			done <- r
 		}()
 		r.v, r.err = f()

@@ -26,11 +26,18 @@ func narrowTicks(scale, x0, barW, top, bottom float64) []Tick {
 	for scale/step > 4 {
 		step *= 2
 	}
+	return hTicks(scale, step, x0, barW, top, bottom, narrowWidth)
+}
+
+// hTicks are the vertical gridlines of a horizontal axis from x0, barW
+// wide for 0..scale, one every step, running from top to bottom with their
+// values under them; a value that would cross the chart's width ends at it.
+func hTicks(scale, step, x0, barW, top, bottom, width float64) []Tick {
 	var out []Tick
 	for v := 0.0; v <= scale+1e-9; v += step {
 		x := x0 + v/scale*barW
 		label := Text{X: x, Y: bottom + 14, S: F(v), Anchor: "middle"}
-		if x+textWidth(label.S, 11)/2 > narrowWidth {
+		if x+textWidth(label.S, 11)/2 > width {
 			label.Anchor = "end" // the last value ends at the edge
 		}
 		out = append(out, Tick{Line: Line{X1: x, Y1: top, X2: x, Y2: bottom}, Label: label})

@@ -87,19 +87,7 @@ func LayoutStacked(in StackedInput) *Stacked {
 			Label: Text{X: x0 - 10, Y: y + stackedRowH/2 + 4, S: b.Label, Anchor: "end"},
 			Out:   b.Out,
 		}
-		x := x0
-		for s, v := range b.Values {
-			if v <= 0 {
-				continue
-			}
-			w := px(v)
-			r := Rect{X: x, Y: y + (stackedRowH-stackedBarH)/2, W: w, H: stackedBarH, Series: s}
-			if s < len(b.Titles) {
-				r.Title = b.Titles[s]
-			}
-			row.Segs = append(row.Segs, r)
-			x += w
-		}
+		row.Segs = hstack(barValues(b), x0, y+(stackedRowH-stackedBarH)/2, stackedBarH, px)
 		row.Note = Text{X: x0 + px(b.Total) + 6, Y: y + stackedRowH/2 + 4, S: b.Note, Anchor: "start"}
 		c.Rows = append(c.Rows, row)
 		y += stackedRowH
@@ -115,14 +103,7 @@ func LayoutStacked(in StackedInput) *Stacked {
 			Label: &Text{X: stackedWidth - 6, Y: cy - 4, S: in.CutLabel, Anchor: "end"}}
 	}
 	bottom := y + 4
-	step := scaleStep(scale)
-	for v := 0.0; v <= scale+1e-9; v += step {
-		tx := x0 + px(v)
-		c.Ticks = append(c.Ticks, Tick{
-			Line:  Line{X1: tx, Y1: stackedTop - 4, X2: tx, Y2: bottom},
-			Label: Text{X: tx, Y: bottom + 14, S: F(v), Anchor: "middle"},
-		})
-	}
+	c.Ticks = hTicks(scale, scaleStep(scale), x0, barW, stackedTop-4, bottom, stackedWidth)
 	var h float64
 	c.Legend, h = legend(seriesSwatches(in.Series), x0, bottom+28, stackedWidth-x0)
 	c.Height = bottom + 28 + h + 6

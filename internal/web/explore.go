@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
@@ -279,12 +278,10 @@ type whatIfData struct {
 // its simulation, not a load of every score.
 type whatIfInputs struct {
 	loads singleflight.Group
-	mu    sync.Mutex
-	gen   uint64
-	m     map[string]whatIfData
+	perChange[whatIfData]
 }
 
-func newWhatIfInputs() *whatIfInputs { return &whatIfInputs{m: map[string]whatIfData{}} }
+func newWhatIfInputs() *whatIfInputs { return &whatIfInputs{} }
 
 // roundLoadTimeout bounds a shared load of a round's data.
 const roundLoadTimeout = 30 * time.Second
@@ -298,13 +295,7 @@ func (s *server) whatIfData(ctx context.Context, program, slug string) (whatIfDa
 	}
 	key := program + "/" + slug
 	gen := s.cache.Generation()
-	s.whatIfs.mu.Lock()
-	if s.whatIfs.gen != gen {
-		s.whatIfs.gen, s.whatIfs.m = gen, map[string]whatIfData{}
-	}
-	d, ok := s.whatIfs.m[key]
-	s.whatIfs.mu.Unlock()
-	if ok {
+	if d, ok := s.whatIfs.lookup(gen, key); ok {
 		return d, nil
 	}
 	// Concurrent requests of one round (its page, what-if scenarios) share
@@ -318,12 +309,8 @@ func (s *server) whatIfData(ctx context.Context, program, slug string) (whatIfDa
 	if err != nil {
 		return whatIfData{}, err
 	}
-	d = v.(whatIfData)
-	s.whatIfs.mu.Lock()
-	if s.whatIfs.gen == gen {
-		s.whatIfs.m[key] = d
-	}
-	s.whatIfs.mu.Unlock()
+	d := v.(whatIfData)
+	s.whatIfs.keep(gen, key, d)
 	return d, nil
 }
 

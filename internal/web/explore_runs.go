@@ -40,51 +40,59 @@ type simulations struct {
 	slots chan struct{}
 	wait  time.Duration
 	runs  atomic.Int64 // simulations computed (tests count them)
-
-	mu  sync.Mutex
-	gen uint64
-	m   map[string]simulation
+	perChange[simulation]
 }
 
 // newSimulations allows half the processors (at least one) to simulate at
 // once.
 func newSimulations() *simulations {
 	return &simulations{
-		slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
-		wait:  simulationWait,
-		m:     map[string]simulation{},
+		slots:     make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
+		wait:      simulationWait,
+		perChange: perChange[simulation]{limit: maxScenarios},
 	}
 }
 
-// lookup returns the scenario key's simulation of generation gen.
-func (c *simulations) lookup(gen uint64, key string) (simulation, bool) {
+// perChange keeps values by key for one change of the record (the page
+// cache's generation): a newer generation drops the older values, a value
+// of an older one is not kept, and a full memory (limit above zero) drops
+// one value at random.
+type perChange[V any] struct {
+	limit int
+	mu    sync.Mutex
+	gen   uint64
+	m     map[string]V
+}
+
+// lookup returns the key's value of generation gen.
+func (c *perChange[V]) lookup(gen uint64, key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
-		return simulation{}, false
+		var zero V
+		return zero, false
 	}
-	sim, ok := c.m[key]
-	return sim, ok
+	v, ok := c.m[key]
+	return v, ok
 }
 
-// keep stores a simulation of generation gen; a newer generation drops
-// the older scenarios, and a full memory one scenario at random.
-func (c *simulations) keep(gen uint64, key string, sim simulation) {
+// keep stores the key's value of generation gen.
+func (c *perChange[V]) keep(gen uint64, key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
+	if gen != c.gen || c.m == nil {
 		if gen < c.gen {
 			return
 		}
-		c.gen, c.m = gen, map[string]simulation{}
+		c.gen, c.m = gen, map[string]V{}
 	}
-	if len(c.m) >= maxScenarios {
+	if c.limit > 0 && len(c.m) >= c.limit {
 		for k := range c.m {
 			delete(c.m, k)
 			break
 		}
 	}
-	c.m[key] = sim
+	c.m[key] = v
 }
 
 // run computes a simulation in a free slot, waiting for one at most the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -27,17 +28,29 @@ func cmdGen(_ context.Context, args []string, e env) error {
 	if fs.NArg() != 0 {
 		return usageError("usage: portal gen [-teams N] [-seed S] [-o FILE]")
 	}
-	var w io.Writer = e.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if *out == "" {
+		return genWrite(e.stdout, o)
 	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := genWrite(f, o); err != nil {
+		f.Close()
+		return err
+	}
+	// A write the file system only refuses on close is not a success.
+	return f.Close()
+}
+
+// genWrite writes the program file; options out of bounds are a usage
+// error, a failed write is not.
+func genWrite(w io.Writer, o programgen.Options) error {
 	if err := programgen.Write(w, o); err != nil {
-		return usageError(err.Error())
+		if errors.Is(err, programgen.ErrOptions) {
+			return usageError(err.Error())
+		}
+		return err
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ package programgen
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -38,13 +39,16 @@ const (
 // TeamSlug is the slug of the i-th generated team (from 0).
 func TeamSlug(i int) string { return fmt.Sprintf("team-%03d", i+1) }
 
+// ErrOptions is a size Write cannot generate.
+var ErrOptions = errors.New("programgen: want teams ≥ 1, categories ≥ 1, leaves ≥ categories, evaluators ≥ 1")
+
 // Write writes the program file in YAML. Every leaf is out of 5 points;
 // a team's scores gather around a strength of its own, so ranks differ
 // clearly while evaluators disagree a little. One team in ten is
 // disqualified, so the what-if explorer has a team to restore.
 func Write(w io.Writer, o Options) error {
 	if o.Teams < 1 || o.Categories < 1 || o.Leaves < o.Categories || o.Evaluators < 1 {
-		return fmt.Errorf("programgen: want teams ≥ 1, categories ≥ 1, leaves ≥ categories, evaluators ≥ 1")
+		return ErrOptions
 	}
 	b := bufio.NewWriterSize(w, 1<<16)
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))

@@ -3,6 +3,7 @@ package programgen_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/kai-challenge/portal/internal/pgtest"
@@ -71,7 +72,7 @@ func TestGeneratedProgramImportsAndComputes(t *testing.T) {
 // TestWriteRefusesAnEmptySize checks the generator's bounds.
 func TestWriteRefusesAnEmptySize(t *testing.T) {
 	var buf bytes.Buffer
-	if err := programgen.Write(&buf, programgen.Options{Teams: 0, Leaves: 20, Categories: 4, Evaluators: 50}); err == nil {
-		t.Fatal("0 teams: no error")
+	if err := programgen.Write(&buf, programgen.Options{Teams: 0, Leaves: 20, Categories: 4, Evaluators: 50}); !errors.Is(err, programgen.ErrOptions) {
+		t.Fatalf("0 teams: error %v, want ErrOptions", err)
 	}
 }

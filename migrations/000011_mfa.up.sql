@@ -3,7 +3,7 @@
 -- The TOTP secret lives in its own table, never joined by any public read
 -- or export; only the sign-in, enrolment and re-authentication statements
 -- read it. Recovery codes are stored as SHA-256 hashes only (each is a
--- random 50-bit code shown once), and each can be used once. The last
+-- random code of about 49 bits shown once), and each can be used once. The last
 -- accepted time step makes a code that was just used worthless for a
 -- replay within its validity window.
 CREATE TABLE user_totp (

@@ -52,22 +52,18 @@ func NewTOTP(account string) (secret, uri string, err error) {
 	return key.Secret(), key.URL(), nil
 }
 
-// TOTPURI is the otpauth:// URI of an existing secret.
+// TOTPURI is the otpauth:// URI of an existing secret; "" when the secret
+// is not base32 (totp.Generate would otherwise make up a random one).
 func TOTPURI(account, secret string) string {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: account, Period: TOTPPeriod,
-		Secret: mustDecodeSecret(secret)})
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(secret))
+	if err != nil || len(raw) == 0 {
+		return ""
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: account, Period: TOTPPeriod, Secret: raw})
 	if err != nil {
 		return ""
 	}
 	return key.URL()
-}
-
-func mustDecodeSecret(secret string) []byte {
-	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(secret))
-	if err != nil {
-		return nil
-	}
-	return b
 }
 
 // TOTPQRCode is a PNG image of the QR code of an otpauth:// URI.
@@ -87,8 +83,8 @@ func TOTPQRCode(uri string, size int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// TOTPStep is the time step of t.
-func TOTPStep(t time.Time) int64 { return t.Unix() / TOTPPeriod }
+// totpStep is the time step of t.
+func totpStep(t time.Time) int64 { return t.Unix() / TOTPPeriod }
 
 // CheckTOTP reports whether code is the secret's code of a step within
 // TOTPSkew of now, and which step it matched, so the caller can refuse a
@@ -105,7 +101,7 @@ func CheckTOTP(secret, code string, now time.Time) (step int64, ok bool) {
 			return 0, false
 		}
 		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-			return TOTPStep(at), true
+			return totpStep(at), true
 		}
 	}
 	return 0, false
@@ -114,9 +110,9 @@ func CheckTOTP(secret, code string, now time.Time) (step int64, ok bool) {
 // recoveryAlphabet avoids letters easily mistaken for others (no 0/o, 1/l/i).
 const recoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz"
 
-// NewRecoveryCodes returns n random codes like "k7m2p-x9qr4" (about 49
+// newRecoveryCodes returns n random codes like "k7m2p-x9qr4" (about 49
 // bits each).
-func NewRecoveryCodes(n int) ([]string, error) {
+func newRecoveryCodes(n int) ([]string, error) {
 	out := make([]string, n)
 	for i := range out {
 		var b [10]byte
@@ -138,7 +134,7 @@ func NewRecoveryCodes(n int) ([]string, error) {
 // NewRecoveryCodeSet returns RecoveryCodes new codes, to show once, and
 // their hashes (HashRecoveryCode), to store.
 func NewRecoveryCodeSet() (codes []string, hashes [][]byte, err error) {
-	codes, err = NewRecoveryCodes(RecoveryCodes)
+	codes, err = newRecoveryCodes(RecoveryCodes)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,8 +26,8 @@ func TestTOTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	step, ok := CheckTOTP(secret, code, now.Add(20*time.Second))
-	if !ok || step != TOTPStep(now) {
-		t.Errorf("current code: step %d ok %v, want %d true", step, ok, TOTPStep(now))
+	if !ok || step != totpStep(now) {
+		t.Errorf("current code: step %d ok %v, want %d true", step, ok, totpStep(now))
 	}
 	if _, ok := CheckTOTP(secret, code, now.Add(2*time.Minute)); ok {
 		t.Error("a code two minutes old was accepted")
@@ -39,6 +39,9 @@ func TestTOTP(t *testing.T) {
 	if _, ok := CheckTOTP(secret, wrong, now); ok {
 		t.Error("a wrong code was accepted")
 	}
+	if got := TOTPURI("admin@msit.go.kr", "not base32!"); got != "" {
+		t.Errorf("TOTPURI of a malformed secret = %q, want \"\"", got)
+	}
 	png, err := TOTPQRCode(uri, 200)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Errorf("qr code: %v, %d bytes", err, len(png))
@@ -46,7 +49,7 @@ func TestTOTP(t *testing.T) {
 }
 
 func TestRecoveryCodes(t *testing.T) {
-	codes, err := NewRecoveryCodes(RecoveryCodes)
+	codes, err := newRecoveryCodes(RecoveryCodes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,37 +45,36 @@ var auditLinks = map[string]string{
 	"organization": "/admin/organizations/", "budget": "/admin/budgets/", "user": "/admin/users",
 }
 
-// auditNames resolves the slugs of audit entities to names.
-type auditNames struct {
-	rounds, teams, orgs map[string]string
-}
+// auditNames resolves the slugs of audit entities to names, by entity
+// kind ("round", "team", "org"/"organization").
+type auditNames map[string]map[string]string
 
 func (s *server) auditNames(ar *adminReq, program string, rounds []postgres.RoundRef) (auditNames, error) {
 	ctx := ar.r.Context()
-	n := auditNames{rounds: map[string]string{}, teams: map[string]string{}, orgs: map[string]string{}}
+	orgNames := map[string]string{}
+	n := auditNames{"round": {}, "team": {}, "org": orgNames, "organization": orgNames}
 	for _, rd := range rounds {
-		n.rounds[rd.Slug] = ar.textIn(rd.Name)
+		n["round"][rd.Slug] = ar.textIn(rd.Name)
 	}
 	teams, err := s.store.Teams(ctx, program)
 	if err != nil {
 		return n, err
 	}
 	for _, t := range teams {
-		n.teams[t.Slug] = ar.textIn(t.Name)
+		n["team"][t.Slug] = ar.textIn(t.Name)
 	}
 	orgs, err := s.store.Organizations(ctx)
 	if err != nil {
 		return n, err
 	}
 	for _, o := range orgs {
-		n.orgs[o.Slug] = ar.textIn(o.Name)
+		orgNames[o.Slug] = ar.textIn(o.Name)
 	}
 	return n, nil
 }
 
 func (n auditNames) name(kind, key string) string {
-	m := map[string]map[string]string{"round": n.rounds, "team": n.teams, "org": n.orgs, "organization": n.orgs}[kind]
-	if name, ok := m[key]; ok {
+	if name, ok := n[kind][key]; ok {
 		return name
 	}
 	return key

@@ -33,6 +33,8 @@ func TestNeedsReauth(t *testing.T) {
 	for p, want := range map[string]bool{
 		"/admin/rounds/r2/publish":         true,
 		"/admin/rounds/r2/correct":         true,
+		"/admin/rounds/r2/schedule":        true,
+		"/admin/rounds/r2/disclosure":      true,
 		"/admin/rounds/r2/correct/confirm": true,
 		"/admin/requests/7/approve":        true,
 		"/admin/users/3/role":              true,

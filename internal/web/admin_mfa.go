@@ -156,9 +156,8 @@ func (s *server) handleMFA(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) renderMFA(w http.ResponseWriter, ar *adminReq, status int, f adminview.Form) error {
 	ctx := ar.r.Context()
-	v := adminview.MFAPage{AdminPage: ar.page("mfa", ar.T("admin.mfa.title")), Form: f,
-		Enrolled: currentSession(ctx).hasTOTP, Off: ar.s.adminMFA == auth.MFAOff, Required: ar.s.mustEnrol(ctx, ar.user)}
-	v.Path = "/admin/mfa"
+	v := ar.mfaPage()
+	v.Form, v.Enrolled, v.Off, v.Required = f, currentSession(ctx).hasTOTP, ar.s.adminMFA == auth.MFAOff, ar.s.mustEnrol(ctx, ar.user)
 	switch {
 	case v.Enrolled:
 		n, err := ar.s.store.RecoveryCodesLeft(ctx, ar.user.ID)
@@ -178,6 +177,13 @@ func (s *server) renderMFA(w http.ResponseWriter, ar *adminReq, status int, f ad
 		v.Secret, v.QR = secret, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(png)
 	}
 	return ar.s.render(w, ar.r, status, admin.MFA(v))
+}
+
+// mfaPage is the frame of the second-factor page.
+func (ar *adminReq) mfaPage() adminview.MFAPage {
+	v := adminview.MFAPage{AdminPage: ar.page("mfa", ar.T("admin.mfa.title"))}
+	v.Path = "/admin/mfa"
+	return v
 }
 
 // enrolmentSecret is the secret being enrolled in this session, made on
@@ -219,7 +225,7 @@ func (s *server) handleMFAEnrol(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Remove(ctx, sessNewSecret)
 	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
-	v := adminview.MFAPage{AdminPage: ar.page("mfa", ar.T("admin.mfa.title")), Enrolled: true, RecoveryCodes: codes, CodesLeft: len(codes)}
-	v.Path = "/admin/mfa"
+	v := ar.mfaPage()
+	v.Enrolled, v.RecoveryCodes, v.CodesLeft = true, codes, len(codes)
 	return s.render(w, r, http.StatusOK, admin.MFA(v))
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,37 +22,40 @@ import (
 // need a recent proof of identity (reauthWindow): publishing (now or at
 // a time), approving a publication, correcting published results, widening
 // a round's disclosure and changing a role, with their confirmation pages.
-// A {name} segment matches any one segment.
-var reauthPaths = []string{
+// A {name} segment matches any one segment. They are split into segments
+// once, as every console request is checked against them.
+var reauthPaths = splitPatterns(
 	"/admin/rounds/{slug}/publish",
 	"/admin/rounds/{slug}/schedule",
 	"/admin/rounds/{slug}/disclosure",
 	"/admin/requests/{id}/approve",
 	"/admin/rounds/{slug}/correct",
 	"/admin/users/{id}/role",
+)
+
+func splitPatterns(patterns ...string) [][]string {
+	out := make([][]string, len(patterns))
+	for i, p := range patterns {
+		out[i] = strings.Split(strings.Trim(p, "/"), "/")
+	}
+	return out
 }
 
 // needsReauth reports whether the language-neutral path p is one of
 // reauthPaths or under one.
 func needsReauth(p string) bool {
 	segs := strings.Split(strings.Trim(p, "/"), "/")
-	for _, pattern := range reauthPaths {
-		want := strings.Split(strings.Trim(pattern, "/"), "/")
+	return slices.ContainsFunc(reauthPaths, func(want []string) bool {
 		if len(segs) < len(want) {
-			continue
+			return false
 		}
-		match := true
 		for i, w := range want {
 			if segs[i] != w && !(strings.HasPrefix(w, "{") && segs[i] != "") {
-				match = false
-				break
+				return false
 			}
 		}
-		if match {
-			return true
-		}
-	}
-	return false
+		return true
+	})
 }
 
 // recentlyAuthenticated reports whether the session's user signed in or
@@ -151,14 +155,12 @@ func (s *server) handleReauth(w http.ResponseWriter, r *http.Request) error {
 // sends them there, and every other action is refused.
 func (s *server) requireEnrolment(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u := currentUser(r.Context())
-		_, path := splitPath(r)
-		if !s.mustEnrol(r.Context(), u) || path == "/admin/mfa" {
+		lang, path := splitPath(r)
+		if !s.mustEnrol(r.Context(), currentUser(r.Context())) || path == "/admin/mfa" {
 			next.ServeHTTP(w, r)
 			return
 		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			lang, _ := splitPath(r)
 			http.Redirect(w, r, i18n.Localize(lang, "/admin/mfa"), http.StatusSeeOther)
 			return
 		}

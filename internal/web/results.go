@@ -211,13 +211,8 @@ func (pr *pageReq) resultsView(roundName string, rr postgres.RoundResults, n rou
 // large round shows on a page per team.
 func (pr *pageReq) resultsSummary(roundName string, rr postgres.RoundResults, n roundNames) *view.RoundResultsView {
 	res, in := rr.Result, rr.Input
-	d := resultDecimals(rr)
-	L := pr.L
-	v := &view.RoundResultsView{CutAt: -1, Decimals: d}
-	var cats []postgres.FrozenCriterion
-	if in != nil {
-		cats = in.Criteria
-	}
+	v := pr.resultsMethod(rr)
+	d, L, cats := v.Decimals, pr.L, frozenCriteria(rr)
 	for _, c := range cats {
 		v.Columns = append(v.Columns, view.ScoreColumn{Code: c.Code, Name: L.Text(c.Name), Max: L.Points(c.Max)})
 	}
@@ -260,9 +255,26 @@ func (pr *pageReq) resultsSummary(roundName string, rr postgres.RoundResults, n 
 		v.Decision = d
 	}
 	v.Chart = pr.roundChart(roundName, res, cats, advance, v.CutAt, v.CutLabel, n, d)
+	return v
+}
+
+// frozenCriteria are the categories a revision was computed with.
+func frozenCriteria(rr postgres.RoundResults) []postgres.FrozenCriterion {
+	if rr.Input == nil {
+		return nil
+	}
+	return rr.Input.Criteria
+}
+
+// resultsMethod is the part of a results view that says how the figures
+// were computed (decimals, rounding, ranking), without the table: all a
+// team's computation page needs besides that team.
+func (pr *pageReq) resultsMethod(rr postgres.RoundResults) *view.RoundResultsView {
+	v := &view.RoundResultsView{CutAt: -1, Decimals: resultDecimals(rr)}
+	cats := frozenCriteria(rr)
 	order := make([]string, 0, len(cats))
 	for _, c := range cats {
-		order = append(order, L.Text(c.Name))
+		order = append(order, pr.L.Text(c.Name))
 	}
 	pr.describeRounding(v, resultRounding(rr))
 	v.Method = append(v.Method, pr.T("results.method.ranking", "order", strings.Join(order, " → ")))

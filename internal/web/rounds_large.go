@@ -73,16 +73,13 @@ func (s *server) handleRoundComputation(w http.ResponseWriter, r *http.Request) 
 		}
 		name := pr.L.Text(d.Name)
 		teamName := pr.teamName(names, team)
-		summary := pr.resultsSummary(name, rr, names)
+		method := pr.resultsMethod(rr)
+		method.Teams = []view.TeamMethod{pr.teamMethod(t, names, method.Decimals)}
 		v := view.ComputationPage{
-			Page:  pr.page("rounds", pr.T("round.computation.title", "team", teamName, "round", name)),
-			Round: pr.roundLink(d.Slug, d.Name),
-			Results: &view.RoundResultsView{
-				Decimals: summary.Decimals,
-				Method:   summary.Method,
-				Teams:    []view.TeamMethod{pr.teamMethod(t, names, summary.Decimals)},
-			},
-			WhatIf: view.Link{Text: pr.T("whatif.link"), URL: pr.L.URL("/rounds/" + d.Slug + "/what-if")},
+			Page:    pr.page("rounds", pr.T("round.computation.title", "team", teamName, "round", name)),
+			Round:   pr.roundLink(d.Slug, d.Name),
+			Results: method,
+			WhatIf:  view.Link{Text: pr.T("whatif.link"), URL: pr.L.URL("/rounds/" + d.Slug + "/what-if")},
 		}
 		v.Title = v.Page.Title
 		v.Description = pr.T("desc.computation", "team", teamName, "round", name)

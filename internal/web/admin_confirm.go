@@ -133,14 +133,14 @@ func (s *server) handleScheduleConfirm(w http.ResponseWriter, r *http.Request) e
 		v.Schedule = f
 		return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
 	}
-	_, d, err := s.adminRound(ar)
+	prog, d, err := s.adminRound(ar)
 	if err != nil {
 		return err
 	}
 	if err := contest.CheckRound(slug, d.Info.Status, contest.ActSchedule); err != nil {
 		return s.confirmRefused(w, ar, slug, heading, err)
 	}
-	v, err := s.publicationPage(ar, slug, at)
+	v, err := s.roundPublicationPage(ar, prog.Slug, d, at)
 	if err != nil {
 		return s.confirmRefused(w, ar, slug, heading, err)
 	}

@@ -45,7 +45,12 @@ func (s *server) confirmRefused(w http.ResponseWriter, ar *adminReq, slug, headi
 	if derr != nil {
 		return derr
 	}
-	v := ar.roundConfirm(slug, ar.textIn(d.Info.Name), heading)
+	return s.roundConfirmRefused(w, ar, d, heading, ref)
+}
+
+// roundConfirmRefused is confirmRefused for the round d already read.
+func (s *server) roundConfirmRefused(w http.ResponseWriter, ar *adminReq, d postgres.AdminRound, heading string, ref refusal) error {
+	v := ar.roundConfirm(d.Info.Slug, ar.textIn(d.Info.Name), heading)
 	v.Fact("round-status", ar.T("admin.round.status"), ar.statusLabel(d.Info.Status))
 	v.Refused = ref.notice
 	return s.render(w, ar.r, ref.status, admin.Confirm(v))
@@ -138,7 +143,8 @@ func (s *server) handleScheduleConfirm(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if err := contest.CheckRound(slug, d.Info.Status, contest.ActSchedule); err != nil {
-		return s.confirmRefused(w, ar, slug, heading, err)
+		ref, _ := ar.refusal(err, adminview.NewForm(nil), "") // a RoundStateError is in the error table
+		return s.roundConfirmRefused(w, ar, d, heading, ref)
 	}
 	v, err := s.roundPublicationPage(ar, prog.Slug, d, at)
 	if err != nil {
@@ -278,7 +284,7 @@ func (s *server) pendingRows(ar *adminReq, program, round string, names map[stri
 			continue
 		}
 		id := strconv.FormatInt(q.ID, 10)
-		row := adminview.RequestRow{ID: id, Round: q.Round, Own: q.RequestedBy == ar.actor().Name,
+		row := adminview.RequestRow{ID: id, Own: q.RequestedBy == ar.actor().Name,
 			ReviewURL: ar.L.URL("/admin/requests/" + id)}
 		name := names[q.Round]
 		if name == "" {

@@ -85,6 +85,8 @@ func objections(ctx context.Context, tx DBTX, roundID, teamID any, public bool) 
 
 // Objections returns the objections filed against a published round,
 // oldest first (contest.ErrNotFound for a round that is not published).
+// Objections returns the objections of a published round as the public
+// sees them (no staff names).
 func (s *Store) Objections(ctx context.Context, program, round string) ([]Objection, error) {
 	return s.roundObjections(ctx, program, round, true)
 }
@@ -241,11 +243,18 @@ func validateObjection(n NewObjection) error {
 		fe.Add("decision_due", "before_filing")
 	}
 	for _, u := range n.Sources {
-		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		if !WebURL(u) {
 			fe.Add("sources", "source_url")
 		}
 	}
 	return fe.OrNil()
+}
+
+// WebURL reports whether u is an absolute http or https address, as a
+// cited source must be.
+func WebURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
 }
 
 // textRequired asks for both languages of a text field.

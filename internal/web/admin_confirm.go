@@ -45,7 +45,12 @@ func (s *server) confirmRefused(w http.ResponseWriter, ar *adminReq, slug, headi
 	if derr != nil {
 		return derr
 	}
-	v := ar.roundConfirm(slug, ar.textIn(d.Info.Name), heading)
+	return s.roundConfirmRefused(w, ar, d, heading, ref)
+}
+
+// roundConfirmRefused is confirmRefused for the round d already read.
+func (s *server) roundConfirmRefused(w http.ResponseWriter, ar *adminReq, d postgres.AdminRound, heading string, ref refusal) error {
+	v := ar.roundConfirm(d.Info.Slug, ar.textIn(d.Info.Name), heading)
 	v.Fact("round-status", ar.T("admin.round.status"), ar.statusLabel(d.Info.Status))
 	v.Refused = ref.notice
 	return s.render(w, ar.r, ref.status, admin.Confirm(v))
@@ -133,14 +138,15 @@ func (s *server) handleScheduleConfirm(w http.ResponseWriter, r *http.Request) e
 		v.Schedule = f
 		return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
 	}
-	_, d, err := s.adminRound(ar)
+	prog, d, err := s.adminRound(ar)
 	if err != nil {
 		return err
 	}
 	if err := contest.CheckRound(slug, d.Info.Status, contest.ActSchedule); err != nil {
-		return s.confirmRefused(w, ar, slug, heading, err)
+		ref, _ := ar.refusal(err, adminview.NewForm(nil), "") // a RoundStateError is in the error table
+		return s.roundConfirmRefused(w, ar, d, heading, ref)
 	}
-	v, err := s.publicationPage(ar, slug, at)
+	v, err := s.roundPublicationPage(ar, prog.Slug, d, at)
 	if err != nil {
 		return s.confirmRefused(w, ar, slug, heading, err)
 	}
@@ -278,7 +284,7 @@ func (s *server) pendingRows(ar *adminReq, program, round string, names map[stri
 			continue
 		}
 		id := strconv.FormatInt(q.ID, 10)
-		row := adminview.RequestRow{ID: id, Round: q.Round, Own: q.RequestedBy == ar.actor().Name,
+		row := adminview.RequestRow{ID: id, Own: q.RequestedBy == ar.actor().Name,
 			ReviewURL: ar.L.URL("/admin/requests/" + id)}
 		name := names[q.Round]
 		if name == "" {

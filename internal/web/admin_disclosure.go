@@ -44,9 +44,9 @@ func (ar *adminReq) disclosureControls(v *adminview.RoundAdminPage, d postgres.A
 	}
 	c := &v.Controls
 	c.CanDisclose = true
-	c.Disclosure = ar.T("disclosure." + cur)
+	c.Disclosure = ar.disclosureLabel(cur)
 	for _, l := range postgres.DisclosureLevels[from:] {
-		c.DisclosureLevels = append(c.DisclosureLevels, adminview.Option{Value: l, Label: ar.T("disclosure." + l)})
+		c.DisclosureLevels = append(c.DisclosureLevels, adminview.Option{Value: l, Label: ar.disclosureLabel(l)})
 	}
 	c.Disclose = c.Disclose.Or(map[string]string{"level": cur, "on": ar.s.now().In(format.KST).Format(time.DateOnly)})
 }

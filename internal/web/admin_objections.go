@@ -10,7 +10,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,7 +43,7 @@ func (f *objectionFileForm) Validate() map[string]string {
 	checkDay(errs, "filed_on", f.FiledOn, true)
 	checkDay(errs, "decision_due", f.DecisionDue, false)
 	for _, u := range sourceLines(f.Sources) {
-		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		if !postgres.WebURL(u) {
 			errs["sources"] = "validation.source_url"
 		}
 	}

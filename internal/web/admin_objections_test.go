@@ -193,6 +193,9 @@ func TestConsoleDecidesObjection(t *testing.T) {
 	if !strings.Contains(r.body, "already decided") && !strings.Contains(r.body, `data-testid="conflict-objection"`) {
 		t.Error("a second decision is refused without saying why")
 	}
+	if got := selText(t, r.body, testid("notice")); !strings.Contains(got, "already decided") {
+		t.Errorf("the refusal notice reads %q, want the objection already decided", got)
+	}
 	env.wantUnchanged(t, before, "second decision")
 
 	scorer := env.signedIn("192.0.2.20", scorerEmail)

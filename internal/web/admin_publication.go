@@ -55,7 +55,14 @@ func (s *server) publicationPage(ar *adminReq, slug string, at time.Time) (admin
 	if err != nil {
 		return adminview.PublicationPage{}, err
 	}
-	p, err := s.store.PublicationPreview(ar.r.Context(), prog.Slug, slug)
+	return s.roundPublicationPage(ar, prog.Slug, d, at)
+}
+
+// roundPublicationPage builds the confirmation page of a publication of
+// the round d already read.
+func (s *server) roundPublicationPage(ar *adminReq, program string, d postgres.AdminRound, at time.Time) (adminview.PublicationPage, error) {
+	slug := d.Info.Slug
+	p, err := s.store.PublicationPreview(ar.r.Context(), program, slug)
 	if err != nil {
 		return adminview.PublicationPage{}, err
 	}
@@ -197,16 +204,12 @@ func (s *server) requestPublication(w http.ResponseWriter, ar *adminReq, slug st
 // confirmation page; the requester is refused.
 func (s *server) handleRequestApprove(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return &statusError{status: http.StatusNotFound, err: err}
-	}
-	q, err := s.store.Request(r.Context(), id)
+	q, err := s.routeRequest(r)
 	if err != nil {
 		return err
 	}
 	fp := r.PostFormValue("fingerprint")
-	_, err = s.store.ApprovePublication(r.Context(), id, fp, ar.actor(), s.now())
+	_, err = s.store.ApprovePublication(r.Context(), q.ID, fp, ar.actor(), s.now())
 	if err == nil {
 		ar.flash(ar.T("pub.done.approve"))
 		return ar.redirect(w, "/admin/rounds/"+q.Round)

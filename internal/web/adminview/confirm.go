@@ -82,7 +82,6 @@ func Hidden(pairs ...string) []Option {
 // notices of the dashboard and the round page.
 type RequestRow struct {
 	ID      string
-	Round   string
 	Message string
 	// ReviewURL shows the request (with the approval for another admin);
 	// WithdrawURL is set for the viewer's own request.

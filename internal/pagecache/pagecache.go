@@ -115,9 +115,9 @@ type entry struct {
 	expires time.Time
 	header  http.Header
 	etag    string // without quotes
-	ident   []byte
-	gz      []byte
-	br      []byte
+	ident   variant
+	gz      *variant // nil when the body is not stored compressed
+	br      *variant
 	size    int64
 	elem    *list.Element
 	retryAt time.Time // after a failed render, serve stale until then
@@ -460,63 +460,15 @@ func (c *Cache) newEntry(key string, gen uint64, rec *recorder) *entry {
 	}
 	e := &entry{
 		key: key, gen: gen, expires: c.now().Add(c.opt.TTL), header: h,
-		etag: etag, ident: body,
+		etag: etag, ident: newVariant(body, etag, ""),
 	}
+	e.size = int64(len(key)+len(body)) + entryOverhead
 	if compressible(h.Get("Content-Type"), len(body)) {
-		e.gz = gzipped(body)
-		e.br = brotlied(body)
+		gz, br := newVariant(gzipped(body), etag, "gzip"), newVariant(brotlied(body), etag, "br")
+		e.gz, e.br = &gz, &br
+		e.size += int64(len(gz.body) + len(br.body))
 	}
-	e.size = int64(len(key)+len(e.ident)+len(e.gz)+len(e.br)) + entryOverhead
 	return e
-}
-
-// serve writes e like a static file, in the best encoding the client
-// accepts, answering conditional and range requests.
-func (c *Cache) serve(w http.ResponseWriter, r *http.Request, e *entry) {
-	h := w.Header()
-	for k, vs := range e.header {
-		h[k] = append([]string(nil), vs...)
-	}
-	body, enc := e.ident, ""
-	if e.gz != nil {
-		h.Set("Vary", "Accept-Encoding")
-		switch ae := r.Header.Get("Accept-Encoding"); {
-		case accepts(ae, "br"):
-			body, enc = e.br, "br"
-		case accepts(ae, "gzip"):
-			body, enc = e.gz, "gzip"
-		}
-	}
-	if enc == "" {
-		h.Set("ETag", `"`+e.etag+`"`)
-	} else {
-		h.Set("Content-Encoding", enc)
-		h.Set("ETag", `"`+e.etag+"-"+enc+`"`)
-	}
-	status := "HIT"
-	if !c.fresh(e) {
-		status = "STALE"
-	}
-	h.Set("X-Cache", status)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-}
-
-// accepts reports whether an Accept-Encoding header accepts coding (with a
-// non-zero quality).
-func accepts(header, coding string) bool {
-	for part := range strings.SplitSeq(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), coding) {
-			continue
-		}
-		q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
-		if !ok {
-			return true
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(q), 64)
-		return err == nil && v > 0
-	}
-	return false
 }
 
 // recorder captures a response.

@@ -67,7 +67,12 @@ func (r *round) compute() (Result, error) {
 		}
 		teams[i] = t
 	}
+	return r.finish(teams)
+}
 
+// finish ranks the teams whose points are computed and decides their
+// outcomes.
+func (r *round) finish(teams []*team) (Result, error) {
 	res := Result{Rounding: r.rounding}
 	// A required score is required whatever the team's status, except
 	// for a team that withdrew: it takes no scores.
@@ -107,14 +112,7 @@ func (r *round) compute() (Result, error) {
 // points computes the leaf trail, node points, categories and total of the
 // team at index ti.
 func (r *round) points(ti int, e Entry) (*team, error) {
-	t := &team{entry: e}
-	switch e.Status {
-	case StatusWithdrew:
-	case StatusDisqualified:
-		t.ranked = !r.rule.Backfill
-	default:
-		t.ranked = true
-	}
+	t := &team{entry: e, ranked: ranked(e.Status, r.rule.Backfill)}
 
 	pts := make([]*big.Rat, len(r.nodes))
 	t.leaves = make([]LeafDetail, len(r.leaves))
@@ -153,6 +151,19 @@ func (r *round) points(ti int, e Entry) (*team, error) {
 		t.total.Add(t.total, rounded)
 	}
 	return t, nil
+}
+
+// ranked reports whether a team of status is ranked: a team that withdrew
+// never is, a disqualified one only without backfill.
+func ranked(s Status, backfill bool) bool {
+	switch s {
+	case StatusWithdrew:
+		return false
+	case StatusDisqualified:
+		return !backfill
+	default:
+		return true
+	}
 }
 
 // leafDetail aggregates the values of one leaf for one team. vals is

@@ -271,6 +271,9 @@ type whatIfData struct {
 	// engine is the rule engine's input of the results, converted once
 	// (read only: simulations share it).
 	engine func() rules.Input
+	// prepared is that input with its points computed once, for the
+	// scenarios that change no weight.
+	prepared func() (*rules.Prepared, error)
 }
 
 // whatIfInputs keeps the explorer's inputs per round until the record
@@ -323,16 +326,20 @@ const (
 )
 
 // simulate recomputes the round under the scenario with the rule engine.
-// Without a change of weights the frozen input is recomputed as it is,
-// leaf by leaf, under the scenario's rule and eligibility. A change of a
+// Without a change of weights the points are the frozen input's, computed
+// leaf by leaf once per change of the record with the round's rounding;
+// only ranks and outcomes are decided again under the scenario's rule and
+// eligibility. A change of a
 // category's maximum scales that category's exact points by new/old max;
 // the scaled categories then enter the engine as directly scored
 // categories rounded half-up to cents, which is exactly the rounding the
 // engine applies to every category, so ranks, tie-breaks and outcomes
 // follow the same rules.
-func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults, base rules.Input) (*rules.Result, []string, error) {
+func (s *server) simulate(f, official whatIfForm, data whatIfData) (*rules.Result, []string, error) {
 	// The base input is shared by every scenario of this change of the
 	// record: only fields replaced here, and a copy of the entries, change.
+	base := data.engine()
+	rr := data.results
 	in := base
 	in.Entries = slices.Clone(base.Entries)
 	var notes []string
@@ -347,7 +354,7 @@ func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults, base
 		in.Criteria, in.Scores = scaledCategories(rr, f)
 	}
 	n, _ := strconv.Atoi(f.Advance)
-	in.Rule = rules.Rule{Advance: n, Backfill: f.Backfill == "on"}
+	in.Rule = rules.Rule{Advance: n, Backfill: f.Backfill == "on", Rounding: base.Rule.Rounding}
 	if f.MinTotal != "" {
 		in.Rule.MinTotal, _ = rules.ParseValue(f.MinTotal)
 	}
@@ -363,11 +370,21 @@ func (s *server) simulate(f, official whatIfForm, rr postgres.RoundResults, base
 			in.Entries[i].Reason = rules.Text{KO: ko.T("whatif.reason." + st), EN: en.T("whatif.reason." + st)}
 		}
 	}
-	res, err := rules.Compute(in)
+	compute := rules.Compute
+	if !weighted {
+		// Without a change of weights the points are the official ones:
+		// only ranks and outcomes are decided again.
+		p, err := data.prepared()
+		if err != nil {
+			return nil, nil, err
+		}
+		compute = func(in rules.Input) (rules.Result, error) { return p.Decide(in.Rule, in.Entries, in.Decision) }
+	}
+	res, err := compute(in)
 	if in.Decision != nil && (errors.Is(err, rules.ErrDecisionNotNeeded) || errors.Is(err, rules.ErrInvalidDecision)) {
 		in.Decision = nil
 		notes = append(notes, noteDecisionDropped)
-		res, err = rules.Compute(in)
+		res, err = compute(in)
 	}
 	if err != nil {
 		return nil, nil, err

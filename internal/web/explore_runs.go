@@ -125,7 +125,7 @@ func (s *server) scenario(ctx context.Context, round, query string, f, official 
 		}
 	}
 	sim, err := s.sims.run(ctx, func() (simulation, error) {
-		res, notes, err := s.simulate(f, official, data.results, data.engine())
+		res, notes, err := s.simulate(f, official, data)
 		if err != nil {
 			return simulation{}, err
 		}

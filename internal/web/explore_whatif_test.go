@@ -198,3 +198,19 @@ func TestWhatIfUndisclosedRound(t *testing.T) {
 		t.Errorf("unpublished round's explorer: %d, want 404", r.status)
 	}
 }
+
+// A scenario keeps the round's own rounding: on stage 2 every leaf is
+// rounded to one decimal, so the simulated totals are the official ones
+// (70.6, not a sum rounded to cents), whether or not a weight changes.
+func TestWhatIfStage2KeepsRounding(t *testing.T) {
+	t.Parallel()
+	h, _ := stage2Server(t, nil)
+	for _, path := range []string{"/en/rounds/stage-2/what-if?advance=2", "/en/rounds/stage-2/what-if?backfill=on"} {
+		page := visibleText(getPage(t, h, path).body)
+		for _, want := range []string{"ranked 1st (70.6)", "ranked 2nd (69.9)"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: missing %q", path, want)
+			}
+		}
+	}
+}

@@ -120,5 +120,6 @@ func (s *server) loadRoundData(ctx context.Context, program, slug string) (whatI
 		}
 		return in.EngineInput()
 	})
+	out.prepared = sync.OnceValues(func() (*rules.Prepared, error) { return rules.Prepare(out.engine()) })
 	return out, nil
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -283,30 +285,97 @@ func (s *Store) readResults(ctx context.Context, op, program, round string, publ
 
 // latestRevision fills rr with the latest result revision of its round:
 // the frozen report, its inputs and the result computed from them. found is
-// false when the round has no revision (a historic round).
+// false when the round has no revision (a historic round). A revision row
+// is never changed, so its decoded form is kept (revisions) and a later
+// read of the same row costs one small query.
 func latestRevision(ctx context.Context, db DBTX, rr *RoundResults) (found bool, err error) {
-	var snap, inputs []byte
+	var id int64
+	var key string
 	err = db.QueryRow(ctx, `
-SELECT revision, snapshot, inputs FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, rr.Info.ID).Scan(&rr.Revision, &snap, &inputs)
+SELECT revision, id, id::text || '/' || xmin::text || '/' || published_at::text
+FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, rr.Info.ID).Scan(&rr.Revision, &id, &key)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	if err := json.Unmarshal(snap, &rr.Report); err != nil {
-		return true, fmt.Errorf("snapshot of %s: %w", rr.Info.Slug, err)
+	d, ok := revisions.get(key)
+	if !ok {
+		if d, err = decodeRevision(ctx, db, id, rr.Info.Slug); err != nil {
+			return true, err
+		}
+		revisions.put(key, d)
+	}
+	rr.Report = d.report
+	// Disclosure rewrites and reorders the report's teams: they are the
+	// caller's own. The input and result are shared, read only.
+	rr.Report.Teams = slices.Clone(d.report.Teams)
+	rr.Result, rr.Input = d.result, d.input
+	return true, nil
+}
+
+// decodedRevision is a result revision as read: its report, inputs and the
+// result computed from them.
+type decodedRevision struct {
+	report rules.Report
+	input  *FrozenInput
+	result *rules.Result
+}
+
+// decodeRevision reads and decodes the result revision id of round.
+func decodeRevision(ctx context.Context, db DBTX, id int64, round string) (decodedRevision, error) {
+	var snap, inputs []byte
+	err := db.QueryRow(ctx, `SELECT snapshot, inputs FROM result_revisions WHERE id = $1`, id).Scan(&snap, &inputs)
+	if err != nil {
+		return decodedRevision{}, err
+	}
+	var d decodedRevision
+	if err := json.Unmarshal(snap, &d.report); err != nil {
+		return d, fmt.Errorf("snapshot of %s: %w", round, err)
 	}
 	var in FrozenInput
 	if err := json.Unmarshal(inputs, &in); err != nil {
-		return true, fmt.Errorf("inputs of %s: %w", rr.Info.Slug, err)
+		return d, fmt.Errorf("inputs of %s: %w", round, err)
 	}
 	res, _, err := compute(in)
 	if err != nil {
-		return true, err
+		return d, err
 	}
-	rr.Result, rr.Input = &res, &in
-	return true, nil
+	d.result, d.input = &res, &in
+	return d, nil
+}
+
+// maxRevisions bounds the decoded revisions kept.
+const maxRevisions = 32
+
+// revisions keeps decoded result revisions by row: its id, the transaction
+// that wrote it and its time, which no other row of any database shares.
+var revisions = revisionCache{m: map[string]decodedRevision{}}
+
+type revisionCache struct {
+	mu sync.Mutex
+	m  map[string]decodedRevision
+}
+
+func (c *revisionCache) get(key string) (decodedRevision, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.m[key]
+	return d, ok
+}
+
+// put keeps d, dropping a revision at random when full.
+func (c *revisionCache) put(key string, d decodedRevision) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxRevisions {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[key] = d
 }
 
 func results(ctx context.Context, db DBTX, program, round string, public bool) (RoundResults, error) {

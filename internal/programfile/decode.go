@@ -35,11 +35,31 @@ type mapItem struct {
 
 // decode turns the single YAML document in data into a generic tree of
 // mapping, []any, string, bool, integer, float64 and nil values. Dates and
-// times stay strings.
+// times stay strings. The one-line scores of large rounds are read
+// without the YAML parser (scoreRuns); when the parser does not find them
+// where they were taken from, the file is read again as it is.
 func decode(data []byte) (any, error) {
 	if err := precheck(data); err != nil {
 		return nil, err
 	}
+	text, runs := scoreRuns(data)
+	if len(runs) > 0 {
+		b := &builder{runs: runs}
+		if root, err := b.decode(text); err == nil && b.used == len(runs) {
+			return root, nil
+		}
+	}
+	return (&builder{}).decode(data)
+}
+
+// builder builds the generic tree; runs are the score lists read ahead, by
+// the line of the empty list left in their place.
+type builder struct {
+	runs map[int][]any
+	used int
+}
+
+func (b *builder) decode(data []byte) (any, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -63,7 +83,7 @@ func decode(data []byte) (any, error) {
 	if docs > 1 {
 		return nil, fmt.Errorf("invalid YAML: a program file holds a single document, found %d", docs)
 	}
-	return tree(&doc)
+	return b.tree(&doc)
 }
 
 func invalidYAML(err error) error {
@@ -71,19 +91,23 @@ func invalidYAML(err error) error {
 }
 
 // tree converts a YAML node into the generic tree.
-func tree(n *yaml.Node) (any, error) {
+func (b *builder) tree(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return tree(n.Content[0])
+		return b.tree(n.Content[0])
 	case yaml.MappingNode:
-		return mappingTree(n)
+		return b.mappingTree(n)
 	case yaml.SequenceNode:
+		if items, ok := b.runs[n.Line]; ok && len(n.Content) == 0 && n.Style&yaml.FlowStyle != 0 {
+			b.used++
+			return items, nil
+		}
 		out := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			v, err := tree(c)
+			v, err := b.tree(c)
 			if err != nil {
 				return nil, err
 			}
@@ -96,7 +120,7 @@ func tree(n *yaml.Node) (any, error) {
 	return scalar(n), nil
 }
 
-func mappingTree(n *yaml.Node) (any, error) {
+func (b *builder) mappingTree(n *yaml.Node) (any, error) {
 	out := make(mapping, 0, len(n.Content)/2)
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -108,7 +132,7 @@ func mappingTree(n *yaml.Node) (any, error) {
 			return nil, fmt.Errorf("invalid YAML: line %d: key %q appears twice in one mapping", k.Line, k.Value)
 		}
 		seen[k.Value] = true
-		v, err := tree(n.Content[i+1])
+		v, err := b.tree(n.Content[i+1])
 		if err != nil {
 			return nil, err
 		}

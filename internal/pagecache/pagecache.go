@@ -94,6 +94,7 @@ type Cache struct {
 	group singleflight.Group
 	sem   chan struct{}
 	next  atomic.Pointer[http.Handler]
+	more  atomic.Pointer[func(context.Context) []string]
 
 	renders atomic.Int64
 	rebuild chan struct{}
@@ -216,6 +217,9 @@ func (c *Cache) Rebuild(ctx context.Context) {
 		return
 	}
 	keys := append([]string(nil), c.opt.Hot...)
+	if more := c.more.Load(); more != nil {
+		keys = append(keys, (*more)(ctx)...)
+	}
 	seen := map[string]bool{}
 	for _, k := range keys {
 		seen[k] = true
@@ -244,6 +248,11 @@ func (c *Cache) Rebuild(ctx context.Context) {
 		_, _ = c.fill(*next, r, key, c.lookup(key))
 	}
 }
+
+// HotPages adds the paths that hot lists, when asked at each rebuild, to
+// the hot pages: those that depend on the record, such as each round's
+// page.
+func (c *Cache) HotPages(hot func(ctx context.Context) []string) { c.more.Store(&hot) }
 
 // Handler serves GET and HEAD requests for public pages from the cache and
 // passes everything else to next. Only responses with status 200 that the

@@ -164,6 +164,28 @@ func TestRebuildAfterChange(t *testing.T) {
 	}
 }
 
+// Pages that HotPages lists when asked are rebuilt with the hot pages,
+// before any visitor asks for them.
+func TestRebuildHotPagesOfTheRecord(t *testing.T) {
+	c := New(Options{Hot: []string{"/"}})
+	next, n := page(nil)
+	h := c.Handler(next)
+	rounds := []string{"/rounds/r1"}
+	c.HotPages(func(context.Context) []string { return rounds })
+	c.Rebuild(context.Background())
+	rounds = append(rounds, "/rounds/r2")
+	c.Invalidate()
+	c.Rebuild(context.Background())
+	if n.Load() != 5 {
+		t.Fatalf("renders = %d, want 5 (/ and r1, then /, r1 and the new r2)", n.Load())
+	}
+	for _, p := range []string{"/", "/rounds/r1", "/rounds/r2"} {
+		if w := get(h, p); w.Header().Get("X-Cache") != "HIT" {
+			t.Errorf("%s after rebuild: X-Cache %q", p, w.Header().Get("X-Cache"))
+		}
+	}
+}
+
 func TestCanonicalQuery(t *testing.T) {
 	c := New(Options{Canonical: func(r *http.Request) (string, error) {
 		q := r.URL.Query()

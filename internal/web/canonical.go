@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -98,6 +99,26 @@ func cleanText(s string) bool {
 // hotPages are rebuilt right after every change of the record, in both
 // languages, so no visitor waits for their render after a publication.
 var hotPages = []string{"/", "/standings", "/rounds", "/feed.atom", "/en", "/en/standings", "/en/rounds", "/en/feed.atom", apiPrefix + "/rounds"}
+
+// roundPages are the pages of the default program's rounds in both
+// languages, rebuilt after every change like the hot pages: on an
+// announcement the announced round's page is as hot as the standings, and
+// a large round's page takes a while to build.
+func (s *server) roundPages(ctx context.Context) []string {
+	prog, err := s.store.DefaultProgram(ctx)
+	if err != nil {
+		return nil
+	}
+	rounds, err := s.store.PublicRounds(ctx, prog.Slug)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, 2*len(rounds))
+	for _, rd := range rounds {
+		out = append(out, "/rounds/"+rd.Slug, "/en/rounds/"+rd.Slug)
+	}
+	return out
+}
 
 // PageCacheOptions are the page cache's options for this server's routes:
 // canonical keys, the hot pages, what is never cached, and a bound of

@@ -161,6 +161,7 @@ func NewServer(d Deps) http.Handler {
 	h := s.routes()
 	if d.PageCache != nil {
 		h = d.PageCache.Handler(h)
+		d.PageCache.HotPages(s.roundPages)
 	}
 	return s.protect(h)
 }

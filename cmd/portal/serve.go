@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/pgxstore"
 
+	"github.com/kai-challenge/portal/internal/coalesce"
 	"github.com/kai-challenge/portal/internal/config"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pagecache"
@@ -100,7 +101,8 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 			strings.TrimRight(cfg.BaseURL, "/"), setupToken)
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// Each response leaves in one write (see coalesce).
+	go func() { errc <- srv.Serve(coalesce.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

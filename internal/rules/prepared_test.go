@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"math/rand/v2"
@@ -95,6 +96,46 @@ func BenchmarkPreparedDecide(b *testing.B) {
 	for b.Loop() {
 		if _, err := p.Decide(rule, in.Entries, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Decide may run concurrently on one Prepared (the race detector checks).
+func TestPreparedDecideConcurrently(t *testing.T) {
+	in := benchInput()
+	p, err := Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := encode(t, want)
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			rule := in.Rule
+			rule.Advance = 5 + g
+			if _, err := p.Decide(rule, in.Entries, nil); err != nil {
+				errs <- err
+				return
+			}
+			got, err := p.Decide(in.Rule, in.Entries, in.Decision)
+			if err != nil {
+				errs <- err
+				return
+			}
+			g, _ := json.Marshal(got)
+			if !bytes.Equal(g, wantJSON) {
+				err = errors.New("a concurrent decision differs from Compute")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 
 func TestAdminRounds(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	store, url := scoredFixture(t, true)
 	at := time.Date(2031, 1, 15, 5, 0, 0, 0, time.UTC)
 	// An incomplete round cannot be scheduled any more; a schedule that
@@ -59,7 +58,7 @@ func TestAdminRounds(t *testing.T) {
 // its criteria tree in the order of the public round page.
 func TestAdminRoundsOfRecord(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	store, _ := importRecord(t)
 	rounds, err := store.AdminRounds(ctx, program)
 	if err != nil {
@@ -139,7 +138,7 @@ func TestAdminRoundsOfRecord(t *testing.T) {
 // with who decided it and when.
 func TestAdminRoundDecision(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	store, _ := scoredFixture(t, false)
 	d, err := store.AdminRound(ctx, "p", "r1")
 	if err != nil {
@@ -187,7 +186,7 @@ func TestAdminRoundDecision(t *testing.T) {
 
 func TestAdminRound(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	store, _ := scoredFixture(t, false)
 	d, err := store.AdminRound(ctx, "p", "r1")
 	if err != nil {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -14,13 +13,13 @@ import (
 func auditFixture(t *testing.T) (string, *postgres.Store) {
 	t.Helper()
 	url := pgtest.URL(t)
-	pool, err := postgres.Open(context.Background(), url) // as the runtime role
+	pool, err := postgres.Open(t.Context(), url) // as the runtime role
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com", Addr: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func auditFixture(t *testing.T) (string, *postgres.Store) {
 func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
 	t.Parallel()
 	url, store := auditFixture(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	events, err := store.AuditEvents(ctx, postgres.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +83,7 @@ func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
 func TestAuditDeletionIsDetected(t *testing.T) {
 	t.Parallel()
 	url, store := auditFixture(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	super := pgtest.Conn(t, url)
 	if _, err := super.Exec(ctx, `SET session_replication_role = replica`); err != nil {
 		t.Fatal(err)
@@ -107,7 +106,7 @@ func TestAuditDeletionIsDetected(t *testing.T) {
 func TestAuditLogIsAppendOnly(t *testing.T) {
 	t.Parallel()
 	url, store := auditFixture(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, q := range []string{
 		`UPDATE audit_events SET actor = 'x'`,
 		`DELETE FROM audit_events`,
@@ -134,7 +133,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 // anything; appending through the store (audit_append) works.
 func TestRuntimeRoleHasLeastPrivilege(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	store := runtimeStore(t)
 	pool := store.Pool()
 	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com"}); err != nil {
@@ -175,7 +174,7 @@ FROM pg_roles r WHERE rolname = $1`, postgres.RuntimeRole).Scan(&owned); err != 
 func TestAuditTruncationIsDetected(t *testing.T) {
 	t.Parallel()
 	url, store := auditFixture(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	head, err := store.AuditCheckpoint(ctx)
 	if err != nil || head == 0 {
 		t.Fatalf("checkpoint: %d %v", head, err)
@@ -207,7 +206,7 @@ func TestAuditTruncationIsDetected(t *testing.T) {
 func runtimeStore(t *testing.T) *postgres.Store {
 	t.Helper()
 	app, _ := pgtest.AppURL(t)
-	pool, err := postgres.Open(context.Background(), app)
+	pool, err := postgres.Open(t.Context(), app)
 	if err != nil {
 		t.Fatal(err)
 	}

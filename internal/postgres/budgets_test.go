@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -16,7 +15,7 @@ import (
 func TestManageBudgets(t *testing.T) {
 	t.Parallel()
 	store, pool := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	budgets, err := store.Budgets(ctx, manageProgram)
 	if err != nil {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 func TestCorrectionMakesNewRevision(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
@@ -64,7 +63,7 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 func TestCorrectionIntoATieIsRefused(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)

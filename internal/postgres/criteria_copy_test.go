@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -17,7 +16,7 @@ import (
 // column added to the table later is compared too.
 func criteriaRows(t *testing.T, pool *pgxpool.Pool, round string) map[string]map[string]any {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `
+	rows, err := pool.Query(t.Context(), `
 SELECT c.code, to_jsonb(c) - 'id' - 'round_id' - 'parent_id' - 'version' || jsonb_build_object('parent', p.code)
 FROM criteria c JOIN rounds r ON r.id = c.round_id LEFT JOIN criteria p ON p.id = c.parent_id
 WHERE r.slug = $1`, round)
@@ -43,7 +42,7 @@ WHERE r.slug = $1`, round)
 func roundRounding(t *testing.T, pool *pgxpool.Pool, round string) string {
 	t.Helper()
 	var s string
-	if err := pool.QueryRow(context.Background(),
+	if err := pool.QueryRow(t.Context(),
 		`SELECT rounding_decimals || '/' || rounding_level FROM rounds WHERE slug = $1`, round).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +52,7 @@ func roundRounding(t *testing.T, pool *pgxpool.Pool, round string) string {
 func TestCreateRoundCopiesCriteria(t *testing.T) {
 	t.Parallel()
 	store, pool := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	// Give stage 1 a raw-value scale and a rounding other than the
 	// defaults, so the copy is seen to carry them.
 	if _, err := pool.Exec(ctx, `

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -17,7 +16,7 @@ import (
 func TestManageCriteriaAndEntries(t *testing.T) {
 	t.Parallel()
 	store, pool := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	const round = "stage-2"
 	name := func(s string) contest.Text { return contest.Text{KO: s + " (ko)", EN: s} }
 
@@ -197,7 +196,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 func TestManageClosedRoundKeepsRuleAndCriteria(t *testing.T) {
 	t.Parallel()
 	store, _ := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	const round = "final"
 	if _, err := store.CreateCriterion(ctx, manageProgram, round, postgres.CriterionRecord{Code: "total_score",
 		Name: contest.Text{KO: "총점", EN: "Score"}, Max: "100"}, manageActor); err != nil {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
@@ -37,7 +36,7 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := t.Context()
 	f := readProgram(t, realProgram)
 	sum, err := store.ImportProgram(ctx, f)
 	if err != nil {
@@ -66,7 +65,7 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 func TestImportChangedFileUpdates(t *testing.T) {
 	t.Parallel()
 	store, pool := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	f := readProgram(t, realProgram)
 	// Rename a team, drop a member, drop the last timeline event.
 	for i := range f.Teams {
@@ -103,7 +102,7 @@ FROM teams t WHERE slug = 'lg'`).Scan(&model, &members, &events)
 func TestImportIsAtomic(t *testing.T) {
 	t.Parallel()
 	store, pool := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	before := pgtest.Dump(t, pool)
 
 	f := readProgram(t, realProgram)
@@ -127,7 +126,7 @@ func TestImportIsAtomic(t *testing.T) {
 func TestDatabaseEnforcesScoreRules(t *testing.T) {
 	t.Parallel()
 	_, pool := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	insert := `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
 SELECT r.id, t.id, c.id, $2, $3 FROM rounds r JOIN criteria c ON c.round_id = r.id AND c.code = $1
 JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
@@ -209,7 +208,7 @@ func sqlState(err error) string {
 func TestImportEmptiedListsDelete(t *testing.T) {
 	t.Parallel()
 	store, pool := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	f := readProgram(t, realProgram)
 	for i := range f.Teams {
 		if f.Teams[i].Slug == "lg" {
@@ -237,7 +236,7 @@ func TestImportEmptiedListsDelete(t *testing.T) {
 func TestImportKeepsPublishedRecord(t *testing.T) {
 	t.Parallel()
 	store, pool := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	before := pgtest.Dump(t, pool)
 	f := readProgram(t, realProgram)
 	f.Rounds = f.Rounds[1:] // drop the published document review
@@ -282,7 +281,7 @@ func TestImportLowersMaximumWithScores(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := t.Context()
 	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
 	file := func(max, value string) *programfile.File {
 		return &programfile.File{

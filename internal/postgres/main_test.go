@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -29,7 +28,7 @@ var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
 // it, and a pool to inspect the database with.
 func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	pool, err := postgres.Open(context.Background(), pgtest.RecordURL(t))
+	pool, err := postgres.Open(t.Context(), pgtest.RecordURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +67,7 @@ func wantFieldErrors(t *testing.T, err error, fields ...string) *postgres.FieldE
 // auditEvents returns the events of one action, oldest first.
 func auditEvents(t *testing.T, store *postgres.Store, action string) []postgres.AuditEvent {
 	t.Helper()
-	ev, err := store.AuditEvents(context.Background(), postgres.AuditFilter{Action: action, Limit: 1000})
+	ev, err := store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +119,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
 	t.Helper()
 	url := pgtest.URL(t)
-	pool, err := postgres.Open(context.Background(), url)
+	pool, err := postgres.Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +140,7 @@ func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
 		}
 	}
 	f.Rounds = []programfile.Round{r}
-	if _, err := store.ImportProgram(context.Background(), f); err != nil {
+	if _, err := store.ImportProgram(t.Context(), f); err != nil {
 		t.Fatal(err)
 	}
 	return store, url
@@ -153,7 +152,7 @@ var bob = contest.Actor{Name: "bob@example.com", Addr: "192.0.2.2"}
 
 func countAudit(t *testing.T, store *postgres.Store, action string) int {
 	t.Helper()
-	ev, err := store.AuditEvents(context.Background(), postgres.AuditFilter{Action: action})
+	ev, err := store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action})
 	if err != nil {
 		t.Fatal(err)
 	}

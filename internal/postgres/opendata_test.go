@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -17,7 +16,7 @@ import (
 func TestOpenDataRecord(t *testing.T) {
 	t.Parallel()
 	st, _ := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	t.Run("programs", func(t *testing.T) {
 		ps, err := st.PublicPrograms(ctx)
@@ -131,7 +130,7 @@ func TestOpenDataRecord(t *testing.T) {
 func TestOpenDataSearch(t *testing.T) {
 	t.Parallel()
 	st, _ := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, tc := range []struct {
 		q                   string
 		teams, orgs, rounds []string
@@ -219,7 +218,7 @@ func TestOpenDataFeedEmbargo(t *testing.T) {
 func testOpenDataFeedEmbargo(t *testing.T, status string) {
 	st, pool := importRecord(t)
 	plantSentinels(t, pool, status)
-	ctx := context.Background()
+	ctx := t.Context()
 	f, err := st.PublicFeed(ctx, program)
 	if err != nil {
 		t.Fatal(err)
@@ -277,7 +276,7 @@ func testOpenDataFeedEmbargo(t *testing.T, status string) {
 func TestOpenDataFeedRevisions(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	f, err := store.PublicFeed(ctx, "p")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 func TestManageOrganizations(t *testing.T) {
 	t.Parallel()
 	store, pool := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	orgs, err := store.Organizations(ctx)
 	if err != nil {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -47,7 +46,7 @@ func figures(scores []postgres.PublicScore) []string {
 func TestPublicRecord(t *testing.T) {
 	t.Parallel()
 	st, _ := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	t.Run("default program", func(t *testing.T) {
 		p, err := st.DefaultProgram(ctx)
@@ -329,7 +328,7 @@ func second[T any](_ T, err error) error { return err }
 func TestPublicDefaultProgramEmpty(t *testing.T) {
 	t.Parallel()
 	st := postgres.New(pgtest.New(t))
-	if _, err := st.DefaultProgram(context.Background()); !errors.Is(err, contest.ErrNotFound) {
+	if _, err := st.DefaultProgram(t.Context()); !errors.Is(err, contest.ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
 }
@@ -375,7 +374,7 @@ func TestPublicEmbargo(t *testing.T) {
 func testPublicEmbargo(t *testing.T, status string) {
 	st, pool := importRecord(t)
 	plantSentinels(t, pool, status)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	var everything []any
 	collect := func(v any, err error) {
@@ -488,7 +487,7 @@ func sourceURLs(srcs []postgres.PublicSource) []string {
 func TestPublicFigureAndOutcomeSources(t *testing.T) {
 	t.Parallel()
 	st, _ := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	d, err := st.PublicRound(ctx, program, "stage-1")
 	if err != nil {
 		t.Fatal(err)
@@ -542,7 +541,7 @@ func TestPublicFigureAndOutcomeSources(t *testing.T) {
 func TestPublicUpdatedAtIgnoresUnpublishedRounds(t *testing.T) {
 	t.Parallel()
 	st, pool := importRecord(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	// updatedAt returns the program's UpdatedAt, checking that every method
 	// returning the program header agrees on it.
 	updatedAt := func() time.Time {

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -15,7 +14,7 @@ import (
 func TestScheduledPublication(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	at := time.Date(2026, 8, 10, 14, 0, 0, 0, time.UTC)
 	closeRound(t, store, "r1")
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {
@@ -51,7 +50,7 @@ func TestScheduledPublication(t *testing.T) {
 func TestSchedulingRefusals(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, true)
-	ctx := context.Background()
+	ctx := t.Context()
 	at := time.Now().Add(time.Hour)
 	err := store.SchedulePublication(ctx, "p", "r1", at, alice)
 	var se *contest.RoundStateError
@@ -87,7 +86,7 @@ func TestSchedulingRefusals(t *testing.T) {
 func TestScheduledPublicationWithApproval(t *testing.T) {
 	t.Parallel()
 	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
 	at := time.Now().Add(time.Hour).Truncate(time.Second)
@@ -132,7 +131,7 @@ func TestScheduledPublicationWithApproval(t *testing.T) {
 func TestScheduledPublicationFailsVisibly(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	closeRound(t, store, "r1")
 	at := time.Now().Add(-time.Minute)
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {

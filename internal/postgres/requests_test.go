@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -19,12 +18,12 @@ import (
 // no operation for).
 func execSQL(t *testing.T, url, sql string, args ...any) {
 	t.Helper()
-	pool, err := postgres.Open(context.Background(), url)
+	pool, err := postgres.Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if _, err := pool.Exec(context.Background(), sql, args...); err != nil {
+	if _, err := pool.Exec(t.Context(), sql, args...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -43,7 +42,7 @@ func setSchedule(t *testing.T, url, round string, at time.Time, by string) {
 
 func closeRound(t *testing.T, store *postgres.Store, round string) {
 	t.Helper()
-	if err := store.CloseRound(context.Background(), "p", round, alice); err != nil {
+	if err := store.CloseRound(t.Context(), "p", round, alice); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -51,7 +50,7 @@ func closeRound(t *testing.T, store *postgres.Store, round string) {
 // saveScore changes one score of round r1 of program p.
 func saveScore(t *testing.T, store *postgres.Store, team, criterion, value string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	cells, err := store.RoundScores(ctx, "p", "r1")
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +69,7 @@ func saveScore(t *testing.T, store *postgres.Store, team, criterion, value strin
 // wantUnpublished checks that round r1 is in no public read.
 func wantUnpublished(t *testing.T, store *postgres.Store) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := store.PublishedResults(ctx, "p", "r1"); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("published results: %v, want ErrNotFound", err)
 	}
@@ -86,7 +85,7 @@ func wantUnpublished(t *testing.T, store *postgres.Store) {
 // publishedDocument is the public results document of r1 as JSON.
 func publishedDocument(t *testing.T, store *postgres.Store) []byte {
 	t.Helper()
-	rr, err := store.PublishedResults(context.Background(), "p", "r1")
+	rr, err := store.PublishedResults(t.Context(), "p", "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +106,7 @@ func publishedDocument(t *testing.T, store *postgres.Store) []byte {
 func TestFourEyesPublication(t *testing.T) {
 	t.Parallel()
 	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	setApprovals(t, url, 2)
 	if _, err := store.RequestPublication(ctx, "p", "r1", strings.Repeat("0", 64), time.Time{}, alice, time.Now()); !errors.Is(err, contest.ErrRoundState) {
 		t.Fatalf("request for an open round: %v, want ErrRoundState", err)
@@ -172,7 +171,7 @@ func TestFourEyesPublication(t *testing.T) {
 func TestFourEyesRequestVoidedByChange(t *testing.T) {
 	t.Parallel()
 	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
 	p, err := store.PublicationPreview(ctx, "p", "r1")
@@ -230,7 +229,7 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 // publishR1 closes and publishes r1 through a request (approvals 1).
 func publishR1(t *testing.T, store *postgres.Store) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	closeRound(t, store, "r1")
 	p, err := store.PublicationPreview(ctx, "p", "r1")
 	if err != nil {
@@ -254,7 +253,7 @@ func outcomeOf(f postgres.TeamFigures) string {
 func TestFourEyesCorrection(t *testing.T) {
 	t.Parallel()
 	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	publishR1(t, store)
 	setApprovals(t, url, 2)
 	before := publishedDocument(t, store)
@@ -317,7 +316,7 @@ func TestFourEyesCorrection(t *testing.T) {
 func TestConcurrentCorrections(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	publishR1(t, store)
 	why := contest.Text{KO: "정정", EN: "correction"}
 	changes := []postgres.Correction{{Team: "t3", Criterion: "a", Value: "25"}, {Team: "t2", Criterion: "b", Value: "35"}}
@@ -365,7 +364,7 @@ func TestConcurrentCorrections(t *testing.T) {
 func TestDecisionsPerRevision(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	// t1 (30, 40) = 70; t2 and t3 (30, 30) tie across the cut of two.
 	saveScore(t, store, "t3", "a", "30")
 	saveScore(t, store, "t3", "b", "30")
@@ -428,7 +427,7 @@ func TestDecisionsPerRevision(t *testing.T) {
 func TestFourEyesRequestVoidedByDecision(t *testing.T) {
 	t.Parallel()
 	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	setApprovals(t, url, 2)
 	saveScore(t, store, "t3", "a", "30")
 	saveScore(t, store, "t3", "b", "30")

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 func TestManageRounds(t *testing.T) {
 	t.Parallel()
 	store, pool := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	rounds, err := store.RoundRecords(ctx, manageProgram)
 	if err != nil {
@@ -112,7 +111,7 @@ func TestManageRounds(t *testing.T) {
 func TestEligibilityBeforePublication(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if err := store.SetEligibility(ctx, "p", "r1", "t1", "disqualified", contest.Text{KO: "독자성", EN: "independence"}, alice); err != nil {
 		t.Fatal(err)
 	}

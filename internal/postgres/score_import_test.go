@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 func TestScoreImportConfirmsAgainstItsPreview(t *testing.T) {
 	t.Parallel()
 	store, _ := scoredFixture(t, true)
-	ctx := context.Background()
+	ctx := t.Context()
 	rows := []scorecsv.Row{{Line: 2, Team: "t3", Criterion: "b", Value: "15"}}
 	preview, err := store.ImportScores(ctx, "p", "r1", rows, alice, true, "")
 	if err != nil || len(preview.New) != 1 || len(preview.Base) != 64 {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 // English, matches % literally, and the trigram indexes exist.
 func TestPublicSearchText(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	pool := pgtest.NewRecordDB(t)
 	st := postgres.New(pool)
 	hitsFor := func(q string) []postgres.PublicTextHit {
@@ -58,7 +57,7 @@ func TestPublicSearchText(t *testing.T) {
 // Every team with a public outcome is placed in its latest published round.
 func TestPublicStandingRanks(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	st := postgres.New(pgtest.NewRecordDB(t))
 	ranks, err := st.PublicStandingRanks(ctx, program)
 	if err != nil {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +41,7 @@ func importStage2(t *testing.T, edit func(string) string) (*postgres.Store, *pgx
 	t.Helper()
 	pool := pgtest.New(t)
 	store := postgres.New(pool)
-	if _, err := store.ImportProgram(context.Background(), stage2File(t, edit)); err != nil {
+	if _, err := store.ImportProgram(t.Context(), stage2File(t, edit)); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	return store, pool
@@ -61,7 +60,7 @@ func atLevel(level string) func(string) string {
 func TestImportStage2(t *testing.T) {
 	t.Parallel()
 	store, pool := importStage2(t, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	rr, err := store.PublishedResults(ctx, "sovereign-ai", "stage-2")
 	if err != nil {
@@ -180,7 +179,7 @@ var teamFigures = []string{"70.6", "69.9", "69.0", "65.8", "22.2", "22.7", "20.6
 // publicReads reads everything the public can read about the program.
 func publicReads(t *testing.T, store *postgres.Store) map[string]any {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	const p = "sovereign-ai"
 	out := map[string]any{}
 	add := func(name string, v any, err error) {
@@ -226,7 +225,7 @@ func publicReads(t *testing.T, store *postgres.Store) map[string]any {
 func TestDisclosureLevels(t *testing.T) {
 	t.Parallel()
 	store, _ := importStage2(t, atLevel("outcomes"))
-	ctx := context.Background()
+	ctx := t.Context()
 
 	for name, v := range publicReads(t, store) {
 		b, err := json.Marshal(v)
@@ -311,7 +310,7 @@ func TestDisclosureLevels(t *testing.T) {
 func TestObjectionFiledAndDecided(t *testing.T) {
 	t.Parallel()
 	store, _ := importStage2(t, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	before, err := store.PublishedResults(ctx, "sovereign-ai", "stage-2")
 	if err != nil {
 		t.Fatal(err)
@@ -407,10 +406,10 @@ func TestCompletenessCountsDisqualifiedTeams(t *testing.T) {
 		}
 	}
 	f.Rounds = []programfile.Round{r}
-	if _, err := store.ImportProgram(context.Background(), f); err != nil {
+	if _, err := store.ImportProgram(t.Context(), f); err != nil {
 		t.Fatal(err)
 	}
-	rounds, err := store.AdminRounds(context.Background(), "p")
+	rounds, err := store.AdminRounds(t.Context(), "p")
 	if err != nil {
 		t.Fatal(err)
 	}

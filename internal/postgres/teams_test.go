@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 func TestManageTeamsAndMembers(t *testing.T) {
 	t.Parallel()
 	store, pool := manageStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	teams, err := store.Teams(ctx, manageProgram)
 	if err != nil {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -29,7 +28,7 @@ var userAdmin = contest.Actor{Name: "root@msit.go.kr", Addr: "192.0.2.7"}
 
 func usersStore(t *testing.T) *postgres.Store {
 	t.Helper()
-	pool, err := postgres.Open(context.Background(), pgtest.URL(t)) // as the runtime role
+	pool, err := postgres.Open(t.Context(), pgtest.URL(t)) // as the runtime role
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func usersStore(t *testing.T) *postgres.Store {
 
 func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgres.User {
 	t.Helper()
-	u, err := s.CreateUser(context.Background(), email, "Name of "+email, role, testHash(), userAdmin)
+	u, err := s.CreateUser(t.Context(), email, "Name of "+email, role, testHash(), userAdmin)
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
@@ -49,7 +48,7 @@ func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgre
 // userEvents returns the audit events of users and logins, oldest first.
 func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 	t.Helper()
-	events, err := s.AuditEvents(context.Background(), postgres.AuditFilter{Limit: 1000})
+	events, err := s.AuditEvents(t.Context(), postgres.AuditFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +64,7 @@ func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 func TestCreateAndReadUsers(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	created := mustCreateUser(t, s, "Kim.Minjun@MSIT.go.kr", auth.RoleAdmin)
 	if created.ID == 0 || created.Version != 1 || created.CreatedAt.IsZero() || created.Disabled {
 		t.Errorf("created %+v", created)
@@ -110,7 +109,7 @@ func TestCreateAndReadUsers(t *testing.T) {
 func TestCreateUserRefusals(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	for _, c := range []struct {
 		name, email, role, hash string
@@ -136,7 +135,7 @@ func TestCreateUserRefusals(t *testing.T) {
 func TestDisableEnableAndLastAdmin(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	countAdmins := func(want int) {
@@ -199,7 +198,7 @@ func TestDisableEnableAndLastAdmin(t *testing.T) {
 func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	mustCreateUser(t, s, "park@msit.go.kr", auth.RoleAdmin)
 	errs := make([]error, 2)
@@ -219,7 +218,7 @@ func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
 func TestSetUserRole(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	kim := mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 
@@ -268,7 +267,7 @@ func TestSetUserRole(t *testing.T) {
 func TestSetPassword(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	newHash, err := auth.HashPassword("a new and better passphrase")
 	if err != nil {
@@ -294,7 +293,7 @@ func TestSetPassword(t *testing.T) {
 func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	first, err := s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})
 	if err != nil {
 		t.Fatal(err)
@@ -354,7 +353,7 @@ func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 func TestCreateFirstAdminOnlyOnce(t *testing.T) {
 	t.Parallel()
 	s := usersStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i, email := range []string{"kim@msit.go.kr", "intruder@example.com"} {
@@ -382,13 +381,13 @@ func TestCreateFirstAdminOnlyOnce(t *testing.T) {
 // the database sees the same counts; a success clears the account's count.
 func TestLoginFailuresFromTheAuditLog(t *testing.T) {
 	t.Parallel()
-	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
+	pool, err := postgres.Open(t.Context(), pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := t.Context()
 	fail := func(email, addr string) {
 		t.Helper()
 		if err := store.RecordLogin(ctx, email, false, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {
@@ -421,7 +420,7 @@ func TestLoginFailuresFromTheAuditLog(t *testing.T) {
 // auth.MaxSignInDelay.
 func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	store := runtimeStore(t)
 	record := func(email, addr string, ok bool) {
 		t.Helper()

@@ -13,9 +13,7 @@ import (
 )
 
 func TestAdminRounds(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	store, url := scoredFixture(t, true)
+	store, url, ctx := scoredFixture(t, true)
 	at := time.Date(2031, 1, 15, 5, 0, 0, 0, time.UTC)
 	// An incomplete round cannot be scheduled any more; a schedule that
 	// outlived a reopening is still listed, so set one directly.
@@ -57,9 +55,7 @@ func TestAdminRounds(t *testing.T) {
 // each round what its console page says, and the criteria of a round are
 // its criteria tree in the order of the public round page.
 func TestAdminRoundsOfRecord(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	store, _ := importRecord(t)
+	store, _, ctx := importRecord(t)
 	rounds, err := store.AdminRounds(ctx, program)
 	if err != nil {
 		t.Fatal(err)
@@ -137,9 +133,7 @@ func TestAdminRoundsOfRecord(t *testing.T) {
 // TestAdminRoundDecision: a recorded tie decision shows on the round page
 // with who decided it and when.
 func TestAdminRoundDecision(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	store, _ := scoredFixture(t, false)
+	store, _, ctx := scoredFixture(t, false)
 	d, err := store.AdminRound(ctx, "p", "r1")
 	if err != nil {
 		t.Fatal(err)
@@ -185,9 +179,7 @@ func TestAdminRoundDecision(t *testing.T) {
 }
 
 func TestAdminRound(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	store, _ := scoredFixture(t, false)
+	store, _, ctx := scoredFixture(t, false)
 	d, err := store.AdminRound(ctx, "p", "r1")
 	if err != nil {
 		t.Fatal(err)

@@ -13,9 +13,7 @@ import (
 )
 
 func TestManageBudgets(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := t.Context()
+	store, pool, ctx := manageStore(t)
 
 	budgets, err := store.Budgets(ctx, manageProgram)
 	if err != nil {

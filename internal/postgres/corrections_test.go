@@ -13,9 +13,7 @@ import (
 )
 
 func TestCorrectionMakesNewRevision(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
@@ -61,9 +59,7 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 // A correction that creates a tie across the cut is refused with a message
 // that names the tied teams.
 func TestCorrectionIntoATieIsRefused(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)

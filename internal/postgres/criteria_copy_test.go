@@ -50,9 +50,7 @@ func roundRounding(t *testing.T, pool *pgxpool.Pool, round string) string {
 }
 
 func TestCreateRoundCopiesCriteria(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := t.Context()
+	store, pool, ctx := manageStore(t)
 	// Give stage 1 a raw-value scale and a rounding other than the
 	// defaults, so the copy is seen to carry them.
 	if _, err := pool.Exec(ctx, `

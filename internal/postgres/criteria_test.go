@@ -14,9 +14,7 @@ import (
 )
 
 func TestManageCriteriaAndEntries(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := t.Context()
+	store, pool, ctx := manageStore(t)
 	const round = "stage-2"
 	name := func(s string) contest.Text { return contest.Text{KO: s + " (ko)", EN: s} }
 
@@ -194,9 +192,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 }
 
 func TestManageClosedRoundKeepsRuleAndCriteria(t *testing.T) {
-	t.Parallel()
-	store, _ := manageStore(t)
-	ctx := t.Context()
+	store, _, ctx := manageStore(t)
 	const round = "final"
 	if _, err := store.CreateCriterion(ctx, manageProgram, round, postgres.CriterionRecord{Code: "total_score",
 		Name: contest.Text{KO: "총점", EN: "Score"}, Max: "100"}, manageActor); err != nil {

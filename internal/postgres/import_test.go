@@ -63,9 +63,7 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 }
 
 func TestImportChangedFileUpdates(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := t.Context()
+	store, pool, ctx := importRecord(t)
 	f := readProgram(t, realProgram)
 	// Rename a team, drop a member, drop the last timeline event.
 	for i := range f.Teams {
@@ -100,9 +98,7 @@ FROM teams t WHERE slug = 'lg'`).Scan(&model, &members, &events)
 // A file that passes validation but fails in the database half-way must
 // leave the database exactly as it was.
 func TestImportIsAtomic(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := t.Context()
+	store, pool, ctx := importRecord(t)
 	before := pgtest.Dump(t, pool)
 
 	f := readProgram(t, realProgram)
@@ -124,9 +120,7 @@ func TestImportIsAtomic(t *testing.T) {
 // The database itself refuses scores outside 0..max of their criterion,
 // scores on categories, and bad evaluators, whatever the Go code does.
 func TestDatabaseEnforcesScoreRules(t *testing.T) {
-	t.Parallel()
-	_, pool := importRecord(t)
-	ctx := t.Context()
+	_, pool, ctx := importRecord(t)
 	insert := `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
 SELECT r.id, t.id, c.id, $2, $3 FROM rounds r JOIN criteria c ON c.round_id = r.id AND c.code = $1
 JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
@@ -206,9 +200,7 @@ func sqlState(err error) string {
 // Emptying a list in the file removes every row of it (an empty list of
 // kept ids must not be sent as NULL, which would match nothing).
 func TestImportEmptiedListsDelete(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := t.Context()
+	store, pool, ctx := importRecord(t)
 	f := readProgram(t, realProgram)
 	for i := range f.Teams {
 		if f.Teams[i].Slug == "lg" {
@@ -234,9 +226,7 @@ func TestImportEmptiedListsDelete(t *testing.T) {
 // A published round, and a team that took part in one, stay on the record
 // even when a file no longer lists them.
 func TestImportKeepsPublishedRecord(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := t.Context()
+	store, pool, ctx := importRecord(t)
 	before := pgtest.Dump(t, pool)
 	f := readProgram(t, realProgram)
 	f.Rounds = f.Rounds[1:] // drop the published document review

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -23,17 +24,27 @@ const manageProgram = "sovereign-ai"
 
 var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
 
-// manageStore returns a fresh database holding the real public record
-// (imported once into a template), a store working as the runtime role on
-// it, and a pool to inspect the database with.
-func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+// openStore returns a store working as the runtime role on the database
+// at url and its pool, closed when the test ends.
+func openStore(t *testing.T, url string) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	pool, err := postgres.Open(t.Context(), pgtest.RecordURL(t))
+	pool, err := postgres.Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
 	return postgres.New(pool), pool
+}
+
+// manageStore marks the test parallel and returns a fresh database holding
+// the real public record (imported once into a template), a store working
+// as the runtime role on it, a pool to inspect the database with and the
+// test's context.
+func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool, context.Context) {
+	t.Helper()
+	t.Parallel()
+	store, pool := openStore(t, pgtest.RecordURL(t))
+	return store, pool, t.Context()
 }
 
 // wantFieldErrors checks that err is a *FieldErrors matching
@@ -114,17 +125,14 @@ func wantAudit(t *testing.T, store *postgres.Store, action string, count int, en
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// scoredFixture imports a small program: one stage round, two direct
-// leaves, three teams, N = 2; fully scored unless partial.
-func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
+// scoredFixture marks the test parallel and imports a small program: one
+// stage round, two direct leaves, three teams, N = 2; fully scored unless
+// partial. It returns the store, the database's URL and the test's context.
+func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string, context.Context) {
 	t.Helper()
+	t.Parallel()
 	url := pgtest.URL(t)
-	pool, err := postgres.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	store := postgres.New(pool)
+	store, _ := openStore(t, url)
 	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
 	f := &programfile.File{Program: programfile.Program{Slug: "p", Name: txt("P"), Ministry: txt("M")}}
 	f.Organizations = []programfile.Organization{{Slug: "o", Name: txt("O"), Kind: "other"}}
@@ -143,7 +151,7 @@ func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
 	if _, err := store.ImportProgram(t.Context(), f); err != nil {
 		t.Fatal(err)
 	}
-	return store, url
+	return store, url, t.Context()
 }
 
 var alice = contest.Actor{Name: "alice@example.com", Addr: "192.0.2.1"}

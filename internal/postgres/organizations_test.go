@@ -13,9 +13,7 @@ import (
 )
 
 func TestManageOrganizations(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := t.Context()
+	store, pool, ctx := manageStore(t)
 
 	orgs, err := store.Organizations(ctx)
 	if err != nil {

@@ -12,9 +12,7 @@ import (
 )
 
 func TestScheduledPublication(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	at := time.Date(2026, 8, 10, 14, 0, 0, 0, time.UTC)
 	closeRound(t, store, "r1")
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {
@@ -48,9 +46,7 @@ func TestScheduledPublication(t *testing.T) {
 // Scheduling an open, incomplete or blocked round is refused with the
 // reason.
 func TestSchedulingRefusals(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, true)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, true)
 	at := time.Now().Add(time.Hour)
 	err := store.SchedulePublication(ctx, "p", "r1", at, alice)
 	var se *contest.RoundStateError
@@ -84,9 +80,7 @@ func TestSchedulingRefusals(t *testing.T) {
 // With two approvals a round is scheduled only through an approved
 // request; the scheduler publishes exactly the approved document.
 func TestScheduledPublicationWithApproval(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := t.Context()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
 	at := time.Now().Add(time.Hour).Truncate(time.Second)
@@ -129,9 +123,7 @@ func TestScheduledPublicationWithApproval(t *testing.T) {
 // its schedule, is listed by FailedSchedules and audited once, until
 // someone acts.
 func TestScheduledPublicationFailsVisibly(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	closeRound(t, store, "r1")
 	at := time.Now().Add(-time.Minute)
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {

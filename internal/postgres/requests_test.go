@@ -104,9 +104,7 @@ func publishedDocument(t *testing.T, store *postgres.Store) []byte {
 // public, A cannot approve it, and B's approval publishes exactly the
 // document A and B reviewed.
 func TestFourEyesPublication(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := t.Context()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	if _, err := store.RequestPublication(ctx, "p", "r1", strings.Repeat("0", 64), time.Time{}, alice, time.Now()); !errors.Is(err, contest.ErrRoundState) {
 		t.Fatalf("request for an open round: %v, want ErrRoundState", err)
@@ -169,9 +167,7 @@ func TestFourEyesPublication(t *testing.T) {
 // refused, and a request for a preview the inputs no longer produce is
 // refused with both fingerprints.
 func TestFourEyesRequestVoidedByChange(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := t.Context()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
 	p, err := store.PublicationPreview(ctx, "p", "r1")
@@ -251,9 +247,7 @@ func outcomeOf(f postgres.TeamFigures) string {
 // A correction shows the per-team diff before anything happens and, with
 // two approvals, waits for B; B's approval publishes exactly the preview.
 func TestFourEyesCorrection(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := t.Context()
+	store, url, ctx := scoredFixture(t, false)
 	publishR1(t, store)
 	setApprovals(t, url, 2)
 	before := publishedDocument(t, store)
@@ -314,9 +308,7 @@ func TestFourEyesCorrection(t *testing.T) {
 // Two concurrent corrections of the same revision: exactly one succeeds,
 // the other is refused with both versions.
 func TestConcurrentCorrections(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	publishR1(t, store)
 	why := contest.Text{KO: "정정", EN: "correction"}
 	changes := []postgres.Correction{{Team: "t3", Criterion: "a", Value: "25"}, {Team: "t2", Criterion: "b", Value: "35"}}
@@ -362,9 +354,7 @@ func TestConcurrentCorrections(t *testing.T) {
 
 // Tie decisions belong to the revision they were made for.
 func TestDecisionsPerRevision(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	// t1 (30, 40) = 70; t2 and t3 (30, 30) tie across the cut of two.
 	saveScore(t, store, "t3", "a", "30")
 	saveScore(t, store, "t3", "b", "30")
@@ -425,9 +415,7 @@ func TestDecisionsPerRevision(t *testing.T) {
 // A decision recorded after the request voids it: the trigger on the
 // inputs, not only the approval's fingerprint check.
 func TestFourEyesRequestVoidedByDecision(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := t.Context()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	saveScore(t, store, "t3", "a", "30")
 	saveScore(t, store, "t3", "b", "30")

@@ -13,9 +13,7 @@ import (
 )
 
 func TestManageRounds(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := t.Context()
+	store, pool, ctx := manageStore(t)
 
 	rounds, err := store.RoundRecords(ctx, manageProgram)
 	if err != nil {
@@ -109,9 +107,7 @@ func TestManageRounds(t *testing.T) {
 }
 
 func TestEligibilityBeforePublication(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := t.Context()
+	store, _, ctx := scoredFixture(t, false)
 	if err := store.SetEligibility(ctx, "p", "r1", "t1", "disqualified", contest.Text{KO: "독자성", EN: "independence"}, alice); err != nil {
 		t.Fatal(err)
 	}

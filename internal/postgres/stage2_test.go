@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,16 +36,18 @@ func stage2File(t *testing.T, edit func(string) string) *programfile.File {
 	return f
 }
 
-// importStage2 imports the stage-2 file (edited by edit) into a fresh
-// database.
-func importStage2(t *testing.T, edit func(string) string) (*postgres.Store, *pgxpool.Pool) {
+// importStage2 marks the test parallel and imports the stage-2 file
+// (edited by edit) into a fresh database; it returns the store, its pool and
+// the test's context.
+func importStage2(t *testing.T, edit func(string) string) (*postgres.Store, *pgxpool.Pool, context.Context) {
 	t.Helper()
+	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.New(pool)
 	if _, err := store.ImportProgram(t.Context(), stage2File(t, edit)); err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	return store, pool
+	return store, pool, t.Context()
 }
 
 // atLevel publishes the stage-2 round disclosing only level, as the
@@ -58,9 +61,7 @@ func atLevel(level string) func(string) string {
 }
 
 func TestImportStage2(t *testing.T) {
-	t.Parallel()
-	store, pool := importStage2(t, nil)
-	ctx := t.Context()
+	store, pool, ctx := importStage2(t, nil)
 
 	rr, err := store.PublishedResults(ctx, "sovereign-ai", "stage-2")
 	if err != nil {
@@ -223,9 +224,7 @@ func publicReads(t *testing.T, store *postgres.Store) map[string]any {
 // through any public read; widening to aggregates adds the statistics
 // but no team's points; full shows the table; narrowing is refused.
 func TestDisclosureLevels(t *testing.T) {
-	t.Parallel()
-	store, _ := importStage2(t, atLevel("outcomes"))
-	ctx := t.Context()
+	store, _, ctx := importStage2(t, atLevel("outcomes"))
 
 	for name, v := range publicReads(t, store) {
 		b, err := json.Marshal(v)
@@ -308,9 +307,7 @@ func TestDisclosureLevels(t *testing.T) {
 // TestObjectionFiledAndDecided: staff record an objection and its
 // decision, who, when and why; the results do not change.
 func TestObjectionFiledAndDecided(t *testing.T) {
-	t.Parallel()
-	store, _ := importStage2(t, nil)
-	ctx := t.Context()
+	store, _, ctx := importStage2(t, nil)
 	before, err := store.PublishedResults(ctx, "sovereign-ai", "stage-2")
 	if err != nil {
 		t.Fatal(err)

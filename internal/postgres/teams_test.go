@@ -12,9 +12,7 @@ import (
 )
 
 func TestManageTeamsAndMembers(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := t.Context()
+	store, pool, ctx := manageStore(t)
 
 	teams, err := store.Teams(ctx, manageProgram)
 	if err != nil {

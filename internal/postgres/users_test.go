@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -26,14 +27,13 @@ var testHash = sync.OnceValue(func() string {
 
 var userAdmin = contest.Actor{Name: "root@msit.go.kr", Addr: "192.0.2.7"}
 
-func usersStore(t *testing.T) *postgres.Store {
+// usersStore marks the test parallel and returns a store working as the
+// runtime role on a fresh database, and the test's context.
+func usersStore(t *testing.T) (*postgres.Store, context.Context) {
 	t.Helper()
-	pool, err := postgres.Open(t.Context(), pgtest.URL(t)) // as the runtime role
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return postgres.New(pool)
+	t.Parallel()
+	store, _ := openStore(t, pgtest.URL(t))
+	return store, t.Context()
 }
 
 func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgres.User {
@@ -62,9 +62,7 @@ func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 }
 
 func TestCreateAndReadUsers(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	created := mustCreateUser(t, s, "Kim.Minjun@MSIT.go.kr", auth.RoleAdmin)
 	if created.ID == 0 || created.Version != 1 || created.CreatedAt.IsZero() || created.Disabled {
 		t.Errorf("created %+v", created)
@@ -107,9 +105,7 @@ func TestCreateAndReadUsers(t *testing.T) {
 }
 
 func TestCreateUserRefusals(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	for _, c := range []struct {
 		name, email, role, hash string
@@ -133,9 +129,7 @@ func TestCreateUserRefusals(t *testing.T) {
 }
 
 func TestDisableEnableAndLastAdmin(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	countAdmins := func(want int) {
@@ -196,9 +190,7 @@ func TestDisableEnableAndLastAdmin(t *testing.T) {
 
 // Two admins disabling each other at the same moment cannot leave none.
 func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	mustCreateUser(t, s, "park@msit.go.kr", auth.RoleAdmin)
 	errs := make([]error, 2)
@@ -216,9 +208,7 @@ func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
 }
 
 func TestSetUserRole(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	kim := mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 
@@ -265,9 +255,7 @@ func TestSetUserRole(t *testing.T) {
 }
 
 func TestSetPassword(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	newHash, err := auth.HashPassword("a new and better passphrase")
 	if err != nil {
@@ -291,9 +279,7 @@ func TestSetPassword(t *testing.T) {
 // Every user change and login attempt is in the audit log, with its actor,
 // and no event carries a password or its hash.
 func TestUserAuditNeverHoldsSecrets(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	first, err := s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})
 	if err != nil {
 		t.Fatal(err)
@@ -351,9 +337,7 @@ func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 
 // The first-admin setup succeeds once, even when two people race for it.
 func TestCreateFirstAdminOnlyOnce(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := t.Context()
+	s, ctx := usersStore(t)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i, email := range []string{"kim@msit.go.kr", "intruder@example.com"} {
@@ -419,9 +403,7 @@ func TestLoginFailuresFromTheAuditLog(t *testing.T) {
 // only the accounts that never signed in from it, and at most by
 // auth.MaxSignInDelay.
 func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	store := runtimeStore(t)
+	store, ctx := runtimeStore(t)
 	record := func(email, addr string, ok bool) {
 		t.Helper()
 		if err := store.RecordLogin(ctx, email, ok, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {

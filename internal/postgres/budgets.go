@@ -190,16 +190,10 @@ func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord
 		if err != nil {
 			return conflict(err, "%s already has a budget for %d", program, b.Year)
 		}
-		if out, err = budgetByYear(ctx, tx, pid, b.Year, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "budget.create", budgetEntity(out.Year), nil, nil, out)
-		return err
+		out, err = budgetByYear(ctx, tx, pid, b.Year, false)
+		return audited(ctx, tx, err, actor, "budget.create", budgetEntity(out.Year), nil, nil, out)
 	})
-	if err != nil {
-		return b, fmt.Errorf("postgres: create budget: %w", err)
-	}
-	return out, nil
+	return saved("create budget", b, out, err)
 }
 
 // UpdateBudget changes the budget now of year (its year too, to b.Year) if
@@ -226,16 +220,10 @@ UPDATE budgets SET year = $3, amount_krw = $4, confidence = $5, note_ko = $6, no
 WHERE id = $1 AND version = $2`, cur.ID, b.Version, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN); err != nil {
 			return err
 		}
-		if out, err = budgetByYear(ctx, tx, pid, b.Year, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "budget.update", budgetEntity(cur.Year), nil, cur, out)
-		return err
+		out, err = budgetByYear(ctx, tx, pid, b.Year, false)
+		return audited(ctx, tx, err, actor, "budget.update", budgetEntity(cur.Year), nil, cur, out)
 	})
-	if err != nil {
-		return b, fmt.Errorf("postgres: update budget: %w", err)
-	}
-	return out, nil
+	return saved("update budget", b, out, err)
 }
 
 // allocationTeam resolves an allocation's team slug ("" is program-wide).
@@ -276,16 +264,10 @@ RETURNING id`, b.ID, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confid
 		if err != nil {
 			return mapErr(err)
 		}
-		if out, err = allocationByID(ctx, tx, pid, id, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "allocation.create", budgetEntity(year)+"/allocation:"+strconv.FormatInt(id, 10), nil, nil, out)
-		return err
+		out, err = allocationByID(ctx, tx, pid, id, false)
+		return audited(ctx, tx, err, actor, "allocation.create", budgetEntity(year)+"/allocation:"+strconv.FormatInt(id, 10), nil, nil, out)
 	})
-	if err != nil {
-		return a, fmt.Errorf("postgres: create allocation: %w", err)
-	}
-	return out, nil
+	return saved("create allocation", a, out, err)
 }
 
 // UpdateAllocation changes the allocation a.ID if it is still at
@@ -318,16 +300,10 @@ UPDATE allocations SET team_id = $3, kind = $4, gpu_model = $5, quantity = $6, a
 WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confidence, a.Note.KO, a.Note.EN); err != nil {
 			return err
 		}
-		if out, err = allocationByID(ctx, tx, pid, cur.ID, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "allocation.update", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(cur.ID, 10), nil, cur, out)
-		return err
+		out, err = allocationByID(ctx, tx, pid, cur.ID, false)
+		return audited(ctx, tx, err, actor, "allocation.update", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(cur.ID, 10), nil, cur, out)
 	})
-	if err != nil {
-		return a, fmt.Errorf("postgres: update allocation: %w", err)
-	}
-	return out, nil
+	return saved("update allocation", a, out, err)
 }
 
 // DeleteAllocation removes an allocation if it is still at version.

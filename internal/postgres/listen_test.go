@@ -6,20 +6,12 @@ import (
 	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
-	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 // Every change to the record reaches the listeners, so every portal process
 // can drop its cached pages.
 func TestChangesAreAnnounced(t *testing.T) {
-	t.Parallel()
-	pool, err := postgres.Open(t.Context(), pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
+	store, _ := freshStore(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	changes := make(chan struct{}, 10)

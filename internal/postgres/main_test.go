@@ -125,6 +125,15 @@ func wantAudit(t *testing.T, store *postgres.Store, action string, count int, en
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// freshStore marks the test parallel and returns a store working as the
+// runtime role on a fresh database, and the test's context.
+func freshStore(t *testing.T) (*postgres.Store, context.Context) {
+	t.Helper()
+	t.Parallel()
+	store, _ := openStore(t, pgtest.URL(t))
+	return store, t.Context()
+}
+
 // scoredFixture marks the test parallel and imports a small program: one
 // stage round, two direct leaves, three teams, N = 2; fully scored unless
 // partial. It returns the store, the database's URL and the test's context.

@@ -87,14 +87,7 @@ func TestScheduledPublicationWithApproval(t *testing.T) {
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); !errors.Is(err, contest.ErrNotApproved) {
 		t.Fatalf("scheduling without approval: %v", err)
 	}
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, at, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, req := requestPublication(t, store, at)
 	if req.PublishAt == nil || !req.PublishAt.Equal(at) {
 		t.Errorf("request time %v", req.PublishAt)
 	}

@@ -170,14 +170,7 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, req := requestPublication(t, store, time.Time{})
 	// Reopen, change a score, close again.
 	if err := store.ReopenRound(ctx, "p", "r1", bob); err != nil {
 		t.Fatal(err)
@@ -223,6 +216,21 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 }
 
 // publishR1 closes and publishes r1 through a request (approvals 1).
+// requestPublication has alice ask to publish r1 as its preview now
+// stands, at at (zero: at once); it returns the preview and the request.
+func requestPublication(t *testing.T, store *postgres.Store, at time.Time) (postgres.Preview, postgres.PublicationRequest) {
+	t.Helper()
+	p, err := store.PublicationPreview(t.Context(), "p", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := store.RequestPublication(t.Context(), "p", "r1", p.Fingerprint, at, alice, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, req
+}
+
 func publishR1(t *testing.T, store *postgres.Store) {
 	t.Helper()
 	ctx := t.Context()
@@ -424,14 +432,7 @@ func TestFourEyesRequestVoidedByDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, req := requestPublication(t, store, time.Time{})
 	if err := store.DecideRound(ctx, "p", "r1", []string{"t3"}, why, bob); err != nil {
 		t.Fatal(err)
 	}

@@ -258,16 +258,10 @@ WHERE id = $1 AND version = $2`, cur.ID, r.Version, r.Slug, r.Kind, r.Name.KO, r
 			r.AnnounceAt, r.AnnounceDateOnly, r.Advance, r.Backfill, orNull(r.MinTotal), r.Note.KO, r.Note.EN); err != nil {
 			return err
 		}
-		if out, err = roundBySlug(ctx, tx, pid, r.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.update", "round:"+cur.Slug, &cur.ID, cur, out)
-		return err
+		out, err = roundBySlug(ctx, tx, pid, r.Slug, false)
+		return audited(ctx, tx, err, actor, "round.update", "round:"+cur.Slug, &cur.ID, cur, out)
 	})
-	if err != nil {
-		return r, fmt.Errorf("postgres: update round: %w", err)
-	}
-	return out, nil
+	return saved("update round", r, out, err)
 }
 
 // roundFieldAction is the workflow action that changing a field of a round

@@ -270,3 +270,23 @@ func collectRows[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
 }
+
+// audited logs a console write once its record is read back into after:
+// err is the read's error (nothing is logged then); before is nil for a
+// creation.
+func audited(ctx context.Context, tx DBTX, err error, actor contest.Actor, action, entity string, roundID *int64, before, after any) error {
+	if err != nil {
+		return err
+	}
+	_, err = appendAudit(ctx, tx, actor, action, entity, roundID, before, after)
+	return err
+}
+
+// saved is the return of a console create or update: the record it saved,
+// or the record it was given and err as the failure of op.
+func saved[T any](op string, in, out T, err error) (T, error) {
+	if err != nil {
+		return in, fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return out, nil
+}

@@ -189,16 +189,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT coalesce(max(
 		if err != nil {
 			return conflict(err, "a team with slug %s already exists in %s", t.Slug, program)
 		}
-		if out, err = teamBySlug(ctx, tx, pid, t.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "team.create", "team:"+out.Slug, nil, nil, out)
-		return err
+		out, err = teamBySlug(ctx, tx, pid, t.Slug, false)
+		return audited(ctx, tx, err, actor, "team.create", "team:"+out.Slug, nil, nil, out)
 	})
-	if err != nil {
-		return t, fmt.Errorf("postgres: create team: %w", err)
-	}
-	return out, nil
+	return saved("create team", t, out, err)
 }
 
 // UpdateTeam changes the team now named slug if it is still at t.Version.
@@ -238,16 +232,10 @@ WHERE id = $1 AND version = $2`, cur.ID, t.Version, t.Slug, t.Name.KO, t.Name.EN
 			t.Goal.KO, t.Goal.EN, t.Note.KO, t.Note.EN); err != nil {
 			return err
 		}
-		if out, err = teamBySlug(ctx, tx, pid, t.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "team.update", "team:"+cur.Slug, nil, cur, out)
-		return err
+		out, err = teamBySlug(ctx, tx, pid, t.Slug, false)
+		return audited(ctx, tx, err, actor, "team.update", "team:"+cur.Slug, nil, cur, out)
 	})
-	if err != nil {
-		return t, fmt.Errorf("postgres: update team: %w", err)
-	}
-	return out, nil
+	return saved("update team", t, out, err)
 }
 
 // checkTeamChange adds to fe what keeps cur from becoming t: a new slug
@@ -307,16 +295,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT coalesce(max(position) + 1, 0) F
 		if err != nil {
 			return conflict(err, "%s is already a member of team %s", m.Org, team)
 		}
-		if out, err = memberByOrg(ctx, tx, t.ID, m.Org, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "membership.add", "team:"+t.Slug+"/org:"+m.Org, nil, nil, out)
-		return err
+		out, err = memberByOrg(ctx, tx, t.ID, m.Org, false)
+		return audited(ctx, tx, err, actor, "membership.add", "team:"+t.Slug+"/org:"+m.Org, nil, nil, out)
 	})
-	if err != nil {
-		return m, fmt.Errorf("postgres: add member: %w", err)
-	}
-	return out, nil
+	return saved("add member", m, out, err)
 }
 
 // UpdateMember changes the membership of m.Org in a team if it is still at
@@ -348,16 +330,10 @@ UPDATE memberships SET role = $3, since = $4, until = $5, confidence = $6, note_
 WHERE id = $1 AND version = $2`, cur.ID, m.Version, m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN); err != nil {
 			return err
 		}
-		if out, err = memberByOrg(ctx, tx, t.ID, m.Org, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "membership.update", "team:"+t.Slug+"/org:"+m.Org, nil, cur, out)
-		return err
+		out, err = memberByOrg(ctx, tx, t.ID, m.Org, false)
+		return audited(ctx, tx, err, actor, "membership.update", "team:"+t.Slug+"/org:"+m.Org, nil, cur, out)
 	})
-	if err != nil {
-		return m, fmt.Errorf("postgres: update member: %w", err)
-	}
-	return out, nil
+	return saved("update member", m, out, err)
 }
 
 // RemoveMember takes an organization out of a team's consortium if the

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
@@ -26,15 +24,6 @@ var testHash = sync.OnceValue(func() string {
 })
 
 var userAdmin = contest.Actor{Name: "root@msit.go.kr", Addr: "192.0.2.7"}
-
-// usersStore marks the test parallel and returns a store working as the
-// runtime role on a fresh database, and the test's context.
-func usersStore(t *testing.T) (*postgres.Store, context.Context) {
-	t.Helper()
-	t.Parallel()
-	store, _ := openStore(t, pgtest.URL(t))
-	return store, t.Context()
-}
 
 func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgres.User {
 	t.Helper()
@@ -62,7 +51,7 @@ func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 }
 
 func TestCreateAndReadUsers(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	created := mustCreateUser(t, s, "Kim.Minjun@MSIT.go.kr", auth.RoleAdmin)
 	if created.ID == 0 || created.Version != 1 || created.CreatedAt.IsZero() || created.Disabled {
 		t.Errorf("created %+v", created)
@@ -105,7 +94,7 @@ func TestCreateAndReadUsers(t *testing.T) {
 }
 
 func TestCreateUserRefusals(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	for _, c := range []struct {
 		name, email, role, hash string
@@ -129,7 +118,7 @@ func TestCreateUserRefusals(t *testing.T) {
 }
 
 func TestDisableEnableAndLastAdmin(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	countAdmins := func(want int) {
@@ -190,7 +179,7 @@ func TestDisableEnableAndLastAdmin(t *testing.T) {
 
 // Two admins disabling each other at the same moment cannot leave none.
 func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	mustCreateUser(t, s, "park@msit.go.kr", auth.RoleAdmin)
 	errs := make([]error, 2)
@@ -208,7 +197,7 @@ func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
 }
 
 func TestSetUserRole(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	kim := mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 
@@ -255,7 +244,7 @@ func TestSetUserRole(t *testing.T) {
 }
 
 func TestSetPassword(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	newHash, err := auth.HashPassword("a new and better passphrase")
 	if err != nil {
@@ -279,7 +268,7 @@ func TestSetPassword(t *testing.T) {
 // Every user change and login attempt is in the audit log, with its actor,
 // and no event carries a password or its hash.
 func TestUserAuditNeverHoldsSecrets(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	first, err := s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})
 	if err != nil {
 		t.Fatal(err)
@@ -337,7 +326,7 @@ func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 
 // The first-admin setup succeeds once, even when two people race for it.
 func TestCreateFirstAdminOnlyOnce(t *testing.T) {
-	s, ctx := usersStore(t)
+	s, ctx := freshStore(t)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i, email := range []string{"kim@msit.go.kr", "intruder@example.com"} {
@@ -364,14 +353,7 @@ func TestCreateFirstAdminOnlyOnce(t *testing.T) {
 // Failed sign-ins are counted from the audit log, so every process sharing
 // the database sees the same counts; a success clears the account's count.
 func TestLoginFailuresFromTheAuditLog(t *testing.T) {
-	t.Parallel()
-	pool, err := postgres.Open(t.Context(), pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
-	ctx := t.Context()
+	store, ctx := freshStore(t)
 	fail := func(email, addr string) {
 		t.Helper()
 		if err := store.RecordLogin(ctx, email, false, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {

@@ -290,3 +290,38 @@ func saved[T any](op string, in, out T, err error) (T, error) {
 	}
 	return out, nil
 }
+
+// withID is an item read with the id of its row.
+type withID[T any] struct {
+	id int64
+	v  T
+}
+
+// collectWithIDs runs sql, whose first column is the row's id, and scans
+// the other columns into dest of a T: the items and their ids in the same
+// order (nil for no rows).
+func collectWithIDs[T any](ctx context.Context, db DBTX, dest func(*T) []any, sql string, args ...any) ([]T, []int64, error) {
+	rows, err := appendRows(ctx, db, nil, scanWith(func(r *withID[T]) []any {
+		return append([]any{&r.id}, dest(&r.v)...)
+	}), sql, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []T
+	var ids []int64
+	for _, r := range rows {
+		out = append(out, r.v)
+		ids = append(ids, r.id)
+	}
+	return out, ids, nil
+}
+
+// listOf runs sql and scans its rows into dest of a T (nil for no rows); a
+// failure is named what.
+func listOf[T any](ctx context.Context, db DBTX, what string, dest func(*T) []any, sql string, args ...any) ([]T, error) {
+	out, err := appendRows(ctx, db, nil, scanWith(dest), sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

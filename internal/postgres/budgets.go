@@ -226,18 +226,21 @@ WHERE id = $1 AND version = $2`, cur.ID, b.Version, b.Year, b.AmountKRW, b.Confi
 	return saved("update budget", b, out, err)
 }
 
-// allocationTeam resolves an allocation's team slug ("" is program-wide).
+// allocationTeam resolves an allocation's team slug ("" is program-wide)
+// and is the last check of an allocation: an unknown team joins fe, and fe
+// holding any error is the error.
 func allocationTeam(ctx context.Context, db DBTX, fe *FieldErrors, programID int64, team string) (any, error) {
 	if team == "" {
-		return nil, nil
+		return nil, fe.OrNil()
 	}
 	var id int64
 	err := db.QueryRow(ctx, `SELECT id FROM teams WHERE program_id = $1 AND slug = $2`, programID, team).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		fe.Add("team", "unknown_team", "team", team)
-		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return id, err
+	return id, fe.OrNil()
 }
 
 // CreateAllocation adds an allocation to a year's budget, after its others.
@@ -251,9 +254,6 @@ func (s *Store) CreateAllocation(ctx context.Context, program string, year int, 
 		}
 		team, err := allocationTeam(ctx, tx, fe, pid, a.Team)
 		if err != nil {
-			return err
-		}
-		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		var id int64
@@ -285,9 +285,6 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 		}
 		team, err := allocationTeam(ctx, tx, fe, pid, a.Team)
 		if err != nil {
-			return err
-		}
-		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		if cur.sameAs(a) {

@@ -40,26 +40,24 @@ func newMigrate(url string) (*migrate.Migrate, error) {
 // library holds a PostgreSQL advisory lock meanwhile, so several portal
 // processes may start at once.
 func Migrate(url string) error {
-	m, err := newMigrate(url)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return fmt.Errorf("postgres: migrate up: %w", err)
-	}
-	return nil
+	return runMigrate(url, "up", (*migrate.Migrate).Up)
 }
 
 // MigrateDown rolls every migration back.
 func MigrateDown(url string) error {
+	return runMigrate(url, "down", (*migrate.Migrate).Down)
+}
+
+// runMigrate runs one step (up or down, named dir) of the migrations on
+// url; having nothing to do is no error.
+func runMigrate(url, dir string, step func(*migrate.Migrate) error) error {
 	m, err := newMigrate(url)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	if err := m.Down(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return fmt.Errorf("postgres: migrate down: %w", err)
+	if err := step(m); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("postgres: migrate %s: %w", dir, err)
 	}
 	return nil
 }

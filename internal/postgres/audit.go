@@ -6,11 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 )
@@ -210,10 +207,7 @@ func (s *Store) AuditHead(ctx context.Context, program, round string) (string, e
 	err := s.pool.QueryRow(ctx, `
 SELECT coalesce(v.audit_head, '') FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
 WHERE p.slug = $1 AND r.slug = $2 AND r.published ORDER BY v.revision DESC LIMIT 1`, program, round).Scan(&head)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
+	if err := optional(err); err != nil {
 		return "", fmt.Errorf("postgres: audit head: %w", err)
 	}
 	return hex.EncodeToString(head), nil

@@ -37,10 +37,7 @@ func auditFixture(t *testing.T) (string, *postgres.Store, context.Context) {
 
 func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
 	url, store, ctx := auditFixture(t)
-	events, err := store.AuditEvents(ctx, postgres.AuditFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := must(store.AuditEvents(ctx, postgres.AuditFilter{})).val(t)
 	if len(events) != 2 {
 		t.Fatalf("%d audit events, want 2 (an unchanged import appends none)", len(events))
 	}
@@ -88,10 +85,7 @@ func TestAuditDeletionIsDetected(t *testing.T) {
 	if err := super.QueryRow(ctx, `DELETE FROM audit_events WHERE id = (SELECT min(id) FROM audit_events) RETURNING id`).Scan(&first); err != nil {
 		t.Fatal(err)
 	}
-	vr, err := store.VerifyAudit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	vr := must(store.VerifyAudit(ctx)).val(t)
 	if vr.BrokenAt <= first || !strings.Contains(vr.Problem, "previous-hash") {
 		t.Errorf("after deleting event %d: %+v", first, vr)
 	}

@@ -180,30 +180,23 @@ func budgetEntity(year int) string { return "budget:" + strconv.Itoa(year) }
 // CreateBudget adds a fiscal year's budget; a year that has one is
 // ErrConflict.
 func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord, actor contest.Actor) (BudgetRecord, error) {
-	if err := b.clean().OrNil(); err != nil {
-		return b, fmt.Errorf("postgres: create budget: %w", err)
-	}
-	var out BudgetRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	check := b.clean().OrNil()
+	return writeRecord(ctx, s, "create budget", program, b, check, func(tx pgx.Tx, pid int64, out *BudgetRecord) (err error) {
 		_, err = tx.Exec(ctx, `INSERT INTO budgets (program_id, year, amount_krw, confidence, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6)`,
 			pid, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN)
 		if err != nil {
 			return conflict(err, "%s already has a budget for %d", program, b.Year)
 		}
-		out, err = budgetByYear(ctx, tx, pid, b.Year, false)
-		return audited(ctx, tx, err, actor, "budget.create", budgetEntity(out.Year), nil, nil, out)
+		*out, err = budgetByYear(ctx, tx, pid, b.Year, false)
+		return audited(ctx, tx, err, actor, "budget.create", budgetEntity(out.Year), nil, nil, *out)
 	})
-	return saved("create budget", b, out, err)
 }
 
 // UpdateBudget changes the budget now of year (its year too, to b.Year) if
 // it is still at b.Version.
 func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b BudgetRecord, actor contest.Actor) (BudgetRecord, error) {
-	if err := b.clean().OrNil(); err != nil {
-		return b, fmt.Errorf("postgres: update budget: %w", err)
-	}
-	var out BudgetRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	check := b.clean().OrNil()
+	return writeRecord(ctx, s, "update budget", program, b, check, func(tx pgx.Tx, pid int64, out *BudgetRecord) (err error) {
 		cur, err := budgetByYear(ctx, tx, pid, year, true)
 		if err != nil {
 			return err
@@ -212,7 +205,7 @@ func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b Bu
 			return err
 		}
 		if cur.sameAs(b) {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := writeVersioned(ctx, tx, fmt.Sprintf("budget %d", year), cur.Version, b.Version, fmt.Sprintf("%s already has a budget for %d", program, b.Year), `
@@ -220,10 +213,9 @@ UPDATE budgets SET year = $3, amount_krw = $4, confidence = $5, note_ko = $6, no
 WHERE id = $1 AND version = $2`, cur.ID, b.Version, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN); err != nil {
 			return err
 		}
-		out, err = budgetByYear(ctx, tx, pid, b.Year, false)
-		return audited(ctx, tx, err, actor, "budget.update", budgetEntity(cur.Year), nil, cur, out)
+		*out, err = budgetByYear(ctx, tx, pid, b.Year, false)
+		return audited(ctx, tx, err, actor, "budget.update", budgetEntity(cur.Year), nil, cur, *out)
 	})
-	return saved("update budget", b, out, err)
 }
 
 // allocationTeam resolves an allocation's team slug ("" is program-wide)
@@ -246,8 +238,7 @@ func allocationTeam(ctx context.Context, db DBTX, fe *FieldErrors, programID int
 // CreateAllocation adds an allocation to a year's budget, after its others.
 func (s *Store) CreateAllocation(ctx context.Context, program string, year int, a AllocationRecord, actor contest.Actor) (AllocationRecord, error) {
 	fe := a.clean()
-	var out AllocationRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "create allocation", program, a, nil, func(tx pgx.Tx, pid int64, out *AllocationRecord) (err error) {
 		b, err := budgetByYear(ctx, tx, pid, year, true)
 		if err != nil {
 			return err
@@ -264,18 +255,16 @@ RETURNING id`, b.ID, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confid
 		if err != nil {
 			return mapErr(err)
 		}
-		out, err = allocationByID(ctx, tx, pid, id, false)
-		return audited(ctx, tx, err, actor, "allocation.create", budgetEntity(year)+"/allocation:"+strconv.FormatInt(id, 10), nil, nil, out)
+		*out, err = allocationByID(ctx, tx, pid, id, false)
+		return audited(ctx, tx, err, actor, "allocation.create", budgetEntity(year)+"/allocation:"+strconv.FormatInt(id, 10), nil, nil, *out)
 	})
-	return saved("create allocation", a, out, err)
 }
 
 // UpdateAllocation changes the allocation a.ID if it is still at
 // a.Version. It stays in its budget.
 func (s *Store) UpdateAllocation(ctx context.Context, program string, a AllocationRecord, actor contest.Actor) (AllocationRecord, error) {
 	fe := a.clean()
-	var out AllocationRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "update allocation", program, a, nil, func(tx pgx.Tx, pid int64, out *AllocationRecord) (err error) {
 		cur, err := allocationByID(ctx, tx, pid, a.ID, true)
 		if err != nil {
 			return err
@@ -288,7 +277,7 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 			return err
 		}
 		if cur.sameAs(a) {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := writeVersioned(ctx, tx, fmt.Sprintf("allocation %d", a.ID), cur.Version, a.Version, "", `
@@ -297,10 +286,9 @@ UPDATE allocations SET team_id = $3, kind = $4, gpu_model = $5, quantity = $6, a
 WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confidence, a.Note.KO, a.Note.EN); err != nil {
 			return err
 		}
-		out, err = allocationByID(ctx, tx, pid, cur.ID, false)
-		return audited(ctx, tx, err, actor, "allocation.update", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(cur.ID, 10), nil, cur, out)
+		*out, err = allocationByID(ctx, tx, pid, cur.ID, false)
+		return audited(ctx, tx, err, actor, "allocation.update", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(cur.ID, 10), nil, cur, *out)
 	})
-	return saved("update allocation", a, out, err)
 }
 
 // DeleteAllocation removes an allocation if it is still at version.

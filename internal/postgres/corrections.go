@@ -70,11 +70,8 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 	}
 	var revision int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActCorrect)
+		ri, err := lockDirect(ctx, tx, program, round, contest.ActCorrect)
 		if err != nil {
-			return err
-		}
-		if err := requireSingleApproval(ctx, tx, ri.ID); err != nil {
 			return err
 		}
 		revision, _, err = applyCorrection(ctx, tx, ri, CorrectionRequest{Change: c, Reason: why}, actor, now)

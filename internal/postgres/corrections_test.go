@@ -18,10 +18,7 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	first, err := store.PublishedResults(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := must(store.PublishedResults(ctx, "p", "r1")).val(t)
 	why := contest.Text{KO: "입력 오류 정정", EN: "data entry error corrected"}
 	if _, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, contest.Text{}, alice, time.Now()); !errors.Is(err, contest.ErrInvalid) {
 		t.Errorf("correction without a reason: %v", err)

@@ -4,12 +4,10 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kai-challenge/portal/internal/contest"
 )
@@ -250,8 +248,8 @@ WHERE c.id = $1 AND c.version = $2`,
 
 // isMaxBelowScore recognises the refusal of the criteria_max_check trigger.
 func isMaxBelowScore(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23514" && strings.Contains(pgErr.Message, "has scores above the new maximum")
+	pe := pgError(err, "23514")
+	return pe != nil && strings.Contains(pe.Message, "has scores above the new maximum")
 }
 
 // checkScoresFit reports the changes of a scored criterion that its scores

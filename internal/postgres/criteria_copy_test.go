@@ -77,10 +77,7 @@ UPDATE rounds SET rounding_decimals = 1, rounding_level = 'leaf' WHERE slug = 's
 	if got := roundRounding(t, pool, "stage-3"); got != "1/leaf" {
 		t.Errorf("rounding %s, want 1/leaf", got)
 	}
-	tree, err := store.Criteria(ctx, manageProgram, "stage-3")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := must(store.Criteria(ctx, manageProgram, "stage-3")).val(t)
 	var codes []string
 	for _, c := range tree {
 		codes = append(codes, c.Code)
@@ -88,9 +85,7 @@ UPDATE rounds SET rounding_decimals = 1, rounding_level = 'leaf' WHERE slug = 's
 			t.Errorf("copied %s: %d scores, version %d", c.Code, c.Scores, c.Version)
 		}
 	}
-	if diff := cmp.Diff([]string{"benchmark", "nia", "global_common", "global_individual", "expert", "user"}, codes); diff != "" {
-		t.Errorf("tree order (-want +got):\n%s", diff)
-	}
+	wantSame(t, "tree order", []string{"benchmark", "nia", "global_common", "global_individual", "expert", "user"}, codes)
 	wantAudit(t, store, "criteria.copy", 1, "round:stage-3", nil, map[string]any{"from": "stage-1", "criteria": float64(6)})
 
 	// The copy is the new round's own: editing it leaves the source alone.

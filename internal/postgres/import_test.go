@@ -8,8 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/pgtest"
@@ -19,13 +17,17 @@ import (
 
 func readProgram(t *testing.T, path string) *programfile.File {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := must(os.ReadFile(path)).val(t)
+	return parseProgram(t, path, data)
+}
+
+// parseProgram parses the program file text data (named name in the
+// failure).
+func parseProgram(t *testing.T, name string, data []byte) *programfile.File {
+	t.Helper()
 	f, err := programfile.Parse(data)
 	if err != nil {
-		t.Fatalf("parse %s: %v", path, err)
+		t.Fatalf("parse %s: %v", name, err)
 	}
 	return f
 }
@@ -38,20 +40,15 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 	store := postgres.New(pool)
 	ctx := t.Context()
 	f := readProgram(t, realProgram)
-	sum, err := store.ImportProgram(ctx, f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := must(store.ImportProgram(ctx, f)).val(t)
 	if sum.Teams != 16 || sum.Rounds != 6 {
 		t.Errorf("summary = %+v, want 16 teams and 6 rounds", sum)
 	}
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("second import of the same file changed the database (-before +after):\n%s", diff)
-	}
+	unchanged("second import of the same file")
 
 	var published, draft int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'published'), count(*) FILTER (WHERE status = 'draft') FROM rounds`).Scan(&published, &draft); err != nil {
@@ -99,7 +96,7 @@ FROM teams t WHERE slug = 'lg'`).Scan(&model, &members, &events)
 // leave the database exactly as it was.
 func TestImportIsAtomic(t *testing.T) {
 	store, pool, ctx := importRecord(t)
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 
 	f := readProgram(t, realProgram)
 	f.Teams[0].Name.EN = "Renamed first" // would be written early…
@@ -112,9 +109,7 @@ func TestImportIsAtomic(t *testing.T) {
 	if !strings.Contains(err.Error(), "advance") {
 		t.Errorf("error %q does not name the failing check", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("failed import changed the database (-before +after):\n%s", diff)
-	}
+	unchanged("failed import")
 }
 
 // The database itself refuses scores outside 0..max of their criterion,
@@ -227,7 +222,7 @@ func TestImportEmptiedListsDelete(t *testing.T) {
 // even when a file no longer lists them.
 func TestImportKeepsPublishedRecord(t *testing.T) {
 	store, pool, ctx := importRecord(t)
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	f := readProgram(t, realProgram)
 	f.Rounds = f.Rounds[1:] // drop the published document review
 	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, contest.ErrRoundState) || !strings.Contains(err.Error(), "document-review") {
@@ -260,9 +255,7 @@ func TestImportKeepsPublishedRecord(t *testing.T) {
 	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, contest.ErrRoundState) || !strings.Contains(err.Error(), "lunit") {
 		t.Errorf("dropping a team of a published round: %v", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("a refused import changed the database:\n%s", diff)
-	}
+	unchanged("a refused import")
 }
 
 // One file may lower a criterion's maximum together with the scores above

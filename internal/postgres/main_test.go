@@ -28,10 +28,7 @@ var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
 // at url and its pool, closed when the test ends.
 func openStore(t *testing.T, url string) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	pool, err := postgres.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := must(postgres.Open(t.Context(), url)).val(t)
 	t.Cleanup(pool.Close)
 	return postgres.New(pool), pool
 }
@@ -78,10 +75,7 @@ func wantFieldErrors(t *testing.T, err error, fields ...string) *postgres.FieldE
 // auditEvents returns the events of one action, oldest first.
 func auditEvents(t *testing.T, store *postgres.Store, action string) []postgres.AuditEvent {
 	t.Helper()
-	ev, err := store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action, Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := must(store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action, Limit: 1000})).val(t)
 	slices.Reverse(ev)
 	return ev
 }
@@ -169,10 +163,7 @@ var bob = contest.Actor{Name: "bob@example.com", Addr: "192.0.2.2"}
 
 func countAudit(t *testing.T, store *postgres.Store, action string) int {
 	t.Helper()
-	ev, err := store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := must(store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action})).val(t)
 	return len(ev)
 }
 
@@ -185,4 +176,43 @@ func reportTeam(t *testing.T, rep rules.Report, team string) rules.ReportTeam {
 	}
 	t.Fatalf("team %s is not in the report", team)
 	return rules.ReportTeam{}
+}
+
+// wantSame reports, without stopping the test, how got differs from want.
+func wantSame(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", what, diff)
+	}
+}
+
+// snapshot dumps the database of pool; the function it returns reports
+// any change since, made by what must not have changed it.
+func snapshot(t *testing.T, pool *pgxpool.Pool) func(what string) {
+	t.Helper()
+	before := pgtest.Dump(t, pool)
+	return func(what string) {
+		t.Helper()
+		if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+			t.Errorf("%s changed the database (-before +after):\n%s", what, diff)
+		}
+	}
+}
+
+// result is what a call made in a test returned: a value and an error.
+type result[T any] struct {
+	v   T
+	err error
+}
+
+// must takes what a call returned, for val: must(store.Teams(ctx, p)).val(t).
+func must[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+// val returns the value read, failing the test at once on an error.
+func (r result[T]) val(t testing.TB) T {
+	t.Helper()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.v
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers pgx5://
@@ -134,8 +133,7 @@ FROM pg_roles r WHERE r.rolname = $1`, RuntimeRole).Scan(&exists, &ok, &memberOf
 // isDuplicateRole reports a CREATE ROLE that lost a race with another
 // process creating the same role.
 func isDuplicateRole(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "42710" || pgErr.Code == "23505")
+	return pgError(err, "42710", "23505") != nil
 }
 
 // RuntimeURL is ownerURL (a URL or a keyword/value connection string) with

@@ -18,10 +18,7 @@ import (
 // no operation for).
 func execSQL(t *testing.T, url, sql string, args ...any) {
 	t.Helper()
-	pool, err := postgres.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := must(postgres.Open(t.Context(), url)).val(t)
 	defer pool.Close()
 	if _, err := pool.Exec(t.Context(), sql, args...); err != nil {
 		t.Fatal(err)
@@ -51,10 +48,7 @@ func closeRound(t *testing.T, store *postgres.Store, round string) {
 func saveScore(t *testing.T, store *postgres.Store, team, criterion, value string) {
 	t.Helper()
 	ctx := t.Context()
-	cells, err := store.RoundScores(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cells := must(store.RoundScores(ctx, "p", "r1")).val(t)
 	for _, c := range cells {
 		if c.Team == team && c.Criterion == criterion {
 			if _, err := store.SaveScores(ctx, "p", "r1", []postgres.ScoreEdit{{Team: team, Criterion: criterion, Value: value, Version: c.Version}}, alice); err != nil {
@@ -85,18 +79,12 @@ func wantUnpublished(t *testing.T, store *postgres.Store) {
 // publishedDocument is the public results document of r1 as JSON.
 func publishedDocument(t *testing.T, store *postgres.Store) []byte {
 	t.Helper()
-	rr, err := store.PublishedResults(t.Context(), "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rr := must(store.PublishedResults(t.Context(), "p", "r1")).val(t)
 	// Public reads name the disclosure level; the reviewed document is the
 	// results as frozen, without it.
 	rep := rr.Report
 	rep.Disclosure = ""
-	doc, err := json.Marshal(rep)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := must(json.Marshal(rep)).val(t)
 	return doc
 }
 
@@ -110,20 +98,14 @@ func TestFourEyesPublication(t *testing.T) {
 		t.Fatalf("request for an open round: %v, want ErrRoundState", err)
 	}
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.PublicationPreview(ctx, "p", "r1")).val(t)
 	if p.Approvals != 2 || len(p.Fingerprint) != 64 || p.Fingerprint != contest.Fingerprint(p.Document) || p.Report.Status != rules.ReportPublished {
 		t.Fatalf("preview %+v", p)
 	}
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); !errors.Is(err, contest.ErrApprovalRequired) {
 		t.Fatalf("direct publication with two approvals: %v", err)
 	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := must(store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())).val(t)
 	if req.Status != contest.RequestPending || req.RequestedBy != alice.Name || req.Fingerprint != p.Fingerprint || !bytes.Equal(req.Document, p.Document) {
 		t.Fatalf("request %+v", req)
 	}
@@ -143,10 +125,7 @@ func TestFourEyesPublication(t *testing.T) {
 	}
 	wantUnpublished(t, store)
 	at := time.Date(2026, 8, 1, 6, 0, 0, 0, time.UTC)
-	done, err := store.ApprovePublication(ctx, req.ID, p.Fingerprint, bob, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	done := must(store.ApprovePublication(ctx, req.ID, p.Fingerprint, bob, at)).val(t)
 	if done.Status != contest.RequestApproved || done.DecidedBy != bob.Name || done.Revision != 1 {
 		t.Errorf("approved request %+v", done)
 	}
@@ -192,17 +171,11 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 		t.Fatalf("request of a stale preview: %v", err)
 	}
 	// A decision recorded after the request voids it too.
-	fresh, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fresh := must(store.PublicationPreview(ctx, "p", "r1")).val(t)
 	if bytes.Equal(fresh.Document, p.Document) {
 		t.Fatal("the score change did not change the document")
 	}
-	req2, err := store.RequestPublication(ctx, "p", "r1", fresh.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	req2 := must(store.RequestPublication(ctx, "p", "r1", fresh.Fingerprint, time.Time{}, alice, time.Now())).val(t)
 	if err := store.SetEligibility(ctx, "p", "r1", "t3", contest.EntryWithdrew, contest.Text{KO: "철회", EN: "withdrew"}, bob); !errors.Is(err, contest.ErrRoundState) {
 		t.Fatalf("eligibility of a closed round: %v", err)
 	}
@@ -220,14 +193,8 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 // stands, at at (zero: at once); it returns the preview and the request.
 func requestPublication(t *testing.T, store *postgres.Store, at time.Time) (postgres.Preview, postgres.PublicationRequest) {
 	t.Helper()
-	p, err := store.PublicationPreview(t.Context(), "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(t.Context(), "p", "r1", p.Fingerprint, at, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.PublicationPreview(t.Context(), "p", "r1")).val(t)
+	req := must(store.RequestPublication(t.Context(), "p", "r1", p.Fingerprint, at, alice, time.Now())).val(t)
 	return p, req
 }
 
@@ -235,10 +202,7 @@ func publishR1(t *testing.T, store *postgres.Store) {
 	t.Helper()
 	ctx := t.Context()
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.PublicationPreview(ctx, "p", "r1")).val(t)
 	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
 	if err != nil || req.Status != contest.RequestApproved || req.Revision != 1 {
 		t.Fatalf("publication with one approval: %+v, %v", req, err)
@@ -260,10 +224,7 @@ func TestFourEyesCorrection(t *testing.T) {
 	setApprovals(t, url, 2)
 	before := publishedDocument(t, store)
 	c := postgres.Correction{Team: "t3", Criterion: "a", Value: "45"} // t3 40 → 65, past t2 (60)
-	p, err := store.CorrectionPreview(ctx, "p", "r1", c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.CorrectionPreview(ctx, "p", "r1", c)).val(t)
 	if p.Corrects != 1 || p.Report.Status != rules.ReportCorrected || p.Fingerprint != contest.Fingerprint(p.Document) {
 		t.Fatalf("preview %+v", p)
 	}
@@ -322,10 +283,7 @@ func TestConcurrentCorrections(t *testing.T) {
 	changes := []postgres.Correction{{Team: "t3", Criterion: "a", Value: "25"}, {Team: "t2", Criterion: "b", Value: "35"}}
 	var reqs []postgres.CorrectionRequest
 	for _, c := range changes {
-		p, err := store.CorrectionPreview(ctx, "p", "r1", c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := must(store.CorrectionPreview(ctx, "p", "r1", c)).val(t)
 		reqs = append(reqs, postgres.CorrectionRequest{Corrects: p.Corrects, Change: c, Reason: why, Fingerprint: p.Fingerprint})
 	}
 	errs := make([]error, len(reqs))
@@ -375,10 +333,7 @@ func TestDecisionsPerRevision(t *testing.T) {
 	why := contest.Text{KO: "정정", EN: "correction"}
 	correct := func(rev int, c postgres.Correction) {
 		t.Helper()
-		p, err := store.CorrectionPreview(ctx, "p", "r1", c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := must(store.CorrectionPreview(ctx, "p", "r1", c)).val(t)
 		if _, err := store.RequestCorrection(ctx, "p", "r1", postgres.CorrectionRequest{Corrects: rev, Change: c, Reason: why, Fingerprint: p.Fingerprint}, bob, time.Now()); err != nil {
 			t.Fatal(err)
 		}

@@ -124,12 +124,7 @@ func roundBySlug(ctx context.Context, db DBTX, programID int64, slug string, loc
 
 // RoundRecords lists a program's rounds in order, without entries.
 func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord, error) {
-	var out []RoundRecord
-	err := s.readProgram(ctx, "rounds", program, func(tx pgx.Tx, pid int64) (err error) {
-		out, err = collectRows(ctx, tx, scanRound, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`, pid)
-		return err
-	})
-	return out, err
+	return programRows(ctx, s, "rounds", program, scanRound, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`)
 }
 
 // RoundRecord returns a round's settings and its entries.
@@ -220,8 +215,7 @@ func copySource(ctx context.Context, tx DBTX, programID int64, from string) (Rou
 // are changed through corrections.
 func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRecord, actor contest.Actor) (RoundRecord, error) {
 	fe := r.clean()
-	var out RoundRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "update round", program, r, nil, func(tx pgx.Tx, pid int64, out *RoundRecord) (err error) {
 		cur, err := roundBySlug(ctx, tx, pid, slug, true)
 		if err != nil {
 			return err
@@ -234,7 +228,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 		}
 		changed := r.changes(cur)
 		if len(changed) == 0 {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := checkRoundChanges(slug, cur.Status, changed); err != nil {
@@ -258,10 +252,9 @@ WHERE id = $1 AND version = $2`, cur.ID, r.Version, r.Slug, r.Kind, r.Name.KO, r
 			r.AnnounceAt, r.AnnounceDateOnly, r.Advance, r.Backfill, orNull(r.MinTotal), r.Note.KO, r.Note.EN); err != nil {
 			return err
 		}
-		out, err = roundBySlug(ctx, tx, pid, r.Slug, false)
-		return audited(ctx, tx, err, actor, "round.update", "round:"+cur.Slug, &cur.ID, cur, out)
+		*out, err = roundBySlug(ctx, tx, pid, r.Slug, false)
+		return audited(ctx, tx, err, actor, "round.update", "round:"+cur.Slug, &cur.ID, cur, *out)
 	})
-	return saved("update round", r, out, err)
 }
 
 // roundFieldAction is the workflow action that changing a field of a round
@@ -293,6 +286,26 @@ func checkRoundChanges(slug, status string, changed []string) error {
 		return fmt.Errorf("%w; refused: %s", first, strings.Join(refused, ", "))
 	}
 	return nil
+}
+
+// lockDirect is lockRoundFor an action taken at once, without a request:
+// it is refused when the round's program requires two approvals.
+func lockDirect(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, error) {
+	ri, err := lockRoundFor(ctx, tx, program, round, a)
+	if err != nil {
+		return ri, err
+	}
+	return ri, requireSingleApproval(ctx, tx, ri.ID)
+}
+
+// lockInput is lockRoundFor with the round's scoring input.
+func lockInput(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, FrozenInput, error) {
+	ri, err := lockRoundFor(ctx, tx, program, round, a)
+	if err != nil {
+		return ri, FrozenInput{}, err
+	}
+	in, err := loadInput(ctx, tx, ri)
+	return ri, in, err
 }
 
 // lockRoundFor locks a round and checks that its status permits a

@@ -166,7 +166,7 @@ func (w *scoreSaver) save(ctx context.Context, e ScoreEdit) error {
 	err = w.tx.QueryRow(ctx, `
 SELECT value::text, version, entered_by, entered_at FROM scores
 WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4 FOR UPDATE`, ids...).Scan(&cur.Value, &cur.Version, &cur.EnteredBy, &cur.EnteredAt)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err := optional(err); err != nil {
 		return err
 	}
 	same := cur.Version > 0 && mustRat(cur.Value).Cmp(v) == 0

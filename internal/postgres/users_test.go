@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -37,10 +35,7 @@ func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgre
 // userEvents returns the audit events of users and logins, oldest first.
 func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 	t.Helper()
-	events, err := s.AuditEvents(t.Context(), postgres.AuditFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := must(s.AuditEvents(t.Context(), postgres.AuditFilter{Limit: 1000})).val(t)
 	var out []postgres.AuditEvent
 	for i := len(events) - 1; i >= 0; i-- {
 		if strings.HasPrefix(events[i].Action, "user.") || strings.HasPrefix(events[i].Action, "auth.") {
@@ -60,9 +55,7 @@ func TestCreateAndReadUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(created, u); diff != "" {
-		t.Errorf("UserByEmail differs from what CreateUser returned (-want +got):\n%s", diff)
-	}
+	wantSame(t, "UserByEmail differs from what CreateUser returned", created, u)
 	if u.Email != "Kim.Minjun@MSIT.go.kr" {
 		t.Errorf("email stored as %q, want it as given", u.Email)
 	}
@@ -74,17 +67,12 @@ func TestCreateAndReadUsers(t *testing.T) {
 		t.Errorf("UserByID = %+v, %v", byID, err)
 	}
 	mustCreateUser(t, s, "a.scorer@nipa.kr", auth.RoleScorer)
-	all, err := s.Users(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := must(s.Users(ctx)).val(t)
 	var emails []string
 	for _, u := range all {
 		emails = append(emails, u.Email+" "+u.Role)
 	}
-	if diff := cmp.Diff([]string{"a.scorer@nipa.kr scorer", "Kim.Minjun@MSIT.go.kr admin"}, emails); diff != "" {
-		t.Errorf("Users (-want +got):\n%s", diff)
-	}
+	wantSame(t, "Users", []string{"a.scorer@nipa.kr scorer", "Kim.Minjun@MSIT.go.kr admin"}, emails)
 	if _, _, err := s.UserByEmail(ctx, "nobody@msit.go.kr"); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("unknown email: %v, want ErrNotFound", err)
 	}
@@ -172,9 +160,7 @@ func TestDisableEnableAndLastAdmin(t *testing.T) {
 		"user.disable user:lee@nipa.kr", "user.enable user:lee@nipa.kr",
 		"user.create user:park@msit.go.kr", "user.disable user:kim@msit.go.kr", "user.enable user:kim@msit.go.kr",
 	}
-	if diff := cmp.Diff(want, actions); diff != "" {
-		t.Errorf("audit events (-want +got):\n%s", diff)
-	}
+	wantSame(t, "audit events", want, actions)
 }
 
 // Two admins disabling each other at the same moment cannot leave none.
@@ -238,18 +224,13 @@ func TestSetUserRole(t *testing.T) {
 		`{"name": "Name of lee@nipa.kr", "role": "scorer", "email": "lee@nipa.kr", "disabled": false} → {"name": "Name of lee@nipa.kr", "role": "admin", "email": "lee@nipa.kr", "disabled": false}`,
 		`{"name": "Name of kim@msit.go.kr", "role": "admin", "email": "kim@msit.go.kr", "disabled": false} → {"name": "Name of kim@msit.go.kr", "role": "scorer", "email": "kim@msit.go.kr", "disabled": false}`,
 	}
-	if diff := cmp.Diff(want, roles); diff != "" {
-		t.Errorf("user.role events (-want +got):\n%s", diff)
-	}
+	wantSame(t, "user.role events", want, roles)
 }
 
 func TestSetPassword(t *testing.T) {
 	s, ctx := freshStore(t)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
-	newHash, err := auth.HashPassword("a new and better passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	newHash := must(auth.HashPassword("a new and better passphrase")).val(t)
 	if err := s.SetPassword(ctx, lee.ID, "a new and better passphrase", userAdmin); !errors.Is(err, contest.ErrInvalid) {
 		t.Errorf("plain password accepted: %v", err)
 	}
@@ -269,15 +250,9 @@ func TestSetPassword(t *testing.T) {
 // and no event carries a password or its hash.
 func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 	s, ctx := freshStore(t)
-	first, err := s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := must(s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})).val(t)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
-	newHash, err := auth.HashPassword("another long passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	newHash := must(auth.HashPassword("another long passphrase")).val(t)
 	steps := []error{
 		s.SetPassword(ctx, lee.ID, newHash, userAdmin),
 		s.SetUserRole(ctx, lee.ID, auth.RoleAdmin, lee.Version+1, userAdmin),
@@ -313,9 +288,7 @@ func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 		"auth.login_failed user:nobody@msit.go.kr by anonymous",
 		"auth.login_failed user:odd\ufffd\ufffdinput by anonymous",
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("audit events (-want +got):\n%s", diff)
-	}
+	wantSame(t, "audit events", want, got)
 	if vr, err := s.VerifyAudit(ctx); err != nil || vr.BrokenAt != 0 {
 		t.Errorf("audit chain: %+v, %v", vr, err)
 	}
@@ -394,10 +367,7 @@ func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
 	}
 	wait := func(email, addr string) (auth.SignInHistory, time.Duration) {
 		t.Helper()
-		h, err := store.SignInHistory(ctx, email, addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := must(store.SignInHistory(ctx, email, addr)).val(t)
 		return h, h.Wait()
 	}
 	const proxy = "198.51.100.7"

@@ -42,17 +42,11 @@ func (s *Store) PublicPrograms(ctx context.Context) ([]PublicProgram, error) {
 }
 
 // PublicMembership is one organization's place in a consortium: the lead
-// (Lead true, Role "lead") or a member.
+// (Lead true, Role "lead") or a member (as the team page lists it).
 type PublicMembership struct {
-	Team       PublicTeamRef
-	Org        PublicOrgRef
-	Lead       bool
-	Role       string
-	Since      *time.Time
-	Until      *time.Time
-	Confidence string
-	Note       contest.Text
-	Sources    []PublicSource
+	Team PublicTeamRef
+	Lead bool
+	PublicMember
 }
 
 // PublicMemberships lists the consortium of every team of the program: per

@@ -45,8 +45,7 @@ func TestOpenDataRecord(t *testing.T) {
 		detail := must(st.PublicTeam(ctx, program, "lg")).val(t)
 		for i, m := range detail.Members {
 			got := lg[i+1]
-			want := postgres.PublicMembership{Team: got.Team, Org: m.Org, Role: m.Role, Since: m.Since, Until: m.Until,
-				Confidence: m.Confidence, Note: m.Note, Sources: m.Sources}
+			want := postgres.PublicMembership{Team: got.Team, PublicMember: m}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("LG member %d differs from the team page (-team page +memberships):\n%s", i, diff)
 			}

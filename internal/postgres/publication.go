@@ -296,17 +296,9 @@ func moveRound(ctx context.Context, tx DBTX, ri RoundInfo, a contest.Action, act
 // request is voided; a schedule stays (and fails visibly at its time unless
 // the round is closed again or the schedule cleared).
 func (s *Store) ReopenRound(ctx context.Context, program, round string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActReopen)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "reopen round", program, round, contest.ActReopen, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		return moveRound(ctx, tx, ri, contest.ActReopen, actor, "round.reopen")
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: reopen round: %w", err)
-	}
-	return nil
 }
 
 // PublishRound publishes a closed round at once, with whatever results its

@@ -288,6 +288,22 @@ func checkRoundChanges(slug, status string, changed []string) error {
 	return nil
 }
 
+// onRound runs fn in a transaction on the round, locked once its status
+// permits a (lockRoundFor); a failure is named op.
+func (s *Store) onRound(ctx context.Context, op, program, round string, a contest.Action, fn func(tx pgx.Tx, ri RoundInfo) error) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := lockRoundFor(ctx, tx, program, round, a)
+		if err != nil {
+			return err
+		}
+		return fn(tx, ri)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return nil
+}
+
 // lockDirect is lockRoundFor an action taken at once, without a request:
 // it is refused when the round's program requires two approvals.
 func lockDirect(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, error) {
@@ -327,11 +343,7 @@ func editableRound(ctx context.Context, tx DBTX, program, round string) (RoundIn
 // AddEntry enters a team in a round that is not closed or published, as
 // eligible.
 func (s *Store) AddEntry(ctx context.Context, program, round, team string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "add entry", program, round, contest.ActEditSetup, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		var teamID int64
 		err = tx.QueryRow(ctx, `SELECT t.id FROM teams t JOIN rounds r ON r.program_id = t.program_id WHERE r.id = $1 AND t.slug = $2`,
 			ri.ID, team).Scan(&teamID)
@@ -353,21 +365,13 @@ INSERT INTO entries (round_id, team_id, position) VALUES ($1, $2, (SELECT coales
 		_, err = appendAudit(ctx, tx, actor, "entry.add", "round:"+ri.Slug+"/team:"+team, &ri.ID, nil, after)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: add entry: %w", err)
-	}
-	return nil
 }
 
 // RemoveEntry takes a team out of a round that is not closed or published.
 // An entry with scores, announced outcomes, published figures or a tie
 // decision naming it is kept: removing it would lose them.
 func (s *Store) RemoveEntry(ctx context.Context, program, round, team string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "remove entry", program, round, contest.ActEditSetup, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		var teamID int64
 		var before FrozenEntry
 		var scores, figures int
@@ -398,26 +402,14 @@ WHERE e.round_id = $1 AND t.slug = $2 FOR UPDATE OF e`, ri.ID, team).Scan(
 		_, err = appendAudit(ctx, tx, actor, "entry.remove", "round:"+ri.Slug+"/team:"+team, &ri.ID, before, nil)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: remove entry: %w", err)
-	}
-	return nil
 }
 
 // SetEligibility records a team's eligibility in a round that is not
 // published yet (published rounds are changed through corrections).
 func (s *Store) SetEligibility(ctx context.Context, program, round, team, status string, reason contest.Text, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActScore)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "set eligibility", program, round, contest.ActScore, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		return setEligibility(ctx, tx, ri, team, status, reason, actor, "entry.eligibility")
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: set eligibility: %w", err)
-	}
-	return nil
 }
 
 func setEligibility(ctx context.Context, tx DBTX, ri RoundInfo, team, status string, reason contest.Text, actor contest.Actor, action string) error {

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -14,17 +13,12 @@ import (
 )
 
 func TestAdminRounds(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store, url := scoredFixture(t, true)
+	store, url, ctx := scoredFixture(t, true)
 	at := time.Date(2031, 1, 15, 5, 0, 0, 0, time.UTC)
 	// An incomplete round cannot be scheduled any more; a schedule that
 	// outlived a reopening is still listed, so set one directly.
 	setSchedule(t, url, "r1", at, alice.Name)
-	rounds, err := store.AdminRounds(ctx, "p")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rounds := must(store.AdminRounds(ctx, "p")).val(t)
 	if len(rounds) != 1 {
 		t.Fatalf("%d rounds", len(rounds))
 	}
@@ -32,9 +26,7 @@ func TestAdminRounds(t *testing.T) {
 	if r.Slug != "r1" || r.Teams != 3 || !r.Scored || r.Required != 6 || r.Entered != 5 || r.Complete() {
 		t.Errorf("summary %+v", r)
 	}
-	if diff := cmp.Diff([]rules.Missing{{Team: "t3", Criterion: "b"}}, r.Missing); diff != "" {
-		t.Errorf("missing (-want +got):\n%s", diff)
-	}
+	wantSame(t, "missing", []rules.Missing{{Team: "t3", Criterion: "b"}}, r.Missing)
 	if r.PublishAt == nil || !r.PublishAt.Equal(at) || r.ScheduledBy != alice.Name {
 		t.Errorf("schedule %v by %q", r.PublishAt, r.ScheduledBy)
 	}
@@ -58,17 +50,9 @@ func TestAdminRounds(t *testing.T) {
 // each round what its console page says, and the criteria of a round are
 // its criteria tree in the order of the public round page.
 func TestAdminRoundsOfRecord(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store, _ := importRecord(t)
-	rounds, err := store.AdminRounds(ctx, program)
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs, err := store.RoundRefs(ctx, program)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, _, ctx := importRecord(t)
+	rounds := must(store.AdminRounds(ctx, program)).val(t)
+	refs := must(store.RoundRefs(ctx, program)).val(t)
 	var slugs, refSlugs []string
 	for _, r := range refs {
 		refSlugs = append(refSlugs, r.Slug)
@@ -78,27 +62,18 @@ func TestAdminRoundsOfRecord(t *testing.T) {
 		if i > 0 && sum.Position < rounds[i-1].Position {
 			t.Errorf("%s listed after %s", sum.Slug, rounds[i-1].Slug)
 		}
-		d, err := store.AdminRound(ctx, program, sum.Slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := must(store.AdminRound(ctx, program, sum.Slug)).val(t)
 		want := postgres.AdminRoundSummary{Slug: d.Info.Slug, Kind: d.Info.Kind, Name: d.Info.Name, Status: d.Info.Status,
 			Position: sum.Position, AnnounceAt: d.Info.AnnounceAt, AnnounceDateOnly: d.AnnounceDateOnly, PublishAt: d.PublishAt,
 			ScheduledBy: d.ScheduledBy, PublishedAt: d.Info.PublishedAt, Teams: len(d.Entries), Completeness: d.Completeness}
 		if diff := cmp.Diff(want, sum); diff != "" {
 			t.Errorf("%s: summary differs from the round page (-round page +summary):\n%s", sum.Slug, diff)
 		}
-		info, err := store.Round(ctx, program, sum.Slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		info := must(store.Round(ctx, program, sum.Slug)).val(t)
 		if diff := cmp.Diff(info, d.Info); diff != "" {
 			t.Errorf("%s: info (-Round +AdminRound):\n%s", sum.Slug, diff)
 		}
-		pub, err := store.PublicRound(ctx, program, sum.Slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pub := must(store.PublicRound(ctx, program, sum.Slug)).val(t)
 		if len(pub.Criteria) != len(d.Criteria) {
 			t.Fatalf("%s: %d criteria, %d on the public page", sum.Slug, len(d.Criteria), len(pub.Criteria))
 		}
@@ -119,16 +94,9 @@ func TestAdminRoundsOfRecord(t *testing.T) {
 		}
 	}
 	wantSlugs := []string{"document-review", "presentation-review", "stage-1", "additional-call", "stage-2", "final"}
-	if diff := cmp.Diff(wantSlugs, slugs); diff != "" {
-		t.Errorf("rounds (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(wantSlugs, refSlugs); diff != "" {
-		t.Errorf("round refs (-want +got):\n%s", diff)
-	}
-	s1, err := store.AdminRound(ctx, program, "stage-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantSame(t, "rounds", wantSlugs, slugs)
+	wantSame(t, "round refs", wantSlugs, refSlugs)
+	s1 := must(store.AdminRound(ctx, program, "stage-1")).val(t)
 	if len(s1.Criteria) < 2 || s1.Criteria[1].Code != "nia" || s1.Criteria[1].Depth != 1 || s1.Criteria[1].Category != "benchmark" ||
 		s1.Criteria[0].Leaf || s1.Criteria[0].Max != "40.00" {
 		t.Errorf("stage-1 criteria = %+v", s1.Criteria)
@@ -138,13 +106,8 @@ func TestAdminRoundsOfRecord(t *testing.T) {
 // TestAdminRoundDecision: a recorded tie decision shows on the round page
 // with who decided it and when.
 func TestAdminRoundDecision(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store, _ := scoredFixture(t, false)
-	d, err := store.AdminRound(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, _, ctx := scoredFixture(t, false)
+	d := must(store.AdminRound(ctx, "p", "r1")).val(t)
 	if d.Decision != nil {
 		t.Fatalf("decision before any: %+v", d.Decision)
 	}
@@ -186,9 +149,7 @@ func TestAdminRoundDecision(t *testing.T) {
 }
 
 func TestAdminRound(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store, _ := scoredFixture(t, false)
+	store, _, ctx := scoredFixture(t, false)
 	d, err := store.AdminRound(ctx, "p", "r1")
 	if err != nil {
 		t.Fatal(err)

@@ -6,11 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 )
@@ -99,19 +96,15 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, e
 	if !f.To.IsZero() {
 		to = f.To
 	}
-	out, err := appendRows(ctx, s.pool, nil, scanWith(func(e *AuditEvent) []any {
+	return listOf(ctx, s.pool, "postgres: audit events", func(e *AuditEvent) []any {
 		return []any{&e.ID, &e.At, &e.Actor, &e.ClientAddr, &e.Action, &e.Entity, &e.RoundID, &e.Round, &e.Before, &e.After, &e.Hash}
-	}), `
+	}, `
 SELECT e.id, e.at, e.actor, e.client_addr, e.action, e.entity, e.round_id, coalesce(r.slug, ''), e.before, e.after,
   coalesce(encode(e.hash, 'hex'), '')
 FROM audit_events e LEFT JOIN rounds r ON r.id = e.round_id
 WHERE ($1 = '' OR e.actor = $1) AND ($2 = '' OR r.slug = $2) AND ($3 = '' OR e.action = $3)
   AND ($4::timestamptz IS NULL OR e.at >= $4) AND ($5::timestamptz IS NULL OR e.at < $5)
 ORDER BY e.id DESC LIMIT $6`, f.Actor, f.Round, f.Action, from, to, f.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: audit events: %w", err)
-	}
-	return out, nil
 }
 
 // VerifyResult is the outcome of checking the audit chain.
@@ -214,10 +207,7 @@ func (s *Store) AuditHead(ctx context.Context, program, round string) (string, e
 	err := s.pool.QueryRow(ctx, `
 SELECT coalesce(v.audit_head, '') FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
 WHERE p.slug = $1 AND r.slug = $2 AND r.published ORDER BY v.revision DESC LIMIT 1`, program, round).Scan(&head)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
+	if err := optional(err); err != nil {
 		return "", fmt.Errorf("postgres: audit head: %w", err)
 	}
 	return hex.EncodeToString(head), nil

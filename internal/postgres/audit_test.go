@@ -11,16 +11,15 @@ import (
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
-func auditFixture(t *testing.T) (string, *postgres.Store) {
+// auditFixture marks the test parallel and imports the real record once,
+// then a changed copy twice (as the runtime role); it returns the
+// database's URL, the store and the test's context.
+func auditFixture(t *testing.T) (string, *postgres.Store, context.Context) {
 	t.Helper()
+	t.Parallel()
 	url := pgtest.URL(t)
-	pool, err := postgres.Open(context.Background(), url) // as the runtime role
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	store := postgres.New(pool)
-	ctx := context.Background()
+	store, _ := openStore(t, url)
+	ctx := t.Context()
 	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com", Addr: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -33,17 +32,12 @@ func auditFixture(t *testing.T) (string, *postgres.Store) {
 	if _, err := store.ImportProgramBy(ctx, f, contest.Actor{Name: "bob@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	return url, store
+	return url, store, ctx
 }
 
 func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
-	t.Parallel()
-	url, store := auditFixture(t)
-	ctx := context.Background()
-	events, err := store.AuditEvents(ctx, postgres.AuditFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, store, ctx := auditFixture(t)
+	events := must(store.AuditEvents(ctx, postgres.AuditFilter{})).val(t)
 	if len(events) != 2 {
 		t.Fatalf("%d audit events, want 2 (an unchanged import appends none)", len(events))
 	}
@@ -82,9 +76,7 @@ func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
 }
 
 func TestAuditDeletionIsDetected(t *testing.T) {
-	t.Parallel()
-	url, store := auditFixture(t)
-	ctx := context.Background()
+	url, store, ctx := auditFixture(t)
 	super := pgtest.Conn(t, url)
 	if _, err := super.Exec(ctx, `SET session_replication_role = replica`); err != nil {
 		t.Fatal(err)
@@ -93,10 +85,7 @@ func TestAuditDeletionIsDetected(t *testing.T) {
 	if err := super.QueryRow(ctx, `DELETE FROM audit_events WHERE id = (SELECT min(id) FROM audit_events) RETURNING id`).Scan(&first); err != nil {
 		t.Fatal(err)
 	}
-	vr, err := store.VerifyAudit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	vr := must(store.VerifyAudit(ctx)).val(t)
 	if vr.BrokenAt <= first || !strings.Contains(vr.Problem, "previous-hash") {
 		t.Errorf("after deleting event %d: %+v", first, vr)
 	}
@@ -105,9 +94,7 @@ func TestAuditDeletionIsDetected(t *testing.T) {
 // The runtime role cannot change or remove audit events, and even a
 // superuser is stopped by the triggers.
 func TestAuditLogIsAppendOnly(t *testing.T) {
-	t.Parallel()
-	url, store := auditFixture(t)
-	ctx := context.Background()
+	url, store, ctx := auditFixture(t)
 	for _, q := range []string{
 		`UPDATE audit_events SET actor = 'x'`,
 		`DELETE FROM audit_events`,
@@ -133,9 +120,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 // audit event by hand, create tables, take the owner's role back or own
 // anything; appending through the store (audit_append) works.
 func TestRuntimeRoleHasLeastPrivilege(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store := runtimeStore(t)
+	store, ctx := runtimeStore(t)
 	pool := store.Pool()
 	if _, err := store.ImportProgramBy(ctx, readProgram(t, realProgram), contest.Actor{Name: "alice@example.com"}); err != nil {
 		t.Fatalf("import as the runtime role: %v", err)
@@ -173,9 +158,7 @@ FROM pg_roles r WHERE rolname = $1`, postgres.RuntimeRole).Scan(&owned); err != 
 // append-only triggers off) leaves the chain itself consistent, but a
 // recorded checkpoint points past its end: verify reports it.
 func TestAuditTruncationIsDetected(t *testing.T) {
-	t.Parallel()
-	url, store := auditFixture(t)
-	ctx := context.Background()
+	url, store, ctx := auditFixture(t)
 	head, err := store.AuditCheckpoint(ctx)
 	if err != nil || head == 0 {
 		t.Fatalf("checkpoint: %d %v", head, err)
@@ -202,15 +185,13 @@ func TestAuditTruncationIsDetected(t *testing.T) {
 	}
 }
 
-// runtimeStore is a store on a fresh migrated database, connected as the
-// runtime role itself (pgtest.AppURL), as the portal connects.
-func runtimeStore(t *testing.T) *postgres.Store {
+// runtimeStore marks the test parallel and returns a store on a fresh
+// migrated database, connected as the runtime role itself (pgtest.AppURL),
+// as the portal connects, and the test's context.
+func runtimeStore(t *testing.T) (*postgres.Store, context.Context) {
 	t.Helper()
+	t.Parallel()
 	app, _ := pgtest.AppURL(t)
-	pool, err := postgres.Open(context.Background(), app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return postgres.New(pool)
+	store, _ := openStore(t, app)
+	return store, t.Context()
 }

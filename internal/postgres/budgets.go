@@ -180,36 +180,23 @@ func budgetEntity(year int) string { return "budget:" + strconv.Itoa(year) }
 // CreateBudget adds a fiscal year's budget; a year that has one is
 // ErrConflict.
 func (s *Store) CreateBudget(ctx context.Context, program string, b BudgetRecord, actor contest.Actor) (BudgetRecord, error) {
-	if err := b.clean().OrNil(); err != nil {
-		return b, fmt.Errorf("postgres: create budget: %w", err)
-	}
-	var out BudgetRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	check := b.clean().OrNil()
+	return writeRecord(ctx, s, "create budget", program, b, check, func(tx pgx.Tx, pid int64, out *BudgetRecord) (err error) {
 		_, err = tx.Exec(ctx, `INSERT INTO budgets (program_id, year, amount_krw, confidence, note_ko, note_en) VALUES ($1, $2, $3, $4, $5, $6)`,
 			pid, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN)
 		if err != nil {
 			return conflict(err, "%s already has a budget for %d", program, b.Year)
 		}
-		if out, err = budgetByYear(ctx, tx, pid, b.Year, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "budget.create", budgetEntity(out.Year), nil, nil, out)
-		return err
+		*out, err = budgetByYear(ctx, tx, pid, b.Year, false)
+		return audited(ctx, tx, err, actor, "budget.create", budgetEntity(out.Year), nil, nil, *out)
 	})
-	if err != nil {
-		return b, fmt.Errorf("postgres: create budget: %w", err)
-	}
-	return out, nil
 }
 
 // UpdateBudget changes the budget now of year (its year too, to b.Year) if
 // it is still at b.Version.
 func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b BudgetRecord, actor contest.Actor) (BudgetRecord, error) {
-	if err := b.clean().OrNil(); err != nil {
-		return b, fmt.Errorf("postgres: update budget: %w", err)
-	}
-	var out BudgetRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	check := b.clean().OrNil()
+	return writeRecord(ctx, s, "update budget", program, b, check, func(tx pgx.Tx, pid int64, out *BudgetRecord) (err error) {
 		cur, err := budgetByYear(ctx, tx, pid, year, true)
 		if err != nil {
 			return err
@@ -218,7 +205,7 @@ func (s *Store) UpdateBudget(ctx context.Context, program string, year int, b Bu
 			return err
 		}
 		if cur.sameAs(b) {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := writeVersioned(ctx, tx, fmt.Sprintf("budget %d", year), cur.Version, b.Version, fmt.Sprintf("%s already has a budget for %d", program, b.Year), `
@@ -226,46 +213,38 @@ UPDATE budgets SET year = $3, amount_krw = $4, confidence = $5, note_ko = $6, no
 WHERE id = $1 AND version = $2`, cur.ID, b.Version, b.Year, b.AmountKRW, b.Confidence, b.Note.KO, b.Note.EN); err != nil {
 			return err
 		}
-		if out, err = budgetByYear(ctx, tx, pid, b.Year, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "budget.update", budgetEntity(cur.Year), nil, cur, out)
-		return err
+		*out, err = budgetByYear(ctx, tx, pid, b.Year, false)
+		return audited(ctx, tx, err, actor, "budget.update", budgetEntity(cur.Year), nil, cur, *out)
 	})
-	if err != nil {
-		return b, fmt.Errorf("postgres: update budget: %w", err)
-	}
-	return out, nil
 }
 
-// allocationTeam resolves an allocation's team slug ("" is program-wide).
+// allocationTeam resolves an allocation's team slug ("" is program-wide)
+// and is the last check of an allocation: an unknown team joins fe, and fe
+// holding any error is the error.
 func allocationTeam(ctx context.Context, db DBTX, fe *FieldErrors, programID int64, team string) (any, error) {
 	if team == "" {
-		return nil, nil
+		return nil, fe.OrNil()
 	}
 	var id int64
 	err := db.QueryRow(ctx, `SELECT id FROM teams WHERE program_id = $1 AND slug = $2`, programID, team).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		fe.Add("team", "unknown_team", "team", team)
-		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return id, err
+	return id, fe.OrNil()
 }
 
 // CreateAllocation adds an allocation to a year's budget, after its others.
 func (s *Store) CreateAllocation(ctx context.Context, program string, year int, a AllocationRecord, actor contest.Actor) (AllocationRecord, error) {
 	fe := a.clean()
-	var out AllocationRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "create allocation", program, a, nil, func(tx pgx.Tx, pid int64, out *AllocationRecord) (err error) {
 		b, err := budgetByYear(ctx, tx, pid, year, true)
 		if err != nil {
 			return err
 		}
 		team, err := allocationTeam(ctx, tx, fe, pid, a.Team)
 		if err != nil {
-			return err
-		}
-		if err := fe.OrNil(); err != nil {
 			return err
 		}
 		var id int64
@@ -276,24 +255,16 @@ RETURNING id`, b.ID, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confid
 		if err != nil {
 			return mapErr(err)
 		}
-		if out, err = allocationByID(ctx, tx, pid, id, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "allocation.create", budgetEntity(year)+"/allocation:"+strconv.FormatInt(id, 10), nil, nil, out)
-		return err
+		*out, err = allocationByID(ctx, tx, pid, id, false)
+		return audited(ctx, tx, err, actor, "allocation.create", budgetEntity(year)+"/allocation:"+strconv.FormatInt(id, 10), nil, nil, *out)
 	})
-	if err != nil {
-		return a, fmt.Errorf("postgres: create allocation: %w", err)
-	}
-	return out, nil
 }
 
 // UpdateAllocation changes the allocation a.ID if it is still at
 // a.Version. It stays in its budget.
 func (s *Store) UpdateAllocation(ctx context.Context, program string, a AllocationRecord, actor contest.Actor) (AllocationRecord, error) {
 	fe := a.clean()
-	var out AllocationRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "update allocation", program, a, nil, func(tx pgx.Tx, pid int64, out *AllocationRecord) (err error) {
 		cur, err := allocationByID(ctx, tx, pid, a.ID, true)
 		if err != nil {
 			return err
@@ -305,11 +276,8 @@ func (s *Store) UpdateAllocation(ctx context.Context, program string, a Allocati
 		if err != nil {
 			return err
 		}
-		if err := fe.OrNil(); err != nil {
-			return err
-		}
 		if cur.sameAs(a) {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := writeVersioned(ctx, tx, fmt.Sprintf("allocation %d", a.ID), cur.Version, a.Version, "", `
@@ -318,16 +286,9 @@ UPDATE allocations SET team_id = $3, kind = $4, gpu_model = $5, quantity = $6, a
 WHERE id = $1 AND version = $2`, cur.ID, a.Version, team, a.Kind, a.GPUModel, a.Quantity, a.AmountKRW, a.Confidence, a.Note.KO, a.Note.EN); err != nil {
 			return err
 		}
-		if out, err = allocationByID(ctx, tx, pid, cur.ID, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "allocation.update", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(cur.ID, 10), nil, cur, out)
-		return err
+		*out, err = allocationByID(ctx, tx, pid, cur.ID, false)
+		return audited(ctx, tx, err, actor, "allocation.update", budgetEntity(cur.Year)+"/allocation:"+strconv.FormatInt(cur.ID, 10), nil, cur, *out)
 	})
-	if err != nil {
-		return a, fmt.Errorf("postgres: update allocation: %w", err)
-	}
-	return out, nil
 }
 
 // DeleteAllocation removes an allocation if it is still at version.

@@ -1,27 +1,18 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
 )
 
 func TestManageBudgets(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := context.Background()
+	store, pool, ctx := manageStore(t)
 
-	budgets, err := store.Budgets(ctx, manageProgram)
-	if err != nil {
-		t.Fatal(err)
-	}
+	budgets := must(store.Budgets(ctx, manageProgram)).val(t)
 	if len(budgets) != 2 || budgets[0].Year != 2025 || len(budgets[0].Allocations) == 0 {
 		t.Fatalf("budgets: %+v", budgets)
 	}
@@ -43,10 +34,7 @@ func TestManageBudgets(t *testing.T) {
 	wantFieldErrors(t, err, "year", "amount_krw", "confidence")
 
 	b.AmountKRW = nil
-	up, err := store.UpdateBudget(ctx, manageProgram, 2027, b, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := must(store.UpdateBudget(ctx, manageProgram, 2027, b, manageActor)).val(t)
 	if up.AmountKRW != nil || up.Version != 2 {
 		t.Errorf("updated %+v", up)
 	}
@@ -57,18 +45,12 @@ func TestManageBudgets(t *testing.T) {
 
 	// Allocations.
 	qty := 256
-	a, err := store.CreateAllocation(ctx, manageProgram, 2027, postgres.AllocationRecord{Team: "motif", Kind: "gpu", GPUModel: "B300", Quantity: &qty}, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := must(store.CreateAllocation(ctx, manageProgram, 2027, postgres.AllocationRecord{Team: "motif", Kind: "gpu", GPUModel: "B300", Quantity: &qty}, manageActor)).val(t)
 	if a.Team != "motif" || *a.Quantity != 256 || a.Year != 2027 || a.Position != 0 || a.Confidence != "confirmed" {
 		t.Errorf("created %+v", a)
 	}
 	wantAudit(t, store, "allocation.create", 1, "budget:2027/allocation:"+itoa(a.ID), nil, map[string]any{"team": "motif", "gpu_model": "B300"})
-	wide, err := store.CreateAllocation(ctx, manageProgram, 2027, postgres.AllocationRecord{Kind: "data"}, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	wide := must(store.CreateAllocation(ctx, manageProgram, 2027, postgres.AllocationRecord{Kind: "data"}, manageActor)).val(t)
 	if wide.Team != "" || wide.Position != 1 {
 		t.Errorf("program-wide allocation %+v", wide)
 	}
@@ -80,33 +62,25 @@ func TestManageBudgets(t *testing.T) {
 	}
 
 	a.Team, a.Quantity = "", nil
-	a2, err := store.UpdateAllocation(ctx, manageProgram, a, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a2 := must(store.UpdateAllocation(ctx, manageProgram, a, manageActor)).val(t)
 	if a2.Team != "" || a2.Quantity != nil || a2.Version != 2 {
 		t.Errorf("updated %+v", a2)
 	}
 	wantAudit(t, store, "allocation.update", 1, "budget:2027/allocation:"+itoa(a.ID), map[string]any{"team": "motif", "quantity": float64(256)},
 		map[string]any{"team": "", "quantity": nil})
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	if _, err := store.UpdateAllocation(ctx, manageProgram, a, manageActor); !errors.Is(err, contest.ErrStale) {
 		t.Errorf("stale allocation: err = %v, want ErrStale", err)
 	}
 	if err := store.DeleteAllocation(ctx, manageProgram, a.ID, 1, manageActor); !errors.Is(err, contest.ErrStale) {
 		t.Errorf("stale allocation delete: err = %v, want ErrStale", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("stale allocation writes changed the database:\n%s", diff)
-	}
+	unchanged("stale allocation writes")
 	if err := store.DeleteAllocation(ctx, manageProgram, a.ID, 2, manageActor); err != nil {
 		t.Fatal(err)
 	}
 	wantAudit(t, store, "allocation.delete", 1, "budget:2027/allocation:"+itoa(a.ID), map[string]any{"kind": "gpu"}, nil)
-	got, err := store.Budget(ctx, manageProgram, 2027)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := must(store.Budget(ctx, manageProgram, 2027)).val(t)
 	if len(got.Allocations) != 1 || got.Allocations[0].ID != wide.ID {
 		t.Errorf("allocations left: %+v", got.Allocations)
 	}
@@ -125,10 +99,7 @@ func TestManageBudgets(t *testing.T) {
 	if _, err := store.CreateBudget(ctx, "other-program", postgres.BudgetRecord{Year: 2027}, manageActor); err != nil {
 		t.Fatal(err)
 	}
-	otherAlloc, err := store.CreateAllocation(ctx, "other-program", 2027, postgres.AllocationRecord{Team: "other-team", Kind: "data"}, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	otherAlloc := must(store.CreateAllocation(ctx, "other-program", 2027, postgres.AllocationRecord{Team: "other-team", Kind: "data"}, manageActor)).val(t)
 	if got, err := store.Allocation(ctx, "other-program", otherAlloc.ID); err != nil || got.Team != "other-team" {
 		t.Errorf("allocation of the other program via itself: %+v, %v", got, err)
 	}
@@ -138,16 +109,14 @@ func TestManageBudgets(t *testing.T) {
 	if _, err := store.Allocation(ctx, "other-program", wide.ID); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("allocation via another program: err = %v, want ErrNotFound", err)
 	}
-	before = pgtest.Dump(t, pool)
+	unchanged = snapshot(t, pool)
 	if _, err := store.UpdateAllocation(ctx, "other-program", wide, manageActor); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("update via another program: err = %v, want ErrNotFound", err)
 	}
 	if err := store.DeleteAllocation(ctx, "other-program", wide.ID, wide.Version, manageActor); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("delete via another program: err = %v, want ErrNotFound", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("writes via another program changed the database:\n%s", diff)
-	}
+	unchanged("writes via another program")
 	if got, err := store.Allocation(ctx, manageProgram, wide.ID); err != nil || got.ID != wide.ID {
 		t.Errorf("allocation via its own program: %+v, %v", got, err)
 	}

@@ -70,11 +70,8 @@ func (s *Store) CorrectRound(ctx context.Context, program, round string, c Corre
 	}
 	var revision int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActCorrect)
+		ri, err := lockDirect(ctx, tx, program, round, contest.ActCorrect)
 		if err != nil {
-			return err
-		}
-		if err := requireSingleApproval(ctx, tx, ri.ID); err != nil {
 			return err
 		}
 		revision, _, err = applyCorrection(ctx, tx, ri, CorrectionRequest{Change: c, Reason: why}, actor, now)
@@ -309,17 +306,13 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ri.ID, revision, now, why.KO,
 // Corrections lists a published round's revisions after the first, oldest
 // first. Unpublished rounds have none.
 func (s *Store) Corrections(ctx context.Context, program, round string) ([]CorrectionRecord, error) {
-	out, err := appendRows(ctx, s.pool, nil, scanWith(func(c *CorrectionRecord) []any {
+	return listOf(ctx, s.pool, "postgres: corrections", func(c *CorrectionRecord) []any {
 		return []any{&c.Revision, &c.PublishedAt, &c.Reason.KO, &c.Reason.EN, &c.Change, &c.AuditHead}
-	}), `
+	}, `
 SELECT v.revision, v.published_at, v.reason_ko, v.reason_en, coalesce(v.change, '{}'), coalesce(encode(v.audit_head, 'hex'), '')
 FROM result_revisions v JOIN rounds r ON r.id = v.round_id JOIN programs p ON p.id = r.program_id
 WHERE p.slug = $1 AND r.slug = $2 AND r.published AND v.revision > 1
 ORDER BY v.revision`, program, round)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: corrections: %w", err)
-	}
-	return out, nil
 }
 
 // Revision returns one published revision of a round's results, as it was

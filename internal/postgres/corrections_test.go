@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -14,17 +13,12 @@ import (
 )
 
 func TestCorrectionMakesNewRevision(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	first, err := store.PublishedResults(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := must(store.PublishedResults(ctx, "p", "r1")).val(t)
 	why := contest.Text{KO: "입력 오류 정정", EN: "data entry error corrected"}
 	if _, err := store.CorrectRound(ctx, "p", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, contest.Text{}, alice, time.Now()); !errors.Is(err, contest.ErrInvalid) {
 		t.Errorf("correction without a reason: %v", err)
@@ -62,9 +56,7 @@ func TestCorrectionMakesNewRevision(t *testing.T) {
 // A correction that creates a tie across the cut is refused with a message
 // that names the tied teams.
 func TestCorrectionIntoATieIsRefused(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	closeRound(t, store, "r1")
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); err != nil {
 		t.Fatal(err)

@@ -4,12 +4,10 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kai-challenge/portal/internal/contest"
 )
@@ -188,16 +186,10 @@ FROM (SELECT (SELECT id FROM criteria WHERE round_id = $1 AND code = $2) AS id) 
 		if err != nil {
 			return conflict(err, "a criterion with code %s already exists in %s", c.Code, round)
 		}
-		if out, err = criterionByCode(ctx, tx, ri.ID, c.Code); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "criterion.create", "round:"+ri.Slug+"/criterion:"+out.Code, &ri.ID, nil, out)
-		return err
+		out, err = criterionByCode(ctx, tx, ri.ID, c.Code)
+		return audited(ctx, tx, err, actor, "criterion.create", "round:"+ri.Slug+"/criterion:"+out.Code, &ri.ID, nil, out)
 	})
-	if err != nil {
-		return c, fmt.Errorf("postgres: create criterion: %w", err)
-	}
-	return out, nil
+	return saved("create criterion", c, out, err)
 }
 
 // UpdateCriterion changes the criterion now coded code, in a round that is
@@ -248,22 +240,16 @@ WHERE c.id = $1 AND c.version = $2`,
 		if err != nil {
 			return err
 		}
-		if out, err = criterionByCode(ctx, tx, ri.ID, c.Code); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "criterion.update", "round:"+ri.Slug+"/criterion:"+cur.Code, &ri.ID, cur, out)
-		return err
+		out, err = criterionByCode(ctx, tx, ri.ID, c.Code)
+		return audited(ctx, tx, err, actor, "criterion.update", "round:"+ri.Slug+"/criterion:"+cur.Code, &ri.ID, cur, out)
 	})
-	if err != nil {
-		return c, fmt.Errorf("postgres: update criterion: %w", err)
-	}
-	return out, nil
+	return saved("update criterion", c, out, err)
 }
 
 // isMaxBelowScore recognises the refusal of the criteria_max_check trigger.
 func isMaxBelowScore(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23514" && strings.Contains(pgErr.Message, "has scores above the new maximum")
+	pe := pgError(err, "23514")
+	return pe != nil && strings.Contains(pe.Message, "has scores above the new maximum")
 }
 
 // checkScoresFit reports the changes of a scored criterion that its scores

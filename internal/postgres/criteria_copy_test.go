@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -17,7 +16,7 @@ import (
 // column added to the table later is compared too.
 func criteriaRows(t *testing.T, pool *pgxpool.Pool, round string) map[string]map[string]any {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `
+	rows, err := pool.Query(t.Context(), `
 SELECT c.code, to_jsonb(c) - 'id' - 'round_id' - 'parent_id' - 'version' || jsonb_build_object('parent', p.code)
 FROM criteria c JOIN rounds r ON r.id = c.round_id LEFT JOIN criteria p ON p.id = c.parent_id
 WHERE r.slug = $1`, round)
@@ -43,7 +42,7 @@ WHERE r.slug = $1`, round)
 func roundRounding(t *testing.T, pool *pgxpool.Pool, round string) string {
 	t.Helper()
 	var s string
-	if err := pool.QueryRow(context.Background(),
+	if err := pool.QueryRow(t.Context(),
 		`SELECT rounding_decimals || '/' || rounding_level FROM rounds WHERE slug = $1`, round).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
@@ -51,9 +50,7 @@ func roundRounding(t *testing.T, pool *pgxpool.Pool, round string) string {
 }
 
 func TestCreateRoundCopiesCriteria(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := context.Background()
+	store, pool, ctx := manageStore(t)
 	// Give stage 1 a raw-value scale and a rounding other than the
 	// defaults, so the copy is seen to carry them.
 	if _, err := pool.Exec(ctx, `
@@ -80,10 +77,7 @@ UPDATE rounds SET rounding_decimals = 1, rounding_level = 'leaf' WHERE slug = 's
 	if got := roundRounding(t, pool, "stage-3"); got != "1/leaf" {
 		t.Errorf("rounding %s, want 1/leaf", got)
 	}
-	tree, err := store.Criteria(ctx, manageProgram, "stage-3")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := must(store.Criteria(ctx, manageProgram, "stage-3")).val(t)
 	var codes []string
 	for _, c := range tree {
 		codes = append(codes, c.Code)
@@ -91,9 +85,7 @@ UPDATE rounds SET rounding_decimals = 1, rounding_level = 'leaf' WHERE slug = 's
 			t.Errorf("copied %s: %d scores, version %d", c.Code, c.Scores, c.Version)
 		}
 	}
-	if diff := cmp.Diff([]string{"benchmark", "nia", "global_common", "global_individual", "expert", "user"}, codes); diff != "" {
-		t.Errorf("tree order (-want +got):\n%s", diff)
-	}
+	wantSame(t, "tree order", []string{"benchmark", "nia", "global_common", "global_individual", "expert", "user"}, codes)
 	wantAudit(t, store, "criteria.copy", 1, "round:stage-3", nil, map[string]any{"from": "stage-1", "criteria": float64(6)})
 
 	// The copy is the new round's own: editing it leaves the source alone.

@@ -1,23 +1,17 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 func TestManageCriteriaAndEntries(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := context.Background()
+	store, pool, ctx := manageStore(t)
 	const round = "stage-2"
 	name := func(s string) contest.Text { return contest.Text{KO: s + " (ko)", EN: s} }
 
@@ -41,9 +35,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 		tree = append(tree, strings.Repeat("  ", c.Depth)+c.Code+" "+c.Max)
 	}
 	want := []string{"benchmark 40.00", "  nia 10.50", "  global_common 29.50", "expert 35.00"}
-	if diff := cmp.Diff(want, tree); diff != "" {
-		t.Errorf("tree (-want +got):\n%s", diff)
-	}
+	wantSame(t, "tree", want, tree)
 	wantAudit(t, store, "criterion.create", 4, "round:stage-2/criterion:global_common", nil,
 		map[string]any{"code": "global_common", "parent": "benchmark", "max": "29.50"})
 
@@ -63,10 +55,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 	if _, err := store.CreateCriterion(ctx, manageProgram, round, postgres.CriterionRecord{Code: "nia", Name: name("NIA"), Max: "5"}, manageActor); !errors.Is(err, contest.ErrConflict) {
 		t.Errorf("duplicate code: err = %v, want ErrConflict", err)
 	}
-	benchmark, err := store.Criterion(ctx, manageProgram, round, "benchmark")
-	if err != nil {
-		t.Fatal(err)
-	}
+	benchmark := must(store.Criterion(ctx, manageProgram, round, "benchmark")).val(t)
 	benchmark.Parent = "nia"
 	_, err = store.UpdateCriterion(ctx, manageProgram, round, "benchmark", benchmark, manageActor)
 	wantFieldErrors(t, err, "parent")
@@ -88,14 +77,11 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 	}
 
 	// Lowering a maximum below an entered score is a field error on max.
-	nia, err := store.Criterion(ctx, manageProgram, round, "nia")
-	if err != nil {
-		t.Fatal(err)
-	}
+	nia := must(store.Criterion(ctx, manageProgram, round, "nia")).val(t)
 	if nia.Scores != 1 || !nia.Leaf || nia.Depth != 1 {
 		t.Errorf("nia = %+v", nia)
 	}
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	low := nia
 	low.Max = "9"
 	_, err = store.UpdateCriterion(ctx, manageProgram, round, "nia", low, manageActor)
@@ -104,10 +90,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 		t.Errorf("max message = %+v", fe.Fields["max"])
 	}
 	// Panels that would orphan scores.
-	expert, err := store.Criterion(ctx, manageProgram, round, "expert")
-	if err != nil {
-		t.Fatal(err)
-	}
+	expert := must(store.Criterion(ctx, manageProgram, round, "expert")).val(t)
 	small := expert
 	small.PanelSize, small.Aggregate = 3, "mean"
 	_, err = store.UpdateCriterion(ctx, manageProgram, round, "expert", small, manageActor)
@@ -123,17 +106,12 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 	wantFieldErrors(t, err, "")
 	err = store.RemoveEntry(ctx, manageProgram, round, "lg", manageActor)
 	wantFieldErrors(t, err, "")
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("refused criteria changes changed the database:\n%s", diff)
-	}
+	unchanged("refused criteria changes")
 
 	// What the scores allow goes through.
 	ok := nia
 	ok.Max, ok.Code, ok.Name.EN = "9.50", "nia_bench", "NIA benchmarks"
-	got, err := store.UpdateCriterion(ctx, manageProgram, round, "nia", ok, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := must(store.UpdateCriterion(ctx, manageProgram, round, "nia", ok, manageActor)).val(t)
 	if got.Max != "9.50" || got.Code != "nia_bench" || got.Version != 2 || got.Scores != 1 || got.Parent != "benchmark" {
 		t.Errorf("updated %+v", got)
 	}
@@ -148,10 +126,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 		t.Errorf("growing the panel: %v", err)
 	}
 	// Moving a criterion appends it to its new siblings.
-	gc, err := store.Criterion(ctx, manageProgram, round, "global_common")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gc := must(store.Criterion(ctx, manageProgram, round, "global_common")).val(t)
 	gc.Parent = ""
 	if _, err := store.UpdateCriterion(ctx, manageProgram, round, "global_common", gc, manageActor); err != nil {
 		t.Fatal(err)
@@ -164,9 +139,7 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 	for _, c := range crits {
 		tree = append(tree, strings.Repeat("  ", c.Depth)+c.Code)
 	}
-	if diff := cmp.Diff([]string{"benchmark", "  nia_bench", "expert", "global_common"}, tree); diff != "" {
-		t.Errorf("tree after the move (-want +got):\n%s", diff)
-	}
+	wantSame(t, "tree after the move", []string{"benchmark", "  nia_bench", "expert", "global_common"}, tree)
 
 	// Deleting an unscored leaf, and removing an unscored entry.
 	gc, _ = store.Criterion(ctx, manageProgram, round, "global_common")
@@ -181,23 +154,16 @@ func TestManageCriteriaAndEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAudit(t, store, "entry.remove", 1, "round:stage-2/team:trillion-labs", map[string]any{"team": "trillion-labs"}, nil)
-	rr, err := store.RoundRecord(ctx, manageProgram, round)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rr := must(store.RoundRecord(ctx, manageProgram, round)).val(t)
 	var entries []string
 	for _, e := range rr.Entries {
 		entries = append(entries, e.Team)
 	}
-	if diff := cmp.Diff([]string{"lg", "skt", "upstage", "motif"}, entries); diff != "" {
-		t.Errorf("entries (-want +got):\n%s", diff)
-	}
+	wantSame(t, "entries", []string{"lg", "skt", "upstage", "motif"}, entries)
 }
 
 func TestManageClosedRoundKeepsRuleAndCriteria(t *testing.T) {
-	t.Parallel()
-	store, _ := manageStore(t)
-	ctx := context.Background()
+	store, _, ctx := manageStore(t)
 	const round = "final"
 	if _, err := store.CreateCriterion(ctx, manageProgram, round, postgres.CriterionRecord{Code: "total_score",
 		Name: contest.Text{KO: "총점", EN: "Score"}, Max: "100"}, manageActor); err != nil {
@@ -215,19 +181,13 @@ func TestManageClosedRoundKeepsRuleAndCriteria(t *testing.T) {
 	if err := store.CloseRound(ctx, manageProgram, round, manageActor); err != nil {
 		t.Fatal(err)
 	}
-	r, err := store.RoundRecord(ctx, manageProgram, round)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := must(store.RoundRecord(ctx, manageProgram, round)).val(t)
 	rule := r
 	rule.Advance = 1
 	if _, err := store.UpdateRound(ctx, manageProgram, round, rule, manageActor); !errors.Is(err, contest.ErrRoundState) {
 		t.Errorf("rule of a closed round: err = %v, want contest.ErrRoundState", err)
 	}
-	c, err := store.Criterion(ctx, manageProgram, round, "total_score")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := must(store.Criterion(ctx, manageProgram, round, "total_score")).val(t)
 	c.Name.EN = "Total score"
 	if _, err := store.UpdateCriterion(ctx, manageProgram, round, "total_score", c, manageActor); !errors.Is(err, contest.ErrRoundState) {
 		t.Errorf("criterion of a closed round: err = %v, want contest.ErrRoundState", err)
@@ -238,10 +198,7 @@ func TestManageClosedRoundKeepsRuleAndCriteria(t *testing.T) {
 	// Before publication its name, note and announcement may still change.
 	at := time.Date(2026, 12, 30, 10, 0, 0, 0, time.UTC)
 	r.Name.EN, r.Note.EN, r.AnnounceAt = "Final evaluation (2026)", r.Note.EN+" More.", &at
-	up, err := store.UpdateRound(ctx, manageProgram, round, r, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := must(store.UpdateRound(ctx, manageProgram, round, r, manageActor)).val(t)
 	if up.Name.EN != "Final evaluation (2026)" || !up.AnnounceAt.Equal(at) || up.Status != "closed" {
 		t.Errorf("updated %+v", up)
 	}

@@ -86,6 +86,16 @@ type citation struct {
 	position int
 }
 
+// citedID is the end of writing a row of the file: it cites srcs for the
+// row id in column, or returns err as the failure of the row named label.
+func (im *importer) citedID(column string, srcs []programfile.Source, label string, id int64, err error) (int64, error) {
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", label, err)
+	}
+	im.cite(column, id, srcs)
+	return id, nil
+}
+
 func (im *importer) cite(column string, id int64, srcs []programfile.Source) {
 	if column == "disclosure_id" || column == "objection_id" {
 		if im.subjects == nil {
@@ -99,26 +109,16 @@ func (im *importer) cite(column string, id int64, srcs []programfile.Source) {
 }
 
 func (im *importer) run(ctx context.Context) error {
-	if err := im.program(ctx); err != nil {
-		return fmt.Errorf("program: %w", err)
-	}
-	if err := im.organizations(ctx); err != nil {
-		return fmt.Errorf("organizations: %w", err)
-	}
-	if err := im.teamsAndMembers(ctx); err != nil {
-		return fmt.Errorf("teams: %w", err)
-	}
-	if err := im.budgets(ctx); err != nil {
-		return fmt.Errorf("budgets: %w", err)
-	}
-	if err := im.events(ctx); err != nil {
-		return fmt.Errorf("timeline: %w", err)
-	}
-	if err := im.rounds(ctx); err != nil {
-		return fmt.Errorf("rounds: %w", err)
-	}
-	if err := im.citations(ctx); err != nil {
-		return fmt.Errorf("sources: %w", err)
+	for _, step := range []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"program", im.program}, {"organizations", im.organizations}, {"teams", im.teamsAndMembers},
+		{"budgets", im.budgets}, {"timeline", im.events}, {"rounds", im.rounds}, {"sources", im.citations},
+	} {
+		if err := step.run(ctx); err != nil {
+			return fmt.Errorf("%s: %w", step.name, err)
+		}
 	}
 	return nil
 }
@@ -263,11 +263,7 @@ WHERE (memberships.role, memberships.since, memberships.until, memberships.confi
 RETURNING id`,
 			[]any{teamID, im.orgs[m.Org], m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN, i},
 			`SELECT id FROM memberships WHERE team_id = $1 AND org_id = $2`, teamID, im.orgs[m.Org])
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", m.Org, err)
-		}
-		im.cite("membership_id", id, m.Sources)
-		return id, nil
+		return im.citedID("membership_id", m.Sources, m.Org, id, err)
 	}, `DELETE FROM memberships WHERE team_id = $1 AND NOT (id = ANY($2))`, teamID)
 }
 

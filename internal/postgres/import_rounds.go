@@ -179,11 +179,7 @@ ON CONFLICT (round_id, disclosed_on, level) DO UPDATE SET note_ko = excluded.not
 WHERE (disclosures.note_ko, disclosures.note_en) IS DISTINCT FROM (excluded.note_ko, excluded.note_en)
 RETURNING id`, []any{roundID, d.Level, d.On, d.Note.KO, d.Note.EN},
 			`SELECT id FROM disclosures WHERE round_id = $1 AND disclosed_on = $2 AND level = $3`, roundID, d.On, d.Level)
-		if err != nil {
-			return 0, fmt.Errorf("disclosure %s %s: %w", d.On, d.Level, err)
-		}
-		im.cite("disclosure_id", id, d.Sources)
-		return id, nil
+		return im.citedID("disclosure_id", d.Sources, fmt.Sprintf("disclosure %s %s", d.On, d.Level), id, err)
 	}, `DELETE FROM disclosures WHERE round_id = $1 AND NOT (id = ANY($2)) AND disclosed_by = 'import'`, roundID)
 }
 
@@ -305,22 +301,24 @@ WHERE (announced_outcomes.outcome, announced_outcomes.rank, announced_outcomes.r
   IS DISTINCT FROM (excluded.outcome, excluded.rank, excluded.reason_ko, excluded.reason_en, excluded.note_ko, excluded.note_en)
 RETURNING id`, []any{roundID, im.teams[o.Team], o.Outcome, o.Rank, o.Reason.KO, o.Reason.EN, o.Note.KO, o.Note.EN},
 			`SELECT id FROM announced_outcomes WHERE round_id = $1 AND team_id = $2`, roundID, im.teams[o.Team])
-		if err != nil {
-			return 0, fmt.Errorf("outcome %s: %w", o.Team, err)
-		}
-		im.cite("outcome_id", id, o.Sources)
-		return id, nil
+		return im.citedID("outcome_id", o.Sources, "outcome "+o.Team, id, err)
 	}, `DELETE FROM announced_outcomes WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID)
+}
+
+// figureCriterion is the criterion id of a published figure's code, NULL
+// for the total.
+func figureCriterion(crit map[string]int64, code string) any {
+	if code == contest.TotalCode {
+		return nil
+	}
+	return crit[code]
 }
 
 // publishedScores writes a round's published figures per team and deletes
 // those the file no longer has.
 func (im *importer) publishedScores(ctx context.Context, roundID int64, crit map[string]int64, ps []programfile.PublishedScore) error {
 	return syncRows(ctx, im.tx, ps, func(_ int, p programfile.PublishedScore) (int64, error) {
-		var critID any
-		if p.Criterion != contest.TotalCode {
-			critID = crit[p.Criterion]
-		}
+		critID := figureCriterion(crit, p.Criterion)
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO published_scores (round_id, team_id, criterion_id, value) VALUES ($1, $2, $3, $4)
 ON CONFLICT (round_id, team_id, criterion_id) DO UPDATE SET value = excluded.value
@@ -328,11 +326,7 @@ WHERE published_scores.value IS DISTINCT FROM excluded.value
 RETURNING id`, []any{roundID, im.teams[p.Team], critID, p.Value},
 			`SELECT id FROM published_scores WHERE round_id = $1 AND team_id = $2 AND criterion_id IS NOT DISTINCT FROM $3`,
 			roundID, im.teams[p.Team], critID)
-		if err != nil {
-			return 0, fmt.Errorf("published score %s/%s: %w", p.Team, p.Criterion, err)
-		}
-		im.cite("published_score_id", id, p.Sources)
-		return id, nil
+		return im.citedID("published_score_id", p.Sources, fmt.Sprintf("published score %s/%s", p.Team, p.Criterion), id, err)
 	}, `DELETE FROM published_scores WHERE round_id = $1 AND NOT (id = ANY($2))`, roundID)
 }
 
@@ -340,10 +334,7 @@ RETURNING id`, []any{roundID, im.teams[p.Team], critID, p.Value},
 // the file no longer has.
 func (im *importer) publishedStats(ctx context.Context, roundID int64, crit map[string]int64, ps []programfile.PublishedStat) error {
 	return syncRows(ctx, im.tx, ps, func(_ int, p programfile.PublishedStat) (int64, error) {
-		var critID any
-		if p.Criterion != contest.TotalCode {
-			critID = crit[p.Criterion]
-		}
+		critID := figureCriterion(crit, p.Criterion)
 		id, err := upsertID(ctx, im.tx, `
 INSERT INTO published_stats (round_id, criterion_id, stat, value) VALUES ($1, $2, $3, $4)
 ON CONFLICT (round_id, criterion_id, stat) DO UPDATE SET value = excluded.value

@@ -1,15 +1,12 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/fixtures"
@@ -20,13 +17,17 @@ import (
 
 func readProgram(t *testing.T, path string) *programfile.File {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := must(os.ReadFile(path)).val(t)
+	return parseProgram(t, path, data)
+}
+
+// parseProgram parses the program file text data (named name in the
+// failure).
+func parseProgram(t *testing.T, name string, data []byte) *programfile.File {
+	t.Helper()
 	f, err := programfile.Parse(data)
 	if err != nil {
-		t.Fatalf("parse %s: %v", path, err)
+		t.Fatalf("parse %s: %v", name, err)
 	}
 	return f
 }
@@ -37,22 +38,17 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := t.Context()
 	f := readProgram(t, realProgram)
-	sum, err := store.ImportProgram(ctx, f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := must(store.ImportProgram(ctx, f)).val(t)
 	if sum.Teams != 16 || sum.Rounds != 6 {
 		t.Errorf("summary = %+v, want 16 teams and 6 rounds", sum)
 	}
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	if _, err := store.ImportProgram(ctx, readProgram(t, realProgram)); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("second import of the same file changed the database (-before +after):\n%s", diff)
-	}
+	unchanged("second import of the same file")
 
 	var published, draft int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'published'), count(*) FILTER (WHERE status = 'draft') FROM rounds`).Scan(&published, &draft); err != nil {
@@ -64,9 +60,7 @@ func TestImportRealRecordIsIdempotent(t *testing.T) {
 }
 
 func TestImportChangedFileUpdates(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := context.Background()
+	store, pool, ctx := importRecord(t)
 	f := readProgram(t, realProgram)
 	// Rename a team, drop a member, drop the last timeline event.
 	for i := range f.Teams {
@@ -101,10 +95,8 @@ FROM teams t WHERE slug = 'lg'`).Scan(&model, &members, &events)
 // A file that passes validation but fails in the database half-way must
 // leave the database exactly as it was.
 func TestImportIsAtomic(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := context.Background()
-	before := pgtest.Dump(t, pool)
+	store, pool, ctx := importRecord(t)
+	unchanged := snapshot(t, pool)
 
 	f := readProgram(t, realProgram)
 	f.Teams[0].Name.EN = "Renamed first" // would be written early…
@@ -117,17 +109,13 @@ func TestImportIsAtomic(t *testing.T) {
 	if !strings.Contains(err.Error(), "advance") {
 		t.Errorf("error %q does not name the failing check", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("failed import changed the database (-before +after):\n%s", diff)
-	}
+	unchanged("failed import")
 }
 
 // The database itself refuses scores outside 0..max of their criterion,
 // scores on categories, and bad evaluators, whatever the Go code does.
 func TestDatabaseEnforcesScoreRules(t *testing.T) {
-	t.Parallel()
-	_, pool := importRecord(t)
-	ctx := context.Background()
+	_, pool, ctx := importRecord(t)
 	insert := `INSERT INTO scores (round_id, team_id, criterion_id, evaluator, value)
 SELECT r.id, t.id, c.id, $2, $3 FROM rounds r JOIN criteria c ON c.round_id = r.id AND c.code = $1
 JOIN teams t ON t.slug = 'lg' WHERE r.slug = 'stage-1'`
@@ -207,9 +195,7 @@ func sqlState(err error) string {
 // Emptying a list in the file removes every row of it (an empty list of
 // kept ids must not be sent as NULL, which would match nothing).
 func TestImportEmptiedListsDelete(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := context.Background()
+	store, pool, ctx := importRecord(t)
 	f := readProgram(t, realProgram)
 	for i := range f.Teams {
 		if f.Teams[i].Slug == "lg" {
@@ -235,10 +221,8 @@ func TestImportEmptiedListsDelete(t *testing.T) {
 // A published round, and a team that took part in one, stay on the record
 // even when a file no longer lists them.
 func TestImportKeepsPublishedRecord(t *testing.T) {
-	t.Parallel()
-	store, pool := importRecord(t)
-	ctx := context.Background()
-	before := pgtest.Dump(t, pool)
+	store, pool, ctx := importRecord(t)
+	unchanged := snapshot(t, pool)
 	f := readProgram(t, realProgram)
 	f.Rounds = f.Rounds[1:] // drop the published document review
 	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, contest.ErrRoundState) || !strings.Contains(err.Error(), "document-review") {
@@ -271,9 +255,7 @@ func TestImportKeepsPublishedRecord(t *testing.T) {
 	if _, err := store.ImportProgram(ctx, f); !errors.Is(err, contest.ErrRoundState) || !strings.Contains(err.Error(), "lunit") {
 		t.Errorf("dropping a team of a published round: %v", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("a refused import changed the database:\n%s", diff)
-	}
+	unchanged("a refused import")
 }
 
 // One file may lower a criterion's maximum together with the scores above
@@ -282,7 +264,7 @@ func TestImportLowersMaximumWithScores(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := t.Context()
 	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
 	file := func(max, value string) *programfile.File {
 		return &programfile.File{

@@ -6,21 +6,13 @@ import (
 	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
-	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 // Every change to the record reaches the listeners, so every portal process
 // can drop its cached pages.
 func TestChangesAreAnnounced(t *testing.T) {
-	t.Parallel()
-	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
-	ctx, cancel := context.WithCancel(context.Background())
+	store, _ := freshStore(t)
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	changes := make(chan struct{}, 10)
 	go store.ListenChanges(ctx, func() { changes <- struct{}{} })
@@ -37,7 +29,7 @@ func TestChangesAreAnnounced(t *testing.T) {
 			t.Fatal("the listener never settled: it keeps reconnecting")
 		}
 	}
-	if _, err := store.ImportProgramBy(context.Background(), readProgram(t, realProgram), contest.Actor{Name: "cli"}); err != nil {
+	if _, err := store.ImportProgramBy(t.Context(), readProgram(t, realProgram), contest.Actor{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	select {

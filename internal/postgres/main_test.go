@@ -24,17 +24,24 @@ const manageProgram = "sovereign-ai"
 
 var manageActor = contest.Actor{Name: "editor@msit.go.kr", Addr: "192.0.2.9"}
 
-// manageStore returns a fresh database holding the real public record
-// (imported once into a template), a store working as the runtime role on
-// it, and a pool to inspect the database with.
-func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+// openStore returns a store working as the runtime role on the database
+// at url and its pool, closed when the test ends.
+func openStore(t *testing.T, url string) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
-	pool, err := postgres.Open(context.Background(), pgtest.RecordURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := must(postgres.Open(t.Context(), url)).val(t)
 	t.Cleanup(pool.Close)
 	return postgres.New(pool), pool
+}
+
+// manageStore marks the test parallel and returns a fresh database holding
+// the real public record (imported once into a template), a store working
+// as the runtime role on it, a pool to inspect the database with and the
+// test's context.
+func manageStore(t *testing.T) (*postgres.Store, *pgxpool.Pool, context.Context) {
+	t.Helper()
+	t.Parallel()
+	store, pool := openStore(t, pgtest.RecordURL(t))
+	return store, pool, t.Context()
 }
 
 // wantFieldErrors checks that err is a *FieldErrors matching
@@ -68,10 +75,7 @@ func wantFieldErrors(t *testing.T, err error, fields ...string) *postgres.FieldE
 // auditEvents returns the events of one action, oldest first.
 func auditEvents(t *testing.T, store *postgres.Store, action string) []postgres.AuditEvent {
 	t.Helper()
-	ev, err := store.AuditEvents(context.Background(), postgres.AuditFilter{Action: action, Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := must(store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action, Limit: 1000})).val(t)
 	slices.Reverse(ev)
 	return ev
 }
@@ -115,17 +119,23 @@ func wantAudit(t *testing.T, store *postgres.Store, action string, count int, en
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// scoredFixture imports a small program: one stage round, two direct
-// leaves, three teams, N = 2; fully scored unless partial.
-func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
+// freshStore marks the test parallel and returns a store working as the
+// runtime role on a fresh database, and the test's context.
+func freshStore(t *testing.T) (*postgres.Store, context.Context) {
 	t.Helper()
+	t.Parallel()
+	store, _ := openStore(t, pgtest.URL(t))
+	return store, t.Context()
+}
+
+// scoredFixture marks the test parallel and imports a small program: one
+// stage round, two direct leaves, three teams, N = 2; fully scored unless
+// partial. It returns the store, the database's URL and the test's context.
+func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string, context.Context) {
+	t.Helper()
+	t.Parallel()
 	url := pgtest.URL(t)
-	pool, err := postgres.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	store := postgres.New(pool)
+	store, _ := openStore(t, url)
 	txt := func(s string) programfile.Text { return programfile.Text{KO: s, EN: s} }
 	f := &programfile.File{Program: programfile.Program{Slug: "p", Name: txt("P"), Ministry: txt("M")}}
 	f.Organizations = []programfile.Organization{{Slug: "o", Name: txt("O"), Kind: "other"}}
@@ -141,10 +151,10 @@ func scoredFixture(t *testing.T, partial bool) (*postgres.Store, string) {
 		}
 	}
 	f.Rounds = []programfile.Round{r}
-	if _, err := store.ImportProgram(context.Background(), f); err != nil {
+	if _, err := store.ImportProgram(t.Context(), f); err != nil {
 		t.Fatal(err)
 	}
-	return store, url
+	return store, url, t.Context()
 }
 
 var alice = contest.Actor{Name: "alice@example.com", Addr: "192.0.2.1"}
@@ -153,10 +163,7 @@ var bob = contest.Actor{Name: "bob@example.com", Addr: "192.0.2.2"}
 
 func countAudit(t *testing.T, store *postgres.Store, action string) int {
 	t.Helper()
-	ev, err := store.AuditEvents(context.Background(), postgres.AuditFilter{Action: action})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := must(store.AuditEvents(t.Context(), postgres.AuditFilter{Action: action})).val(t)
 	return len(ev)
 }
 
@@ -169,4 +176,43 @@ func reportTeam(t *testing.T, rep rules.Report, team string) rules.ReportTeam {
 	}
 	t.Fatalf("team %s is not in the report", team)
 	return rules.ReportTeam{}
+}
+
+// wantSame reports, without stopping the test, how got differs from want.
+func wantSame(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", what, diff)
+	}
+}
+
+// snapshot dumps the database of pool; the function it returns reports
+// any change since, made by what must not have changed it.
+func snapshot(t *testing.T, pool *pgxpool.Pool) func(what string) {
+	t.Helper()
+	before := pgtest.Dump(t, pool)
+	return func(what string) {
+		t.Helper()
+		if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
+			t.Errorf("%s changed the database (-before +after):\n%s", what, diff)
+		}
+	}
+}
+
+// result is what a call made in a test returned: a value and an error.
+type result[T any] struct {
+	v   T
+	err error
+}
+
+// must takes what a call returned, for val: must(store.Teams(ctx, p)).val(t).
+func must[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+// val returns the value read, failing the test at once on an error.
+func (r result[T]) val(t testing.TB) T {
+	t.Helper()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.v
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers pgx5://
@@ -40,26 +39,24 @@ func newMigrate(url string) (*migrate.Migrate, error) {
 // library holds a PostgreSQL advisory lock meanwhile, so several portal
 // processes may start at once.
 func Migrate(url string) error {
-	m, err := newMigrate(url)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return fmt.Errorf("postgres: migrate up: %w", err)
-	}
-	return nil
+	return runMigrate(url, "up", (*migrate.Migrate).Up)
 }
 
 // MigrateDown rolls every migration back.
 func MigrateDown(url string) error {
+	return runMigrate(url, "down", (*migrate.Migrate).Down)
+}
+
+// runMigrate runs one step (up or down, named dir) of the migrations on
+// url; having nothing to do is no error.
+func runMigrate(url, dir string, step func(*migrate.Migrate) error) error {
 	m, err := newMigrate(url)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	if err := m.Down(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return fmt.Errorf("postgres: migrate down: %w", err)
+	if err := step(m); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("postgres: migrate %s: %w", dir, err)
 	}
 	return nil
 }
@@ -136,8 +133,7 @@ FROM pg_roles r WHERE r.rolname = $1`, RuntimeRole).Scan(&exists, &ok, &memberOf
 // isDuplicateRole reports a CREATE ROLE that lost a race with another
 // process creating the same role.
 func isDuplicateRole(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "42710" || pgErr.Code == "23505")
+	return pgError(err, "42710", "23505") != nil
 }
 
 // RuntimeURL is ownerURL (a URL or a keyword/value connection string) with

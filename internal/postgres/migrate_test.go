@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 
-	"context"
 	"testing"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -17,7 +16,7 @@ import (
 
 func tableCount(t *testing.T, url string) int {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)

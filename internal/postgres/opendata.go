@@ -42,17 +42,11 @@ func (s *Store) PublicPrograms(ctx context.Context) ([]PublicProgram, error) {
 }
 
 // PublicMembership is one organization's place in a consortium: the lead
-// (Lead true, Role "lead") or a member.
+// (Lead true, Role "lead") or a member (as the team page lists it).
 type PublicMembership struct {
-	Team       PublicTeamRef
-	Org        PublicOrgRef
-	Lead       bool
-	Role       string
-	Since      *time.Time
-	Until      *time.Time
-	Confidence string
-	Note       contest.Text
-	Sources    []PublicSource
+	Team PublicTeamRef
+	Lead bool
+	PublicMember
 }
 
 // PublicMemberships lists the consortium of every team of the program: per
@@ -233,29 +227,21 @@ func (s *Store) PublicSearch(ctx context.Context, program, q string) (PublicSear
 		matches := func(x string) string {
 			return `(` + x + ` ILIKE $2 ESCAPE '\' OR replace(` + x + `, ' ', '') ILIKE $3 ESCAPE '\')`
 		}
-		rows, err := tx.Query(ctx, `
+		res.Teams, err = listOf(ctx, tx, "teams", func(t *PublicSearchTeam) []any {
+			return []any{&t.Slug, &t.Name.KO, &t.Name.EN, &t.Model, &t.Lead.Slug, &t.Lead.Name.KO, &t.Lead.Name.EN, &t.Lead.Kind}
+		}, `
 SELECT t.slug, t.name_ko, t.name_en, t.model, o.slug, o.name_ko, o.name_en, o.kind::text
 FROM teams t JOIN organizations o ON o.id = t.lead_org_id
 WHERE t.program_id = $1 AND (`+matches("t.slug")+` OR `+matches("t.name_ko")+` OR `+matches("t.name_en")+` OR `+matches("t.model")+`)
 ORDER BY t.position, t.id
 LIMIT $4`, pid, pat, compact, SearchLimit)
 		if err != nil {
-			return fmt.Errorf("teams: %w", err)
-		}
-		for rows.Next() {
-			var t PublicSearchTeam
-			if err := rows.Scan(&t.Slug, &t.Name.KO, &t.Name.EN, &t.Model, &t.Lead.Slug, &t.Lead.Name.KO, &t.Lead.Name.EN, &t.Lead.Kind); err != nil {
-				rows.Close()
-				return fmt.Errorf("teams: %w", err)
-			}
-			res.Teams = append(res.Teams, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("teams: %w", err)
+			return err
 		}
 
-		rows, err = tx.Query(ctx, `
+		res.Organizations, err = listOf(ctx, tx, "organizations", func(o *PublicOrgRef) []any {
+			return []any{&o.Slug, &o.Name.KO, &o.Name.EN, &o.Kind}
+		}, `
 SELECT o.slug, o.name_ko, o.name_en, o.kind::text
 FROM organizations o
 WHERE o.id IN (SELECT m.org_id FROM (`+programMembershipsSQL+`) m)
@@ -263,40 +249,19 @@ WHERE o.id IN (SELECT m.org_id FROM (`+programMembershipsSQL+`) m)
 ORDER BY o.kind, o.name_ko, o.id
 LIMIT $4`, pid, pat, compact, SearchLimit)
 		if err != nil {
-			return fmt.Errorf("organizations: %w", err)
-		}
-		for rows.Next() {
-			var o PublicOrgRef
-			if err := rows.Scan(&o.Slug, &o.Name.KO, &o.Name.EN, &o.Kind); err != nil {
-				rows.Close()
-				return fmt.Errorf("organizations: %w", err)
-			}
-			res.Organizations = append(res.Organizations, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("organizations: %w", err)
+			return err
 		}
 
-		rows, err = tx.Query(ctx, `
+		res.Rounds, err = listOf(ctx, tx, "rounds", func(r *PublicSearchRound) []any {
+			return []any{&r.Slug, &r.Position, &r.Kind, &r.Name.KO, &r.Name.EN, &r.AnnounceAt, &r.AnnounceDateOnly, &r.Period, &r.Published}
+		}, `
 SELECT r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.announce_at, r.announce_date_only, r.period,
        r.published
 FROM rounds r
 WHERE r.program_id = $1 AND (`+matches("r.slug")+` OR `+matches("r.name_ko")+` OR `+matches("r.name_en")+` OR `+matches("r.period")+`)
 ORDER BY r.position
 LIMIT $4`, pid, pat, compact, SearchLimit)
-		if err != nil {
-			return fmt.Errorf("rounds: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r PublicSearchRound
-			if err := rows.Scan(&r.Slug, &r.Position, &r.Kind, &r.Name.KO, &r.Name.EN, &r.AnnounceAt, &r.AnnounceDateOnly, &r.Period, &r.Published); err != nil {
-				return fmt.Errorf("rounds: %w", err)
-			}
-			res.Rounds = append(res.Rounds, r)
-		}
-		return rows.Err()
+		return err
 	})
 	return res, err
 }

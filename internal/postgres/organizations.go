@@ -81,16 +81,10 @@ func (s *Store) CreateOrganization(ctx context.Context, o OrgRecord, actor conte
 		if err != nil {
 			return conflict(err, "an organization with slug %s already exists", o.Slug)
 		}
-		if out, err = orgBySlug(ctx, tx, o.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "organization.create", "organization:"+out.Slug, nil, nil, out)
-		return err
+		out, err = orgBySlug(ctx, tx, o.Slug, false)
+		return audited(ctx, tx, err, actor, "organization.create", "organization:"+out.Slug, nil, nil, out)
 	})
-	if err != nil {
-		return o, fmt.Errorf("postgres: create organization: %w", err)
-	}
-	return out, nil
+	return saved("create organization", o, out, err)
 }
 
 // UpdateOrganization changes the organization now named slug (its slug
@@ -117,14 +111,8 @@ UPDATE organizations SET slug = $3, name_ko = $4, name_en = $5, kind = $6, versi
 WHERE id = $1 AND version = $2`, cur.ID, o.Version, o.Slug, o.Name.KO, o.Name.EN, o.Kind); err != nil {
 			return err
 		}
-		if out, err = orgBySlug(ctx, tx, o.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "organization.update", "organization:"+cur.Slug, nil, cur, out)
-		return err
+		out, err = orgBySlug(ctx, tx, o.Slug, false)
+		return audited(ctx, tx, err, actor, "organization.update", "organization:"+cur.Slug, nil, cur, out)
 	})
-	if err != nil {
-		return o, fmt.Errorf("postgres: update organization: %w", err)
-	}
-	return out, nil
+	return saved("update organization", o, out, err)
 }

@@ -1,34 +1,22 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 func TestManageOrganizations(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := context.Background()
+	store, pool, ctx := manageStore(t)
 
-	orgs, err := store.Organizations(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	orgs := must(store.Organizations(ctx)).val(t)
 	if len(orgs) < 50 {
 		t.Fatalf("%d organizations, want the real record's", len(orgs))
 	}
-	lg, err := store.Organization(ctx, "lg-ai-research")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lg := must(store.Organization(ctx, "lg-ai-research")).val(t)
 	if lg.Kind != "research_institute" || lg.Name.EN != "LG AI Research" || lg.Teams != 1 || lg.Version != 1 {
 		t.Errorf("lg-ai-research = %+v", lg)
 	}
@@ -49,7 +37,7 @@ func TestManageOrganizations(t *testing.T) {
 		map[string]any{"slug": "new-lab", "kind": "startup", "name": map[string]any{"ko": "새 연구소", "en": "New Lab"}})
 
 	// Field errors: bad slug, empty names, bad kind; nothing is written.
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	_, err = store.CreateOrganization(ctx, postgres.OrgRecord{Slug: "Bad_Slug", Kind: "guild"}, manageActor)
 	fe := wantFieldErrors(t, err, "slug", "name_ko", "name_en", "kind")
 	if got := fe.Fields["name_ko"]; got.Key != "required" || got.English() != "required" {
@@ -66,16 +54,11 @@ func TestManageOrganizations(t *testing.T) {
 	if !errors.Is(err, contest.ErrConflict) {
 		t.Errorf("duplicate slug: err = %v, want ErrConflict", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("refused creates changed the database:\n%s", diff)
-	}
+	unchanged("refused creates")
 
 	// Update, slug included.
 	o.Slug, o.Name.EN, o.Kind = "newer-lab", "Newer Lab", "company"
-	up, err := store.UpdateOrganization(ctx, "new-lab", o, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := must(store.UpdateOrganization(ctx, "new-lab", o, manageActor)).val(t)
 	if up.Slug != "newer-lab" || up.Name.EN != "Newer Lab" || up.Kind != "company" || up.Version != 2 {
 		t.Errorf("updated %+v", up)
 	}
@@ -92,14 +75,12 @@ func TestManageOrganizations(t *testing.T) {
 	}
 
 	// Stale version: refused, nothing changed.
-	before = pgtest.Dump(t, pool)
+	unchanged = snapshot(t, pool)
 	o.Name.EN = "Overwritten"
 	if _, err := store.UpdateOrganization(ctx, "newer-lab", o, manageActor); !errors.Is(err, contest.ErrStale) {
 		t.Errorf("stale update: err = %v, want ErrStale", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("stale update changed the database:\n%s", diff)
-	}
+	unchanged("stale update")
 	// Renaming onto a taken slug.
 	up.Slug = "kaist"
 	if _, err := store.UpdateOrganization(ctx, "newer-lab", up, manageActor); !errors.Is(err, contest.ErrConflict) {

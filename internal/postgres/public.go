@@ -205,6 +205,40 @@ func (s *Store) PublicProgram(ctx context.Context, program string) (PublicProgra
 	return p, nil
 }
 
+// pubList is the shape of the public reads that list a program's items of
+// one kind, or the one named by slug, with their ids in the same order.
+type pubList[T any] func(ctx context.Context, tx DBTX, programID int64, slug *string) ([]T, []int64, error)
+
+// readAll returns every item list reads of the program.
+func readAll[T any](ctx context.Context, s *Store, op, program string, list pubList[T]) ([]T, error) {
+	var out []T
+	err := s.readProgram(ctx, op, program, func(tx pgx.Tx, pid int64) (err error) {
+		out, _, err = list(ctx, tx, pid, nil)
+		return err
+	})
+	return out, err
+}
+
+// bySlug returns the item of the program named slug that list reads, and
+// its id; none is contest.ErrNotFound.
+func bySlug[T any](ctx context.Context, tx DBTX, programID int64, slug string, list pubList[T]) (T, int64, error) {
+	items, ids, err := list(ctx, tx, programID, &slug)
+	if err == nil && len(items) == 0 {
+		err = contest.ErrNotFound
+	}
+	if err != nil {
+		var zero T
+		return zero, 0, err
+	}
+	return items[0], ids[0], nil
+}
+
+// ownSources returns the sources cited for the one subject id in column.
+func ownSources(ctx context.Context, tx DBTX, column string, id int64) ([]PublicSource, error) {
+	srcs, err := pubSources(ctx, tx, column, []int64{id})
+	return srcs[id], err
+}
+
 // pubSources returns the sources cited for the given subjects, by subject id.
 // column must be one of the citation subject columns.
 func pubSources(ctx context.Context, tx DBTX, column string, ids []int64) (map[int64][]PublicSource, error) {
@@ -250,19 +284,10 @@ tree AS (
 // pubOutcomes returns the public outcomes of the given rounds (all teams, or
 // one), by round id, ranked teams first, then in entry order.
 func pubOutcomes(ctx context.Context, tx DBTX, programID int64, roundIDs []int64, teamID *int64) (map[int64][]PublicOutcome, error) {
-	out := map[int64][]PublicOutcome{}
-	if len(roundIDs) == 0 {
-		return out, nil
-	}
-	type row struct {
-		round int64
-		o     PublicOutcome
-	}
-	rows, err := citedRows(ctx, tx, "outcome_id", func(r *row) []any {
-		o := &r.o
-		return []any{&r.round, &o.Team.Slug, &o.Team.Name.KO, &o.Team.Name.EN, &o.Outcome, &o.Rank,
+	return citedByRound(ctx, tx, "outcomes", "outcome_id", roundIDs, func(o *PublicOutcome) []any {
+		return []any{&o.Team.Slug, &o.Team.Name.KO, &o.Team.Name.EN, &o.Outcome, &o.Rank,
 			&o.Reason.KO, &o.Reason.EN, &o.Note.KO, &o.Note.EN}
-	}, func(r *row) *[]PublicSource { return &r.o.Sources }, `
+	}, func(o *PublicOutcome) *[]PublicSource { return &o.Sources }, `
 WITH `+publicResultsCTE+`
 SELECT o.outcome_id, o.round_id, t.slug, t.name_ko, t.name_en, o.outcome::text, o.rank, o.reason_ko, o.reason_en, o.note_ko, o.note_en
 FROM public_outcomes o
@@ -270,30 +295,14 @@ JOIN teams t ON t.id = o.team_id
 JOIN entries e ON e.round_id = o.round_id AND e.team_id = o.team_id
 WHERE o.round_id = ANY($2) AND ($3::bigint IS NULL OR o.team_id = $3)
 ORDER BY o.round_id, o.rank NULLS LAST, e.position, t.position`, programID, roundIDs, teamID)
-	if err != nil {
-		return nil, fmt.Errorf("outcomes: %w", err)
-	}
-	for _, r := range rows {
-		out[r.round] = append(out[r.round], r.o)
-	}
-	return out, nil
 }
 
 // pubScores returns the public figures of the given rounds (all teams, or
 // one), by round id, in entry and criteria order with the total last.
 func pubScores(ctx context.Context, tx DBTX, programID int64, roundIDs []int64, teamID *int64) (map[int64][]PublicScore, error) {
-	out := map[int64][]PublicScore{}
-	if len(roundIDs) == 0 {
-		return out, nil
-	}
-	type row struct {
-		round int64
-		sc    PublicScore
-	}
-	rows, err := citedRows(ctx, tx, "published_score_id", func(r *row) []any {
-		sc := &r.sc
-		return []any{&r.round, &sc.Team, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value}
-	}, func(r *row) *[]PublicSource { return &r.sc.Sources }, `
+	return citedByRound(ctx, tx, "published scores", "published_score_id", roundIDs, func(sc *PublicScore) []any {
+		return []any{&sc.Team, &sc.Criterion, &sc.CriterionName.KO, &sc.CriterionName.EN, &sc.Value}
+	}, func(sc *PublicScore) *[]PublicSource { return &sc.Sources }, `
 WITH RECURSIVE `+criteriaOrderCTE+`, `+publicResultsCTE+`
 SELECT f.score_id, f.round_id, t.slug, COALESCE(c.code, 'total'), COALESCE(c.name_ko, ''), COALESCE(c.name_en, ''), f.value::text
 FROM public_figures f
@@ -303,11 +312,30 @@ LEFT JOIN criteria c ON c.id = f.criterion_id
 LEFT JOIN tree tr ON tr.id = f.criterion_id
 WHERE f.round_id = ANY($2) AND ($3::bigint IS NULL OR f.team_id = $3)
 ORDER BY f.round_id, e.position, c.id IS NULL, tr.path`, programID, roundIDs, teamID)
+}
+
+// roundItem is an item of a round read by citedByRound.
+type roundItem[T any] struct {
+	round int64
+	v     T
+}
+
+// citedByRound is citedRows over the rounds roundIDs for a query whose
+// second column is the round id: the items by round (none: an empty map),
+// a failure named what.
+func citedByRound[T any](ctx context.Context, tx DBTX, what, column string, roundIDs []int64, dest func(*T) []any, sources func(*T) *[]PublicSource, sql string, args ...any) (map[int64][]T, error) {
+	out := map[int64][]T{}
+	if len(roundIDs) == 0 {
+		return out, nil
+	}
+	rows, err := citedRows(ctx, tx, column, func(r *roundItem[T]) []any {
+		return append([]any{&r.round}, dest(&r.v)...)
+	}, func(r *roundItem[T]) *[]PublicSource { return sources(&r.v) }, sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("published scores: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	for _, r := range rows {
-		out[r.round] = append(out[r.round], r.sc)
+		out[r.round] = append(out[r.round], r.v)
 	}
 	return out, nil
 }

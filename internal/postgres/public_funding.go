@@ -38,8 +38,15 @@ type PublicAllocation struct {
 // pubAllocations lists the program's allocations (or one team's), by year
 // and position.
 func pubAllocations(ctx context.Context, tx DBTX, programID int64, teamID *int64) ([]PublicAllocation, error) {
-	rows, err := tx.Query(ctx, `
-SELECT a.id, b.id, b.year, t.slug, t.name_ko, t.name_en, a.kind::text, a.gpu_model, a.quantity, a.amount_krw,
+	type row struct {
+		a               PublicAllocation
+		tSlug, tKO, tEN *string
+	}
+	rows, err := citedRows(ctx, tx, "allocation_id", func(r *row) []any {
+		a := &r.a
+		return []any{&a.Year, &r.tSlug, &r.tKO, &r.tEN, &a.Kind, &a.GPUModel, &a.Quantity, &a.AmountKRW, &a.Confidence, &a.Note.KO, &a.Note.EN}
+	}, func(r *row) *[]PublicSource { return &r.a.Sources }, `
+SELECT a.id, b.year, t.slug, t.name_ko, t.name_en, a.kind::text, a.gpu_model, a.quantity, a.amount_krw,
        a.confidence::text, a.note_ko, a.note_en
 FROM allocations a
 JOIN budgets b ON b.id = a.budget_id
@@ -50,32 +57,11 @@ ORDER BY b.year, a.position`, programID, teamID)
 		return nil, fmt.Errorf("allocations: %w", err)
 	}
 	var out []PublicAllocation
-	var ids []int64
-	for rows.Next() {
-		var a PublicAllocation
-		var id, budgetID int64
-		var tSlug, tKO, tEN *string
-		if err := rows.Scan(&id, &budgetID, &a.Year, &tSlug, &tKO, &tEN, &a.Kind, &a.GPUModel, &a.Quantity, &a.AmountKRW,
-			&a.Confidence, &a.Note.KO, &a.Note.EN); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("allocations: %w", err)
+	for _, r := range rows {
+		if r.tSlug != nil {
+			r.a.Team = &PublicTeamRef{Slug: *r.tSlug, Name: contest.Text{KO: *r.tKO, EN: *r.tEN}}
 		}
-		if tSlug != nil {
-			a.Team = &PublicTeamRef{Slug: *tSlug, Name: contest.Text{KO: *tKO, EN: *tEN}}
-		}
-		out = append(out, a)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("allocations: %w", err)
-	}
-	srcs, err := pubSources(ctx, tx, "allocation_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		out[i].Sources = srcs[id]
+		out = append(out, r.a)
 	}
 	return out, nil
 }
@@ -84,34 +70,16 @@ ORDER BY b.year, a.position`, programID, teamID)
 func (s *Store) PublicFunding(ctx context.Context, program string) ([]PublicBudget, error) {
 	var out []PublicBudget
 	err := s.readProgram(ctx, "public funding", program, func(tx pgx.Tx, pid int64) (err error) {
-		rows, err := tx.Query(ctx, `
+		out, err = citedRows(ctx, tx, "budget_id", func(b *PublicBudget) []any {
+			return []any{&b.Year, &b.AmountKRW, &b.Confidence, &b.Note.KO, &b.Note.EN}
+		}, func(b *PublicBudget) *[]PublicSource { return &b.Sources }, `
 SELECT id, year, amount_krw, confidence::text, note_ko, note_en FROM budgets WHERE program_id = $1 ORDER BY year`, pid)
 		if err != nil {
 			return fmt.Errorf("budgets: %w", err)
 		}
-		var ids []int64
 		byYear := map[int]int{}
-		for rows.Next() {
-			var b PublicBudget
-			var id int64
-			if err := rows.Scan(&id, &b.Year, &b.AmountKRW, &b.Confidence, &b.Note.KO, &b.Note.EN); err != nil {
-				rows.Close()
-				return fmt.Errorf("budgets: %w", err)
-			}
-			byYear[b.Year] = len(out)
-			out = append(out, b)
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("budgets: %w", err)
-		}
-		srcs, err := pubSources(ctx, tx, "budget_id", ids)
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			out[i].Sources = srcs[id]
+		for i, b := range out {
+			byYear[b.Year] = i
 		}
 		allocs, err := pubAllocations(ctx, tx, pid, nil)
 		if err != nil {

@@ -99,30 +99,18 @@ func (s *Store) PublicOrganization(ctx context.Context, program, slug string) (P
 // pubOrgsSQL. Each lists the consortia the organization leads first, then
 // those it belongs to, each group in team order.
 func pubOrgDetails(ctx context.Context, tx DBTX, programID int64, slug *string) ([]PublicOrgDetail, error) {
-	rows, err := tx.Query(ctx, pubOrgsSQL, programID, slug)
+	out, ids, err := collectWithIDs(ctx, tx, func(d *PublicOrgDetail) []any {
+		return []any{&d.Slug, &d.Name.KO, &d.Name.EN, &d.Kind, &d.Teams}
+	}, pubOrgsSQL, programID, slug)
 	if err != nil {
-		return nil, fmt.Errorf("organizations: %w", err)
-	}
-	var out []PublicOrgDetail
-	var ids []int64
-	index := map[int64]int{}
-	for rows.Next() {
-		var d PublicOrgDetail
-		var id int64
-		if err := rows.Scan(&id, &d.Slug, &d.Name.KO, &d.Name.EN, &d.Kind, &d.Teams); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("organizations: %w", err)
-		}
-		index[id] = len(out)
-		out = append(out, d)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("organizations: %w", err)
 	}
 	if len(out) == 0 {
 		return nil, nil
+	}
+	index := map[int64]int{}
+	for i, id := range ids {
+		index[id] = i
 	}
 	teams, teamIDs, err := pubTeams(ctx, tx, programID, nil)
 	if err != nil {
@@ -132,27 +120,20 @@ func pubOrgDetails(ctx context.Context, tx DBTX, programID int64, slug *string) 
 	for i, id := range teamIDs {
 		byID[id] = teams[i]
 	}
-	rows, err = tx.Query(ctx, `
+	var m PublicOrgTeam
+	var orgID, teamID int64
+	err = forEachRow(ctx, tx, []any{&orgID, &teamID, &m.Lead, &m.Role, &m.Since, &m.Confidence}, func() error {
+		m.Team = byID[teamID]
+		d := &out[index[orgID]]
+		d.Memberships = append(d.Memberships, m)
+		m = PublicOrgTeam{} // the next row scans into fresh values
+		return nil
+	}, `
 SELECT m.org_id, m.team_id, m.lead, m.role, m.since, m.confidence
 FROM (`+programMembershipsSQL+`) m JOIN teams t ON t.id = m.team_id
 WHERE m.org_id = ANY($2)
 ORDER BY m.lead DESC, t.position, t.id, m.position, m.id`, programID, ids)
 	if err != nil {
-		return nil, fmt.Errorf("memberships: %w", err)
-	}
-	for rows.Next() {
-		var m PublicOrgTeam
-		var orgID, teamID int64
-		if err := rows.Scan(&orgID, &teamID, &m.Lead, &m.Role, &m.Since, &m.Confidence); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("memberships: %w", err)
-		}
-		m.Team = byID[teamID]
-		d := &out[index[orgID]]
-		d.Memberships = append(d.Memberships, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("memberships: %w", err)
 	}
 	srcs, err := pubSources(ctx, tx, "organization_id", ids)

@@ -53,12 +53,8 @@ func (s *Store) PublicOverview(ctx context.Context, program string) (PublicOverv
 		if err := tx.QueryRow(ctx, `SELECT count(DISTINCT m.org_id) FROM (`+programMembershipsSQL+`) m`, pid).Scan(&ov.Organizations); err != nil {
 			return fmt.Errorf("organizations: %w", err)
 		}
-		srcs, err := pubSources(ctx, tx, "program_id", []int64{pid})
-		if err != nil {
-			return err
-		}
-		ov.Sources = srcs[pid]
-		return nil
+		ov.Sources, err = ownSources(ctx, tx, "program_id", pid)
+		return err
 	})
 	return ov, err
 }

@@ -91,7 +91,11 @@ type PublicRoundDetail struct {
 // pubRounds lists the program's rounds (or the one named by slug) in order,
 // with their ids.
 func pubRounds(ctx context.Context, tx DBTX, programID int64, slug *string) ([]PublicRound, []int64, error) {
-	rows, err := tx.Query(ctx, `
+	out, ids, err := collectWithIDs(ctx, tx, func(r *PublicRound) []any {
+		return []any{&r.Slug, &r.Position, &r.Kind, &r.Name.KO, &r.Name.EN, &r.Period, &r.EvaluatedOn, &r.AnnounceAt, &r.AnnounceDateOnly,
+			&r.Status, &r.Published, &r.PublishedAt, &r.Advance, &r.Backfill, &r.MinTotal, &r.Note.KO, &r.Note.EN,
+			&r.Entrants, &r.Through, &r.Computed}
+	}, `
 WITH `+publicResultsCTE+`
 SELECT r.id, r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.period, r.evaluated_on, r.announce_at, r.announce_date_only,
   r.status::text, r.published, r.published_at, r.advance, r.backfill, COALESCE(r.min_total::text, ''),
@@ -106,31 +110,12 @@ ORDER BY r.position`, programID, slug)
 	if err != nil {
 		return nil, nil, fmt.Errorf("rounds: %w", err)
 	}
-	defer rows.Close()
-	var out []PublicRound
-	var ids []int64
-	for rows.Next() {
-		var r PublicRound
-		var id int64
-		if err := rows.Scan(&id, &r.Slug, &r.Position, &r.Kind, &r.Name.KO, &r.Name.EN, &r.Period, &r.EvaluatedOn, &r.AnnounceAt, &r.AnnounceDateOnly,
-			&r.Status, &r.Published, &r.PublishedAt, &r.Advance, &r.Backfill, &r.MinTotal, &r.Note.KO, &r.Note.EN,
-			&r.Entrants, &r.Through, &r.Computed); err != nil {
-			return nil, nil, fmt.Errorf("rounds: %w", err)
-		}
-		out = append(out, r)
-		ids = append(ids, id)
-	}
-	return out, ids, rows.Err()
+	return out, ids, nil
 }
 
 // PublicRounds lists the program's rounds in order.
 func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound, error) {
-	var out []PublicRound
-	err := s.readProgram(ctx, "public rounds", program, func(tx pgx.Tx, pid int64) (err error) {
-		out, _, err = pubRounds(ctx, tx, pid, nil)
-		return err
-	})
-	return out, err
+	return readAll(ctx, s, "public rounds", program, pubRounds)
 }
 
 // PublicRound returns the round page of the round with the given slug. An
@@ -138,15 +123,11 @@ func (s *Store) PublicRounds(ctx context.Context, program string) ([]PublicRound
 func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRoundDetail, error) {
 	var d PublicRoundDetail
 	err := s.readProgram(ctx, "public round "+slug, program, func(tx pgx.Tx, pid int64) (err error) {
-		rounds, ids, err := pubRounds(ctx, tx, pid, &slug)
-		if err != nil {
+		var rid int64
+		if d.PublicRound, rid, err = bySlug(ctx, tx, pid, slug, pubRounds); err != nil {
 			return err
 		}
-		if len(rounds) == 0 {
-			return contest.ErrNotFound
-		}
-		d.PublicRound = rounds[0]
-		rid := ids[0]
+		ids := []int64{rid}
 		if d.Criteria, err = pubCriteria(ctx, tx, pid, rid); err != nil {
 			return err
 		}
@@ -175,18 +156,17 @@ func (s *Store) PublicRound(ctx context.Context, program, slug string) (PublicRo
 			return err
 		}
 		d.Outcomes = outcomes[rid]
-		srcs, err := pubSources(ctx, tx, "round_id", ids)
-		if err != nil {
-			return err
-		}
-		d.Sources = srcs[rid]
-		return nil
+		d.Sources, err = ownSources(ctx, tx, "round_id", rid)
+		return err
 	})
 	return d, err
 }
 
 func pubCriteria(ctx context.Context, tx DBTX, programID, roundID int64) ([]PublicCriterion, error) {
-	rows, err := tx.Query(ctx, `
+	return listOf(ctx, tx, "criteria", func(c *PublicCriterion) []any {
+		return []any{&c.Code, &c.Parent, &c.Depth, &c.Name.KO, &c.Name.EN, &c.Description.KO, &c.Description.EN,
+			&c.Note.KO, &c.Note.EN, &c.Max, &c.PanelSize, &c.Aggregate, &c.Leaf}
+	}, `
 WITH RECURSIVE `+criteriaOrderCTE+`
 SELECT c.code, COALESCE(p.code, ''), tr.depth, c.name_ko, c.name_en, c.description_ko, c.description_en, c.note_ko, c.note_en,
   c.max::text, c.panel_size, COALESCE(c.aggregate::text, ''),
@@ -196,26 +176,14 @@ JOIN tree tr ON tr.id = c.id
 LEFT JOIN criteria p ON p.id = c.parent_id
 WHERE c.round_id = $2
 ORDER BY tr.path`, programID, roundID)
-	if err != nil {
-		return nil, fmt.Errorf("criteria: %w", err)
-	}
-	defer rows.Close()
-	var out []PublicCriterion
-	for rows.Next() {
-		var c PublicCriterion
-		if err := rows.Scan(&c.Code, &c.Parent, &c.Depth, &c.Name.KO, &c.Name.EN, &c.Description.KO, &c.Description.EN,
-			&c.Note.KO, &c.Note.EN, &c.Max, &c.PanelSize, &c.Aggregate, &c.Leaf); err != nil {
-			return nil, fmt.Errorf("criteria: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // pubEntries lists a round's entrants. Eligibility decisions are part of the
 // embargoed result, so they are returned only once the round is published.
 func pubEntries(ctx context.Context, tx DBTX, roundID int64) ([]PublicEntry, error) {
-	rows, err := tx.Query(ctx, `
+	return listOf(ctx, tx, "entries", func(e *PublicEntry) []any {
+		return []any{&e.Team.Slug, &e.Team.Name.KO, &e.Team.Name.EN, &e.Status, &e.Reason.KO, &e.Reason.EN}
+	}, `
 SELECT t.slug, t.name_ko, t.name_en,
   CASE WHEN r.published THEN e.status::text ELSE '' END,
   CASE WHEN r.published THEN e.reason_ko ELSE '' END,
@@ -223,19 +191,6 @@ SELECT t.slug, t.name_ko, t.name_en,
 FROM entries e JOIN rounds r ON r.id = e.round_id JOIN teams t ON t.id = e.team_id
 WHERE e.round_id = $1
 ORDER BY e.position, t.position`, roundID)
-	if err != nil {
-		return nil, fmt.Errorf("entries: %w", err)
-	}
-	defer rows.Close()
-	var out []PublicEntry
-	for rows.Next() {
-		var e PublicEntry
-		if err := rows.Scan(&e.Team.Slug, &e.Team.Name.KO, &e.Team.Name.EN, &e.Status, &e.Reason.KO, &e.Reason.EN); err != nil {
-			return nil, fmt.Errorf("entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // pubStats returns the statistics the government published for a round

@@ -249,27 +249,17 @@ ORDER BY f.team_id, f.code IS NULL, f.path`, programID, ids)
 
 // PublicTeams lists the program's teams in their declared order.
 func (s *Store) PublicTeams(ctx context.Context, program string) ([]PublicTeam, error) {
-	var teams []PublicTeam
-	err := s.readProgram(ctx, "public teams", program, func(tx pgx.Tx, pid int64) (err error) {
-		teams, _, err = pubTeams(ctx, tx, pid, nil)
-		return err
-	})
-	return teams, err
+	return readAll(ctx, s, "public teams", program, pubTeams)
 }
 
 // PublicTeam returns the team page of the team with the given slug.
 func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTeamDetail, error) {
 	var d PublicTeamDetail
 	err := s.readProgram(ctx, "public team "+slug, program, func(tx pgx.Tx, pid int64) (err error) {
-		teams, ids, err := pubTeams(ctx, tx, pid, &slug)
-		if err != nil {
+		var teamID int64
+		if d.PublicTeam, teamID, err = bySlug(ctx, tx, pid, slug, pubTeams); err != nil {
 			return err
 		}
-		if len(teams) == 0 {
-			return contest.ErrNotFound
-		}
-		d.PublicTeam, err = teams[0], nil
-		teamID := ids[0]
 		if err := tx.QueryRow(ctx, `SELECT model_note_ko, model_note_en, goal_ko, goal_en, note_ko, note_en FROM teams WHERE id = $1`, teamID).
 			Scan(&d.ModelNote.KO, &d.ModelNote.EN, &d.Goal.KO, &d.Goal.EN, &d.Note.KO, &d.Note.EN); err != nil {
 			return fmt.Errorf("team: %w", err)
@@ -286,12 +276,8 @@ func (s *Store) PublicTeam(ctx context.Context, program, slug string) (PublicTea
 		if d.Objections, err = objections(ctx, tx, nil, teamID, true); err != nil {
 			return err
 		}
-		srcs, err := pubSources(ctx, tx, "team_id", []int64{teamID})
-		if err != nil {
-			return err
-		}
-		d.Sources = srcs[teamID]
-		return nil
+		d.Sources, err = ownSources(ctx, tx, "team_id", teamID)
+		return err
 	})
 	return d, err
 }
@@ -313,7 +299,10 @@ ORDER BY m.position, m.id`, teamID)
 // pubTeamRounds lists every round the team entered, with its eligibility,
 // outcome and figures where the round is published.
 func pubTeamRounds(ctx context.Context, tx DBTX, programID, teamID int64) ([]PublicTeamRound, error) {
-	rows, err := tx.Query(ctx, `
+	out, roundIDs, err := collectWithIDs(ctx, tx, func(tr *PublicTeamRound) []any {
+		return []any{&tr.Round.Slug, &tr.Round.Position, &tr.Round.Kind, &tr.Round.Name.KO, &tr.Round.Name.EN, &tr.Round.AnnounceAt,
+			&tr.Round.AnnounceDateOnly, &tr.Status, &tr.Published, &tr.Eligibility, &tr.EntryReason.KO, &tr.EntryReason.EN}
+	}, `
 SELECT r.id, r.slug, r.position, r.kind::text, r.name_ko, r.name_en, r.announce_at, r.announce_date_only, r.status::text,
   r.published,
   CASE WHEN r.published THEN e.status::text ELSE '' END,
@@ -325,24 +314,9 @@ ORDER BY r.position`, programID, teamID)
 	if err != nil {
 		return nil, fmt.Errorf("team rounds: %w", err)
 	}
-	var out []PublicTeamRound
 	index := map[int64]int{}
-	var roundIDs []int64
-	for rows.Next() {
-		var tr PublicTeamRound
-		var id int64
-		if err := rows.Scan(&id, &tr.Round.Slug, &tr.Round.Position, &tr.Round.Kind, &tr.Round.Name.KO, &tr.Round.Name.EN, &tr.Round.AnnounceAt,
-			&tr.Round.AnnounceDateOnly, &tr.Status, &tr.Published, &tr.Eligibility, &tr.EntryReason.KO, &tr.EntryReason.EN); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("team rounds: %w", err)
-		}
-		index[id] = len(out)
-		roundIDs = append(roundIDs, id)
-		out = append(out, tr)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("team rounds: %w", err)
+	for i, id := range roundIDs {
+		index[id] = i
 	}
 	outcomes, err := pubOutcomes(ctx, tx, programID, roundIDs, &teamID)
 	if err != nil {

@@ -20,12 +20,14 @@ import (
 
 const program = "sovereign-ai"
 
-// importRecord returns a fresh database holding the real program record
-// (a frozen copy in fixtures, imported once into a template).
-func importRecord(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+// importRecord marks the test parallel and returns a fresh database holding
+// the real program record (a frozen copy in fixtures, imported once into a
+// template) and the test's context.
+func importRecord(t *testing.T) (*postgres.Store, *pgxpool.Pool, context.Context) {
 	t.Helper()
+	t.Parallel()
 	pool := pgtest.NewRecordDB(t)
-	return postgres.New(pool), pool
+	return postgres.New(pool), pool, t.Context()
 }
 
 func teamSlugs(ts []postgres.PublicTeam) []string {
@@ -45,15 +47,10 @@ func figures(scores []postgres.PublicScore) []string {
 }
 
 func TestPublicRecord(t *testing.T) {
-	t.Parallel()
-	st, _ := importRecord(t)
-	ctx := context.Background()
+	st, _, ctx := importRecord(t)
 
 	t.Run("default program", func(t *testing.T) {
-		p, err := st.DefaultProgram(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := must(st.DefaultProgram(ctx)).val(t)
 		if p.Slug != program || p.Ministry.KO != "과학기술정보통신부" || len(p.Agencies) != 3 || p.UpdatedAt.IsZero() {
 			t.Errorf("program = %+v", p)
 		}
@@ -67,13 +64,8 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("overview", func(t *testing.T) {
-		ov, err := st.PublicOverview(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff([]string{"upstage", "skt", "lg", "motif"}, teamSlugs(ov.StillIn)); diff != "" {
-			t.Errorf("still in (-want +got):\n%s", diff)
-		}
+		ov := must(st.PublicOverview(ctx, program)).val(t)
+		wantSame(t, "still in", []string{"upstage", "skt", "lg", "motif"}, teamSlugs(ov.StillIn))
 		if ov.Next == nil || ov.Next.Slug != "stage-2" || ov.Next.Entrants != 4 || ov.Next.Advance != 3 || ov.Next.Published {
 			t.Errorf("next = %+v", ov.Next)
 		}
@@ -89,10 +81,7 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("teams", func(t *testing.T) {
-		teams, err := st.PublicTeams(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
+		teams := must(st.PublicTeams(ctx, program)).val(t)
 		byStatus := map[string][]string{}
 		var lg postgres.PublicTeam
 		for _, tm := range teams {
@@ -106,14 +95,10 @@ func TestPublicRecord(t *testing.T) {
 			postgres.TeamOut:         {"naver-cloud", "nc-ai"},
 			postgres.TeamNotSelected: {"kt", "kakao", "kaist", "konan", "lunit", "bionexus", "sionic-ai", "junctionmed", "pion", "trillion-labs"},
 		}
-		if diff := cmp.Diff(want, byStatus); diff != "" {
-			t.Errorf("teams by status (-want +got):\n%s", diff)
-		}
+		wantSame(t, "teams by status", want, byStatus)
 		wantLG := []string{"lg/benchmark=33.60", "lg/nia=9.20", "lg/global_common=14.40", "lg/global_individual=10.00",
 			"lg/expert=31.60", "lg/user=25.00", "lg/total=90.20"}
-		if diff := cmp.Diff(wantLG, figures(lg.Scores)); diff != "" {
-			t.Errorf("LG figures (-want +got):\n%s", diff)
-		}
+		wantSame(t, "LG figures", wantLG, figures(lg.Scores))
 		if lg.ScoresRound == nil || lg.ScoresRound.Slug != "stage-1" || lg.Last == nil || lg.Last.Outcome != "advanced" {
 			t.Errorf("LG = %+v", lg)
 		}
@@ -123,10 +108,7 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("stage 1", func(t *testing.T) {
-		r, err := st.PublicRound(ctx, program, "stage-1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := must(st.PublicRound(ctx, program, "stage-1")).val(t)
 		if !r.Published || r.Advance != 4 || r.Backfill || r.Entrants != 5 || r.Through == nil || *r.Through != 3 {
 			t.Errorf("round = %+v", r.PublicRound)
 		}
@@ -134,9 +116,7 @@ func TestPublicRecord(t *testing.T) {
 		for _, c := range r.Criteria {
 			codes = append(codes, c.Code+":"+c.Max)
 		}
-		if diff := cmp.Diff([]string{"benchmark:40.00", "nia:10.00", "global_common:20.00", "global_individual:10.00", "expert:35.00", "user:25.00"}, codes); diff != "" {
-			t.Errorf("criteria (-want +got):\n%s", diff)
-		}
+		wantSame(t, "criteria", []string{"benchmark:40.00", "nia:10.00", "global_common:20.00", "global_individual:10.00", "expert:35.00", "user:25.00"}, codes)
 		if c := r.Criteria[4]; c.PanelSize == nil || *c.PanelSize != 10 || c.Aggregate != "mean" || !c.Leaf || c.Depth != 0 {
 			t.Errorf("expert criterion = %+v", c)
 		}
@@ -145,9 +125,7 @@ func TestPublicRecord(t *testing.T) {
 		}
 		wantScores := []string{"lg/benchmark=33.60", "lg/nia=9.20", "lg/global_common=14.40", "lg/global_individual=10.00",
 			"lg/expert=31.60", "lg/user=25.00", "lg/total=90.20", "skt/nia=9.20", "upstage/global_individual=10.00"}
-		if diff := cmp.Diff(wantScores, figures(r.Scores)); diff != "" {
-			t.Errorf("published scores (-want +got):\n%s", diff)
-		}
+		wantSame(t, "published scores", wantScores, figures(r.Scores))
 		outcomes := map[string]postgres.PublicOutcome{}
 		for _, o := range r.Outcomes {
 			outcomes[o.Team.Slug] = o
@@ -180,10 +158,7 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("rounds", func(t *testing.T) {
-		rounds, err := st.PublicRounds(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
+		rounds := must(st.PublicRounds(ctx, program)).val(t)
 		var got []string
 		for _, r := range rounds {
 			through := "-"
@@ -194,19 +169,14 @@ func TestPublicRecord(t *testing.T) {
 		}
 		want := []string{"document-review:published:10", "presentation-review:published:5", "stage-1:published:3",
 			"additional-call:published:1", "stage-2:draft:-", "final:draft:-"}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("rounds (-want +got):\n%s", diff)
-		}
+		wantSame(t, "rounds", want, got)
 		if !rounds[3].AnnounceDateOnly || rounds[3].AnnounceAt == nil {
 			t.Errorf("additional call announcement = %v, date only %v", rounds[3].AnnounceAt, rounds[3].AnnounceDateOnly)
 		}
 	})
 
 	t.Run("team", func(t *testing.T) {
-		lg, err := st.PublicTeam(ctx, program, "lg")
-		if err != nil {
-			t.Fatal(err)
-		}
+		lg := must(st.PublicTeam(ctx, program, "lg")).val(t)
 		var rounds []string
 		for _, r := range lg.Rounds {
 			o := "-"
@@ -215,9 +185,7 @@ func TestPublicRecord(t *testing.T) {
 			}
 			rounds = append(rounds, r.Round.Slug+":"+o)
 		}
-		if diff := cmp.Diff([]string{"document-review:selected", "presentation-review:selected", "stage-1:advanced", "stage-2:-"}, rounds); diff != "" {
-			t.Errorf("LG rounds (-want +got):\n%s", diff)
-		}
+		wantSame(t, "LG rounds", []string{"document-review:selected", "presentation-review:selected", "stage-1:advanced", "stage-2:-"}, rounds)
 		if len(lg.Rounds[2].Scores) != 7 || lg.Rounds[3].Published || lg.Rounds[3].Eligibility != "" {
 			t.Errorf("LG stage rounds = %+v", lg.Rounds[2:])
 		}
@@ -234,10 +202,7 @@ func TestPublicRecord(t *testing.T) {
 			t.Errorf("LG = model %q note %q support %d sources %d", lg.Model, lg.ModelNote.EN, len(lg.Support), len(lg.Sources))
 		}
 
-		motif, err := st.PublicTeam(ctx, program, "motif")
-		if err != nil {
-			t.Fatal(err)
-		}
+		motif := must(st.PublicTeam(ctx, program, "motif")).val(t)
 		if motif.Last == nil {
 			t.Fatalf("Motif has no latest outcome: %+v", motif.PublicTeam)
 		}
@@ -247,10 +212,7 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("history", func(t *testing.T) {
-		h, err := st.PublicHistory(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := must(st.PublicHistory(ctx, program)).val(t)
 		if len(h.Rounds) != 6 || len(h.Rounds[0].Outcomes) != 15 || len(h.Rounds[4].Outcomes) != 0 {
 			t.Errorf("history rounds: %d, first %d outcomes", len(h.Rounds), len(h.Rounds[0].Outcomes))
 		}
@@ -265,10 +227,7 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("organizations", func(t *testing.T) {
-		orgs, err := st.PublicOrganizations(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
+		orgs := must(st.PublicOrganizations(ctx, program)).val(t)
 		counts := map[string]int{}
 		for _, o := range orgs {
 			counts[o.Slug] = o.Teams
@@ -276,10 +235,7 @@ func TestPublicRecord(t *testing.T) {
 		if counts["kaist"] != 6 || counts["seoul-national-university"] != 4 || counts["lg-ai-research"] != 1 {
 			t.Errorf("consortia of kaist %d, snu %d, lg-ai-research %d", counts["kaist"], counts["seoul-national-university"], counts["lg-ai-research"])
 		}
-		kaist, err := st.PublicOrganization(ctx, program, "kaist")
-		if err != nil {
-			t.Fatal(err)
-		}
+		kaist := must(st.PublicOrganization(ctx, program, "kaist")).val(t)
 		if len(kaist.Memberships) != 6 || !kaist.Memberships[0].Lead || kaist.Memberships[0].Team.Slug != "kaist" ||
 			kaist.Memberships[0].Team.Status != postgres.TeamNotSelected {
 			t.Errorf("KAIST memberships = %+v", kaist.Memberships)
@@ -287,10 +243,7 @@ func TestPublicRecord(t *testing.T) {
 	})
 
 	t.Run("funding", func(t *testing.T) {
-		budgets, err := st.PublicFunding(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
+		budgets := must(st.PublicFunding(ctx, program)).val(t)
 		if len(budgets) != 2 {
 			t.Fatalf("budgets: %d", len(budgets))
 		}
@@ -329,7 +282,7 @@ func second[T any](_ T, err error) error { return err }
 func TestPublicDefaultProgramEmpty(t *testing.T) {
 	t.Parallel()
 	st := postgres.New(pgtest.New(t))
-	if _, err := st.DefaultProgram(context.Background()); !errors.Is(err, contest.ErrNotFound) {
+	if _, err := st.DefaultProgram(t.Context()); !errors.Is(err, contest.ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
 }
@@ -359,32 +312,42 @@ func plantSentinels(t *testing.T, pool *pgxpool.Pool, status string) {
 	pgtest.PlantSentinels(t, pool, status)
 }
 
-// TestPublicEmbargo: results of a round that is not published (draft,
-// scoring or closed) never leave the public queries, whatever the tables
-// hold.
-func TestPublicEmbargo(t *testing.T) {
+// embargoed runs read, in parallel, on a fresh copy of the record for every
+// status before publication, with pgtest's sentinels planted in stage-2 put
+// in that status. Everything read passes to collect; none of it may hold a
+// sentinel (what names the methods in the message).
+func embargoed(t *testing.T, what string, read func(t *testing.T, st *postgres.Store, pool *pgxpool.Pool, ctx context.Context, status string, collect func(any, error))) {
 	t.Parallel()
 	for _, status := range unpublishedStatuses {
 		t.Run(status, func(t *testing.T) {
-			t.Parallel()
-			testPublicEmbargo(t, status)
+			st, pool, ctx := importRecord(t)
+			plantSentinels(t, pool, status)
+			var everything []any
+			read(t, st, pool, ctx, status, func(v any, err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+				everything = append(everything, v)
+			})
+			data := must(json.Marshal(everything)).val(t)
+			for _, s := range []string{sentinelReason, sentinelRevision, sentinelScore, sentinelCategory, sentinelStat, sentinelEntry} {
+				if strings.Contains(string(data), s) {
+					t.Errorf("%s returned the embargoed %q of a %s round", what, s, status)
+				}
+			}
 		})
 	}
 }
 
-func testPublicEmbargo(t *testing.T, status string) {
-	st, pool := importRecord(t)
-	plantSentinels(t, pool, status)
-	ctx := context.Background()
+// TestPublicEmbargo: results of a round that is not published (draft,
+// scoring or closed) never leave the public queries, whatever the tables
+// hold.
+func TestPublicEmbargo(t *testing.T) {
+	embargoed(t, "public methods", testPublicEmbargo)
+}
 
-	var everything []any
-	collect := func(v any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		everything = append(everything, v)
-	}
+func testPublicEmbargo(t *testing.T, st *postgres.Store, pool *pgxpool.Pool, ctx context.Context, status string, collect func(any, error)) {
 	collect(st.PublicOverview(ctx, program))
 	collect(st.PublicTeams(ctx, program))
 	collect(st.PublicRounds(ctx, program))
@@ -398,20 +361,8 @@ func testPublicEmbargo(t *testing.T, status string) {
 	for _, round := range []string{"stage-1", "stage-2", "final"} {
 		collect(st.PublicRound(ctx, program, round))
 	}
-	data, err := json.Marshal(everything)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{sentinelReason, sentinelRevision, sentinelScore, sentinelCategory, sentinelStat, sentinelEntry} {
-		if strings.Contains(string(data), s) {
-			t.Errorf("public methods returned the embargoed %q of a %s round", s, status)
-		}
-	}
 
-	r, err := st.PublicRound(ctx, program, "stage-2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := must(st.PublicRound(ctx, program, "stage-2")).val(t)
 	if r.Status != status || r.Published || r.Through != nil || len(r.Scores)+len(r.Stats)+len(r.Outcomes) != 0 {
 		t.Errorf("stage 2 (%s, published %v) leaks: through %v scores %v stats %v outcomes %v", r.Status, r.Published, r.Through, r.Scores, r.Stats, r.Outcomes)
 	}
@@ -457,16 +408,11 @@ func testPublicEmbargo(t *testing.T, status string) {
 	if !r.Computed || len(r.Outcomes) != 1 || r.Outcomes[0].Reason.KO != sentinelRevision || r.Outcomes[0].Rank == nil {
 		t.Errorf("published stage 2 outcomes = %+v", r.Outcomes)
 	}
-	if diff := cmp.Diff([]string{"lg/sentinel=55.55", "lg/total=77.77"}, figures(r.Scores)); diff != "" {
-		t.Errorf("published stage 2 figures (-want +got):\n%s", diff)
-	}
+	wantSame(t, "published stage 2 figures", []string{"lg/sentinel=55.55", "lg/total=77.77"}, figures(r.Scores))
 	if len(r.Stats) != 1 || r.Through == nil || *r.Through != 0 {
 		t.Errorf("published stage 2: stats %v through %v", r.Stats, r.Through)
 	}
-	lg, err := st.PublicTeam(ctx, program, "lg")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lg := must(st.PublicTeam(ctx, program, "lg")).val(t)
 	if lg.Last == nil || lg.ScoresRound == nil {
 		t.Fatalf("LG after a published elimination: last %+v, scores round %+v", lg.Last, lg.ScoresRound)
 	}
@@ -486,13 +432,8 @@ func sourceURLs(srcs []postgres.PublicSource) []string {
 // Published figures and the latest outcome of each team carry the sources
 // cited for them, so every public figure and outcome links to its source.
 func TestPublicFigureAndOutcomeSources(t *testing.T) {
-	t.Parallel()
-	st, _ := importRecord(t)
-	ctx := context.Background()
-	d, err := st.PublicRound(ctx, program, "stage-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, _, ctx := importRecord(t)
+	d := must(st.PublicRound(ctx, program, "stage-1")).val(t)
 	wantLG := []string{
 		"https://mobile.newsis.com/view_amp.html?ar_id=NISX20260115_0003478766",
 		"https://www.msit.go.kr/eng/bbs/view.do?sCode=eng&mPid=2&mId=4&bbsSeqNo=42&nttSeqNo=1212",
@@ -502,9 +443,7 @@ func TestPublicFigureAndOutcomeSources(t *testing.T) {
 	for _, sc := range d.Scores {
 		if sc.Team == "lg" && sc.Criterion == "total" {
 			found++
-			if diff := cmp.Diff(wantLG, sourceURLs(sc.Sources)); diff != "" {
-				t.Errorf("LG's stage-1 total sources (-want +got):\n%s", diff)
-			}
+			wantSame(t, "LG's stage-1 total sources", wantLG, sourceURLs(sc.Sources))
 		}
 		if len(sc.Sources) == 0 {
 			t.Errorf("%s/%s: a published figure without a source", sc.Team, sc.Criterion)
@@ -513,10 +452,7 @@ func TestPublicFigureAndOutcomeSources(t *testing.T) {
 	if found != 1 {
 		t.Fatalf("LG's total found %d times", found)
 	}
-	teams, err := st.PublicTeams(ctx, program)
-	if err != nil {
-		t.Fatal(err)
-	}
+	teams := must(st.PublicTeams(ctx, program)).val(t)
 	for _, tm := range teams {
 		if tm.Last != nil && len(tm.Last.Sources) == 0 {
 			t.Errorf("%s: latest outcome in %s without a source", tm.Slug, tm.Last.Round.Slug)
@@ -540,29 +476,15 @@ func TestPublicFigureAndOutcomeSources(t *testing.T) {
 // counts published rounds only, so it does not tell the public when an
 // unpublished round was scored, closed or scheduled.
 func TestPublicUpdatedAtIgnoresUnpublishedRounds(t *testing.T) {
-	t.Parallel()
-	st, pool := importRecord(t)
-	ctx := context.Background()
+	st, pool, ctx := importRecord(t)
 	// updatedAt returns the program's UpdatedAt, checking that every method
 	// returning the program header agrees on it.
 	updatedAt := func() time.Time {
 		t.Helper()
-		p, err := st.PublicProgram(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
-		def, err := st.DefaultProgram(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all, err := st.PublicPrograms(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		feed, err := st.PublicFeed(ctx, program)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := must(st.PublicProgram(ctx, program)).val(t)
+		def := must(st.DefaultProgram(ctx)).val(t)
+		all := must(st.PublicPrograms(ctx)).val(t)
+		feed := must(st.PublicFeed(ctx, program)).val(t)
 		if len(all) != 1 {
 			t.Fatalf("%d programs", len(all))
 		}

@@ -157,10 +157,7 @@ func approvedFingerprint(ctx context.Context, db DBTX, roundID int64) (string, e
 SELECT q.fingerprint FROM publication_requests q JOIN rounds r ON r.id = q.round_id
 WHERE q.round_id = $1 AND q.kind = 'publish' AND q.status = 'approved' AND NOT r.published
 ORDER BY q.decided_at DESC, q.id DESC LIMIT 1`, roundID).Scan(&fp)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	return fp, err
+	return fp, optional(err)
 }
 
 // PublishDue publishes every round whose scheduled time has come, bound to
@@ -262,11 +259,7 @@ WHERE r.publish_error IS NOT NULL AND r.publish_at IS NOT NULL AND NOT r.publish
 // CloseRound ends scoring: the round must be complete.
 func (s *Store) CloseRound(ctx context.Context, program, round string, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActClose)
-		if err != nil {
-			return err
-		}
-		in, err := loadInput(ctx, tx, ri)
+		ri, in, err := lockInput(ctx, tx, program, round, contest.ActClose)
 		if err != nil {
 			return err
 		}
@@ -303,17 +296,9 @@ func moveRound(ctx context.Context, tx DBTX, ri RoundInfo, a contest.Action, act
 // request is voided; a schedule stays (and fails visibly at its time unless
 // the round is closed again or the schedule cleared).
 func (s *Store) ReopenRound(ctx context.Context, program, round string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActReopen)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "reopen round", program, round, contest.ActReopen, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		return moveRound(ctx, tx, ri, contest.ActReopen, actor, "round.reopen")
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: reopen round: %w", err)
-	}
-	return nil
 }
 
 // PublishRound publishes a closed round at once, with whatever results its
@@ -323,11 +308,8 @@ func (s *Store) ReopenRound(ctx context.Context, program, round string, actor co
 func (s *Store) PublishRound(ctx context.Context, program, round string, actor contest.Actor, now time.Time) (RoundResults, error) {
 	var rr RoundResults
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActPublish)
+		ri, err := lockDirect(ctx, tx, program, round, contest.ActPublish)
 		if err != nil {
-			return err
-		}
-		if err := requireSingleApproval(ctx, tx, ri.ID); err != nil {
 			return err
 		}
 		return publish(ctx, tx, ri, actor, now)
@@ -380,11 +362,7 @@ VALUES ($1, 1, $2, $3, $4, $5, $6)`, ri.ID, now, d.doc, inputs, head, actor.Name
 // the revision about to be published (1).
 func (s *Store) DecideRound(ctx context.Context, program, round string, advance []string, reason contest.Text, actor contest.Actor) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActDecide)
-		if err != nil {
-			return err
-		}
-		in, err := loadInput(ctx, tx, ri)
+		ri, in, err := lockInput(ctx, tx, program, round, contest.ActDecide)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -13,9 +12,7 @@ import (
 )
 
 func TestScheduledPublication(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	at := time.Date(2026, 8, 10, 14, 0, 0, 0, time.UTC)
 	closeRound(t, store, "r1")
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {
@@ -49,9 +46,7 @@ func TestScheduledPublication(t *testing.T) {
 // Scheduling an open, incomplete or blocked round is refused with the
 // reason.
 func TestSchedulingRefusals(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, true)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, true)
 	at := time.Now().Add(time.Hour)
 	err := store.SchedulePublication(ctx, "p", "r1", at, alice)
 	var se *contest.RoundStateError
@@ -85,23 +80,14 @@ func TestSchedulingRefusals(t *testing.T) {
 // With two approvals a round is scheduled only through an approved
 // request; the scheduler publishes exactly the approved document.
 func TestScheduledPublicationWithApproval(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
 	at := time.Now().Add(time.Hour).Truncate(time.Second)
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); !errors.Is(err, contest.ErrNotApproved) {
 		t.Fatalf("scheduling without approval: %v", err)
 	}
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, at, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, req := requestPublication(t, store, at)
 	if req.PublishAt == nil || !req.PublishAt.Equal(at) {
 		t.Errorf("request time %v", req.PublishAt)
 	}
@@ -130,9 +116,7 @@ func TestScheduledPublicationWithApproval(t *testing.T) {
 // its schedule, is listed by FailedSchedules and audited once, until
 // someone acts.
 func TestScheduledPublicationFailsVisibly(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	closeRound(t, store, "r1")
 	at := time.Now().Add(-time.Minute)
 	if err := store.SchedulePublication(ctx, "p", "r1", at, alice); err != nil {

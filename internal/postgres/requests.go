@@ -215,27 +215,14 @@ func (s *Store) RequestPublication(ctx context.Context, program, round, fingerpr
 		if err != nil {
 			return err
 		}
-		if d.fp != fingerprint {
-			return staleDoc(ri, fingerprint, nil, d)
-		}
-		approvals, err := programApprovals(ctx, tx, ri.ID)
-		if err != nil {
-			return err
-		}
 		var when *time.Time
 		if !at.IsZero() {
 			when = &at
 		}
-		id, err = insertRequest(ctx, tx, ri, contest.RequestPublish, d, nil, when, actor)
-		if err != nil || approvals > 1 {
-			return err
-		}
-		return approve(ctx, tx, ri, id, actor, now)
+		id, err = submit(ctx, tx, ri, contest.RequestPublish, fingerprint, d, nil, when, actor, now)
+		return err
 	})
-	if err != nil {
-		return PublicationRequest{}, fmt.Errorf("postgres: request publication: %w", err)
-	}
-	return s.Request(ctx, id)
+	return s.requested(ctx, "request publication", id, err)
 }
 
 // RequestCorrection asks for a correction of the latest revision of a
@@ -274,21 +261,35 @@ func (s *Store) RequestCorrection(ctx context.Context, program, round string, re
 		if err != nil {
 			return err
 		}
-		if d.fp != req.Fingerprint {
-			return staleDoc(ri, req.Fingerprint, nil, d)
-		}
-		approvals, err := programApprovals(ctx, tx, ri.ID)
-		if err != nil {
-			return err
-		}
-		id, err = insertRequest(ctx, tx, ri, contest.RequestCorrect, d, &req, nil, actor)
-		if err != nil || approvals > 1 {
-			return err
-		}
-		return approve(ctx, tx, ri, id, actor, now)
+		id, err = submit(ctx, tx, ri, contest.RequestCorrect, req.Fingerprint, d, &req, nil, actor, now)
+		return err
 	})
+	return s.requested(ctx, "request correction", id, err)
+}
+
+// submit records a request of kind for the document d, reviewed as
+// fingerprint (another document is stale), and approves it at once when
+// the program requires one approval. It returns the request's id.
+func submit(ctx context.Context, tx pgx.Tx, ri RoundInfo, kind, fingerprint string, d resultsDoc, c *CorrectionRequest, at *time.Time, actor contest.Actor, now time.Time) (int64, error) {
+	if d.fp != fingerprint {
+		return 0, staleDoc(ri, fingerprint, nil, d)
+	}
+	approvals, err := programApprovals(ctx, tx, ri.ID)
 	if err != nil {
-		return PublicationRequest{}, fmt.Errorf("postgres: request correction: %w", err)
+		return 0, err
+	}
+	id, err := insertRequest(ctx, tx, ri, kind, d, c, at, actor)
+	if err != nil || approvals > 1 {
+		return id, err
+	}
+	return id, approve(ctx, tx, ri, id, actor, now)
+}
+
+// requested returns the request id as it stands after a request was made,
+// or err as the failure of op.
+func (s *Store) requested(ctx context.Context, op string, id int64, err error) (PublicationRequest, error) {
+	if err != nil {
+		return PublicationRequest{}, fmt.Errorf("postgres: %s: %w", op, err)
 	}
 	return s.Request(ctx, id)
 }
@@ -353,10 +354,7 @@ func (s *Store) ApprovePublication(ctx context.Context, requestID int64, fingerp
 			err = fmt.Errorf("%w (and voiding the request failed: %v)", err, verr)
 		}
 	}
-	if err != nil {
-		return PublicationRequest{}, fmt.Errorf("postgres: approve publication: %w", err)
-	}
-	return s.Request(ctx, requestID)
+	return s.requested(ctx, "approve publication", requestID, err)
 }
 
 func noteSuffix(note string) string {

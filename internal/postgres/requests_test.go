@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -19,12 +18,9 @@ import (
 // no operation for).
 func execSQL(t *testing.T, url, sql string, args ...any) {
 	t.Helper()
-	pool, err := postgres.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := must(postgres.Open(t.Context(), url)).val(t)
 	defer pool.Close()
-	if _, err := pool.Exec(context.Background(), sql, args...); err != nil {
+	if _, err := pool.Exec(t.Context(), sql, args...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -43,7 +39,7 @@ func setSchedule(t *testing.T, url, round string, at time.Time, by string) {
 
 func closeRound(t *testing.T, store *postgres.Store, round string) {
 	t.Helper()
-	if err := store.CloseRound(context.Background(), "p", round, alice); err != nil {
+	if err := store.CloseRound(t.Context(), "p", round, alice); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -51,11 +47,8 @@ func closeRound(t *testing.T, store *postgres.Store, round string) {
 // saveScore changes one score of round r1 of program p.
 func saveScore(t *testing.T, store *postgres.Store, team, criterion, value string) {
 	t.Helper()
-	ctx := context.Background()
-	cells, err := store.RoundScores(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := t.Context()
+	cells := must(store.RoundScores(ctx, "p", "r1")).val(t)
 	for _, c := range cells {
 		if c.Team == team && c.Criterion == criterion {
 			if _, err := store.SaveScores(ctx, "p", "r1", []postgres.ScoreEdit{{Team: team, Criterion: criterion, Value: value, Version: c.Version}}, alice); err != nil {
@@ -70,7 +63,7 @@ func saveScore(t *testing.T, store *postgres.Store, team, criterion, value strin
 // wantUnpublished checks that round r1 is in no public read.
 func wantUnpublished(t *testing.T, store *postgres.Store) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := store.PublishedResults(ctx, "p", "r1"); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("published results: %v, want ErrNotFound", err)
 	}
@@ -86,18 +79,12 @@ func wantUnpublished(t *testing.T, store *postgres.Store) {
 // publishedDocument is the public results document of r1 as JSON.
 func publishedDocument(t *testing.T, store *postgres.Store) []byte {
 	t.Helper()
-	rr, err := store.PublishedResults(context.Background(), "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rr := must(store.PublishedResults(t.Context(), "p", "r1")).val(t)
 	// Public reads name the disclosure level; the reviewed document is the
 	// results as frozen, without it.
 	rep := rr.Report
 	rep.Disclosure = ""
-	doc, err := json.Marshal(rep)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := must(json.Marshal(rep)).val(t)
 	return doc
 }
 
@@ -105,28 +92,20 @@ func publishedDocument(t *testing.T, store *postgres.Store) []byte {
 // public, A cannot approve it, and B's approval publishes exactly the
 // document A and B reviewed.
 func TestFourEyesPublication(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	if _, err := store.RequestPublication(ctx, "p", "r1", strings.Repeat("0", 64), time.Time{}, alice, time.Now()); !errors.Is(err, contest.ErrRoundState) {
 		t.Fatalf("request for an open round: %v, want ErrRoundState", err)
 	}
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.PublicationPreview(ctx, "p", "r1")).val(t)
 	if p.Approvals != 2 || len(p.Fingerprint) != 64 || p.Fingerprint != contest.Fingerprint(p.Document) || p.Report.Status != rules.ReportPublished {
 		t.Fatalf("preview %+v", p)
 	}
 	if _, err := store.PublishRound(ctx, "p", "r1", alice, time.Now()); !errors.Is(err, contest.ErrApprovalRequired) {
 		t.Fatalf("direct publication with two approvals: %v", err)
 	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := must(store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())).val(t)
 	if req.Status != contest.RequestPending || req.RequestedBy != alice.Name || req.Fingerprint != p.Fingerprint || !bytes.Equal(req.Document, p.Document) {
 		t.Fatalf("request %+v", req)
 	}
@@ -146,10 +125,7 @@ func TestFourEyesPublication(t *testing.T) {
 	}
 	wantUnpublished(t, store)
 	at := time.Date(2026, 8, 1, 6, 0, 0, 0, time.UTC)
-	done, err := store.ApprovePublication(ctx, req.ID, p.Fingerprint, bob, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	done := must(store.ApprovePublication(ctx, req.ID, p.Fingerprint, bob, at)).val(t)
 	if done.Status != contest.RequestApproved || done.DecidedBy != bob.Name || done.Revision != 1 {
 		t.Errorf("approved request %+v", done)
 	}
@@ -170,19 +146,10 @@ func TestFourEyesPublication(t *testing.T) {
 // refused, and a request for a preview the inputs no longer produce is
 // refused with both fingerprints.
 func TestFourEyesRequestVoidedByChange(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, req := requestPublication(t, store, time.Time{})
 	// Reopen, change a score, close again.
 	if err := store.ReopenRound(ctx, "p", "r1", bob); err != nil {
 		t.Fatal(err)
@@ -204,17 +171,11 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 		t.Fatalf("request of a stale preview: %v", err)
 	}
 	// A decision recorded after the request voids it too.
-	fresh, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fresh := must(store.PublicationPreview(ctx, "p", "r1")).val(t)
 	if bytes.Equal(fresh.Document, p.Document) {
 		t.Fatal("the score change did not change the document")
 	}
-	req2, err := store.RequestPublication(ctx, "p", "r1", fresh.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	req2 := must(store.RequestPublication(ctx, "p", "r1", fresh.Fingerprint, time.Time{}, alice, time.Now())).val(t)
 	if err := store.SetEligibility(ctx, "p", "r1", "t3", contest.EntryWithdrew, contest.Text{KO: "철회", EN: "withdrew"}, bob); !errors.Is(err, contest.ErrRoundState) {
 		t.Fatalf("eligibility of a closed round: %v", err)
 	}
@@ -228,14 +189,20 @@ func TestFourEyesRequestVoidedByChange(t *testing.T) {
 }
 
 // publishR1 closes and publishes r1 through a request (approvals 1).
+// requestPublication has alice ask to publish r1 as its preview now
+// stands, at at (zero: at once); it returns the preview and the request.
+func requestPublication(t *testing.T, store *postgres.Store, at time.Time) (postgres.Preview, postgres.PublicationRequest) {
+	t.Helper()
+	p := must(store.PublicationPreview(t.Context(), "p", "r1")).val(t)
+	req := must(store.RequestPublication(t.Context(), "p", "r1", p.Fingerprint, at, alice, time.Now())).val(t)
+	return p, req
+}
+
 func publishR1(t *testing.T, store *postgres.Store) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.PublicationPreview(ctx, "p", "r1")).val(t)
 	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
 	if err != nil || req.Status != contest.RequestApproved || req.Revision != 1 {
 		t.Fatalf("publication with one approval: %+v, %v", req, err)
@@ -252,17 +219,12 @@ func outcomeOf(f postgres.TeamFigures) string {
 // A correction shows the per-team diff before anything happens and, with
 // two approvals, waits for B; B's approval publishes exactly the preview.
 func TestFourEyesCorrection(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	store, url, ctx := scoredFixture(t, false)
 	publishR1(t, store)
 	setApprovals(t, url, 2)
 	before := publishedDocument(t, store)
 	c := postgres.Correction{Team: "t3", Criterion: "a", Value: "45"} // t3 40 → 65, past t2 (60)
-	p, err := store.CorrectionPreview(ctx, "p", "r1", c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := must(store.CorrectionPreview(ctx, "p", "r1", c)).val(t)
 	if p.Corrects != 1 || p.Report.Status != rules.ReportCorrected || p.Fingerprint != contest.Fingerprint(p.Document) {
 		t.Fatalf("preview %+v", p)
 	}
@@ -315,18 +277,13 @@ func TestFourEyesCorrection(t *testing.T) {
 // Two concurrent corrections of the same revision: exactly one succeeds,
 // the other is refused with both versions.
 func TestConcurrentCorrections(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	publishR1(t, store)
 	why := contest.Text{KO: "정정", EN: "correction"}
 	changes := []postgres.Correction{{Team: "t3", Criterion: "a", Value: "25"}, {Team: "t2", Criterion: "b", Value: "35"}}
 	var reqs []postgres.CorrectionRequest
 	for _, c := range changes {
-		p, err := store.CorrectionPreview(ctx, "p", "r1", c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := must(store.CorrectionPreview(ctx, "p", "r1", c)).val(t)
 		reqs = append(reqs, postgres.CorrectionRequest{Corrects: p.Corrects, Change: c, Reason: why, Fingerprint: p.Fingerprint})
 	}
 	errs := make([]error, len(reqs))
@@ -363,9 +320,7 @@ func TestConcurrentCorrections(t *testing.T) {
 
 // Tie decisions belong to the revision they were made for.
 func TestDecisionsPerRevision(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	// t1 (30, 40) = 70; t2 and t3 (30, 30) tie across the cut of two.
 	saveScore(t, store, "t3", "a", "30")
 	saveScore(t, store, "t3", "b", "30")
@@ -378,10 +333,7 @@ func TestDecisionsPerRevision(t *testing.T) {
 	why := contest.Text{KO: "정정", EN: "correction"}
 	correct := func(rev int, c postgres.Correction) {
 		t.Helper()
-		p, err := store.CorrectionPreview(ctx, "p", "r1", c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := must(store.CorrectionPreview(ctx, "p", "r1", c)).val(t)
 		if _, err := store.RequestCorrection(ctx, "p", "r1", postgres.CorrectionRequest{Corrects: rev, Change: c, Reason: why, Fingerprint: p.Fingerprint}, bob, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -426,9 +378,7 @@ func TestDecisionsPerRevision(t *testing.T) {
 // A decision recorded after the request voids it: the trigger on the
 // inputs, not only the approval's fingerprint check.
 func TestFourEyesRequestVoidedByDecision(t *testing.T) {
-	t.Parallel()
-	store, url := scoredFixture(t, false)
-	ctx := context.Background()
+	store, url, ctx := scoredFixture(t, false)
 	setApprovals(t, url, 2)
 	saveScore(t, store, "t3", "a", "30")
 	saveScore(t, store, "t3", "b", "30")
@@ -437,14 +387,7 @@ func TestFourEyesRequestVoidedByDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	closeRound(t, store, "r1")
-	p, err := store.PublicationPreview(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := store.RequestPublication(ctx, "p", "r1", p.Fingerprint, time.Time{}, alice, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, req := requestPublication(t, store, time.Time{})
 	if err := store.DecideRound(ctx, "p", "r1", []string{"t3"}, why, bob); err != nil {
 		t.Fatal(err)
 	}

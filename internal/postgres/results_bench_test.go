@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -47,7 +46,7 @@ func bigRound(teams, leaves, evaluators int) *programfile.File {
 func BenchmarkResults(b *testing.B) {
 	pool := pgtest.New(b)
 	store := postgres.New(pool)
-	ctx := context.Background()
+	ctx := b.Context()
 	if _, err := store.ImportProgram(ctx, bigRound(100, 20, 50)); err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +71,7 @@ func BenchmarkImportScores(b *testing.B) {
 		pool := pgtest.New(b)
 		store := postgres.New(pool)
 		b.StartTimer()
-		if _, err := store.ImportProgram(context.Background(), f); err != nil {
+		if _, err := store.ImportProgram(b.Context(), f); err != nil {
 			b.Fatal(err)
 		}
 	}

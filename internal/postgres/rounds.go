@@ -124,12 +124,7 @@ func roundBySlug(ctx context.Context, db DBTX, programID int64, slug string, loc
 
 // RoundRecords lists a program's rounds in order, without entries.
 func (s *Store) RoundRecords(ctx context.Context, program string) ([]RoundRecord, error) {
-	var out []RoundRecord
-	err := s.readProgram(ctx, "rounds", program, func(tx pgx.Tx, pid int64) (err error) {
-		out, err = collectRows(ctx, tx, scanRound, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`, pid)
-		return err
-	})
-	return out, err
+	return programRows(ctx, s, "rounds", program, scanRound, roundSelect+` WHERE r.program_id = $1 ORDER BY r.position, r.id`)
 }
 
 // RoundRecord returns a round's settings and its entries.
@@ -220,8 +215,7 @@ func copySource(ctx context.Context, tx DBTX, programID int64, from string) (Rou
 // are changed through corrections.
 func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRecord, actor contest.Actor) (RoundRecord, error) {
 	fe := r.clean()
-	var out RoundRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "update round", program, r, nil, func(tx pgx.Tx, pid int64, out *RoundRecord) (err error) {
 		cur, err := roundBySlug(ctx, tx, pid, slug, true)
 		if err != nil {
 			return err
@@ -234,7 +228,7 @@ func (s *Store) UpdateRound(ctx context.Context, program, slug string, r RoundRe
 		}
 		changed := r.changes(cur)
 		if len(changed) == 0 {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := checkRoundChanges(slug, cur.Status, changed); err != nil {
@@ -258,16 +252,9 @@ WHERE id = $1 AND version = $2`, cur.ID, r.Version, r.Slug, r.Kind, r.Name.KO, r
 			r.AnnounceAt, r.AnnounceDateOnly, r.Advance, r.Backfill, orNull(r.MinTotal), r.Note.KO, r.Note.EN); err != nil {
 			return err
 		}
-		if out, err = roundBySlug(ctx, tx, pid, r.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "round.update", "round:"+cur.Slug, &cur.ID, cur, out)
-		return err
+		*out, err = roundBySlug(ctx, tx, pid, r.Slug, false)
+		return audited(ctx, tx, err, actor, "round.update", "round:"+cur.Slug, &cur.ID, cur, *out)
 	})
-	if err != nil {
-		return r, fmt.Errorf("postgres: update round: %w", err)
-	}
-	return out, nil
 }
 
 // roundFieldAction is the workflow action that changing a field of a round
@@ -301,6 +288,42 @@ func checkRoundChanges(slug, status string, changed []string) error {
 	return nil
 }
 
+// onRound runs fn in a transaction on the round, locked once its status
+// permits a (lockRoundFor); a failure is named op.
+func (s *Store) onRound(ctx context.Context, op, program, round string, a contest.Action, fn func(tx pgx.Tx, ri RoundInfo) error) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ri, err := lockRoundFor(ctx, tx, program, round, a)
+		if err != nil {
+			return err
+		}
+		return fn(tx, ri)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return nil
+}
+
+// lockDirect is lockRoundFor an action taken at once, without a request:
+// it is refused when the round's program requires two approvals.
+func lockDirect(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, error) {
+	ri, err := lockRoundFor(ctx, tx, program, round, a)
+	if err != nil {
+		return ri, err
+	}
+	return ri, requireSingleApproval(ctx, tx, ri.ID)
+}
+
+// lockInput is lockRoundFor with the round's scoring input.
+func lockInput(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, FrozenInput, error) {
+	ri, err := lockRoundFor(ctx, tx, program, round, a)
+	if err != nil {
+		return ri, FrozenInput{}, err
+	}
+	in, err := loadInput(ctx, tx, ri)
+	return ri, in, err
+}
+
 // lockRoundFor locks a round and checks that its status permits a
 // (contest.CheckRound: a *contest.RoundStateError otherwise).
 func lockRoundFor(ctx context.Context, tx DBTX, program, round string, a contest.Action) (RoundInfo, error) {
@@ -320,11 +343,7 @@ func editableRound(ctx context.Context, tx DBTX, program, round string) (RoundIn
 // AddEntry enters a team in a round that is not closed or published, as
 // eligible.
 func (s *Store) AddEntry(ctx context.Context, program, round, team string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "add entry", program, round, contest.ActEditSetup, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		var teamID int64
 		err = tx.QueryRow(ctx, `SELECT t.id FROM teams t JOIN rounds r ON r.program_id = t.program_id WHERE r.id = $1 AND t.slug = $2`,
 			ri.ID, team).Scan(&teamID)
@@ -346,21 +365,13 @@ INSERT INTO entries (round_id, team_id, position) VALUES ($1, $2, (SELECT coales
 		_, err = appendAudit(ctx, tx, actor, "entry.add", "round:"+ri.Slug+"/team:"+team, &ri.ID, nil, after)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: add entry: %w", err)
-	}
-	return nil
 }
 
 // RemoveEntry takes a team out of a round that is not closed or published.
 // An entry with scores, announced outcomes, published figures or a tie
 // decision naming it is kept: removing it would lose them.
 func (s *Store) RemoveEntry(ctx context.Context, program, round, team string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := editableRound(ctx, tx, program, round)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "remove entry", program, round, contest.ActEditSetup, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		var teamID int64
 		var before FrozenEntry
 		var scores, figures int
@@ -391,26 +402,14 @@ WHERE e.round_id = $1 AND t.slug = $2 FOR UPDATE OF e`, ri.ID, team).Scan(
 		_, err = appendAudit(ctx, tx, actor, "entry.remove", "round:"+ri.Slug+"/team:"+team, &ri.ID, before, nil)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: remove entry: %w", err)
-	}
-	return nil
 }
 
 // SetEligibility records a team's eligibility in a round that is not
 // published yet (published rounds are changed through corrections).
 func (s *Store) SetEligibility(ctx context.Context, program, round, team, status string, reason contest.Text, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ri, err := lockRoundFor(ctx, tx, program, round, contest.ActScore)
-		if err != nil {
-			return err
-		}
+	return s.onRound(ctx, "set eligibility", program, round, contest.ActScore, func(tx pgx.Tx, ri RoundInfo) (err error) {
 		return setEligibility(ctx, tx, ri, team, status, reason, actor, "entry.eligibility")
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: set eligibility: %w", err)
-	}
-	return nil
 }
 
 func setEligibility(ctx context.Context, tx DBTX, ri RoundInfo, team, status string, reason contest.Text, actor contest.Actor, action string) error {

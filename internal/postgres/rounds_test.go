@@ -1,27 +1,18 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 func TestManageRounds(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := context.Background()
+	store, pool, ctx := manageStore(t)
 
-	rounds, err := store.RoundRecords(ctx, manageProgram)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rounds := must(store.RoundRecords(ctx, manageProgram)).val(t)
 	if len(rounds) != 6 || rounds[2].Slug != "stage-1" || rounds[2].Status != "published" {
 		t.Fatalf("rounds: %+v", rounds)
 	}
@@ -49,10 +40,7 @@ func TestManageRounds(t *testing.T) {
 
 	// Update a draft: everything may change.
 	r.Advance, r.Backfill, r.Kind, r.MinTotal = 1, true, "selection", ""
-	up, err := store.UpdateRound(ctx, manageProgram, "stage-3", r, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := must(store.UpdateRound(ctx, manageProgram, "stage-3", r, manageActor)).val(t)
 	if up.Advance != 1 || !up.Backfill || up.Kind != "selection" || up.MinTotal != "" || up.Version != 2 {
 		t.Errorf("updated %+v", up)
 	}
@@ -64,14 +52,11 @@ func TestManageRounds(t *testing.T) {
 
 	// The published stage-1 round: its rule, kind, name and announcement
 	// stay; only its note may change.
-	s1, err := store.RoundRecord(ctx, manageProgram, "stage-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s1 := must(store.RoundRecord(ctx, manageProgram, "stage-1")).val(t)
 	if len(s1.Entries) != 5 {
 		t.Errorf("stage-1 entries: %+v", s1.Entries)
 	}
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	for _, change := range []func(*postgres.RoundRecord){
 		func(r *postgres.RoundRecord) { r.Advance = 3 },
 		func(r *postgres.RoundRecord) { r.Backfill = true },
@@ -95,9 +80,7 @@ func TestManageRounds(t *testing.T) {
 	if err := store.AddEntry(ctx, manageProgram, "stage-1", "kt", manageActor); !errors.Is(err, contest.ErrRoundState) {
 		t.Errorf("entry added to published stage-1: err = %v, want contest.ErrRoundState", err)
 	}
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("refused changes of stage-1 changed the database:\n%s", diff)
-	}
+	unchanged("refused changes of stage-1")
 	edit := s1
 	edit.Note.EN += " Updated."
 	noted, err := store.UpdateRound(ctx, manageProgram, "stage-1", edit, manageActor)
@@ -110,19 +93,14 @@ func TestManageRounds(t *testing.T) {
 }
 
 func TestEligibilityBeforePublication(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, false)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, false)
 	if err := store.SetEligibility(ctx, "p", "r1", "t1", "disqualified", contest.Text{KO: "독자성", EN: "independence"}, alice); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.SetEligibility(ctx, "p", "r1", "t1", "disqualified", contest.Text{}, alice); err == nil {
 		t.Error("disqualification without a reason accepted")
 	}
-	rr, err := store.Results(ctx, "p", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rr := must(store.Results(ctx, "p", "r1")).val(t)
 	if tm := reportTeam(t, rr.Report, "t1"); tm.Outcome == nil || *tm.Outcome != "disqualified" {
 		t.Errorf("t1: %+v", tm)
 	}

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -13,9 +12,7 @@ import (
 // A confirmed score import writes only if the scores are still those its
 // preview was computed against; the check happens with the round locked.
 func TestScoreImportConfirmsAgainstItsPreview(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, true)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, true)
 	rows := []scorecsv.Row{{Line: 2, Team: "t3", Criterion: "b", Value: "15"}}
 	preview, err := store.ImportScores(ctx, "p", "r1", rows, alice, true, "")
 	if err != nil || len(preview.New) != 1 || len(preview.Base) != 64 {

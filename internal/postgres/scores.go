@@ -70,16 +70,12 @@ func (s *Store) RoundScores(ctx context.Context, program, round string) ([]Score
 	if err != nil {
 		return nil, fmt.Errorf("postgres: round scores: %w", err)
 	}
-	out, err := appendRows(ctx, s.pool, nil, scanWith(func(c *ScoreCell) []any {
+	return listOf(ctx, s.pool, "postgres: round scores", func(c *ScoreCell) []any {
 		return []any{&c.Team, &c.Criterion, &c.Evaluator, &c.Value, &c.Version, &c.EnteredBy, &c.EnteredAt}
-	}), `
+	}, `
 SELECT t.slug, c.code, s.evaluator, s.value::text, s.version, s.entered_by, s.entered_at
 FROM scores s JOIN teams t ON t.id = s.team_id JOIN criteria c ON c.id = s.criterion_id
 WHERE s.round_id = $1 ORDER BY t.slug, c.code, s.evaluator`, ri.ID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: round scores: %w", err)
-	}
-	return out, nil
 }
 
 // ScoreEdit is one cell a staff member saves: the value they typed and the
@@ -170,7 +166,7 @@ func (w *scoreSaver) save(ctx context.Context, e ScoreEdit) error {
 	err = w.tx.QueryRow(ctx, `
 SELECT value::text, version, entered_by, entered_at FROM scores
 WHERE round_id = $1 AND team_id = $2 AND criterion_id = $3 AND evaluator = $4 FOR UPDATE`, ids...).Scan(&cur.Value, &cur.Version, &cur.EnteredBy, &cur.EnteredAt)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err := optional(err); err != nil {
 		return err
 	}
 	same := cur.Version > 0 && mustRat(cur.Value).Cmp(v) == 0

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -11,9 +10,7 @@ import (
 )
 
 func TestConcurrentScoreSavesOneWins(t *testing.T) {
-	t.Parallel()
-	store, _ := scoredFixture(t, true)
-	ctx := context.Background()
+	store, _, ctx := scoredFixture(t, true)
 	// Both editors saw the empty cell (version 0) and save different values at once.
 	var wg sync.WaitGroup
 	errs := make([]error, 2)

@@ -1,27 +1,19 @@
 package postgres_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 // The text search finds the reason Naver Cloud left stage 1 in Korean and
 // English, matches % literally, and the trigram indexes exist.
 func TestPublicSearchText(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.NewRecordDB(t)
-	st := postgres.New(pool)
+	st, pool, ctx := importRecord(t)
 	hitsFor := func(q string) []postgres.PublicTextHit {
 		t.Helper()
-		hits, err := st.PublicSearchText(ctx, program, q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		hits := must(st.PublicSearchText(ctx, program, q)).val(t)
 		return hits
 	}
 	for _, q := range []string{"독자성", "Qwen", "qwen 2.5", "re-initialisation"} {
@@ -57,13 +49,8 @@ func TestPublicSearchText(t *testing.T) {
 
 // Every team with a public outcome is placed in its latest published round.
 func TestPublicStandingRanks(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	st := postgres.New(pgtest.NewRecordDB(t))
-	ranks, err := st.PublicStandingRanks(ctx, program)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, _, ctx := importRecord(t)
+	ranks := must(st.PublicStandingRanks(ctx, program)).val(t)
 	byTeam := map[string]postgres.PublicStandingRank{}
 	for _, r := range ranks {
 		byTeam[r.Team] = r

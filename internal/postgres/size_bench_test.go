@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -45,7 +44,7 @@ func BenchmarkImportGenerated(b *testing.B) {
 					b.Fatal(err)
 				}
 				t1 := time.Now()
-				sum, err := st.ImportProgram(context.Background(), f)
+				sum, err := st.ImportProgram(b.Context(), f)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -71,12 +70,12 @@ func BenchmarkResultsGenerated(b *testing.B) {
 				b.Fatal(err)
 			}
 			st := postgres.New(pgtest.New(b))
-			if _, err := st.ImportProgram(context.Background(), f); err != nil {
+			if _, err := st.ImportProgram(b.Context(), f); err != nil {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				rr, err := st.Results(context.Background(), programgen.ProgramSlug, programgen.RoundSlug)
+				rr, err := st.Results(b.Context(), programgen.ProgramSlug, programgen.RoundSlug)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -168,11 +169,29 @@ func programIDBySlug(ctx context.Context, db DBTX, program string, lock bool) (i
 // conflict turns a unique violation into ErrConflict with a message naming
 // the record; other errors go through mapErr.
 func conflict(err error, format string, args ...any) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+	if pgError(err, "23505") != nil {
 		return fmt.Errorf("%w: "+format, append([]any{contest.ErrConflict}, args...)...)
 	}
 	return mapErr(err)
+}
+
+// optional is the error of a query whose row may be missing: no row is no
+// error, and the scan's destinations keep their values.
+func optional(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+// pgError returns the PostgreSQL error in err's chain if its code is one
+// of codes, else nil.
+func pgError(err error, codes ...string) *pgconn.PgError {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && slices.Contains(codes, pgErr.Code) {
+		return pgErr
+	}
+	return nil
 }
 
 // readTx runs fn in a read-only repeatable-read transaction, so a page built
@@ -269,4 +288,83 @@ func collectRows[T any](ctx context.Context, db DBTX, scan func(pgx.Row) (T, err
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}
+
+// audited logs a console write once its record is read back into after:
+// err is the read's error (nothing is logged then); before is nil for a
+// creation.
+func audited(ctx context.Context, tx DBTX, err error, actor contest.Actor, action, entity string, roundID *int64, before, after any) error {
+	if err != nil {
+		return err
+	}
+	_, err = appendAudit(ctx, tx, actor, action, entity, roundID, before, after)
+	return err
+}
+
+// saved is the return of a console create or update: the record it saved,
+// or the record it was given and err as the failure of op.
+func saved[T any](op string, in, out T, err error) (T, error) {
+	if err != nil {
+		return in, fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	return out, nil
+}
+
+// withID is an item read with the id of its row.
+type withID[T any] struct {
+	id int64
+	v  T
+}
+
+// collectWithIDs runs sql, whose first column is the row's id, and scans
+// the other columns into dest of a T: the items and their ids in the same
+// order (nil for no rows).
+func collectWithIDs[T any](ctx context.Context, db DBTX, dest func(*T) []any, sql string, args ...any) ([]T, []int64, error) {
+	rows, err := appendRows(ctx, db, nil, scanWith(func(r *withID[T]) []any {
+		return append([]any{&r.id}, dest(&r.v)...)
+	}), sql, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []T
+	var ids []int64
+	for _, r := range rows {
+		out = append(out, r.v)
+		ids = append(ids, r.id)
+	}
+	return out, ids, nil
+}
+
+// listOf runs sql and scans its rows into dest of a T (nil for no rows); a
+// failure is named what.
+func listOf[T any](ctx context.Context, db DBTX, what string, dest func(*T) []any, sql string, args ...any) ([]T, error) {
+	out, err := appendRows(ctx, db, nil, scanWith(dest), sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// programRows reads the rows of sql, its $1 the id of the program named
+// program, with scan.
+func programRows[T any](ctx context.Context, s *Store, op, program string, scan func(pgx.Row) (T, error), sql string) ([]T, error) {
+	var out []T
+	err := s.readProgram(ctx, op, program, func(tx pgx.Tx, pid int64) (err error) {
+		out, err = collectRows(ctx, tx, scan, sql, pid)
+		return err
+	})
+	return out, err
+}
+
+// writeRecord is the flow of a console create or update of one record of
+// a program: check holds the record's field errors found before any read
+// (nil: none, or left to fn); fn writes in a transaction and leaves the
+// record saved in *out.
+func writeRecord[T any](ctx context.Context, s *Store, op, program string, in T, check error, fn func(tx pgx.Tx, pid int64, out *T) error) (T, error) {
+	if check != nil {
+		return saved(op, in, in, check)
+	}
+	var out T
+	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) error { return fn(tx, pid, &out) })
+	return saved(op, in, out, err)
 }

@@ -131,12 +131,7 @@ func memberByOrg(ctx context.Context, db DBTX, teamID int64, org string, lock bo
 
 // Teams lists a program's teams in their order (applicants included).
 func (s *Store) Teams(ctx context.Context, program string) ([]TeamRecord, error) {
-	var out []TeamRecord
-	err := s.readProgram(ctx, "teams", program, func(tx pgx.Tx, pid int64) (err error) {
-		out, err = collectRows(ctx, tx, scanTeam, teamSelect+` WHERE t.program_id = $1 ORDER BY t.position, t.id`, pid)
-		return err
-	})
-	return out, err
+	return programRows(ctx, s, "teams", program, scanTeam, teamSelect+` WHERE t.program_id = $1 ORDER BY t.position, t.id`)
 }
 
 // Team returns a team with its members.
@@ -189,16 +184,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT coalesce(max(
 		if err != nil {
 			return conflict(err, "a team with slug %s already exists in %s", t.Slug, program)
 		}
-		if out, err = teamBySlug(ctx, tx, pid, t.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "team.create", "team:"+out.Slug, nil, nil, out)
-		return err
+		out, err = teamBySlug(ctx, tx, pid, t.Slug, false)
+		return audited(ctx, tx, err, actor, "team.create", "team:"+out.Slug, nil, nil, out)
 	})
-	if err != nil {
-		return t, fmt.Errorf("postgres: create team: %w", err)
-	}
-	return out, nil
+	return saved("create team", t, out, err)
 }
 
 // UpdateTeam changes the team now named slug if it is still at t.Version.
@@ -206,8 +195,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT coalesce(max(
 // results name it.
 func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamRecord, actor contest.Actor) (TeamRecord, error) {
 	fe := t.clean()
-	var out TeamRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "update team", program, t, nil, func(tx pgx.Tx, pid int64, out *TeamRecord) (err error) {
 		cur, err := teamBySlug(ctx, tx, pid, slug, true)
 		if err != nil {
 			return err
@@ -228,7 +216,7 @@ func (s *Store) UpdateTeam(ctx context.Context, program, slug string, t TeamReco
 			return err
 		}
 		if cur.sameAs(t) {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := writeVersioned(ctx, tx, "team "+slug, cur.Version, t.Version, fmt.Sprintf("a team with slug %s already exists in %s", t.Slug, program), `
@@ -238,16 +226,9 @@ WHERE id = $1 AND version = $2`, cur.ID, t.Version, t.Slug, t.Name.KO, t.Name.EN
 			t.Goal.KO, t.Goal.EN, t.Note.KO, t.Note.EN); err != nil {
 			return err
 		}
-		if out, err = teamBySlug(ctx, tx, pid, t.Slug, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "team.update", "team:"+cur.Slug, nil, cur, out)
-		return err
+		*out, err = teamBySlug(ctx, tx, pid, t.Slug, false)
+		return audited(ctx, tx, err, actor, "team.update", "team:"+cur.Slug, nil, cur, *out)
 	})
-	if err != nil {
-		return t, fmt.Errorf("postgres: update team: %w", err)
-	}
-	return out, nil
 }
 
 // checkTeamChange adds to fe what keeps cur from becoming t: a new slug
@@ -282,8 +263,7 @@ SELECT EXISTS (SELECT 1 FROM entries e JOIN rounds r ON r.id = e.round_id
 // organization already in the team is ErrConflict.
 func (s *Store) AddMember(ctx context.Context, program, team string, m MemberRecord, actor contest.Actor) (MemberRecord, error) {
 	fe := m.clean()
-	var out MemberRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	return writeRecord(ctx, s, "add member", program, m, nil, func(tx pgx.Tx, pid int64, out *MemberRecord) (err error) {
 		t, err := teamBySlug(ctx, tx, pid, team, true)
 		if err != nil {
 			return err
@@ -307,27 +287,17 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT coalesce(max(position) + 1, 0) F
 		if err != nil {
 			return conflict(err, "%s is already a member of team %s", m.Org, team)
 		}
-		if out, err = memberByOrg(ctx, tx, t.ID, m.Org, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "membership.add", "team:"+t.Slug+"/org:"+m.Org, nil, nil, out)
-		return err
+		*out, err = memberByOrg(ctx, tx, t.ID, m.Org, false)
+		return audited(ctx, tx, err, actor, "membership.add", "team:"+t.Slug+"/org:"+m.Org, nil, nil, *out)
 	})
-	if err != nil {
-		return m, fmt.Errorf("postgres: add member: %w", err)
-	}
-	return out, nil
 }
 
 // UpdateMember changes the membership of m.Org in a team if it is still at
 // m.Version. The organization itself is not changed: remove the membership
 // and add another.
 func (s *Store) UpdateMember(ctx context.Context, program, team string, m MemberRecord, actor contest.Actor) (MemberRecord, error) {
-	if err := m.clean().OrNil(); err != nil {
-		return m, fmt.Errorf("postgres: update member: %w", err)
-	}
-	var out MemberRecord
-	err := s.writeProgram(ctx, program, false, func(tx pgx.Tx, pid int64) (err error) {
+	check := m.clean().OrNil()
+	return writeRecord(ctx, s, "update member", program, m, check, func(tx pgx.Tx, pid int64, out *MemberRecord) (err error) {
 		t, err := teamBySlug(ctx, tx, pid, team, false)
 		if err != nil {
 			return err
@@ -340,7 +310,7 @@ func (s *Store) UpdateMember(ctx context.Context, program, team string, m Member
 			return err
 		}
 		if cur.sameAs(m) {
-			out = cur
+			*out = cur
 			return nil
 		}
 		if err := writeVersioned(ctx, tx, "member "+m.Org+" of team "+team, cur.Version, m.Version, "", `
@@ -348,16 +318,9 @@ UPDATE memberships SET role = $3, since = $4, until = $5, confidence = $6, note_
 WHERE id = $1 AND version = $2`, cur.ID, m.Version, m.Role, orNull(m.Since), orNull(m.Until), m.Confidence, m.Note.KO, m.Note.EN); err != nil {
 			return err
 		}
-		if out, err = memberByOrg(ctx, tx, t.ID, m.Org, false); err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "membership.update", "team:"+t.Slug+"/org:"+m.Org, nil, cur, out)
-		return err
+		*out, err = memberByOrg(ctx, tx, t.ID, m.Org, false)
+		return audited(ctx, tx, err, actor, "membership.update", "team:"+t.Slug+"/org:"+m.Org, nil, cur, *out)
 	})
-	if err != nil {
-		return m, fmt.Errorf("postgres: update member: %w", err)
-	}
-	return out, nil
 }
 
 // RemoveMember takes an organization out of a team's consortium if the

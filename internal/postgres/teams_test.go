@@ -1,33 +1,21 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 func TestManageTeamsAndMembers(t *testing.T) {
-	t.Parallel()
-	store, pool := manageStore(t)
-	ctx := context.Background()
+	store, pool, ctx := manageStore(t)
 
-	teams, err := store.Teams(ctx, manageProgram)
-	if err != nil {
-		t.Fatal(err)
-	}
+	teams := must(store.Teams(ctx, manageProgram)).val(t)
 	if len(teams) != 16 || teams[0].Slug != "naver-cloud" {
 		t.Fatalf("teams: %d, first %q", len(teams), teams[0].Slug)
 	}
-	lg, err := store.Team(ctx, manageProgram, "lg")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lg := must(store.Team(ctx, manageProgram, "lg")).val(t)
 	if lg.Lead != "lg-ai-research" || lg.Model == "" || len(lg.Members) == 0 {
 		t.Errorf("lg = %+v", lg)
 	}
@@ -57,16 +45,13 @@ func TestManageTeamsAndMembers(t *testing.T) {
 
 	// Update.
 	tm.Model, tm.Lead = "Kanana 2", "kaist"
-	up, err := store.UpdateTeam(ctx, manageProgram, "kakao-2", tm, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := must(store.UpdateTeam(ctx, manageProgram, "kakao-2", tm, manageActor)).val(t)
 	if up.Model != "Kanana 2" || up.Lead != "kaist" || up.Version != 2 {
 		t.Errorf("updated %+v", up)
 	}
 	wantAudit(t, store, "team.update", 1, "team:kakao-2", map[string]any{"model": "Kanana", "lead": "kakao"},
 		map[string]any{"model": "Kanana 2", "lead": "kaist", "version": float64(2)})
-	before := pgtest.Dump(t, pool)
+	unchanged := snapshot(t, pool)
 	if _, err := store.UpdateTeam(ctx, manageProgram, "kakao-2", tm, manageActor); !errors.Is(err, contest.ErrStale) {
 		t.Errorf("stale team update: err = %v, want ErrStale", err)
 	}
@@ -74,15 +59,10 @@ func TestManageTeamsAndMembers(t *testing.T) {
 	lg.Slug = "lg-renamed"
 	_, err = store.UpdateTeam(ctx, manageProgram, "lg", lg, manageActor)
 	wantFieldErrors(t, err, "slug")
-	if diff := cmp.Diff(before, pgtest.Dump(t, pool)); diff != "" {
-		t.Errorf("refused team updates changed the database:\n%s", diff)
-	}
+	unchanged("refused team updates")
 
 	// Members.
-	m, err := store.AddMember(ctx, manageProgram, "kakao-2", postgres.MemberRecord{Org: "postech", Since: "2025-08-04"}, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := must(store.AddMember(ctx, manageProgram, "kakao-2", postgres.MemberRecord{Org: "postech", Since: "2025-08-04"}, manageActor)).val(t)
 	if m.Role != "participant" || m.Confidence != "confirmed" || m.Since != "2025-08-04" || m.OrgName.EN != "POSTECH" {
 		t.Errorf("added %+v", m)
 	}
@@ -99,10 +79,7 @@ func TestManageTeamsAndMembers(t *testing.T) {
 	wantFieldErrors(t, err, "lead")
 
 	m.Role, m.Until, m.Confidence = "data_partner", "2026-02-01", "reported"
-	m2, err := store.UpdateMember(ctx, manageProgram, "kakao-2", m, manageActor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m2 := must(store.UpdateMember(ctx, manageProgram, "kakao-2", m, manageActor)).val(t)
 	if m2.Role != "data_partner" || m2.Until != "2026-02-01" || m2.Version != 2 {
 		t.Errorf("updated member %+v", m2)
 	}
@@ -118,10 +95,7 @@ func TestManageTeamsAndMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAudit(t, store, "membership.remove", 1, "team:kakao-2/org:postech", map[string]any{"role": "data_partner"}, nil)
-	got, err := store.Team(ctx, manageProgram, "kakao-2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := must(store.Team(ctx, manageProgram, "kakao-2")).val(t)
 	if len(got.Members) != 0 {
 		t.Errorf("members after removal: %+v", got.Members)
 	}

@@ -235,14 +235,7 @@ func (s *Store) setDisabled(ctx context.Context, email string, disabled bool, ac
 				return err
 			}
 		}
-		after, err := scanUser(tx.QueryRow(ctx, `
-UPDATE users SET disabled_at = CASE WHEN $2 THEN now() END, version = version + 1, updated_at = now()
-WHERE id = $1 RETURNING `+userCols, u.ID, disabled))
-		if err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, action, u.entity(), nil, u.audit(), after.audit())
-		return err
+		return rewriteUser(ctx, tx, u, actor, action, `disabled_at = CASE WHEN $2 THEN now() END`, disabled)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: %s: %w", op, err)
@@ -273,13 +266,7 @@ func (s *Store) SetUserRole(ctx context.Context, id int64, role string, version 
 		if err := keepAnAdmin(ctx, tx, u); err != nil {
 			return err
 		}
-		after, err := scanUser(tx.QueryRow(ctx, `
-UPDATE users SET role = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+userCols, id, role))
-		if err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "user.role", u.entity(), nil, u.audit(), after.audit())
-		return err
+		return rewriteUser(ctx, tx, u, actor, "user.role", `role = $2`, role)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: set user role: %w", err)
@@ -298,18 +285,21 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string, actor co
 		if err != nil {
 			return err
 		}
-		after, err := scanUser(tx.QueryRow(ctx, `
-UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+userCols, id, hash))
-		if err != nil {
-			return err
-		}
-		_, err = appendAudit(ctx, tx, actor, "user.password", u.entity(), nil, u.audit(), after.audit())
-		return err
+		return rewriteUser(ctx, tx, u, actor, "user.password", `password_hash = $2`, hash)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: set password: %w", err)
 	}
 	return nil
+}
+
+// rewriteUser sets the columns of set (its arguments from $2 on) of the
+// user u, as read under lock, raises the version and logs action with u
+// before and after.
+func rewriteUser(ctx context.Context, tx DBTX, u User, actor contest.Actor, action, set string, args ...any) error {
+	after, err := scanUser(tx.QueryRow(ctx, `UPDATE users SET `+set+`, version = version + 1, updated_at = now() WHERE id = $1 RETURNING `+userCols,
+		append([]any{u.ID}, args...)...))
+	return audited(ctx, tx, err, actor, action, u.entity(), nil, u.audit(), after.audit())
 }
 
 // maxLoggedEmail bounds what a failed login writes to the append-only log:

@@ -1,18 +1,14 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
 )
 
@@ -27,19 +23,9 @@ var testHash = sync.OnceValue(func() string {
 
 var userAdmin = contest.Actor{Name: "root@msit.go.kr", Addr: "192.0.2.7"}
 
-func usersStore(t *testing.T) *postgres.Store {
-	t.Helper()
-	pool, err := postgres.Open(context.Background(), pgtest.URL(t)) // as the runtime role
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return postgres.New(pool)
-}
-
 func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgres.User {
 	t.Helper()
-	u, err := s.CreateUser(context.Background(), email, "Name of "+email, role, testHash(), userAdmin)
+	u, err := s.CreateUser(t.Context(), email, "Name of "+email, role, testHash(), userAdmin)
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
@@ -49,10 +35,7 @@ func mustCreateUser(t *testing.T, s *postgres.Store, email, role string) postgre
 // userEvents returns the audit events of users and logins, oldest first.
 func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 	t.Helper()
-	events, err := s.AuditEvents(context.Background(), postgres.AuditFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := must(s.AuditEvents(t.Context(), postgres.AuditFilter{Limit: 1000})).val(t)
 	var out []postgres.AuditEvent
 	for i := len(events) - 1; i >= 0; i-- {
 		if strings.HasPrefix(events[i].Action, "user.") || strings.HasPrefix(events[i].Action, "auth.") {
@@ -63,9 +46,7 @@ func userEvents(t *testing.T, s *postgres.Store) []postgres.AuditEvent {
 }
 
 func TestCreateAndReadUsers(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	created := mustCreateUser(t, s, "Kim.Minjun@MSIT.go.kr", auth.RoleAdmin)
 	if created.ID == 0 || created.Version != 1 || created.CreatedAt.IsZero() || created.Disabled {
 		t.Errorf("created %+v", created)
@@ -74,9 +55,7 @@ func TestCreateAndReadUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(created, u); diff != "" {
-		t.Errorf("UserByEmail differs from what CreateUser returned (-want +got):\n%s", diff)
-	}
+	wantSame(t, "UserByEmail differs from what CreateUser returned", created, u)
 	if u.Email != "Kim.Minjun@MSIT.go.kr" {
 		t.Errorf("email stored as %q, want it as given", u.Email)
 	}
@@ -88,17 +67,12 @@ func TestCreateAndReadUsers(t *testing.T) {
 		t.Errorf("UserByID = %+v, %v", byID, err)
 	}
 	mustCreateUser(t, s, "a.scorer@nipa.kr", auth.RoleScorer)
-	all, err := s.Users(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := must(s.Users(ctx)).val(t)
 	var emails []string
 	for _, u := range all {
 		emails = append(emails, u.Email+" "+u.Role)
 	}
-	if diff := cmp.Diff([]string{"a.scorer@nipa.kr scorer", "Kim.Minjun@MSIT.go.kr admin"}, emails); diff != "" {
-		t.Errorf("Users (-want +got):\n%s", diff)
-	}
+	wantSame(t, "Users", []string{"a.scorer@nipa.kr scorer", "Kim.Minjun@MSIT.go.kr admin"}, emails)
 	if _, _, err := s.UserByEmail(ctx, "nobody@msit.go.kr"); !errors.Is(err, contest.ErrNotFound) {
 		t.Errorf("unknown email: %v, want ErrNotFound", err)
 	}
@@ -108,9 +82,7 @@ func TestCreateAndReadUsers(t *testing.T) {
 }
 
 func TestCreateUserRefusals(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	for _, c := range []struct {
 		name, email, role, hash string
@@ -134,9 +106,7 @@ func TestCreateUserRefusals(t *testing.T) {
 }
 
 func TestDisableEnableAndLastAdmin(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 	countAdmins := func(want int) {
@@ -190,16 +160,12 @@ func TestDisableEnableAndLastAdmin(t *testing.T) {
 		"user.disable user:lee@nipa.kr", "user.enable user:lee@nipa.kr",
 		"user.create user:park@msit.go.kr", "user.disable user:kim@msit.go.kr", "user.enable user:kim@msit.go.kr",
 	}
-	if diff := cmp.Diff(want, actions); diff != "" {
-		t.Errorf("audit events (-want +got):\n%s", diff)
-	}
+	wantSame(t, "audit events", want, actions)
 }
 
 // Two admins disabling each other at the same moment cannot leave none.
 func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	mustCreateUser(t, s, "park@msit.go.kr", auth.RoleAdmin)
 	errs := make([]error, 2)
@@ -217,9 +183,7 @@ func TestConcurrentDisableKeepsAnAdmin(t *testing.T) {
 }
 
 func TestSetUserRole(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	kim := mustCreateUser(t, s, "kim@msit.go.kr", auth.RoleAdmin)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
 
@@ -260,20 +224,13 @@ func TestSetUserRole(t *testing.T) {
 		`{"name": "Name of lee@nipa.kr", "role": "scorer", "email": "lee@nipa.kr", "disabled": false} → {"name": "Name of lee@nipa.kr", "role": "admin", "email": "lee@nipa.kr", "disabled": false}`,
 		`{"name": "Name of kim@msit.go.kr", "role": "admin", "email": "kim@msit.go.kr", "disabled": false} → {"name": "Name of kim@msit.go.kr", "role": "scorer", "email": "kim@msit.go.kr", "disabled": false}`,
 	}
-	if diff := cmp.Diff(want, roles); diff != "" {
-		t.Errorf("user.role events (-want +got):\n%s", diff)
-	}
+	wantSame(t, "user.role events", want, roles)
 }
 
 func TestSetPassword(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
-	newHash, err := auth.HashPassword("a new and better passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	newHash := must(auth.HashPassword("a new and better passphrase")).val(t)
 	if err := s.SetPassword(ctx, lee.ID, "a new and better passphrase", userAdmin); !errors.Is(err, contest.ErrInvalid) {
 		t.Errorf("plain password accepted: %v", err)
 	}
@@ -292,18 +249,10 @@ func TestSetPassword(t *testing.T) {
 // Every user change and login attempt is in the audit log, with its actor,
 // and no event carries a password or its hash.
 func TestUserAuditNeverHoldsSecrets(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
-	first, err := s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := freshStore(t)
+	first := must(s.CreateFirstAdmin(ctx, "kim@msit.go.kr", "김민준", testHash(), contest.Actor{Name: "setup", Addr: "192.0.2.9"})).val(t)
 	lee := mustCreateUser(t, s, "lee@nipa.kr", auth.RoleScorer)
-	newHash, err := auth.HashPassword("another long passphrase")
-	if err != nil {
-		t.Fatal(err)
-	}
+	newHash := must(auth.HashPassword("another long passphrase")).val(t)
 	steps := []error{
 		s.SetPassword(ctx, lee.ID, newHash, userAdmin),
 		s.SetUserRole(ctx, lee.ID, auth.RoleAdmin, lee.Version+1, userAdmin),
@@ -339,9 +288,7 @@ func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 		"auth.login_failed user:nobody@msit.go.kr by anonymous",
 		"auth.login_failed user:odd\ufffd\ufffdinput by anonymous",
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("audit events (-want +got):\n%s", diff)
-	}
+	wantSame(t, "audit events", want, got)
 	if vr, err := s.VerifyAudit(ctx); err != nil || vr.BrokenAt != 0 {
 		t.Errorf("audit chain: %+v, %v", vr, err)
 	}
@@ -352,9 +299,7 @@ func TestUserAuditNeverHoldsSecrets(t *testing.T) {
 
 // The first-admin setup succeeds once, even when two people race for it.
 func TestCreateFirstAdminOnlyOnce(t *testing.T) {
-	t.Parallel()
-	s := usersStore(t)
-	ctx := context.Background()
+	s, ctx := freshStore(t)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i, email := range []string{"kim@msit.go.kr", "intruder@example.com"} {
@@ -381,14 +326,7 @@ func TestCreateFirstAdminOnlyOnce(t *testing.T) {
 // Failed sign-ins are counted from the audit log, so every process sharing
 // the database sees the same counts; a success clears the account's count.
 func TestLoginFailuresFromTheAuditLog(t *testing.T) {
-	t.Parallel()
-	pool, err := postgres.Open(context.Background(), pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
-	ctx := context.Background()
+	store, ctx := freshStore(t)
 	fail := func(email, addr string) {
 		t.Helper()
 		if err := store.RecordLogin(ctx, email, false, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {
@@ -420,9 +358,7 @@ func TestLoginFailuresFromTheAuditLog(t *testing.T) {
 // only the accounts that never signed in from it, and at most by
 // auth.MaxSignInDelay.
 func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store := runtimeStore(t)
+	store, ctx := runtimeStore(t)
 	record := func(email, addr string, ok bool) {
 		t.Helper()
 		if err := store.RecordLogin(ctx, email, ok, contest.Actor{Name: "anonymous", Addr: addr}); err != nil {
@@ -431,10 +367,7 @@ func TestSignInHistoryProtectsKnownAddresses(t *testing.T) {
 	}
 	wait := func(email, addr string) (auth.SignInHistory, time.Duration) {
 		t.Helper()
-		h, err := store.SignInHistory(ctx, email, addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := must(store.SignInHistory(ctx, email, addr)).val(t)
 		return h, h.Wait()
 	}
 	const proxy = "198.51.100.7"

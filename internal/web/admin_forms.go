@@ -10,10 +10,13 @@ package web
 import (
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/web/adminview"
 )
 
@@ -24,24 +27,85 @@ type consoleForm interface {
 	Validate() map[string]string
 }
 
+// textType is a bilingual field: a contest.Text tagged `form:"note"` is
+// the two inputs note_ko and note_en.
+var textType = reflect.TypeFor[contest.Text]()
+
 // eachField calls fn with every tagged field of the struct f points to,
-// embedded structs included, in declaration order.
+// embedded structs included, in declaration order; a bilingual field is
+// its Korean input, then its English one.
 func eachField(f any, fn func(name string, v reflect.Value)) {
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
 		t := v.Type()
 		for i := range t.NumField() {
-			sf := t.Field(i)
-			if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
-				walk(v.Field(i))
-				continue
-			}
-			if name := sf.Tag.Get("form"); name != "" {
-				fn(name, v.Field(i))
+			sf, fv := t.Field(i), v.Field(i)
+			name := sf.Tag.Get("form")
+			switch {
+			case sf.Anonymous && sf.Type.Kind() == reflect.Struct:
+				walk(fv)
+			case name != "" && sf.Type == textType:
+				fn(name+"_ko", fv.Field(0))
+				fn(name+"_en", fv.Field(1))
+			case name != "":
+				fn(name, fv)
 			}
 		}
 	}
 	walk(reflect.ValueOf(f).Elem())
+}
+
+// formErrors is the message key of each field a form refuses; its checks
+// chain, so a Validate is the list of its checks.
+type formErrors map[string]string
+
+// whole refuses a field that is not a whole number (thousands separators
+// allowed), or empty when required.
+func (e formErrors) whole(name, s string, required bool) formErrors {
+	s = strings.ReplaceAll(s, ",", "")
+	if s == "" {
+		return e.require(name, s, required)
+	}
+	if _, err := strconv.Atoi(s); err != nil {
+		e[name] = "records.invalid.whole"
+	}
+	return e
+}
+
+// amount refuses an amount in won that is not a number.
+func (e formErrors) amount(name, s string) formErrors {
+	if _, ok := parseKRW(s); !ok {
+		e[name] = "records.invalid.amount"
+	}
+	return e
+}
+
+// day refuses a field that is not a calendar day (YYYY-MM-DD), or empty
+// when required.
+func (e formErrors) day(name, s string, required bool) formErrors {
+	if s == "" {
+		return e.require(name, s, required)
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		e[name] = "admin.invalid.date"
+	}
+	return e
+}
+
+// require refuses the field when it is required and s is empty.
+func (e formErrors) require(name, s string, required bool) formErrors {
+	if required && s == "" {
+		e[name] = "admin.invalid.required"
+	}
+	return e
+}
+
+// when refuses the field with key when bad.
+func (e formErrors) when(bad bool, name, key string) formErrors {
+	if bad {
+		e[name] = key
+	}
+	return e
 }
 
 // decodeForm fills the form's fields from the posted values, without

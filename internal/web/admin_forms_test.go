@@ -18,7 +18,7 @@ func TestDecodeForm(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var f roundForm
 	decodeForm(r, &f)
-	if f.Slug != "r9" || f.Advance != "3" || !f.Backfill || f.AnnounceDateOnly || f.NameKO != "9차" {
+	if f.Slug != "r9" || f.Advance != "3" || !f.Backfill || f.AnnounceDateOnly || f.Name.KO != "9차" {
 		t.Errorf("decoded %+v", f)
 	}
 	got := formValues(&f)

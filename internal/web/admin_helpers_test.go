@@ -311,3 +311,23 @@ func (e *consoleEnv) wantAudit(t *testing.T, action string, n int) {
 		t.Errorf("%d %s events, want %d", got, action, n)
 	}
 }
+
+// consoleTest starts a parallel console test: a fresh portal (newConsole)
+// and a client from addr signed in as email.
+func consoleTest(t *testing.T, addr, email string) (*consoleEnv, *staffClient) {
+	t.Helper()
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	return env, env.signedIn(addr, email)
+}
+
+// postRefused posts form to path and expects the page to answer status
+// with the form id re-rendered: holding the typed values, with a message
+// on each field of errs and on no other.
+func (c *staffClient) postRefused(t *testing.T, what, path string, form url.Values, status int, id string, values, errs map[string]string) response {
+	t.Helper()
+	r := c.post(path, form)
+	wantStatus(t, what, r, status)
+	wantForm(t, r, id, values, errs)
+	return r
+}

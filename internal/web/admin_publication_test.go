@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -92,16 +91,15 @@ func TestFourEyesPublication(t *testing.T) {
 func TestFailedScheduleBanner(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	ctx := context.Background()
 	c := env.signedIn("192.0.2.122", adminEmail)
 	if r := c.get("/admin"); strings.Contains(r.body, `data-testid="failed-schedules"`) {
 		t.Fatal("a banner without any failed schedule")
 	}
 	due := time.Date(2026, 3, 1, 0, 30, 0, 0, time.UTC)
-	if _, err := env.pool.Exec(ctx, `UPDATE rounds SET publish_at = $1, scheduled_by = $2 WHERE slug = 'r1'`, due, adminEmail); err != nil {
+	if _, err := env.pool.Exec(t.Context(), `UPDATE rounds SET publish_at = $1, scheduled_by = $2 WHERE slug = 'r1'`, due, adminEmail); err != nil {
 		t.Fatal(err)
 	}
-	published, failed, err := env.store.PublishDue(ctx, due.Add(time.Minute))
+	published, failed, err := env.store.PublishDue(t.Context(), due.Add(time.Minute))
 	if err != nil || len(published) != 0 || len(failed) != 1 {
 		t.Fatalf("publish due: %v, %v, %v", published, failed, err)
 	}

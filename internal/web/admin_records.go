@@ -192,35 +192,13 @@ func version(f adminview.Form) (int, error) {
 	return v, nil
 }
 
-// checkWhole refuses a field that is not a whole number (thousands
-// separators allowed), or empty when required.
-func checkWhole(errs map[string]string, name, s string, required bool) {
-	s = strings.ReplaceAll(s, ",", "")
-	if s == "" {
-		if required {
-			errs[name] = "admin.invalid.required"
-		}
-		return
-	}
-	if _, err := strconv.Atoi(s); err != nil {
-		errs[name] = "records.invalid.whole"
-	}
-}
-
-// wholeOr reads a whole number checked by checkWhole; def when empty.
+// wholeOr reads a whole number checked by formErrors.whole; def when empty.
 func wholeOr(s string, def int) int {
 	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
 	if err != nil {
 		return def
 	}
 	return n
-}
-
-// checkAmount refuses an amount in won that is not a number.
-func checkAmount(errs map[string]string, name, s string) {
-	if _, ok := parseKRW(s); !ok {
-		errs[name] = "records.invalid.amount"
-	}
 }
 
 // parseKRW reads an amount in won typed with or without thousands

@@ -16,26 +16,22 @@ import (
 // budgetForm is the form of a fiscal year's budget. Amounts are won,
 // typed with or without thousands separators; empty is not disclosed.
 type budgetForm struct {
-	Year       string `form:"year"`
-	AmountKRW  string `form:"amount_krw"`
-	Confidence string `form:"confidence"`
-	NoteKO     string `form:"note_ko"`
-	NoteEN     string `form:"note_en"`
+	Year       string       `form:"year"`
+	AmountKRW  string       `form:"amount_krw"`
+	Confidence string       `form:"confidence"`
+	Note       contest.Text `form:"note"`
 }
 
 // Validate checks the year and the amount are numbers.
 func (f *budgetForm) Validate() map[string]string {
-	errs := map[string]string{}
-	checkWhole(errs, "year", f.Year, true)
-	checkAmount(errs, "amount_krw", f.AmountKRW)
-	return errs
+	return formErrors{}.whole("year", f.Year, true).amount("amount_krw", f.AmountKRW)
 }
 
 func (f *budgetForm) record() postgres.BudgetRecord {
 	amount, _ := parseKRW(f.AmountKRW)
 	return postgres.BudgetRecord{
 		Year: wholeOr(f.Year, 0), AmountKRW: amount, Confidence: f.Confidence,
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Note: f.Note,
 	}
 }
 
@@ -51,29 +47,25 @@ func budgetValues(b postgres.BudgetRecord) map[string]string {
 // allocationForm is the form of an allocation; an empty team is
 // program-wide support.
 type allocationForm struct {
-	Team       string `form:"team"`
-	Kind       string `form:"kind"`
-	GPUModel   string `form:"gpu_model"`
-	Quantity   string `form:"quantity"`
-	AmountKRW  string `form:"amount_krw"`
-	Confidence string `form:"confidence"`
-	NoteKO     string `form:"note_ko"`
-	NoteEN     string `form:"note_en"`
+	Team       string       `form:"team"`
+	Kind       string       `form:"kind"`
+	GPUModel   string       `form:"gpu_model"`
+	Quantity   string       `form:"quantity"`
+	AmountKRW  string       `form:"amount_krw"`
+	Confidence string       `form:"confidence"`
+	Note       contest.Text `form:"note"`
 }
 
 // Validate checks the quantity and the amount are numbers.
 func (f *allocationForm) Validate() map[string]string {
-	errs := map[string]string{}
-	checkWhole(errs, "quantity", f.Quantity, false)
-	checkAmount(errs, "amount_krw", f.AmountKRW)
-	return errs
+	return formErrors{}.whole("quantity", f.Quantity, false).amount("amount_krw", f.AmountKRW)
 }
 
 func (f *allocationForm) record() postgres.AllocationRecord {
 	amount, _ := parseKRW(f.AmountKRW)
 	a := postgres.AllocationRecord{
 		Team: f.Team, Kind: f.Kind, GPUModel: f.GPUModel, AmountKRW: amount, Confidence: f.Confidence,
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Note: f.Note,
 	}
 	if f.Quantity != "" {
 		n := wholeOr(f.Quantity, 0)

@@ -14,17 +14,16 @@ import (
 
 // orgForm is the organization form.
 type orgForm struct {
-	Slug   string `form:"slug"`
-	NameKO string `form:"name_ko"`
-	NameEN string `form:"name_en"`
-	Kind   string `form:"kind"`
+	Slug string       `form:"slug"`
+	Name contest.Text `form:"name"`
+	Kind string       `form:"kind"`
 }
 
 // Validate leaves every check to the store.
 func (f *orgForm) Validate() map[string]string { return nil }
 
 func (f *orgForm) record() postgres.OrgRecord {
-	return postgres.OrgRecord{Slug: f.Slug, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Kind: f.Kind}
+	return postgres.OrgRecord{Slug: f.Slug, Name: f.Name, Kind: f.Kind}
 }
 
 func orgValues(o postgres.OrgRecord) map[string]string {

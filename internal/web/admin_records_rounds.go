@@ -36,34 +36,27 @@ func roundValues(rd postgres.RoundRecord) map[string]string {
 // roundForm is the round form. The announcement is a datetime-local value
 // in KST.
 type roundForm struct {
-	Slug             string `form:"slug"`
-	Kind             string `form:"kind"`
-	NameKO           string `form:"name_ko"`
-	NameEN           string `form:"name_en"`
-	Period           string `form:"period"`
-	EvaluatedOn      string `form:"evaluated_on"`
-	AnnounceAt       string `form:"announce_at"`
-	AnnounceDateOnly bool   `form:"announce_date_only"`
-	Advance          string `form:"advance"`
-	Backfill         bool   `form:"backfill"`
-	MinTotal         string `form:"min_total"`
-	NoteKO           string `form:"note_ko"`
-	NoteEN           string `form:"note_en"`
+	Slug             string       `form:"slug"`
+	Kind             string       `form:"kind"`
+	Name             contest.Text `form:"name"`
+	Period           string       `form:"period"`
+	EvaluatedOn      string       `form:"evaluated_on"`
+	AnnounceAt       string       `form:"announce_at"`
+	AnnounceDateOnly bool         `form:"announce_date_only"`
+	Advance          string       `form:"advance"`
+	Backfill         bool         `form:"backfill"`
+	MinTotal         string       `form:"min_total"`
+	Note             contest.Text `form:"note"`
 }
 
 // Validate checks the slug is not the creating form's, the places are a
 // number and the announcement a time.
 func (f *roundForm) Validate() map[string]string {
-	errs := map[string]string{}
-	if f.Slug == "new" {
-		// /admin/rounds/new is the form that creates rounds.
-		errs["slug"] = "records.invalid.slug_new"
-	}
-	checkWhole(errs, "advance", f.Advance, true)
-	if _, _, ok := parseAnnounce(f.AnnounceAt, f.AnnounceDateOnly); !ok {
-		errs["announce_at"] = "admin.invalid.datetime"
-	}
-	return errs
+	_, _, announceOK := parseAnnounce(f.AnnounceAt, f.AnnounceDateOnly)
+	// /admin/rounds/new is the form that creates rounds.
+	return formErrors{}.when(f.Slug == "new", "slug", "records.invalid.slug_new").
+		whole("advance", f.Advance, true).
+		when(!announceOK, "announce_at", "admin.invalid.datetime")
 }
 
 // record is the round the form describes. cur is the saved round (nil
@@ -71,9 +64,8 @@ func (f *roundForm) Validate() map[string]string {
 // exactly.
 func (f *roundForm) record(cur *postgres.RoundRecord) postgres.RoundRecord {
 	rd := postgres.RoundRecord{
-		Slug: f.Slug, Kind: f.Kind, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Period: f.Period,
-		EvaluatedOn: f.EvaluatedOn, Backfill: f.Backfill, MinTotal: f.MinTotal, Advance: wholeOr(f.Advance, 0),
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Slug: f.Slug, Kind: f.Kind, Name: f.Name, Period: f.Period, EvaluatedOn: f.EvaluatedOn,
+		Backfill: f.Backfill, MinTotal: f.MinTotal, Advance: wholeOr(f.Advance, 0), Note: f.Note,
 	}
 	if cur != nil && f.AnnounceAt == announceValue(cur.AnnounceAt) && f.AnnounceDateOnly == cur.AnnounceDateOnly {
 		rd.AnnounceAt, rd.AnnounceDateOnly = cur.AnnounceAt, cur.AnnounceDateOnly
@@ -93,30 +85,24 @@ type roundNewForm struct {
 // criterionForm is the form of a criterion; panel_size empty or 0 means
 // scored directly.
 type criterionForm struct {
-	Code          string `form:"code"`
-	Parent        string `form:"parent"`
-	NameKO        string `form:"name_ko"`
-	NameEN        string `form:"name_en"`
-	DescriptionKO string `form:"description_ko"`
-	DescriptionEN string `form:"description_en"`
-	NoteKO        string `form:"note_ko"`
-	NoteEN        string `form:"note_en"`
-	Max           string `form:"max"`
-	PanelSize     string `form:"panel_size"`
-	Aggregate     string `form:"aggregate"`
+	Code        string       `form:"code"`
+	Parent      string       `form:"parent"`
+	Name        contest.Text `form:"name"`
+	Description contest.Text `form:"description"`
+	Note        contest.Text `form:"note"`
+	Max         string       `form:"max"`
+	PanelSize   string       `form:"panel_size"`
+	Aggregate   string       `form:"aggregate"`
 }
 
 // Validate checks the panel size is a number.
 func (f *criterionForm) Validate() map[string]string {
-	errs := map[string]string{}
-	checkWhole(errs, "panel_size", f.PanelSize, false)
-	return errs
+	return formErrors{}.whole("panel_size", f.PanelSize, false)
 }
 
 func (f *criterionForm) record() postgres.CriterionRecord {
 	return postgres.CriterionRecord{
-		Code: f.Code, Parent: f.Parent, Name: contest.Text{KO: f.NameKO, EN: f.NameEN},
-		Description: contest.Text{KO: f.DescriptionKO, EN: f.DescriptionEN}, Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Code: f.Code, Parent: f.Parent, Name: f.Name, Description: f.Description, Note: f.Note,
 		Max: f.Max, PanelSize: wholeOr(f.PanelSize, 0), Aggregate: f.Aggregate,
 	}
 }

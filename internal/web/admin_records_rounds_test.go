@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,10 +13,7 @@ import (
 // it, and refuse what is wrong field by field in both languages; a stale
 // edit is 409 with both values; a closed round keeps its rule.
 func TestRecordsRounds(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.130", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.130", adminEmail)
 
 	_, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
 	if form.Get("kind") != "stage" {
@@ -32,21 +28,15 @@ func TestRecordsRounds(t *testing.T) {
 	form.Set("backfill", "1")
 	form.Set("note_ko", "추가 공모 뒤 첫 평가")
 	before := env.dump()
-	r := c.post("/admin/rounds/new", form)
-	wantStatus(t, "unreadable round", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form",
+	r := c.postRefused(t, "unreadable round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"slug": "r4", "name_ko": "4차 평가", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"},
 		map[string]string{"announce_at": "날짜와 시각", "advance": "정수"})
 	form.Set("announce_at", "2031-07-15T14:00")
 	form.Set("advance", "2")
-	r = c.post("/admin/rounds/new", form)
-	wantStatus(t, "invalid round", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form",
+	r = c.postRefused(t, "invalid round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"announce_at": "2031-07-15T14:00", "advance": "2", "min_total": "60.123", "backfill": "1"},
 		map[string]string{"name_en": "필수 항목입니다", "min_total": "소수점 아래 두 자리", "note_en": "영어로도"})
-	r = c.post("/en/admin/rounds/new", form)
-	wantStatus(t, "invalid round (en)", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form", map[string]string{"min_total": "60.123"},
+	r = c.postRefused(t, "invalid round (en)", "/en/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"min_total": "60.123"},
 		map[string]string{"name_en": "required", "min_total": "at most two decimals", "note_en": "required when the Korean text is given"})
 	form.Set("name_en", "Fourth evaluation")
 	form.Set("min_total", "60")
@@ -54,14 +44,12 @@ func TestRecordsRounds(t *testing.T) {
 	form.Set("slug", "new")
 	wantForm(t, c.post("/admin/rounds/new", form), "round-create-form", map[string]string{"slug": "new"}, map[string]string{"slug": `"new"`})
 	form.Set("slug", "r1")
-	r = c.post("/admin/rounds/new", form)
-	wantStatus(t, "taken round slug", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
+	r = c.postRefused(t, "taken round slug", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 	env.wantUnchanged(t, before, "refused round forms changed the database")
 
 	form.Set("slug", "r4")
 	wantRedirect(t, "create round", c.post("/admin/rounds/new", form), "/admin/rounds/r4/edit")
-	rd, err := env.store.RoundRecord(ctx, "console-test", "r4")
+	rd, err := env.store.RoundRecord(t.Context(), "console-test", "r4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +70,7 @@ func TestRecordsRounds(t *testing.T) {
 	mine.Set("advance", "3")
 	mine.Set("announce_date_only", "1")
 	wantRedirect(t, "update round", c.post("/admin/rounds/r4/edit", mine), "/admin/rounds/r4/edit")
-	rd, _ = env.store.RoundRecord(ctx, "console-test", "r4")
+	rd, _ = env.store.RoundRecord(t.Context(), "console-test", "r4")
 	if rd.Advance != 3 || !rd.AnnounceDateOnly || !rd.AnnounceAt.Equal(time.Date(2031, 7, 14, 15, 0, 0, 0, time.UTC)) {
 		t.Fatalf("updated round: advance %d, announce %v (date only %v)", rd.Advance, rd.AnnounceAt, rd.AnnounceDateOnly)
 	}
@@ -127,10 +115,7 @@ func TestRecordsRounds(t *testing.T) {
 // panels, edited and deleted through the forms, with the store's refusals
 // on their fields.
 func TestRecordsCriteriaAndEntries(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.131", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.131", adminEmail)
 
 	edit := c.get("/admin/rounds/r1/edit")
 	wantStatus(t, "r1 edit", edit, http.StatusOK)
@@ -146,9 +131,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	add.Set("panel_size", "2")
 	add.Set("aggregate", "trimmed_mean")
 	before := env.dump()
-	r := c.post("/admin/rounds/r1/criteria", add)
-	wantStatus(t, "invalid criterion", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "criterion-create-form",
+	r := c.postRefused(t, "invalid criterion", "/admin/rounds/r1/criteria", add, http.StatusUnprocessableEntity, "criterion-create-form",
 		map[string]string{"code": "total", "name_ko": "사용자 평가", "max": "abc", "panel_size": "2", "aggregate": "trimmed_mean"},
 		map[string]string{"code": "예약어", "name_en": "필수 항목입니다", "max": "소수점", "aggregate": "3명 이상"})
 	if !strings.Contains(r.body, `<option value="trimmed_mean" selected>`) {
@@ -173,9 +156,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	leaf := mapForm(map[string]string{"code": "kmmlu", "parent": "bench", "name_ko": "KMMLU", "name_en": "KMMLU", "max": "10"})
 	r = c.post("/admin/rounds/r1/criteria", leaf)
 	wantStatus(t, "sub-criterion over a sum", r, http.StatusSeeOther)
-	r = c.post("/admin/rounds/r1/criteria", leaf)
-	wantStatus(t, "taken code", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "criterion-create-form", map[string]string{"code": "kmmlu", "parent": "bench"}, map[string]string{"code": "이미 있는 항목 코드"})
+	r = c.postRefused(t, "taken code", "/admin/rounds/r1/criteria", leaf, http.StatusUnprocessableEntity, "criterion-create-form", map[string]string{"code": "kmmlu", "parent": "bench"}, map[string]string{"code": "이미 있는 항목 코드"})
 
 	edit = c.get("/admin/rounds/r1/edit")
 	cf := fillForm(t, edit.body, "criterion-form-nia")
@@ -212,7 +193,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	wantStatus(t, "stale delete", c.post("/admin/rounds/r1/criteria/kmmlu/delete", staleDelete), http.StatusConflict)
 	edit = c.get("/admin/rounds/r1/edit")
 	wantRedirect(t, "delete criterion", c.post("/admin/rounds/r1/criteria/kmmlu/delete", fillForm(t, edit.body, "criterion-delete-kmmlu")), "/admin/rounds/r1/edit")
-	crits, err := env.store.Criteria(ctx, "console-test", "r1")
+	crits, err := env.store.Criteria(t.Context(), "console-test", "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,16 +214,14 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	wantForm(t, c.post("/admin/rounds/r3/entries", ef), "entry-add-form", nil, map[string]string{"team": "필수 항목입니다"})
 	ef.Set("team", "t3")
 	wantRedirect(t, "add entry", c.post("/admin/rounds/r3/entries", ef), "/admin/rounds/r3/edit")
-	r = c.post("/admin/rounds/r3/entries", ef)
-	wantStatus(t, "entry twice", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "entry-add-form", map[string]string{"team": "t3"}, map[string]string{"team": "이미 이 라운드에 참가한 팀"})
+	r = c.postRefused(t, "entry twice", "/admin/rounds/r3/entries", ef, http.StatusUnprocessableEntity, "entry-add-form", map[string]string{"team": "t3"}, map[string]string{"team": "이미 이 라운드에 참가한 팀"})
 	r = c.post("/admin/rounds/r3/entries/t1/remove", nil)
 	wantStatus(t, "remove a scored entry", r, http.StatusUnprocessableEntity)
 	if !strings.Contains(r.body, "점수 1개가 입력되어 있어") {
 		t.Error("the refusal does not say the team has scores")
 	}
 	wantRedirect(t, "remove entry", c.post("/admin/rounds/r3/entries/t3/remove", nil), "/admin/rounds/r3/edit")
-	rd, _ := env.store.RoundRecord(ctx, "console-test", "r3")
+	rd, _ := env.store.RoundRecord(t.Context(), "console-test", "r3")
 	if len(rd.Entries) != 2 {
 		t.Errorf("r3 has %d entries, want 2", len(rd.Entries))
 	}

@@ -15,17 +15,13 @@ import (
 
 // teamForm is the team form.
 type teamForm struct {
-	Slug        string `form:"slug"`
-	NameKO      string `form:"name_ko"`
-	NameEN      string `form:"name_en"`
-	Lead        string `form:"lead"`
-	Model       string `form:"model"`
-	ModelNoteKO string `form:"model_note_ko"`
-	ModelNoteEN string `form:"model_note_en"`
-	GoalKO      string `form:"goal_ko"`
-	GoalEN      string `form:"goal_en"`
-	NoteKO      string `form:"note_ko"`
-	NoteEN      string `form:"note_en"`
+	Slug      string       `form:"slug"`
+	Name      contest.Text `form:"name"`
+	Lead      string       `form:"lead"`
+	Model     string       `form:"model"`
+	ModelNote contest.Text `form:"model_note"`
+	Goal      contest.Text `form:"goal"`
+	Note      contest.Text `form:"note"`
 }
 
 // Validate leaves every check to the store.
@@ -33,9 +29,7 @@ func (f *teamForm) Validate() map[string]string { return nil }
 
 func (f *teamForm) record() postgres.TeamRecord {
 	return postgres.TeamRecord{
-		Slug: f.Slug, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Lead: f.Lead, Model: f.Model,
-		ModelNote: contest.Text{KO: f.ModelNoteKO, EN: f.ModelNoteEN}, Goal: contest.Text{KO: f.GoalKO, EN: f.GoalEN},
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Slug: f.Slug, Name: f.Name, Lead: f.Lead, Model: f.Model, ModelNote: f.ModelNote, Goal: f.Goal, Note: f.Note,
 	}
 }
 
@@ -51,12 +45,11 @@ func teamValues(t postgres.TeamRecord) map[string]string {
 // memberForm is the form of a membership; the organization is chosen only
 // when adding (memberAddForm), then it is the route's.
 type memberForm struct {
-	Role       string `form:"role"`
-	Since      string `form:"since"`
-	Until      string `form:"until"`
-	Confidence string `form:"confidence"`
-	NoteKO     string `form:"note_ko"`
-	NoteEN     string `form:"note_en"`
+	Role       string       `form:"role"`
+	Since      string       `form:"since"`
+	Until      string       `form:"until"`
+	Confidence string       `form:"confidence"`
+	Note       contest.Text `form:"note"`
 }
 
 // Validate leaves every check to the store.
@@ -64,8 +57,7 @@ func (f *memberForm) Validate() map[string]string { return nil }
 
 func (f *memberForm) record(org string) postgres.MemberRecord {
 	return postgres.MemberRecord{
-		Org: org, Role: f.Role, Since: f.Since, Until: f.Until, Confidence: f.Confidence,
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Org: org, Role: f.Role, Since: f.Since, Until: f.Until, Confidence: f.Confidence, Note: f.Note,
 	}
 }
 

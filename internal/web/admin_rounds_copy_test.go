@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
@@ -16,10 +15,7 @@ import (
 // creating the round copies the tree; an unknown round is refused on the
 // field without creating anything.
 func TestRoundCreateCopiesCriteria(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.131", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.131", adminEmail)
 
 	page, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
 	opts := parseHTML(t, page.body).Find(`[data-testid="round-create-form"] select[name="copy_from"] option`)
@@ -52,9 +48,7 @@ func TestRoundCreateCopiesCriteria(t *testing.T) {
 	form.Set("advance", "1")
 	form.Set("copy_from", "r9")
 	before := env.dump()
-	r := c.post("/admin/rounds/new", form)
-	wantStatus(t, "unknown source round", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form", map[string]string{"slug": "r4"}, map[string]string{"copy_from": "이 사업에 없는 라운드입니다"})
+	r := c.postRefused(t, "unknown source round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r4"}, map[string]string{"copy_from": "이 사업에 없는 라운드입니다"})
 	env.wantUnchanged(t, before, "a refused copy changed the database")
 
 	form.Set("copy_from", "r1")
@@ -67,11 +61,11 @@ func TestRoundCreateCopiesCriteria(t *testing.T) {
 	for _, code := range []string{"bench", "nia", "global", "expert"} {
 		one(t, edit.body, testid("criterion-"+code))
 	}
-	src, err := env.store.Criteria(ctx, "console-test", "r1")
+	src, err := env.store.Criteria(t.Context(), "console-test", "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := env.store.Criteria(ctx, "console-test", "r4")
+	got, err := env.store.Criteria(t.Context(), "console-test", "r4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +89,7 @@ func TestRoundCreateCopiesCriteria(t *testing.T) {
 	form.Set("slug", "r5")
 	form.Set("copy_from", "")
 	wantRedirect(t, "create round without a copy", c.post("/admin/rounds/new", form), "/admin/rounds/r5/edit")
-	if cs, err := env.store.Criteria(ctx, "console-test", "r5"); err != nil || len(cs) != 0 {
+	if cs, err := env.store.Criteria(t.Context(), "console-test", "r5"); err != nil || len(cs) != 0 {
 		t.Errorf("r5 criteria %v (%v), want none", cs, err)
 	}
 	env.wantAudit(t, "criteria.copy", 1)

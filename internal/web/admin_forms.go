@@ -242,3 +242,59 @@ func show[P any](s *server, w http.ResponseWriter, r *http.Request, v P, err err
 	}
 	return s.render(w, r, http.StatusOK, c(v))
 }
+
+// recordList is a console list of records with its add form: the page,
+// built with the add form as typed, and its template; newForm is the add
+// form, taken the field of its identifier; inProgram says the records
+// belong to the program.
+type recordList[P any, PP refusable[P]] struct {
+	page      func(s *server, ar *adminReq, create adminview.Form) (P, error)
+	tmpl      func(P) templ.Component
+	newForm   func() addForm
+	taken     string
+	inProgram bool
+}
+
+// addForm is the add form of a record list.
+type addForm interface {
+	consoleForm
+	// create saves the decoded form (a record of the program, when the
+	// list has one) and says what the next page announces and where it
+	// is.
+	create(s *server, ar *adminReq, program string) (flash, next string, err error)
+}
+
+// showOn is the handler of the list: it renders the list with an empty
+// add form.
+func (l recordList[P, PP]) showOn(s *server) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v, err := l.page(s, s.adminBegin(r), adminview.Form{})
+		return show(s, w, r, v, err, l.tmpl)
+	}
+}
+
+// createOn is the handler of the add form.
+func (l recordList[P, PP]) createOn(s *server) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return l.create(s, w, r) }
+}
+
+// create is the add form's flow; a refused form goes back on the list as
+// typed.
+func (l recordList[P, PP]) create(s *server, w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	program := ""
+	if l.inProgram {
+		prog, err := ar.program()
+		if err != nil {
+			return err
+		}
+		program = prog.Slug
+	}
+	f := l.newForm()
+	return ar.submit(w, formSave{form: f, taken: l.taken,
+		write: func(int) (string, string, error) { return f.create(s, ar, program) },
+		reshow: func(typed adminview.Form, ref refusal) error {
+			v, err := l.page(s, ar, typed)
+			return reshow[P, PP](s, w, ar, ref, v, err, l.tmpl)
+		}})
+}

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
@@ -77,7 +75,7 @@ func notWebURL(u string) bool { return !postgres.WebURL(u) }
 // sourceLines are the non-empty lines of a sources field.
 func sourceLines(s string) []string {
 	var out []string
-	for _, line := range strings.Split(s, "\n") {
+	for line := range strings.Lines(s) {
 		if line = strings.TrimSpace(line); line != "" {
 			out = append(out, line)
 		}
@@ -187,7 +185,7 @@ func (s *server) routeObjection(ar *adminReq) (program, slug string, o postgres.
 	if err != nil {
 		return "", "", o, err
 	}
-	id, err := strconv.ParseInt(chi.URLParam(ar.r, "id"), 10, 64)
+	id, err := strconv.ParseInt(ar.param("id"), 10, 64)
 	if err != nil {
 		return "", "", o, contest.ErrNotFound
 	}

@@ -36,7 +36,7 @@ type PublicationStore interface {
 // the approval form for an admin who did not make it.
 func (s *server) handlePublishConfirm(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
+	slug := ar.param("slug")
 	v, err := s.publicationPage(ar, slug, time.Time{})
 	if err != nil {
 		return s.confirmRefused(w, ar, slug, ar.T("pub.heading"), err)

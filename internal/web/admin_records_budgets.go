@@ -16,10 +16,22 @@ import (
 // budgetForm is the form of a fiscal year's budget. Amounts are won,
 // typed with or without thousands separators; empty is not disclosed.
 type budgetForm struct {
-	Year       string       `form:"year"`
+	Year string `form:"year"`
+	fundingForm
+}
+
+// fundingForm is what a budget and an allocation both say: an amount, how
+// sure it is and a note.
+type fundingForm struct {
 	AmountKRW  string       `form:"amount_krw"`
 	Confidence string       `form:"confidence"`
 	Note       contest.Text `form:"note"`
+}
+
+// amount is the typed amount checked by Validate; nil when not disclosed.
+func (f *fundingForm) amount() *int64 {
+	n, _ := parseKRW(f.AmountKRW)
+	return n
 }
 
 // Validate checks the year and the amount are numbers.
@@ -28,11 +40,17 @@ func (f *budgetForm) Validate() map[string]string {
 }
 
 func (f *budgetForm) record() postgres.BudgetRecord {
-	amount, _ := parseKRW(f.AmountKRW)
 	return postgres.BudgetRecord{
-		Year: wholeOr(f.Year, 0), AmountKRW: amount, Confidence: f.Confidence,
+		Year: wholeOr(f.Year, 0), AmountKRW: f.amount(), Confidence: f.Confidence,
 		Note: f.Note,
 	}
+}
+
+// create adds a fiscal year's budget and goes to its page, where
+// allocations are added.
+func (f *budgetForm) create(s *server, ar *adminReq, program string) (string, string, error) {
+	out, err := s.store.CreateBudget(ar.r.Context(), program, f.record(), ar.actor())
+	return ar.T("records.budgets.created", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
 }
 
 func budgetValues(b postgres.BudgetRecord) map[string]string {
@@ -47,13 +65,11 @@ func budgetValues(b postgres.BudgetRecord) map[string]string {
 // allocationForm is the form of an allocation; an empty team is
 // program-wide support.
 type allocationForm struct {
-	Team       string       `form:"team"`
-	Kind       string       `form:"kind"`
-	GPUModel   string       `form:"gpu_model"`
-	Quantity   string       `form:"quantity"`
-	AmountKRW  string       `form:"amount_krw"`
-	Confidence string       `form:"confidence"`
-	Note       contest.Text `form:"note"`
+	Team     string `form:"team"`
+	Kind     string `form:"kind"`
+	GPUModel string `form:"gpu_model"`
+	Quantity string `form:"quantity"`
+	fundingForm
 }
 
 // Validate checks the quantity and the amount are numbers.
@@ -62,9 +78,8 @@ func (f *allocationForm) Validate() map[string]string {
 }
 
 func (f *allocationForm) record() postgres.AllocationRecord {
-	amount, _ := parseKRW(f.AmountKRW)
 	a := postgres.AllocationRecord{
-		Team: f.Team, Kind: f.Kind, GPUModel: f.GPUModel, AmountKRW: amount, Confidence: f.Confidence,
+		Team: f.Team, Kind: f.Kind, GPUModel: f.GPUModel, AmountKRW: f.amount(), Confidence: f.Confidence,
 		Note: f.Note,
 	}
 	if f.Quantity != "" {
@@ -128,8 +143,14 @@ func (ar *adminReq) allocationKinds() []adminview.Option {
 	return ar.options("allocation.", contest.AllocationKinds, ar.T("records.choose"))
 }
 
-// budgetsPage lists the fiscal years; create is the add form as typed.
-func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form) (adminview.BudgetsPage, error) {
+// budgetsPage lists the program's fiscal years; create is the add form as
+// typed.
+func (s *server) budgetsPage(ar *adminReq, create adminview.Form) (adminview.BudgetsPage, error) {
+	prog, err := ar.program()
+	if err != nil {
+		return adminview.BudgetsPage{}, err
+	}
+	program := prog.Slug
 	budgets, err := s.store.Budgets(ar.r.Context(), program)
 	if err != nil {
 		return adminview.BudgetsPage{}, err
@@ -156,36 +177,6 @@ func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form
 		v.Budgets = append(v.Budgets, row)
 	}
 	return v, nil
-}
-
-func (s *server) handleBudgets(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	v, err := s.budgetsPage(ar, prog.Slug, adminview.Form{})
-	return show(s, w, r, v, err, admin.Budgets)
-}
-
-// handleBudgetCreate adds a fiscal year's budget and goes to its page,
-// where allocations are added.
-func (s *server) handleBudgetCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	var f budgetForm
-	return ar.submit(w, formSave{form: &f, taken: "year",
-		write: func(int) (string, string, error) {
-			out, err := s.store.CreateBudget(r.Context(), prog.Slug, f.record(), ar.actor())
-			return ar.T("records.budgets.created", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			v, err := s.budgetsPage(ar, prog.Slug, typed)
-			return reshow(s, w, ar, ref, v, err, admin.Budgets)
-		}})
 }
 
 // budgetEditPage is the page of a saved fiscal year with its allocations,

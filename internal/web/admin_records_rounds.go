@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
@@ -167,17 +165,21 @@ func (ar *adminReq) copySources(rounds []postgres.RoundRecord) []adminview.Optio
 	return out
 }
 
-func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
+// programRounds reads the program and its rounds, which a new round's
+// criteria tree may copy.
+func (s *server) programRounds(ar *adminReq) (string, []postgres.RoundRecord, error) {
 	prog, err := ar.program()
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	rounds, err := s.store.RoundRecords(r.Context(), prog.Slug)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.RoundEdit(s.roundNewPage(ar, adminview.Form{}, rounds)))
+	rounds, err := s.store.RoundRecords(ar.r.Context(), prog.Slug)
+	return prog.Slug, rounds, err
+}
+
+func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	_, rounds, err := s.programRounds(ar)
+	return show(s, w, r, s.roundNewPage(ar, adminview.Form{}, rounds), err, admin.RoundEdit)
 }
 
 // handleRoundCreate adds a draft round after the program's last one,
@@ -185,18 +187,14 @@ func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
 // goes to its edit page, where criteria and entries are added.
 func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	rounds, err := s.store.RoundRecords(r.Context(), prog.Slug)
+	program, rounds, err := s.programRounds(ar)
 	if err != nil {
 		return err
 	}
 	var f roundNewForm
 	return ar.submit(w, formSave{form: &f, taken: "slug",
 		write: func(int) (string, string, error) {
-			out, err := s.store.CreateRoundFrom(r.Context(), prog.Slug, f.record(nil), f.CopyFrom, ar.actor())
+			out, err := s.store.CreateRoundFrom(r.Context(), program, f.record(nil), f.CopyFrom, ar.actor())
 			msg := ar.T("records.rounds.created", "name", ar.textIn(out.Name))
 			if i := slices.IndexFunc(rounds, func(rd postgres.RoundRecord) bool { return rd.Slug == f.CopyFrom }); i >= 0 {
 				msg = ar.T("records.rounds.created_copy", "name", ar.textIn(out.Name), "from", ar.textIn(rounds[i].Name))
@@ -314,7 +312,7 @@ func (s *server) handleRoundEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, _, _, err := s.roundEditPage(ar, prog.Slug, chi.URLParam(r, "slug"))
+	v, _, _, err := s.roundEditPage(ar, prog.Slug, ar.param("slug"))
 	if err != nil {
 		return err
 	}
@@ -401,7 +399,7 @@ func (s *server) handleCriterionUpdate(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	code := chi.URLParam(r, "code")
+	code := ar.param("code")
 	var f criterionForm
 	return ar.submit(w, formSave{form: &f, edit: true, taken: "code",
 		write: func(ver int) (string, string, error) {
@@ -434,7 +432,7 @@ func (s *server) handleCriterionDelete(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	code := chi.URLParam(r, "code")
+	code := ar.param("code")
 	return ar.remove(w, func(ver int) error {
 		return s.store.DeleteCriterion(r.Context(), program, slug, code, ver, ar.actor())
 	}, ar.T("records.criteria.deleted", "code", code), next, func(ref refusal) error {
@@ -471,7 +469,7 @@ func (s *server) handleEntryRemove(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	team := chi.URLParam(r, "team")
+	team := ar.param("team")
 	if err := s.store.RemoveEntry(r.Context(), program, slug, team, ar.actor()); err != nil {
 		ref, ok := ar.refusal(err, adminview.NewForm(nil), "team")
 		if !ok {

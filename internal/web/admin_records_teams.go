@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
@@ -31,6 +29,13 @@ func (f *teamForm) record() postgres.TeamRecord {
 	return postgres.TeamRecord{
 		Slug: f.Slug, Name: f.Name, Lead: f.Lead, Model: f.Model, ModelNote: f.ModelNote, Goal: f.Goal, Note: f.Note,
 	}
+}
+
+// create adds a team at the end of the program's teams and goes to its
+// page, where members are added.
+func (f *teamForm) create(s *server, ar *adminReq, program string) (string, string, error) {
+	t, err := s.store.CreateTeam(ar.r.Context(), program, f.record(), ar.actor())
+	return ar.T("records.teams.created", "name", ar.textIn(t.Name)), "/admin/teams/" + t.Slug, err
 }
 
 func teamValues(t postgres.TeamRecord) map[string]string {
@@ -118,32 +123,6 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 	return v, nil
 }
 
-func (s *server) handleTeams(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	v, err := s.teamsPage(ar, adminview.Form{})
-	return show(s, w, r, v, err, admin.Teams)
-}
-
-// handleTeamCreate adds a team at the end of the program's teams and goes
-// to its page, where members are added.
-func (s *server) handleTeamCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	var f teamForm
-	return ar.submit(w, formSave{form: &f, taken: "slug",
-		write: func(int) (string, string, error) {
-			t, err := s.store.CreateTeam(r.Context(), prog.Slug, f.record(), ar.actor())
-			return ar.T("records.teams.created", "name", ar.textIn(t.Name)), "/admin/teams/" + t.Slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			v, err := s.teamsPage(ar, typed)
-			return reshow(s, w, ar, ref, v, err, admin.Teams)
-		}})
-}
-
 // teamEditPage is the page of a saved team with its members, every form
 // showing the saved values.
 func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.TeamEditPage, postgres.TeamRecord, error) {
@@ -199,7 +178,7 @@ func (s *server) handleTeamEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, _, err := s.teamEditPage(ar, prog.Slug, chi.URLParam(r, "slug"))
+	v, _, err := s.teamEditPage(ar, prog.Slug, ar.param("slug"))
 	if err != nil {
 		return err
 	}
@@ -270,7 +249,7 @@ func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	org := chi.URLParam(r, "org")
+	org := ar.param("org")
 	var f memberForm
 	return ar.submit(w, formSave{form: &f, edit: true, taken: "role",
 		write: func(ver int) (string, string, error) {
@@ -300,10 +279,109 @@ func (s *server) handleMemberRemove(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	org := chi.URLParam(r, "org")
+	org := ar.param("org")
 	return ar.remove(w, func(ver int) error {
 		return s.store.RemoveMember(r.Context(), program, slug, org, ver, ar.actor())
 	}, ar.T("records.members.removed", "org", org), "/admin/teams/"+slug, func(ref refusal) error {
 		return s.refuseTeam(w, ar, program, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
 	})
+}
+
+// orgForm is the organization form.
+type orgForm struct {
+	Slug string       `form:"slug"`
+	Name contest.Text `form:"name"`
+	Kind string       `form:"kind"`
+}
+
+// Validate leaves every check to the store.
+func (f *orgForm) Validate() map[string]string { return nil }
+
+func (f *orgForm) record() postgres.OrgRecord {
+	return postgres.OrgRecord{Slug: f.Slug, Name: f.Name, Kind: f.Kind}
+}
+
+// create adds an organization.
+func (f *orgForm) create(s *server, ar *adminReq, _ string) (string, string, error) {
+	o, err := s.store.CreateOrganization(ar.r.Context(), f.record(), ar.actor())
+	return ar.T("records.orgs.created", "name", ar.textIn(o.Name)), "/admin/organizations", err
+}
+
+func orgValues(o postgres.OrgRecord) map[string]string {
+	v := map[string]string{"slug": o.Slug, "kind": o.Kind, "version": strconv.Itoa(o.Version)}
+	putText(v, "name", o.Name)
+	return v
+}
+
+func (ar *adminReq) orgKinds() []adminview.Option {
+	return ar.options("org.kind.", contest.OrgKinds, ar.T("records.choose"))
+}
+
+// orgsPage lists the organizations; create is the add form as typed.
+func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPage, error) {
+	orgs, err := s.store.Organizations(ar.r.Context())
+	if err != nil {
+		return adminview.OrgsPage{}, err
+	}
+	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
+	v.Path = "/admin/organizations"
+	v.Create = create.Or(nil)
+	for _, o := range orgs {
+		v.Orgs = append(v.Orgs, adminview.OrgRow{
+			Slug:      o.Slug,
+			Name:      ar.textIn(o.Name),
+			Kind:      ar.T("org.kind." + o.Kind),
+			Teams:     ar.L.Number(o.Teams),
+			URL:       ar.L.URL("/admin/organizations/" + o.Slug),
+			PublicURL: ar.L.URL("/organizations/" + o.Slug),
+		})
+	}
+	return v, nil
+}
+
+// orgEditPage is the edit page of a saved organization.
+func (s *server) orgEditPage(ar *adminReq, o postgres.OrgRecord) adminview.OrgEditPage {
+	v := adminview.OrgEditPage{
+		AdminPage: ar.page("organizations", ar.T("records.orgs.edit", "name", ar.textIn(o.Name))),
+		Slug:      o.Slug,
+		Edit:      savedForm(orgValues(o)),
+		Kinds:     ar.orgKinds(),
+		Teams:     ar.L.Number(o.Teams),
+		PublicURL: ar.L.URL("/organizations/" + o.Slug),
+	}
+	v.Path = "/admin/organizations/" + o.Slug
+	return v
+}
+
+func (s *server) handleOrgEdit(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	o, err := s.store.Organization(r.Context(), ar.param("slug"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, admin.OrgEdit(s.orgEditPage(ar, o)))
+}
+
+// handleOrgUpdate changes an organization if nobody saved it since the form
+// was made.
+func (s *server) handleOrgUpdate(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	slug := ar.param("slug")
+	var f orgForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
+		write: func(ver int) (string, string, error) {
+			o := f.record()
+			o.Version = ver
+			out, err := s.store.UpdateOrganization(r.Context(), slug, o, ar.actor())
+			return ar.T("records.orgs.updated", "name", ar.textIn(out.Name)), "/admin/organizations", err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			cur, err := s.store.Organization(r.Context(), slug)
+			if err != nil {
+				return err
+			}
+			v := s.orgEditPage(ar, cur)
+			v.Edit = ar.editForm(typed, ref, formFields(&f), orgValues(cur), map[string][]adminview.Option{"kind": v.Kinds})
+			return reshow(s, w, ar, ref, v, nil, admin.OrgEdit)
+		}})
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
-	assets "github.com/kai-challenge/portal/web"
 )
 
 var (
@@ -388,12 +387,7 @@ func langOf(prefix string) i18n.Lang {
 // in both languages.
 func TestRecordsDynamicMessages(t *testing.T) {
 	t.Parallel()
-	cats, err := i18n.Load(assets.Catalogs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for prefix, codes := range map[string][]string{
+	wantMessages(t, map[string][]string{
 		"records.field.": {
 			"slug", "name_ko", "name_en", "kind", "lead", "model", "model_note_ko", "model_note_en", "goal_ko", "goal_en",
 			"note_ko", "note_en", "org", "role", "since", "until", "confidence", "period", "evaluated_on", "announce_at",
@@ -403,18 +397,7 @@ func TestRecordsDynamicMessages(t *testing.T) {
 		"records.invalid.taken.": {"slug", "code", "org", "team", "year"},
 		"records.confidence.":    {"confirmed", "reported", "conflicting"},
 		"records.nav.":           {"teams", "organizations", "budgets"},
-	} {
-		for _, c := range codes {
-			ids = append(ids, prefix+c)
-		}
-	}
-	for _, id := range ids {
-		for _, l := range i18n.Langs {
-			if _, ok := cats.Message(l, id); !ok {
-				t.Errorf("%s: no %s message", id, l)
-			}
-		}
-	}
+	})
 }
 
 // seedRecords adds what the record routes of the route table act on: two

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -364,7 +362,7 @@ func (ar *adminReq) cellLabel(team, criterion string, evaluator int) string {
 // handleScores shows the grid.
 func (s *server) handleScores(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), r.URL.Query().Get("criterion"))
+	g, err := s.loadGrid(ar, ar.param("slug"), r.URL.Query().Get("criterion"))
 	if err != nil {
 		return err
 	}
@@ -467,7 +465,7 @@ func (ar *adminReq) showConflicts(in *gridInput, stale postgres.StaleScoresError
 func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	criterion := r.URL.Query().Get("criterion")
-	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), criterion)
+	g, err := s.loadGrid(ar, ar.param("slug"), criterion)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (s *server) confirmRefused(w http.ResponseWriter, ar *adminReq, slug, headi
 	if !ok {
 		return err
 	}
-	d, derr := ar.adminRound(slug)
+	_, d, derr := ar.adminRound(slug)
 	if derr != nil {
 		return derr
 	}

@@ -298,3 +298,75 @@ func (l recordList[P, PP]) create(s *server, w http.ResponseWriter, r *http.Requ
 			return reshow[P, PP](s, w, ar, ref, v, err, l.tmpl)
 		}})
 }
+
+// recordPage is the console page of one saved record, to which its forms
+// post: build makes it as saved, with what its forms compare with (R), for
+// the program and the route's record (key); refused finishes it when it is
+// shown again after a refused write.
+type recordPage[V any, VP refusable[V], R any] struct {
+	// key is the route parameter naming the record; "" is {slug}.
+	key     string
+	build   func(s *server, ar *adminReq, program, key string) (V, R, error)
+	tmpl    func(V) templ.Component
+	refused func(ar *adminReq, v *V, ref *refusal)
+}
+
+// pageWrite is a write posted on a record page: the console request, the
+// program and the route's record (slug, or the value of the page's key).
+type pageWrite struct {
+	*adminReq
+	w       http.ResponseWriter
+	program string
+	slug    string
+}
+
+// show renders the page of the route's {slug}.
+func (pg recordPage[V, VP, R]) show(s *server, w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	prog, err := ar.program()
+	if err != nil {
+		return err
+	}
+	v, _, err := pg.build(s, ar, prog.Slug, ar.param(pg.param()))
+	return show(s, w, r, v, err, pg.tmpl)
+}
+
+// param is the route parameter naming the record.
+func (pg recordPage[V, VP, R]) param() string {
+	if pg.key == "" {
+		return "slug"
+	}
+	return pg.key
+}
+
+// write begins a write on the page of the route's {slug} and runs fn.
+func (pg recordPage[V, VP, R]) write(s *server, w http.ResponseWriter, r *http.Request, fn func(pw pageWrite) error) error {
+	ar := s.adminBegin(r)
+	prog, err := ar.program()
+	if err != nil {
+		return err
+	}
+	return fn(pageWrite{adminReq: ar, w: w, program: prog.Slug, slug: ar.param(pg.param())})
+}
+
+// put is the reshow of a form refused on the page: place puts the typed
+// form in its place on the page as it is saved now.
+func (pg recordPage[V, VP, R]) put(s *server, pw pageWrite, place func(v *V, cur R, typed adminview.Form, ref refusal)) func(adminview.Form, refusal) error {
+	return func(typed adminview.Form, ref refusal) error {
+		v, cur, err := pg.build(s, pw.adminReq, pw.program, pw.slug)
+		if err != nil {
+			return err
+		}
+		place(&v, cur, typed, ref)
+		if pg.refused != nil {
+			pg.refused(pw.adminReq, &v, &ref)
+		}
+		return reshow[V, VP](s, pw.w, pw.adminReq, ref, v, nil, pg.tmpl)
+	}
+}
+
+// again shows the page as saved after a refused write that had no form.
+func (pg recordPage[V, VP, R]) again(s *server, pw pageWrite) func(refusal) error {
+	put := pg.put(s, pw, func(*V, R, adminview.Form, refusal) {})
+	return func(ref refusal) error { return put(adminview.Form{}, ref) }
+}

@@ -373,3 +373,20 @@ func closeAndPublish(ctx context.Context, t *testing.T, st *postgres.Store, prog
 		t.Fatalf("publish %s: %v", round, err)
 	}
 }
+
+// setForm sets fields of a form to be posted.
+func setForm(form url.Values, fields map[string]string) {
+	for k, v := range fields {
+		form.Set(k, v)
+	}
+}
+
+// wantValues fails the test unless the form holds each of values.
+func wantValues(t *testing.T, what string, form url.Values, values map[string]string) {
+	t.Helper()
+	for k, want := range values {
+		if got := form.Get(k); got != want {
+			t.Errorf("%s: %s = %q, want %q", what, k, got, want)
+		}
+	}
+}

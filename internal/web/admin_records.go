@@ -107,7 +107,7 @@ func (ar *adminReq) roundTeamNames() map[string]string {
 	if slug == "" {
 		return names
 	}
-	d, err := ar.adminRound(slug)
+	_, d, err := ar.adminRound(slug)
 	if err != nil {
 		return names
 	}
@@ -117,13 +117,15 @@ func (ar *adminReq) roundTeamNames() map[string]string {
 	return names
 }
 
-// adminRound reads a round of the program as the console shows it.
-func (ar *adminReq) adminRound(slug string) (postgres.AdminRound, error) {
+// adminRound reads a round of the program as the console shows it, and
+// the program's slug.
+func (ar *adminReq) adminRound(slug string) (string, postgres.AdminRound, error) {
 	prog, err := ar.program()
 	if err != nil {
-		return postgres.AdminRound{}, err
+		return "", postgres.AdminRound{}, err
 	}
-	return ar.s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	d, err := ar.s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	return prog.Slug, d, err
 }
 
 // placeFieldErrors puts the field problems, worded by the catalogs, on f's

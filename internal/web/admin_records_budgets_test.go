@@ -36,12 +36,8 @@ func TestRecordsBudgets(t *testing.T) {
 	env, c := consoleTest(t, "192.0.2.140", adminEmail)
 
 	_, form := c.formAt(t, "/admin/budgets", "budget-create-form")
-	if form.Get("confidence") != "confirmed" {
-		t.Errorf("default confidence %q", form.Get("confidence"))
-	}
-	form.Set("year", "20x6")
-	form.Set("amount_krw", "12,3a")
-	form.Set("note_ko", "정부 예산안")
+	wantValues(t, "new budget", form, map[string]string{"confidence": "confirmed"})
+	setForm(form, map[string]string{"year": "20x6", "amount_krw": "12,3a", "note_ko": "정부 예산안"})
 	before := env.dump()
 	r := c.postRefused(t, "unreadable budget", "/admin/budgets", form, http.StatusUnprocessableEntity, "budget-create-form", map[string]string{"year": "20x6", "amount_krw": "12,3a", "note_ko": "정부 예산안"},
 		map[string]string{"year": "정수", "amount_krw": "원 단위"})
@@ -82,9 +78,7 @@ func TestRecordsBudgets(t *testing.T) {
 	// Allocations: one team's GPUs and a program-wide fund.
 	edit = c.get("/admin/budgets/2026")
 	af := fillForm(t, edit.body, "allocation-create-form")
-	af.Set("team", "t1")
-	af.Set("gpu_model", "H200")
-	af.Set("quantity", "many")
+	setForm(af, map[string]string{"team": "t1", "gpu_model": "H200", "quantity": "many"})
 	r = c.postRefused(t, "unreadable allocation", "/admin/budgets/2026/allocations", af, http.StatusUnprocessableEntity, "allocation-create-form", map[string]string{"team": "t1", "gpu_model": "H200", "quantity": "many"}, map[string]string{"quantity": "정수"})
 	af.Set("quantity", "1,024")
 	r = c.post("/admin/budgets/2026/allocations", af)

@@ -306,177 +306,138 @@ func (ar *adminReq) criterionRow(c postgres.CriterionRecord, parents []adminview
 	return row
 }
 
+// roundSaved is what the forms of a round's edit page compare with.
+type roundSaved struct {
+	round    postgres.RoundRecord
+	criteria []postgres.CriterionRecord
+}
+
+// roundPage is a round's edit page. A round status that forbids a write is
+// explained with what that status keeps.
+var roundPage = recordPage[adminview.RoundEditPage, *adminview.RoundEditPage, roundSaved]{
+	build: func(s *server, ar *adminReq, program, slug string) (adminview.RoundEditPage, roundSaved, error) {
+		v, rd, crits, err := s.roundEditPage(ar, program, slug)
+		return v, roundSaved{round: rd, criteria: crits}, err
+	},
+	tmpl: admin.RoundEdit,
+	refused: func(_ *adminReq, v *adminview.RoundEditPage, ref *refusal) {
+		if ref.state && v.Locked != "" {
+			ref.notice = v.Locked
+		}
+	},
+}
+
 func (s *server) handleRoundEdit(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	v, _, _, err := s.roundEditPage(ar, prog.Slug, ar.param("slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.RoundEdit(v))
+	return roundPage.show(s, w, r)
 }
 
-// refuseRoundEdit re-renders a round's edit page after a refused write;
-// edit puts the refused form (as typed) in its place. A round status that
-// forbids the write is explained with what that status keeps.
-func (s *server) refuseRoundEdit(w http.ResponseWriter, ar *adminReq, program, slug string, ref refusal,
-	edit func(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord)) error {
-	v, rd, crits, err := s.roundEditPage(ar, program, slug)
-	if err != nil {
-		return err
-	}
-	edit(&v, rd, crits)
-	if ref.state && v.Locked != "" {
-		ref.notice = v.Locked
-	}
-	return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
-}
-
-// roundWrite begins a write on a round's edit page: the program and the
-// route's round, and the page the write goes back to.
-func (ar *adminReq) roundWrite() (program, slug, next string, err error) {
-	program, slug, err = ar.programRoute()
-	return program, slug, "/admin/rounds/" + slug + "/edit", err
-}
+// editURL is the round's edit page, where its writes go back to.
+func (pw pageWrite) editURL() string { return "/admin/rounds/" + pw.slug + "/edit" }
 
 // handleRoundUpdate changes a round's settings if nobody saved it since the
 // form was made. A closed round keeps its kind and rule, a published one
 // changes only its note.
 func (s *server) handleRoundUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, _, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	cur, err := s.store.RoundRecord(r.Context(), program, slug)
-	if err != nil {
-		return err
-	}
 	var f roundForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
-		write: func(ver int) (string, string, error) {
-			rd := f.record(&cur)
-			rd.Version = ver
-			out, err := s.store.UpdateRound(r.Context(), program, slug, rd, ar.actor())
-			return ar.T("records.rounds.updated", "name", ar.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, now postgres.RoundRecord, _ []postgres.CriterionRecord) {
-				v.Edit = ar.editForm(typed, ref, formFields(&f), roundValues(now), map[string][]adminview.Option{"kind": v.Kinds})
-			})
-		}})
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		cur, err := s.store.RoundRecord(r.Context(), pw.program, pw.slug)
+		if err != nil {
+			return err
+		}
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "slug",
+			write: func(ver int) (string, string, error) {
+				rd := f.record(&cur)
+				rd.Version = ver
+				out, err := s.store.UpdateRound(r.Context(), pw.program, pw.slug, rd, pw.actor())
+				return pw.T("records.rounds.updated", "name", pw.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, now roundSaved, typed adminview.Form, ref refusal) {
+				v.Edit = pw.editForm(typed, ref, formFields(&f), roundValues(now.round), map[string][]adminview.Option{"kind": v.Kinds})
+			})})
+	})
 }
 
 // handleCriterionCreate adds a criterion to a round that is not closed or
 // published.
 func (s *server) handleCriterionCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
 	var f criterionForm
-	return ar.submit(w, formSave{form: &f, taken: "code",
-		write: func(int) (string, string, error) {
-			out, err := s.store.CreateCriterion(r.Context(), program, slug, f.record(), ar.actor())
-			return ar.T("records.criteria.created", "name", ar.textIn(out.Name)), next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, taken: "code",
+			write: func(int) (string, string, error) {
+				out, err := s.store.CreateCriterion(r.Context(), pw.program, pw.slug, f.record(), pw.actor())
+				return pw.T("records.criteria.created", "name", pw.textIn(out.Name)), pw.editURL(), err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, _ roundSaved, typed adminview.Form, _ refusal) {
 				v.NewCriterion = typed
-			})
-		}})
+			})})
+	})
 }
 
 // handleCriterionUpdate changes a criterion if nobody saved it since the
 // form was made.
 func (s *server) handleCriterionUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	code := ar.param("code")
 	var f criterionForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "code",
-		write: func(ver int) (string, string, error) {
-			c := f.record()
-			c.Version = ver
-			out, err := s.store.UpdateCriterion(r.Context(), program, slug, code, c, ar.actor())
-			return ar.T("records.criteria.updated", "name", ar.textIn(out.Name)), next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, crits []postgres.CriterionRecord) {
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		code := pw.param("code")
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "code",
+			write: func(ver int) (string, string, error) {
+				c := f.record()
+				c.Version = ver
+				out, err := s.store.UpdateCriterion(r.Context(), pw.program, pw.slug, code, c, pw.actor())
+				return pw.T("records.criteria.updated", "name", pw.textIn(out.Name)), pw.editURL(), err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, now roundSaved, typed adminview.Form, ref refusal) {
 				i := slices.IndexFunc(v.Criteria, func(row adminview.CriterionRow) bool { return row.Code == code })
-				j := slices.IndexFunc(crits, func(c postgres.CriterionRecord) bool { return c.Code == code })
+				j := slices.IndexFunc(now.criteria, func(c postgres.CriterionRecord) bool { return c.Code == code })
 				if i < 0 || j < 0 {
 					return
 				}
-				v.Criteria[i].Edit = ar.editForm(typed, ref, formFields(&f), criterionValues(crits[j]),
+				v.Criteria[i].Edit = pw.editForm(typed, ref, formFields(&f), criterionValues(now.criteria[j]),
 					map[string][]adminview.Option{"parent": v.Parents, "aggregate": v.Aggregates})
-			})
-		}})
+			})})
+	})
 }
-
-// noEdit leaves a re-rendered round page as saved.
-func noEdit(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord) {}
 
 // handleCriterionDelete removes a criterion without sub-criteria or scores
 // if nobody changed it since the page was made.
 func (s *server) handleCriterionDelete(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	code := ar.param("code")
-	return ar.remove(w, func(ver int) error {
-		return s.store.DeleteCriterion(r.Context(), program, slug, code, ver, ar.actor())
-	}, ar.T("records.criteria.deleted", "code", code), next, func(ref refusal) error {
-		return s.refuseRoundEdit(w, ar, program, slug, ref, noEdit)
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		code := pw.param("code")
+		return pw.remove(w, func(ver int) error {
+			return s.store.DeleteCriterion(r.Context(), pw.program, pw.slug, code, ver, pw.actor())
+		}, pw.T("records.criteria.deleted", "code", code), pw.editURL(), roundPage.again(s, pw))
 	})
 }
 
 // handleEntryAdd enters a team in a round that is not closed or published.
 func (s *server) handleEntryAdd(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
 	var f entryForm
-	return ar.submit(w, formSave{form: &f, taken: "team",
-		write: func(int) (string, string, error) {
-			err := s.store.AddEntry(r.Context(), program, slug, f.Team, ar.actor())
-			return ar.T("records.entries.added", "team", f.Team), next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, taken: "team",
+			write: func(int) (string, string, error) {
+				err := s.store.AddEntry(r.Context(), pw.program, pw.slug, f.Team, pw.actor())
+				return pw.T("records.entries.added", "team", f.Team), pw.editURL(), err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, _ roundSaved, typed adminview.Form, _ refusal) {
 				v.AddEntry = typed
 				v.TeamOptions = withChoice(v.TeamOptions, f.Team, f.Team)
-			})
-		}})
+			})})
+	})
 }
 
 // handleEntryRemove takes a team without scores or announced outcomes out
 // of a round that is not closed or published.
 func (s *server) handleEntryRemove(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	team := ar.param("team")
-	if err := s.store.RemoveEntry(r.Context(), program, slug, team, ar.actor()); err != nil {
-		ref, ok := ar.refusal(err, adminview.NewForm(nil), "team")
-		if !ok {
-			return err
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		team := pw.param("team")
+		if err := s.store.RemoveEntry(r.Context(), pw.program, pw.slug, team, pw.actor()); err != nil {
+			ref, ok := pw.refusal(err, adminview.NewForm(nil), "team")
+			if !ok {
+				return err
+			}
+			return roundPage.again(s, pw)(ref)
 		}
-		return s.refuseRoundEdit(w, ar, program, slug, ref, noEdit)
-	}
-	ar.flash(ar.T("records.entries.removed", "team", team))
-	return ar.redirect(w, next)
+		pw.flash(pw.T("records.entries.removed", "team", team))
+		return pw.redirect(w, pw.editURL())
+	})
 }

@@ -18,17 +18,8 @@ func TestRecordsRounds(t *testing.T) {
 	env, c := consoleTest(t, "192.0.2.130", adminEmail)
 
 	_, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
-	if form.Get("kind") != "stage" {
-		t.Errorf("new round kind %q, want stage", form.Get("kind"))
-	}
-	form.Set("slug", "r4")
-	form.Set("name_ko", "4차 평가")
-	form.Set("period", "2031H2")
-	form.Set("announce_at", "2031-13-40T25:00")
-	form.Set("advance", "two")
-	form.Set("min_total", "60.123")
-	form.Set("backfill", "1")
-	form.Set("note_ko", "추가 공모 뒤 첫 평가")
+	wantValues(t, "new round", form, map[string]string{"kind": "stage"})
+	setForm(form, map[string]string{"slug": "r4", "name_ko": "4차 평가", "period": "2031H2", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"})
 	before := env.dump()
 	r := c.postRefused(t, "unreadable round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"slug": "r4", "name_ko": "4차 평가", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"},
@@ -40,10 +31,7 @@ func TestRecordsRounds(t *testing.T) {
 		map[string]string{"name_en": "필수 항목입니다", "min_total": "소수점 아래 두 자리", "note_en": "영어로도"})
 	r = c.postRefused(t, "invalid round (en)", "/en/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"min_total": "60.123"},
 		map[string]string{"name_en": "required", "min_total": "at most two decimals", "note_en": "required when the Korean text is given"})
-	form.Set("name_en", "Fourth evaluation")
-	form.Set("min_total", "60")
-	form.Set("note_en", "First evaluation after the additional call")
-	form.Set("slug", "new")
+	setForm(form, map[string]string{"name_en": "Fourth evaluation", "min_total": "60", "note_en": "First evaluation after the additional call", "slug": "new"})
 	wantForm(t, c.post("/admin/rounds/new", form), "round-create-form", map[string]string{"slug": "new"}, map[string]string{"slug": `"new"`})
 	form.Set("slug", "r1")
 	r = c.postRefused(t, "taken round slug", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
@@ -107,9 +95,7 @@ func TestRecordsRounds(t *testing.T) {
 	}
 	env.wantUnchanged(t, before, "refused writes to a closed round changed the database")
 	// Its note may still change.
-	closed.Set("advance", "2")
-	closed.Set("note_ko", "마감 후 메모")
-	closed.Set("note_en", "Note after closing")
+	setForm(closed, map[string]string{"advance": "2", "note_ko": "마감 후 메모", "note_en": "Note after closing"})
 	wantRedirect(t, "note of a closed round", c.post("/admin/rounds/r2/edit", closed), "/admin/rounds/r2/edit")
 }
 
@@ -127,11 +113,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 		}
 	}
 	add := fillForm(t, edit.body, "criterion-create-form")
-	add.Set("code", "total")
-	add.Set("name_ko", "사용자 평가")
-	add.Set("max", "abc")
-	add.Set("panel_size", "2")
-	add.Set("aggregate", "trimmed_mean")
+	setForm(add, map[string]string{"code": "total", "name_ko": "사용자 평가", "max": "abc", "panel_size": "2", "aggregate": "trimmed_mean"})
 	before := env.dump()
 	r := c.postRefused(t, "invalid criterion", "/admin/rounds/r1/criteria", add, http.StatusUnprocessableEntity, "criterion-create-form",
 		map[string]string{"code": "total", "name_ko": "사용자 평가", "max": "abc", "panel_size": "2", "aggregate": "trimmed_mean"},
@@ -146,10 +128,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	wantForm(t, c.post("/admin/rounds/r1/criteria", add), "criterion-create-form", map[string]string{"panel_size": "many"}, map[string]string{"panel_size": "정수"})
 	env.wantUnchanged(t, before, "refused criteria changed the database")
 
-	add.Set("code", "user")
-	add.Set("name_en", "User panel")
-	add.Set("max", "25")
-	add.Set("panel_size", "5")
+	setForm(add, map[string]string{"code": "user", "name_en": "User panel", "max": "25", "panel_size": "5"})
 	wantRedirect(t, "create criterion", c.post("/admin/rounds/r1/criteria", add), "/admin/rounds/r1/edit")
 	// The confirmation names the criterion, with no particle to guess.
 	if got := selText(t, c.get("/admin/rounds/r1/edit").body, testid("flash")); got != "평가 항목을 추가했습니다: "+add.Get("name_ko") {
@@ -167,9 +146,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	if cf.Get("parent") != "bench" || cf.Get("max") != "30.00" {
 		t.Fatalf("criterion form shows %v", cf)
 	}
-	cf.Set("max", "25")
-	cf.Set("description_ko", "국가 벤치마크")
-	cf.Set("description_en", "National benchmark")
+	setForm(cf, map[string]string{"max": "25", "description_ko": "국가 벤치마크", "description_en": "National benchmark"})
 	wantRedirect(t, "update criterion", c.post("/admin/rounds/r1/criteria/nia", cf), "/admin/rounds/r1/edit")
 	staleCF.Set("name_en", "NIA suite")
 	r = c.post("/admin/rounds/r1/criteria/nia", staleCF)
@@ -266,11 +243,7 @@ func TestRoundCreateCopiesCriteria(t *testing.T) {
 		t.Errorf("English option %q", got)
 	}
 
-	form.Set("slug", "r4")
-	form.Set("name_ko", "4차 평가")
-	form.Set("name_en", "Fourth evaluation")
-	form.Set("advance", "1")
-	form.Set("copy_from", "r9")
+	setForm(form, map[string]string{"slug": "r4", "name_ko": "4차 평가", "name_en": "Fourth evaluation", "advance": "1", "copy_from": "r9"})
 	before := env.dump()
 	r := c.postRefused(t, "unknown source round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r4"}, map[string]string{"copy_from": "이 사업에 없는 라운드입니다"})
 	env.wantUnchanged(t, before, "a refused copy changed the database")

@@ -172,118 +172,82 @@ func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.Tea
 	return v, t, nil
 }
 
-func (s *server) handleTeamEdit(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	v, _, err := s.teamEditPage(ar, prog.Slug, ar.param("slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.TeamEdit(v))
-}
+// teamPage is a team's page with its members.
+var teamPage = recordPage[adminview.TeamEditPage, *adminview.TeamEditPage, postgres.TeamRecord]{
+	build: (*server).teamEditPage, tmpl: admin.TeamEdit}
 
-// refuseTeam re-renders the team page after a refused write; edit puts the
-// refused form (as typed) in its place.
-func (s *server) refuseTeam(w http.ResponseWriter, ar *adminReq, program, slug string, ref refusal, edit func(*adminview.TeamEditPage, postgres.TeamRecord)) error {
-	v, t, err := s.teamEditPage(ar, program, slug)
-	if err != nil {
-		return err
-	}
-	edit(&v, t)
-	return reshow(s, w, ar, ref, v, nil, admin.TeamEdit)
+func (s *server) handleTeamEdit(w http.ResponseWriter, r *http.Request) error {
+	return teamPage.show(s, w, r)
 }
 
 // handleTeamUpdate changes a team if nobody saved it since the form was
 // made.
 func (s *server) handleTeamUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
 	var f teamForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
-		write: func(ver int) (string, string, error) {
-			t := f.record()
-			t.Version = ver
-			out, err := s.store.UpdateTeam(r.Context(), program, slug, t, ar.actor())
-			return ar.T("records.teams.updated", "name", ar.textIn(out.Name)), "/admin/teams/" + out.Slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
-				v.Edit = ar.editForm(typed, ref, formFields(&f), teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
-			})
-		}})
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "slug",
+			write: func(ver int) (string, string, error) {
+				t := f.record()
+				t.Version = ver
+				out, err := s.store.UpdateTeam(r.Context(), pw.program, pw.slug, t, pw.actor())
+				return pw.T("records.teams.updated", "name", pw.textIn(out.Name)), "/admin/teams/" + out.Slug, err
+			},
+			reshow: teamPage.put(s, pw, func(v *adminview.TeamEditPage, cur postgres.TeamRecord, typed adminview.Form, ref refusal) {
+				v.Edit = pw.editForm(typed, ref, formFields(&f), teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
+			})})
+	})
 }
 
 // handleMemberAdd adds an organization to a team's consortium.
 func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
 	var f memberAddForm
-	return ar.submit(w, formSave{form: &f, taken: "org",
-		write: func(int) (string, string, error) {
-			m, err := s.store.AddMember(r.Context(), program, slug, f.record(f.Org), ar.actor())
-			return ar.T("records.members.added", "name", ar.textIn(m.OrgName)), "/admin/teams/" + slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, _ postgres.TeamRecord) {
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, taken: "org",
+			write: func(int) (string, string, error) {
+				m, err := s.store.AddMember(r.Context(), pw.program, pw.slug, f.record(f.Org), pw.actor())
+				return pw.T("records.members.added", "name", pw.textIn(m.OrgName)), "/admin/teams/" + pw.slug, err
+			},
+			reshow: teamPage.put(s, pw, func(v *adminview.TeamEditPage, _ postgres.TeamRecord, typed adminview.Form, _ refusal) {
 				v.AddMember = typed
 				v.MemberOrgs = withChoice(v.MemberOrgs, f.Org, f.Org)
-			})
-		}})
+			})})
+	})
 }
 
 // handleMemberUpdate changes a membership if nobody saved it since the form
 // was made. The organization is the route's; a membership moves to another
 // organization by removing it and adding another.
 func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
-	org := ar.param("org")
 	var f memberForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "role",
-		write: func(ver int) (string, string, error) {
-			m := f.record(org)
-			m.Version = ver
-			out, err := s.store.UpdateMember(r.Context(), program, slug, m, ar.actor())
-			return ar.T("records.members.updated", "name", ar.textIn(out.OrgName)), "/admin/teams/" + slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		org := pw.param("org")
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "role",
+			write: func(ver int) (string, string, error) {
+				m := f.record(org)
+				m.Version = ver
+				out, err := s.store.UpdateMember(r.Context(), pw.program, pw.slug, m, pw.actor())
+				return pw.T("records.members.updated", "name", pw.textIn(out.OrgName)), "/admin/teams/" + pw.slug, err
+			},
+			reshow: teamPage.put(s, pw, func(v *adminview.TeamEditPage, cur postgres.TeamRecord, typed adminview.Form, ref refusal) {
 				i := slices.IndexFunc(v.Members, func(row adminview.MemberRow) bool { return row.Org == org })
 				j := slices.IndexFunc(cur.Members, func(m postgres.MemberRecord) bool { return m.Org == org })
 				if i < 0 || j < 0 {
 					return
 				}
-				v.Members[i].Edit = ar.editForm(typed, ref, formFields(&f), memberValues(cur.Members[j]),
+				v.Members[i].Edit = pw.editForm(typed, ref, formFields(&f), memberValues(cur.Members[j]),
 					map[string][]adminview.Option{"confidence": v.Confidences})
-			})
-		}})
+			})})
+	})
 }
 
 // handleMemberRemove takes an organization out of a team's consortium if
 // nobody changed the membership since the page was made.
 func (s *server) handleMemberRemove(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
-	org := ar.param("org")
-	return ar.remove(w, func(ver int) error {
-		return s.store.RemoveMember(r.Context(), program, slug, org, ver, ar.actor())
-	}, ar.T("records.members.removed", "org", org), "/admin/teams/"+slug, func(ref refusal) error {
-		return s.refuseTeam(w, ar, program, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		org := pw.param("org")
+		return pw.remove(w, func(ver int) error {
+			return s.store.RemoveMember(r.Context(), pw.program, pw.slug, org, ver, pw.actor())
+		}, pw.T("records.members.removed", "org", org), "/admin/teams/"+pw.slug, teamPage.again(s, pw))
 	})
 }
 

@@ -149,9 +149,7 @@ func TestRecordsOrganizations(t *testing.T) {
 		t.Fatal("the list lacks org-a")
 	}
 	form := fillForm(t, page.body, "org-create-form")
-	form.Set("slug", "Bad Slug")
-	form.Set("name_ko", "라 기관")
-	form.Set("kind", "university")
+	setForm(form, map[string]string{"slug": "Bad Slug", "name_ko": "라 기관", "kind": "university"})
 	before := env.dump()
 	r := c.postRefused(t, "invalid organization", "/admin/organizations", form, http.StatusUnprocessableEntity, "org-create-form",
 		map[string]string{"slug": "Bad Slug", "name_ko": "라 기관", "name_en": "", "kind": "university"},
@@ -221,9 +219,7 @@ func TestRecordsTeams(t *testing.T) {
 	env, c := consoleTest(t, "192.0.2.121", adminEmail)
 
 	_, form := c.formAt(t, "/admin/teams", "team-create-form")
-	form.Set("slug", "t4")
-	form.Set("name_ko", "라팀")
-	form.Set("model_note_en", "A 32B model")
+	setForm(form, map[string]string{"slug": "t4", "name_ko": "라팀", "model_note_en": "A 32B model"})
 	before := env.dump()
 	r := c.postRefused(t, "invalid team", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form",
 		map[string]string{"slug": "t4", "name_ko": "라팀", "model_note_en": "A 32B model"},
@@ -233,10 +229,7 @@ func TestRecordsTeams(t *testing.T) {
 		map[string]string{"name_en": "required", "lead": "required", "model_note_ko": "required when the English text is given"})
 	env.wantUnchanged(t, before, "refused forms changed the database")
 
-	form.Set("name_en", "Team Four")
-	form.Set("lead", "org-c")
-	form.Set("model_note_ko", "32B 모델")
-	form.Set("model", "Four-1")
+	setForm(form, map[string]string{"name_en": "Team Four", "lead": "org-c", "model_note_ko": "32B 모델", "model": "Four-1"})
 	wantRedirect(t, "create team", c.post("/admin/teams", form), "/admin/teams/t4")
 	if pub := c.get("/teams"); !strings.Contains(pub.body, "라팀") {
 		t.Error("the new team is not on /teams")
@@ -266,16 +259,11 @@ func TestRecordsTeams(t *testing.T) {
 	if add.Get("role") != "participant" || add.Get("confidence") != "confirmed" {
 		t.Errorf("member form defaults: %v", add)
 	}
-	add.Set("org", "org-a")
-	add.Set("since", "2026-03-01")
-	add.Set("until", "2026-01-01")
-	add.Set("note_ko", "데이터 제공")
+	setForm(add, map[string]string{"org": "org-a", "since": "2026-03-01", "until": "2026-01-01", "note_ko": "데이터 제공"})
 	r = c.postRefused(t, "invalid member", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form",
 		map[string]string{"org": "org-a", "since": "2026-03-01", "until": "2026-01-01", "note_ko": "데이터 제공"},
 		map[string]string{"until": "시작일(2026-03-01)보다 앞설 수 없습니다", "note_en": "영어로도"})
-	add.Set("until", "")
-	add.Set("note_en", "Provides data")
-	add.Set("role", "data_partner")
+	setForm(add, map[string]string{"until": "", "note_en": "Provides data", "role": "data_partner"})
 	wantRedirect(t, "add member", c.post("/admin/teams/t4/members", add), "/admin/teams/t4")
 	r = c.postRefused(t, "member twice", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form", map[string]string{"org": "org-a", "role": "data_partner"}, map[string]string{"org": "이미 이 팀의 구성원"})
 	if pub := c.get("/en/teams/t4"); !strings.Contains(pub.body, "Org A") {

@@ -98,11 +98,7 @@ func (s *server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 
 // roundPage builds a round's workflow page for the user's role.
 func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage, error) {
-	prog, err := ar.program()
-	if err != nil {
-		return adminview.RoundAdminPage{}, err
-	}
-	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	program, d, err := ar.adminRound(slug)
 	if err != nil {
 		return adminview.RoundAdminPage{}, err
 	}
@@ -123,10 +119,10 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 		v.Teams = append(v.Teams, adminview.Option{Value: e.Team, Label: ar.textIn(e.Name)})
 	}
 	v.StatusOptions = ar.statusOptions("")
-	if err := s.roundPreview(ar, &v, prog.Slug, d, n); err != nil {
+	if err := s.roundPreview(ar, &v, program, d, n); err != nil {
 		return v, err
 	}
-	if err := s.roundControls(ar, &v, prog.Slug, d); err != nil {
+	if err := s.roundControls(ar, &v, program, d); err != nil {
 		return v, err
 	}
 	if dec := d.Decision; dec != nil {

@@ -244,8 +244,7 @@ func (ar *adminReq) fillPreview(g *grid, p *adminview.ImportPreview, data []byte
 // uploaded rather than into 185 columns.
 func (s *server) handleScoresTemplate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	criterion := r.URL.Query().Get("criterion")
-	g, err := s.loadGrid(ar, ar.param("slug"), criterion)
+	g, err := s.requestGrid(ar)
 	if err != nil {
 		return err
 	}
@@ -270,8 +269,8 @@ func (s *server) handleScoresTemplate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	name := g.program + "-" + g.slug + "-scores"
-	if criterion != "" {
-		name += "-" + criterion
+	if g.criterion != "" {
+		name += "-" + g.criterion
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")

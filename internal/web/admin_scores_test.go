@@ -78,11 +78,7 @@ func TestScoreGridValidation(t *testing.T) {
 	}
 	// Fixing the cells saves them all at once.
 	form = formValues(t, r.body, "score-grid-form")
-	form.Set("v.t1.global.0", "12.35")
-	form.Set("v.t2.nia.0", "30")
-	form.Set("v.t2.global.0", "9.5")
-	form.Set("v.t3.nia.0", "7")
-	form.Set("v.t1.expert.1", "1")
+	setForm(form, map[string]string{"v.t1.global.0": "12.35", "v.t2.nia.0": "30", "v.t2.global.0": "9.5", "v.t3.nia.0": "7", "v.t1.expert.1": "1"})
 	wantStatus(t, "corrected grid", c.post("/admin/rounds/r1/scores", form), http.StatusSeeOther)
 	if got := env.score("r1", "t1", "global", 0); got != "12.35" {
 		t.Errorf("t1/global = %q", got)

@@ -41,10 +41,7 @@ func TestFirstAdminSetup(t *testing.T) {
 		t.Fatalf("setup page: %d", page.status)
 	}
 	form := formValues(t, page.body, "setup-form")
-	form.Set("email", "first@msit.go.kr")
-	form.Set("name", "첫 관리자")
-	form.Set("password", "first@msit.go.kr")
-	form.Set("password2", "first@msit.go.kr")
+	setForm(form, map[string]string{"email": "first@msit.go.kr", "name": "첫 관리자", "password": "first@msit.go.kr", "password2": "first@msit.go.kr"})
 	r := c.post("/admin/setup", form)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="first@msit.go.kr"`) || !strings.Contains(r.body, `data-testid="error-password"`) {
 		t.Fatalf("weak password: %d", r.status)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/kai-challenge/portal/internal/auth"
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -253,3 +254,6 @@ func (ar *adminReq) dateTime(t *time.Time) string { return ar.L.DateTime(t) }
 
 // trimmed returns a form value without surrounding space.
 func trimmed(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+// param is the value of the route parameter name.
+func (ar *adminReq) param(name string) string { return chi.URLParam(ar.r, name) }

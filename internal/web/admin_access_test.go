@@ -126,9 +126,7 @@ func TestConsoleRouteAccess(t *testing.T) {
 // A scorer sees the preview but no workflow controls, and a scorer's grid
 // works.
 func TestScorerSeesNoPublishing(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	scorer := env.signedIn("192.0.2.20", scorerEmail)
+	_, scorer := consoleTest(t, "192.0.2.20", scorerEmail)
 	r := scorer.get("/admin/rounds/r2")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `data-testid="preview-table"`) {
 		t.Fatalf("scorer round page: %d, no preview", r.status)

@@ -185,9 +185,7 @@ func TestSessionCookie(t *testing.T) {
 // Disabling an account or changing its role ends its sessions on the next
 // request; changing one's own password keeps the session under a new token.
 func TestAccountChangesEndSessions(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	admin := env.signedIn("192.0.2.70", adminEmail)
+	env, admin := consoleTest(t, "192.0.2.70", adminEmail)
 	scorer := env.signedIn("192.0.2.71", scorerEmail)
 
 	users := admin.get("/admin/users")
@@ -275,7 +273,6 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 func TestLoginRehashesOldHash(t *testing.T) {
 	t.Parallel()
 	env := newConsole(t, "http://localhost:8080")
-	ctx := context.Background()
 	salt := []byte("sixteen byte slt")
 	key := argon2.IDKey([]byte(staffPW), salt, 1, 8*1024, 1, 32)
 	b64 := base64.RawStdEncoding
@@ -284,14 +281,14 @@ func TestLoginRehashesOldHash(t *testing.T) {
 		t.Fatal("the old hash does not need a rehash")
 	}
 	const email = "old-hash@msit.go.kr"
-	if _, err := env.store.CreateUser(ctx, email, "옛 해시", auth.RoleScorer, old, contest.Actor{Name: "cli"}); err != nil {
+	if _, err := env.store.CreateUser(t.Context(), email, "옛 해시", auth.RoleScorer, old, contest.Actor{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	c := env.signedIn("192.0.2.67", email)
 	if r := c.get("/admin"); r.status != http.StatusOK {
 		t.Fatalf("the session of the sign-in that rehashed does not work: %d", r.status)
 	}
-	_, hash, err := env.store.UserByEmail(ctx, email)
+	_, hash, err := env.store.UserByEmail(t.Context(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +304,7 @@ func TestLoginRehashesOldHash(t *testing.T) {
 	}
 	// Current hashes are left alone.
 	env.client("192.0.2.69").login(adminEmail)
-	if _, h, _ := env.store.UserByEmail(ctx, adminEmail); h != hashOf(t) {
+	if _, h, _ := env.store.UserByEmail(t.Context(), adminEmail); h != hashOf(t) {
 		t.Error("a current hash was rehashed")
 	}
 }

@@ -18,7 +18,7 @@ func TestDecodeForm(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var f roundForm
 	decodeForm(r, &f)
-	if f.Slug != "r9" || f.Advance != "3" || !f.Backfill || f.AnnounceDateOnly || f.NameKO != "9차" {
+	if f.Slug != "r9" || f.Advance != "3" || !f.Backfill || f.AnnounceDateOnly || f.Name.KO != "9차" {
 		t.Errorf("decoded %+v", f)
 	}
 	got := formValues(&f)
@@ -48,10 +48,10 @@ func TestConsoleFormsValidate(t *testing.T) {
 		{"round places", &roundForm{Slug: "r9", Advance: "three"}, map[string]string{"advance": "records.invalid.whole"}},
 		{"criterion", &criterionForm{PanelSize: "many"}, map[string]string{"panel_size": "records.invalid.whole"}},
 		{"criterion direct", &criterionForm{}, map[string]string{}},
-		{"budget", &budgetForm{Year: "20x6", AmountKRW: "12,3a"}, map[string]string{
+		{"budget", &budgetForm{Year: "20x6", fundingForm: fundingForm{AmountKRW: "12,3a"}}, map[string]string{
 			"year": "records.invalid.whole", "amount_krw": "records.invalid.amount"}},
-		{"budget ok", &budgetForm{Year: "2026", AmountKRW: "200,000,000,000"}, map[string]string{}},
-		{"allocation", &allocationForm{Quantity: "1.5", AmountKRW: "-3"}, map[string]string{
+		{"budget ok", &budgetForm{Year: "2026", fundingForm: fundingForm{AmountKRW: "200,000,000,000"}}, map[string]string{}},
+		{"allocation", &allocationForm{Quantity: "1.5", fundingForm: fundingForm{AmountKRW: "-3"}}, map[string]string{
 			"quantity": "records.invalid.whole", "amount_krw": "records.invalid.amount"}},
 		{"entry", &entryForm{}, map[string]string{"team": "admin.invalid.required"}},
 		{"entry ok", &entryForm{Team: "t1"}, nil},
@@ -66,11 +66,11 @@ func TestConsoleFormsValidate(t *testing.T) {
 // A form's record reads the numbers Validate accepted.
 func TestFormRecords(t *testing.T) {
 	t.Parallel()
-	b := (&budgetForm{Year: "2,026", AmountKRW: "200,000"}).record()
+	b := (&budgetForm{Year: "2,026", fundingForm: fundingForm{AmountKRW: "200,000"}}).record()
 	if b.Year != 2026 || b.AmountKRW == nil || *b.AmountKRW != 200000 {
 		t.Errorf("budget %+v", b)
 	}
-	a := (&allocationForm{Quantity: "", AmountKRW: ""}).record()
+	a := (&allocationForm{Quantity: "", fundingForm: fundingForm{AmountKRW: ""}}).record()
 	if a.Quantity != nil || a.AmountKRW != nil {
 		t.Errorf("an empty quantity or amount is not disclosed: %+v", a)
 	}

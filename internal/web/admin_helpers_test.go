@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/google/go-cmp/cmp"
@@ -309,5 +310,83 @@ func (e *consoleEnv) wantAudit(t *testing.T, action string, n int) {
 	t.Helper()
 	if got := e.auditCount(action); got != n {
 		t.Errorf("%d %s events, want %d", got, action, n)
+	}
+}
+
+// consoleTest starts a parallel console test: a fresh portal (newConsole)
+// and a client from addr signed in as email.
+func consoleTest(t *testing.T, addr, email string) (*consoleEnv, *staffClient) {
+	t.Helper()
+	t.Parallel()
+	env := newConsole(t, "http://localhost:8080")
+	return env, env.signedIn(addr, email)
+}
+
+// postRefused posts form to path and expects the page to answer status
+// with the form id re-rendered: holding the typed values, with a message
+// on each field of errs and on no other.
+func (c *staffClient) postRefused(t *testing.T, what, path string, form url.Values, status int, id string, values, errs map[string]string) response {
+	t.Helper()
+	r := c.post(path, form)
+	wantStatus(t, what, r, status)
+	wantForm(t, r, id, values, errs)
+	return r
+}
+
+// publish publishes (or, with two approvals, requests) a closed round as
+// an admin does: through the confirmation page, bound to what it shows.
+func (c *staffClient) publish(t *testing.T, slug string) response {
+	t.Helper()
+	_, vals := c.formAt(t, "/admin/rounds/"+slug+"/publish", "request-form")
+	if vals.Get("fingerprint") == "" {
+		t.Fatalf("the confirmation of %s carries no fingerprint", slug)
+	}
+	return c.post("/admin/rounds/"+slug+"/publish", vals)
+}
+
+// correct posts a correction form, which must answer with the
+// confirmation page showing the per-team diff and change nothing yet, and
+// then confirms it as the page's form does.
+func (c *staffClient) correct(t *testing.T, env *consoleEnv, slug string, form url.Values) (confirm, done response) {
+	t.Helper()
+	before := env.dump()
+	confirm = c.post("/admin/rounds/"+slug+"/correct", form)
+	if confirm.status != http.StatusOK || !strings.Contains(confirm.body, `data-testid="correction-diff"`) {
+		t.Fatalf("correction of %s: %d, want the confirmation with the diff\n%s", slug, confirm.status, confirm.body)
+	}
+	env.wantUnchanged(t, before, "an unconfirmed correction changed the database")
+	vals := formValues(t, confirm.body, "confirm-correction")
+	if vals.Get("fingerprint") == "" || vals.Get("corrects") == "" || vals.Get("confirm") != "1" {
+		t.Fatalf("the confirmation form lacks its binding: %v", vals)
+	}
+	return confirm, c.post("/admin/rounds/"+slug+"/correct", vals)
+}
+
+// closeAndPublish closes a round and publishes it at once: publication
+// requires a closed round.
+func closeAndPublish(ctx context.Context, t *testing.T, st *postgres.Store, program, round string, actor contest.Actor, at time.Time) {
+	t.Helper()
+	if err := st.CloseRound(ctx, program, round, actor); err != nil {
+		t.Fatalf("close %s: %v", round, err)
+	}
+	if _, err := st.PublishRound(ctx, program, round, actor, at); err != nil {
+		t.Fatalf("publish %s: %v", round, err)
+	}
+}
+
+// setForm sets fields of a form to be posted.
+func setForm(form url.Values, fields map[string]string) {
+	for k, v := range fields {
+		form.Set(k, v)
+	}
+}
+
+// wantValues fails the test unless the form holds each of values.
+func wantValues(t *testing.T, what string, form url.Values, values map[string]string) {
+	t.Helper()
+	for k, want := range values {
+		if got := form.Get(k); got != want {
+			t.Errorf("%s: %s = %q, want %q", what, k, got, want)
+		}
 	}
 }

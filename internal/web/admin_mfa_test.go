@@ -107,7 +107,6 @@ func wrongCode(right string) string {
 func TestMFARequiredSignIn(t *testing.T) {
 	t.Parallel()
 	env, clk := newMFAConsole(t, auth.MFARequired)
-	ctx := context.Background()
 
 	a := env.signedIn("192.0.2.131", adminEmail)
 	if r := a.get("/admin"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin/mfa" {
@@ -124,7 +123,7 @@ func TestMFARequiredSignIn(t *testing.T) {
 	}
 	secret, recovery := a.enrol(t, clk)
 	wantStatus(t, "console after enrolment", a.get("/admin"), http.StatusOK)
-	if got, err := env.store.TOTPSecret(ctx, mustUserID(t, env, adminEmail)); err != nil || got != secret {
+	if got, err := env.store.TOTPSecret(t.Context(), mustUserID(t, env, adminEmail)); err != nil || got != secret {
 		t.Errorf("stored secret %q (%v)", got, err)
 	}
 
@@ -157,7 +156,7 @@ func TestMFARequiredSignIn(t *testing.T) {
 	if r := d.post("/login/code", url.Values{"code": {recovery[3]}}); r.status != http.StatusUnauthorized {
 		t.Errorf("a used recovery code worked again: %d", r.status)
 	}
-	if n, _ := env.store.RecoveryCodesLeft(ctx, mustUserID(t, env, adminEmail)); n != auth.RecoveryCodes-1 {
+	if n, _ := env.store.RecoveryCodesLeft(t.Context(), mustUserID(t, env, adminEmail)); n != auth.RecoveryCodes-1 {
 		t.Errorf("%d recovery codes left, want %d", n, auth.RecoveryCodes-1)
 	}
 	// Wrong codes are throttled with the sign-in limits (d has one failure).
@@ -168,7 +167,7 @@ func TestMFARequiredSignIn(t *testing.T) {
 	if status != http.StatusTooManyRequests {
 		t.Errorf("after %d wrong codes: %d, want 429", auth.FreeAccountFailures+1, status)
 	}
-	ev, err := env.store.AuditEvents(ctx, postgres.AuditFilter{Action: "auth.login_failed"})
+	ev, err := env.store.AuditEvents(t.Context(), postgres.AuditFilter{Action: "auth.login_failed"})
 	if err != nil || len(ev) < 3 || !strings.Contains(string(ev[0].After), `"factor"`) {
 		t.Errorf("failed codes are not audited as failed sign-ins: %v, %d", err, len(ev))
 	}
@@ -249,9 +248,7 @@ func TestReauthWithCode(t *testing.T) {
 // Each user lists their own sessions and ends the others: an ended
 // session is signed out at once; nobody can end another user's session.
 func TestEndOtherSessions(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	a := env.signedIn("192.0.2.151", adminEmail)
+	env, a := consoleTest(t, "192.0.2.151", adminEmail)
 	b := env.signedIn("192.0.2.152", adminEmail)
 	b.header.Set("User-Agent", "Firefox/140")
 	wantStatus(t, "b", b.get("/admin"), http.StatusOK)
@@ -298,9 +295,7 @@ func TestEndOtherSessions(t *testing.T) {
 // the entities, and offers the actions by name in its filter; the codes
 // stay in the folded details.
 func TestAuditPageReadable(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.161", adminEmail)
+	_, c := consoleTest(t, "192.0.2.161", adminEmail)
 	wantStatus(t, "close", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
 
 	r := c.get("/admin/audit?action=round.close")

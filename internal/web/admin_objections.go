@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
@@ -27,33 +25,26 @@ import (
 // objectionFileForm records an objection as filed. Sources are URLs, one a
 // line.
 type objectionFileForm struct {
-	Team        string `form:"team"`
-	FiledOn     string `form:"filed_on"`
-	SummaryKO   string `form:"summary_ko"`
-	SummaryEN   string `form:"summary_en"`
-	DecisionDue string `form:"decision_due"`
-	Sources     string `form:"sources"`
+	Team        string       `form:"team"`
+	FiledOn     string       `form:"filed_on"`
+	Summary     contest.Text `form:"summary"`
+	DecisionDue string       `form:"decision_due"`
+	Sources     string       `form:"sources"`
 }
 
 // Validate checks what the form itself knows: the required fields, the
 // dates and the source addresses.
 func (f *objectionFileForm) Validate() map[string]string {
-	errs := map[string]string{}
-	requireAll(errs, map[string]string{"team": f.Team, "summary_ko": f.SummaryKO, "summary_en": f.SummaryEN})
-	checkDay(errs, "filed_on", f.FiledOn, true)
-	checkDay(errs, "decision_due", f.DecisionDue, false)
-	for _, u := range sourceLines(f.Sources) {
-		if !postgres.WebURL(u) {
-			errs["sources"] = "validation.source_url"
-		}
-	}
-	return errs
+	return formErrors{}.require("team", f.Team, true).
+		require("summary_ko", f.Summary.KO, true).require("summary_en", f.Summary.EN, true).
+		day("filed_on", f.FiledOn, true).day("decision_due", f.DecisionDue, false).
+		when(slices.ContainsFunc(sourceLines(f.Sources), notWebURL), "sources", "validation.source_url")
 }
 
 func (f *objectionFileForm) record() postgres.NewObjection {
 	n := postgres.NewObjection{
 		Team:    f.Team,
-		Summary: contest.Text{KO: f.SummaryKO, EN: f.SummaryEN},
+		Summary: f.Summary,
 		Sources: sourceLines(f.Sources),
 	}
 	n.FiledOn, _ = time.Parse(time.DateOnly, f.FiledOn)
@@ -65,51 +56,26 @@ func (f *objectionFileForm) record() postgres.NewObjection {
 
 // objectionDecideForm decides a pending objection.
 type objectionDecideForm struct {
-	Status     string `form:"status"`
-	DecidedOn  string `form:"decided_on"`
-	DecisionKO string `form:"decision_ko"`
-	DecisionEN string `form:"decision_en"`
+	Status    string       `form:"status"`
+	DecidedOn string       `form:"decided_on"`
+	Decision  contest.Text `form:"decision"`
 }
 
 // Validate checks the status is a decision, the date a day and the reason
 // given in both languages.
 func (f *objectionDecideForm) Validate() map[string]string {
-	errs := map[string]string{}
-	requireAll(errs, map[string]string{"decision_ko": f.DecisionKO, "decision_en": f.DecisionEN})
-	if !slices.Contains(postgres.ObjectionDecisions, f.Status) {
-		errs["status"] = "admin.invalid.choice"
-	}
-	checkDay(errs, "decided_on", f.DecidedOn, true)
-	return errs
+	return formErrors{}.require("decision_ko", f.Decision.KO, true).require("decision_en", f.Decision.EN, true).
+		when(!slices.Contains(postgres.ObjectionDecisions, f.Status), "status", "admin.invalid.choice").
+		day("decided_on", f.DecidedOn, true)
 }
 
-// requireAll refuses each empty field of fields.
-func requireAll(errs map[string]string, fields map[string]string) {
-	for name, v := range fields {
-		if v == "" {
-			errs[name] = "admin.invalid.required"
-		}
-	}
-}
-
-// checkDay refuses a field that is not a calendar day (YYYY-MM-DD), or
-// empty when required.
-func checkDay(errs map[string]string, name, s string, required bool) {
-	if s == "" {
-		if required {
-			errs[name] = "admin.invalid.required"
-		}
-		return
-	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		errs[name] = "admin.invalid.date"
-	}
-}
+// notWebURL says a source is not a web address.
+func notWebURL(u string) bool { return !postgres.WebURL(u) }
 
 // sourceLines are the non-empty lines of a sources field.
 func sourceLines(s string) []string {
 	var out []string
-	for _, line := range strings.Split(s, "\n") {
+	for line := range strings.Lines(s) {
 		if line = strings.TrimSpace(line); line != "" {
 			out = append(out, line)
 		}
@@ -219,7 +185,7 @@ func (s *server) routeObjection(ar *adminReq) (program, slug string, o postgres.
 	if err != nil {
 		return "", "", o, err
 	}
-	id, err := strconv.ParseInt(chi.URLParam(ar.r, "id"), 10, 64)
+	id, err := strconv.ParseInt(ar.param("id"), 10, 64)
 	if err != nil {
 		return "", "", o, contest.ErrNotFound
 	}
@@ -295,7 +261,7 @@ func (s *server) handleObjectionDecide(w http.ResponseWriter, r *http.Request) e
 	return ar.submit(w, formSave{form: &f, edit: true,
 		write: func(ver int) (string, string, error) {
 			day, _ := time.Parse(time.DateOnly, f.DecidedOn)
-			out, err := s.store.DecideObjection(r.Context(), o.ID, f.Status, day, contest.Text{KO: f.DecisionKO, EN: f.DecisionEN}, ver, ar.actor())
+			out, err := s.store.DecideObjection(r.Context(), o.ID, f.Status, day, f.Decision, ver, ar.actor())
 			return ar.T("admin.objections.decided", "team", ar.textIn(out.Team.Name), "status", ar.T("objection.status."+out.Status)),
 				"/admin/rounds/" + slug + "/objections", err
 		},

@@ -121,10 +121,7 @@ func TestConsoleDecidesObjection(t *testing.T) {
 		t.Error("the decide page does not show what was filed")
 	}
 	before := env.dump()
-	form.Set("status", "pending")
-	form.Set("decided_on", "10 Sept")
-	form.Set("decision_ko", "")
-	form.Set("decision_en", "The criteria were applied to every team alike")
+	setForm(form, map[string]string{"status": "pending", "decided_on": "10 Sept", "decision_ko": "", "decision_en": "The criteria were applied to every team alike"})
 	r := admin.post("/en"+path, form)
 	wantStatus(t, "refused decision", r, http.StatusUnprocessableEntity)
 	for field, want := range map[string]string{"status": "Choose", "decided_on": "date", "decision_ko": "Required."} {

@@ -36,7 +36,7 @@ type PublicationStore interface {
 // the approval form for an admin who did not make it.
 func (s *server) handlePublishConfirm(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
+	slug := ar.param("slug")
 	v, err := s.publicationPage(ar, slug, time.Time{})
 	if err != nil {
 		return s.confirmRefused(w, ar, slug, ar.T("pub.heading"), err)
@@ -47,15 +47,11 @@ func (s *server) handlePublishConfirm(w http.ResponseWriter, r *http.Request) er
 // publicationPage builds the confirmation page of a publication (at once,
 // or at the time at when it is not zero) from the store's preview.
 func (s *server) publicationPage(ar *adminReq, slug string, at time.Time) (adminview.PublicationPage, error) {
-	prog, err := ar.program()
+	program, d, err := ar.adminRound(slug)
 	if err != nil {
 		return adminview.PublicationPage{}, err
 	}
-	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
-	if err != nil {
-		return adminview.PublicationPage{}, err
-	}
-	return s.roundPublicationPage(ar, prog.Slug, d, at)
+	return s.roundPublicationPage(ar, program, d, at)
 }
 
 // roundPublicationPage builds the confirmation page of a publication of
@@ -274,15 +270,11 @@ func (s *server) failedSchedules(ar *adminReq, program string) ([]adminview.Fail
 // (CorrectionPreview) and asks for confirmation; the confirmation carries
 // the revision corrected and the fingerprint of the corrected results.
 func (s *server) correctionConfirm(w http.ResponseWriter, ar *adminReq, slug string, f adminview.Form, c postgres.Correction) error {
-	prog, err := ar.program()
+	program, d, err := ar.adminRound(slug)
 	if err != nil {
 		return err
 	}
-	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
-	if err != nil {
-		return err
-	}
-	p, err := s.store.CorrectionPreview(ar.r.Context(), prog.Slug, slug, c)
+	p, err := s.store.CorrectionPreview(ar.r.Context(), program, slug, c)
 	if err != nil {
 		return s.runStep(w, ar, roundStep{form: f, do: func(*adminReq, string) (string, error) { return "", err }})
 	}

@@ -18,11 +18,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
 	"github.com/kai-challenge/portal/internal/web/format"
+	"github.com/kai-challenge/portal/web/admin"
+)
+
+// The lists of records with their add forms.
+var (
+	orgList = recordList[adminview.OrgsPage, *adminview.OrgsPage]{page: (*server).orgsPage, tmpl: admin.Orgs,
+		newForm: func() addForm { return &orgForm{} }, taken: "slug"}
+	teamList = recordList[adminview.TeamsPage, *adminview.TeamsPage]{page: (*server).teamsPage, tmpl: admin.Teams,
+		newForm: func() addForm { return &teamForm{} }, taken: "slug", inProgram: true}
+	budgetList = recordList[adminview.BudgetsPage, *adminview.BudgetsPage]{page: (*server).budgetsPage, tmpl: admin.Budgets,
+		newForm: func() addForm { return &budgetForm{} }, taken: "year", inProgram: true}
 )
 
 // refusal is why the store refused a write, in the page's language: what
@@ -93,12 +103,11 @@ func (ar *adminReq) incompleteNotice(ie *contest.IncompleteError) string {
 // their names in the page's language; empty when there is none.
 func (ar *adminReq) roundTeamNames() map[string]string {
 	names := map[string]string{}
-	slug := chi.URLParam(ar.r, "slug")
-	prog, err := ar.program()
-	if slug == "" || err != nil {
+	slug := ar.param("slug")
+	if slug == "" {
 		return names
 	}
-	d, err := ar.s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	_, d, err := ar.adminRound(slug)
 	if err != nil {
 		return names
 	}
@@ -106,6 +115,17 @@ func (ar *adminReq) roundTeamNames() map[string]string {
 		names[e.Team] = ar.textIn(e.Name)
 	}
 	return names
+}
+
+// adminRound reads a round of the program as the console shows it, and
+// the program's slug.
+func (ar *adminReq) adminRound(slug string) (string, postgres.AdminRound, error) {
+	prog, err := ar.program()
+	if err != nil {
+		return "", postgres.AdminRound{}, err
+	}
+	d, err := ar.s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	return prog.Slug, d, err
 }
 
 // placeFieldErrors puts the field problems, worded by the catalogs, on f's
@@ -138,7 +158,7 @@ func (ar *adminReq) programRoute() (program, slug string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return prog.Slug, chi.URLParam(ar.r, "slug"), nil
+	return prog.Slug, ar.param("slug"), nil
 }
 
 // fieldLabel names a form field in the page's language.
@@ -192,35 +212,13 @@ func version(f adminview.Form) (int, error) {
 	return v, nil
 }
 
-// checkWhole refuses a field that is not a whole number (thousands
-// separators allowed), or empty when required.
-func checkWhole(errs map[string]string, name, s string, required bool) {
-	s = strings.ReplaceAll(s, ",", "")
-	if s == "" {
-		if required {
-			errs[name] = "admin.invalid.required"
-		}
-		return
-	}
-	if _, err := strconv.Atoi(s); err != nil {
-		errs[name] = "records.invalid.whole"
-	}
-}
-
-// wholeOr reads a whole number checked by checkWhole; def when empty.
+// wholeOr reads a whole number checked by formErrors.whole; def when empty.
 func wholeOr(s string, def int) int {
 	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
 	if err != nil {
 		return def
 	}
 	return n
-}
-
-// checkAmount refuses an amount in won that is not a number.
-func checkAmount(errs map[string]string, name, s string) {
-	if _, ok := parseKRW(s); !ok {
-		errs[name] = "records.invalid.amount"
-	}
 }
 
 // parseKRW reads an amount in won typed with or without thousands
@@ -254,18 +252,16 @@ func (ar *adminReq) amountHint(s string) string {
 
 // krwValue shows a saved amount as the form shows it: digits with
 // thousands separators.
-func krwValue(n *int64) string {
-	if n == nil {
-		return ""
-	}
-	return format.Number(*n)
-}
+func krwValue(n *int64) string { return orEmpty(n, format.Number) }
 
-func intValue(n *int) string {
+func intValue(n *int) string { return orEmpty(n, strconv.Itoa) }
+
+// orEmpty shows a number a form may leave empty: "" when there is none.
+func orEmpty[N any](n *N, show func(N) string) string {
 	if n == nil {
 		return ""
 	}
-	return strconv.Itoa(*n)
+	return show(*n)
 }
 
 // putText stores a bilingual value in a form's values.

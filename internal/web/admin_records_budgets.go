@@ -16,27 +16,41 @@ import (
 // budgetForm is the form of a fiscal year's budget. Amounts are won,
 // typed with or without thousands separators; empty is not disclosed.
 type budgetForm struct {
-	Year       string `form:"year"`
-	AmountKRW  string `form:"amount_krw"`
-	Confidence string `form:"confidence"`
-	NoteKO     string `form:"note_ko"`
-	NoteEN     string `form:"note_en"`
+	Year string `form:"year"`
+	fundingForm
+}
+
+// fundingForm is what a budget and an allocation both say: an amount, how
+// sure it is and a note.
+type fundingForm struct {
+	AmountKRW  string       `form:"amount_krw"`
+	Confidence string       `form:"confidence"`
+	Note       contest.Text `form:"note"`
+}
+
+// amount is the typed amount checked by Validate; nil when not disclosed.
+func (f *fundingForm) amount() *int64 {
+	n, _ := parseKRW(f.AmountKRW)
+	return n
 }
 
 // Validate checks the year and the amount are numbers.
 func (f *budgetForm) Validate() map[string]string {
-	errs := map[string]string{}
-	checkWhole(errs, "year", f.Year, true)
-	checkAmount(errs, "amount_krw", f.AmountKRW)
-	return errs
+	return formErrors{}.whole("year", f.Year, true).amount("amount_krw", f.AmountKRW)
 }
 
 func (f *budgetForm) record() postgres.BudgetRecord {
-	amount, _ := parseKRW(f.AmountKRW)
 	return postgres.BudgetRecord{
-		Year: wholeOr(f.Year, 0), AmountKRW: amount, Confidence: f.Confidence,
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Year: wholeOr(f.Year, 0), AmountKRW: f.amount(), Confidence: f.Confidence,
+		Note: f.Note,
 	}
+}
+
+// create adds a fiscal year's budget and goes to its page, where
+// allocations are added.
+func (f *budgetForm) create(s *server, ar *adminReq, program string) (string, string, error) {
+	out, err := s.store.CreateBudget(ar.r.Context(), program, f.record(), ar.actor())
+	return ar.T("records.budgets.created", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
 }
 
 func budgetValues(b postgres.BudgetRecord) map[string]string {
@@ -51,29 +65,22 @@ func budgetValues(b postgres.BudgetRecord) map[string]string {
 // allocationForm is the form of an allocation; an empty team is
 // program-wide support.
 type allocationForm struct {
-	Team       string `form:"team"`
-	Kind       string `form:"kind"`
-	GPUModel   string `form:"gpu_model"`
-	Quantity   string `form:"quantity"`
-	AmountKRW  string `form:"amount_krw"`
-	Confidence string `form:"confidence"`
-	NoteKO     string `form:"note_ko"`
-	NoteEN     string `form:"note_en"`
+	Team     string `form:"team"`
+	Kind     string `form:"kind"`
+	GPUModel string `form:"gpu_model"`
+	Quantity string `form:"quantity"`
+	fundingForm
 }
 
 // Validate checks the quantity and the amount are numbers.
 func (f *allocationForm) Validate() map[string]string {
-	errs := map[string]string{}
-	checkWhole(errs, "quantity", f.Quantity, false)
-	checkAmount(errs, "amount_krw", f.AmountKRW)
-	return errs
+	return formErrors{}.whole("quantity", f.Quantity, false).amount("amount_krw", f.AmountKRW)
 }
 
 func (f *allocationForm) record() postgres.AllocationRecord {
-	amount, _ := parseKRW(f.AmountKRW)
 	a := postgres.AllocationRecord{
-		Team: f.Team, Kind: f.Kind, GPUModel: f.GPUModel, AmountKRW: amount, Confidence: f.Confidence,
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Team: f.Team, Kind: f.Kind, GPUModel: f.GPUModel, AmountKRW: f.amount(), Confidence: f.Confidence,
+		Note: f.Note,
 	}
 	if f.Quantity != "" {
 		n := wholeOr(f.Quantity, 0)
@@ -92,8 +99,8 @@ func allocationValues(a postgres.AllocationRecord) map[string]string {
 }
 
 // budgetYear reads the route's year; anything else is no such page.
-func budgetYear(r *http.Request) (int, error) {
-	y, err := strconv.Atoi(chi.URLParam(r, "year"))
+func budgetYear(key string) (int, error) {
+	y, err := strconv.Atoi(key)
 	if err != nil {
 		return 0, contest.ErrNotFound
 	}
@@ -136,8 +143,14 @@ func (ar *adminReq) allocationKinds() []adminview.Option {
 	return ar.options("allocation.", contest.AllocationKinds, ar.T("records.choose"))
 }
 
-// budgetsPage lists the fiscal years; create is the add form as typed.
-func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form) (adminview.BudgetsPage, error) {
+// budgetsPage lists the program's fiscal years; create is the add form as
+// typed.
+func (s *server) budgetsPage(ar *adminReq, create adminview.Form) (adminview.BudgetsPage, error) {
+	prog, err := ar.program()
+	if err != nil {
+		return adminview.BudgetsPage{}, err
+	}
+	program := prog.Slug
 	budgets, err := s.store.Budgets(ar.r.Context(), program)
 	if err != nil {
 		return adminview.BudgetsPage{}, err
@@ -164,36 +177,6 @@ func (s *server) budgetsPage(ar *adminReq, program string, create adminview.Form
 		v.Budgets = append(v.Budgets, row)
 	}
 	return v, nil
-}
-
-func (s *server) handleBudgets(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	v, err := s.budgetsPage(ar, prog.Slug, adminview.Form{})
-	return show(s, w, r, v, err, admin.Budgets)
-}
-
-// handleBudgetCreate adds a fiscal year's budget and goes to its page,
-// where allocations are added.
-func (s *server) handleBudgetCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	var f budgetForm
-	return ar.submit(w, formSave{form: &f, taken: "year",
-		write: func(int) (string, string, error) {
-			out, err := s.store.CreateBudget(r.Context(), prog.Slug, f.record(), ar.actor())
-			return ar.T("records.budgets.created", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			v, err := s.budgetsPage(ar, prog.Slug, typed)
-			return reshow(s, w, ar, ref, v, err, admin.Budgets)
-		}})
 }
 
 // budgetEditPage is the page of a saved fiscal year with its allocations,
@@ -234,110 +217,87 @@ func (ar *adminReq) hints(v *adminview.BudgetEditPage) {
 	}
 }
 
-func (s *server) handleBudgetEdit(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	year, err := budgetYear(r)
-	if err != nil {
-		return err
-	}
-	v, _, err := s.budgetEditPage(ar, prog.Slug, year)
-	if err != nil {
-		return err
-	}
-	ar.hints(&v)
-	return s.render(w, r, http.StatusOK, admin.BudgetEdit(v))
-}
-
-// refuseBudget re-renders a year's page after a refused write; edit puts
-// the refused form (as typed) in its place.
-func (s *server) refuseBudget(w http.ResponseWriter, ar *adminReq, program string, year int, ref refusal, edit func(*adminview.BudgetEditPage, postgres.BudgetRecord)) error {
-	v, b, err := s.budgetEditPage(ar, program, year)
-	if err != nil {
-		return err
-	}
-	edit(&v, b)
-	ar.hints(&v)
-	return reshow(s, w, ar, ref, v, nil, admin.BudgetEdit)
-}
-
-// budgetWrite is a write on a year's page: the program, the route's year
-// and, for an allocation, the saved one the route names.
-type budgetWrite struct {
-	program string
-	year    int
-	next    string
-	alloc   postgres.AllocationRecord
-}
-
-// budgetBegin reads the program and the route's year; withAlloc also
-// finds the route's allocation in that year's budget.
-func (s *server) budgetBegin(ar *adminReq, withAlloc bool) (budgetWrite, error) {
-	prog, err := ar.program()
-	if err != nil {
-		return budgetWrite{}, err
-	}
-	year, err := budgetYear(ar.r)
-	if err != nil {
-		return budgetWrite{}, err
-	}
-	bw := budgetWrite{program: prog.Slug, year: year, next: "/admin/budgets/" + strconv.Itoa(year)}
-	if withAlloc {
-		b, err := s.store.Budget(ar.r.Context(), prog.Slug, year)
+// budgetPage is a fiscal year's page with its allocations; the amounts of
+// its forms are spelled as they stand.
+var budgetPage = recordPage[adminview.BudgetEditPage, *adminview.BudgetEditPage, postgres.BudgetRecord]{
+	key: "year",
+	build: func(s *server, ar *adminReq, program, key string) (adminview.BudgetEditPage, postgres.BudgetRecord, error) {
+		year, err := budgetYear(key)
 		if err != nil {
-			return bw, err
+			return adminview.BudgetEditPage{}, postgres.BudgetRecord{}, err
 		}
-		if bw.alloc, err = allocationIn(b, ar.r); err != nil {
-			return bw, err
+		v, b, err := s.budgetEditPage(ar, program, year)
+		ar.hints(&v)
+		return v, b, err
+	},
+	tmpl:    admin.BudgetEdit,
+	refused: func(ar *adminReq, v *adminview.BudgetEditPage, _ *refusal) { ar.hints(v) },
+}
+
+func (s *server) handleBudgetEdit(w http.ResponseWriter, r *http.Request) error {
+	return budgetPage.show(s, w, r)
+}
+
+// budgetWrite begins a write on a year's page: the route's year must be
+// one, and the page it goes back to is that year's.
+func (s *server) budgetWrite(w http.ResponseWriter, r *http.Request, fn func(pw pageWrite, year int) error) error {
+	return budgetPage.write(s, w, r, func(pw pageWrite) error {
+		year, err := budgetYear(pw.slug)
+		if err != nil {
+			return err
 		}
-	}
-	return bw, nil
+		pw.slug = strconv.Itoa(year)
+		return fn(pw, year)
+	})
+}
+
+// allocationWrite begins a write on an allocation of a year's page: the
+// route's allocation must be one of that year's.
+func (s *server) allocationWrite(w http.ResponseWriter, r *http.Request, fn func(pw pageWrite, a postgres.AllocationRecord) error) error {
+	return s.budgetWrite(w, r, func(pw pageWrite, year int) error {
+		b, err := s.store.Budget(r.Context(), pw.program, year)
+		if err != nil {
+			return err
+		}
+		a, err := allocationIn(b, r)
+		if err != nil {
+			return err
+		}
+		return fn(pw, a)
+	})
 }
 
 // handleBudgetUpdate changes a fiscal year's budget if nobody saved it
 // since the form was made.
 func (s *server) handleBudgetUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	bw, err := s.budgetBegin(ar, false)
-	if err != nil {
-		return err
-	}
 	var f budgetForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "year",
-		write: func(ver int) (string, string, error) {
-			b := f.record()
-			b.Version = ver
-			out, err := s.store.UpdateBudget(r.Context(), bw.program, bw.year, b, ar.actor())
-			return ar.T("records.budgets.updated", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(v *adminview.BudgetEditPage, cur postgres.BudgetRecord) {
-				v.Edit = ar.editForm(typed, ref, formFields(&f), budgetValues(cur), map[string][]adminview.Option{"confidence": v.Confidences})
-			})
-		}})
+	return s.budgetWrite(w, r, func(pw pageWrite, year int) error {
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "year",
+			write: func(ver int) (string, string, error) {
+				b := f.record()
+				b.Version = ver
+				out, err := s.store.UpdateBudget(r.Context(), pw.program, year, b, pw.actor())
+				return pw.T("records.budgets.updated", "year", out.Year), "/admin/budgets/" + strconv.Itoa(out.Year), err
+			},
+			reshow: budgetPage.put(s, pw, func(v *adminview.BudgetEditPage, cur postgres.BudgetRecord, typed adminview.Form, ref refusal) {
+				v.Edit = pw.editForm(typed, ref, formFields(&f), budgetValues(cur), map[string][]adminview.Option{"confidence": v.Confidences})
+			})})
+	})
 }
 
 // handleAllocationCreate adds an allocation to a fiscal year's budget.
 func (s *server) handleAllocationCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	bw, err := s.budgetBegin(ar, false)
-	if err != nil {
-		return err
-	}
 	var f allocationForm
-	return ar.submit(w, formSave{form: &f, taken: "kind",
-		write: func(int) (string, string, error) {
-			_, err := s.store.CreateAllocation(r.Context(), bw.program, bw.year, f.record(), ar.actor())
-			return ar.T("records.allocations.created"), bw.next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(v *adminview.BudgetEditPage, _ postgres.BudgetRecord) {
+	return s.budgetWrite(w, r, func(pw pageWrite, year int) error {
+		return pw.submit(w, formSave{form: &f, taken: "kind",
+			write: func(int) (string, string, error) {
+				_, err := s.store.CreateAllocation(r.Context(), pw.program, year, f.record(), pw.actor())
+				return pw.T("records.allocations.created"), "/admin/budgets/" + pw.slug, err
+			},
+			reshow: budgetPage.put(s, pw, func(v *adminview.BudgetEditPage, _ postgres.BudgetRecord, typed adminview.Form, _ refusal) {
 				v.NewAllocation = typed
-			})
-		}})
+			})})
+	})
 }
 
 // allocationIn finds an allocation of a year's budget by the route's id;
@@ -357,44 +317,34 @@ func allocationIn(b postgres.BudgetRecord, r *http.Request) (postgres.Allocation
 // handleAllocationUpdate changes an allocation if nobody saved it since the
 // form was made.
 func (s *server) handleAllocationUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	bw, err := s.budgetBegin(ar, true)
-	if err != nil {
-		return err
-	}
-	id := bw.alloc.ID
 	var f allocationForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "kind",
-		write: func(ver int) (string, string, error) {
-			a := f.record()
-			a.ID, a.Version = id, ver
-			_, err := s.store.UpdateAllocation(r.Context(), bw.program, a, ar.actor())
-			return ar.T("records.allocations.updated"), bw.next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(v *adminview.BudgetEditPage, now postgres.BudgetRecord) {
+	return s.allocationWrite(w, r, func(pw pageWrite, saved postgres.AllocationRecord) error {
+		id := saved.ID
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "kind",
+			write: func(ver int) (string, string, error) {
+				a := f.record()
+				a.ID, a.Version = id, ver
+				_, err := s.store.UpdateAllocation(r.Context(), pw.program, a, pw.actor())
+				return pw.T("records.allocations.updated"), "/admin/budgets/" + pw.slug, err
+			},
+			reshow: budgetPage.put(s, pw, func(v *adminview.BudgetEditPage, now postgres.BudgetRecord, typed adminview.Form, ref refusal) {
 				i := slices.IndexFunc(v.Allocations, func(row adminview.AllocationRow) bool { return row.ID == strconv.FormatInt(id, 10) })
 				j := slices.IndexFunc(now.Allocations, func(a postgres.AllocationRecord) bool { return a.ID == id })
 				if i < 0 || j < 0 {
 					return
 				}
-				v.Allocations[i].Edit = ar.editForm(typed, ref, formFields(&f), allocationValues(now.Allocations[j]),
+				v.Allocations[i].Edit = pw.editForm(typed, ref, formFields(&f), allocationValues(now.Allocations[j]),
 					map[string][]adminview.Option{"team": v.Teams, "kind": v.Kinds, "confidence": v.Confidences})
-			})
-		}})
+			})})
+	})
 }
 
 // handleAllocationDelete removes an allocation if nobody changed it since
 // the page was made.
 func (s *server) handleAllocationDelete(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	bw, err := s.budgetBegin(ar, true)
-	if err != nil {
-		return err
-	}
-	return ar.remove(w, func(ver int) error {
-		return s.store.DeleteAllocation(r.Context(), bw.program, bw.alloc.ID, ver, ar.actor())
-	}, ar.T("records.allocations.deleted"), bw.next, func(ref refusal) error {
-		return s.refuseBudget(w, ar, bw.program, bw.year, ref, func(*adminview.BudgetEditPage, postgres.BudgetRecord) {})
+	return s.allocationWrite(w, r, func(pw pageWrite, a postgres.AllocationRecord) error {
+		return pw.remove(w, func(ver int) error {
+			return s.store.DeleteAllocation(r.Context(), pw.program, a.ID, ver, pw.actor())
+		}, pw.T("records.allocations.deleted"), "/admin/budgets/"+pw.slug, budgetPage.again(s, pw))
 	})
 }

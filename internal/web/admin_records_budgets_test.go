@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -34,28 +33,17 @@ func mapForm(m map[string]string) url.Values {
 // the field; refused and stale forms keep what was typed; the public
 // funding page shows the result.
 func TestRecordsBudgets(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.140", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.140", adminEmail)
 
 	_, form := c.formAt(t, "/admin/budgets", "budget-create-form")
-	if form.Get("confidence") != "confirmed" {
-		t.Errorf("default confidence %q", form.Get("confidence"))
-	}
-	form.Set("year", "20x6")
-	form.Set("amount_krw", "12,3a")
-	form.Set("note_ko", "정부 예산안")
+	wantValues(t, "new budget", form, map[string]string{"confidence": "confirmed"})
+	setForm(form, map[string]string{"year": "20x6", "amount_krw": "12,3a", "note_ko": "정부 예산안"})
 	before := env.dump()
-	r := c.post("/admin/budgets", form)
-	wantStatus(t, "unreadable budget", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "budget-create-form", map[string]string{"year": "20x6", "amount_krw": "12,3a", "note_ko": "정부 예산안"},
+	r := c.postRefused(t, "unreadable budget", "/admin/budgets", form, http.StatusUnprocessableEntity, "budget-create-form", map[string]string{"year": "20x6", "amount_krw": "12,3a", "note_ko": "정부 예산안"},
 		map[string]string{"year": "정수", "amount_krw": "원 단위"})
 	form.Set("year", "1999")
 	form.Set("amount_krw", "200,000,000,000")
-	r = c.post("/admin/budgets", form)
-	wantStatus(t, "invalid budget", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "budget-create-form", map[string]string{"year": "1999", "amount_krw": "200,000,000,000"},
+	r = c.postRefused(t, "invalid budget", "/admin/budgets", form, http.StatusUnprocessableEntity, "budget-create-form", map[string]string{"year": "1999", "amount_krw": "200,000,000,000"},
 		map[string]string{"year": "2000에서 2100 사이", "note_en": "영어로도"})
 	if !strings.Contains(r.body, `data-testid="b-new-amount-words">= 2,000억원<`) {
 		t.Error("the typed amount is not spelled in 억원 beside the field")
@@ -69,9 +57,7 @@ func TestRecordsBudgets(t *testing.T) {
 	form.Set("year", "2026")
 	form.Set("note_en", "Government budget proposal")
 	wantRedirect(t, "create budget", c.post("/admin/budgets", form), "/admin/budgets/2026")
-	r = c.post("/admin/budgets", form)
-	wantStatus(t, "year twice", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "budget-create-form", map[string]string{"year": "2026"}, map[string]string{"year": "이 연도의 예산이 이미"})
+	r = c.postRefused(t, "year twice", "/admin/budgets", form, http.StatusUnprocessableEntity, "budget-create-form", map[string]string{"year": "2026"}, map[string]string{"year": "이 연도의 예산이 이미"})
 
 	edit, bf := c.formAt(t, "/admin/budgets/2026", "budget-edit-form")
 	staleBF := fillForm(t, edit.body, "budget-edit-form")
@@ -92,12 +78,8 @@ func TestRecordsBudgets(t *testing.T) {
 	// Allocations: one team's GPUs and a program-wide fund.
 	edit = c.get("/admin/budgets/2026")
 	af := fillForm(t, edit.body, "allocation-create-form")
-	af.Set("team", "t1")
-	af.Set("gpu_model", "H200")
-	af.Set("quantity", "many")
-	r = c.post("/admin/budgets/2026/allocations", af)
-	wantStatus(t, "unreadable allocation", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "allocation-create-form", map[string]string{"team": "t1", "gpu_model": "H200", "quantity": "many"}, map[string]string{"quantity": "정수"})
+	setForm(af, map[string]string{"team": "t1", "gpu_model": "H200", "quantity": "many"})
+	r = c.postRefused(t, "unreadable allocation", "/admin/budgets/2026/allocations", af, http.StatusUnprocessableEntity, "allocation-create-form", map[string]string{"team": "t1", "gpu_model": "H200", "quantity": "many"}, map[string]string{"quantity": "정수"})
 	af.Set("quantity", "1,024")
 	r = c.post("/admin/budgets/2026/allocations", af)
 	wantForm(t, r, "allocation-create-form", map[string]string{"quantity": "1,024"}, map[string]string{"kind": "필수 항목입니다"})
@@ -105,7 +87,7 @@ func TestRecordsBudgets(t *testing.T) {
 	wantRedirect(t, "create allocation", c.post("/admin/budgets/2026/allocations", af), "/admin/budgets/2026")
 	wantRedirect(t, "program-wide allocation", c.post("/admin/budgets/2026/allocations",
 		mapForm(map[string]string{"team": "", "kind": "funding", "amount_krw": "5,000,000,000", "confidence": "reported"})), "/admin/budgets/2026")
-	b, err := env.store.Budget(ctx, "console-test", 2026)
+	b, err := env.store.Budget(t.Context(), "console-test", 2026)
 	if err != nil || len(b.Allocations) != 2 {
 		t.Fatalf("budget: %+v, %v", b, err)
 	}
@@ -134,7 +116,7 @@ func TestRecordsBudgets(t *testing.T) {
 	env.wantUnchanged(t, before, "refused allocation writes changed the database")
 	edit = c.get("/admin/budgets/2026")
 	wantRedirect(t, "delete allocation", c.post("/admin/budgets/2026/allocations/"+gid+"/delete", fillForm(t, edit.body, "allocation-delete-"+gid)), "/admin/budgets/2026")
-	if b, _ := env.store.Budget(ctx, "console-test", 2026); len(b.Allocations) != 1 {
+	if b, _ := env.store.Budget(t.Context(), "console-test", 2026); len(b.Allocations) != 1 {
 		t.Errorf("%d allocations left, want 1", len(b.Allocations))
 	}
 	list := c.get("/admin/budgets")

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
@@ -36,34 +34,27 @@ func roundValues(rd postgres.RoundRecord) map[string]string {
 // roundForm is the round form. The announcement is a datetime-local value
 // in KST.
 type roundForm struct {
-	Slug             string `form:"slug"`
-	Kind             string `form:"kind"`
-	NameKO           string `form:"name_ko"`
-	NameEN           string `form:"name_en"`
-	Period           string `form:"period"`
-	EvaluatedOn      string `form:"evaluated_on"`
-	AnnounceAt       string `form:"announce_at"`
-	AnnounceDateOnly bool   `form:"announce_date_only"`
-	Advance          string `form:"advance"`
-	Backfill         bool   `form:"backfill"`
-	MinTotal         string `form:"min_total"`
-	NoteKO           string `form:"note_ko"`
-	NoteEN           string `form:"note_en"`
+	Slug             string       `form:"slug"`
+	Kind             string       `form:"kind"`
+	Name             contest.Text `form:"name"`
+	Period           string       `form:"period"`
+	EvaluatedOn      string       `form:"evaluated_on"`
+	AnnounceAt       string       `form:"announce_at"`
+	AnnounceDateOnly bool         `form:"announce_date_only"`
+	Advance          string       `form:"advance"`
+	Backfill         bool         `form:"backfill"`
+	MinTotal         string       `form:"min_total"`
+	Note             contest.Text `form:"note"`
 }
 
 // Validate checks the slug is not the creating form's, the places are a
 // number and the announcement a time.
 func (f *roundForm) Validate() map[string]string {
-	errs := map[string]string{}
-	if f.Slug == "new" {
-		// /admin/rounds/new is the form that creates rounds.
-		errs["slug"] = "records.invalid.slug_new"
-	}
-	checkWhole(errs, "advance", f.Advance, true)
-	if _, _, ok := parseAnnounce(f.AnnounceAt, f.AnnounceDateOnly); !ok {
-		errs["announce_at"] = "admin.invalid.datetime"
-	}
-	return errs
+	_, _, announceOK := parseAnnounce(f.AnnounceAt, f.AnnounceDateOnly)
+	// /admin/rounds/new is the form that creates rounds.
+	return formErrors{}.when(f.Slug == "new", "slug", "records.invalid.slug_new").
+		whole("advance", f.Advance, true).
+		when(!announceOK, "announce_at", "admin.invalid.datetime")
 }
 
 // record is the round the form describes. cur is the saved round (nil
@@ -71,9 +62,8 @@ func (f *roundForm) Validate() map[string]string {
 // exactly.
 func (f *roundForm) record(cur *postgres.RoundRecord) postgres.RoundRecord {
 	rd := postgres.RoundRecord{
-		Slug: f.Slug, Kind: f.Kind, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Period: f.Period,
-		EvaluatedOn: f.EvaluatedOn, Backfill: f.Backfill, MinTotal: f.MinTotal, Advance: wholeOr(f.Advance, 0),
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Slug: f.Slug, Kind: f.Kind, Name: f.Name, Period: f.Period, EvaluatedOn: f.EvaluatedOn,
+		Backfill: f.Backfill, MinTotal: f.MinTotal, Advance: wholeOr(f.Advance, 0), Note: f.Note,
 	}
 	if cur != nil && f.AnnounceAt == announceValue(cur.AnnounceAt) && f.AnnounceDateOnly == cur.AnnounceDateOnly {
 		rd.AnnounceAt, rd.AnnounceDateOnly = cur.AnnounceAt, cur.AnnounceDateOnly
@@ -93,30 +83,24 @@ type roundNewForm struct {
 // criterionForm is the form of a criterion; panel_size empty or 0 means
 // scored directly.
 type criterionForm struct {
-	Code          string `form:"code"`
-	Parent        string `form:"parent"`
-	NameKO        string `form:"name_ko"`
-	NameEN        string `form:"name_en"`
-	DescriptionKO string `form:"description_ko"`
-	DescriptionEN string `form:"description_en"`
-	NoteKO        string `form:"note_ko"`
-	NoteEN        string `form:"note_en"`
-	Max           string `form:"max"`
-	PanelSize     string `form:"panel_size"`
-	Aggregate     string `form:"aggregate"`
+	Code        string       `form:"code"`
+	Parent      string       `form:"parent"`
+	Name        contest.Text `form:"name"`
+	Description contest.Text `form:"description"`
+	Note        contest.Text `form:"note"`
+	Max         string       `form:"max"`
+	PanelSize   string       `form:"panel_size"`
+	Aggregate   string       `form:"aggregate"`
 }
 
 // Validate checks the panel size is a number.
 func (f *criterionForm) Validate() map[string]string {
-	errs := map[string]string{}
-	checkWhole(errs, "panel_size", f.PanelSize, false)
-	return errs
+	return formErrors{}.whole("panel_size", f.PanelSize, false)
 }
 
 func (f *criterionForm) record() postgres.CriterionRecord {
 	return postgres.CriterionRecord{
-		Code: f.Code, Parent: f.Parent, Name: contest.Text{KO: f.NameKO, EN: f.NameEN},
-		Description: contest.Text{KO: f.DescriptionKO, EN: f.DescriptionEN}, Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Code: f.Code, Parent: f.Parent, Name: f.Name, Description: f.Description, Note: f.Note,
 		Max: f.Max, PanelSize: wholeOr(f.PanelSize, 0), Aggregate: f.Aggregate,
 	}
 }
@@ -181,17 +165,21 @@ func (ar *adminReq) copySources(rounds []postgres.RoundRecord) []adminview.Optio
 	return out
 }
 
-func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
+// programRounds reads the program and its rounds, which a new round's
+// criteria tree may copy.
+func (s *server) programRounds(ar *adminReq) (string, []postgres.RoundRecord, error) {
 	prog, err := ar.program()
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	rounds, err := s.store.RoundRecords(r.Context(), prog.Slug)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.RoundEdit(s.roundNewPage(ar, adminview.Form{}, rounds)))
+	rounds, err := s.store.RoundRecords(ar.r.Context(), prog.Slug)
+	return prog.Slug, rounds, err
+}
+
+func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	_, rounds, err := s.programRounds(ar)
+	return show(s, w, r, s.roundNewPage(ar, adminview.Form{}, rounds), err, admin.RoundEdit)
 }
 
 // handleRoundCreate adds a draft round after the program's last one,
@@ -199,18 +187,14 @@ func (s *server) handleRoundNew(w http.ResponseWriter, r *http.Request) error {
 // goes to its edit page, where criteria and entries are added.
 func (s *server) handleRoundCreate(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	rounds, err := s.store.RoundRecords(r.Context(), prog.Slug)
+	program, rounds, err := s.programRounds(ar)
 	if err != nil {
 		return err
 	}
 	var f roundNewForm
 	return ar.submit(w, formSave{form: &f, taken: "slug",
 		write: func(int) (string, string, error) {
-			out, err := s.store.CreateRoundFrom(r.Context(), prog.Slug, f.record(nil), f.CopyFrom, ar.actor())
+			out, err := s.store.CreateRoundFrom(r.Context(), program, f.record(nil), f.CopyFrom, ar.actor())
 			msg := ar.T("records.rounds.created", "name", ar.textIn(out.Name))
 			if i := slices.IndexFunc(rounds, func(rd postgres.RoundRecord) bool { return rd.Slug == f.CopyFrom }); i >= 0 {
 				msg = ar.T("records.rounds.created_copy", "name", ar.textIn(out.Name), "from", ar.textIn(rounds[i].Name))
@@ -322,177 +306,138 @@ func (ar *adminReq) criterionRow(c postgres.CriterionRecord, parents []adminview
 	return row
 }
 
+// roundSaved is what the forms of a round's edit page compare with.
+type roundSaved struct {
+	round    postgres.RoundRecord
+	criteria []postgres.CriterionRecord
+}
+
+// roundPage is a round's edit page. A round status that forbids a write is
+// explained with what that status keeps.
+var roundPage = recordPage[adminview.RoundEditPage, *adminview.RoundEditPage, roundSaved]{
+	build: func(s *server, ar *adminReq, program, slug string) (adminview.RoundEditPage, roundSaved, error) {
+		v, rd, crits, err := s.roundEditPage(ar, program, slug)
+		return v, roundSaved{round: rd, criteria: crits}, err
+	},
+	tmpl: admin.RoundEdit,
+	refused: func(_ *adminReq, v *adminview.RoundEditPage, ref *refusal) {
+		if ref.state && v.Locked != "" {
+			ref.notice = v.Locked
+		}
+	},
+}
+
 func (s *server) handleRoundEdit(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	v, _, _, err := s.roundEditPage(ar, prog.Slug, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.RoundEdit(v))
+	return roundPage.show(s, w, r)
 }
 
-// refuseRoundEdit re-renders a round's edit page after a refused write;
-// edit puts the refused form (as typed) in its place. A round status that
-// forbids the write is explained with what that status keeps.
-func (s *server) refuseRoundEdit(w http.ResponseWriter, ar *adminReq, program, slug string, ref refusal,
-	edit func(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord)) error {
-	v, rd, crits, err := s.roundEditPage(ar, program, slug)
-	if err != nil {
-		return err
-	}
-	edit(&v, rd, crits)
-	if ref.state && v.Locked != "" {
-		ref.notice = v.Locked
-	}
-	return reshow(s, w, ar, ref, v, nil, admin.RoundEdit)
-}
-
-// roundWrite begins a write on a round's edit page: the program and the
-// route's round, and the page the write goes back to.
-func (ar *adminReq) roundWrite() (program, slug, next string, err error) {
-	program, slug, err = ar.programRoute()
-	return program, slug, "/admin/rounds/" + slug + "/edit", err
-}
+// editURL is the round's edit page, where its writes go back to.
+func (pw pageWrite) editURL() string { return "/admin/rounds/" + pw.slug + "/edit" }
 
 // handleRoundUpdate changes a round's settings if nobody saved it since the
 // form was made. A closed round keeps its kind and rule, a published one
 // changes only its note.
 func (s *server) handleRoundUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, _, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	cur, err := s.store.RoundRecord(r.Context(), program, slug)
-	if err != nil {
-		return err
-	}
 	var f roundForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
-		write: func(ver int) (string, string, error) {
-			rd := f.record(&cur)
-			rd.Version = ver
-			out, err := s.store.UpdateRound(r.Context(), program, slug, rd, ar.actor())
-			return ar.T("records.rounds.updated", "name", ar.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, now postgres.RoundRecord, _ []postgres.CriterionRecord) {
-				v.Edit = ar.editForm(typed, ref, formFields(&f), roundValues(now), map[string][]adminview.Option{"kind": v.Kinds})
-			})
-		}})
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		cur, err := s.store.RoundRecord(r.Context(), pw.program, pw.slug)
+		if err != nil {
+			return err
+		}
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "slug",
+			write: func(ver int) (string, string, error) {
+				rd := f.record(&cur)
+				rd.Version = ver
+				out, err := s.store.UpdateRound(r.Context(), pw.program, pw.slug, rd, pw.actor())
+				return pw.T("records.rounds.updated", "name", pw.textIn(out.Name)), "/admin/rounds/" + out.Slug + "/edit", err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, now roundSaved, typed adminview.Form, ref refusal) {
+				v.Edit = pw.editForm(typed, ref, formFields(&f), roundValues(now.round), map[string][]adminview.Option{"kind": v.Kinds})
+			})})
+	})
 }
 
 // handleCriterionCreate adds a criterion to a round that is not closed or
 // published.
 func (s *server) handleCriterionCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
 	var f criterionForm
-	return ar.submit(w, formSave{form: &f, taken: "code",
-		write: func(int) (string, string, error) {
-			out, err := s.store.CreateCriterion(r.Context(), program, slug, f.record(), ar.actor())
-			return ar.T("records.criteria.created", "name", ar.textIn(out.Name)), next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, taken: "code",
+			write: func(int) (string, string, error) {
+				out, err := s.store.CreateCriterion(r.Context(), pw.program, pw.slug, f.record(), pw.actor())
+				return pw.T("records.criteria.created", "name", pw.textIn(out.Name)), pw.editURL(), err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, _ roundSaved, typed adminview.Form, _ refusal) {
 				v.NewCriterion = typed
-			})
-		}})
+			})})
+	})
 }
 
 // handleCriterionUpdate changes a criterion if nobody saved it since the
 // form was made.
 func (s *server) handleCriterionUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	code := chi.URLParam(r, "code")
 	var f criterionForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "code",
-		write: func(ver int) (string, string, error) {
-			c := f.record()
-			c.Version = ver
-			out, err := s.store.UpdateCriterion(r.Context(), program, slug, code, c, ar.actor())
-			return ar.T("records.criteria.updated", "name", ar.textIn(out.Name)), next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, crits []postgres.CriterionRecord) {
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		code := pw.param("code")
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "code",
+			write: func(ver int) (string, string, error) {
+				c := f.record()
+				c.Version = ver
+				out, err := s.store.UpdateCriterion(r.Context(), pw.program, pw.slug, code, c, pw.actor())
+				return pw.T("records.criteria.updated", "name", pw.textIn(out.Name)), pw.editURL(), err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, now roundSaved, typed adminview.Form, ref refusal) {
 				i := slices.IndexFunc(v.Criteria, func(row adminview.CriterionRow) bool { return row.Code == code })
-				j := slices.IndexFunc(crits, func(c postgres.CriterionRecord) bool { return c.Code == code })
+				j := slices.IndexFunc(now.criteria, func(c postgres.CriterionRecord) bool { return c.Code == code })
 				if i < 0 || j < 0 {
 					return
 				}
-				v.Criteria[i].Edit = ar.editForm(typed, ref, formFields(&f), criterionValues(crits[j]),
+				v.Criteria[i].Edit = pw.editForm(typed, ref, formFields(&f), criterionValues(now.criteria[j]),
 					map[string][]adminview.Option{"parent": v.Parents, "aggregate": v.Aggregates})
-			})
-		}})
+			})})
+	})
 }
-
-// noEdit leaves a re-rendered round page as saved.
-func noEdit(*adminview.RoundEditPage, postgres.RoundRecord, []postgres.CriterionRecord) {}
 
 // handleCriterionDelete removes a criterion without sub-criteria or scores
 // if nobody changed it since the page was made.
 func (s *server) handleCriterionDelete(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	code := chi.URLParam(r, "code")
-	return ar.remove(w, func(ver int) error {
-		return s.store.DeleteCriterion(r.Context(), program, slug, code, ver, ar.actor())
-	}, ar.T("records.criteria.deleted", "code", code), next, func(ref refusal) error {
-		return s.refuseRoundEdit(w, ar, program, slug, ref, noEdit)
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		code := pw.param("code")
+		return pw.remove(w, func(ver int) error {
+			return s.store.DeleteCriterion(r.Context(), pw.program, pw.slug, code, ver, pw.actor())
+		}, pw.T("records.criteria.deleted", "code", code), pw.editURL(), roundPage.again(s, pw))
 	})
 }
 
 // handleEntryAdd enters a team in a round that is not closed or published.
 func (s *server) handleEntryAdd(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
 	var f entryForm
-	return ar.submit(w, formSave{form: &f, taken: "team",
-		write: func(int) (string, string, error) {
-			err := s.store.AddEntry(r.Context(), program, slug, f.Team, ar.actor())
-			return ar.T("records.entries.added", "team", f.Team), next, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseRoundEdit(w, ar, program, slug, ref, func(v *adminview.RoundEditPage, _ postgres.RoundRecord, _ []postgres.CriterionRecord) {
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, taken: "team",
+			write: func(int) (string, string, error) {
+				err := s.store.AddEntry(r.Context(), pw.program, pw.slug, f.Team, pw.actor())
+				return pw.T("records.entries.added", "team", f.Team), pw.editURL(), err
+			},
+			reshow: roundPage.put(s, pw, func(v *adminview.RoundEditPage, _ roundSaved, typed adminview.Form, _ refusal) {
 				v.AddEntry = typed
 				v.TeamOptions = withChoice(v.TeamOptions, f.Team, f.Team)
-			})
-		}})
+			})})
+	})
 }
 
 // handleEntryRemove takes a team without scores or announced outcomes out
 // of a round that is not closed or published.
 func (s *server) handleEntryRemove(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, next, err := ar.roundWrite()
-	if err != nil {
-		return err
-	}
-	team := chi.URLParam(r, "team")
-	if err := s.store.RemoveEntry(r.Context(), program, slug, team, ar.actor()); err != nil {
-		ref, ok := ar.refusal(err, adminview.NewForm(nil), "team")
-		if !ok {
-			return err
+	return roundPage.write(s, w, r, func(pw pageWrite) error {
+		team := pw.param("team")
+		if err := s.store.RemoveEntry(r.Context(), pw.program, pw.slug, team, pw.actor()); err != nil {
+			ref, ok := pw.refusal(err, adminview.NewForm(nil), "team")
+			if !ok {
+				return err
+			}
+			return roundPage.again(s, pw)(ref)
 		}
-		return s.refuseRoundEdit(w, ar, program, slug, ref, noEdit)
-	}
-	ar.flash(ar.T("records.entries.removed", "team", team))
-	return ar.redirect(w, next)
+		pw.flash(pw.T("records.entries.removed", "team", team))
+		return pw.redirect(w, pw.editURL())
+	})
 }

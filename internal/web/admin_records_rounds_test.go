@@ -1,67 +1,45 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
+	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 // Rounds: create one through the form (announcement in KST, rule), edit
 // it, and refuse what is wrong field by field in both languages; a stale
 // edit is 409 with both values; a closed round keeps its rule.
 func TestRecordsRounds(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.130", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.130", adminEmail)
 
 	_, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
-	if form.Get("kind") != "stage" {
-		t.Errorf("new round kind %q, want stage", form.Get("kind"))
-	}
-	form.Set("slug", "r4")
-	form.Set("name_ko", "4차 평가")
-	form.Set("period", "2031H2")
-	form.Set("announce_at", "2031-13-40T25:00")
-	form.Set("advance", "two")
-	form.Set("min_total", "60.123")
-	form.Set("backfill", "1")
-	form.Set("note_ko", "추가 공모 뒤 첫 평가")
+	wantValues(t, "new round", form, map[string]string{"kind": "stage"})
+	setForm(form, map[string]string{"slug": "r4", "name_ko": "4차 평가", "period": "2031H2", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"})
 	before := env.dump()
-	r := c.post("/admin/rounds/new", form)
-	wantStatus(t, "unreadable round", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form",
+	r := c.postRefused(t, "unreadable round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"slug": "r4", "name_ko": "4차 평가", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"},
 		map[string]string{"announce_at": "날짜와 시각", "advance": "정수"})
 	form.Set("announce_at", "2031-07-15T14:00")
 	form.Set("advance", "2")
-	r = c.post("/admin/rounds/new", form)
-	wantStatus(t, "invalid round", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form",
+	r = c.postRefused(t, "invalid round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"announce_at": "2031-07-15T14:00", "advance": "2", "min_total": "60.123", "backfill": "1"},
 		map[string]string{"name_en": "필수 항목입니다", "min_total": "소수점 아래 두 자리", "note_en": "영어로도"})
-	r = c.post("/en/admin/rounds/new", form)
-	wantStatus(t, "invalid round (en)", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form", map[string]string{"min_total": "60.123"},
+	r = c.postRefused(t, "invalid round (en)", "/en/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"min_total": "60.123"},
 		map[string]string{"name_en": "required", "min_total": "at most two decimals", "note_en": "required when the Korean text is given"})
-	form.Set("name_en", "Fourth evaluation")
-	form.Set("min_total", "60")
-	form.Set("note_en", "First evaluation after the additional call")
-	form.Set("slug", "new")
+	setForm(form, map[string]string{"name_en": "Fourth evaluation", "min_total": "60", "note_en": "First evaluation after the additional call", "slug": "new"})
 	wantForm(t, c.post("/admin/rounds/new", form), "round-create-form", map[string]string{"slug": "new"}, map[string]string{"slug": `"new"`})
 	form.Set("slug", "r1")
-	r = c.post("/admin/rounds/new", form)
-	wantStatus(t, "taken round slug", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
+	r = c.postRefused(t, "taken round slug", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 	env.wantUnchanged(t, before, "refused round forms changed the database")
 
 	form.Set("slug", "r4")
 	wantRedirect(t, "create round", c.post("/admin/rounds/new", form), "/admin/rounds/r4/edit")
-	rd, err := env.store.RoundRecord(ctx, "console-test", "r4")
+	rd, err := env.store.RoundRecord(t.Context(), "console-test", "r4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +60,7 @@ func TestRecordsRounds(t *testing.T) {
 	mine.Set("advance", "3")
 	mine.Set("announce_date_only", "1")
 	wantRedirect(t, "update round", c.post("/admin/rounds/r4/edit", mine), "/admin/rounds/r4/edit")
-	rd, _ = env.store.RoundRecord(ctx, "console-test", "r4")
+	rd, _ = env.store.RoundRecord(t.Context(), "console-test", "r4")
 	if rd.Advance != 3 || !rd.AnnounceDateOnly || !rd.AnnounceAt.Equal(time.Date(2031, 7, 14, 15, 0, 0, 0, time.UTC)) {
 		t.Fatalf("updated round: advance %d, announce %v (date only %v)", rd.Advance, rd.AnnounceAt, rd.AnnounceDateOnly)
 	}
@@ -117,9 +95,7 @@ func TestRecordsRounds(t *testing.T) {
 	}
 	env.wantUnchanged(t, before, "refused writes to a closed round changed the database")
 	// Its note may still change.
-	closed.Set("advance", "2")
-	closed.Set("note_ko", "마감 후 메모")
-	closed.Set("note_en", "Note after closing")
+	setForm(closed, map[string]string{"advance": "2", "note_ko": "마감 후 메모", "note_en": "Note after closing"})
 	wantRedirect(t, "note of a closed round", c.post("/admin/rounds/r2/edit", closed), "/admin/rounds/r2/edit")
 }
 
@@ -127,10 +103,7 @@ func TestRecordsRounds(t *testing.T) {
 // panels, edited and deleted through the forms, with the store's refusals
 // on their fields.
 func TestRecordsCriteriaAndEntries(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.131", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.131", adminEmail)
 
 	edit := c.get("/admin/rounds/r1/edit")
 	wantStatus(t, "r1 edit", edit, http.StatusOK)
@@ -140,15 +113,9 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 		}
 	}
 	add := fillForm(t, edit.body, "criterion-create-form")
-	add.Set("code", "total")
-	add.Set("name_ko", "사용자 평가")
-	add.Set("max", "abc")
-	add.Set("panel_size", "2")
-	add.Set("aggregate", "trimmed_mean")
+	setForm(add, map[string]string{"code": "total", "name_ko": "사용자 평가", "max": "abc", "panel_size": "2", "aggregate": "trimmed_mean"})
 	before := env.dump()
-	r := c.post("/admin/rounds/r1/criteria", add)
-	wantStatus(t, "invalid criterion", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "criterion-create-form",
+	r := c.postRefused(t, "invalid criterion", "/admin/rounds/r1/criteria", add, http.StatusUnprocessableEntity, "criterion-create-form",
 		map[string]string{"code": "total", "name_ko": "사용자 평가", "max": "abc", "panel_size": "2", "aggregate": "trimmed_mean"},
 		map[string]string{"code": "예약어", "name_en": "필수 항목입니다", "max": "소수점", "aggregate": "3명 이상"})
 	if !strings.Contains(r.body, `<option value="trimmed_mean" selected>`) {
@@ -161,10 +128,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	wantForm(t, c.post("/admin/rounds/r1/criteria", add), "criterion-create-form", map[string]string{"panel_size": "many"}, map[string]string{"panel_size": "정수"})
 	env.wantUnchanged(t, before, "refused criteria changed the database")
 
-	add.Set("code", "user")
-	add.Set("name_en", "User panel")
-	add.Set("max", "25")
-	add.Set("panel_size", "5")
+	setForm(add, map[string]string{"code": "user", "name_en": "User panel", "max": "25", "panel_size": "5"})
 	wantRedirect(t, "create criterion", c.post("/admin/rounds/r1/criteria", add), "/admin/rounds/r1/edit")
 	// The confirmation names the criterion, with no particle to guess.
 	if got := selText(t, c.get("/admin/rounds/r1/edit").body, testid("flash")); got != "평가 항목을 추가했습니다: "+add.Get("name_ko") {
@@ -173,9 +137,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	leaf := mapForm(map[string]string{"code": "kmmlu", "parent": "bench", "name_ko": "KMMLU", "name_en": "KMMLU", "max": "10"})
 	r = c.post("/admin/rounds/r1/criteria", leaf)
 	wantStatus(t, "sub-criterion over a sum", r, http.StatusSeeOther)
-	r = c.post("/admin/rounds/r1/criteria", leaf)
-	wantStatus(t, "taken code", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "criterion-create-form", map[string]string{"code": "kmmlu", "parent": "bench"}, map[string]string{"code": "이미 있는 항목 코드"})
+	r = c.postRefused(t, "taken code", "/admin/rounds/r1/criteria", leaf, http.StatusUnprocessableEntity, "criterion-create-form", map[string]string{"code": "kmmlu", "parent": "bench"}, map[string]string{"code": "이미 있는 항목 코드"})
 
 	edit = c.get("/admin/rounds/r1/edit")
 	cf := fillForm(t, edit.body, "criterion-form-nia")
@@ -184,9 +146,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	if cf.Get("parent") != "bench" || cf.Get("max") != "30.00" {
 		t.Fatalf("criterion form shows %v", cf)
 	}
-	cf.Set("max", "25")
-	cf.Set("description_ko", "국가 벤치마크")
-	cf.Set("description_en", "National benchmark")
+	setForm(cf, map[string]string{"max": "25", "description_ko": "국가 벤치마크", "description_en": "National benchmark"})
 	wantRedirect(t, "update criterion", c.post("/admin/rounds/r1/criteria/nia", cf), "/admin/rounds/r1/edit")
 	staleCF.Set("name_en", "NIA suite")
 	r = c.post("/admin/rounds/r1/criteria/nia", staleCF)
@@ -212,7 +172,7 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	wantStatus(t, "stale delete", c.post("/admin/rounds/r1/criteria/kmmlu/delete", staleDelete), http.StatusConflict)
 	edit = c.get("/admin/rounds/r1/edit")
 	wantRedirect(t, "delete criterion", c.post("/admin/rounds/r1/criteria/kmmlu/delete", fillForm(t, edit.body, "criterion-delete-kmmlu")), "/admin/rounds/r1/edit")
-	crits, err := env.store.Criteria(ctx, "console-test", "r1")
+	crits, err := env.store.Criteria(t.Context(), "console-test", "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,16 +193,14 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 	wantForm(t, c.post("/admin/rounds/r3/entries", ef), "entry-add-form", nil, map[string]string{"team": "필수 항목입니다"})
 	ef.Set("team", "t3")
 	wantRedirect(t, "add entry", c.post("/admin/rounds/r3/entries", ef), "/admin/rounds/r3/edit")
-	r = c.post("/admin/rounds/r3/entries", ef)
-	wantStatus(t, "entry twice", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "entry-add-form", map[string]string{"team": "t3"}, map[string]string{"team": "이미 이 라운드에 참가한 팀"})
+	r = c.postRefused(t, "entry twice", "/admin/rounds/r3/entries", ef, http.StatusUnprocessableEntity, "entry-add-form", map[string]string{"team": "t3"}, map[string]string{"team": "이미 이 라운드에 참가한 팀"})
 	r = c.post("/admin/rounds/r3/entries/t1/remove", nil)
 	wantStatus(t, "remove a scored entry", r, http.StatusUnprocessableEntity)
 	if !strings.Contains(r.body, "점수 1개가 입력되어 있어") {
 		t.Error("the refusal does not say the team has scores")
 	}
 	wantRedirect(t, "remove entry", c.post("/admin/rounds/r3/entries/t3/remove", nil), "/admin/rounds/r3/edit")
-	rd, _ := env.store.RoundRecord(ctx, "console-test", "r3")
+	rd, _ := env.store.RoundRecord(t.Context(), "console-test", "r3")
 	if len(rd.Entries) != 2 {
 		t.Errorf("r3 has %d entries, want 2", len(rd.Entries))
 	}
@@ -251,4 +209,85 @@ func TestRecordsCriteriaAndEntries(t *testing.T) {
 			t.Errorf("%d %s events, want %d", n, action, want)
 		}
 	}
+}
+
+// A new round starts from a copy of an earlier round's criteria tree: the
+// new-round form offers the program's rounds by name, latest first, and
+// creating the round copies the tree; an unknown round is refused on the
+// field without creating anything.
+func TestRoundCreateCopiesCriteria(t *testing.T) {
+	env, c := consoleTest(t, "192.0.2.131", adminEmail)
+
+	page, form := c.formAt(t, "/admin/rounds/new", "round-create-form")
+	opts := parseHTML(t, page.body).Find(`[data-testid="round-create-form"] select[name="copy_from"] option`)
+	var labels, values []string
+	opts.Each(func(_ int, o *goquery.Selection) {
+		v, _ := o.Attr("value")
+		values = append(values, v)
+		labels = append(labels, textOf(o))
+	})
+	if diff := cmp.Diff([]string{"", "r3", "r2", "r1"}, values); diff != "" {
+		t.Errorf("copy_from values (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"복사하지 않음 (빈 평가 항목으로 시작)", "3차 평가", "2차 평가", "1차 평가"}, labels); diff != "" {
+		t.Errorf("copy_from labels (-want +got):\n%s", diff)
+	}
+	if form.Get("copy_from") != "" {
+		t.Errorf("copy_from preselected %q, want none", form.Get("copy_from"))
+	}
+	en := c.get("/en/admin/rounds/new")
+	if got := textOf(one(t, en.body, `label[for="round-copy-from"]`)); got != "Copy the criteria of" {
+		t.Errorf("English label %q", got)
+	}
+	if got := textOf(one(t, en.body, `#round-copy-from option[value="r1"]`)); got != "First evaluation" {
+		t.Errorf("English option %q", got)
+	}
+
+	setForm(form, map[string]string{"slug": "r4", "name_ko": "4차 평가", "name_en": "Fourth evaluation", "advance": "1", "copy_from": "r9"})
+	before := env.dump()
+	r := c.postRefused(t, "unknown source round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r4"}, map[string]string{"copy_from": "이 사업에 없는 라운드입니다"})
+	env.wantUnchanged(t, before, "a refused copy changed the database")
+
+	form.Set("copy_from", "r1")
+	r = c.post("/admin/rounds/new", form)
+	wantRedirect(t, "create round with a copy", r, "/admin/rounds/r4/edit")
+	edit := c.get("/admin/rounds/r4/edit")
+	if got := selText(t, edit.body, testid("flash")); got != "4차 평가 라운드를 만들고 1차 평가의 평가 항목을 복사했습니다. 평가 항목을 확인하고 참가 팀을 넣으세요." {
+		t.Errorf("flash %q", got)
+	}
+	for _, code := range []string{"bench", "nia", "global", "expert"} {
+		one(t, edit.body, testid("criterion-"+code))
+	}
+	src, err := env.store.Criteria(t.Context(), "console-test", "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := env.store.Criteria(t.Context(), "console-test", "r4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type node struct {
+		Code, Parent, NameKO, NameEN, Max, Aggregate string
+		Panel, Depth                                 int
+	}
+	nodes := func(cs []postgres.CriterionRecord) []node {
+		var out []node
+		for _, c := range cs {
+			out = append(out, node{c.Code, c.Parent, c.Name.KO, c.Name.EN, c.Max, c.Aggregate, c.PanelSize, c.Depth})
+		}
+		return out
+	}
+	if diff := cmp.Diff(nodes(src), nodes(got)); diff != "" || len(got) != 4 {
+		t.Errorf("r4 criteria (-r1 +r4):\n%s", diff)
+	}
+	env.wantAudit(t, "criteria.copy", 1)
+
+	// Without a choice the round starts empty.
+	form.Set("slug", "r5")
+	form.Set("copy_from", "")
+	wantRedirect(t, "create round without a copy", c.post("/admin/rounds/new", form), "/admin/rounds/r5/edit")
+	if cs, err := env.store.Criteria(t.Context(), "console-test", "r5"); err != nil || len(cs) != 0 {
+		t.Errorf("r5 criteria %v (%v), want none", cs, err)
+	}
+	env.wantAudit(t, "criteria.copy", 1)
 }

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/adminview"
@@ -15,17 +13,13 @@ import (
 
 // teamForm is the team form.
 type teamForm struct {
-	Slug        string `form:"slug"`
-	NameKO      string `form:"name_ko"`
-	NameEN      string `form:"name_en"`
-	Lead        string `form:"lead"`
-	Model       string `form:"model"`
-	ModelNoteKO string `form:"model_note_ko"`
-	ModelNoteEN string `form:"model_note_en"`
-	GoalKO      string `form:"goal_ko"`
-	GoalEN      string `form:"goal_en"`
-	NoteKO      string `form:"note_ko"`
-	NoteEN      string `form:"note_en"`
+	Slug      string       `form:"slug"`
+	Name      contest.Text `form:"name"`
+	Lead      string       `form:"lead"`
+	Model     string       `form:"model"`
+	ModelNote contest.Text `form:"model_note"`
+	Goal      contest.Text `form:"goal"`
+	Note      contest.Text `form:"note"`
 }
 
 // Validate leaves every check to the store.
@@ -33,10 +27,15 @@ func (f *teamForm) Validate() map[string]string { return nil }
 
 func (f *teamForm) record() postgres.TeamRecord {
 	return postgres.TeamRecord{
-		Slug: f.Slug, Name: contest.Text{KO: f.NameKO, EN: f.NameEN}, Lead: f.Lead, Model: f.Model,
-		ModelNote: contest.Text{KO: f.ModelNoteKO, EN: f.ModelNoteEN}, Goal: contest.Text{KO: f.GoalKO, EN: f.GoalEN},
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Slug: f.Slug, Name: f.Name, Lead: f.Lead, Model: f.Model, ModelNote: f.ModelNote, Goal: f.Goal, Note: f.Note,
 	}
+}
+
+// create adds a team at the end of the program's teams and goes to its
+// page, where members are added.
+func (f *teamForm) create(s *server, ar *adminReq, program string) (string, string, error) {
+	t, err := s.store.CreateTeam(ar.r.Context(), program, f.record(), ar.actor())
+	return ar.T("records.teams.created", "name", ar.textIn(t.Name)), "/admin/teams/" + t.Slug, err
 }
 
 func teamValues(t postgres.TeamRecord) map[string]string {
@@ -51,12 +50,11 @@ func teamValues(t postgres.TeamRecord) map[string]string {
 // memberForm is the form of a membership; the organization is chosen only
 // when adding (memberAddForm), then it is the route's.
 type memberForm struct {
-	Role       string `form:"role"`
-	Since      string `form:"since"`
-	Until      string `form:"until"`
-	Confidence string `form:"confidence"`
-	NoteKO     string `form:"note_ko"`
-	NoteEN     string `form:"note_en"`
+	Role       string       `form:"role"`
+	Since      string       `form:"since"`
+	Until      string       `form:"until"`
+	Confidence string       `form:"confidence"`
+	Note       contest.Text `form:"note"`
 }
 
 // Validate leaves every check to the store.
@@ -64,8 +62,7 @@ func (f *memberForm) Validate() map[string]string { return nil }
 
 func (f *memberForm) record(org string) postgres.MemberRecord {
 	return postgres.MemberRecord{
-		Org: org, Role: f.Role, Since: f.Since, Until: f.Until, Confidence: f.Confidence,
-		Note: contest.Text{KO: f.NoteKO, EN: f.NoteEN},
+		Org: org, Role: f.Role, Since: f.Since, Until: f.Until, Confidence: f.Confidence, Note: f.Note,
 	}
 }
 
@@ -126,32 +123,6 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 	return v, nil
 }
 
-func (s *server) handleTeams(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	v, err := s.teamsPage(ar, adminview.Form{})
-	return show(s, w, r, v, err, admin.Teams)
-}
-
-// handleTeamCreate adds a team at the end of the program's teams and goes
-// to its page, where members are added.
-func (s *server) handleTeamCreate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	var f teamForm
-	return ar.submit(w, formSave{form: &f, taken: "slug",
-		write: func(int) (string, string, error) {
-			t, err := s.store.CreateTeam(r.Context(), prog.Slug, f.record(), ar.actor())
-			return ar.T("records.teams.created", "name", ar.textIn(t.Name)), "/admin/teams/" + t.Slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			v, err := s.teamsPage(ar, typed)
-			return reshow(s, w, ar, ref, v, err, admin.Teams)
-		}})
-}
-
 // teamEditPage is the page of a saved team with its members, every form
 // showing the saved values.
 func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.TeamEditPage, postgres.TeamRecord, error) {
@@ -201,117 +172,180 @@ func (s *server) teamEditPage(ar *adminReq, program, slug string) (adminview.Tea
 	return v, t, nil
 }
 
-func (s *server) handleTeamEdit(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	prog, err := ar.program()
-	if err != nil {
-		return err
-	}
-	v, _, err := s.teamEditPage(ar, prog.Slug, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, admin.TeamEdit(v))
-}
+// teamPage is a team's page with its members.
+var teamPage = recordPage[adminview.TeamEditPage, *adminview.TeamEditPage, postgres.TeamRecord]{
+	build: (*server).teamEditPage, tmpl: admin.TeamEdit}
 
-// refuseTeam re-renders the team page after a refused write; edit puts the
-// refused form (as typed) in its place.
-func (s *server) refuseTeam(w http.ResponseWriter, ar *adminReq, program, slug string, ref refusal, edit func(*adminview.TeamEditPage, postgres.TeamRecord)) error {
-	v, t, err := s.teamEditPage(ar, program, slug)
-	if err != nil {
-		return err
-	}
-	edit(&v, t)
-	return reshow(s, w, ar, ref, v, nil, admin.TeamEdit)
+func (s *server) handleTeamEdit(w http.ResponseWriter, r *http.Request) error {
+	return teamPage.show(s, w, r)
 }
 
 // handleTeamUpdate changes a team if nobody saved it since the form was
 // made.
 func (s *server) handleTeamUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
 	var f teamForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
-		write: func(ver int) (string, string, error) {
-			t := f.record()
-			t.Version = ver
-			out, err := s.store.UpdateTeam(r.Context(), program, slug, t, ar.actor())
-			return ar.T("records.teams.updated", "name", ar.textIn(out.Name)), "/admin/teams/" + out.Slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
-				v.Edit = ar.editForm(typed, ref, formFields(&f), teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
-			})
-		}})
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "slug",
+			write: func(ver int) (string, string, error) {
+				t := f.record()
+				t.Version = ver
+				out, err := s.store.UpdateTeam(r.Context(), pw.program, pw.slug, t, pw.actor())
+				return pw.T("records.teams.updated", "name", pw.textIn(out.Name)), "/admin/teams/" + out.Slug, err
+			},
+			reshow: teamPage.put(s, pw, func(v *adminview.TeamEditPage, cur postgres.TeamRecord, typed adminview.Form, ref refusal) {
+				v.Edit = pw.editForm(typed, ref, formFields(&f), teamValues(cur), map[string][]adminview.Option{"lead": v.Orgs})
+			})})
+	})
 }
 
 // handleMemberAdd adds an organization to a team's consortium.
 func (s *server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
 	var f memberAddForm
-	return ar.submit(w, formSave{form: &f, taken: "org",
-		write: func(int) (string, string, error) {
-			m, err := s.store.AddMember(r.Context(), program, slug, f.record(f.Org), ar.actor())
-			return ar.T("records.members.added", "name", ar.textIn(m.OrgName)), "/admin/teams/" + slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, _ postgres.TeamRecord) {
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		return pw.submit(w, formSave{form: &f, taken: "org",
+			write: func(int) (string, string, error) {
+				m, err := s.store.AddMember(r.Context(), pw.program, pw.slug, f.record(f.Org), pw.actor())
+				return pw.T("records.members.added", "name", pw.textIn(m.OrgName)), "/admin/teams/" + pw.slug, err
+			},
+			reshow: teamPage.put(s, pw, func(v *adminview.TeamEditPage, _ postgres.TeamRecord, typed adminview.Form, _ refusal) {
 				v.AddMember = typed
 				v.MemberOrgs = withChoice(v.MemberOrgs, f.Org, f.Org)
-			})
-		}})
+			})})
+	})
 }
 
 // handleMemberUpdate changes a membership if nobody saved it since the form
 // was made. The organization is the route's; a membership moves to another
 // organization by removing it and adding another.
 func (s *server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) error {
-	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
-	if err != nil {
-		return err
-	}
-	org := chi.URLParam(r, "org")
 	var f memberForm
-	return ar.submit(w, formSave{form: &f, edit: true, taken: "role",
-		write: func(ver int) (string, string, error) {
-			m := f.record(org)
-			m.Version = ver
-			out, err := s.store.UpdateMember(r.Context(), program, slug, m, ar.actor())
-			return ar.T("records.members.updated", "name", ar.textIn(out.OrgName)), "/admin/teams/" + slug, err
-		},
-		reshow: func(typed adminview.Form, ref refusal) error {
-			return s.refuseTeam(w, ar, program, slug, ref, func(v *adminview.TeamEditPage, cur postgres.TeamRecord) {
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		org := pw.param("org")
+		return pw.submit(w, formSave{form: &f, edit: true, taken: "role",
+			write: func(ver int) (string, string, error) {
+				m := f.record(org)
+				m.Version = ver
+				out, err := s.store.UpdateMember(r.Context(), pw.program, pw.slug, m, pw.actor())
+				return pw.T("records.members.updated", "name", pw.textIn(out.OrgName)), "/admin/teams/" + pw.slug, err
+			},
+			reshow: teamPage.put(s, pw, func(v *adminview.TeamEditPage, cur postgres.TeamRecord, typed adminview.Form, ref refusal) {
 				i := slices.IndexFunc(v.Members, func(row adminview.MemberRow) bool { return row.Org == org })
 				j := slices.IndexFunc(cur.Members, func(m postgres.MemberRecord) bool { return m.Org == org })
 				if i < 0 || j < 0 {
 					return
 				}
-				v.Members[i].Edit = ar.editForm(typed, ref, formFields(&f), memberValues(cur.Members[j]),
+				v.Members[i].Edit = pw.editForm(typed, ref, formFields(&f), memberValues(cur.Members[j]),
 					map[string][]adminview.Option{"confidence": v.Confidences})
-			})
-		}})
+			})})
+	})
 }
 
 // handleMemberRemove takes an organization out of a team's consortium if
 // nobody changed the membership since the page was made.
 func (s *server) handleMemberRemove(w http.ResponseWriter, r *http.Request) error {
+	return teamPage.write(s, w, r, func(pw pageWrite) error {
+		org := pw.param("org")
+		return pw.remove(w, func(ver int) error {
+			return s.store.RemoveMember(r.Context(), pw.program, pw.slug, org, ver, pw.actor())
+		}, pw.T("records.members.removed", "org", org), "/admin/teams/"+pw.slug, teamPage.again(s, pw))
+	})
+}
+
+// orgForm is the organization form.
+type orgForm struct {
+	Slug string       `form:"slug"`
+	Name contest.Text `form:"name"`
+	Kind string       `form:"kind"`
+}
+
+// Validate leaves every check to the store.
+func (f *orgForm) Validate() map[string]string { return nil }
+
+func (f *orgForm) record() postgres.OrgRecord {
+	return postgres.OrgRecord{Slug: f.Slug, Name: f.Name, Kind: f.Kind}
+}
+
+// create adds an organization.
+func (f *orgForm) create(s *server, ar *adminReq, _ string) (string, string, error) {
+	o, err := s.store.CreateOrganization(ar.r.Context(), f.record(), ar.actor())
+	return ar.T("records.orgs.created", "name", ar.textIn(o.Name)), "/admin/organizations", err
+}
+
+func orgValues(o postgres.OrgRecord) map[string]string {
+	v := map[string]string{"slug": o.Slug, "kind": o.Kind, "version": strconv.Itoa(o.Version)}
+	putText(v, "name", o.Name)
+	return v
+}
+
+func (ar *adminReq) orgKinds() []adminview.Option {
+	return ar.options("org.kind.", contest.OrgKinds, ar.T("records.choose"))
+}
+
+// orgsPage lists the organizations; create is the add form as typed.
+func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPage, error) {
+	orgs, err := s.store.Organizations(ar.r.Context())
+	if err != nil {
+		return adminview.OrgsPage{}, err
+	}
+	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
+	v.Path = "/admin/organizations"
+	v.Create = create.Or(nil)
+	for _, o := range orgs {
+		v.Orgs = append(v.Orgs, adminview.OrgRow{
+			Slug:      o.Slug,
+			Name:      ar.textIn(o.Name),
+			Kind:      ar.T("org.kind." + o.Kind),
+			Teams:     ar.L.Number(o.Teams),
+			URL:       ar.L.URL("/admin/organizations/" + o.Slug),
+			PublicURL: ar.L.URL("/organizations/" + o.Slug),
+		})
+	}
+	return v, nil
+}
+
+// orgEditPage is the edit page of a saved organization.
+func (s *server) orgEditPage(ar *adminReq, o postgres.OrgRecord) adminview.OrgEditPage {
+	v := adminview.OrgEditPage{
+		AdminPage: ar.page("organizations", ar.T("records.orgs.edit", "name", ar.textIn(o.Name))),
+		Slug:      o.Slug,
+		Edit:      savedForm(orgValues(o)),
+		Kinds:     ar.orgKinds(),
+		Teams:     ar.L.Number(o.Teams),
+		PublicURL: ar.L.URL("/organizations/" + o.Slug),
+	}
+	v.Path = "/admin/organizations/" + o.Slug
+	return v
+}
+
+func (s *server) handleOrgEdit(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	program, slug, err := ar.programRoute()
+	o, err := s.store.Organization(r.Context(), ar.param("slug"))
 	if err != nil {
 		return err
 	}
-	org := chi.URLParam(r, "org")
-	return ar.remove(w, func(ver int) error {
-		return s.store.RemoveMember(r.Context(), program, slug, org, ver, ar.actor())
-	}, ar.T("records.members.removed", "org", org), "/admin/teams/"+slug, func(ref refusal) error {
-		return s.refuseTeam(w, ar, program, slug, ref, func(*adminview.TeamEditPage, postgres.TeamRecord) {})
-	})
+	return s.render(w, r, http.StatusOK, admin.OrgEdit(s.orgEditPage(ar, o)))
+}
+
+// handleOrgUpdate changes an organization if nobody saved it since the form
+// was made.
+func (s *server) handleOrgUpdate(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	slug := ar.param("slug")
+	var f orgForm
+	return ar.submit(w, formSave{form: &f, edit: true, taken: "slug",
+		write: func(ver int) (string, string, error) {
+			o := f.record()
+			o.Version = ver
+			out, err := s.store.UpdateOrganization(r.Context(), slug, o, ar.actor())
+			return ar.T("records.orgs.updated", "name", ar.textIn(out.Name)), "/admin/organizations", err
+		},
+		reshow: func(typed adminview.Form, ref refusal) error {
+			cur, err := s.store.Organization(r.Context(), slug)
+			if err != nil {
+				return err
+			}
+			v := s.orgEditPage(ar, cur)
+			v.Edit = ar.editForm(typed, ref, formFields(&f), orgValues(cur), map[string][]adminview.Option{"kind": v.Kinds})
+			return reshow(s, w, ar, ref, v, nil, admin.OrgEdit)
+		}})
 }

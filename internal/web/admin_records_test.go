@@ -15,7 +15,6 @@ import (
 
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/i18n"
-	assets "github.com/kai-challenge/portal/web"
 )
 
 var (
@@ -142,10 +141,7 @@ func wantConflict(t *testing.T, r response, box, formID, field, yours, current s
 // values and changes nothing; saving the conflict form again is deliberate
 // and wins.
 func TestRecordsOrganizations(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.120", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.120", adminEmail)
 
 	page := c.get("/admin/organizations")
 	wantStatus(t, "organizations", page, http.StatusOK)
@@ -153,13 +149,9 @@ func TestRecordsOrganizations(t *testing.T) {
 		t.Fatal("the list lacks org-a")
 	}
 	form := fillForm(t, page.body, "org-create-form")
-	form.Set("slug", "Bad Slug")
-	form.Set("name_ko", "라 기관")
-	form.Set("kind", "university")
+	setForm(form, map[string]string{"slug": "Bad Slug", "name_ko": "라 기관", "kind": "university"})
 	before := env.dump()
-	r := c.post("/admin/organizations", form)
-	wantStatus(t, "invalid organization", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "org-create-form",
+	r := c.postRefused(t, "invalid organization", "/admin/organizations", form, http.StatusUnprocessableEntity, "org-create-form",
 		map[string]string{"slug": "Bad Slug", "name_ko": "라 기관", "name_en": "", "kind": "university"},
 		map[string]string{"slug": "영문 소문자", "name_en": "필수 항목입니다"})
 	r = c.post("/en/admin/organizations", form)
@@ -173,9 +165,7 @@ func TestRecordsOrganizations(t *testing.T) {
 
 	form.Set("slug", "org-a")
 	form.Set("name_en", "Org D")
-	r = c.post("/admin/organizations", form)
-	wantStatus(t, "taken slug", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "org-create-form", map[string]string{"slug": "org-a", "name_en": "Org D"}, map[string]string{"slug": "이미 쓰이는 식별자"})
+	r = c.postRefused(t, "taken slug", "/admin/organizations", form, http.StatusUnprocessableEntity, "org-create-form", map[string]string{"slug": "org-a", "name_en": "Org D"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 	env.wantUnchanged(t, before, "refused forms changed the database")
 
 	form.Set("slug", "org-d")
@@ -190,7 +180,7 @@ func TestRecordsOrganizations(t *testing.T) {
 	mine.Set("name_en", "Org Delta")
 	mine.Set("kind", "research_institute")
 	wantRedirect(t, "update organization", c.post("/admin/organizations/org-d", mine), "/admin/organizations")
-	o, err := env.store.Organization(ctx, "org-d")
+	o, err := env.store.Organization(t.Context(), "org-d")
 	if err != nil || o.Name.EN != "Org Delta" || o.Kind != "research_institute" {
 		t.Fatalf("saved %+v, %v", o, err)
 	}
@@ -213,7 +203,7 @@ func TestRecordsOrganizations(t *testing.T) {
 	// Saving the conflict form again replaces the saved values on purpose.
 	again := fillForm(t, r.body, "org-edit-form")
 	wantRedirect(t, "deliberate save", c.post("/en/admin/organizations/org-d", again), "/en/admin/organizations")
-	if o, _ := env.store.Organization(ctx, "org-d"); o.Name.EN != "Org Dee" {
+	if o, _ := env.store.Organization(t.Context(), "org-d"); o.Name.EN != "Org Dee" {
 		t.Errorf("after the deliberate save the name is %q", o.Name.EN)
 	}
 	env.wantAudit(t, "organization.update", 2)
@@ -226,19 +216,12 @@ func TestRecordsOrganizations(t *testing.T) {
 // Teams and members: a new team appears on the public pages, its edits
 // and members too; refused and stale forms keep what was typed.
 func TestRecordsTeams(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.121", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.121", adminEmail)
 
 	_, form := c.formAt(t, "/admin/teams", "team-create-form")
-	form.Set("slug", "t4")
-	form.Set("name_ko", "라팀")
-	form.Set("model_note_en", "A 32B model")
+	setForm(form, map[string]string{"slug": "t4", "name_ko": "라팀", "model_note_en": "A 32B model"})
 	before := env.dump()
-	r := c.post("/admin/teams", form)
-	wantStatus(t, "invalid team", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "team-create-form",
+	r := c.postRefused(t, "invalid team", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form",
 		map[string]string{"slug": "t4", "name_ko": "라팀", "model_note_en": "A 32B model"},
 		map[string]string{"name_en": "필수 항목입니다", "lead": "필수 항목입니다", "model_note_ko": "한국어로도"})
 	r = c.post("/en/admin/teams", form)
@@ -246,10 +229,7 @@ func TestRecordsTeams(t *testing.T) {
 		map[string]string{"name_en": "required", "lead": "required", "model_note_ko": "required when the English text is given"})
 	env.wantUnchanged(t, before, "refused forms changed the database")
 
-	form.Set("name_en", "Team Four")
-	form.Set("lead", "org-c")
-	form.Set("model_note_ko", "32B 모델")
-	form.Set("model", "Four-1")
+	setForm(form, map[string]string{"name_en": "Team Four", "lead": "org-c", "model_note_ko": "32B 모델", "model": "Four-1"})
 	wantRedirect(t, "create team", c.post("/admin/teams", form), "/admin/teams/t4")
 	if pub := c.get("/teams"); !strings.Contains(pub.body, "라팀") {
 		t.Error("the new team is not on /teams")
@@ -258,9 +238,7 @@ func TestRecordsTeams(t *testing.T) {
 		t.Errorf("/en/teams/t4: %d", pub.status)
 	}
 	form.Set("slug", "t1")
-	r = c.post("/admin/teams", form)
-	wantStatus(t, "taken team slug", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "team-create-form", map[string]string{"slug": "t1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
+	r = c.postRefused(t, "taken team slug", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form", map[string]string{"slug": "t1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 
 	// Edit the team.
 	edit, stale := c.formAt(t, "/admin/teams/t4", "team-edit-form")
@@ -281,22 +259,13 @@ func TestRecordsTeams(t *testing.T) {
 	if add.Get("role") != "participant" || add.Get("confidence") != "confirmed" {
 		t.Errorf("member form defaults: %v", add)
 	}
-	add.Set("org", "org-a")
-	add.Set("since", "2026-03-01")
-	add.Set("until", "2026-01-01")
-	add.Set("note_ko", "데이터 제공")
-	r = c.post("/admin/teams/t4/members", add)
-	wantStatus(t, "invalid member", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "member-add-form",
+	setForm(add, map[string]string{"org": "org-a", "since": "2026-03-01", "until": "2026-01-01", "note_ko": "데이터 제공"})
+	r = c.postRefused(t, "invalid member", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form",
 		map[string]string{"org": "org-a", "since": "2026-03-01", "until": "2026-01-01", "note_ko": "데이터 제공"},
 		map[string]string{"until": "시작일(2026-03-01)보다 앞설 수 없습니다", "note_en": "영어로도"})
-	add.Set("until", "")
-	add.Set("note_en", "Provides data")
-	add.Set("role", "data_partner")
+	setForm(add, map[string]string{"until": "", "note_en": "Provides data", "role": "data_partner"})
 	wantRedirect(t, "add member", c.post("/admin/teams/t4/members", add), "/admin/teams/t4")
-	r = c.post("/admin/teams/t4/members", add)
-	wantStatus(t, "member twice", r, http.StatusUnprocessableEntity)
-	wantForm(t, r, "member-add-form", map[string]string{"org": "org-a", "role": "data_partner"}, map[string]string{"org": "이미 이 팀의 구성원"})
+	r = c.postRefused(t, "member twice", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form", map[string]string{"org": "org-a", "role": "data_partner"}, map[string]string{"org": "이미 이 팀의 구성원"})
 	if pub := c.get("/en/teams/t4"); !strings.Contains(pub.body, "Org A") {
 		t.Error("the new member is not on /en/teams/t4")
 	}
@@ -319,7 +288,7 @@ func TestRecordsTeams(t *testing.T) {
 	env.wantUnchanged(t, before, "stale member writes changed the database")
 	edit = c.get("/admin/teams/t4")
 	wantRedirect(t, "remove member", c.post("/admin/teams/t4/members/org-a/remove", fillForm(t, edit.body, "member-remove-org-a")), "/admin/teams/t4")
-	tr, err := env.store.Team(ctx, "console-test", "t4")
+	tr, err := env.store.Team(t.Context(), "console-test", "t4")
 	if err != nil || len(tr.Members) != 0 || tr.Name.KO != "라팀 컨소시엄" {
 		t.Fatalf("team after the edits: %+v, %v", tr, err)
 	}
@@ -406,12 +375,7 @@ func langOf(prefix string) i18n.Lang {
 // in both languages.
 func TestRecordsDynamicMessages(t *testing.T) {
 	t.Parallel()
-	cats, err := i18n.Load(assets.Catalogs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for prefix, codes := range map[string][]string{
+	wantMessages(t, map[string][]string{
 		"records.field.": {
 			"slug", "name_ko", "name_en", "kind", "lead", "model", "model_note_ko", "model_note_en", "goal_ko", "goal_en",
 			"note_ko", "note_en", "org", "role", "since", "until", "confidence", "period", "evaluated_on", "announce_at",
@@ -421,18 +385,7 @@ func TestRecordsDynamicMessages(t *testing.T) {
 		"records.invalid.taken.": {"slug", "code", "org", "team", "year"},
 		"records.confidence.":    {"confirmed", "reported", "conflicting"},
 		"records.nav.":           {"teams", "organizations", "budgets"},
-	} {
-		for _, c := range codes {
-			ids = append(ids, prefix+c)
-		}
-	}
-	for _, id := range ids {
-		for _, l := range i18n.Langs {
-			if _, ok := cats.Message(l, id); !ok {
-				t.Errorf("%s: no %s message", id, l)
-			}
-		}
-	}
+	})
 }
 
 // seedRecords adds what the record routes of the route table act on: two

@@ -11,8 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -100,11 +98,7 @@ func (s *server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 
 // roundPage builds a round's workflow page for the user's role.
 func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage, error) {
-	prog, err := ar.program()
-	if err != nil {
-		return adminview.RoundAdminPage{}, err
-	}
-	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, slug)
+	program, d, err := ar.adminRound(slug)
 	if err != nil {
 		return adminview.RoundAdminPage{}, err
 	}
@@ -125,10 +119,10 @@ func (s *server) roundPage(ar *adminReq, slug string) (adminview.RoundAdminPage,
 		v.Teams = append(v.Teams, adminview.Option{Value: e.Team, Label: ar.textIn(e.Name)})
 	}
 	v.StatusOptions = ar.statusOptions("")
-	if err := s.roundPreview(ar, &v, prog.Slug, d, n); err != nil {
+	if err := s.roundPreview(ar, &v, program, d, n); err != nil {
 		return v, err
 	}
-	if err := s.roundControls(ar, &v, prog.Slug, d); err != nil {
+	if err := s.roundControls(ar, &v, program, d); err != nil {
 		return v, err
 	}
 	if dec := d.Decision; dec != nil {
@@ -465,7 +459,7 @@ func (ar *adminReq) changeText(teams, crit map[string]string, raw []byte) string
 // handleAdminRound shows a round's workflow page.
 func (s *server) handleAdminRound(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	v, err := s.roundPage(ar, chi.URLParam(r, "slug"))
+	v, err := s.roundPage(ar, ar.param("slug"))
 	return show(s, w, r, v, err, admin.Round)
 }
 
@@ -481,7 +475,7 @@ type roundStep struct {
 
 // runStep runs a workflow step on the route's round.
 func (s *server) runStep(w http.ResponseWriter, ar *adminReq, st roundStep) error {
-	slug := chi.URLParam(ar.r, "slug")
+	slug := ar.param("slug")
 	prog, err := ar.program()
 	if err != nil {
 		return err
@@ -515,7 +509,7 @@ func (s *server) runStep(w http.ResponseWriter, ar *adminReq, st roundStep) erro
 func (s *server) roundAction(w http.ResponseWriter, r *http.Request, do func(ar *adminReq, program, slug string) error, done string) error {
 	ar := s.adminBegin(r)
 	return s.runStep(w, ar, roundStep{form: adminview.NewForm(nil), do: func(ar *adminReq, program string) (string, error) {
-		return ar.T(done), do(ar, program, chi.URLParam(r, "slug"))
+		return ar.T(done), do(ar, program, ar.param("slug"))
 	}})
 }
 
@@ -560,7 +554,7 @@ func reasonRequired(status string) bool {
 // and English; a refused form comes back with what was typed.
 func (s *server) handleEligibility(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
+	slug := ar.param("slug")
 	f := formOf(r, "team", "status", "reason_ko", "reason_en")
 	if !slices.Contains(contest.EntryStatuses, f.V("status")) {
 		f.Errors["status"] = ar.T("admin.invalid.choice")
@@ -584,7 +578,7 @@ func (s *server) handleEligibility(w http.ResponseWriter, r *http.Request) error
 // handleRoundDecide records which teams of a tie at the cut go through.
 func (s *server) handleRoundDecide(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
+	slug := ar.param("slug")
 	f := formOf(r, "reason_ko", "reason_en") // parses the form
 	advance := r.PostForm["advance"]
 	f.Values["advance"] = strings.Join(advance, ",")
@@ -607,7 +601,7 @@ func (s *server) handleRoundDecide(w http.ResponseWriter, r *http.Request) error
 // publishes the result as a new revision and keeps the old one.
 func (s *server) handleRoundCorrect(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	slug := chi.URLParam(r, "slug")
+	slug := ar.param("slug")
 	kind := r.PostFormValue("kind")
 	var f adminview.Form
 	var c postgres.Correction

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/rules"
@@ -90,18 +88,19 @@ func (g *grid) pageURL(ar *adminReq, from int) string {
 // readOnly reports whether the round's status no longer allows scoring.
 func (g *grid) readOnly() bool { return !contest.Allows(g.round.Info.Status, contest.ActScore) }
 
+// requestGrid is loadGrid for the request's round and ?criterion=.
+func (s *server) requestGrid(ar *adminReq) (*grid, error) {
+	return s.loadGrid(ar, ar.param("slug"), ar.r.URL.Query().Get("criterion"))
+}
+
 // loadGrid reads the round, its leaves for the page and its scores.
 func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 	ctx := ar.r.Context()
-	prog, err := ar.program()
+	program, d, err := ar.adminRound(slug)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.store.AdminRound(ctx, prog.Slug, slug)
-	if err != nil {
-		return nil, err
-	}
-	g := &grid{program: prog.Slug, slug: slug, criterion: criterion, round: d, stored: map[string]postgres.ScoreCell{}, required: map[string]bool{}}
+	g := &grid{program: program, slug: slug, criterion: criterion, round: d, stored: map[string]postgres.ScoreCell{}, required: map[string]bool{}}
 	if n, err := strconv.Atoi(ar.r.URL.Query().Get("from")); err == nil && n > 1 && criterion != "" {
 		g.from = n
 	}
@@ -114,7 +113,7 @@ func (s *server) loadGrid(ar *adminReq, slug, criterion string) (*grid, error) {
 	for _, e := range d.Entries {
 		g.required[e.Team] = e.Status == contest.EntryEligible || (e.Status == contest.EntryDisqualified && !d.Info.Backfill)
 	}
-	cells, err := s.store.RoundScores(ctx, prog.Slug, slug)
+	cells, err := s.store.RoundScores(ctx, program, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +363,7 @@ func (ar *adminReq) cellLabel(team, criterion string, evaluator int) string {
 // handleScores shows the grid.
 func (s *server) handleScores(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), r.URL.Query().Get("criterion"))
+	g, err := s.requestGrid(ar)
 	if err != nil {
 		return err
 	}
@@ -466,8 +465,7 @@ func (ar *adminReq) showConflicts(in *gridInput, stale postgres.StaleScoresError
 // saving again then keeps the typed value deliberately.
 func (s *server) handleScoresSave(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	criterion := r.URL.Query().Get("criterion")
-	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), criterion)
+	g, err := s.requestGrid(ar)
 	if err != nil {
 		return err
 	}

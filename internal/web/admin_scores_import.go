@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"net/http"
@@ -12,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
@@ -31,7 +30,7 @@ import (
 // transaction, with the round locked, so no save can slip in between.
 func (s *server) handleScoresImport(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	g, err := s.loadGrid(ar, chi.URLParam(r, "slug"), "")
+	g, err := s.loadGrid(ar, ar.param("slug"), "")
 	if err != nil {
 		return err
 	}
@@ -236,4 +235,45 @@ func (ar *adminReq) fillPreview(g *grid, p *adminview.ImportPreview, data []byte
 			p.Teams = append(p.Teams, *t)
 		}
 	}
+}
+
+// handleScoresTemplate is a score CSV to fill in for one grid page: the
+// main grid's leaves, or with ?criterion= one large panel. It has the
+// import's header and one row per team, leaf and evaluator with the value
+// left empty, so a 185-member panel is typed in a spreadsheet and
+// uploaded rather than into 185 columns.
+func (s *server) handleScoresTemplate(w http.ResponseWriter, r *http.Request) error {
+	ar := s.adminBegin(r)
+	g, err := s.requestGrid(ar)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(utf8BOM)
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	_ = cw.Write([]string{"team", "criterion", "evaluator", "value"})
+	for _, e := range g.round.Entries {
+		for _, l := range g.leaves {
+			for _, ev := range l.evaluators() {
+				evaluator := ""
+				if ev > 0 {
+					evaluator = strconv.Itoa(ev)
+				}
+				_ = cw.Write([]string{e.Team, l.Code, evaluator, ""})
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	name := g.program + "-" + g.slug + "-scores"
+	if g.criterion != "" {
+		name += "-" + g.criterion
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	_, err = w.Write(buf.Bytes())
+	return err
 }

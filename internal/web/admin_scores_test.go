@@ -15,9 +15,7 @@ import (
 // A grid with refused cells saves nothing and comes back (422) with every
 // typed value and a message at each refused cell.
 func TestScoreGridValidation(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.80", scorerEmail)
+	env, c := consoleTest(t, "192.0.2.80", scorerEmail)
 	page := c.get("/admin/rounds/r1/scores")
 	if page.status != http.StatusOK {
 		t.Fatalf("grid: %d", page.status)
@@ -80,11 +78,7 @@ func TestScoreGridValidation(t *testing.T) {
 	}
 	// Fixing the cells saves them all at once.
 	form = formValues(t, r.body, "score-grid-form")
-	form.Set("v.t1.global.0", "12.35")
-	form.Set("v.t2.nia.0", "30")
-	form.Set("v.t2.global.0", "9.5")
-	form.Set("v.t3.nia.0", "7")
-	form.Set("v.t1.expert.1", "1")
+	setForm(form, map[string]string{"v.t1.global.0": "12.35", "v.t2.nia.0": "30", "v.t2.global.0": "9.5", "v.t3.nia.0": "7", "v.t1.expert.1": "1"})
 	wantStatus(t, "corrected grid", c.post("/admin/rounds/r1/scores", form), http.StatusSeeOther)
 	if got := env.score("r1", "t1", "global", 0); got != "12.35" {
 		t.Errorf("t1/global = %q", got)
@@ -100,9 +94,7 @@ func TestScoreGridValidation(t *testing.T) {
 // shows both values; nothing is overwritten; saving again is a deliberate
 // overwrite.
 func TestScoreGridConflict(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	a := env.signedIn("192.0.2.81", adminEmail)
+	env, a := consoleTest(t, "192.0.2.81", adminEmail)
 	b := env.signedIn("192.0.2.82", scorerEmail)
 	formA := formValues(t, a.get("/admin/rounds/r1/scores").body, "score-grid-form")
 	formB := formValues(t, b.get("/admin/rounds/r1/scores").body, "score-grid-form")
@@ -147,9 +139,7 @@ func TestScoreGridConflict(t *testing.T) {
 // A CSV upload is previewed by a dry run that writes nothing; bad lines are
 // named; confirming imports.
 func TestScoreCSVImport(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.83", scorerEmail)
+	env, c := consoleTest(t, "192.0.2.83", scorerEmail)
 	before := env.dump()
 
 	bad := "team,criterion,evaluator,value\nt1,nia,,12.5\nt9,nia,,1\nt2,expert,,3\n"
@@ -186,9 +176,7 @@ func TestScoreCSVImport(t *testing.T) {
 // Korean with line numbers and the names of teams and criteria; the
 // English console says the same in English.
 func TestScoreCSVAllErrorsAtOnce(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.89", scorerEmail)
+	env, c := consoleTest(t, "192.0.2.89", scorerEmail)
 	before := env.dump()
 	bad := "team,criterion,evaluator,value\nt1,nia,,\"1,5\"\nt9,global,,1\nt2,nia,,31\nt3,expert,4,1\n"
 	r := c.upload("/admin/rounds/r1/scores/import", "file", "bad.csv", []byte(bad))
@@ -214,9 +202,7 @@ func TestScoreCSVAllErrorsAtOnce(t *testing.T) {
 // A file with many bad rows lists the first hundred problems and counts the
 // rest, so it cannot make a huge page.
 func TestScoreCSVErrorsCapped(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.90", scorerEmail)
+	_, c := consoleTest(t, "192.0.2.90", scorerEmail)
 	var b strings.Builder
 	b.WriteString("team,criterion,evaluator,value\n")
 	for i := 0; i < 150; i++ {
@@ -233,9 +219,7 @@ func TestScoreCSVErrorsCapped(t *testing.T) {
 // The scores of a closed or published round are read-only: no inputs, and
 // a save is refused.
 func TestScoreGridReadOnly(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.84", adminEmail)
+	env, c := consoleTest(t, "192.0.2.84", adminEmail)
 	wantStatus(t, "close", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
 	r := c.get("/admin/rounds/r2/scores")
 	if strings.Contains(r.body, "<input type=\"text\"") || !strings.Contains(r.body, `data-testid="read-only"`) || !strings.Contains(r.body, ">40.00<") {
@@ -254,9 +238,7 @@ func TestScoreGridReadOnly(t *testing.T) {
 // as they are now, which can then be confirmed deliberately. A
 // confirmation that carries no preview base is treated the same way.
 func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.85", scorerEmail)
+	env, c := consoleTest(t, "192.0.2.85", scorerEmail)
 	colleague := env.signedIn("192.0.2.86", adminEmail)
 
 	csv := "team,criterion,evaluator,value\nt1,nia,,12.5\nt2,global,,20\n"
@@ -317,9 +299,7 @@ func TestScoreCSVImportAfterColleagueEdit(t *testing.T) {
 // The CSV template of a grid page has the import's header and a line per
 // team, leaf and evaluator with the value empty; filled in, it imports.
 func TestScoreCSVTemplate(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.90", scorerEmail)
+	_, c := consoleTest(t, "192.0.2.90", scorerEmail)
 	page := c.get("/admin/rounds/r1/scores")
 	href, _ := one(t, page.body, testid("import-template")).Attr("href")
 	if href != "/admin/rounds/r1/scores/template.csv" {
@@ -355,9 +335,7 @@ func TestScoreCSVTemplate(t *testing.T) {
 // The import preview comes before the grid: its confirm button first, the
 // counts per team by name, and the score-by-score details folded.
 func TestScoreCSVPreviewByTeam(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.91", scorerEmail)
+	_, c := consoleTest(t, "192.0.2.91", scorerEmail)
 	seed := c.upload("/admin/rounds/r1/scores/import", "file", "a.csv", []byte("team,criterion,evaluator,value\nt1,nia,,10\n"))
 	wantStatus(t, "seed", c.post("/admin/rounds/r1/scores/import", formValues(t, seed.body, "import-confirm-form")), http.StatusSeeOther)
 	csv := "team,criterion,evaluator,value\nt1,nia,,10\nt1,global,,5\nt2,expert,1,3\nt2,expert,2,4\n"
@@ -388,9 +366,7 @@ func TestScoreCSVPreviewByTeam(t *testing.T) {
 // evaluators as ranges, instead of a line per missing score. (textOf
 // puts a space between the team's <strong> and the colon.)
 func TestMissingScoresGrouped(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.92", scorerEmail)
+	_, c := consoleTest(t, "192.0.2.92", scorerEmail)
 	seed := c.upload("/admin/rounds/r1/scores/import", "file", "a.csv", []byte("team,criterion,evaluator,value\nt1,nia,,10\nt1,expert,2,5\nt2,expert,1,5\nt2,expert,2,5\nt2,expert,3,5\n"))
 	wantStatus(t, "seed", c.post("/admin/rounds/r1/scores/import", formValues(t, seed.body, "import-confirm-form")), http.StatusSeeOther)
 	r := c.get("/admin/rounds/r1")
@@ -409,9 +385,7 @@ func TestMissingScoresGrouped(t *testing.T) {
 // row ends with the panel's mean over all its evaluators, the main grid's
 // rows with their total; required cells not yet entered are marked.
 func TestScoreGridPagesAndSums(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.93", adminEmail)
+	_, c := consoleTest(t, "192.0.2.93", adminEmail)
 	add := mapForm(map[string]string{"code": "public", "name_ko": "국민 평가", "name_en": "Public panel", "max": "10", "panel_size": "45", "aggregate": "mean"})
 	wantRedirect(t, "create panel", c.post("/admin/rounds/r1/criteria", add), "/admin/rounds/r1/edit")
 	csv := "team,criterion,evaluator,value\nt1,public,1,4\nt1,public,2,5\nt1,public,30,9\nt1,nia,,20\nt1,expert,1,30\nt1,expert,2,40\n"

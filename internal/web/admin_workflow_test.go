@@ -20,8 +20,7 @@ import (
 // with any other token, it is dead.
 func TestFirstAdminSetup(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	pool, err := postgres.Open(ctx, pgtest.URL(t))
+	pool, err := postgres.Open(t.Context(), pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,10 +41,7 @@ func TestFirstAdminSetup(t *testing.T) {
 		t.Fatalf("setup page: %d", page.status)
 	}
 	form := formValues(t, page.body, "setup-form")
-	form.Set("email", "first@msit.go.kr")
-	form.Set("name", "첫 관리자")
-	form.Set("password", "first@msit.go.kr")
-	form.Set("password2", "first@msit.go.kr")
+	setForm(form, map[string]string{"email": "first@msit.go.kr", "name": "첫 관리자", "password": "first@msit.go.kr", "password2": "first@msit.go.kr"})
 	r := c.post("/admin/setup", form)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="first@msit.go.kr"`) || !strings.Contains(r.body, `data-testid="error-password"`) {
 		t.Fatalf("weak password: %d", r.status)
@@ -62,7 +58,7 @@ func TestFirstAdminSetup(t *testing.T) {
 	if r := c.get("/admin"); r.status != http.StatusOK || !strings.Contains(r.body, "first@msit.go.kr") {
 		t.Errorf("the new admin is not signed in: %d", r.status)
 	}
-	u, _, err := store.UserByEmail(ctx, "first@msit.go.kr")
+	u, _, err := store.UserByEmail(t.Context(), "first@msit.go.kr")
 	if err != nil || u.Role != "admin" {
 		t.Fatalf("first admin: %+v, %v", u, err)
 	}
@@ -75,7 +71,7 @@ func TestFirstAdminSetup(t *testing.T) {
 	if r := other.get("/admin/setup?token=0123456789abcdef"); r.status != http.StatusNotFound {
 		t.Errorf("second visit: %d, want 404", r.status)
 	}
-	users, _ := store.Users(ctx)
+	users, _ := store.Users(t.Context())
 	if len(users) != 1 {
 		t.Errorf("%d users, want 1", len(users))
 	}
@@ -90,9 +86,7 @@ func TestFirstAdminSetup(t *testing.T) {
 // Eligibility: a refused form re-renders with the input and per-field
 // messages; a valid one is recorded.
 func TestEligibilityForm(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.92", adminEmail)
+	_, c := consoleTest(t, "192.0.2.92", adminEmail)
 	r := c.post("/admin/rounds/r2/eligibility", url.Values{"team": {"t2"}, "status": {"disqualified"}, "reason_ko": {"독자성 미충족"}, "reason_en": {""}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("missing English reason: %d", r.status)
@@ -117,10 +111,7 @@ func TestEligibilityForm(t *testing.T) {
 // Close, publish with the cut line, schedule in KST, tie decision and a
 // correction as a new revision.
 func TestRoundWorkflow(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.93", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.93", adminEmail)
 
 	// r1 has no scores and is open: publishing and scheduling it are
 	// refused until it is closed, and closing it is refused with the count.
@@ -143,7 +134,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if env.roundStatus("r1") != "draft" {
 		t.Fatal("an incomplete round changed status")
 	}
-	if d, _ := env.store.AdminRound(ctx, "console-test", "r1"); d.PublishAt != nil {
+	if d, _ := env.store.AdminRound(t.Context(), "console-test", "r1"); d.PublishAt != nil {
 		t.Error("an open round was scheduled")
 	}
 
@@ -161,7 +152,7 @@ func TestRoundWorkflow(t *testing.T) {
 	wantStatus(t, "close again", c.post("/admin/rounds/r2/close", nil), http.StatusSeeOther)
 	// Schedule the closed r2 at a KST time; then cancel.
 	wantStatus(t, "schedule", c.post("/admin/rounds/r2/schedule", url.Values{"at": {"2031-03-01T09:30"}}), http.StatusSeeOther)
-	d, err := env.store.AdminRound(ctx, "console-test", "r2")
+	d, err := env.store.AdminRound(t.Context(), "console-test", "r2")
 	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) {
 		t.Fatalf("scheduled at %v (%v), want 2031-03-01 09:30 KST", d.PublishAt, err)
 	}
@@ -171,7 +162,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if r := c.post("/admin/rounds/r2/schedule", url.Values{"cancel": {"1"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("unschedule: %d", r.status)
 	}
-	if d, _ := env.store.AdminRound(ctx, "console-test", "r2"); d.PublishAt != nil {
+	if d, _ := env.store.AdminRound(t.Context(), "console-test", "r2"); d.PublishAt != nil {
 		t.Error("the schedule was not cancelled")
 	}
 	wantStatus(t, "publish", c.publish(t, "r2"), http.StatusSeeOther)
@@ -195,7 +186,7 @@ func TestRoundWorkflow(t *testing.T) {
 	if !strings.Contains(r.body, "Data entry error") && !strings.Contains(r.body, "입력 오류") || !strings.Contains(r.body, "20.00 → 25.00") {
 		t.Errorf("revisions list lacks the correction")
 	}
-	if _, _, err := env.store.Revision(ctx, "console-test", "r2", 1); err != nil {
+	if _, _, err := env.store.Revision(t.Context(), "console-test", "r2", 1); err != nil {
 		t.Errorf("revision 1 gone: %v", err)
 	}
 
@@ -238,9 +229,7 @@ func TestRoundWorkflow(t *testing.T) {
 // Adding users: a generated password is shown once; a duplicate email is
 // refused with the input kept.
 func TestUsersPage(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.94", adminEmail)
+	env, c := consoleTest(t, "192.0.2.94", adminEmail)
 	r := c.post("/admin/users", url.Values{"email": {"kim@msit.go.kr"}, "name": {"김"}, "role": {"scorer"}, "password": {""}})
 	if r.status != http.StatusOK || !strings.Contains(r.body, `data-testid="generated-password"`) {
 		t.Fatalf("add with generated password: %d", r.status)
@@ -270,9 +259,7 @@ func TestUsersPage(t *testing.T) {
 // The audit page names the first event that no longer verifies after a
 // database superuser rewrote it.
 func TestAuditPageShowsTampering(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.96", adminEmail)
+	env, c := consoleTest(t, "192.0.2.96", adminEmail)
 	if r := c.get("/en/admin/audit"); !strings.Contains(r.body, "Hash chain intact: 4 events") {
 		t.Fatalf("clean log not reported intact")
 	}
@@ -296,9 +283,7 @@ func TestAuditPageShowsTampering(t *testing.T) {
 // English, in the eligibility form and in a correction alike; eligible
 // needs none.
 func TestEntryReasonRules(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.97", adminEmail)
+	env, c := consoleTest(t, "192.0.2.97", adminEmail)
 	wantReasonErrors := func(what string, r response, form string) {
 		t.Helper()
 		if r.status != http.StatusUnprocessableEntity {
@@ -357,9 +342,7 @@ func TestEntryReasonRules(t *testing.T) {
 // forbids a workflow step is 422 with the same explanation as a record
 // edit it forbids, and nothing changes.
 func TestWorkflowRefusalStatus(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.98", adminEmail)
+	env, c := consoleTest(t, "192.0.2.98", adminEmail)
 	before := env.dump()
 	r := c.post("/admin/rounds/r2/reopen", nil) // r2 is being scored, not closed
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "라운드의 현재 상태에서는 할 수 없는 작업입니다") {

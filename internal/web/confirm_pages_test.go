@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,10 +59,7 @@ func wantRefused(t *testing.T, env *consoleEnv, c *staffClient, path string, sta
 // incomplete or blocked round offers neither publication nor schedule and
 // the confirmation refuses it with the reason.
 func TestConfirmCloseAndSchedule(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.140", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.140", adminEmail)
 
 	// r1 is open with no score: no publication or schedule is offered,
 	// and closing it is refused on its confirmation page with the count.
@@ -110,7 +106,7 @@ func TestConfirmCloseAndSchedule(t *testing.T) {
 		t.Fatalf("the schedule's form lacks its binding: %v", vals)
 	}
 	wantStatus(t, "schedule", c.post("/admin/rounds/r2/schedule", vals), http.StatusSeeOther)
-	d, err := env.store.AdminRound(ctx, "console-test", "r2")
+	d, err := env.store.AdminRound(t.Context(), "console-test", "r2")
 	if err != nil || d.PublishAt == nil || !d.PublishAt.Equal(time.Date(2031, 3, 1, 0, 30, 0, 0, time.UTC)) {
 		t.Fatalf("scheduled at %v (%v), want 2031-03-01 09:30 KST", d.PublishAt, err)
 	}
@@ -129,16 +125,13 @@ func TestConfirmCloseAndSchedule(t *testing.T) {
 // A role change and a widened disclosure ask for confirmation first; the
 // same role, the last admin and a narrower disclosure are refused with why.
 func TestConfirmRoleAndDisclosure(t *testing.T) {
-	t.Parallel()
-	env := newConsole(t, "http://localhost:8080")
-	c := env.signedIn("192.0.2.141", adminEmail)
-	ctx := context.Background()
+	env, c := consoleTest(t, "192.0.2.141", adminEmail)
 
 	users := c.get("/admin/users")
 	if m, _ := one(t, users.body, testid("role-form-"+scorerEmail)).Attr("method"); m != "get" {
 		t.Errorf("the role form changes the role without confirmation (%s)", m)
 	}
-	u, _, err := env.store.UserByEmail(ctx, scorerEmail)
+	u, _, err := env.store.UserByEmail(t.Context(), scorerEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,13 +144,13 @@ func TestConfirmRoleAndDisclosure(t *testing.T) {
 	self := "/admin/users/" + env.userID(adminEmail) + "/role?version=1&role=scorer"
 	wantRefused(t, env, c, self, http.StatusConflict, "마지막 관리자")
 	wantStatus(t, "role change", c.post(strings.SplitN(base, "?", 2)[0], fillForm(t, page.body, "role-confirm")), http.StatusSeeOther)
-	if u, _, err := env.store.UserByEmail(ctx, scorerEmail); err != nil || u.Role != auth.RoleAdmin {
+	if u, _, err := env.store.UserByEmail(t.Context(), scorerEmail); err != nil || u.Role != auth.RoleAdmin {
 		t.Fatalf("the confirmed role change: %v, %v", u.Role, err)
 	}
 
 	// A published round disclosing outcomes widens to aggregates.
-	closeAndPublish(ctx, t, env.store, "console-test", "r2", contest.Actor{Name: "cli"}, time.Date(2030, 6, 15, 5, 0, 0, 0, time.UTC))
-	if _, err := env.pool.Exec(ctx, `UPDATE rounds SET disclosure = 'aggregates' WHERE slug = 'r2'`); err != nil {
+	closeAndPublish(t.Context(), t, env.store, "console-test", "r2", contest.Actor{Name: "cli"}, time.Date(2030, 6, 15, 5, 0, 0, 0, time.UTC))
+	if _, err := env.pool.Exec(t.Context(), `UPDATE rounds SET disclosure = 'aggregates' WHERE slug = 'r2'`); err != nil {
 		t.Fatal(err)
 	}
 	r := c.get("/admin/rounds/r2")
@@ -174,7 +167,7 @@ func TestConfirmRoleAndDisclosure(t *testing.T) {
 		t.Errorf("the disclosure's date reads %q", got)
 	}
 	wantStatus(t, "widen", c.post("/admin/rounds/r2/disclosure", fillForm(t, page.body, "disclose-confirm")), http.StatusSeeOther)
-	steps, err := env.store.Disclosures(ctx, "console-test", "r2")
+	steps, err := env.store.Disclosures(t.Context(), "console-test", "r2")
 	if err != nil || len(steps) == 0 || steps[len(steps)-1].Level != "full" {
 		t.Fatalf("disclosure steps %v, %v", steps, err)
 	}

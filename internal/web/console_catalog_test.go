@@ -8,22 +8,55 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/scorecsv"
 	"github.com/kai-challenge/portal/internal/web/i18n"
+	assets "github.com/kai-challenge/portal/web"
 )
 
 // The English catalog words every score CSV problem as the CLI does
 // (scorecsv.English), and the Korean catalog has each of them too.
 func TestCSVMessagesInCatalogs(t *testing.T) {
 	t.Parallel()
+	wantEnglish(t, fileCatalogs(t), "csv.", scorecsv.English)
+}
+
+// fileCatalogs loads the message catalogs from their folder.
+func fileCatalogs(t *testing.T) *i18n.Catalogs {
+	t.Helper()
 	c, err := i18n.Load(os.DirFS("../../web/i18n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for code, en := range scorecsv.English {
-		if got, _ := c.Message(i18n.EN, "csv."+code); got != en {
-			t.Errorf("en csv.%s = %q, want %q", code, got, en)
+	return c
+}
+
+// wantEnglish checks the English catalog words each prefix+code as
+// english does, and the Korean catalog has each of them too.
+func wantEnglish(t *testing.T, c *i18n.Catalogs, prefix string, english map[string]string) {
+	t.Helper()
+	for code, en := range english {
+		if got, _ := c.Message(i18n.EN, prefix+code); got != en {
+			t.Errorf("en %s%s = %q, want %q", prefix, code, got, en)
 		}
-		if _, ok := c.Message(i18n.KO, "csv."+code); !ok {
-			t.Errorf("ko csv.%s missing", code)
+		if _, ok := c.Message(i18n.KO, prefix+code); !ok {
+			t.Errorf("ko %s%s missing", prefix, code)
+		}
+	}
+}
+
+// wantMessages checks every message id prefix+code exists in both
+// languages.
+func wantMessages(t *testing.T, ids map[string][]string) {
+	t.Helper()
+	cats, err := i18n.Load(assets.Catalogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for prefix, codes := range ids {
+		for _, c := range codes {
+			for _, l := range i18n.Langs {
+				if _, ok := cats.Message(l, prefix+c); !ok {
+					t.Errorf("%s: no %s message", prefix+c, l)
+				}
+			}
 		}
 	}
 }
@@ -33,18 +66,8 @@ func TestCSVMessagesInCatalogs(t *testing.T) {
 // each of them too, with the store's Korean wording.
 func TestValidationMessagesInCatalogs(t *testing.T) {
 	t.Parallel()
-	c, err := i18n.Load(os.DirFS("../../web/i18n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for key, en := range contest.English {
-		if got, _ := c.Message(i18n.EN, "validation."+key); got != en {
-			t.Errorf("en validation.%s = %q, want %q", key, got, en)
-		}
-		if _, ok := c.Message(i18n.KO, "validation."+key); !ok {
-			t.Errorf("ko validation.%s missing", key)
-		}
-	}
+	c := fileCatalogs(t)
+	wantEnglish(t, c, "validation.", contest.English)
 	ko := c.Localizer(i18n.KO)
 	for _, tc := range []struct {
 		p    contest.Problem

@@ -149,13 +149,13 @@ func (s *server) routes() http.Handler {
 					r.Post("/admin/users/{id}/enable", s.handleAdmin(s.handleUserEnable))
 
 					// The record: organizations, teams, rounds with criteria and entries, budgets.
-					r.Get("/admin/organizations", s.handleAdmin(s.handleOrgs))
-					r.Post("/admin/organizations", s.handleAdmin(s.handleOrgCreate))
+					r.Get("/admin/organizations", s.handleAdmin(orgList.showOn(s)))
+					r.Post("/admin/organizations", s.handleAdmin(orgList.createOn(s)))
 					r.Get("/admin/organizations/{slug}", s.handleAdmin(s.handleOrgEdit))
 					r.Post("/admin/organizations/{slug}", s.handleAdmin(s.handleOrgUpdate))
 
-					r.Get("/admin/teams", s.handleAdmin(s.handleTeams))
-					r.Post("/admin/teams", s.handleAdmin(s.handleTeamCreate))
+					r.Get("/admin/teams", s.handleAdmin(teamList.showOn(s)))
+					r.Post("/admin/teams", s.handleAdmin(teamList.createOn(s)))
 					r.Get("/admin/teams/{slug}", s.handleAdmin(s.handleTeamEdit))
 					r.Post("/admin/teams/{slug}", s.handleAdmin(s.handleTeamUpdate))
 					r.Post("/admin/teams/{slug}/members", s.handleAdmin(s.handleMemberAdd))
@@ -172,8 +172,8 @@ func (s *server) routes() http.Handler {
 					r.Post("/admin/rounds/{slug}/entries", s.handleAdmin(s.handleEntryAdd))
 					r.Post("/admin/rounds/{slug}/entries/{team}/remove", s.handleAdmin(s.handleEntryRemove))
 
-					r.Get("/admin/budgets", s.handleAdmin(s.handleBudgets))
-					r.Post("/admin/budgets", s.handleAdmin(s.handleBudgetCreate))
+					r.Get("/admin/budgets", s.handleAdmin(budgetList.showOn(s)))
+					r.Post("/admin/budgets", s.handleAdmin(budgetList.createOn(s)))
 					r.Get("/admin/budgets/{year}", s.handleAdmin(s.handleBudgetEdit))
 					r.Post("/admin/budgets/{year}", s.handleAdmin(s.handleBudgetUpdate))
 					r.Post("/admin/budgets/{year}/allocations", s.handleAdmin(s.handleAllocationCreate))

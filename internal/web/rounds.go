@@ -14,12 +14,8 @@ import (
 	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleRoundIndex lists the rounds in order.
-func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, rounds, err := load(s, r, s.store.PublicRounds)
-	if err != nil {
-		return err
-	}
+// roundsPage lists the rounds in order.
+func (pr *pageReq) roundsPage(rounds []postgres.PublicRound) (view.RoundsPage, error) {
 	L := pr.L
 	v := view.RoundsPage{Page: pr.page("rounds", pr.T("nav.rounds"))}
 	for _, rd := range rounds {
@@ -37,7 +33,7 @@ func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error 
 		}
 		v.Rounds = append(v.Rounds, row)
 	}
-	return s.render(w, r, http.StatusOK, pages.Rounds(v))
+	return v, nil
 }
 
 // handleRoundShow is one round's page. The store returns no figures,

@@ -3,8 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,7 +31,7 @@ func generatedEnv(tb testing.TB, o programgen.Options, deps web.Deps) http.Handl
 		tb.Fatalf("import: %v %v", err, sum.Notes)
 	}
 	deps.Store, deps.BaseURL = st, baseURL
-	deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	deps.Logger = quietLogger()
 	return web.NewServer(deps)
 }
 

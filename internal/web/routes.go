@@ -59,8 +59,8 @@ func (s *server) routes() http.Handler {
 	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(roundCSVFile(s, "published-scores.csv", publishedScoresTable)))
 	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(roundCSVFile(s, "statistics.csv", statisticsTable)))
 	// The link-preview (Open Graph) images of round and team pages.
-	r.Get("/og/rounds/{slug}.png", s.handle(s.handleOGRound))
-	r.Get("/og/teams/{slug}.png", s.handle(s.handleOGTeam))
+	r.Get("/og/rounds/{slug}.png", s.handle(ogImage(s, s.store.PublicRound, roundBars)))
+	r.Get("/og/teams/{slug}.png", s.handle(ogImage(s, s.store.PublicTeam, teamBars)))
 
 	site := func(r chi.Router) {
 		r.Get("/", s.handle(servePage(s, s.store.PublicOverview, (*pageReq).overviewPage, pages.Overview)))

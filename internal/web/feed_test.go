@@ -19,11 +19,8 @@ const atomNS = "http://www.w3.org/2005/Atom"
 // rather than the encoder's own structs.
 type atomDoc struct {
 	XMLName xml.Name
-	Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
-	IDs     []string    `xml:"http://www.w3.org/2005/Atom id"`
-	Titles  []atomTextT `xml:"http://www.w3.org/2005/Atom title"`
-	Updated []string    `xml:"http://www.w3.org/2005/Atom updated"`
-	Links   []atomLinkT `xml:"http://www.w3.org/2005/Atom link"`
+	Lang    string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	atomCommon
 	Authors []struct {
 		Name string `xml:"http://www.w3.org/2005/Atom name"`
 	} `xml:"http://www.w3.org/2005/Atom author"`
@@ -42,12 +39,17 @@ type atomLinkT struct {
 	Href     string `xml:"href,attr"`
 }
 
+// atomCommon are the elements a feed and an entry both have.
+type atomCommon struct {
+	IDs     []string    `xml:"http://www.w3.org/2005/Atom id"`
+	Titles  []atomTextT `xml:"http://www.w3.org/2005/Atom title"`
+	Updated []string    `xml:"http://www.w3.org/2005/Atom updated"`
+	Links   []atomLinkT `xml:"http://www.w3.org/2005/Atom link"`
+}
+
 type atomEntryT struct {
-	IDs        []string    `xml:"http://www.w3.org/2005/Atom id"`
-	Titles     []atomTextT `xml:"http://www.w3.org/2005/Atom title"`
-	Updated    []string    `xml:"http://www.w3.org/2005/Atom updated"`
+	atomCommon
 	Published  []string    `xml:"http://www.w3.org/2005/Atom published"`
-	Links      []atomLinkT `xml:"http://www.w3.org/2005/Atom link"`
 	Summary    []atomTextT `xml:"http://www.w3.org/2005/Atom summary"`
 	Content    []atomTextT `xml:"http://www.w3.org/2005/Atom content"`
 	Categories []struct {

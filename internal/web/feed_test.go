@@ -80,10 +80,7 @@ func (e atomEntryT) id() string {
 // alternate links per type and language; unique entry ids.
 func parseAtom(t *testing.T, h http.Handler, path string) atomDoc {
 	t.Helper()
-	r := get(t, h, path)
-	if r.status != http.StatusOK {
-		t.Fatalf("%s: %d", path, r.status)
-	}
+	r := getOK(t, h, path)
 	if ct := r.header.Get("Content-Type"); ct != "application/atom+xml; charset=utf-8" {
 		t.Errorf("%s: Content-Type %q", path, ct)
 	}

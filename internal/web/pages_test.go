@@ -135,11 +135,18 @@ func otherLang(path string) string {
 // checkPage.
 func getPage(t *testing.T, h http.Handler, path string) response {
 	t.Helper()
+	r := getOK(t, h, path)
+	checkPage(t, path, r)
+	return r
+}
+
+// getOK gets path and fails the test at once unless it answers 200.
+func getOK(t *testing.T, h http.Handler, path string) response {
+	t.Helper()
 	r := get(t, h, path)
 	if r.status != http.StatusOK {
 		t.Fatalf("%s: status %d", path, r.status)
 	}
-	checkPage(t, path, r)
 	return r
 }
 

@@ -27,10 +27,7 @@ func TestSearchMentions(t *testing.T) {
 		{"/en/search?q=qwen", "/en/teams/naver-cloud", "Qwen 2.5"},
 		{"/en/search?q=" + url.QueryEscape("독자성"), "/en/teams/naver-cloud", "독자성"},
 	} {
-		r := get(t, env.h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", tc.path, r.status)
-		}
+		r := getOK(t, env.h, tc.path)
 		sec := one(t, r.body, testid("search-mentions"))
 		var found bool
 		sec.Find("li").Each(func(_ int, li *goquery.Selection) {
@@ -59,10 +56,7 @@ func TestStandingsRanking(t *testing.T) {
 		{"/standings", "순위", "/rounds/stage-1", "2026"},
 		{"/en/standings", "Rank", "/en/rounds/stage-1", "2026"},
 	} {
-		r := get(t, env.h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", tc.path, r.status)
-		}
+		r := getOK(t, env.h, tc.path)
 		in := one(t, r.body, testid("standings-in-table"))
 		if h := textOf(in.Find("thead th").First()); h != tc.rank {
 			t.Errorf("%s: first column %q, want %q", tc.path, h, tc.rank)
@@ -109,10 +103,7 @@ func TestDownloadButtonsAndMenu(t *testing.T) {
 		{"/teams/naver-cloud", []string{"/api/v1/teams/naver-cloud", "/data/teams.csv", "/data/outcomes.csv"}},
 		{"/en/teams/lg", []string{"/api/v1/teams/lg", "/data/teams.csv"}},
 	} {
-		r := get(t, env.h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", tc.path, r.status)
-		}
+		r := getOK(t, env.h, tc.path)
 		bar := one(t, r.body, testid("downloads"))
 		for _, href := range tc.want {
 			if bar.Find(`a[href="`+href+`"]`).Length() != 1 {
@@ -146,10 +137,7 @@ func TestEmbedStandings(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t, true, false)
 	for _, path := range []string{"/embed/standings", "/en/embed/standings"} {
-		r := get(t, env.h, path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", path, r.status)
-		}
+		r := getOK(t, env.h, path)
 		if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") || strings.Contains(csp, "'none'") {
 			t.Errorf("%s: CSP %q does not allow framing", path, csp)
 		}
@@ -193,10 +181,7 @@ func TestFeedPageAndStylesheet(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t, true, false)
 	for _, tc := range []struct{ path, first string }{{"/feed", "/feed.atom"}, {"/en/feed", "/en/feed.atom"}} {
-		r := get(t, env.h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", tc.path, r.status)
-		}
+		r := getOK(t, env.h, tc.path)
 		if one(t, r.body, testid("feed-how")).Find("li").Length() != 3 {
 			t.Errorf("%s: no subscribing steps", tc.path)
 		}

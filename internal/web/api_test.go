@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -334,10 +333,7 @@ func TestAPIPublication(t *testing.T) {
 		t.Errorf("published round = %v", round)
 	}
 
-	why := contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
-	if _, err := env.store.CorrectRound(ctx, "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, odActor, at.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	odCorrect(t, env.store, at.Add(24*time.Hour))
 	apiJSON(t, h, "/api/v1/rounds/r1/results", &rep)
 	if rep.Status != "corrected" || rep.Teams[1].Team != "t3" || *rep.Teams[1].Outcome != "advanced" {
 		t.Errorf("corrected results = %+v", rep)
@@ -355,12 +351,12 @@ func TestAPIPublication(t *testing.T) {
 	if v1.Revision != 1 || v1.Reason != nil || v1.Change != nil || v1.Results.Status != "published" || v1.AuditHead == nil {
 		t.Errorf("revision 1 = %+v", v1)
 	}
-	if v2.Revision != 2 || *v2.Reason != why || v2.Change["kind"] != "score" || v2.Results.Status != "corrected" || v2.PublishedAt != "2026-08-15T14:00:00+09:00" {
+	if v2.Revision != 2 || *v2.Reason != odWhy || v2.Change["kind"] != "score" || v2.Results.Status != "corrected" || v2.PublishedAt != "2026-08-15T14:00:00+09:00" {
 		t.Errorf("revision 2 = %+v", v2)
 	}
 	apiJSON(t, h, "/api/v1/rounds/r1", &round)
 	revs := round["revisions"].([]any)
-	if len(revs) != 2 || revs[1].(map[string]any)["reason"].(map[string]any)["en"] != why.EN || round["status"] != "corrected" {
+	if len(revs) != 2 || revs[1].(map[string]any)["reason"].(map[string]any)["en"] != odWhy.EN || round["status"] != "corrected" {
 		t.Errorf("revisions = %v", revs)
 	}
 }

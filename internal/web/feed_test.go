@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 const atomNS = "http://www.w3.org/2005/Atom"
@@ -300,10 +297,7 @@ func TestFeedPublication(t *testing.T) {
 		t.Errorf("%d entries, want the publication and t3's elimination", len(f.Entries))
 	}
 
-	why := contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
-	if _, err := env.store.CorrectRound(ctx, "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, odActor, at.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	odCorrect(t, env.store, at.Add(24*time.Hour))
 	for _, tc := range []struct{ path, title, summary string }{
 		// The criterion is named as on the round page, not by its code.
 		{"/feed.atom", "시범 평가 결과 정정 (개정 2) / Demo evaluation results corrected (revision 2)", "정정 사유: 입력 오류 정정. 변경: 시범 팀 3: 가 영역 점수 20.00 → 45.00"},

@@ -66,6 +66,16 @@ func testServer(st *postgres.Store, edit ...func(*web.Deps)) http.Handler {
 	return web.NewServer(deps)
 }
 
+// parseProgram parses a program file the test wrote.
+func parseProgram(t testing.TB, src []byte) *programfile.File {
+	t.Helper()
+	f, err := programfile.Parse(src)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return f
+}
+
 // importedStore is a fresh database holding the program file f.
 func importedStore(t testing.TB, f *programfile.File) *postgres.Store {
 	t.Helper()

@@ -29,11 +29,7 @@ func stage1Program(t *testing.T, entries string, tie bool) *programfile.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pf, err := programfile.Parse([]byte(src))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	return pf
+	return parseProgram(t, []byte(src))
 }
 
 var testActor = contest.Actor{Name: "test"}

@@ -21,17 +21,12 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
 )
 
 // serveProgramSource serves a fresh database holding the program file src.
 func serveProgramSource(t *testing.T, src string) (http.Handler, *postgres.Store) {
 	t.Helper()
-	f, err := programfile.Parse([]byte(src))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	st := importedStore(t, f)
+	st := importedStore(t, parseProgram(t, []byte(src)))
 	return testServer(st), st
 }
 

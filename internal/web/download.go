@@ -198,29 +198,25 @@ func (s *server) labelText(id string) contest.Text {
 	return contest.Text{KO: ko, EN: en}
 }
 
-// Cell helpers: empty for what is unknown or undisclosed.
-func cellInt(n *int) string {
-	if n == nil {
+// optionalCell is the cell of an optional value: write(*v), or empty for
+// what is unknown or undisclosed (nil).
+func optionalCell[T any](v *T, write func(T) string) string {
+	if v == nil {
 		return ""
 	}
-	return strconv.Itoa(*n)
+	return write(*v)
 }
 
+// Cell helpers: empty for what is unknown or undisclosed.
+func cellInt(n *int) string { return optionalCell(n, strconv.Itoa) }
+
 func cellKRW(n *int64) string {
-	if n == nil {
-		return ""
-	}
-	return strconv.FormatInt(*n, 10)
+	return optionalCell(n, func(v int64) string { return strconv.FormatInt(v, 10) })
 }
 
 // cellOf is an optional API value as a cell: empty for null. Dates and
 // instants are written as the API writes them: cellOf(apiDate(d)).
-func cellOf(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
+func cellOf(s *string) string { return optionalCell(s, func(v string) string { return v }) }
 
 func cellBool(b bool) string { return strconv.FormatBool(b) }
 

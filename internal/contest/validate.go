@@ -22,13 +22,18 @@ type Problem struct {
 }
 
 // English renders the problem in English.
-func (p Problem) English() string {
-	msg, ok := English[p.Key]
+func (p Problem) English() string { return Wording(English, p.Key, p.Args) }
+
+// Wording is the wording of message key in catalog (the key itself when
+// the catalog lacks it) with each {name} placeholder filled from args, a
+// list of name, value pairs.
+func Wording(catalog map[string]string, key string, args []any) string {
+	msg, ok := catalog[key]
 	if !ok {
-		msg = p.Key
+		msg = key
 	}
-	for i := 0; i+1 < len(p.Args); i += 2 {
-		msg = strings.ReplaceAll(msg, "{"+fmt.Sprint(p.Args[i])+"}", fmt.Sprint(p.Args[i+1]))
+	for i := 0; i+1 < len(args); i += 2 {
+		msg = strings.ReplaceAll(msg, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
 	}
 	return msg
 }
@@ -96,25 +101,27 @@ func (e *FieldErrors) Chars(field, s string) bool {
 }
 
 // Slug checks a required slug.
-func (e *FieldErrors) Slug(field, s string) {
-	switch {
-	case s == "":
-		e.Required(field)
-	case !ValidSlug(s):
-		e.Add(field, "slug", "max", MaxSlugLen)
-	}
-}
+func (e *FieldErrors) Slug(field, s string) { e.identifier(field, s, ValidSlug, "slug") }
 
 // Code checks a required criterion code.
 func (e *FieldErrors) Code(field, s string) {
+	if e.identifier(field, s, ValidCode, "code") && s == TotalCode {
+		e.Add(field, "reserved_code", "code", TotalCode)
+	}
+}
+
+// identifier checks a required slug or code s: present and valid, or the
+// problem key naming its form. It reports whether s passed.
+func (e *FieldErrors) identifier(field, s string, valid func(string) bool, key string) bool {
 	switch {
 	case s == "":
 		e.Required(field)
-	case !ValidCode(s):
-		e.Add(field, "code", "max", MaxSlugLen)
-	case s == TotalCode:
-		e.Add(field, "reserved_code", "code", TotalCode)
+	case !valid(s):
+		e.Add(field, key, "max", MaxSlugLen)
+	default:
+		return true
 	}
+	return false
 }
 
 // Text checks a Korean/English pair: both languages when required, and

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/rules"
 )
 
@@ -54,16 +55,7 @@ func (e *LineError) Arg(name string) any {
 }
 
 // Msg is the problem in English, without the line number.
-func (e *LineError) Msg() string {
-	msg, ok := English[e.Code]
-	if !ok {
-		msg = e.Code
-	}
-	for i := 0; i+1 < len(e.Args); i += 2 {
-		msg = strings.ReplaceAll(msg, "{"+fmt.Sprint(e.Args[i])+"}", fmt.Sprint(e.Args[i+1]))
-	}
-	return msg
-}
+func (e *LineError) Msg() string { return contest.Wording(English, e.Code, e.Args) }
 
 func (e *LineError) Error() string {
 	if e.Line == 0 {

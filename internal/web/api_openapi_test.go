@@ -21,7 +21,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web"
 )
@@ -240,10 +239,7 @@ func odAPIEnv(t *testing.T) *testEnv {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 3, 14, 0, 0, 0, time.UTC)
 	closeAndPublish(ctx, t, env.store, "demo", "r1", odActor, at)
-	why := contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
-	if _, err := env.store.CorrectRound(ctx, "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, odActor, at.Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	odCorrect(t, env.store, at.Add(time.Hour))
 	return env
 }
 

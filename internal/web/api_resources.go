@@ -51,41 +51,58 @@ func (s *server) apiProgramShow(w http.ResponseWriter, r *http.Request) (any, er
 	return a.programDetail(p, ov), nil
 }
 
-// apiRoundIndex lists the program's rounds in order, unpublished ones
-// included (without results).
-func (s *server) apiRoundIndex(w http.ResponseWriter, r *http.Request) (any, error) {
+// apiIndex answers a list resource of the program: read gets its records,
+// item shapes each one and list wraps them (an empty list, never null).
+func apiIndex[T, V any](s *server, r *http.Request, read func(ctx context.Context, program string) ([]T, error),
+	item func(*apiReq, T) V, list func(program string, items []V) any) (any, error) {
 	a, err := s.apiProgram(r)
 	if err != nil {
 		return nil, err
 	}
-	rounds, err := s.store.PublicRounds(a.ctx(), a.prog)
+	records, err := read(a.ctx(), a.prog)
 	if err != nil {
 		return nil, notFound(err, "no program %q", a.prog)
 	}
-	out := apiRoundList{Program: a.prog, Rounds: []apiRound{}}
-	for _, rd := range rounds {
-		out.Rounds = append(out.Rounds, a.round(rd))
+	items := make([]V, 0, len(records))
+	for _, rec := range records {
+		items = append(items, item(a, rec))
 	}
-	return out, nil
+	return list(a.prog, items), nil
 }
 
-// apiRoundShow is the round page in JSON: rule, criteria, entrants and,
-// once published, outcomes, figures, statistics and revisions.
-func (s *server) apiRoundShow(w http.ResponseWriter, r *http.Request) (any, error) {
+// apiShow answers the record of the program the path's {slug} names: read
+// gets it, missing says what is not found ("no team %q in program %q",
+// given the slug and the program) and body shapes it.
+func apiShow[T any](s *server, r *http.Request, read func(ctx context.Context, program, slug string) (T, error),
+	missing string, body func(*apiReq, T) (any, error)) (any, error) {
 	a, err := s.apiProgram(r)
 	if err != nil {
 		return nil, err
 	}
 	slug := chi.URLParam(r, "slug")
-	rd, err := s.store.PublicRound(a.ctx(), a.prog, slug)
+	rec, err := read(a.ctx(), a.prog, slug)
 	if err != nil {
-		return nil, notFound(err, "no round %q in program %q", slug, a.prog)
+		return nil, notFound(err, missing, slug, a.prog)
 	}
-	corrections, err := s.publishedCorrections(a.ctx(), a.prog, rd)
-	if err != nil {
-		return nil, err
-	}
-	return a.roundDetail(rd, corrections), nil
+	return body(a, rec)
+}
+
+// apiRoundIndex lists the program's rounds in order, unpublished ones
+// included (without results).
+func (s *server) apiRoundIndex(w http.ResponseWriter, r *http.Request) (any, error) {
+	return apiIndex(s, r, s.store.PublicRounds, (*apiReq).round, func(p string, v []apiRound) any { return apiRoundList{Program: p, Rounds: v} })
+}
+
+// apiRoundShow is the round page in JSON: rule, criteria, entrants and,
+// once published, outcomes, figures, statistics and revisions.
+func (s *server) apiRoundShow(w http.ResponseWriter, r *http.Request) (any, error) {
+	return apiShow(s, r, s.store.PublicRound, "no round %q in program %q", func(a *apiReq, rd postgres.PublicRoundDetail) (any, error) {
+		corrections, err := s.publishedCorrections(a.ctx(), a.prog, rd)
+		if err != nil {
+			return nil, err
+		}
+		return a.roundDetail(rd, corrections), nil
+	})
 }
 
 // publishedCorrections are the published corrections of a round whose
@@ -101,16 +118,8 @@ func (s *server) publishedCorrections(ctx context.Context, program string, rd po
 // apiRoundResults is the results document of FORMATS.md §3, exactly as the
 // store builds it for the public: 404 until the round is published.
 func (s *server) apiRoundResults(w http.ResponseWriter, r *http.Request) (any, error) {
-	a, err := s.apiProgram(r)
-	if err != nil {
-		return nil, err
-	}
-	slug := chi.URLParam(r, "slug")
-	rr, err := s.store.PublishedResults(a.ctx(), a.prog, slug)
-	if err != nil {
-		return nil, notFound(err, "round %q of program %q has no published results", slug, a.prog)
-	}
-	return rr.Report, nil
+	return apiShow(s, r, s.store.PublishedResults, "round %q of program %q has no published results",
+		func(_ *apiReq, rr postgres.RoundResults) (any, error) { return rr.Report, nil })
 }
 
 // apiRoundRevision is one published revision of a round's computed results.
@@ -133,79 +142,31 @@ func (s *server) apiRoundRevision(w http.ResponseWriter, r *http.Request) (any, 
 
 // apiTeamIndex lists the program's teams with their status.
 func (s *server) apiTeamIndex(w http.ResponseWriter, r *http.Request) (any, error) {
-	a, err := s.apiProgram(r)
-	if err != nil {
-		return nil, err
-	}
-	teams, err := s.store.PublicTeams(a.ctx(), a.prog)
-	if err != nil {
-		return nil, notFound(err, "no program %q", a.prog)
-	}
-	out := apiTeamList{Program: a.prog, Teams: []apiTeam{}}
-	for _, t := range teams {
-		out.Teams = append(out.Teams, a.team(t))
-	}
-	return out, nil
+	return apiIndex(s, r, s.store.PublicTeams, (*apiReq).team, func(p string, v []apiTeam) any { return apiTeamList{Program: p, Teams: v} })
 }
 
 // apiTeamShow is the team page in JSON.
 func (s *server) apiTeamShow(w http.ResponseWriter, r *http.Request) (any, error) {
-	a, err := s.apiProgram(r)
-	if err != nil {
-		return nil, err
-	}
-	slug := chi.URLParam(r, "slug")
-	t, err := s.store.PublicTeam(a.ctx(), a.prog, slug)
-	if err != nil {
-		return nil, notFound(err, "no team %q in program %q", slug, a.prog)
-	}
-	return a.teamDetail(t), nil
+	return apiShow(s, r, s.store.PublicTeam, "no team %q in program %q", detail((*apiReq).teamDetail))
 }
 
 // apiOrganizationIndex lists the organizations of the program's consortia.
 func (s *server) apiOrganizationIndex(w http.ResponseWriter, r *http.Request) (any, error) {
-	a, err := s.apiProgram(r)
-	if err != nil {
-		return nil, err
-	}
-	orgs, err := s.store.PublicOrganizations(a.ctx(), a.prog)
-	if err != nil {
-		return nil, notFound(err, "no program %q", a.prog)
-	}
-	out := apiOrganizationList{Program: a.prog, Organizations: []apiOrganization{}}
-	for _, o := range orgs {
-		out.Organizations = append(out.Organizations, a.organization(o))
-	}
-	return out, nil
+	return apiIndex(s, r, s.store.PublicOrganizations, (*apiReq).organization,
+		func(p string, v []apiOrganization) any { return apiOrganizationList{Program: p, Organizations: v} })
 }
 
 // apiOrganizationShow is the organization page in JSON.
 func (s *server) apiOrganizationShow(w http.ResponseWriter, r *http.Request) (any, error) {
-	a, err := s.apiProgram(r)
-	if err != nil {
-		return nil, err
-	}
-	slug := chi.URLParam(r, "slug")
-	o, err := s.store.PublicOrganization(a.ctx(), a.prog, slug)
-	if err != nil {
-		return nil, notFound(err, "no organization %q in the consortia of program %q", slug, a.prog)
-	}
-	return a.organizationDetail(o), nil
+	return apiShow(s, r, s.store.PublicOrganization, "no organization %q in the consortia of program %q", detail((*apiReq).organizationDetail))
 }
 
 // apiBudgetIndex lists the program's budgets by year with their allocations.
 func (s *server) apiBudgetIndex(w http.ResponseWriter, r *http.Request) (any, error) {
-	a, err := s.apiProgram(r)
-	if err != nil {
-		return nil, err
-	}
-	budgets, err := s.store.PublicFunding(a.ctx(), a.prog)
-	if err != nil {
-		return nil, notFound(err, "no program %q", a.prog)
-	}
-	out := apiBudgetList{Program: a.prog, Budgets: []apiBudget{}}
-	for _, b := range budgets {
-		out.Budgets = append(out.Budgets, a.budget(b))
-	}
-	return out, nil
+	return apiIndex(s, r, s.store.PublicFunding, (*apiReq).budget, func(p string, v []apiBudget) any { return apiBudgetList{Program: p, Budgets: v} })
+}
+
+// detail is a body for apiShow that cannot fail.
+func detail[T, V any](shape func(*apiReq, T) V) func(*apiReq, T) (any, error) {
+	return func(a *apiReq, rec T) (any, error) { return shape(a, rec), nil }
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -334,10 +333,7 @@ func TestAPIPublication(t *testing.T) {
 		t.Errorf("published round = %v", round)
 	}
 
-	why := contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
-	if _, err := env.store.CorrectRound(ctx, "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, odActor, at.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	odCorrect(t, env.store, at.Add(24*time.Hour))
 	apiJSON(t, h, "/api/v1/rounds/r1/results", &rep)
 	if rep.Status != "corrected" || rep.Teams[1].Team != "t3" || *rep.Teams[1].Outcome != "advanced" {
 		t.Errorf("corrected results = %+v", rep)
@@ -355,12 +351,12 @@ func TestAPIPublication(t *testing.T) {
 	if v1.Revision != 1 || v1.Reason != nil || v1.Change != nil || v1.Results.Status != "published" || v1.AuditHead == nil {
 		t.Errorf("revision 1 = %+v", v1)
 	}
-	if v2.Revision != 2 || *v2.Reason != why || v2.Change["kind"] != "score" || v2.Results.Status != "corrected" || v2.PublishedAt != "2026-08-15T14:00:00+09:00" {
+	if v2.Revision != 2 || *v2.Reason != odWhy || v2.Change["kind"] != "score" || v2.Results.Status != "corrected" || v2.PublishedAt != "2026-08-15T14:00:00+09:00" {
 		t.Errorf("revision 2 = %+v", v2)
 	}
 	apiJSON(t, h, "/api/v1/rounds/r1", &round)
 	revs := round["revisions"].([]any)
-	if len(revs) != 2 || revs[1].(map[string]any)["reason"].(map[string]any)["en"] != why.EN || round["status"] != "corrected" {
+	if len(revs) != 2 || revs[1].(map[string]any)["reason"].(map[string]any)["en"] != odWhy.EN || round["status"] != "corrected" {
 		t.Errorf("revisions = %v", revs)
 	}
 }
@@ -398,6 +394,76 @@ func TestAPIEmpty(t *testing.T) {
 	for _, p := range []string{"/api/v1/teams", "/api/v1/rounds/stage-1/results", "/data/teams.csv", "/feed.atom"} {
 		if r := get(t, env.h, p); r.status != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", p, r.status)
+		}
+	}
+}
+
+// TestAPIEmbargo plants results in the draft round stage-2 (a score, a
+// published figure and statistic, an announced outcome, computed result
+// revisions with a correction, an eligibility decision) and then reads
+// every API resource, every download and both feeds: none shows any of it,
+// and the round's results stay 404.
+func TestAPIEmbargo(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t, true, false)
+	plantSentinels(t, env.pool)
+	h := env.h
+
+	paths := []string{"/api/v1/programs", "/api/v1/programs/sovereign-ai", "/api/v1/rounds", "/api/v1/teams", "/api/v1/organizations",
+		"/api/v1/budgets", "/data/record.json", "/feed.atom", "/en/feed.atom", "/data", "/en/data"}
+	paths = append(paths, csvFiles...)
+	for _, list := range []struct{ path, key, prefix string }{
+		{"/api/v1/rounds", "rounds", "/api/v1/rounds/"},
+		{"/api/v1/teams", "teams", "/api/v1/teams/"},
+		{"/api/v1/organizations", "organizations", "/api/v1/organizations/"},
+	} {
+		var v map[string]json.RawMessage
+		var items []struct{ Slug string }
+		if err := json.Unmarshal([]byte(get(t, h, list.path).body), &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(v[list.key], &items); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range items {
+			paths = append(paths, list.prefix+x.Slug)
+			if list.key == "rounds" {
+				paths = append(paths, list.prefix+x.Slug+"/results", list.prefix+x.Slug+"/revisions/1", list.prefix+x.Slug+"/revisions/2")
+				for _, f := range roundCSVFiles {
+					paths = append(paths, "/data/rounds/"+x.Slug+"/"+f)
+				}
+			}
+		}
+	}
+	served := 0
+	for _, p := range paths {
+		r := get(t, h, p)
+		odCheckNoSentinel(t, p, r.body)
+		if r.status == http.StatusOK {
+			served++
+		}
+		unpublished := strings.Contains(p, "/stage-2/") || strings.Contains(p, "/final/")
+		if unpublished && r.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404 before publication", p, r.status)
+		}
+	}
+	if served < 120 {
+		t.Errorf("only %d of %d addresses answered 200", served, len(paths))
+	}
+	// The draft round itself is public, without results or eligibility.
+	var round map[string]any
+	apiJSON(t, h, "/api/v1/rounds/stage-2", &round)
+	for _, key := range []string{"outcomes", "published_scores", "statistics", "revisions"} {
+		if n := len(round[key].([]any)); n != 0 {
+			t.Errorf("stage 2 has %d %s before publication", n, key)
+		}
+	}
+	if round["through"] != nil || round["results_href"] != nil || round["published"] != false {
+		t.Errorf("stage 2 = %v", round)
+	}
+	for _, e := range round["entries"].([]any) {
+		if e.(map[string]any)["eligibility"] != nil {
+			t.Errorf("stage 2 entry shows an eligibility before publication: %v", e)
 		}
 	}
 }

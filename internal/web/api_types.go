@@ -236,18 +236,37 @@ type apiEntry struct {
 	Reason      *contest.Text `json:"reason"`
 }
 
-// apiOutcome is a team's public outcome in a round.
-type apiOutcome struct {
-	Team    apiTeamRef    `json:"team"`
-	Outcome string        `json:"outcome"`
-	Rank    *int          `json:"rank"`
-	Reason  contest.Text  `json:"reason"`
+// apiAnnotation closes a sourced fact: its note (null when there is none)
+// and its sources.
+type apiAnnotation struct {
 	Note    *contest.Text `json:"note"`
 	Sources []apiSource   `json:"sources"`
 }
 
+func annotation(note contest.Text, srcs []postgres.PublicSource) apiAnnotation {
+	return apiAnnotation{Note: optText(note), Sources: apiSources(srcs)}
+}
+
+// apiOutcome is a team's public outcome in a round.
+type apiOutcome struct {
+	Team apiTeamRef `json:"team"`
+	apiTeamOutcome
+}
+
 func (a *apiReq) outcome(o postgres.PublicOutcome) apiOutcome {
-	return apiOutcome{Team: a.teamRef(o.Team), Outcome: o.Outcome, Rank: o.Rank, Reason: o.Reason, Note: optText(o.Note), Sources: apiSources(o.Sources)}
+	return apiOutcome{Team: a.teamRef(o.Team), apiTeamOutcome: teamOutcome(o)}
+}
+
+// apiTeamOutcome is a team's outcome in one round.
+type apiTeamOutcome struct {
+	Outcome string       `json:"outcome"`
+	Rank    *int         `json:"rank"`
+	Reason  contest.Text `json:"reason"`
+	apiAnnotation
+}
+
+func teamOutcome(o postgres.PublicOutcome) apiTeamOutcome {
+	return apiTeamOutcome{Outcome: o.Outcome, Rank: o.Rank, Reason: o.Reason, apiAnnotation: annotation(o.Note, o.Sources)}
 }
 
 // apiFigure is a published figure; criterion "total" is the round total,
@@ -299,10 +318,9 @@ type apiRoundDetail struct {
 
 // apiDisclosure is one dated step of a round's disclosure.
 type apiDisclosure struct {
-	Level   string        `json:"level"`
-	On      *string       `json:"on"`
-	Note    *contest.Text `json:"note"`
-	Sources []apiSource   `json:"sources"`
+	Level string  `json:"level"`
+	On    *string `json:"on"`
+	apiAnnotation
 }
 
 // apiObjection is a formal objection against a published round; staff
@@ -323,7 +341,7 @@ func (a *apiReq) disclosures(d *apiRoundDetail, r postgres.PublicRoundDetail) {
 	d.Disclosure = optString(r.Disclosure)
 	d.Disclosures, d.Objections = []apiDisclosure{}, []apiObjection{}
 	for _, st := range r.Disclosures {
-		d.Disclosures = append(d.Disclosures, apiDisclosure{Level: st.Level, On: apiDate(&st.On), Note: optText(st.Note), Sources: apiSources(st.Sources)})
+		d.Disclosures = append(d.Disclosures, apiDisclosure{Level: st.Level, On: apiDate(&st.On), apiAnnotation: annotation(st.Note, st.Sources)})
 	}
 	for _, o := range r.Objections {
 		d.Objections = append(d.Objections, apiObjection{Team: a.teamRef(o.Team), FiledOn: apiDate(&o.FiledOn), Summary: o.Summary,
@@ -425,22 +443,12 @@ func (a *apiReq) team(t postgres.PublicTeam) apiTeam {
 }
 
 type apiMember struct {
-	Organization apiOrgRef     `json:"organization"`
-	Role         string        `json:"role"`
-	Since        *string       `json:"since"`
-	Until        *string       `json:"until"`
-	Confidence   string        `json:"confidence"`
-	Note         *contest.Text `json:"note"`
-	Sources      []apiSource   `json:"sources"`
-}
-
-// apiTeamOutcome is a team's outcome in one round.
-type apiTeamOutcome struct {
-	Outcome string        `json:"outcome"`
-	Rank    *int          `json:"rank"`
-	Reason  contest.Text  `json:"reason"`
-	Note    *contest.Text `json:"note"`
-	Sources []apiSource   `json:"sources"`
+	Organization apiOrgRef `json:"organization"`
+	Role         string    `json:"role"`
+	Since        *string   `json:"since"`
+	Until        *string   `json:"until"`
+	Confidence   string    `json:"confidence"`
+	apiAnnotation
 }
 
 type apiTeamRound struct {
@@ -469,14 +477,14 @@ func (a *apiReq) teamDetail(t postgres.PublicTeamDetail) apiTeamDetail {
 		Members: []apiMember{}, Rounds: []apiTeamRound{}, Support: []apiAllocation{}, Sources: apiSources(t.Sources)}
 	for _, m := range t.Members {
 		d.Members = append(d.Members, apiMember{Organization: a.orgRef(m.Org), Role: m.Role, Since: apiDate(m.Since), Until: apiDate(m.Until),
-			Confidence: m.Confidence, Note: optText(m.Note), Sources: apiSources(m.Sources)})
+			Confidence: m.Confidence, apiAnnotation: annotation(m.Note, m.Sources)})
 	}
 	for _, r := range t.Rounds {
 		v := apiTeamRound{Round: a.roundRef(r.Round), Status: publicRoundStatus(r.Status), Published: r.Published,
 			Eligibility: optString(r.Eligibility), EntryReason: optText(r.EntryReason), Figures: apiFigures(r.Scores)}
 		if r.Outcome != nil {
-			v.Outcome = &apiTeamOutcome{Outcome: r.Outcome.Outcome, Rank: r.Outcome.Rank, Reason: r.Outcome.Reason,
-				Note: optText(r.Outcome.Note), Sources: apiSources(r.Outcome.Sources)}
+			o := teamOutcome(*r.Outcome)
+			v.Outcome = &o
 		}
 		d.Rounds = append(d.Rounds, v)
 	}
@@ -525,20 +533,19 @@ func (a *apiReq) organizationDetail(o postgres.PublicOrgDetail) apiOrganizationD
 }
 
 type apiAllocation struct {
-	Year       int           `json:"year"`
-	Team       *apiTeamRef   `json:"team"`
-	Kind       string        `json:"kind"`
-	GPUModel   *string       `json:"gpu_model"`
-	Quantity   *int          `json:"quantity"`
-	AmountKRW  *int64        `json:"amount_krw"`
-	Confidence string        `json:"confidence"`
-	Note       *contest.Text `json:"note"`
-	Sources    []apiSource   `json:"sources"`
+	Year       int         `json:"year"`
+	Team       *apiTeamRef `json:"team"`
+	Kind       string      `json:"kind"`
+	GPUModel   *string     `json:"gpu_model"`
+	Quantity   *int        `json:"quantity"`
+	AmountKRW  *int64      `json:"amount_krw"`
+	Confidence string      `json:"confidence"`
+	apiAnnotation
 }
 
 func (a *apiReq) allocation(al postgres.PublicAllocation) apiAllocation {
 	v := apiAllocation{Year: al.Year, Kind: al.Kind, GPUModel: optString(al.GPUModel), Quantity: al.Quantity, AmountKRW: al.AmountKRW,
-		Confidence: al.Confidence, Note: optText(al.Note), Sources: apiSources(al.Sources)}
+		Confidence: al.Confidence, apiAnnotation: annotation(al.Note, al.Sources)}
 	if al.Team != nil {
 		ref := a.teamRef(*al.Team)
 		v.Team = &ref
@@ -547,16 +554,15 @@ func (a *apiReq) allocation(al postgres.PublicAllocation) apiAllocation {
 }
 
 type apiBudget struct {
-	Year        int             `json:"year"`
-	AmountKRW   *int64          `json:"amount_krw"`
-	Confidence  string          `json:"confidence"`
-	Note        *contest.Text   `json:"note"`
-	Sources     []apiSource     `json:"sources"`
+	Year       int    `json:"year"`
+	AmountKRW  *int64 `json:"amount_krw"`
+	Confidence string `json:"confidence"`
+	apiAnnotation
 	Allocations []apiAllocation `json:"allocations"`
 }
 
 func (a *apiReq) budget(b postgres.PublicBudget) apiBudget {
-	v := apiBudget{Year: b.Year, AmountKRW: b.AmountKRW, Confidence: b.Confidence, Note: optText(b.Note), Sources: apiSources(b.Sources),
+	v := apiBudget{Year: b.Year, AmountKRW: b.AmountKRW, Confidence: b.Confidence, apiAnnotation: annotation(b.Note, b.Sources),
 		Allocations: []apiAllocation{}}
 	for _, al := range b.Allocations {
 		v.Allocations = append(v.Allocations, a.allocation(al))

@@ -10,6 +10,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"net/http"
@@ -83,6 +84,66 @@ func writeCSV[T any](w http.ResponseWriter, r *http.Request, name string, cols [
 	return nil
 }
 
+// csvFile serves the program-wide CSV file <program>-name: read gets what
+// it lists and table turns that into its columns and rows.
+func csvFile[D, T any](s *server, name string, read func(ctx context.Context, program string) (D, error),
+	table func(D) ([]column[T], []T)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := s.downloadProgram(r)
+		if err != nil {
+			return err
+		}
+		d, err := read(a.ctx(), a.prog)
+		if err != nil {
+			return err
+		}
+		cols, rows := table(d)
+		return writeCSV(w, r, a.prog+"-"+name, cols, rows)
+	}
+}
+
+// roundFile is what a per-round CSV file is built from: the published
+// round the path names and its team names by slug.
+type roundFile struct {
+	a     *apiReq
+	rd    postgres.PublicRoundDetail
+	names map[string]contest.Text
+}
+
+// roundCSVFile serves the CSV file <program>-<round>-name of the published
+// round the path names, with the columns and rows table gives.
+func roundCSVFile[T any](s *server, name string, table func(roundFile) ([]column[T], []T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, err := s.roundCSV(r)
+		if err != nil {
+			return err
+		}
+		cols, rows, err := table(f)
+		if err != nil {
+			return err
+		}
+		return writeCSV(w, r, f.a.prog+"-"+f.rd.Slug+"-"+name, cols, rows)
+	}
+}
+
+// withMembers is a program's list of T with its consortium memberships.
+type withMembers[T any] struct {
+	items []T
+	ms    []postgres.PublicMembership
+}
+
+// readWithMembers reads a program's list with read and its memberships.
+func readWithMembers[T any](s *server, read func(ctx context.Context, program string) ([]T, error)) func(context.Context, string) (withMembers[T], error) {
+	return func(ctx context.Context, program string) (withMembers[T], error) {
+		items, err := read(ctx, program)
+		if err != nil {
+			return withMembers[T]{}, err
+		}
+		ms, err := s.store.PublicMemberships(ctx, program)
+		return withMembers[T]{items: items, ms: ms}, err
+	}
+}
+
 // spreadsheetSafe keeps a text cell from being read as a formula when the
 // file is opened in a spreadsheet (names and notes are typed by people):
 // a leading =, +, -, @, tab or carriage return gets a quote in front.
@@ -137,29 +198,25 @@ func (s *server) labelText(id string) contest.Text {
 	return contest.Text{KO: ko, EN: en}
 }
 
-// Cell helpers: empty for what is unknown or undisclosed.
-func cellInt(n *int) string {
-	if n == nil {
+// optionalCell is the cell of an optional value: write(*v), or empty for
+// what is unknown or undisclosed (nil).
+func optionalCell[T any](v *T, write func(T) string) string {
+	if v == nil {
 		return ""
 	}
-	return strconv.Itoa(*n)
+	return write(*v)
 }
 
+// Cell helpers: empty for what is unknown or undisclosed.
+func cellInt(n *int) string { return optionalCell(n, strconv.Itoa) }
+
 func cellKRW(n *int64) string {
-	if n == nil {
-		return ""
-	}
-	return strconv.FormatInt(*n, 10)
+	return optionalCell(n, func(v int64) string { return strconv.FormatInt(v, 10) })
 }
 
 // cellOf is an optional API value as a cell: empty for null. Dates and
 // instants are written as the API writes them: cellOf(apiDate(d)).
-func cellOf(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
+func cellOf(s *string) string { return optionalCell(s, func(v string) string { return v }) }
 
 func cellBool(b bool) string { return strconv.FormatBool(b) }
 
@@ -191,20 +248,20 @@ func (s *server) publishedRound(a *apiReq, slug string) (postgres.PublicRoundDet
 
 // roundCSV is the published round named in the path with its team
 // names by slug, for the per-round files.
-func (s *server) roundCSV(r *http.Request) (*apiReq, postgres.PublicRoundDetail, map[string]contest.Text, error) {
+func (s *server) roundCSV(r *http.Request) (roundFile, error) {
 	a, err := s.downloadProgram(r)
 	if err != nil {
-		return nil, postgres.PublicRoundDetail{}, nil, err
+		return roundFile{}, err
 	}
 	rd, err := s.publishedRound(a, chi.URLParam(r, "slug"))
 	if err != nil {
-		return nil, rd, nil, err
+		return roundFile{}, err
 	}
 	names := map[string]contest.Text{}
 	for _, e := range rd.Entries {
 		names[e.Team.Slug] = e.Team.Name
 	}
-	return a, rd, names, nil
+	return roundFile{a: a, rd: rd, names: names}, nil
 }
 
 // resultCategories are the columns of a results file: the round's
@@ -234,17 +291,14 @@ func resultCategories(rd postgres.PublicRoundDetail, rep rules.Report) []postgre
 	return cats
 }
 
-// handleResultsCSV is a published round's results: rank, points per
+// resultsTable is a published round's results: rank, points per
 // category, total and outcome of every team, as the results document has
 // them.
-func (s *server) handleResultsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, rd, names, err := s.roundCSV(r)
+func (s *server) resultsTable(f roundFile) ([]column[rules.ReportTeam], []rules.ReportTeam, error) {
+	rd, names := f.rd, f.names
+	rr, err := s.store.PublishedResults(f.a.ctx(), f.a.prog, rd.Slug)
 	if err != nil {
-		return err
-	}
-	rr, err := s.store.PublishedResults(a.ctx(), a.prog, rd.Slug)
-	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	type line = rules.ReportTeam
 	outcome := func(l line) string {
@@ -275,16 +329,13 @@ func (s *server) handleResultsCSV(w http.ResponseWriter, r *http.Request) error 
 	}, bilingual("결과", "outcome", outcomeLabel), []column[line]{
 		{col("사유 코드", "reason code"), func(l line) string { return string(l.ReasonCode) }},
 	}, bilingual("사유", "reason", func(l line) contest.Text { return contest.Text(l.Reason) }))
-	return writeCSV(w, r, a.prog+"-"+rd.Slug+"-results.csv", cols, rr.Report.Teams)
+	return cols, rr.Report.Teams, nil
 }
 
-// handlePublishedScoresCSV is every figure published for a round: category
+// publishedScoresTable is every figure published for a round: category
 // and sub-criterion points and totals.
-func (s *server) handlePublishedScoresCSV(w http.ResponseWriter, r *http.Request) error {
-	a, rd, names, err := s.roundCSV(r)
-	if err != nil {
-		return err
-	}
+func publishedScoresTable(f roundFile) ([]column[postgres.PublicScore], []postgres.PublicScore, error) {
+	rd, names := f.rd, f.names
 	parents := map[string]string{}
 	for _, c := range rd.Criteria {
 		parents[c.Code] = c.Parent
@@ -303,15 +354,12 @@ func (s *server) handlePublishedScoresCSV(w http.ResponseWriter, r *http.Request
 			{col("상위 항목", "parent criterion"), func(sc score) string { return parents[sc.Criterion] }},
 			{col("점수", "points"), func(sc score) string { return sc.Value }},
 		})
-	return writeCSV(w, r, a.prog+"-"+rd.Slug+"-published-scores.csv", cols, rd.Scores)
+	return cols, rd.Scores, nil
 }
 
-// handleStatisticsCSV is the round statistics that were published.
-func (s *server) handleStatisticsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, rd, _, err := s.roundCSV(r)
-	if err != nil {
-		return err
-	}
+// statisticsTable is the round statistics that were published.
+func statisticsTable(f roundFile) ([]column[postgres.PublicStat], []postgres.PublicStat, error) {
+	rd := f.rd
 	crit := map[string]contest.Text{"total": {KO: "총점", EN: "Total"}}
 	for _, c := range rd.Criteria {
 		crit[c.Code] = c.Name
@@ -320,20 +368,12 @@ func (s *server) handleStatisticsCSV(w http.ResponseWriter, r *http.Request) err
 	cols := append(named("항목", "criterion", "항목명", "criterion name", func(st stat) (string, contest.Text) { return st.Criterion, crit[st.Criterion] }),
 		column[stat]{col("통계", "statistic"), func(st stat) string { return st.Stat }},
 		column[stat]{col("값", "value"), func(st stat) string { return st.Value }})
-	return writeCSV(w, r, a.prog+"-"+rd.Slug+"-statistics.csv", cols, rd.Stats)
+	return cols, rd.Stats, nil
 }
 
-// handleRoundsCSV lists every round with its rule and schedule, and for
+// roundsTable lists every round with its rule and schedule, and for
 // published rounds how many teams went through.
-func (s *server) handleRoundsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	rounds, err := s.store.PublicRounds(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
+func roundsTable(rounds []postgres.PublicRound) ([]column[postgres.PublicRound], []postgres.PublicRound) {
 	type round = postgres.PublicRound
 	cols := slices.Concat([]column[round]{{col("순서", "position"), func(rd round) string { return strconv.Itoa(rd.Position) }}},
 		named("라운드", "round", "이름", "name", func(rd round) (string, contest.Text) { return rd.Slug, rd.Name }), []column[round]{
@@ -351,24 +391,19 @@ func (s *server) handleRoundsCSV(w http.ResponseWriter, r *http.Request) error {
 			{col("통과·선정 팀", "through"), func(rd round) string { return cellInt(rd.Through) }},
 			{col("점수로 계산", "computed"), func(rd round) string { return cellBool(rd.Computed) }},
 		})
-	return writeCSV(w, r, a.prog+"-rounds.csv", cols, rounds)
+	return cols, rounds
 }
 
-// handleOutcomesCSV lists every public outcome of every published round.
-func (s *server) handleOutcomesCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	h, err := s.store.PublicHistory(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
-	type outcome struct {
-		rd *postgres.PublicHistoryRound
-		postgres.PublicOutcome
-		label contest.Text // the outcome's
-	}
+// outcomeRow is a row of the outcomes file.
+type outcomeRow struct {
+	rd *postgres.PublicHistoryRound
+	postgres.PublicOutcome
+	label contest.Text // the outcome's
+}
+
+// outcomesTable lists every public outcome of every published round.
+func (s *server) outcomesTable(h postgres.PublicHistory) ([]column[outcomeRow], []outcomeRow) {
+	type outcome = outcomeRow
 	var rows []outcome
 	for i, rd := range h.Rounds {
 		if !rd.Published {
@@ -389,27 +424,19 @@ func (s *server) handleOutcomesCSV(w http.ResponseWriter, r *http.Request) error
 		bilingual("결과", "outcome", func(o outcome) contest.Text { return o.label }),
 		bilingual("사유", "reason", func(o outcome) contest.Text { return o.Reason }),
 		annotated(nil, func(o outcome) contest.Text { return o.Note }, func(o outcome) []postgres.PublicSource { return o.Sources }))
-	return writeCSV(w, r, a.prog+"-outcomes.csv", cols, rows)
+	return cols, rows
 }
 
-// handleTeamsCSV lists the teams with their consortium members.
-func (s *server) handleTeamsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	teams, err := s.store.PublicTeams(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
-	ms, err := s.store.PublicMemberships(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
-	type team struct {
-		postgres.PublicTeam
-		slugs, ko, en []string // the members other than the lead
-	}
+// teamRow is a row of the teams file.
+type teamRow struct {
+	postgres.PublicTeam
+	slugs, ko, en []string // the members other than the lead
+}
+
+// teamsTable lists the teams with their consortium members.
+func (s *server) teamsTable(d withMembers[postgres.PublicTeam]) ([]column[teamRow], []teamRow) {
+	type team = teamRow
+	teams, ms := d.items, d.ms
 	members := map[string]*team{}
 	rows := make([]team, len(teams))
 	for i, tm := range teams {
@@ -446,20 +473,12 @@ func (s *server) handleTeamsCSV(w http.ResponseWriter, r *http.Request) error {
 				return t.Last.Outcome
 			}},
 		})
-	return writeCSV(w, r, a.prog+"-teams.csv", cols, rows)
+	return cols, rows
 }
 
-// handleMembershipsCSV lists every organization's place in every
-// consortium, one row each, the leads included.
-func (s *server) handleMembershipsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	ms, err := s.store.PublicMemberships(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
+// membershipsTable lists every organization's place in every consortium,
+// one row each, the leads included.
+func membershipsTable(ms []postgres.PublicMembership) ([]column[postgres.PublicMembership], []postgres.PublicMembership) {
 	type member = postgres.PublicMembership
 	cols := slices.Concat(
 		named("팀", "team", "팀명", "team name", func(m member) (string, contest.Text) { return m.Team.Slug, m.Team.Name }),
@@ -472,24 +491,13 @@ func (s *server) handleMembershipsCSV(w http.ResponseWriter, r *http.Request) er
 		},
 		annotated(func(m member) string { return m.Confidence }, func(m member) contest.Text { return m.Note },
 			func(m member) []postgres.PublicSource { return m.Sources }))
-	return writeCSV(w, r, a.prog+"-memberships.csv", cols, ms)
+	return cols, ms
 }
 
-// handleOrganizationsCSV lists the organizations of the consortia with the
+// organizationsTable lists the organizations of the consortia with the
 // teams they lead or belong to.
-func (s *server) handleOrganizationsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	orgs, err := s.store.PublicOrganizations(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
-	ms, err := s.store.PublicMemberships(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
+func organizationsTable(d withMembers[postgres.PublicOrg]) ([]column[postgres.PublicOrg], []postgres.PublicOrg) {
+	orgs, ms := d.items, d.ms
 	leads, memberOf := map[string][]string{}, map[string][]string{}
 	for _, m := range ms {
 		if m.Lead {
@@ -507,39 +515,23 @@ func (s *server) handleOrganizationsCSV(w http.ResponseWriter, r *http.Request) 
 		{col("주관 팀", "leads"), func(o org) string { return strings.Join(leads[o.Slug], "; ") }},
 		{col("참여 팀", "member of"), func(o org) string { return strings.Join(memberOf[o.Slug], "; ") }},
 	}...)
-	return writeCSV(w, r, a.prog+"-organizations.csv", cols, orgs)
+	return cols, orgs
 }
 
-// handleBudgetsCSV lists the program's budget by fiscal year.
-func (s *server) handleBudgetsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	budgets, err := s.store.PublicFunding(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
+// budgetsTable lists the program's budget by fiscal year.
+func budgetsTable(budgets []postgres.PublicBudget) ([]column[postgres.PublicBudget], []postgres.PublicBudget) {
 	type budget = postgres.PublicBudget
 	cols := append([]column[budget]{
 		{col("연도", "year"), func(b budget) string { return strconv.Itoa(b.Year) }},
 		{col("금액(원)", "amount (KRW)"), func(b budget) string { return cellKRW(b.AmountKRW) }},
 	}, annotated(func(b budget) string { return b.Confidence }, func(b budget) contest.Text { return b.Note },
 		func(b budget) []postgres.PublicSource { return b.Sources })...)
-	return writeCSV(w, r, a.prog+"-budgets.csv", cols, budgets)
+	return cols, budgets
 }
 
-// handleAllocationsCSV lists the support given to teams or to the whole
+// allocationsTable lists the support given to teams or to the whole
 // program, by year.
-func (s *server) handleAllocationsCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.downloadProgram(r)
-	if err != nil {
-		return err
-	}
-	budgets, err := s.store.PublicFunding(a.ctx(), a.prog)
-	if err != nil {
-		return err
-	}
+func (s *server) allocationsTable(budgets []postgres.PublicBudget) ([]column[postgres.PublicAllocation], []postgres.PublicAllocation) {
 	var allocs []postgres.PublicAllocation
 	for _, b := range budgets {
 		allocs = append(allocs, b.Allocations...)
@@ -564,5 +556,5 @@ func (s *server) handleAllocationsCSV(w http.ResponseWriter, r *http.Request) er
 		},
 		annotated(func(al alloc) string { return al.Confidence }, func(al alloc) contest.Text { return al.Note },
 			func(al alloc) []postgres.PublicSource { return al.Sources }))
-	return writeCSV(w, r, a.prog+"-allocations.csv", cols, allocs)
+	return cols, allocs
 }

@@ -1,22 +1,16 @@
 package web
 
 import (
-	"net/http"
-
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/view"
-	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleDataPage lists every download, the JSON API with its OpenAPI
-// document, and the Atom feeds.
-func (s *server) handleDataPage(w http.ResponseWriter, r *http.Request) error {
-	pr, rounds, err := load(s, r, s.store.PublicRounds)
-	if err != nil {
-		return err
-	}
+// dataPage lists every download, the JSON API with its OpenAPI document,
+// and the Atom feeds.
+func (pr *pageReq) dataPage(rounds []postgres.PublicRound) (view.DataPage, error) {
 	// Shown addresses are absolute when the portal knows its own, so they
 	// can be copied into scripts as they are.
-	abs := func(path string) string { return s.baseURL + path }
+	abs := func(path string) string { return pr.s.baseURL + path }
 	file := func(id, path, format string) view.Download {
 		return view.Download{Title: pr.T("data.file." + id), Description: pr.T("data.file." + id + ".desc"), URL: path, Address: abs(path), Format: format}
 	}
@@ -63,5 +57,5 @@ func (s *server) handleDataPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.FeedPage = pr.L.URL("/feed")
 	v.EmbedURL, v.EmbedSnippet = embedSnippet(abs(pr.L.URL("/embed/standings")), pr.T("ux.embed.title"))
-	return s.render(w, r, http.StatusOK, pages.Data(v))
+	return v, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -113,28 +114,47 @@ func (s *server) record(a *apiReq) (apiRecord, error) {
 // recordRounds are the published rounds of the record, each with its
 // results and revisions.
 func (s *server) recordRounds(a *apiReq) ([]apiRecordRound, error) {
-	ctx := a.ctx()
-	out := []apiRecordRound{}
-	rounds, err := s.store.PublicRounds(ctx, a.prog)
+	published := func(rd postgres.PublicRound) string {
+		if !rd.Published {
+			return ""
+		}
+		return rd.Slug
+	}
+	return readEach(a, s.store.PublicRounds, published, s.store.PublicRound, func(detail postgres.PublicRoundDetail) (apiRecordRound, bool, error) {
+		if !detail.Published {
+			return apiRecordRound{}, false, nil // unpublished meanwhile: never happens, but never leak
+		}
+		rr, err := s.recordRound(a, detail)
+		return rr, true, err
+	})
+}
+
+// readEach reads a list of the program with list, then the detail of each
+// item that slug names ("" skips the item) with read, and shapes each
+// detail with shape (false leaves it out); the result is never null.
+func readEach[T, D, V any](a *apiReq, list func(ctx context.Context, program string) ([]T, error), slug func(T) string,
+	read func(ctx context.Context, program, slug string) (D, error), shape func(D) (V, bool, error)) ([]V, error) {
+	items, err := list(a.ctx(), a.prog)
 	if err != nil {
 		return nil, err
 	}
-	for _, rd := range rounds {
-		if !rd.Published {
+	out := []V{}
+	for _, it := range items {
+		name := slug(it)
+		if name == "" {
 			continue
 		}
-		detail, err := s.store.PublicRound(ctx, a.prog, rd.Slug)
+		d, err := read(a.ctx(), a.prog, name)
 		if err != nil {
 			return nil, err
 		}
-		if !detail.Published {
-			continue // unpublished meanwhile: never happens, but never leak
-		}
-		rr, err := s.recordRound(a, detail)
+		v, ok, err := shape(d)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rr)
+		if ok {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }
@@ -168,17 +188,8 @@ func (s *server) recordRound(a *apiReq, detail postgres.PublicRoundDetail) (apiR
 // recordTeams are the team pages of the record, each with its published
 // rounds only.
 func (s *server) recordTeams(a *apiReq) ([]apiTeamDetail, error) {
-	ctx := a.ctx()
-	out := []apiTeamDetail{}
-	teams, err := s.store.PublicTeams(ctx, a.prog)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range teams {
-		d, err := s.store.PublicTeam(ctx, a.prog, t.Slug)
-		if err != nil {
-			return nil, err
-		}
+	slug := func(t postgres.PublicTeam) string { return t.Slug }
+	return readEach(a, s.store.PublicTeams, slug, s.store.PublicTeam, func(d postgres.PublicTeamDetail) (apiTeamDetail, bool, error) {
 		all := d.Rounds
 		d.Rounds = d.Rounds[:0:0]
 		for _, tr := range all {
@@ -186,7 +197,6 @@ func (s *server) recordTeams(a *apiReq) ([]apiTeamDetail, error) {
 				d.Rounds = append(d.Rounds, tr)
 			}
 		}
-		out = append(out, a.teamDetail(d))
-	}
-	return out, nil
+		return a.teamDetail(d), true, nil
+	})
 }

@@ -25,10 +25,7 @@ var roundCSVFiles = []string{"results.csv", "published-scores.csv", "statistics.
 // by the first column, with the header under "".
 func getCSV(t *testing.T, h http.Handler, path string) ([][]string, map[string][]string) {
 	t.Helper()
-	r := get(t, h, path)
-	if r.status != http.StatusOK {
-		t.Fatalf("%s: %d", path, r.status)
-	}
+	r := getOK(t, h, path)
 	if !strings.HasPrefix(r.body, "\xEF\xBB\xBF") {
 		t.Errorf("%s: no UTF-8 byte order mark", path)
 	}
@@ -254,10 +251,7 @@ func TestDownloadPage(t *testing.T) {
 		{"/data", []string{"데이터", "전체 공개 기록 (record.json)", "결과표 (results.csv)", "1차 단계평가", "OpenAPI 3 문서", "한국어 피드", "BOM"}},
 		{"/en/data", []string{"Open data", "The whole public record (record.json)", "Results table (results.csv)", "Stage 1 evaluation", "OpenAPI 3 document", "English-first feed", "byte order mark"}},
 	} {
-		r := get(t, env.h, tc.path)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", tc.path, r.status)
-		}
+		r := getOK(t, env.h, tc.path)
 		doc := parseHTML(t, r.body)
 		body := textOf(doc.Selection)
 		for _, w := range tc.want {

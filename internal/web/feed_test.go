@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kai-challenge/portal/internal/contest"
-	"github.com/kai-challenge/portal/internal/postgres"
 )
 
 const atomNS = "http://www.w3.org/2005/Atom"
@@ -19,11 +16,8 @@ const atomNS = "http://www.w3.org/2005/Atom"
 // rather than the encoder's own structs.
 type atomDoc struct {
 	XMLName xml.Name
-	Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
-	IDs     []string    `xml:"http://www.w3.org/2005/Atom id"`
-	Titles  []atomTextT `xml:"http://www.w3.org/2005/Atom title"`
-	Updated []string    `xml:"http://www.w3.org/2005/Atom updated"`
-	Links   []atomLinkT `xml:"http://www.w3.org/2005/Atom link"`
+	Lang    string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	atomCommon
 	Authors []struct {
 		Name string `xml:"http://www.w3.org/2005/Atom name"`
 	} `xml:"http://www.w3.org/2005/Atom author"`
@@ -42,12 +36,17 @@ type atomLinkT struct {
 	Href     string `xml:"href,attr"`
 }
 
+// atomCommon are the elements a feed and an entry both have.
+type atomCommon struct {
+	IDs     []string    `xml:"http://www.w3.org/2005/Atom id"`
+	Titles  []atomTextT `xml:"http://www.w3.org/2005/Atom title"`
+	Updated []string    `xml:"http://www.w3.org/2005/Atom updated"`
+	Links   []atomLinkT `xml:"http://www.w3.org/2005/Atom link"`
+}
+
 type atomEntryT struct {
-	IDs        []string    `xml:"http://www.w3.org/2005/Atom id"`
-	Titles     []atomTextT `xml:"http://www.w3.org/2005/Atom title"`
-	Updated    []string    `xml:"http://www.w3.org/2005/Atom updated"`
+	atomCommon
 	Published  []string    `xml:"http://www.w3.org/2005/Atom published"`
-	Links      []atomLinkT `xml:"http://www.w3.org/2005/Atom link"`
 	Summary    []atomTextT `xml:"http://www.w3.org/2005/Atom summary"`
 	Content    []atomTextT `xml:"http://www.w3.org/2005/Atom content"`
 	Categories []struct {
@@ -78,10 +77,7 @@ func (e atomEntryT) id() string {
 // alternate links per type and language; unique entry ids.
 func parseAtom(t *testing.T, h http.Handler, path string) atomDoc {
 	t.Helper()
-	r := get(t, h, path)
-	if r.status != http.StatusOK {
-		t.Fatalf("%s: %d", path, r.status)
-	}
+	r := getOK(t, h, path)
 	if ct := r.header.Get("Content-Type"); ct != "application/atom+xml; charset=utf-8" {
 		t.Errorf("%s: Content-Type %q", path, ct)
 	}
@@ -301,10 +297,7 @@ func TestFeedPublication(t *testing.T) {
 		t.Errorf("%d entries, want the publication and t3's elimination", len(f.Entries))
 	}
 
-	why := contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
-	if _, err := env.store.CorrectRound(ctx, "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, why, odActor, at.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	odCorrect(t, env.store, at.Add(24*time.Hour))
 	for _, tc := range []struct{ path, title, summary string }{
 		// The criterion is named as on the round page, not by its code.
 		{"/feed.atom", "시범 평가 결과 정정 (개정 2) / Demo evaluation results corrected (revision 2)", "정정 사유: 입력 오류 정정. 변경: 시범 팀 3: 가 영역 점수 20.00 → 45.00"},

@@ -1,20 +1,15 @@
 package web
 
 import (
-	"net/http"
 	"strconv"
 
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/view"
-	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleFunding lists the budgets by year with the support they fund.
+// fundingPage lists the budgets by year with the support they fund.
 // Amounts that were never disclosed say so.
-func (s *server) handleFunding(w http.ResponseWriter, r *http.Request) error {
-	pr, budgets, err := load(s, r, s.store.PublicFunding)
-	if err != nil {
-		return err
-	}
+func (pr *pageReq) fundingPage(budgets []postgres.PublicBudget) (view.FundingPage, error) {
 	v := view.FundingPage{Page: pr.page("funding", pr.T("nav.funding"))}
 	for _, b := range budgets {
 		bv := view.Budget{
@@ -29,5 +24,5 @@ func (s *server) handleFunding(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Budgets = append(v.Budgets, bv)
 	}
-	return s.render(w, r, http.StatusOK, pages.Funding(v))
+	return v, nil
 }

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"net/http"
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -11,23 +11,42 @@ import (
 	"github.com/kai-challenge/portal/internal/web/chart"
 	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/view"
-	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleHistory is the elimination history: from the applicants of the
+// historyData is what the history shows: the public history, the
+// objections against its published rounds and the entrants of the next
+// round to come.
+type historyData struct {
+	h        postgres.PublicHistory
+	objs     roundObjections
+	upcoming map[string][]postgres.PublicTeamRef
+}
+
+// readHistory reads the history of a program with its objections and the
+// next round's entrants.
+func (s *server) readHistory(ctx context.Context, program string) (historyData, error) {
+	h, err := s.store.PublicHistory(ctx, program)
+	if err != nil {
+		return historyData{}, err
+	}
+	objs, err := s.historyObjections(ctx, program, h)
+	if err != nil {
+		return historyData{}, err
+	}
+	upcoming, err := s.upcomingEntrants(ctx, program, h)
+	if err != nil {
+		return historyData{}, err
+	}
+	return historyData{h: h, objs: objs, upcoming: upcoming}, nil
+}
+
+// historyPage is the elimination history: from the applicants of the
 // first round to today, each published round with who entered, who went
 // through and who left (and why), the teams added by additional calls, the
 // timeline events in date order, and the rounds still to come.
-func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
-	pr, h, err := load(s, r, s.store.PublicHistory)
-	if err != nil {
-		return err
-	}
+func (pr *pageReq) historyPage(d historyData) (view.HistoryPage, error) {
+	h, objs := d.h, d.objs
 	v := view.HistoryPage{Page: pr.page("history", pr.T("nav.history"))}
-	objs, err := s.historyObjections(r, pr.prog.Slug, h)
-	if err != nil {
-		return err
-	}
 	hs := pr.historySteps(h, objs)
 	for _, d := range hs.steps {
 		v.Steps = append(v.Steps, d.step)
@@ -37,13 +56,9 @@ func (s *server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		{Label: pr.T("history.rounds_published"), Value: pr.L.Number(hs.published)},
 		{Label: pr.T("history.still_in"), Value: pr.L.Number(hs.stillIn)},
 	}
-	upcoming, err := s.upcomingEntrants(r, pr.prog.Slug, h)
-	if err != nil {
-		return err
-	}
-	v.Path, v.Diagram = pr.lifelines(h, upcoming, objs)
+	v.Path, v.Diagram = pr.lifelines(h, d.upcoming, objs)
 	v.Description = pr.T("desc.history", "path", v.Path)
-	return s.render(w, r, http.StatusOK, pages.History(v))
+	return v, nil
 }
 
 // roundObjections are the objections of each published round, by slug.
@@ -51,13 +66,13 @@ type roundObjections map[string][]postgres.Objection
 
 // historyObjections reads the objections filed against the published
 // rounds.
-func (s *server) historyObjections(r *http.Request, program string, h postgres.PublicHistory) (roundObjections, error) {
+func (s *server) historyObjections(ctx context.Context, program string, h postgres.PublicHistory) (roundObjections, error) {
 	out := roundObjections{}
 	for _, rd := range h.Rounds {
 		if !rd.Published {
 			continue
 		}
-		objs, err := s.store.Objections(r.Context(), program, rd.Slug)
+		objs, err := s.store.Objections(ctx, program, rd.Slug)
 		if err != nil {
 			return nil, err
 		}
@@ -93,14 +108,14 @@ func (pr *pageReq) stepObjections(slug string, objs []postgres.Objection) []view
 // upcomingEntrants are the entrants of the next round to come, the only
 // round to come the diagram reads. Entrants of a round to come are public;
 // their eligibility is not.
-func (s *server) upcomingEntrants(r *http.Request, program string, h postgres.PublicHistory) (map[string][]postgres.PublicTeamRef, error) {
+func (s *server) upcomingEntrants(ctx context.Context, program string, h postgres.PublicHistory) (map[string][]postgres.PublicTeamRef, error) {
 	upcoming := map[string][]postgres.PublicTeamRef{}
 	i := slices.IndexFunc(h.Rounds, func(rd postgres.PublicHistoryRound) bool { return !rd.Published })
 	if i < 0 || h.Rounds[i].Entrants == 0 {
 		return upcoming, nil
 	}
 	rd := h.Rounds[i]
-	d, err := s.store.PublicRound(r.Context(), program, rd.Slug)
+	d, err := s.store.PublicRound(ctx, program, rd.Slug)
 	if err != nil {
 		return nil, err
 	}

@@ -2,14 +2,13 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
 	"net/http"
 	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/kai-challenge/portal/internal/postgres"
 )
@@ -98,36 +97,32 @@ func totalOf(scores []postgres.PublicScore, team string) *float64 {
 	return nil
 }
 
-// handleOGRound is a round's image: a bar per team with an outcome, its
+// ogImage serves the preview image of the record the path's {slug} names,
+// with the bars that bars draws of it.
+func ogImage[T any](s *server, read func(ctx context.Context, program, slug string) (T, error), bars func(T) []ogBar) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		_, rec, err := loadSlug(s, r, read)
+		if err != nil {
+			return err
+		}
+		return writeOG(w, drawOG(bars(rec)))
+	}
+}
+
+// roundBars are a round's image: a bar per team with an outcome, its
 // published total, teams that went through highlighted.
-func (s *server) handleOGRound(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.store.PublicRound(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
+func roundBars(d postgres.PublicRoundDetail) []ogBar {
 	var bars []ogBar
 	for _, o := range d.Outcomes {
 		bars = append(bars, ogBar{value: totalOf(d.Scores, o.Team.Slug),
 			highlight: o.Outcome == "advanced" || o.Outcome == "selected"})
 	}
-	return writeOG(w, drawOG(bars))
+	return bars
 }
 
-// handleOGTeam is a team's image: a bar per round it entered, its published
+// teamBars are a team's image: a bar per round it entered, its published
 // total there, the rounds it went through highlighted.
-func (s *server) handleOGTeam(w http.ResponseWriter, r *http.Request) error {
-	pr, err := s.begin(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.store.PublicTeam(r.Context(), pr.prog.Slug, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
+func teamBars(t postgres.PublicTeamDetail) []ogBar {
 	var bars []ogBar
 	for _, rd := range t.Rounds {
 		if !rd.Published {
@@ -137,5 +132,5 @@ func (s *server) handleOGTeam(w http.ResponseWriter, r *http.Request) error {
 		b.highlight = rd.Outcome != nil && (rd.Outcome.Outcome == "advanced" || rd.Outcome.Outcome == "selected")
 		bars = append(bars, b)
 	}
-	return writeOG(w, drawOG(bars))
+	return bars
 }

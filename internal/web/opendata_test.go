@@ -5,11 +5,14 @@ package web_test
 // package (newEnv, get, do and plantSentinels in pages_test.go).
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
 )
 
@@ -35,6 +38,18 @@ func odDemoFile() *programfile.File {
 
 // odActor publishes and corrects in the tests.
 var odActor = contest.Actor{Name: "test@example.com"}
+
+// odWhy is the reason of the demo correction (odCorrect).
+var odWhy = contest.Text{KO: "입력 오류 정정", EN: "Data entry error corrected"}
+
+// odCorrect corrects the published demo round r1 at at: team t3's area A
+// score becomes 45, which puts t3 through and t2 out.
+func odCorrect(t *testing.T, st *postgres.Store, at time.Time) {
+	t.Helper()
+	if _, err := st.CorrectRound(context.Background(), "demo", "r1", postgres.Correction{Team: "t3", Criterion: "a", Value: "45"}, odWhy, odActor, at); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // Sentinels planted in the draft round stage-2: none may leave the portal.
 var odSentinels = []string{"SENTINEL", "77.77", "55.55", "66.66"}

@@ -1,20 +1,14 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/kai-challenge/portal/internal/contest"
+	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/view"
-	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleOrganizationIndex lists the organizations of the program's
-// consortia, grouped by kind.
-func (s *server) handleOrganizationIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, orgs, err := load(s, r, s.store.PublicOrganizations)
-	if err != nil {
-		return err
-	}
+// organizationsPage lists the organizations of the program's consortia,
+// grouped by kind.
+func (pr *pageReq) organizationsPage(orgs []postgres.PublicOrg) (view.OrganizationsPage, error) {
 	v := view.OrganizationsPage{Page: pr.page("organizations", pr.T("nav.organizations"))}
 	for _, kind := range contest.OrgKinds {
 		g := view.OrgGroup{Kind: pr.T("org.kind." + kind)}
@@ -32,16 +26,12 @@ func (s *server) handleOrganizationIndex(w http.ResponseWriter, r *http.Request)
 			v.Groups = append(v.Groups, g)
 		}
 	}
-	return s.render(w, r, http.StatusOK, pages.Organizations(v))
+	return v, nil
 }
 
-// handleOrganizationShow is one organization's page: the consortia it leads
-// or belongs to, with each team's status.
-func (s *server) handleOrganizationShow(w http.ResponseWriter, r *http.Request) error {
-	pr, o, err := loadSlug(s, r, s.store.PublicOrganization)
-	if err != nil {
-		return err
-	}
+// organizationPage is one organization's page: the consortia it leads or
+// belongs to, with each team's status.
+func (pr *pageReq) organizationPage(o postgres.PublicOrgDetail) (view.OrganizationPage, error) {
 	L := pr.L
 	v := view.OrganizationPage{
 		Page:    pr.page("organizations", L.Text(o.Name)),
@@ -67,5 +57,5 @@ func (s *server) handleOrganizationShow(w http.ResponseWriter, r *http.Request) 
 		}
 		v.Teams = append(v.Teams, row)
 	}
-	return s.render(w, r, http.StatusOK, pages.Organization(v))
+	return v, nil
 }

@@ -1,21 +1,14 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/web/format"
 	"github.com/kai-challenge/portal/internal/web/view"
-	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleOverview is the home page: the program, who is still in, what is
+// overviewPage is the home page: the program, who is still in, what is
 // next and the latest decision.
-func (s *server) handleOverview(w http.ResponseWriter, r *http.Request) error {
-	pr, ov, err := load(s, r, s.store.PublicOverview)
-	if err != nil {
-		return err
-	}
+func (pr *pageReq) overviewPage(ov postgres.PublicOverview) (view.OverviewPage, error) {
 	L, p := pr.L, pr.prog
 	v := view.OverviewPage{
 		Page: pr.page("overview", pr.T("nav.overview")),
@@ -89,5 +82,5 @@ func (s *server) handleOverview(w http.ResponseWriter, r *http.Request) error {
 		{Text: pr.T("overview.link.rounds"), URL: L.URL("/rounds")},
 		{Text: pr.T("overview.link.funding"), URL: L.URL("/funding")},
 	}
-	return s.render(w, r, http.StatusOK, pages.Overview(v))
+	return v, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
+	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -48,8 +49,41 @@ func newEnv(t *testing.T, record, demo bool) *testEnv {
 			t.Fatalf("import demo: %v", err)
 		}
 	}
-	h := web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL})
-	return &testEnv{h: h, pool: pool, store: st}
+	return &testEnv{h: testServer(st), pool: pool, store: st}
+}
+
+// quietLogger is the logger of a server under test: what it logs is not
+// asserted.
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// testServer is the portal's handler on st with the test base URL; each edit
+// changes its settings first.
+func testServer(st *postgres.Store, edit ...func(*web.Deps)) http.Handler {
+	deps := web.Deps{Store: st, Logger: quietLogger(), BaseURL: baseURL}
+	for _, e := range edit {
+		e(&deps)
+	}
+	return web.NewServer(deps)
+}
+
+// parseProgram parses a program file the test wrote.
+func parseProgram(t testing.TB, src []byte) *programfile.File {
+	t.Helper()
+	f, err := programfile.Parse(src)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return f
+}
+
+// importedStore is a fresh database holding the program file f.
+func importedStore(t testing.TB, f *programfile.File) *postgres.Store {
+	t.Helper()
+	st := postgres.New(pgtest.New(t))
+	if _, err := st.ImportProgram(context.Background(), f); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return st
 }
 
 // newServer returns the portal's handler on a fresh database holding the
@@ -111,11 +145,18 @@ func otherLang(path string) string {
 // checkPage.
 func getPage(t *testing.T, h http.Handler, path string) response {
 	t.Helper()
+	r := getOK(t, h, path)
+	checkPage(t, path, r)
+	return r
+}
+
+// getOK gets path and fails the test at once unless it answers 200.
+func getOK(t *testing.T, h http.Handler, path string) response {
+	t.Helper()
 	r := get(t, h, path)
 	if r.status != http.StatusOK {
 		t.Fatalf("%s: status %d", path, r.status)
 	}
-	checkPage(t, path, r)
 	return r
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -28,6 +29,31 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+// servePage serves a public page of the default program: read gets what
+// the page shows, build turns it into the page's view model in the
+// request's language and tmpl renders it.
+func servePage[T, V any](s *server, read func(ctx context.Context, program string) (T, error),
+	build func(*pageReq, T) (V, error), tmpl func(V) templ.Component) handlerFunc {
+	return serveSlugPage(s, func(ctx context.Context, program, _ string) (T, error) { return read(ctx, program) }, build, tmpl)
+}
+
+// serveSlugPage serves a public page about the record the path's {slug}
+// names, as servePage does.
+func serveSlugPage[T, V any](s *server, read func(ctx context.Context, program, slug string) (T, error),
+	build func(*pageReq, T) (V, error), tmpl func(V) templ.Component) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		pr, data, err := loadSlug(s, r, read)
+		if err != nil {
+			return err
+		}
+		v, err := build(pr, data)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, tmpl(v))
+	}
 }
 
 // pageCacheControl is the Cache-Control of a page of status. A page that

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"slices"
@@ -31,11 +29,7 @@ func stage1Program(t *testing.T, entries string, tie bool) *programfile.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pf, err := programfile.Parse([]byte(src))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	return pf
+	return parseProgram(t, []byte(src))
 }
 
 var testActor = contest.Actor{Name: "test"}
@@ -44,14 +38,9 @@ var testActor = contest.Actor{Name: "test"}
 // and returns the portal's handler and store.
 func newStage1Server(t *testing.T) (http.Handler, *postgres.Store) {
 	t.Helper()
-	ctx := context.Background()
-	st := postgres.New(pgtest.New(t))
-	if _, err := st.ImportProgram(ctx, stage1Program(t, stage1Entries, false)); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	closeAndPublish(ctx, t, st, "test-program", "stage-1", testActor, time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC))
-	h := web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL})
-	return h, st
+	st := importedStore(t, stage1Program(t, stage1Entries, false))
+	closeAndPublish(context.Background(), t, st, "test-program", "stage-1", testActor, time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC))
+	return testServer(st), st
 }
 
 // visibleText is what a reader sees of an HTML page or fragment.

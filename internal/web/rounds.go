@@ -14,30 +14,34 @@ import (
 	"github.com/kai-challenge/portal/web/pages"
 )
 
-// handleRoundIndex lists the rounds in order.
-func (s *server) handleRoundIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, rounds, err := load(s, r, s.store.PublicRounds)
-	if err != nil {
-		return err
-	}
+// roundsPage lists the rounds in order.
+func (pr *pageReq) roundsPage(rounds []postgres.PublicRound) (view.RoundsPage, error) {
 	L := pr.L
 	v := view.RoundsPage{Page: pr.page("rounds", pr.T("nav.rounds"))}
 	for _, rd := range rounds {
 		row := view.RoundRow{
-			Round:     pr.roundLink(rd.Slug, rd.Name),
-			Kind:      pr.T("round.kind." + rd.Kind),
-			Period:    rd.Period,
-			Evaluated: L.Date(rd.EvaluatedOn),
-			Announced: L.Announcement(rd.AnnounceAt, rd.AnnounceDateOnly),
-			Entrants:  L.Number(rd.Entrants),
+			RoundFacts: pr.roundFacts(rd),
+			Round:      pr.roundLink(rd.Slug, rd.Name),
+			Entrants:   L.Number(rd.Entrants),
 		}
-		row.StatusCode, row.Status = pr.roundStatus(rd.Status)
 		if rd.Through != nil {
 			row.Through = L.Number(*rd.Through)
 		}
 		v.Rounds = append(v.Rounds, row)
 	}
-	return s.render(w, r, http.StatusOK, pages.Rounds(v))
+	return v, nil
+}
+
+// roundFacts are the kind, period, dates and status of a round.
+func (pr *pageReq) roundFacts(rd postgres.PublicRound) view.RoundFacts {
+	f := view.RoundFacts{
+		Kind:      pr.T("round.kind." + rd.Kind),
+		Period:    rd.Period,
+		Evaluated: pr.L.Date(rd.EvaluatedOn),
+		Announced: pr.L.Announcement(rd.AnnounceAt, rd.AnnounceDateOnly),
+	}
+	f.StatusCode, f.Status = pr.roundStatus(rd.Status)
+	return f
 }
 
 // handleRoundShow is one round's page. The store returns no figures,
@@ -50,19 +54,15 @@ func (s *server) handleRoundShow(w http.ResponseWriter, r *http.Request) error {
 	d := data.round
 	L := pr.L
 	v := view.RoundPage{
-		Page:      pr.page("rounds", L.Text(d.Name)),
-		Name:      L.Text(d.Name),
-		Kind:      pr.T("round.kind." + d.Kind),
-		Period:    d.Period,
-		Evaluated: L.Date(d.EvaluatedOn),
-		Announced: L.Announcement(d.AnnounceAt, d.AnnounceDateOnly),
-		Published: d.Published,
-		Note:      L.Text(d.Note),
-		Sources:   pr.sources(d.Sources),
-		Rule:      pr.rule(d.PublicRound),
-		Outcomes:  pr.outcomes(d.Outcomes),
+		Page:       pr.page("rounds", L.Text(d.Name)),
+		RoundFacts: pr.roundFacts(d.PublicRound),
+		Name:       L.Text(d.Name),
+		Published:  d.Published,
+		Note:       L.Text(d.Note),
+		Sources:    pr.sources(d.Sources),
+		Rule:       pr.rule(d.PublicRound),
+		Outcomes:   pr.outcomes(d.Outcomes),
 	}
-	v.StatusCode, v.Status = pr.roundStatus(d.Status)
 	// The publication time is news only when it differs from the announced one.
 	if at := L.Announcement(d.PublishedAt, d.AnnounceDateOnly); d.Published && at != v.Announced {
 		v.PublishedAt = at

@@ -3,15 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/programgen"
 	"github.com/kai-challenge/portal/internal/web"
 )
@@ -24,16 +21,13 @@ func generatedEnv(tb testing.TB, o programgen.Options, deps web.Deps) http.Handl
 	if err := programgen.Write(&buf, o); err != nil {
 		tb.Fatal(err)
 	}
-	f, err := programfile.Parse(buf.Bytes())
-	if err != nil {
-		tb.Fatal(err)
-	}
+	f := parseProgram(tb, buf.Bytes())
 	st := postgres.New(pgtest.New(tb))
 	if sum, err := st.ImportProgram(context.Background(), f); err != nil || len(sum.Notes) > 0 {
 		tb.Fatalf("import: %v %v", err, sum.Notes)
 	}
 	deps.Store, deps.BaseURL = st, baseURL
-	deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	deps.Logger = quietLogger()
 	return web.NewServer(deps)
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/kai-challenge/portal/web/pages"
 )
 
 // routes lists every route of the portal and its middleware, top to bottom:
@@ -46,36 +48,36 @@ func (s *server) routes() http.Handler {
 	// The downloads; each takes an optional ?program= (the default program
 	// otherwise).
 	r.Get("/data/record.json", s.handle(s.handleRecordDownload))
-	r.Get("/data/rounds.csv", s.handle(s.handleRoundsCSV))
-	r.Get("/data/outcomes.csv", s.handle(s.handleOutcomesCSV))
-	r.Get("/data/teams.csv", s.handle(s.handleTeamsCSV))
-	r.Get("/data/memberships.csv", s.handle(s.handleMembershipsCSV))
-	r.Get("/data/organizations.csv", s.handle(s.handleOrganizationsCSV))
-	r.Get("/data/budgets.csv", s.handle(s.handleBudgetsCSV))
-	r.Get("/data/allocations.csv", s.handle(s.handleAllocationsCSV))
-	r.Get("/data/rounds/{slug}/results.csv", s.handle(s.handleResultsCSV))
-	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(s.handlePublishedScoresCSV))
-	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(s.handleStatisticsCSV))
+	r.Get("/data/rounds.csv", s.handle(csvFile(s, "rounds.csv", s.store.PublicRounds, roundsTable)))
+	r.Get("/data/outcomes.csv", s.handle(csvFile(s, "outcomes.csv", s.store.PublicHistory, s.outcomesTable)))
+	r.Get("/data/teams.csv", s.handle(csvFile(s, "teams.csv", readWithMembers(s, s.store.PublicTeams), s.teamsTable)))
+	r.Get("/data/memberships.csv", s.handle(csvFile(s, "memberships.csv", s.store.PublicMemberships, membershipsTable)))
+	r.Get("/data/organizations.csv", s.handle(csvFile(s, "organizations.csv", readWithMembers(s, s.store.PublicOrganizations), organizationsTable)))
+	r.Get("/data/budgets.csv", s.handle(csvFile(s, "budgets.csv", s.store.PublicFunding, budgetsTable)))
+	r.Get("/data/allocations.csv", s.handle(csvFile(s, "allocations.csv", s.store.PublicFunding, s.allocationsTable)))
+	r.Get("/data/rounds/{slug}/results.csv", s.handle(roundCSVFile(s, "results.csv", s.resultsTable)))
+	r.Get("/data/rounds/{slug}/published-scores.csv", s.handle(roundCSVFile(s, "published-scores.csv", publishedScoresTable)))
+	r.Get("/data/rounds/{slug}/statistics.csv", s.handle(roundCSVFile(s, "statistics.csv", statisticsTable)))
 	// The link-preview (Open Graph) images of round and team pages.
-	r.Get("/og/rounds/{slug}.png", s.handle(s.handleOGRound))
-	r.Get("/og/teams/{slug}.png", s.handle(s.handleOGTeam))
+	r.Get("/og/rounds/{slug}.png", s.handle(ogImage(s, s.store.PublicRound, roundBars)))
+	r.Get("/og/teams/{slug}.png", s.handle(ogImage(s, s.store.PublicTeam, teamBars)))
 
-	pages := func(r chi.Router) {
-		r.Get("/", s.handle(s.handleOverview))
+	site := func(r chi.Router) {
+		r.Get("/", s.handle(servePage(s, s.store.PublicOverview, (*pageReq).overviewPage, pages.Overview)))
 		r.Get("/standings", s.handle(s.handleStandings))
-		r.Get("/teams", s.handle(s.handleTeamIndex))
-		r.Get("/teams/{slug}", s.handle(s.handleTeamShow))
-		r.Get("/rounds", s.handle(s.handleRoundIndex))
+		r.Get("/teams", s.handle(servePage(s, s.store.PublicTeams, (*pageReq).teamsPage, pages.Teams)))
+		r.Get("/teams/{slug}", s.handle(serveSlugPage(s, s.store.PublicTeam, (*pageReq).teamPage, pages.Team)))
+		r.Get("/rounds", s.handle(servePage(s, s.store.PublicRounds, (*pageReq).roundsPage, pages.Rounds)))
 		r.Get("/rounds/{slug}", s.handle(s.handleRoundShow))
 		r.Get("/rounds/{slug}/what-if", s.handle(s.handleWhatIf))
 		r.Get("/rounds/{slug}/computation/{team}", s.handle(s.handleRoundComputation))
 		r.Get("/rounds/{slug}/revisions/{n}", s.handle(s.handleRoundRevision))
-		r.Get("/history", s.handle(s.handleHistory))
-		r.Get("/organizations", s.handle(s.handleOrganizationIndex))
-		r.Get("/organizations/{slug}", s.handle(s.handleOrganizationShow))
-		r.Get("/funding", s.handle(s.handleFunding))
+		r.Get("/history", s.handle(servePage(s, s.readHistory, (*pageReq).historyPage, pages.History)))
+		r.Get("/organizations", s.handle(servePage(s, s.store.PublicOrganizations, (*pageReq).organizationsPage, pages.Organizations)))
+		r.Get("/organizations/{slug}", s.handle(serveSlugPage(s, s.store.PublicOrganization, (*pageReq).organizationPage, pages.Organization)))
+		r.Get("/funding", s.handle(servePage(s, s.store.PublicFunding, (*pageReq).fundingPage, pages.Funding)))
 		r.Get("/search", s.handle(s.handleSearch))
-		r.Get("/data", s.handle(s.handleDataPage))
+		r.Get("/data", s.handle(servePage(s, s.store.PublicRounds, (*pageReq).dataPage, pages.Data)))
 		// Widgets any site may frame (see securityHeaders).
 		r.Get("/embed/standings", s.handle(s.handleEmbedStandings))
 		// In Korean first at /feed.atom, in English first at /en/feed.atom.
@@ -183,7 +185,7 @@ func (s *server) routes() http.Handler {
 			})
 		})
 	}
-	r.Group(pages)
-	r.Route("/en", pages)
+	r.Group(site)
+	r.Route("/en", site)
 	return r
 }

@@ -8,8 +8,6 @@ package web_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"regexp"
@@ -22,24 +20,14 @@ import (
 
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/fixtures"
-	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
-	"github.com/kai-challenge/portal/internal/web"
 )
 
 // serveProgramSource serves a fresh database holding the program file src.
 func serveProgramSource(t *testing.T, src string) (http.Handler, *postgres.Store) {
 	t.Helper()
-	f, err := programfile.Parse([]byte(src))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	st := postgres.New(pgtest.New(t))
-	if _, err := st.ImportProgram(context.Background(), f); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	return web.NewServer(web.Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL}), st
+	st := importedStore(t, parseProgram(t, []byte(src)))
+	return testServer(st), st
 }
 
 // decemberServer serves the record as of 2026-12-01.

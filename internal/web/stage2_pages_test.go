@@ -124,10 +124,7 @@ func TestStage2TeamObjection(t *testing.T) {
 // The feed has an entry for each disclosure step and for the objection.
 func TestStage2FeedDisclosuresAndObjection(t *testing.T) {
 	h, _ := stage2Server(t, nil)
-	r := get(t, h, "/feed.atom")
-	if r.status != http.StatusOK {
-		t.Fatalf("feed: %d", r.status)
-	}
+	r := getOK(t, h, "/feed.atom")
 	if n := strings.Count(r.body, `term="disclosure"`); n != 3 {
 		t.Errorf("feed has %d disclosure entries, want 3", n)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/big"
-	"net/http"
 	"strings"
 
 	"github.com/kai-challenge/portal/internal/contest"
@@ -12,18 +11,13 @@ import (
 	"github.com/kai-challenge/portal/internal/rules"
 	"github.com/kai-challenge/portal/internal/web/chart"
 	"github.com/kai-challenge/portal/internal/web/view"
-	"github.com/kai-challenge/portal/web/pages"
 )
 
 // teamGroups is the order of the groups on the teams page.
 var teamGroups = []string{postgres.TeamCompeting, postgres.TeamOut, postgres.TeamNotSelected, postgres.TeamApplicant}
 
-// handleTeamIndex lists every team, grouped by where it stands.
-func (s *server) handleTeamIndex(w http.ResponseWriter, r *http.Request) error {
-	pr, teams, err := load(s, r, s.store.PublicTeams)
-	if err != nil {
-		return err
-	}
+// teamsPage lists every team, grouped by where it stands.
+func (pr *pageReq) teamsPage(teams []postgres.PublicTeam) (view.TeamsPage, error) {
 	v := view.TeamsPage{Page: pr.page("teams", pr.T("nav.teams"))}
 	for _, code := range teamGroups {
 		g := view.TeamGroup{Code: code, Title: pr.T("teams.group." + code), Intro: pr.T("teams.group." + code + ".intro")}
@@ -52,7 +46,7 @@ func (s *server) handleTeamIndex(w http.ResponseWriter, r *http.Request) error {
 			v.Groups = append(v.Groups, g)
 		}
 	}
-	return s.render(w, r, http.StatusOK, pages.Teams(v))
+	return v, nil
 }
 
 // memberRole names a consortium role; the common case, a plain
@@ -64,12 +58,8 @@ func (pr *pageReq) memberRole(role string) string {
 	return pr.label("role."+role, role)
 }
 
-// handleTeamShow is one team's page.
-func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
-	pr, t, err := loadSlug(s, r, s.store.PublicTeam)
-	if err != nil {
-		return err
-	}
+// teamPage is one team's page.
+func (pr *pageReq) teamPage(t postgres.PublicTeamDetail) (view.TeamPage, error) {
 	L := pr.L
 	v := view.TeamPage{
 		Downloads:   pr.teamDownloads(t.Slug),
@@ -97,14 +87,14 @@ func (s *server) handleTeamShow(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range t.Support {
 		v.Support = append(v.Support, pr.allocation(a))
 	}
-	if err := s.teamChart(r.Context(), pr, t, &v); err != nil {
-		return err
+	if err := pr.s.teamChart(pr.r.Context(), pr, t, &v); err != nil {
+		return v, err
 	}
 	v.Objections = pr.objections(t.Objections)
 	v.Description = pr.T("desc.team", "team", v.Name)
 	v.OGType = "article"
 	v.OGImage, v.OGImageAlt = "/og/teams/"+t.Slug+".png", pr.T("ux.og.team", "team", v.Name)
-	return s.render(w, r, http.StatusOK, pages.Team(v))
+	return v, nil
 }
 
 // memberGroups are a team's consortium members by organization kind, in

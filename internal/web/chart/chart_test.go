@@ -6,40 +6,23 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestF(t *testing.T) {
+// F writes a number with at most one decimal, niceMax rounds a scale up
+// to a round number, wrap breaks a label into lines of at most 15
+// characters.
+func TestHelpers(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		v    float64
-		want string
-	}{{0, "0"}, {12.34, "12.3"}, {12.35, "12.4"}, {-3.04, "-3"}, {100, "100"}} {
-		if got := F(tc.v); got != tc.want {
-			t.Errorf("F(%v) = %q, want %q", tc.v, got, tc.want)
-		}
-	}
-}
-
-func TestNiceMax(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ max, want float64 }{{100, 100}, {107, 125}, {35, 40}, {8, 8}, {0, 1}} {
-		if got := niceMax(tc.max); got != tc.want {
-			t.Errorf("niceMax(%v) = %v, want %v", tc.max, got, tc.want)
-		}
-	}
-}
-
-func TestWrap(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		s    string
-		want []string
-	}{
-		{"서면 평가", []string{"서면 평가"}},
-		{"Presentation review", []string{"Presentation", "review"}},
-		{"Stage 1 evaluation of teams", []string{"Stage 1 evaluation", "of teams"}},
-		{"Supercalifragilistic", []string{"Supercalifragilistic"}},
+	for _, tc := range []struct{ call, got, want any }{
+		{"F(0)", F(0), "0"}, {"F(12.34)", F(12.34), "12.3"}, {"F(12.35)", F(12.35), "12.4"},
+		{"F(-3.04)", F(-3.04), "-3"}, {"F(100)", F(100), "100"},
+		{"niceMax(100)", niceMax(100), 100.0}, {"niceMax(107)", niceMax(107), 125.0}, {"niceMax(35)", niceMax(35), 40.0},
+		{"niceMax(8)", niceMax(8), 8.0}, {"niceMax(0)", niceMax(0), 1.0},
+		{`wrap("서면 평가")`, wrap("서면 평가", 15), []string{"서면 평가"}},
+		{`wrap("Presentation review")`, wrap("Presentation review", 15), []string{"Presentation", "review"}},
+		{`wrap("Stage 1 evaluation of teams")`, wrap("Stage 1 evaluation of teams", 15), []string{"Stage 1 evaluation", "of teams"}},
+		{`wrap("Supercalifragilistic")`, wrap("Supercalifragilistic", 15), []string{"Supercalifragilistic"}},
 	} {
-		if diff := cmp.Diff(tc.want, wrap(tc.s, 15)); diff != "" {
-			t.Errorf("wrap(%q) (-want +got):\n%s", tc.s, diff)
+		if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.call, diff)
 		}
 	}
 }

@@ -6,31 +6,32 @@ type RoundsPage struct {
 	Rounds []RoundRow
 }
 
-// RoundRow is a round in the list.
-type RoundRow struct {
-	Round      Link
+// RoundFacts are what the list of rounds and a round's page both say of
+// a round: its kind, period, dates and status.
+type RoundFacts struct {
 	Kind       string
 	Period     string
 	Evaluated  string
 	Announced  string
 	StatusCode string
 	Status     string
-	Entrants   string
-	Through    string // "" when not published
+}
+
+// RoundRow is a round in the list.
+type RoundRow struct {
+	RoundFacts
+	Round    Link
+	Entrants string
+	Through  string // "" when not published
 }
 
 // RoundPage is one round.
 type RoundPage struct {
 	Page
+	RoundFacts
 	// Downloads link the data behind the page (CSV, JSON).
 	Downloads   []Link
 	Name        string
-	Kind        string
-	Period      string
-	Evaluated   string
-	Announced   string
-	StatusCode  string
-	Status      string
 	Published   bool
 	PublishedAt string
 	Rule        Rule

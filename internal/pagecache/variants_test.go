@@ -32,10 +32,16 @@ func page(failing *atomic.Bool) (http.Handler, *atomic.Int64) {
 	}), &n
 }
 
-func TestEncodingsAndETags(t *testing.T) {
-	c := New(Options{})
+// cachedPage is a cache of o in front of page's handler, and the count of
+// its renders.
+func cachedPage(o Options) (*Cache, http.Handler, *atomic.Int64) {
+	c := New(o)
 	next, n := page(nil)
-	h := c.Handler(next)
+	return c, c.Handler(next), n
+}
+
+func TestEncodingsAndETags(t *testing.T) {
+	_, h, n := cachedPage(Options{})
 	ident := get(h, "/standings")
 	br := get(h, "/standings", "Accept-Encoding", "gzip, deflate, br")
 	gz := get(h, "/standings", "Accept-Encoding", "gzip;q=1, br;q=0")
@@ -69,9 +75,7 @@ func TestEncodingsAndETags(t *testing.T) {
 }
 
 func TestRevalidationPerEncodingAndRange(t *testing.T) {
-	c := New(Options{})
-	next, n := page(nil)
-	h := c.Handler(next)
+	_, h, n := cachedPage(Options{})
 	ident := get(h, "/standings")
 	br := get(h, "/standings", "Accept-Encoding", "br")
 	// 304 per encoding: each variant's own ETag, not another's.
@@ -93,9 +97,7 @@ func TestRevalidationPerEncodingAndRange(t *testing.T) {
 }
 
 func TestConditionalMissRendersOnceAndAnswers304(t *testing.T) {
-	c := New(Options{})
-	next, n := page(nil)
-	h := c.Handler(next)
+	c, h, n := cachedPage(Options{})
 	etag := get(h, "/rounds").Header().Get("ETag")
 	c.Invalidate()
 	// The page did not change, so its ETag is the same; the revalidation

@@ -9,15 +9,24 @@ import (
 	"github.com/kai-challenge/portal/internal/pgtest"
 )
 
-// `portal audit verify` passes on a clean log and, after a superuser edits
-// an event behind the triggers' back, fails naming that event.
-func TestAuditVerifyCommand(t *testing.T) {
-	t.Parallel()
+// publishedStage1 is a fresh database where the stage-1 test program was
+// imported, closed and published through the CLI by an admin; it returns
+// the database's URL.
+func publishedStage1(t *testing.T) string {
+	t.Helper()
 	url := pgtest.URL(t)
 	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
 	admin := addAdmin(t, url, "admin@example.com")
 	mustCLI(t, url, "round", "close", "stage-1")
 	mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
+	return url
+}
+
+// `portal audit verify` passes on a clean log and, after a superuser edits
+// an event behind the triggers' back, fails naming that event.
+func TestAuditVerifyCommand(t *testing.T) {
+	t.Parallel()
+	url := publishedStage1(t)
 	// import, user.create, user.mfa_enrol, round.close, round.request_publish, round.approve, round.publish
 	out := mustCLI(t, url, "audit", "verify")
 	if !strings.Contains(out, "audit log intact: 7 events") {
@@ -46,11 +55,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 // removed too, the head stored by the publication is missing.
 func TestAuditVerifyDetectsTruncation(t *testing.T) {
 	t.Parallel()
-	url := pgtest.URL(t)
-	mustCLI(t, url, "import", stage1Program(t, false, stage1Entries))
-	admin := addAdmin(t, url, "admin@example.com")
-	mustCLI(t, url, "round", "close", "stage-1")
-	mustCLI(t, url, "round", "publish", "stage-1", "--as", admin)
+	url := publishedStage1(t)
 	if out := mustCLI(t, url, "audit", "verify"); !strings.Contains(out, "2 recorded heads match") {
 		t.Fatalf("verify on a clean log said %q, want a checkpoint and a publication head", out)
 	}

@@ -46,10 +46,14 @@ var (
 	recordTemplate string // migrated, with the frozen record imported
 )
 
-// Main runs the package's tests and then removes the template database and
-// any private cluster. Use it as `func TestMain(m *testing.M) { pgtest.Main(m) }`.
-func Main(m *testing.M) {
+// Main runs the package's tests, then the functions after (the package's
+// own cleanup), and then removes the template database and any private
+// cluster. Use it as `func TestMain(m *testing.M) { pgtest.Main(m) }`.
+func Main(m *testing.M, after ...func()) {
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	teardown()
 	os.Exit(code)
 }

@@ -3,37 +3,33 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"github.com/kai-challenge/portal/internal/web"
 )
 
 // axeSource reads the pinned axe-core that scripts/axe-deps.sh fetches
-// (make test runs it); AXE names another copy. There is no skip: without
-// it the test fails.
-func axeSource(t *testing.T) string {
-	t.Helper()
+// (make test runs it) once; AXE names another copy. There is no skip:
+// without it the tests fail.
+var axeSource = sync.OnceValues(func() (string, error) {
 	path := os.Getenv("AXE")
 	if path == "" {
 		path = filepath.Join("..", "..", ".cache", "axe", "axe.min.js")
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("no axe-core for the accessibility test: %v (run scripts/axe-deps.sh; make test does)", err)
+		return "", fmt.Errorf("no axe-core for the accessibility test: %w (run scripts/axe-deps.sh; make test does)", err)
 	}
-	return string(b)
-}
+	return string(b), nil
+})
 
 // axeViolation is one failed axe-core rule and the elements that fail it.
 type axeViolation struct {
@@ -61,8 +57,12 @@ const (
 
 // axeBrowser makes every document the browser context opens carry axe-core,
 // so a check is a navigation and a run, without sending the script each time.
-func axeBrowser(t *testing.T, ctx context.Context, axe string) context.Context {
+func axeBrowser(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
+	axe, err := axeSource()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
 		t.Fatalf("add axe-core to the browser: %v", err)
 	}
@@ -111,13 +111,10 @@ var axePublicPages = []string{
 // axe-core finds no violation on any public page, Korean and English.
 func TestAxePublicPages(t *testing.T) {
 	t.Parallel()
-	axe := axeSource(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 7*time.Minute)
-	defer cancel()
 	env := newEnv(t, true, false)
 	srv := httptest.NewServer(env.h)
 	t.Cleanup(srv.Close)
-	browser := axeBrowser(t, startChromium(t, ctx)(), axe)
+	browser := axeBrowser(t, browsers(t)())
 	for _, p := range axePublicPages {
 		axeBothLanguages(t, browser, srv.URL, p)
 	}
@@ -127,18 +124,8 @@ func TestAxePublicPages(t *testing.T) {
 // reaches from the dashboard, Korean and English.
 func TestAxeConsolePages(t *testing.T) {
 	t.Parallel()
-	axe := axeSource(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 7*time.Minute)
-	defer cancel()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	env := newConsole(t, base)
-	env.deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv.Config.Handler = web.NewServer(env.deps)
-	srv.Start()
-	t.Cleanup(srv.Close)
-
-	admin := axeBrowser(t, startChromium(t, ctx)(), axe)
+	_, base := consoleServer(t, "testdata/admin-program.yaml")
+	admin := axeBrowser(t, browsers(t)())
 	axeCheck(t, admin, axeAll, base, "/login")
 	signInBrowser(t, admin)
 	if err := chromedp.Do(admin, chromedp.Navigate(base+"/admin"), chromedp.WaitReady("body")); err != nil {

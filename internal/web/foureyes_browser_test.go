@@ -1,17 +1,10 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/kai-challenge/portal/internal/web"
 )
 
 // The four-eyes journey in a real browser, with two approvals required:
@@ -22,50 +15,21 @@ import (
 // of confirmation and review page on the way passes axe-core.
 func TestBrowserFourEyes(t *testing.T) {
 	t.Parallel()
-	axe := axeSource(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
-	defer cancel()
-
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	env := newConsole(t, base)
-	env.deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	twoApprovals(t, env)
-	srv.Config.Handler = web.NewServer(env.deps)
-	srv.Start()
-	t.Cleanup(srv.Close)
-
-	newBrowser := startChromium(t, ctx)
-	css := func(testid string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + testid + `"]`) }
-	count := func(b context.Context, sel string) int {
-		t.Helper()
-		n, err := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('`+sel+`').length`))
-		mustStep(t, "count "+sel, err)
-		return n
-	}
-	signIn := func(b context.Context, email string) {
-		t.Helper()
-		mustStep(t, "sign-in "+email, chromedp.Do(b,
-			chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(css("login-form")),
-			chromedp.SendKeys(css("login-email"), email),
-			chromedp.SendKeys(css("login-password"), staffPW),
-			chromedp.Click(css("login-submit")),
-			chromedp.WaitVisible(css("admin-rounds")),
-		))
-	}
+	env, base := consoleServer(t, "testdata/admin-program.yaml", twoApprovals)
+	newBrowser := browsers(t)
+	css := byID
 
 	// A closes r2 through its confirmation page.
-	a := axeBrowser(t, newBrowser(), axe)
-	signIn(a, adminEmail)
+	a := axeBrowser(t, newBrowser())
+	signInAt(t, a, base, adminEmail)
 	axeCheck(t, a, axeAll, base, "/admin/rounds/r2/close")
 	axeCheck(t, a, axeAll, base, "/admin/rounds/r1/close") // refused: scores missing
-	// confirmed clicks a round page's button and, on the confirmation page
-	// (shown by what), its button, until the round page's flash.
+	// confirmed goes through the confirmation page of a button of r2's
+	// round page.
 	confirmed := func(step, button, what, confirm string) {
 		t.Helper()
-		mustStep(t, step, chromedp.Do(a, chromedp.Navigate(base+"/admin/rounds/r2"), chromedp.Click(css(button)),
-			chromedp.WaitVisible(css(what)), chromedp.Click(css(confirm)), chromedp.WaitVisible(css("flash"))))
+		mustStep(t, step, chromedp.Do(a, append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/admin/rounds/r2")},
+			confirmThrough(button, what, confirm)...)...))
 	}
 	confirmed("close", "close", "close-form", "confirm")
 	if st := env.roundStatus("r2"); st != "closed" {
@@ -80,7 +44,7 @@ func TestBrowserFourEyes(t *testing.T) {
 		chromedp.Navigate(base+"/rounds/r2"),
 		chromedp.WaitVisible(css("round-embargo")),
 	))
-	if n := count(visitor, `[data-testid="results-table"], [data-testid="round-results"]`); n != 0 || env.roundStatus("r2") != "closed" {
+	if n := countOf(t, visitor, `[data-testid="results-table"], [data-testid="round-results"]`); n != 0 || env.roundStatus("r2") != "closed" {
 		t.Fatalf("the requested round shows %d results elements in public (%s)", n, env.roundStatus("r2"))
 	}
 
@@ -89,16 +53,15 @@ func TestBrowserFourEyes(t *testing.T) {
 		chromedp.Navigate(base+"/admin/rounds/r2/publish"),
 		chromedp.WaitVisible(css("own-request")),
 	))
-	if n := count(a, `[data-testid="approve"], [data-testid="approve-form"]`); n != 0 {
+	if n := countOf(t, a, `[data-testid="approve"], [data-testid="approve-form"]`); n != 0 {
 		t.Fatalf("the requester is offered %d approval controls", n)
 	}
 	axeCheck(t, a, axeAll, base, "/en/admin/rounds/r2/publish")
 
 	// B sees the pending request on the dashboard, reviews and approves.
-	b := axeBrowser(t, newBrowser(), axe)
-	signIn(b, secondAdmin)
-	notice, err := chromedp.Run(b, chromedp.Text(css("pending-requests")))
-	mustStep(t, "pending notice", err)
+	b := axeBrowser(t, newBrowser())
+	signInAt(t, b, base, secondAdmin)
+	notice := must(t, "pending notice", b, chromedp.Text(css("pending-requests")))
 	if !strings.Contains(notice, adminEmail) {
 		t.Errorf("the dashboard's pending notice reads %q", notice)
 	}
@@ -109,8 +72,7 @@ func TestBrowserFourEyes(t *testing.T) {
 		chromedp.WaitVisible(css("publication-table")),
 		chromedp.WaitVisible(css("approve")),
 	))
-	rows, err := chromedp.Run(b, chromedp.Text(css("publication-table")))
-	mustStep(t, "reviewed results", err)
+	rows := must(t, "reviewed results", b, chromedp.Text(css("publication-table")))
 	for _, want := range []string{"가팀", "81.00", "통과"} {
 		if !strings.Contains(rows, want) {
 			t.Errorf("the approver's preview lacks %q:\n%s", want, rows)
@@ -131,8 +93,7 @@ func TestBrowserFourEyes(t *testing.T) {
 		chromedp.Navigate(base+"/rounds/r2"),
 		chromedp.WaitVisible(css("results-table")),
 	))
-	page, err := chromedp.Run(visitor, chromedp.Text(css("results-table")))
-	mustStep(t, "public results", err)
+	page := must(t, "public results", visitor, chromedp.Text(css("results-table")))
 	for _, want := range []string{"가팀", "나팀", "다팀", "81.00", "통과", "탈락"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the public results lack %q:\n%s", want, page)

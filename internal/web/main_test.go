@@ -6,4 +6,5 @@ import (
 	"github.com/kai-challenge/portal/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain closes the browser the browser tests share after the last test.
+func TestMain(m *testing.M) { pgtest.Main(m, closeChromium) }

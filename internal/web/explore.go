@@ -370,15 +370,9 @@ func (s *server) simulate(f, official whatIfForm, data whatIfData) (*rules.Resul
 			in.Entries[i].Reason = rules.Text{KO: ko.T("whatif.reason." + st), EN: en.T("whatif.reason." + st)}
 		}
 	}
-	compute := rules.Compute
-	if !weighted {
-		// Without a change of weights the points are the official ones:
-		// only ranks and outcomes are decided again.
-		p, err := data.prepared()
-		if err != nil {
-			return nil, nil, err
-		}
-		compute = func(in rules.Input) (rules.Result, error) { return p.Decide(in.Rule, in.Entries, in.Decision) }
+	compute, err := data.computer(weighted)
+	if err != nil {
+		return nil, nil, err
 	}
 	res, err := compute(in)
 	if in.Decision != nil && (errors.Is(err, rules.ErrDecisionNotNeeded) || errors.Is(err, rules.ErrInvalidDecision)) {
@@ -396,6 +390,20 @@ func (s *server) simulate(f, official whatIfForm, data whatIfData) (*rules.Resul
 		notes = append(notes, noteBlocked)
 	}
 	return &res, notes, nil
+}
+
+// computer is the engine a scenario runs: without a change of weights the
+// points are the official ones, so only ranks and outcomes are decided
+// again on the prepared round.
+func (d whatIfData) computer(weighted bool) (func(rules.Input) (rules.Result, error), error) {
+	if weighted {
+		return rules.Compute, nil
+	}
+	p, err := d.prepared()
+	if err != nil {
+		return nil, err
+	}
+	return func(in rules.Input) (rules.Result, error) { return p.Decide(in.Rule, in.Entries, in.Decision) }, nil
 }
 
 // scaledCategories turns each top-level category into a directly scored

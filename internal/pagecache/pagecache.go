@@ -278,9 +278,9 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 		if query != "" {
 			key += "?" + query
 		}
-		e, ok := c.servable(key)
+		e, ok, fresh := c.servable(key)
 		if ok {
-			c.serve(w, r, e)
+			c.serve(w, r, e, fresh)
 			return
 		}
 		r2 := r.Clone(r.Context())
@@ -289,12 +289,12 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 		got, err := c.fill(next, r2, key, e)
 		switch {
 		case err != nil && e != nil:
-			c.serve(w, r, e) // saturated: the last response we had
+			c.serve(w, r, e, c.fresh(e)) // saturated: the last response we had
 		case err != nil:
 			w.Header().Set("Retry-After", "1")
 			c.opt.Fail(w, r, http.StatusServiceUnavailable)
 		case got.entry != nil:
-			c.serve(w, r, got.entry)
+			c.serve(w, r, got.entry, c.fresh(got.entry))
 		case got.rec != nil && !got.shared:
 			got.rec.replay(w, r)
 		default:
@@ -370,10 +370,18 @@ func (c *Cache) fill(next http.Handler, r *http.Request, key string, stale *entr
 
 // servable returns the entry of key and whether it is served without a
 // render: it is fresh, a render of it failed a moment ago, or another
-// request is refreshing it.
-func (c *Cache) servable(key string) (*entry, bool) {
-	e := c.lookup(key)
-	return e, e != nil && (c.usable(e) || c.refreshing(key))
+// request is refreshing it; and whether it is fresh. One lock, one clock
+// reading: this is every cached request.
+func (c *Cache) servable(key string) (e *entry, ok, fresh bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e = c.entries[key]; e == nil {
+		return nil, false, false
+	}
+	c.lru.MoveToFront(e.elem)
+	now := c.now()
+	fresh = e.gen == c.gen && now.Before(e.expires)
+	return e, fresh || now.Before(e.retryAt) || c.rendering[key], fresh
 }
 
 // setRendering marks key as being rendered, or no longer.
@@ -405,15 +413,6 @@ func (c *Cache) fresh(e *entry) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return e.gen == c.gen && c.now().Before(e.expires)
-}
-
-// usable reports whether e is served without a render: it is fresh, or a
-// render of it failed a moment ago.
-func (c *Cache) usable(e *entry) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	return (e.gen == c.gen && now.Before(e.expires)) || now.Before(e.retryAt)
 }
 
 func (c *Cache) lookup(key string) *entry {

@@ -42,7 +42,7 @@ var (
 // accepts. A plain GET or HEAD (the announcement-day crowd) is answered
 // directly with its length; a conditional or range request goes through
 // http.ServeContent (304 per encoding, 206, 412).
-func (c *Cache) serve(w http.ResponseWriter, r *http.Request, e *entry) {
+func (c *Cache) serve(w http.ResponseWriter, r *http.Request, e *entry, fresh bool) {
 	h := w.Header()
 	for k, vs := range e.header {
 		h[k] = vs[:len(vs):len(vs)]
@@ -62,7 +62,7 @@ func (c *Cache) serve(w http.ResponseWriter, r *http.Request, e *entry) {
 		h["Content-Encoding"] = v.enc
 	}
 	h["X-Cache"] = cacheHit
-	if !c.fresh(e) {
+	if !fresh {
 		h["X-Cache"] = cacheStale
 	}
 	if !plain(r) {

@@ -19,18 +19,30 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 // X-Frame-Options).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The values are shared by every response: http.Header.Set and Add
+		// replace or grow a slice whose capacity is its length, never
+		// writing into it.
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrerPolicy
 		if isEmbed(r.URL.Path) {
-			h.Set("Content-Security-Policy", embedContentSecurityPolicy)
+			h["Content-Security-Policy"] = embedCSP
 		} else {
-			h.Set("Content-Security-Policy", contentSecurityPolicy)
-			h.Set("X-Frame-Options", "DENY")
+			h["Content-Security-Policy"] = pageCSP
+			h["X-Frame-Options"] = frameDeny
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// The security headers' values (see securityHeaders).
+var (
+	nosniff        = []string{"nosniff"}
+	referrerPolicy = []string{"strict-origin-when-cross-origin"}
+	embedCSP       = []string{embedContentSecurityPolicy}
+	pageCSP        = []string{contentSecurityPolicy}
+	frameDeny      = []string{"DENY"}
+)
 
 // recoverPanics turns a panicking handler into a logged 500.
 func (s *server) recoverPanics(next http.Handler) http.Handler {

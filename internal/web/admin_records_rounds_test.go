@@ -21,20 +21,20 @@ func TestRecordsRounds(t *testing.T) {
 	wantValues(t, "new round", form, map[string]string{"kind": "stage"})
 	setForm(form, map[string]string{"slug": "r4", "name_ko": "4차 평가", "period": "2031H2", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"})
 	before := env.dump()
-	r := c.postRefused(t, "unreadable round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
+	c.postRefused(t, "unreadable round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"slug": "r4", "name_ko": "4차 평가", "announce_at": "2031-13-40T25:00", "advance": "two", "min_total": "60.123", "backfill": "1", "note_ko": "추가 공모 뒤 첫 평가"},
 		map[string]string{"announce_at": "날짜와 시각", "advance": "정수"})
 	form.Set("announce_at", "2031-07-15T14:00")
 	form.Set("advance", "2")
-	r = c.postRefused(t, "invalid round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
+	c.postRefused(t, "invalid round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form",
 		map[string]string{"announce_at": "2031-07-15T14:00", "advance": "2", "min_total": "60.123", "backfill": "1"},
 		map[string]string{"name_en": "필수 항목입니다", "min_total": "소수점 아래 두 자리", "note_en": "영어로도"})
-	r = c.postRefused(t, "invalid round (en)", "/en/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"min_total": "60.123"},
+	c.postRefused(t, "invalid round (en)", "/en/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"min_total": "60.123"},
 		map[string]string{"name_en": "required", "min_total": "at most two decimals", "note_en": "required when the Korean text is given"})
 	setForm(form, map[string]string{"name_en": "Fourth evaluation", "min_total": "60", "note_en": "First evaluation after the additional call", "slug": "new"})
 	wantForm(t, c.post("/admin/rounds/new", form), "round-create-form", map[string]string{"slug": "new"}, map[string]string{"slug": `"new"`})
 	form.Set("slug", "r1")
-	r = c.postRefused(t, "taken round slug", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
+	c.postRefused(t, "taken round slug", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 	env.wantUnchanged(t, before, "refused round forms changed the database")
 
 	form.Set("slug", "r4")
@@ -66,7 +66,7 @@ func TestRecordsRounds(t *testing.T) {
 	}
 	before = env.dump()
 	stale.Set("name_en", "Evaluation four")
-	r = c.post("/admin/rounds/r4/edit", stale)
+	r := c.post("/admin/rounds/r4/edit", stale)
 	wantConflict(t, r, "round", "round-edit-form", "advance", "2", "3")
 	wantConflict(t, r, "round", "round-edit-form", "name_en", "Evaluation four", "Fourth evaluation")
 	env.wantUnchanged(t, before, "a stale round save changed the database")
@@ -245,11 +245,11 @@ func TestRoundCreateCopiesCriteria(t *testing.T) {
 
 	setForm(form, map[string]string{"slug": "r4", "name_ko": "4차 평가", "name_en": "Fourth evaluation", "advance": "1", "copy_from": "r9"})
 	before := env.dump()
-	r := c.postRefused(t, "unknown source round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r4"}, map[string]string{"copy_from": "이 사업에 없는 라운드입니다"})
+	c.postRefused(t, "unknown source round", "/admin/rounds/new", form, http.StatusUnprocessableEntity, "round-create-form", map[string]string{"slug": "r4"}, map[string]string{"copy_from": "이 사업에 없는 라운드입니다"})
 	env.wantUnchanged(t, before, "a refused copy changed the database")
 
 	form.Set("copy_from", "r1")
-	r = c.post("/admin/rounds/new", form)
+	r := c.post("/admin/rounds/new", form)
 	wantRedirect(t, "create round with a copy", r, "/admin/rounds/r4/edit")
 	edit := c.get("/admin/rounds/r4/edit")
 	if got := selText(t, edit.body, testid("flash")); got != "4차 평가 라운드를 만들고 1차 평가의 평가 항목을 복사했습니다. 평가 항목을 확인하고 참가 팀을 넣으세요." {

@@ -151,10 +151,10 @@ func TestRecordsOrganizations(t *testing.T) {
 	form := fillForm(t, page.body, "org-create-form")
 	setForm(form, map[string]string{"slug": "Bad Slug", "name_ko": "라 기관", "kind": "university"})
 	before := env.dump()
-	r := c.postRefused(t, "invalid organization", "/admin/organizations", form, http.StatusUnprocessableEntity, "org-create-form",
+	c.postRefused(t, "invalid organization", "/admin/organizations", form, http.StatusUnprocessableEntity, "org-create-form",
 		map[string]string{"slug": "Bad Slug", "name_ko": "라 기관", "name_en": "", "kind": "university"},
 		map[string]string{"slug": "영문 소문자", "name_en": "필수 항목입니다"})
-	r = c.post("/en/admin/organizations", form)
+	r := c.post("/en/admin/organizations", form)
 	wantStatus(t, "invalid organization (en)", r, http.StatusUnprocessableEntity)
 	if !strings.Contains(r.body, `<html lang="en">`) {
 		t.Error("the English form is not in English")
@@ -221,10 +221,10 @@ func TestRecordsTeams(t *testing.T) {
 	_, form := c.formAt(t, "/admin/teams", "team-create-form")
 	setForm(form, map[string]string{"slug": "t4", "name_ko": "라팀", "model_note_en": "A 32B model"})
 	before := env.dump()
-	r := c.postRefused(t, "invalid team", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form",
+	c.postRefused(t, "invalid team", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form",
 		map[string]string{"slug": "t4", "name_ko": "라팀", "model_note_en": "A 32B model"},
 		map[string]string{"name_en": "필수 항목입니다", "lead": "필수 항목입니다", "model_note_ko": "한국어로도"})
-	r = c.post("/en/admin/teams", form)
+	r := c.post("/en/admin/teams", form)
 	wantForm(t, r, "team-create-form", map[string]string{"model_note_en": "A 32B model"},
 		map[string]string{"name_en": "required", "lead": "required", "model_note_ko": "required when the English text is given"})
 	env.wantUnchanged(t, before, "refused forms changed the database")
@@ -238,7 +238,7 @@ func TestRecordsTeams(t *testing.T) {
 		t.Errorf("/en/teams/t4: %d", pub.status)
 	}
 	form.Set("slug", "t1")
-	r = c.postRefused(t, "taken team slug", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form", map[string]string{"slug": "t1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
+	c.postRefused(t, "taken team slug", "/admin/teams", form, http.StatusUnprocessableEntity, "team-create-form", map[string]string{"slug": "t1"}, map[string]string{"slug": "이미 쓰이는 식별자"})
 
 	// Edit the team.
 	edit, stale := c.formAt(t, "/admin/teams/t4", "team-edit-form")
@@ -260,12 +260,12 @@ func TestRecordsTeams(t *testing.T) {
 		t.Errorf("member form defaults: %v", add)
 	}
 	setForm(add, map[string]string{"org": "org-a", "since": "2026-03-01", "until": "2026-01-01", "note_ko": "데이터 제공"})
-	r = c.postRefused(t, "invalid member", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form",
+	c.postRefused(t, "invalid member", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form",
 		map[string]string{"org": "org-a", "since": "2026-03-01", "until": "2026-01-01", "note_ko": "데이터 제공"},
 		map[string]string{"until": "시작일(2026-03-01)보다 앞설 수 없습니다", "note_en": "영어로도"})
 	setForm(add, map[string]string{"until": "", "note_en": "Provides data", "role": "data_partner"})
 	wantRedirect(t, "add member", c.post("/admin/teams/t4/members", add), "/admin/teams/t4")
-	r = c.postRefused(t, "member twice", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form", map[string]string{"org": "org-a", "role": "data_partner"}, map[string]string{"org": "이미 이 팀의 구성원"})
+	c.postRefused(t, "member twice", "/admin/teams/t4/members", add, http.StatusUnprocessableEntity, "member-add-form", map[string]string{"org": "org-a", "role": "data_partner"}, map[string]string{"org": "이미 이 팀의 구성원"})
 	if pub := c.get("/en/teams/t4"); !strings.Contains(pub.body, "Org A") {
 		t.Error("the new member is not on /en/teams/t4")
 	}

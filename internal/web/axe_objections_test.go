@@ -13,7 +13,9 @@ import (
 // signInBrowser signs the admin in on the login page the browser shows.
 func signInBrowser(t *testing.T, browser context.Context) {
 	t.Helper()
-	mustStep(t, "admin sign-in", chromedp.Do(browser, signIn(adminEmail, chromedp.WaitVisible(`main`))...))
+	// Until the console shows its rounds: the login page has a main too,
+	// and navigating before the sign-in's redirect lands aborts it.
+	mustStep(t, "admin sign-in", chromedp.Do(browser, signIn(adminEmail, chromedp.WaitVisible(byID("admin-rounds")))...))
 }
 
 // axe-core finds no violation on the objection pages of the console: the

@@ -101,7 +101,9 @@ func serve(ctx context.Context, cfg config.Config, db *database, ln net.Listener
 			strings.TrimRight(cfg.BaseURL, "/"), setupToken)
 	}
 	errc := make(chan error, 1)
-	// Each response leaves in one write (see coalesce).
+	// Each response leaves in one write (see coalesce). No handler flushes a
+	// response early or streams one; one that did would need the plain
+	// listener.
 	go func() { errc <- srv.Serve(coalesce.Listener(ln)) }()
 	select {
 	case err := <-errc:

@@ -146,7 +146,7 @@ func applyCorrection(ctx context.Context, tx DBTX, ri RoundInfo, req CorrectionR
 // corrected results document; it returns the change as the feed shows it.
 func correctedDoc(ctx context.Context, tx DBTX, ri RoundInfo, c Correction, actor contest.Actor) (resultsDoc, map[string]any, error) {
 	prev := RoundResults{Info: ri}
-	if _, err := latestRevision(ctx, tx, &prev); err != nil {
+	if _, err := latestRevision(ctx, tx, nil, &prev); err != nil {
 		return resultsDoc{}, nil, err
 	}
 	change := map[string]any{"team": c.Team}

@@ -178,7 +178,7 @@ func correctionPreview(ctx context.Context, tx pgx.Tx, program, round string, c 
 		return Preview{}, err
 	}
 	prev := RoundResults{Info: ri}
-	if _, err := latestRevision(ctx, tx, &prev); err != nil {
+	if _, err := latestRevision(ctx, tx, nil, &prev); err != nil {
 		return Preview{}, err
 	}
 	// The pending request is read first: applying the correction (never

@@ -213,6 +213,9 @@ func (in FrozenInput) EngineInput() rules.Input {
 }
 
 // RoundResults is a round's results as the CLI, staff and public see them.
+// Read from a published revision, its Input, Result and the report's teams'
+// figures are shared with every other read of that revision: read only
+// (the report's Teams slice itself is the reader's own).
 type RoundResults struct {
 	Info RoundInfo
 	// Report is the results document (FORMATS.md §3).
@@ -268,7 +271,7 @@ func (s *Store) readResults(ctx context.Context, op, program, round string, publ
 	var rr RoundResults
 	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
 		var err error
-		rr, err = results(ctx, tx, program, round, public)
+		rr, err = results(ctx, tx, s.revisions, program, round, public)
 		if err != nil || !public {
 			return err
 		}
@@ -286,9 +289,9 @@ func (s *Store) readResults(ctx context.Context, op, program, round string, publ
 // latestRevision fills rr with the latest result revision of its round:
 // the frozen report, its inputs and the result computed from them. found is
 // false when the round has no revision (a historic round). A revision row
-// is never changed, so its decoded form is kept (revisions) and a later
-// read of the same row costs one small query.
-func latestRevision(ctx context.Context, db DBTX, rr *RoundResults) (found bool, err error) {
+// is never changed, so its decoded form is kept in cache (nil keeps
+// nothing) and a later read of the same row costs one small query.
+func latestRevision(ctx context.Context, db DBTX, cache *revisionCache, rr *RoundResults) (found bool, err error) {
 	var id int64
 	var key string
 	err = db.QueryRow(ctx, `
@@ -300,12 +303,12 @@ FROM result_revisions WHERE round_id = $1 ORDER BY revision DESC LIMIT 1`, rr.In
 	if err != nil {
 		return false, err
 	}
-	d, ok := revisions.get(key)
+	d, ok := cache.get(key)
 	if !ok {
 		if d, err = decodeRevision(ctx, db, id, rr.Info.Slug); err != nil {
 			return true, err
 		}
-		revisions.put(key, d)
+		cache.put(key, d)
 	}
 	rr.Report = d.report
 	// Disclosure rewrites and reorders the report's teams: they are the
@@ -349,16 +352,18 @@ func decodeRevision(ctx context.Context, db DBTX, id int64, round string) (decod
 // maxRevisions bounds the decoded revisions kept.
 const maxRevisions = 32
 
-// revisions keeps decoded result revisions by row: its id, the transaction
-// that wrote it and its time, which no other row of any database shares.
-var revisions = revisionCache{m: map[string]decodedRevision{}}
-
+// revisionCache keeps a store's decoded result revisions by row: its id,
+// the transaction that wrote it and its time. A database cloned from
+// another shares rows with it, and their decoded forms too.
 type revisionCache struct {
 	mu sync.Mutex
 	m  map[string]decodedRevision
 }
 
 func (c *revisionCache) get(key string) (decodedRevision, bool) {
+	if c == nil {
+		return decodedRevision{}, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d, ok := c.m[key]
@@ -367,6 +372,9 @@ func (c *revisionCache) get(key string) (decodedRevision, bool) {
 
 // put keeps d, dropping a revision at random when full.
 func (c *revisionCache) put(key string, d decodedRevision) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= maxRevisions {
@@ -378,7 +386,7 @@ func (c *revisionCache) put(key string, d decodedRevision) {
 	c.m[key] = d
 }
 
-func results(ctx context.Context, db DBTX, program, round string, public bool) (RoundResults, error) {
+func results(ctx context.Context, db DBTX, cache *revisionCache, program, round string, public bool) (RoundResults, error) {
 	ri, err := roundInfo(ctx, db, program, round, false)
 	if err != nil {
 		return RoundResults{}, err
@@ -389,7 +397,7 @@ func results(ctx context.Context, db DBTX, program, round string, public bool) (
 		return rr, contest.ErrNotFound
 	}
 	if published {
-		found, err := latestRevision(ctx, db, &rr)
+		found, err := latestRevision(ctx, db, cache, &rr)
 		if found || err != nil {
 			return rr, err
 		}

@@ -26,11 +26,14 @@ type DBTX interface {
 
 // Store is the PostgreSQL-backed store.
 type Store struct {
-	pool *pgxpool.Pool
+	pool      *pgxpool.Pool
+	revisions *revisionCache
 }
 
 // New wraps an open pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, revisions: &revisionCache{m: map[string]decodedRevision{}}}
+}
 
 // Open connects to the database at url.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {

@@ -242,10 +242,11 @@ func (c *Cache) Rebuild(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		if e := c.lookup(key); e != nil && c.fresh(e) {
+		e := c.lookup(key)
+		if e != nil && c.fresh(e) {
 			continue
 		}
-		_, _ = c.fill(*next, r, key, c.lookup(key))
+		_, _ = c.fill(*next, r, key, e)
 	}
 }
 

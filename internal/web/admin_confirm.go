@@ -64,21 +64,11 @@ func queryForm(r *http.Request, names ...string) adminview.Form {
 	return adminview.NewForm(values)
 }
 
-// adminRound reads the route's round of the console's program.
-func (s *server) adminRound(ar *adminReq) (postgres.PublicProgram, postgres.AdminRound, error) {
-	prog, err := ar.program()
-	if err != nil {
-		return prog, postgres.AdminRound{}, err
-	}
-	d, err := s.store.AdminRound(ar.r.Context(), prog.Slug, ar.param("slug"))
-	return prog, d, err
-}
-
 // handleCloseConfirm says what closing the round does, or why it cannot
 // be closed now (its status, missing scores).
 func (s *server) handleCloseConfirm(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
-	_, d, err := s.adminRound(ar)
+	_, d, err := ar.adminRound(ar.param("slug"))
 	if err != nil {
 		return err
 	}
@@ -135,7 +125,7 @@ func (s *server) handleScheduleConfirm(w http.ResponseWriter, r *http.Request) e
 		v.Schedule = f
 		return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
 	}
-	prog, d, err := s.adminRound(ar)
+	prog, d, err := ar.adminRound(ar.param("slug"))
 	if err != nil {
 		return err
 	}
@@ -143,7 +133,7 @@ func (s *server) handleScheduleConfirm(w http.ResponseWriter, r *http.Request) e
 		ref, _ := ar.refusal(err, adminview.NewForm(nil), "") // a RoundStateError is in the error table
 		return s.roundConfirmRefused(w, ar, d, heading, ref)
 	}
-	v, err := s.roundPublicationPage(ar, prog.Slug, d, at)
+	v, err := s.roundPublicationPage(ar, prog, d, at)
 	if err != nil {
 		return s.confirmRefused(w, ar, slug, heading, err)
 	}
@@ -421,7 +411,7 @@ func (s *server) handleDisclosureConfirm(w http.ResponseWriter, r *http.Request)
 		v.Controls.Disclose = f
 		return s.render(w, r, http.StatusUnprocessableEntity, admin.Round(v))
 	}
-	_, d, err := s.adminRound(ar)
+	_, d, err := ar.adminRound(ar.param("slug"))
 	if err != nil {
 		return err
 	}

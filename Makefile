@@ -12,9 +12,12 @@ run: build
 build:
 	$(GO) build -o bin/portal ./cmd/portal
 
-## test: every test, against a real PostgreSQL (TEST_DATABASE_URL, or a private throwaway cluster)
+## test: every test, against a real PostgreSQL (TEST_DATABASE_URL, or one private throwaway cluster for all packages)
 test: browser-deps
-	$(GO) test -count=1 -timeout 9m ./...
+	$(GO) run ./internal/pgtest/withdb $(GO) test -count=1 -timeout 9m $(TEST_FIRST) ./...
+
+# The longest test packages start first, so the others run beside them.
+TEST_FIRST = ./internal/web ./cmd/portal
 
 ## browser-deps: install headless Chromium and the pinned axe-core for the browser tests when missing
 browser-deps:

@@ -235,13 +235,13 @@ func secondServerRefused(t *testing.T, env []string) {
 	}
 }
 
-// waitBlocked waits until some session waits for a lock.
+// waitBlocked waits until some session of conn's database waits for a lock.
 func waitBlocked(t *testing.T, conn *pgx.Conn) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var n int
-		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'`).Scan(&n); err != nil {
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n > 0 {

@@ -30,6 +30,13 @@ type params struct {
 // passes, one lane). Raising it makes NeedsRehash report older hashes.
 var current = params{memory: 19 * 1024, time: 2, threads: 1, saltLen: 16, keyLen: 32}
 
+// UseTestCost makes the hashes made from now on, and so every check against
+// them, cheap: argon2id with 64 KiB and one pass. It is for the TestMain of
+// other packages' tests, whose hundreds of sign-ins would otherwise spend
+// much of the suite's CPU in argon2id; this package's own tests keep the
+// real cost. Production code never calls it.
+func UseTestCost() { current.memory, current.time = 64, 1 }
+
 // Bounds on the parameters read back from a stored hash, so a corrupted or
 // tampered row cannot make one login allocate gigabytes or spin for minutes.
 const (

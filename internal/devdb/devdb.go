@@ -37,9 +37,10 @@ Install them (Debian/Ubuntu: apt-get install postgresql) or set DATABASE_URL to 
 // Cluster is a private PostgreSQL server.
 type Cluster struct {
 	Dir string // cluster root: holds data/, the socket and the log
-	// Throwaway turns off fsync, synchronous commit and full page writes:
-	// fast, but a crash may lose or corrupt data. Only for test clusters
-	// that are removed afterwards.
+	// Throwaway turns off fsync, synchronous commit and full page writes
+	// (and JIT compilation, which short test queries never repay): fast, but
+	// a crash may lose or corrupt data. Only for test clusters that are
+	// removed afterwards.
 	Throwaway bool
 	// Log receives notices about changes made to the machine (nil: none).
 	Log io.Writer
@@ -340,7 +341,7 @@ func (c *Cluster) settings() []string {
 	args := []string{"-D", c.dataDir(), "-k", c.SocketDir(), "-c", "listen_addresses=",
 		"-c", "max_connections=200", "-c", "shared_buffers=128MB"}
 	if c.Throwaway {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "jit=off")
 	}
 	return args
 }

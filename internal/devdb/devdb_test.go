@@ -127,7 +127,7 @@ func TestThrowawayClusterIsFast(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Stop()
-	for _, name := range []string{"fsync", "synchronous_commit", "full_page_writes"} {
+	for _, name := range []string{"fsync", "synchronous_commit", "full_page_writes", "jit"} {
 		if v := setting(t, ctx, c.URL("postgres"), name); v != "off" {
 			t.Errorf("%s = %s, want off", name, v)
 		}

@@ -27,7 +27,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/kai-challenge/portal/internal/devdb"
 	"github.com/kai-challenge/portal/internal/fixtures"
 	"github.com/kai-challenge/portal/internal/postgres"
 	"github.com/kai-challenge/portal/internal/programfile"
@@ -36,10 +35,10 @@ import (
 var (
 	once     sync.Once
 	setupErr error
-	baseURL  string // maintenance database on the server
-	template string // migrated, empty
-	cluster  *devdb.Cluster
-	tmpDir   string
+	baseURL  string        // maintenance database on the server
+	admin    *pgxpool.Pool // connections to it, for creating and dropping databases
+	template string        // migrated, empty
+	server   *Server       // the private cluster, when not TEST_DATABASE_URL
 
 	recordOnce     sync.Once
 	recordErr      error
@@ -64,22 +63,40 @@ func setup() {
 	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
 		baseURL = u
 	} else {
-		tmpDir, setupErr = os.MkdirTemp("", "portal-pgtest-")
-		if setupErr != nil {
+		if server, setupErr = StartServer(ctx); setupErr != nil {
 			return
 		}
-		cluster, setupErr = devdb.New(tmpDir)
-		if setupErr != nil {
-			return
-		}
-		cluster.Throwaway = true // removed afterwards: speed over durability
-		if setupErr = cluster.Start(ctx, ""); setupErr != nil {
-			return
-		}
-		baseURL = cluster.URL("postgres")
+		baseURL = server.URL
+	}
+	// Every database a test gets is created and dropped over these few
+	// connections: a new PostgreSQL connection costs a process start and
+	// exit, and the tests create hundreds of databases.
+	cfg, err := pgxpool.ParseConfig(baseURL)
+	if err != nil {
+		setupErr = fmt.Errorf("pgtest: %w", err)
+		return
+	}
+	cfg.MaxConns = 4
+	if admin, setupErr = pgxpool.NewWithConfig(ctx, cfg); setupErr != nil {
+		return
+	}
+	// The test binaries of several packages may share one server (make test
+	// starts one for all of them): they take turns making their templates,
+	// so two first migrations never race to create the same role.
+	conn, err := admin.Acquire(ctx)
+	if err != nil {
+		setupErr = fmt.Errorf("pgtest: connect: %w", err)
+		return
+	}
+	defer func() {
+		_, _ = conn.Exec(context.Background(), "SELECT pg_advisory_unlock_all()")
+		conn.Release()
+	}()
+	if _, setupErr = conn.Exec(ctx, "SELECT pg_advisory_lock($1)", setupLock); setupErr != nil {
+		return
 	}
 	template = "portal_tmpl_" + randomHex()
-	if setupErr = exec(ctx, baseURL, "CREATE DATABASE "+template); setupErr != nil {
+	if _, setupErr = conn.Exec(ctx, "CREATE DATABASE "+template); setupErr != nil {
 		return
 	}
 	if setupErr = postgres.Migrate(withDatabase(baseURL, template)); setupErr != nil {
@@ -88,6 +105,10 @@ func setup() {
 	// The runtime role logs in once here, so tests never race to alter it.
 	setupErr = postgres.EnsureRuntimeRole(ctx, withDatabase(baseURL, template), "")
 }
+
+// setupLock is the advisory lock the packages sharing a server take turns
+// on while they make their templates.
+const setupLock = 0x706f7274616c // "portal"
 
 // setupRecord makes the second template: a clone of the migrated one with
 // the frozen record imported the way the portal imports it.
@@ -105,7 +126,7 @@ func setupRecord() {
 		return
 	}
 	name := "portal_tmpl_record_" + randomHex()
-	if recordErr = exec(ctx, baseURL, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); recordErr != nil {
+	if recordErr = exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); recordErr != nil {
 		return
 	}
 	recordTemplate = name // dropped at teardown from here on
@@ -122,20 +143,20 @@ func setupRecord() {
 }
 
 func teardown() {
-	if cluster == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		for _, tmpl := range []string{recordTemplate, template} {
-			if tmpl != "" {
-				_ = exec(ctx, baseURL, "DROP DATABASE IF EXISTS "+tmpl+" WITH (FORCE)")
+	if admin != nil {
+		if server == nil { // a shared server keeps nothing of this package
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			for _, tmpl := range []string{recordTemplate, template} {
+				if tmpl != "" {
+					_ = exec(ctx, "DROP DATABASE IF EXISTS "+tmpl+" WITH (FORCE)")
+				}
 			}
+			cancel()
 		}
-		cancel()
+		admin.Close()
 	}
-	if cluster != nil {
-		_ = cluster.Stop()
-	}
-	if tmpDir != "" {
-		_ = os.RemoveAll(tmpDir)
+	if server != nil {
+		_ = server.Stop()
 	}
 }
 
@@ -145,13 +166,8 @@ func randomHex() string {
 	return hex.EncodeToString(b)
 }
 
-func exec(ctx context.Context, dsn, sql string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("pgtest: connect: %w", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
+func exec(ctx context.Context, sql string) error {
+	if _, err := admin.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("pgtest: %s: %w", sql, err)
 	}
 	return nil
@@ -224,11 +240,11 @@ func clone(t testing.TB, prefix string, tmpl func() string) string {
 		// tests clone hundreds of databases.
 		sql += " TEMPLATE " + from + " STRATEGY FILE_COPY"
 	}
-	if err := exec(context.Background(), baseURL, sql); err != nil {
+	if err := exec(context.Background(), sql); err != nil {
 		t.Fatalf("%v", err)
 	}
 	t.Cleanup(func() {
-		_ = exec(context.Background(), baseURL, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		_ = exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
 	return withDatabase(baseURL, name)
 }

@@ -292,7 +292,7 @@ func TestLoginRehashesOldHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hash == old || auth.NeedsRehash(hash) || !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if hash == old || auth.NeedsRehash(hash) || !strings.HasPrefix(hash, "$argon2id$v=19$m=64,t=1,p=1$") {
 		t.Errorf("stored hash after sign-in: %q, want one with the current parameters", hash)
 	}
 	if ok, err := auth.CheckPassword(hash, staffPW); err != nil || !ok {

@@ -150,7 +150,7 @@ fi
   echo "$table"
   if [ -n "$sat" ]; then
     echo
-    echo "Portal and nginx pinned to core 0, the load generator to core 1:"
+    echo "Saturation on one core: a second portal on the same database started on core 0 (so GOMAXPROCS 1), nginx's one worker moved to core 0, the load generator on core 1; a 3 s warm-up round for both first:"
     echo
     echo "$sat"
   fi

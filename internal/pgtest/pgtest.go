@@ -6,9 +6,10 @@
 // each other's rows. Tests that need the frozen public record
 // (fixtures.RecordFile) use RecordURL or NewRecordDB: the record is imported
 // once into a second template, and each test clones that one instead of
-// importing the record again. The server is the one at TEST_DATABASE_URL when set;
-// otherwise a private throwaway cluster is started with the installed
-// PostgreSQL binaries and removed afterwards. There is no silent skip: if no
+// importing the record again. The server is the one at TEST_DATABASE_URL when set
+// (make test runs every package under withdb, which starts one throwaway
+// cluster for all of them); otherwise a private throwaway cluster is started
+// with the installed PostgreSQL binaries and removed afterwards. There is no silent skip: if no
 // database can be had, the test fails.
 package pgtest
 

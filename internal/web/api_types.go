@@ -323,9 +323,10 @@ type apiDisclosure struct {
 	apiAnnotation
 }
 
-// apiObjection is a formal objection against a published round; staff
-// accounts are not public.
+// apiObjection is a formal objection a team filed against a published
+// round; staff accounts are not public.
 type apiObjection struct {
+	Round       apiRoundRef   `json:"round"`
 	Team        apiTeamRef    `json:"team"`
 	FiledOn     *string       `json:"filed_on"`
 	Summary     contest.Text  `json:"summary"`
@@ -344,10 +345,15 @@ func (a *apiReq) disclosures(d *apiRoundDetail, r postgres.PublicRoundDetail) {
 		d.Disclosures = append(d.Disclosures, apiDisclosure{Level: st.Level, On: apiDate(&st.On), apiAnnotation: annotation(st.Note, st.Sources)})
 	}
 	for _, o := range r.Objections {
-		d.Objections = append(d.Objections, apiObjection{Team: a.teamRef(o.Team), FiledOn: apiDate(&o.FiledOn), Summary: o.Summary,
-			DecisionDue: apiDate(o.DecisionDue), Status: o.Status, DecidedOn: apiDate(o.DecidedOn), Decision: optText(o.Decision),
-			Sources: apiSources(o.Sources)})
+		d.Objections = append(d.Objections, a.objection(o))
 	}
+}
+
+// objection shapes one objection, for its round and for its team.
+func (a *apiReq) objection(o postgres.Objection) apiObjection {
+	return apiObjection{Round: a.roundRef(o.Round), Team: a.teamRef(o.Team), FiledOn: apiDate(&o.FiledOn), Summary: o.Summary,
+		DecisionDue: apiDate(o.DecisionDue), Status: o.Status, DecidedOn: apiDate(o.DecidedOn), Decision: optText(o.Decision),
+		Sources: apiSources(o.Sources)}
 }
 
 // roundDetail shapes a round page; corrections are the round's published
@@ -463,18 +469,20 @@ type apiTeamRound struct {
 
 type apiTeamDetail struct {
 	apiTeam
-	ModelNote *contest.Text   `json:"model_note"`
-	Goal      *contest.Text   `json:"goal"`
-	Note      *contest.Text   `json:"note"`
-	Members   []apiMember     `json:"members"`
-	Rounds    []apiTeamRound  `json:"rounds"`
-	Support   []apiAllocation `json:"support"`
-	Sources   []apiSource     `json:"sources"`
+	ModelNote *contest.Text  `json:"model_note"`
+	Goal      *contest.Text  `json:"goal"`
+	Note      *contest.Text  `json:"note"`
+	Members   []apiMember    `json:"members"`
+	Rounds    []apiTeamRound `json:"rounds"`
+	// Objections are the objections the team filed, oldest first.
+	Objections []apiObjection  `json:"objections"`
+	Support    []apiAllocation `json:"support"`
+	Sources    []apiSource     `json:"sources"`
 }
 
 func (a *apiReq) teamDetail(t postgres.PublicTeamDetail) apiTeamDetail {
 	d := apiTeamDetail{apiTeam: a.team(t.PublicTeam), ModelNote: optText(t.ModelNote), Goal: optText(t.Goal), Note: optText(t.Note),
-		Members: []apiMember{}, Rounds: []apiTeamRound{}, Support: []apiAllocation{}, Sources: apiSources(t.Sources)}
+		Members: []apiMember{}, Rounds: []apiTeamRound{}, Objections: []apiObjection{}, Support: []apiAllocation{}, Sources: apiSources(t.Sources)}
 	for _, m := range t.Members {
 		d.Members = append(d.Members, apiMember{Organization: a.orgRef(m.Org), Role: m.Role, Since: apiDate(m.Since), Until: apiDate(m.Until),
 			Confidence: m.Confidence, apiAnnotation: annotation(m.Note, m.Sources)})
@@ -487,6 +495,9 @@ func (a *apiReq) teamDetail(t postgres.PublicTeamDetail) apiTeamDetail {
 			v.Outcome = &o
 		}
 		d.Rounds = append(d.Rounds, v)
+	}
+	for _, o := range t.Objections {
+		d.Objections = append(d.Objections, a.objection(o))
 	}
 	for _, al := range t.Support {
 		d.Support = append(d.Support, a.allocation(al))

@@ -7,6 +7,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -174,6 +175,26 @@ func TestDecemberRecordShowsStage2(t *testing.T) {
 	}
 	wantAll(t, "API round", detail.body, `"disclosure": "full"`, `"on": "2026-08-18"`, `"on": "2026-08-20"`, `"on": "2026-08-27"`,
 		`"filed_on": "2026-08-27"`, `"decision_due": "2026-09-10"`, `"status": "pending"`)
+	// The team that filed it lists the objection too, with its round.
+	team := get(t, h, "/api/v1/teams/motif")
+	if err := checkResponse(t, loadOpenAPI(t, h), "/teams/{slug}", http.MethodGet, "/api/v1/teams/motif", team); err != nil {
+		t.Errorf("API team against the document: %v", err)
+	}
+	var teamDoc struct {
+		Objections []struct {
+			Round   struct{ Slug string } `json:"round"`
+			Team    struct{ Slug string } `json:"team"`
+			FiledOn string                `json:"filed_on"`
+			Status  string                `json:"status"`
+		} `json:"objections"`
+	}
+	if err := json.Unmarshal([]byte(team.body), &teamDoc); err != nil {
+		t.Fatalf("API team: %v", err)
+	}
+	if o := teamDoc.Objections; len(o) != 1 || o[0].Round.Slug != "stage-2" || o[0].Team.Slug != "motif" ||
+		o[0].FiledOn != "2026-08-27" || o[0].Status != "pending" {
+		t.Errorf("API team motif objections: %+v, want its pending stage-2 objection filed 2026-08-27", o)
+	}
 	if final := get(t, h, "/api/v1/rounds/final"); final.status != http.StatusOK || !strings.Contains(final.body, `"published": false`) {
 		t.Errorf("API final round: %d %s", final.status, final.body)
 	}

@@ -385,7 +385,10 @@ func (c *Cache) servable(key string) (e *entry, ok, fresh bool) {
 	return e, fresh || now.Before(e.retryAt) || c.rendering[key], fresh
 }
 
-// setRendering marks key as being rendered, or no longer.
+// setRendering marks key as being rendered, or no longer. While it is, its
+// stale entry is served (stale-while-revalidate, see servable): after a
+// change only the request that renders a page waits for it, not every
+// visitor who arrives during the render.
 func (c *Cache) setRendering(key string, on bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -394,16 +397,6 @@ func (c *Cache) setRendering(key string, on bool) {
 	} else {
 		delete(c.rendering, key)
 	}
-}
-
-// refreshing reports whether a render of key is under way: its stale entry
-// is served meanwhile (stale-while-revalidate), so after a change only the
-// request that renders a page waits for it, not every visitor who arrives
-// during the render.
-func (c *Cache) refreshing(key string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rendering[key]
 }
 
 func cacheable(h http.Header) bool {

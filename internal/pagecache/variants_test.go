@@ -221,10 +221,11 @@ func TestCanonicalQuery(t *testing.T) {
 // once the render is in, everyone gets the new one.
 func TestVisitorsDoNotWaitForARefresh(t *testing.T) {
 	c := New(Options{})
-	release := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	var n atomic.Int64
 	h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 2 {
+			close(started)
 			<-release // the render after the change is slow
 		}
 		w.Header().Set("Cache-Control", "public, max-age=60")
@@ -236,9 +237,7 @@ func TestVisitorsDoNotWaitForARefresh(t *testing.T) {
 	c.Invalidate()
 	done := make(chan string)
 	go func() { done <- get(h, "/standings").Body.String() }() // renders, slowly
-	for !c.refreshing("/standings") {
-		time.Sleep(time.Millisecond)
-	}
+	<-started
 	for range 20 {
 		w := get(h, "/standings")
 		if w.Body.String() != "render 1" || w.Header().Get("X-Cache") != "STALE" {

@@ -338,6 +338,21 @@ func (s *Store) RecordSignIn(ctx context.Context, email string, ok bool, factor 
 	return nil
 }
 
+// RecordReauth appends auth.reauth: the signed-in user proved again who they
+// are (factor "password", "totp" or "recovery") before an action that asks
+// for it. Its failures are recorded as failed sign-ins (RecordSignIn).
+func (s *Store) RecordReauth(ctx context.Context, email, factor string, actor contest.Actor) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		_, err := appendAudit(ctx, tx, actor, "auth.reauth", "user:"+loggedEmail(email), nil, nil,
+			map[string]string{"email": loggedEmail(email), "factor": factor})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: record re-authentication: %w", err)
+	}
+	return nil
+}
+
 // loggedEmail is a typed email as the audit log records it: readable but
 // storable (text and jsonb refuse invalid UTF-8 and NUL), and bounded.
 func loggedEmail(email string) string {

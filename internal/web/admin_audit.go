@@ -23,7 +23,7 @@ const auditLimit = 200
 // work they belong to; each is named in the catalogs as
 // "audit.action.<action>".
 var auditActions = []string{
-	"auth.login", "auth.login_failed",
+	"auth.login", "auth.login_failed", "auth.reauth",
 	"scores.save", "scores.import",
 	"entry.eligibility", "entry.add", "entry.remove",
 	"round.close", "round.reopen", "round.request_publish", "round.approve", "round.schedule", "round.publish",

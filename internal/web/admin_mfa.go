@@ -25,6 +25,7 @@ type AccountStore interface {
 	UseRecoveryCode(ctx context.Context, userID int64, hash []byte, actor contest.Actor) (bool, error)
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
 	RecordSignIn(ctx context.Context, email string, ok bool, factor string, actor contest.Actor) error
+	RecordReauth(ctx context.Context, email, factor string, actor contest.Actor) error
 
 	StartStaffSession(ctx context.Context, userID int64, id, replaces, addr, userAgent string, lifetime time.Duration) error
 	TouchStaffSession(ctx context.Context, userID int64, id, addr string) (alive, hasTOTP bool, err error)

@@ -215,9 +215,16 @@ func TestReauthBeforePublish(t *testing.T) {
 	if r := c.post("/admin/reauth", url.Values{"secret": {"wrong password"}, "next": {"/admin/rounds/r2/publish"}}); r.status != http.StatusUnauthorized {
 		t.Errorf("re-authentication with a wrong password: %d", r.status)
 	}
+	if n := env.auditCount("auth.reauth"); n != 0 {
+		t.Errorf("%d re-authentications audited before one succeeded", n)
+	}
 	r := c.post("/admin/reauth", url.Values{"secret": {staffPW}, "next": {"/admin/rounds/r2/publish"}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin/rounds/r2/publish" {
 		t.Fatalf("re-authentication: %d → %q", r.status, r.header.Get("Location"))
+	}
+	var who string
+	if err := env.pool.QueryRow(context.Background(), `SELECT after->>'email' || ' ' || (after->>'factor') FROM audit_events WHERE action = 'auth.reauth'`).Scan(&who); err != nil || who != adminEmail+" password" {
+		t.Errorf("the re-authentication's audit event: %q (%v), want %s by password", who, err, adminEmail)
 	}
 	wantStatus(t, "publish after re-authentication", c.publish(t, "r2"), http.StatusSeeOther)
 	if s := env.roundStatus("r2"); s != "published" {

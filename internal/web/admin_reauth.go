@@ -110,8 +110,8 @@ func (s *server) renderReauth(w http.ResponseWriter, ar *adminReq, status int, n
 
 // handleReauth checks the code of the user's authenticator (or a recovery
 // code), or their password when they have no second factor, and then
-// goes on to next. Wrong answers are audited and throttled like wrong
-// sign-ins.
+// goes on to next. The re-authentication is audited (auth.reauth); wrong
+// answers are audited and throttled like wrong sign-ins.
 func (s *server) handleReauth(w http.ResponseWriter, r *http.Request) error {
 	ar := s.adminBegin(r)
 	ctx := r.Context()
@@ -144,6 +144,9 @@ func (s *server) handleReauth(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Errors["secret"] = ar.T("admin.mfa.reauth_failed")
 		return s.renderReauth(w, ar, http.StatusUnauthorized, next, f)
+	}
+	if err := s.store.RecordReauth(ctx, ar.user.Email, factor, actor); err != nil {
+		return err
 	}
 	s.sessions.Put(ctx, sessAuthAt, s.now().Unix())
 	http.Redirect(w, r, next, http.StatusSeeOther)

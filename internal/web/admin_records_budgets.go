@@ -159,9 +159,9 @@ func (s *server) budgetsPage(ar *adminReq, create adminview.Form) (adminview.Bud
 	if err != nil {
 		return adminview.BudgetsPage{}, err
 	}
-	v := adminview.BudgetsPage{AdminPage: ar.page("budgets", ar.T("records.budgets.title")), Create: create, Confidences: ar.confidenceOptions()}
+	v := adminview.BudgetsPage{AdminPage: ar.page("budgets", ar.T("records.budgets.title")), Confidences: ar.confidenceOptions(),
+		Create: create.Or(map[string]string{"confidence": contest.Confirmed})}
 	v.Path = "/admin/budgets"
-	v.Create = create.Or(map[string]string{"confidence": contest.Confirmed})
 	v.CreateHint = ar.amountHint(v.Create.V("amount_krw"))
 	kinds := ar.allocationKinds()
 	for _, b := range budgets {

@@ -107,9 +107,8 @@ func (s *server) teamsPage(ar *adminReq, create adminview.Form) (adminview.Teams
 	if err != nil {
 		return adminview.TeamsPage{}, err
 	}
-	v := adminview.TeamsPage{AdminPage: ar.page("teams", ar.T("records.teams.title")), Create: create, Orgs: ar.orgOptions(orgs, nil)}
+	v := adminview.TeamsPage{AdminPage: ar.page("teams", ar.T("records.teams.title")), Create: create.Or(nil), Orgs: ar.orgOptions(orgs, nil)}
 	v.Path = "/admin/teams"
-	v.Create = create.Or(nil)
 	for _, t := range teams {
 		v.Teams = append(v.Teams, adminview.TeamRow{
 			Slug:      t.Slug,
@@ -287,9 +286,8 @@ func (s *server) orgsPage(ar *adminReq, create adminview.Form) (adminview.OrgsPa
 	if err != nil {
 		return adminview.OrgsPage{}, err
 	}
-	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create, Kinds: ar.orgKinds()}
+	v := adminview.OrgsPage{AdminPage: ar.page("organizations", ar.T("records.orgs.title")), Create: create.Or(nil), Kinds: ar.orgKinds()}
 	v.Path = "/admin/organizations"
-	v.Create = create.Or(nil)
 	for _, o := range orgs {
 		v.Orgs = append(v.Orgs, adminview.OrgRow{
 			Slug:      o.Slug,

@@ -323,6 +323,19 @@ func (s *Store) RecordSignIn(ctx context.Context, email string, ok bool, factor 
 	if ok {
 		action = "auth.login"
 	}
+	return s.recordAuth(ctx, action, email, factor, actor)
+}
+
+// RecordReauth appends auth.reauth: the signed-in user proved again who they
+// are (factor "password", "totp" or "recovery") before an action that asks
+// for it. Its failures are recorded as failed sign-ins (RecordSignIn).
+func (s *Store) RecordReauth(ctx context.Context, email, factor string, actor contest.Actor) error {
+	return s.recordAuth(ctx, "auth.reauth", email, factor, actor)
+}
+
+// recordAuth appends an authentication event of the email as typed (see
+// loggedEmail) and the factor used, if any.
+func (s *Store) recordAuth(ctx context.Context, action, email, factor string, actor contest.Actor) error {
 	email = loggedEmail(email)
 	after := map[string]string{"email": email}
 	if factor != "" {
@@ -333,22 +346,7 @@ func (s *Store) RecordSignIn(ctx context.Context, email string, ok bool, factor 
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: record login: %w", err)
-	}
-	return nil
-}
-
-// RecordReauth appends auth.reauth: the signed-in user proved again who they
-// are (factor "password", "totp" or "recovery") before an action that asks
-// for it. Its failures are recorded as failed sign-ins (RecordSignIn).
-func (s *Store) RecordReauth(ctx context.Context, email, factor string, actor contest.Actor) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := appendAudit(ctx, tx, actor, "auth.reauth", "user:"+loggedEmail(email), nil, nil,
-			map[string]string{"email": loggedEmail(email), "factor": factor})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("postgres: record re-authentication: %w", err)
+		return fmt.Errorf("postgres: record %s: %w", action, err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,10 +38,6 @@ func openDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, s
 	if err != nil {
 		return nil, err
 	}
-	if err := postgres.Migrate(url); err != nil {
-		stopCluster()
-		return nil, err
-	}
 	pool, err := openRuntime(ctx, cfg, url)
 	if err != nil {
 		stopCluster()
@@ -49,16 +46,19 @@ func openDatabaseFor(ctx context.Context, cfg config.Config, stderr io.Writer, s
 	return &database{URL: url, Pool: pool, Store: postgres.New(pool), close: func() { pool.Close(); stopCluster() }}, nil
 }
 
-// openRuntime connects as the runtime role: cfg.DatabaseAppURL when set,
-// else the owner's URL with the login changed to postgres.RuntimeRole,
-// which the owner first makes able to log in (with
-// cfg.DatabaseAppPassword). The owner's URL is used only for migrations.
+// openRuntime returns a pool that works as the runtime role on a migrated
+// schema: it logs in through cfg.DatabaseAppURL when set, else through the
+// owner's URL with the login changed to postgres.RuntimeRole. When that
+// login finds the schema current and the role as the portal leaves it
+// (postgres.RuntimeReady), that one connection is all a command opens.
+// Otherwise (the first start, a new migration, a role to create or mend, a
+// password the server refused) the owner migrates the schema at ownerURL
+// and, without cfg.DatabaseAppURL, makes the runtime role able to log in
+// (with cfg.DatabaseAppPassword), and the runtime role logs in again.
 func openRuntime(ctx context.Context, cfg config.Config, ownerURL string) (*pgxpool.Pool, error) {
 	appURL := cfg.DatabaseAppURL
-	if appURL == "" {
-		if err := postgres.EnsureRuntimeRole(ctx, ownerURL, cfg.DatabaseAppPassword); err != nil {
-			return nil, err
-		}
+	ownRole := appURL == ""
+	if ownRole {
 		u, err := postgres.RuntimeURL(ownerURL, cfg.DatabaseAppPassword)
 		if err != nil {
 			return nil, err
@@ -66,8 +66,22 @@ func openRuntime(ctx context.Context, cfg config.Config, ownerURL string) (*pgxp
 		appURL = u
 	}
 	pool, err := postgres.Open(ctx, appURL)
+	if err == nil && !postgres.RuntimeReady(ctx, pool, ownRole) {
+		pool.Close()
+		err = errors.New("not ready")
+	}
 	if err != nil {
-		return nil, err
+		if err := postgres.Migrate(ownerURL); err != nil {
+			return nil, err
+		}
+		if ownRole {
+			if err := postgres.EnsureRuntimeRole(ctx, ownerURL, cfg.DatabaseAppPassword); err != nil {
+				return nil, err
+			}
+		}
+		if pool, err = postgres.Open(ctx, appURL); err != nil {
+			return nil, err
+		}
 	}
 	var super bool
 	if err := pool.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = session_user`).Scan(&super); err != nil || super {

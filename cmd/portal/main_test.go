@@ -464,3 +464,40 @@ func TestResultsStage2(t *testing.T) {
 		}
 	}
 }
+
+// A command on a database that needs nothing from the owner (schema
+// current, runtime role in place) opens one connection: the runtime
+// role's, which checks the schema version itself.
+func TestCommandOnReadyDatabaseOpensOneConnection(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	conn := pgtest.Conn(t, url)
+	// This connection's own count is flushed now, not at some later moment.
+	if _, err := conn.Exec(ctx, `SELECT pg_stat_force_next_flush()`); err != nil {
+		t.Fatal(err)
+	}
+	// sessions is the number of sessions opened on the database so far,
+	// once every other session has ended (each flushes its count then).
+	sessions := func() int64 {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			var others, n int64
+			if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&others); err != nil {
+				t.Fatal(err)
+			}
+			if others > 0 && time.Now().Before(deadline) {
+				continue
+			}
+			if err := conn.QueryRow(ctx, `SELECT sessions FROM pg_stat_database WHERE datname = current_database()`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	before := sessions()
+	mustCLI(t, url, "user", "list")
+	if opened := sessions() - before; opened != 1 {
+		t.Errorf("portal user list opened %d connections, want 1", opened)
+	}
+}

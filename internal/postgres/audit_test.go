@@ -136,6 +136,8 @@ func TestRuntimeRoleHasLeastPrivilege(t *testing.T) {
 		`CREATE TABLE planted (a int)`,
 		`ALTER TABLE teams ADD COLUMN planted int`,
 		`DROP TABLE sessions`,
+		`UPDATE schema_migrations SET dirty = true`,
+		`DELETE FROM schema_migrations`,
 		`RESET ROLE; SET ROLE postgres`,
 		`SET SESSION AUTHORIZATION postgres`,
 	} {

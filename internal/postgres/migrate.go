@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -93,14 +96,7 @@ func EnsureRuntimeRole(ctx context.Context, ownerURL, password string) error {
 		return fmt.Errorf("postgres: runtime role: connect as owner: %w", err)
 	}
 	defer conn.Close(ctx)
-	var exists, ok bool
-	var memberOf string
-	err = conn.QueryRow(ctx, `
-SELECT count(*) > 0,
-       coalesce(bool_and(r.rolcanlogin AND NOT (r.rolsuper OR r.rolcreatedb OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls)), false),
-       coalesce((SELECT string_agg(g.rolname, ', ') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                 WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = $1)), '')
-FROM pg_roles r WHERE r.rolname = $1`, RuntimeRole).Scan(&exists, &ok, &memberOf)
+	exists, ok, memberOf, err := runtimeRoleState(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("postgres: runtime role: %w", err)
 	}
@@ -129,6 +125,68 @@ FROM pg_roles r WHERE r.rolname = $1`, RuntimeRole).Scan(&exists, &ok, &memberOf
 	}
 	return nil
 }
+
+// runtimeRoleState reads what EnsureRuntimeRole checks of RuntimeRole: that
+// it exists, that it may log in without any special attribute (ok), and the
+// roles it is a member of (none when empty). Every login may read this.
+func runtimeRoleState(ctx context.Context, db DBTX) (exists, ok bool, memberOf string, err error) {
+	err = db.QueryRow(ctx, `
+SELECT count(*) > 0,
+       coalesce(bool_and(r.rolcanlogin AND NOT (r.rolsuper OR r.rolcreatedb OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls)), false),
+       coalesce((SELECT string_agg(g.rolname, ', ') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                 WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = $1)), '')
+FROM pg_roles r WHERE r.rolname = $1`, RuntimeRole).Scan(&exists, &ok, &memberOf)
+	return exists, ok, memberOf, err
+}
+
+// RuntimeReady reports whether a portal process logged in through db needs
+// nothing from the schema owner: the schema is at the newest embedded
+// migration and not dirty, and, when ownRole is set, the session's login is
+// RuntimeRole as EnsureRuntimeRole leaves it (may log in, no special
+// attribute, member of no role). A process that finds this true skips the
+// owner's connections (the migrations and the role check) and works on the
+// one connection it has; any error or doubt is false, and the caller takes
+// the owner's way as before.
+func RuntimeReady(ctx context.Context, db DBTX, ownRole bool) bool {
+	latest, err := latestMigration()
+	if err != nil {
+		return false
+	}
+	var current bool
+	if err := db.QueryRow(ctx, `SELECT count(*) = 1 AND bool_and(version = $1 AND NOT dirty) FROM schema_migrations`, int64(latest)).Scan(&current); err != nil || !current {
+		return false
+	}
+	if !ownRole {
+		return true
+	}
+	var login string
+	if err := db.QueryRow(ctx, `SELECT session_user`).Scan(&login); err != nil || login != RuntimeRole {
+		return false
+	}
+	exists, ok, memberOf, err := runtimeRoleState(ctx, db)
+	return err == nil && exists && ok && memberOf == ""
+}
+
+// latestMigration is the version of the newest embedded migration.
+var latestMigration = sync.OnceValues(func() (uint64, error) {
+	files, err := fs.Glob(migrations.FS, "*.up.sql")
+	if err != nil {
+		return 0, err
+	}
+	var latest uint64
+	for _, f := range files {
+		prefix, _, _ := strings.Cut(f, "_")
+		v, err := strconv.ParseUint(prefix, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("postgres: migration %s: %w", f, err)
+		}
+		latest = max(latest, v)
+	}
+	if latest == 0 {
+		return 0, errors.New("postgres: no embedded migration")
+	}
+	return latest, nil
+})
 
 // isDuplicateRole reports a CREATE ROLE that lost a race with another
 // process creating the same role.

@@ -68,3 +68,34 @@ func TestMigrationsUpDownUp(t *testing.T) {
 		t.Fatalf("up after steps: %v", err)
 	}
 }
+
+// RuntimeReady is true only for a login that needs nothing from the owner:
+// the runtime role on a schema at the newest migration, not dirty.
+func TestRuntimeReady(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	app, owner := pgtest.AppURL(t)
+	_, runtime := openStore(t, app)
+	_, asOwner := openStore(t, owner)
+	if !postgres.RuntimeReady(ctx, runtime, true) {
+		t.Fatal("the runtime role on a migrated database is not ready")
+	}
+	if !postgres.RuntimeReady(ctx, asOwner, false) {
+		t.Error("any login on a migrated database (ownRole false) is not ready")
+	}
+	if postgres.RuntimeReady(ctx, asOwner, true) {
+		t.Error("the owner's login passes for the runtime role")
+	}
+	for _, q := range []string{
+		`UPDATE schema_migrations SET dirty = true`,
+		`UPDATE schema_migrations SET dirty = false, version = version - 1`,
+		`DELETE FROM schema_migrations`,
+	} {
+		if _, err := pgtest.Conn(t, owner).Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if postgres.RuntimeReady(ctx, runtime, true) || postgres.RuntimeReady(ctx, asOwner, false) {
+			t.Errorf("ready after %s", q)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+GRANT INSERT, UPDATE, DELETE ON schema_migrations TO portal_app;

@@ -6,7 +6,8 @@
 // each other's rows. Tests that need the frozen public record
 // (fixtures.RecordFile) use RecordURL or NewRecordDB: the record is imported
 // once into a second template, and each test clones that one instead of
-// importing the record again. The server is the one at TEST_DATABASE_URL when set
+// importing the record again; PreparedURL does the same for any other data a
+// package's tests start from. The server is the one at TEST_DATABASE_URL when set
 // (make test runs every package under withdb, which starts one throwaway
 // cluster for all of them); otherwise a private throwaway cluster is started
 // with the installed PostgreSQL binaries and removed afterwards. There is no silent skip: if no
@@ -41,10 +42,15 @@ var (
 	template string        // migrated, empty
 	server   *Server       // the private cluster, when not TEST_DATABASE_URL
 
-	recordOnce     sync.Once
-	recordErr      error
-	recordTemplate string // migrated, with the frozen record imported
+	prepared sync.Map // key → *preparedTemplate, see PreparedURL
 )
+
+// preparedTemplate is a template database made once from the migrated one.
+type preparedTemplate struct {
+	once sync.Once
+	name string // set once it exists: dropped at teardown
+	err  error
+}
 
 // Main runs the package's tests, then the functions after (the package's
 // own cleanup), and then removes the template database and any private
@@ -111,35 +117,37 @@ func setup() {
 // on while they make their templates.
 const setupLock = 0x706f7274616c // "portal"
 
-// setupRecord makes the second template: a clone of the migrated one with
-// the frozen record imported the way the portal imports it.
-func setupRecord() {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+// importRecord imports the frozen record into the database at url the way
+// the portal imports it.
+func importRecord(ctx context.Context, url string) error {
 	data, err := os.ReadFile(fixtures.RecordFile())
 	if err != nil {
-		recordErr = err
-		return
+		return err
 	}
 	f, err := programfile.Parse(data)
 	if err != nil {
-		recordErr = fmt.Errorf("pgtest: parse the record: %w", err)
-		return
+		return fmt.Errorf("parse the record: %w", err)
 	}
-	name := "portal_tmpl_record_" + randomHex()
-	if recordErr = exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); recordErr != nil {
-		return
-	}
-	recordTemplate = name // dropped at teardown from here on
-	pool, err := postgres.Open(ctx, withDatabase(baseURL, name))
+	pool, err := postgres.Open(ctx, url)
 	if err != nil {
-		recordErr = err
+		return err
+	}
+	defer pool.Close()
+	_, err = postgres.New(pool).ImportProgram(ctx, f)
+	return err
+}
+
+// make makes p: a clone of the migrated template that build fills.
+func (p *preparedTemplate) make(key string, build func(ctx context.Context, url string) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	name := "portal_tmpl_" + randomHex()
+	if p.err = exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); p.err != nil {
 		return
 	}
-	// A template must have no connections left when it is cloned.
-	defer pool.Close()
-	if _, err := postgres.New(pool).ImportProgram(ctx, f); err != nil {
-		recordErr = fmt.Errorf("pgtest: import the record: %w", err)
+	p.name = name // dropped at teardown from here on
+	if err := build(ctx, withDatabase(baseURL, name)); err != nil {
+		p.err = fmt.Errorf("pgtest: prepare %s: %w", key, err)
 	}
 }
 
@@ -147,10 +155,14 @@ func teardown() {
 	if admin != nil {
 		if server == nil { // a shared server keeps nothing of this package
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			for _, tmpl := range []string{recordTemplate, template} {
-				if tmpl != "" {
-					_ = exec(ctx, "DROP DATABASE IF EXISTS "+tmpl+" WITH (FORCE)")
+			prepared.Range(func(_, v any) bool {
+				if name := v.(*preparedTemplate).name; name != "" {
+					_ = exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 				}
+				return true
+			})
+			if template != "" {
+				_ = exec(ctx, "DROP DATABASE IF EXISTS "+template+" WITH (FORCE)")
 			}
 			cancel()
 		}
@@ -215,12 +227,31 @@ func EmptyURL(t testing.TB) string {
 // the test ends, and returns its connection URL.
 func RecordURL(t testing.TB) string {
 	t.Helper()
-	return clone(t, "portal_record_", func() string {
-		recordOnce.Do(setupRecord)
-		if recordErr != nil {
-			t.Fatalf("pgtest: no record template: %v", recordErr)
+	return preparedClone(t, "portal_record_", "the frozen record", importRecord)
+}
+
+// PreparedURL creates a fresh database for the test, drops it when the test
+// ends and returns its connection URL (as the owner). The database is a
+// clone of a template made once per test binary and key: a clone of the
+// migrated template that build filled, given that template's URL. Tests
+// that start from the same data share that work instead of each repeating
+// it. build must close every connection it opens, and a key must always come
+// with the same build.
+func PreparedURL(t testing.TB, key string, build func(ctx context.Context, url string) error) string {
+	t.Helper()
+	return preparedClone(t, "portal_test_", key, build)
+}
+
+func preparedClone(t testing.TB, prefix, key string, build func(ctx context.Context, url string) error) string {
+	t.Helper()
+	return clone(t, prefix, func() string {
+		v, _ := prepared.LoadOrStore(key, &preparedTemplate{})
+		p := v.(*preparedTemplate)
+		p.once.Do(func() { p.make(key, build) })
+		if p.err != nil {
+			t.Fatalf("pgtest: no template for %s: %v", key, p.err)
 		}
-		return recordTemplate
+		return p.name
 	})
 }
 

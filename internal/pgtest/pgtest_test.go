@@ -2,7 +2,10 @@ package pgtest_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/kai-challenge/portal/internal/pgtest"
 )
@@ -32,5 +35,34 @@ func TestRecordDBClonesAreIndependent(t *testing.T) {
 	empty := pgtest.New(t)
 	if err := empty.QueryRow(ctx, `SELECT count(*) FROM teams`).Scan(&teams); err != nil || teams != 0 {
 		t.Errorf("a plain test database holds %d teams (%v), want none", teams, err)
+	}
+}
+
+// A prepared template is built once per key, and its clones start from what
+// the build put in, each on its own.
+func TestPreparedURLBuildsOncePerKey(t *testing.T) {
+	ctx := context.Background()
+	var builds atomic.Int32
+	build := func(ctx context.Context, url string) error {
+		builds.Add(1)
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, `CREATE TABLE marks (note text); INSERT INTO marks VALUES ('built')`)
+		return err
+	}
+	first := pgtest.Conn(t, pgtest.PreparedURL(t, "marks", build))
+	if _, err := first.Exec(ctx, `UPDATE marks SET note = 'changed by a test'`); err != nil {
+		t.Fatal(err)
+	}
+	second := pgtest.Conn(t, pgtest.PreparedURL(t, "marks", build))
+	var note string
+	if err := second.QueryRow(ctx, `SELECT note FROM marks`).Scan(&note); err != nil || note != "built" {
+		t.Errorf("the second clone: note = %q (%v), want built", note, err)
+	}
+	if n := builds.Load(); n != 1 {
+		t.Errorf("built %d times for two clones, want once", n)
 	}
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -74,36 +75,44 @@ func newConsole(t *testing.T, baseURL string) *consoleEnv {
 	return newConsoleWith(t, baseURL, "testdata/admin-program.yaml")
 }
 
-// newConsoleWith is newConsole on the program file at path.
+// newConsoleWith is newConsole on the program file at path. The program
+// and the two staff accounts are put in once per program file, into a
+// template each test clones.
 func newConsoleWith(t *testing.T, baseURL, path string) *consoleEnv {
 	t.Helper()
 	ctx := context.Background()
-	dbURL := pgtest.URL(t)
+	hash := hashOf(t)
+	dbURL := pgtest.PreparedURL(t, "console:"+path, func(ctx context.Context, url string) error {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f, err := programfile.Parse(data)
+		if err != nil {
+			return fmt.Errorf("parse fixture: %w", err)
+		}
+		pool, err := postgres.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		store := postgres.New(pool)
+		if _, err := store.ImportProgram(ctx, f); err != nil {
+			return fmt.Errorf("import fixture: %w", err)
+		}
+		cli := contest.Actor{Name: "cli"}
+		if _, err := store.CreateUser(ctx, adminEmail, "관리자", auth.RoleAdmin, hash, cli); err != nil {
+			return err
+		}
+		_, err = store.CreateUser(ctx, scorerEmail, "채점자", auth.RoleScorer, hash, cli)
+		return err
+	})
 	pool, err := postgres.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
 	store := postgres.New(pool)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := programfile.Parse(data)
-	if err != nil {
-		t.Fatalf("parse fixture: %v", err)
-	}
-	if _, err := store.ImportProgram(ctx, f); err != nil {
-		t.Fatalf("import fixture: %v", err)
-	}
-	hash := hashOf(t)
-	cli := contest.Actor{Name: "cli"}
-	if _, err := store.CreateUser(ctx, adminEmail, "관리자", auth.RoleAdmin, hash, cli); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.CreateUser(ctx, scorerEmail, "채점자", auth.RoleScorer, hash, cli); err != nil {
-		t.Fatal(err)
-	}
 	sessions := pgxstore.NewWithCleanupInterval(pool, 0)
 	env := &consoleEnv{t: t, pool: pool, store: store, sessions: sessions, url: dbURL}
 	env.deps = web.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: baseURL, Sessions: sessions}

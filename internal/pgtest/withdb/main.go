@@ -2,7 +2,8 @@
 // PostgreSQL cluster that it starts before and removes after, so that the
 // test binaries of every package share one server instead of each starting
 // its own (make test runs `go test ./...` under it). With
-// TEST_DATABASE_URL already set it just runs the command.
+// TEST_DATABASE_URL already set it just runs the command. The server plans
+// each prepared statement once per session (Server.PlanOnce).
 //
 //	go run ./internal/pgtest/withdb go test ./...
 package main
@@ -35,8 +36,8 @@ func run(name string, args []string) int {
 	if os.Getenv("TEST_DATABASE_URL") == "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		srv, err := pgtest.StartServer(ctx)
-		cancel()
 		if err != nil {
+			cancel()
 			fmt.Fprintf(os.Stderr, "withdb: %v\n", err)
 			return 1
 		}
@@ -45,6 +46,12 @@ func run(name string, args []string) int {
 				fmt.Fprintf(os.Stderr, "withdb: %v\n", err)
 			}
 		}()
+		err = srv.PlanOnce(ctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "withdb: %v\n", err)
+			return 1
+		}
 		cmd.Env = append(cmd.Env, "TEST_DATABASE_URL="+srv.URL)
 	}
 	// Ctrl-C reaches the command through the terminal; a termination sent

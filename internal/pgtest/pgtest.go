@@ -120,21 +120,29 @@ const setupLock = 0x706f7274616c // "portal"
 // importRecord imports the frozen record into the database at url the way
 // the portal imports it.
 func importRecord(ctx context.Context, url string) error {
-	data, err := os.ReadFile(fixtures.RecordFile())
-	if err != nil {
-		return err
-	}
-	f, err := programfile.Parse(data)
-	if err != nil {
-		return fmt.Errorf("parse the record: %w", err)
-	}
 	pool, err := postgres.Open(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	_, err = postgres.New(pool).ImportProgram(ctx, f)
-	return err
+	return ImportFile(ctx, postgres.New(pool), fixtures.RecordFile())
+}
+
+// ImportFile imports the program file at path through store, the way
+// `portal import` does.
+func ImportFile(ctx context.Context, store *postgres.Store, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, err := programfile.Parse(data)
+	if err != nil {
+		return fmt.Errorf("parse %s: %w", path, err)
+	}
+	if _, err := store.ImportProgram(ctx, f); err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	return nil
 }
 
 // make makes p: a clone of the migrated template that build fills.

@@ -3,14 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,7 +24,6 @@ import (
 	"github.com/kai-challenge/portal/internal/contest"
 	"github.com/kai-challenge/portal/internal/pgtest"
 	"github.com/kai-challenge/portal/internal/postgres"
-	"github.com/kai-challenge/portal/internal/programfile"
 	"github.com/kai-challenge/portal/internal/web"
 )
 
@@ -83,22 +80,14 @@ func newConsoleWith(t *testing.T, baseURL, path string) *consoleEnv {
 	ctx := context.Background()
 	hash := hashOf(t)
 	dbURL := pgtest.PreparedURL(t, "console:"+path, func(ctx context.Context, url string) error {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		f, err := programfile.Parse(data)
-		if err != nil {
-			return fmt.Errorf("parse fixture: %w", err)
-		}
 		pool, err := postgres.Open(ctx, url)
 		if err != nil {
 			return err
 		}
 		defer pool.Close()
 		store := postgres.New(pool)
-		if _, err := store.ImportProgram(ctx, f); err != nil {
-			return fmt.Errorf("import fixture: %w", err)
+		if err := pgtest.ImportFile(ctx, store, path); err != nil {
+			return err
 		}
 		cli := contest.Actor{Name: "cli"}
 		if _, err := store.CreateUser(ctx, adminEmail, "관리자", auth.RoleAdmin, hash, cli); err != nil {

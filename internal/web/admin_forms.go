@@ -301,14 +301,16 @@ func (l recordList[P, PP]) create(s *server, w http.ResponseWriter, r *http.Requ
 
 // recordPage is the console page of one saved record, to which its forms
 // post: build makes it as saved, with what its forms compare with (R), for
-// the program and the route's record (key); refused finishes it when it is
-// shown again after a refused write.
+// the program and the route's record (key); refused adjusts it when it is
+// shown again after a refused write; finish, if set, completes it from what
+// its forms hold, as saved or as typed, just before it is rendered.
 type recordPage[V any, VP refusable[V], R any] struct {
 	// key is the route parameter naming the record; "" is {slug}.
 	key     string
 	build   func(s *server, ar *adminReq, program, key string) (V, R, error)
 	tmpl    func(V) templ.Component
 	refused func(ar *adminReq, v *V, ref *refusal)
+	finish  func(ar *adminReq, v *V)
 }
 
 // pageWrite is a write posted on a record page: the console request, the
@@ -328,6 +330,9 @@ func (pg recordPage[V, VP, R]) show(s *server, w http.ResponseWriter, r *http.Re
 		return err
 	}
 	v, _, err := pg.build(s, ar, prog.Slug, ar.param(pg.param()))
+	if err == nil && pg.finish != nil {
+		pg.finish(ar, &v)
+	}
 	return show(s, w, r, v, err, pg.tmpl)
 }
 
@@ -360,6 +365,9 @@ func (pg recordPage[V, VP, R]) put(s *server, pw pageWrite, place func(v *V, cur
 		place(&v, cur, typed, ref)
 		if pg.refused != nil {
 			pg.refused(pw.adminReq, &v, &ref)
+		}
+		if pg.finish != nil {
+			pg.finish(pw.adminReq, &v)
 		}
 		return reshow[V, VP](s, pw.w, pw.adminReq, ref, v, nil, pg.tmpl)
 	}

@@ -226,12 +226,10 @@ var budgetPage = recordPage[adminview.BudgetEditPage, *adminview.BudgetEditPage,
 		if err != nil {
 			return adminview.BudgetEditPage{}, postgres.BudgetRecord{}, err
 		}
-		v, b, err := s.budgetEditPage(ar, program, year)
-		ar.hints(&v)
-		return v, b, err
+		return s.budgetEditPage(ar, program, year)
 	},
-	tmpl:    admin.BudgetEdit,
-	refused: func(ar *adminReq, v *adminview.BudgetEditPage, _ *refusal) { ar.hints(v) },
+	tmpl:   admin.BudgetEdit,
+	finish: (*adminReq).hints,
 }
 
 func (s *server) handleBudgetEdit(w http.ResponseWriter, r *http.Request) error {

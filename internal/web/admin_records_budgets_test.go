@@ -73,6 +73,9 @@ func TestRecordsBudgets(t *testing.T) {
 	if !strings.Contains(r.body, `<td data-testid="conflict-yours">보도</td>`) {
 		t.Error("the conflict box does not name the chosen confidence")
 	}
+	if !strings.Contains(r.body, `data-testid="b-amount-words">= 2,000억원<`) {
+		t.Error("the refused form's amount is not spelled as typed")
+	}
 	env.wantUnchanged(t, before, "a stale budget save changed the database")
 
 	// Allocations: one team's GPUs and a program-wide fund.

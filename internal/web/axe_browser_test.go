@@ -46,11 +46,13 @@ type axeViolation struct {
 // titles, empty headings, unique landmark labels, the document's language
 // and scrollable regions. That is about a tenth of axe-core's time.
 const (
-	axeAll = `{resultTypes: ['violations']}`
-	// axeAllSheetsRead is axeAll on a page whose style sheets an earlier
-	// check read (axeSheetsRead).
-	axeAllSheetsRead = `{resultTypes: ['violations'], preload: false}`
-	axeEnglish       = `{resultTypes: ['violations'], runOnly: {type: 'rule', values: [
+	// axe-core fetches and parses every style sheet of the page by default
+	// (about a fifth of a full run) for the one rule that reads their text,
+	// css-orientation-lock, which is experimental and does not run unless
+	// asked for: preloading only media (for no-autoplay-audio) skips that
+	// work and no check.
+	axeAll     = `{resultTypes: ['violations'], preload: {assets: ['media']}}`
+	axeEnglish = `{resultTypes: ['violations'], runOnly: {type: 'rule', values: [
   'aria-command-name', 'aria-dialog-name', 'aria-input-field-name', 'aria-meter-name', 'aria-progressbar-name',
   'aria-toggle-field-name', 'aria-tooltip-name', 'aria-treeitem-name', 'button-name', 'link-name',
   'input-button-name', 'input-image-alt', 'image-alt', 'svg-img-alt', 'role-img-alt', 'object-alt', 'area-alt',
@@ -58,10 +60,6 @@ const (
   'empty-table-header', 'page-has-heading-one', 'html-has-lang', 'html-lang-valid', 'html-xml-lang-mismatch',
   'valid-lang', 'landmark-unique', 'scrollable-region-focusable']}}`
 )
-
-// axeSheetsRead holds the sets of style sheets axe-core has read in this
-// test binary (as JSON: each sheet's address, or an inline sheet's text).
-var axeSheetsRead sync.Map
 
 // axeBrowser makes every document the browser context opens carry axe-core,
 // so a check is a navigation and a run, without sending the script each time.
@@ -96,20 +94,6 @@ func axeCheck(t *testing.T, ctx context.Context, opts, base, path string) {
 func axeRun(ctx context.Context, opts, url string) ([]axeViolation, error) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
 		return nil, err
-	}
-	if opts == axeAll {
-		// The one rule that reads the style sheets' text
-		// (css-orientation-lock) answers the same on every page with the
-		// same sheets, and axe-core's fetching and parsing them is about a
-		// fifth of a full run: the first page with a set of sheets reads
-		// them, later ones run every other rule.
-		sheets, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify([...document.styleSheets].map(s => s.href || s.ownerNode.textContent))`))
-		if err != nil {
-			return nil, err
-		}
-		if _, seen := axeSheetsRead.LoadOrStore(sheets, true); seen {
-			opts = axeAllSheetsRead
-		}
 	}
 	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, `+opts+`).then(r =>
   JSON.stringify(r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))))`, chromedp.EvalAwaitPromise))

@@ -9,13 +9,24 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/kai-challenge/portal/internal/devdb"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// The first signal starts a graceful shutdown; a second one ends the
-	// process at once.
-	context.AfterFunc(ctx, stop)
+	// process at once, after asking the private cluster, if this process
+	// started it, to shut down too.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
+	go func() {
+		<-signals
+		stop()
+		s := <-signals
+		devdb.StopAllNow()
+		os.Exit(128 + int(s.(syscall.Signal)))
+	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {

@@ -213,8 +213,31 @@ func TestServeOneServerPerFolderAndGracefulShutdown(t *testing.T) {
 		t.Fatalf("exit status %d (-1: still running %v after SIGTERM)\n%s", code, grace, first.out.String())
 	}
 	t.Logf("exited %v after SIGTERM", time.Since(signalled).Round(time.Millisecond))
-	if _, err := os.Stat(filepath.Join(base, "d", "postgres", "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+	pidFile := filepath.Join(base, "d", "postgres", "data", "postmaster.pid")
+	if _, err := os.Stat(pidFile); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the private cluster is still running after the server exited (%v)", err)
+	}
+
+	// A second signal during the orderly shutdown ends the server at once,
+	// and its private cluster is not left running either.
+	again := startPortal(t, env, "serve", "-addr", addr, "-drain-delay", "5s")
+	waitReady(t, addr, func() bool { return again.wait(0) != -1 }, again.out.String)
+	for range 2 {
+		if err := again.cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if code := again.wait(5 * time.Second); code != 130 {
+		t.Fatalf("after two signals: exit status %d, want 130 (-1: still running)\n%s", code, again.out.String())
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if _, err := os.Stat(pidFile); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the private cluster is left running after the server was ended at once")
+		}
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -364,12 +365,36 @@ func (c *Cluster) launch(ctx context.Context, database string) error {
 	}
 	c.running = true
 	c.done = make(chan error, 1)
-	go func() { c.done <- c.cmd.Wait(); logf.Close() }()
+	pid := c.cmd.Process.Pid
+	launched.Store(pid, true)
+	go func() {
+		err := c.cmd.Wait()
+		launched.Delete(pid)
+		c.done <- err
+		logf.Close()
+	}()
 	if err := c.waitReady(ctx, database); err != nil {
 		_ = c.Stop()
 		return err
 	}
 	return nil
+}
+
+// launched holds the process ids of the servers this process started that
+// are still running.
+var launched sync.Map
+
+// StopAllNow asks every server this process started and that still runs to
+// shut down at once (PostgreSQL's fast shutdown: sessions end, unfinished
+// transactions roll back) and does not wait. A process that must exit
+// before its orderly shutdown ends calls it so that no server is left
+// running: the servers run in process groups of their own, which a
+// terminal's Ctrl-C does not reach.
+func StopAllNow() {
+	launched.Range(func(pid, _ any) bool {
+		_ = syscall.Kill(pid.(int), syscall.SIGINT)
+		return true
+	})
 }
 
 // waitReady waits until the launched server accepts connections (at most a

@@ -83,6 +83,9 @@ func openRuntime(ctx context.Context, cfg config.Config, ownerURL string) (*pgxp
 			return nil, err
 		}
 	}
+	if ownRole {
+		return pool, nil // RuntimeReady or EnsureRuntimeRole saw it has no special rights
+	}
 	var super bool
 	if err := pool.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = session_user`).Scan(&super); err != nil || super {
 		pool.Close()

@@ -153,14 +153,15 @@ func RuntimeReady(ctx context.Context, db DBTX, ownRole bool) bool {
 		return false
 	}
 	var current bool
-	if err := db.QueryRow(ctx, `SELECT count(*) = 1 AND bool_and(version = $1 AND NOT dirty) FROM schema_migrations`, int64(latest)).Scan(&current); err != nil || !current {
+	var login string
+	err = db.QueryRow(ctx, `SELECT count(*) = 1 AND bool_and(version = $1 AND NOT dirty), session_user FROM schema_migrations`, int64(latest)).Scan(&current, &login)
+	if err != nil || !current {
 		return false
 	}
 	if !ownRole {
 		return true
 	}
-	var login string
-	if err := db.QueryRow(ctx, `SELECT session_user`).Scan(&login); err != nil || login != RuntimeRole {
+	if login != RuntimeRole {
 		return false
 	}
 	exists, ok, memberOf, err := runtimeRoleState(ctx, db)

@@ -3,7 +3,7 @@
 # committed) for the accessibility browser test; nothing to do when that
 # version is already there. Needs npm.
 set -euo pipefail
-AXE_VERSION=4.10.3
+AXE_VERSION=4.14.1
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/.cache/axe"
 if [ -f "$dest/axe.min.js" ] && [ "$(cat "$dest/VERSION" 2>/dev/null)" = "$AXE_VERSION" ]; then

@@ -9,7 +9,7 @@
 # SHOTS=folder keeps screenshots; WIDTHS=360,1366 sets the widths; extra
 # paths may follow the URL.
 set -euo pipefail
-AXE_VERSION=4.10.3
+AXE_VERSION=4.14.1
 base=${1:-http://127.0.0.1:8080}
 shift || true
 pages=("$@")

@@ -142,7 +142,7 @@ fi
 
 {
   echo
-  echo "## Fixed-rate load: portal and nginx on the same bytes ($(date -u +%Y-%m-%d))"
+  echo "## Fixed-rate load: portal and nginx on the same bytes ($(TZ=Asia/Seoul date '+%Y-%m-%d %H:%M KST'))"
   echo
   echo "Machine: $machine; portal, nginx (one worker) and the load generator on the same machine."
   echo "Command: \`make loadtest\` (RATE=$RATE DURATION=$DURATION)."
@@ -181,7 +181,7 @@ mixed=$(bin/whatifload -round big-round -whatif-rate "$WHATIF_RATE" -rate "$LARG
 echo "$mixed"
 {
   echo
-  echo "## A round of 100 teams ($(date -u +%Y-%m-%d))"
+  echo "## A round of 100 teams ($(TZ=Asia/Seoul date '+%Y-%m-%d %H:%M KST'))"
   echo
   echo "Machine: $machine; load average at the start $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Program: \`portal gen -teams 100\` (20 leaves, 50 evaluators per panel, 100,000 scores)."

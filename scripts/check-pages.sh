@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Checks the public pages of a running portal in headless Chromium: no page
 # wider than a 360 px screen, page weights with an empty cache, and no
-# axe-core violation. Fetches the pinned axe-core from the npm registry into
-# a temporary folder; needs npm, Node 20+ and Chromium.
+# axe-core violation. Uses the axe-core the browser tests use (fetched and
+# pinned by scripts/axe-deps.sh); needs npm, Node 20+ and Chromium.
 #
 #   bash scripts/check-pages.sh [BASE_URL]      (default http://127.0.0.1:8080)
 #
 # SHOTS=folder keeps screenshots; WIDTHS=360,1366 sets the widths; extra
 # paths may follow the URL.
 set -euo pipefail
-AXE_VERSION=4.14.1
 base=${1:-http://127.0.0.1:8080}
 shift || true
 pages=("$@")
@@ -19,9 +18,7 @@ if [ ${#pages[@]} -eq 0 ]; then
     /en /en/standings /en/teams/lg /en/rounds/stage-1 /en/funding /en/history)
 fi
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && tar xzf "axe-core-$AXE_VERSION.tgz")
+bash "$here/axe-deps.sh"
 chromium=$(command -v chromium || command -v chromium-browser)
-AXE="$tmp/package/axe.min.js" CHROMIUM="$chromium" \
+AXE="$here/../.cache/axe/axe.min.js" CHROMIUM="$chromium" \
   node --experimental-websocket --no-warnings "$here/check-pages.mjs" "$base" "${WIDTHS:-360,1366}" "${pages[@]}"

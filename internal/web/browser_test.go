@@ -125,8 +125,8 @@ func browsers(t *testing.T) func() context.Context {
 // chromedp enables in every tab and the tests do not use: CSS (style sheet
 // tracking, which its computed- and matched-style queries need) and
 // Network (request events and a copy of every response body, which its
-// RunResponse needs). With them on, every page load cost the browser about
-// a fifth more CPU. The DOM domain stays: the queries use it.
+// RunResponse needs). With them on, a page load cost the browser a quarter
+// to a third more CPU. The DOM domain stays: the queries use it.
 func quietTab(t *testing.T, ctx context.Context) {
 	t.Helper()
 	if err := chromedp.Do(ctx); err != nil {

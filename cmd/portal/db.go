@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,9 +67,9 @@ func openRuntime(ctx context.Context, cfg config.Config, ownerURL string) (*pgxp
 	pool, err := postgres.Open(ctx, appURL)
 	if err == nil && !postgres.RuntimeReady(ctx, pool, ownRole) {
 		pool.Close()
-		err = errors.New("not ready")
+		pool = nil
 	}
-	if err != nil {
+	if pool == nil {
 		if err := postgres.Migrate(ownerURL); err != nil {
 			return nil, err
 		}

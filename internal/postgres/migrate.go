@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -168,25 +167,29 @@ func RuntimeReady(ctx context.Context, db DBTX, ownRole bool) bool {
 	return err == nil && exists && ok && memberOf == ""
 }
 
-// latestMigration is the version of the newest embedded migration.
-var latestMigration = sync.OnceValues(func() (uint64, error) {
-	files, err := fs.Glob(migrations.FS, "*.up.sql")
+// latestMigration is the version of the newest embedded migration, read
+// through the same source the migrations run from (so both agree on what a
+// migration file is).
+var latestMigration = sync.OnceValues(func() (uint, error) {
+	src, err := iofs.New(migrations.FS, ".")
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("postgres: migrations: %w", err)
 	}
-	var latest uint64
-	for _, f := range files {
-		prefix, _, _ := strings.Cut(f, "_")
-		v, err := strconv.ParseUint(prefix, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("postgres: migration %s: %w", f, err)
+	defer src.Close()
+	v, err := src.First()
+	if err != nil {
+		return 0, fmt.Errorf("postgres: migrations: %w", err)
+	}
+	for {
+		next, err := src.Next(v)
+		if errors.Is(err, fs.ErrNotExist) {
+			return v, nil
 		}
-		latest = max(latest, v)
+		if err != nil {
+			return 0, fmt.Errorf("postgres: migrations: %w", err)
+		}
+		v = next
 	}
-	if latest == 0 {
-		return 0, errors.New("postgres: no embedded migration")
-	}
-	return latest, nil
 })
 
 // isDuplicateRole reports a CREATE ROLE that lost a race with another
